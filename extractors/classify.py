@@ -1,0 +1,58 @@
+"""First document-type guess: keyword scores per type from a data file, with the reasons found."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.data_files import fold, load
+from extractors.layout import Line
+from models import DocType
+
+MIN_SCORE = 2.0  # below this, nothing is recognised: `other`
+HEADER_LINES = 12  # a phrase in the first lines (the document's title) counts double
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The chosen type, a 0..1 score and the phrases that decided it."""
+
+    doc_type: DocType
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _phrase_hits(folded_lines: Sequence[str], phrase: str) -> tuple[int, bool]:
+    pattern = re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])")
+    hits = [i for i, text in enumerate(folded_lines) if pattern.search(text)]
+    return len(hits), bool(hits) and hits[0] < HEADER_LINES
+
+
+def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]:
+    """Raw keyword score and reasons for every type."""
+    folded = [fold(line.text) for line in lines]
+    scores: dict[DocType, tuple[float, list[str]]] = {}
+    for type_name, phrases in load("doc_types").items():
+        total, reasons = 0.0, []
+        for phrase, weight in phrases.items():
+            count, in_header = _phrase_hits(folded, phrase)
+            if count:
+                gained = float(weight) * (1 + math.log(count)) * (2 if in_header else 1)
+                total += gained
+                reasons.append(f"'{phrase}'" + (" (en-tête)" if in_header else "") + (f" x{count}" if count > 1 else ""))
+        scores[DocType(type_name)] = (total, reasons)
+    return scores
+
+
+def classify(lines: Sequence[Line]) -> Classification:
+    """The most likely document type; `other` when no type scores enough."""
+    scores = type_scores(lines)
+    best_type, (best, reasons) = max(scores.items(), key=lambda item: item[1][0])
+    if best < MIN_SCORE:
+        return Classification(DocType.OTHER, 0.3, ("aucun mot-clé de type de document",))
+    runner_up = max((s for t, (s, _) in scores.items() if t is not best_type), default=0.0)
+    margin = (best - runner_up) / best
+    confidence = round(min(1.0, 0.5 + 0.5 * margin) * min(1.0, best / 6), 3)
+    return Classification(best_type, confidence, tuple(reasons[:8]))

@@ -1,0 +1,27 @@
+"""Loads the extractors' data files (keywords, labels, currency markers) once, read-only."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """Parsed contents of `extractors/data/<name>.toml`."""
+    with (DATA_DIR / f"{name}.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, same length as the input (one character per character)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[:1] or ch
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)

@@ -1,0 +1,85 @@
+"""Currency: ISO 4217 from codes, symbols and words, preferring the marker beside the total;
+ambiguous symbols ($, ¥, kr) are settled by country hints, else kept with a low confidence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.data_files import fold, load
+from extractors.fields.locale_hints import LocaleHint
+from extractors.layout import Line
+from models import Field
+
+FRENCH_MARKERS = re.compile(r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A currency marker found on a line."""
+
+    code: str
+    raw: str
+    line: Line
+    start: int
+    end: int
+    ambiguous: bool
+    strength: float
+
+
+def _markers(line: Line) -> list[Marker]:
+    data = load("currencies")
+    found: list[Marker] = []
+    text = line.text
+    for code, iso in data["codes"].items():
+        for m in re.finditer(rf"(?<![A-Za-z]){code}(?![A-Za-z])", text):
+            found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.95))
+    for symbol, iso in data["symbols"].items():
+        pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
+        for m in re.finditer(pattern, text):
+            found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.9))
+    folded = fold(text)
+    for word, iso in data["words"].items():
+        for m in re.finditer(rf"(?<![a-z]){word}(?![a-z])", folded):
+            found.append(Marker(iso, text[m.start() : m.end()], line, m.start(), m.end(), word.startswith("dollar"), 0.8))
+    for symbol, iso in data["ambiguous"].items():
+        pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
+        for m in re.finditer(pattern, text):
+            if any(k.start <= m.start() < k.end for k in found):
+                continue  # part of US$, S$...
+            found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
+    return found
+
+
+def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
+    if not marker.ambiguous:
+        return marker.code, marker.strength, "currency.marker"
+    if hint.currency is not None:
+        return hint.currency, 0.85, f"currency.ambiguous_symbol+hint:{hint.hint}"
+    return marker.code, marker.strength, "currency.ambiguous_symbol"
+
+
+def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None) -> Field | None:
+    """The document's currency as a Field, or None when nothing tells it."""
+    markers = [m for line in lines for m in _markers(line)]
+    if not markers:
+        return _default_currency(lines)
+    near_total = [m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text]
+    counts: dict[str, int] = {}
+    for m in markers:
+        counts[_resolve(m, hint)[0]] = counts.get(_resolve(m, hint)[0], 0) + 1
+    chosen = near_total[0] if near_total else max(markers, key=lambda m: (counts[_resolve(m, hint)[0]], m.strength))
+    code, strength, rule = _resolve(chosen, hint)
+    if len(counts) > 1 and not near_total:
+        strength *= 0.7  # several currencies and none beside the total
+    bbox, ocr_conf = chosen.line.locate(chosen.start, chosen.end)
+    return Field(value=code, raw=chosen.raw, confidence=round(strength * max(ocr_conf, 0.5), 3), page=chosen.line.page, bbox=bbox, rule=rule)
+
+
+def _default_currency(lines: Sequence[Line]) -> Field | None:
+    """A French document with no currency marker is in euros, said with a modest confidence."""
+    for line in lines:
+        if FRENCH_MARKERS.search(line.text):
+            return Field(value="EUR", raw="", confidence=0.5, page=line.page, bbox=None, rule="currency.default_french")
+    return None

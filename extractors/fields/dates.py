@@ -1,0 +1,145 @@
+"""Dates: find every printed date, parse it (French, English, Malay; day-first unless American),
+and pick the document's date of care / issue, away from birth, print and due dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import dateparser
+
+from extractors.layout import Line
+from models import Field
+
+_MONTH = (
+    r"janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t?|sept?(?:embre)?|oct(?:obre)?"
+    r"|nov(?:embre)?|d[ée]c(?:embre)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|october|november|december|januari|februari|mac|mei|julai|ogos|oktober|disember"
+)
+NUMERIC_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
+NUMERIC_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/])")
+TEXT_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?[\s\-]*({_MONTH})\.?[\s\-,]*((?:19|20)?\d{{2}})(?!\d)", re.IGNORECASE)
+TEXT_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+
+CARE_LABELS = re.compile(
+    r"\b(date|le|du|fait|factur|soins?|acte|consultation|d[ée]livr|vente|achat|ticket|re[çc]u|invoice|issued|visit|service|tarikh)",
+    re.IGNORECASE,
+)
+OTHER_LABELS = re.compile(
+    r"(n[ée]e?\b|naissance|birth|dob|imprim|[ée]dit|[ée]ch[ée]ance|due|expir|valid|jusqu|until|print|exp\b|mise [àa] jour)",
+    re.IGNORECASE,
+)
+CONTEXT_CHARS = 28
+MIN_YEAR = 1990
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    """A parsed date with where it was printed and how plausible it is as the document's date."""
+
+    value: date
+    raw: str
+    line: Line
+    start: int
+    end: int
+    rule: str
+    score: float
+
+
+def _year(raw: str) -> int:
+    value = int(raw)
+    if value >= 100:
+        return value
+    return 2000 + value if value <= (date.today().year % 100) + 1 else 1900 + value
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_numeric(day_or_month: str, month_or_day: str, year: str, month_first: bool) -> date | None:
+    """A numeric d/m/y date; month-first (US) only when asked or when day-first cannot be a date."""
+    a, b, y = int(day_or_month), int(month_or_day), _year(year)
+    first = _safe_date(y, a, b) if month_first else _safe_date(y, b, a)
+    if first is not None:
+        return first
+    return _safe_date(y, b, a) if month_first else _safe_date(y, a, b)
+
+
+def parse_text_date(raw: str) -> date | None:
+    """A date with a month name, through dateparser (French, English, Malay)."""
+    cleaned = re.sub(r"(?<=\d)(er|st|nd|rd|th)\b", "", raw, flags=re.IGNORECASE)
+    parsed = dateparser.parse(
+        cleaned,
+        languages=["fr", "en", "ms"],
+        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"},
+    )
+    return parsed.date() if parsed else None
+
+
+def _context_score(line: Line, start: int, end: int) -> float:
+    before = line.text[max(0, start - CONTEXT_CHARS) : start]
+    after = line.text[end : end + 8]
+    score = 0.0
+    if OTHER_LABELS.search(before) or OTHER_LABELS.search(after):
+        score -= 0.6
+    elif CARE_LABELS.search(before):
+        score += 0.3
+    return score
+
+
+def _plausibility(value: date, today: date) -> float:
+    if value > today:
+        return -0.8
+    if value.year < MIN_YEAR:
+        return -0.8
+    return 0.0
+
+
+def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:
+    """Every date printed in the document, scored as a candidate for the document's date."""
+    today = today or date.today()
+    found: list[DateCandidate] = []
+    total_lines = max(1, len(lines))
+    for line in lines:
+        matches: list[tuple[re.Match[str], date | None, str]] = []
+        for m in NUMERIC_YMD.finditer(line.text):
+            matches.append((m, _safe_date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "date.numeric_ymd"))
+        for m in NUMERIC_DMY.finditer(line.text):
+            matches.append((m, parse_numeric(m.group(1), m.group(3), m.group(4), month_first), "date.numeric_dmy"))
+        for m in TEXT_DMY.finditer(line.text):
+            matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
+        for m in TEXT_MDY.finditer(line.text):
+            matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
+        for match, value, rule in matches:
+            if value is None:
+                continue
+            position = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
+            score = 0.5 + position + _context_score(line, match.start(), match.end()) + _plausibility(value, today)
+            found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))
+    return found
+
+
+def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> Field | None:
+    """The document's date of care / issue as a Field, or None when no date is printed."""
+    candidates = find_dates(lines, month_first, today)
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (c.score, -c.line.index))
+    bbox, ocr_conf = best.line.locate(best.start, best.end)
+    certainty = max(0.05, min(1.0, best.score + 0.2))
+    if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
+        certainty *= 0.7  # a rival date scored as high: say so
+    return Field(
+        value=best.value.isoformat(),
+        raw=best.raw,
+        confidence=round(ocr_conf * certainty, 3),
+        page=best.line.page,
+        bbox=bbox,
+        rule=best.rule,
+    )

@@ -1,0 +1,28 @@
+"""The first field set of a document: date, total and currency, each with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractors.fields.amounts import extract_total
+from extractors.fields.currency import extract_currency
+from extractors.fields.dates import extract_date
+from extractors.fields.locale_hints import locale_hint
+from extractors.layout import Line
+from models import Field
+
+
+def extract_fields(lines: Sequence[Line]) -> dict[str, Field]:
+    """Fields found in the document's lines (absent keys were not found)."""
+    hint = locale_hint(lines)
+    fields: dict[str, Field] = {}
+    date = extract_date(lines, month_first=hint.month_first)
+    if date is not None:
+        fields["date"] = date
+    total = extract_total(lines)
+    if total is not None:
+        fields["total"] = total
+    currency = extract_currency(lines, hint, total)
+    if currency is not None:
+        fields["currency"] = currency
+    return fields

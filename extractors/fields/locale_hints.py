@@ -1,0 +1,37 @@
+"""Country hints read from the text: they settle ambiguous currency symbols and US date order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractors.data_files import fold, load
+from extractors.layout import Line
+
+US_ADDRESS = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b")
+
+
+@dataclass(frozen=True)
+class LocaleHint:
+    """What the document says about where it comes from."""
+
+    currency: str | None  # currency an ambiguous symbol means here, when a hint decides it
+    hint: str | None  # the word that decided
+    month_first: bool  # American date order (12/31/2021)
+
+
+def _has_word(folded: str, word: str) -> bool:
+    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded) is not None
+
+
+def locale_hint(lines: Sequence[Line]) -> LocaleHint:
+    """Country hints from the whole text."""
+    text = "\n".join(line.text for line in lines)
+    folded = fold(text)
+    for word, currency in load("currencies")["hints"].items():
+        if _has_word(folded, word):
+            return LocaleHint(currency, word, month_first=currency == "USD")
+    if US_ADDRESS.search(text):
+        return LocaleHint("USD", "us_address", month_first=True)
+    return LocaleHint(None, None, month_first=False)

@@ -1,0 +1,138 @@
+"""Pages of an accepted file: the PDF text layer when usable, else a grayscale image to OCR.
+
+PDF pages are rendered one at a time at 300 dpi (never the whole PDF in memory); photos are
+EXIF-transposed. Also the A4-portrait geometry check.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+from pdf2image import convert_from_path
+from PIL import Image, ImageOps
+
+from models import BBox, OcrPage, TextSource, Word
+
+RENDER_DPI = 300
+POINTS_PER_INCH = 72
+A4_RATIO = math.sqrt(2)
+# Long side / short side within 10 % of sqrt(2): accepts A4 (1.414), US Letter (1.294) and 4:3
+# photos of a sheet (1.333); refuses square scans, 16:9 photos (1.78), legal (1.65), thermal strips.
+A4_TOLERANCE = 0.10
+A4_WIDTH_INCHES = 210 / 25.4
+MIN_TEXT_LAYER_CHARS = 20
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A grayscale page raster and its resolution (not a pydantic model: it holds an array)."""
+
+    gray: np.ndarray
+    dpi: int
+
+
+def is_a4_portrait(width: float, height: float) -> bool:
+    """True when the page is portrait and its aspect ratio is sqrt(2) within A4_TOLERANCE."""
+    if width <= 0 or height <= 0 or height < width:
+        return False
+    return abs(height / width - A4_RATIO) <= A4_RATIO * A4_TOLERANCE
+
+
+def pdf_page_size_points(path: str, page_no: int) -> tuple[float, float]:
+    """Displayed (width, height) of a PDF page in points, honouring /Rotate and the crop box."""
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[page_no - 1]
+        box = page.cropbox if "/CropBox" in page.obj else page.mediabox
+        width = abs(float(box[2]) - float(box[0]))
+        height = abs(float(box[3]) - float(box[1]))
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+    return (height, width) if rotate in (90, 270) else (width, height)
+
+
+def _usable(words: list[Word]) -> bool:
+    """A text layer is usable when it holds enough real characters to read fields from."""
+    alnum = sum(ch.isalnum() for w in words for ch in w.text)
+    return alnum >= MIN_TEXT_LAYER_CHARS
+
+
+def text_layer_page(path: str, page_no: int) -> OcrPage | None:
+    """The page's own text with word boxes (poppler's pdftotext), or None when it has none usable."""
+    result = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", str(page_no), "-l", str(page_no), path, "-"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout:
+        return None
+    try:
+        root = ET.fromstring(result.stdout)
+    except ET.ParseError:
+        return None
+    page_el = root.find(f".//{_XHTML}page")
+    if page_el is None:
+        return None
+    scale = RENDER_DPI / POINTS_PER_INCH
+    words: list[Word] = []
+    line_no = 0
+    for block_no, block in enumerate(page_el.iter(f"{_XHTML}block")):
+        for line in block.iter(f"{_XHTML}line"):
+            line_no += 1
+            for word in line.iter(f"{_XHTML}word"):
+                text = (word.text or "").strip()
+                if not text:
+                    continue
+                box = [float(word.get(k, "0")) * scale for k in ("xMin", "yMin", "xMax", "yMax")]
+                words.append(
+                    Word(
+                        text=text,
+                        confidence=1.0,
+                        bbox=BBox(x0=int(box[0]), y0=int(box[1]), x1=int(math.ceil(box[2])), y1=int(math.ceil(box[3]))),
+                        block=block_no,
+                        line=line_no,
+                    )
+                )
+    if not _usable(words):
+        return None
+    width = round(float(page_el.get("width", "0")) * scale)
+    height = round(float(page_el.get("height", "0")) * scale)
+    return OcrPage(page=page_no, width=width, height=height, dpi=RENDER_DPI, source=TextSource.TEXT_LAYER, words=tuple(words))
+
+
+def render_pdf_page(path: str, page_no: int, dpi: int = RENDER_DPI) -> PageImage:
+    """Render one PDF page to grayscale with poppler (pdf2image), without loading the others."""
+    images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True)
+    if not images:
+        raise ValueError(f"page {page_no} could not be rendered")
+    with images[0] as image:
+        return PageImage(gray=np.asarray(image.convert("L")), dpi=dpi)
+
+
+def image_dpi(image: Image.Image) -> int:
+    """The photo's resolution: its metadata when plausible, else as if the width were an A4 sheet."""
+    raw = image.info.get("dpi")
+    if raw:
+        try:
+            dpi = int(round(float(raw[0])))
+        except (TypeError, ValueError, IndexError):
+            dpi = 0
+        if 100 <= dpi <= 1200:
+            return dpi
+    short_side = min(image.size)
+    return max(70, min(1200, round(short_side / A4_WIDTH_INCHES)))
+
+
+def load_image_page(path: str) -> PageImage:
+    """Open a JPEG/PNG, apply its EXIF orientation, and return it in grayscale."""
+    with Image.open(path) as image:
+        dpi = image_dpi(image)
+        upright = ImageOps.exif_transpose(image)
+        gray = upright.convert("L")
+        return PageImage(gray=np.asarray(gray), dpi=dpi)

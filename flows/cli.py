@@ -1,0 +1,121 @@
+"""The `intake` command line: `intake process` (one request -> one claim) and `intake extract`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from models import Claim, Document, RejectedFile
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit code 2 with this message."""
+
+
+def _existing_files(names: list[str]) -> list[str]:
+    missing = [n for n in names if not Path(n).is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    return names
+
+
+def _fmt_field(doc: Document, name: str) -> str:
+    field = doc.fields.get(name)
+    return f"{field.value} ({field.confidence:.0%})" if field else "-"
+
+
+def summary(claim: Claim) -> str:
+    """A readable summary of a claim for the terminal."""
+    out = [f"Claim {claim.claim_id}: {claim.status.value}"]
+    for doc in claim.documents:
+        out.append(
+            f"  {doc.file}: {doc.doc_type.value} ({doc.doc_type_score:.0%}), {len(doc.pages)} page(s), "
+            f"date {_fmt_field(doc, 'date')}, total {_fmt_field(doc, 'total')}, currency {_fmt_field(doc, 'currency')}"
+        )
+    for rejected in claim.rejected_files:
+        out.append(f"  {rejected.file}: rejected")
+    flags = claim.all_flags()
+    out.append(f"  flags ({len(flags)}):" if flags else "  flags: none")
+    for flag in flags:
+        out.append(f"    [{flag.severity.value}] {flag.code.value}: {flag.message}")
+    return "\n".join(out)
+
+
+def write_claim(claim: Claim, out_dir: Path) -> Path:
+    """Write `<out>/<claim_id>/claim.json`; returns its path."""
+    folder = out_dir / claim.claim_id
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "claim.json"
+    target.write_text(claim.model_dump_json(indent=2), encoding="utf-8")
+    return target
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    paths = [str(Path(p).resolve()) for p in _existing_files(args.files)]
+    from flows import pipeline
+    from flows.process_claim import process_claim
+
+    claim_id = args.claim_id or pipeline.new_claim_id()
+    claim = process_claim(paths=paths, claim_id=claim_id)
+    if args.out:
+        write_claim(claim, Path(args.out))
+    print(claim.model_dump_json(indent=2) if args.json else summary(claim))
+    return EXIT_OK
+
+
+def _doc_line(item: Document | RejectedFile) -> str:
+    if isinstance(item, RejectedFile):
+        return f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags)
+    return (
+        f"{item.file}: {item.doc_type.value}, date {_fmt_field(item, 'date')}, total {_fmt_field(item, 'total')}, "
+        f"currency {_fmt_field(item, 'currency')}" + (f", flags {', '.join(f.code.value for f in item.flags)}" if item.flags else "")
+    )
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from flows.pipeline import extract_report
+    from validators.upload import check_uploads
+
+    paths = _existing_files(args.files)
+    results = extract_report(check_uploads(paths), workers=args.workers)
+    for item in results:
+        print(item.model_dump_json() if args.jsonl else _doc_line(item), flush=True)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `intake` argument parser."""
+    root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
+    sub = root.add_subparsers(dest="command", required=True)
+    process = sub.add_parser("process", help="run the process_claim flow on the files of ONE request")
+    process.add_argument("files", nargs="+", metavar="FILE")
+    process.add_argument("--claim-id", help="claim number to use (default: a new CLM-YYYYMMDD-XXXXXX)")
+    process.add_argument("--out", help="write <OUT>/<claim_id>/claim.json")
+    process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
+    process.set_defaults(handler=cmd_process)
+    extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules)")
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--jsonl", action="store_true", help="one Document JSON per line, in input order")
+    extract.add_argument("--workers", type=int, default=None, help="concurrent pages (default: one per core)")
+    extract.set_defaults(handler=cmd_extract)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"intake: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The Prefect flow `process_claim`: one task per stage, pages read concurrently, run named after the claim.
+
+Each task is a thin wrapper over a plain stage function (flows/pipeline.py and below); without a
+Prefect server configured it runs in Prefect's ephemeral mode.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+from flows import pipeline  # noqa: E402
+from models import Claim, Document, Upload, UploadReport  # noqa: E402
+from validators.upload import check_uploads  # noqa: E402
+
+
+@task(name="check-uploads", cache_policy=NO_CACHE)
+def check_uploads_task(paths: list[str]) -> UploadReport:
+    return check_uploads(paths)
+
+
+@task(name="read-page", cache_policy=NO_CACHE, task_run_name="read-page-{upload.index}-{page_no}")
+def read_page_task(upload: Upload, page_no: int) -> pipeline.PageOutcome:
+    return pipeline.read_page_outcome(upload, page_no)
+
+
+@task(name="build-document", cache_policy=NO_CACHE)
+def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) -> Document:
+    return pipeline.document_from_outcomes(upload, outcomes)
+
+
+@task(name="build-claim", cache_policy=NO_CACHE)
+def build_claim_task(claim_id: str, report: UploadReport, documents: list[Document]) -> Claim:
+    return pipeline.build_claim(claim_id, report, documents)
+
+
+@flow(
+    name="process_claim",
+    flow_run_name="{claim_id}",
+    task_runner=ThreadPoolTaskRunner(max_workers=pipeline.worker_count()),
+    validate_parameters=False,
+)
+def process_claim(paths: list[str], claim_id: str) -> Claim:
+    """Upload rules -> pages (concurrent OCR) -> documents -> claim, for one request."""
+    report = check_uploads_task(paths)
+    futures = {
+        (upload.index, page_no): read_page_task.submit(upload, page_no) for upload, page_no in pipeline.page_jobs(report.accepted)
+    }
+    documents = [
+        build_document_task(upload, [futures[(upload.index, n)].result() for n in range(1, upload.page_count + 1)])
+        for upload in report.accepted
+    ]
+    return build_claim_task(claim_id, report, documents)

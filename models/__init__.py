@@ -1,0 +1,31 @@
+"""Typed, frozen pydantic v2 models passed between the pipeline's stages (no I/O here)."""
+
+from models.base import SCHEMA_VERSION, Model
+from models.claim import Claim, ClaimStatus
+from models.document import Document, DocType, Field, PageInfo
+from models.flags import Flag, FlagCode, Severity
+from models.geometry import BBox
+from models.ocr import OcrPage, TextSource, Word
+from models.upload import MediaType, RejectedFile, Upload, UploadReport
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BBox",
+    "Claim",
+    "ClaimStatus",
+    "DocType",
+    "Document",
+    "Field",
+    "Flag",
+    "FlagCode",
+    "MediaType",
+    "Model",
+    "OcrPage",
+    "PageInfo",
+    "RejectedFile",
+    "Severity",
+    "TextSource",
+    "Upload",
+    "UploadReport",
+    "Word",
+]

@@ -1,0 +1,13 @@
+"""Common base for every model: frozen, strict about unknown keys, versioned."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = "1.0"
+
+
+class Model(BaseModel):
+    """Immutable pydantic model that rejects unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")

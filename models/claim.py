@@ -1,0 +1,40 @@
+"""The structured claim handed to adjudication: documents, flags and a status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from models.base import SCHEMA_VERSION, Model
+from models.document import Document
+from models.flags import Flag
+from models.upload import RejectedFile
+
+
+class ClaimStatus(str, Enum):
+    """Outcome of the intake (policy in validators/decide.py)."""
+
+    READY = "ready"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+
+
+class Claim(Model):
+    """One reimbursement request, as intake made it."""
+
+    schema_version: str = SCHEMA_VERSION
+    claim_id: str
+    created_at: datetime
+    status: ClaimStatus
+    documents: tuple[Document, ...] = ()
+    rejected_files: tuple[RejectedFile, ...] = ()
+    flags: tuple[Flag, ...] = ()  # claim-level flags
+
+    def all_flags(self) -> list[Flag]:
+        """Claim-level, document-level and rejected-file flags together."""
+        found = list(self.flags)
+        for doc in self.documents:
+            found.extend(doc.flags)
+        for rejected in self.rejected_files:
+            found.extend(rejected.flags)
+        return found

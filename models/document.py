@@ -1,0 +1,71 @@
+"""A classified document with its extracted fields and flags."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import Field as PydanticField
+
+from models.base import Model
+from models.flags import Flag
+from models.geometry import BBox
+from models.ocr import TextSource
+from models.upload import MediaType
+
+
+class DocType(str, Enum):
+    """Kinds of supporting document (see DOMAIN.md)."""
+
+    INVOICE = "invoice"
+    RECEIPT = "receipt"
+    PRESCRIPTION = "prescription"
+    CARE_SHEET = "care_sheet"
+    HOSPITAL_BULLETIN = "hospital_bulletin"
+    QUOTE = "quote"
+    BANK_DETAILS = "bank_details"
+    RIGHTS_CERTIFICATE = "rights_certificate"
+    PRIOR_AUTHORISATION = "prior_authorisation"
+    POSTING_CERTIFICATE = "posting_certificate"
+    BIRTH_CERTIFICATE = "birth_certificate"
+    OTHER = "other"
+
+
+class Field(Model):
+    """One value read from a document, with where and how it was found."""
+
+    value: str  # canonical form: ISO date, decimal with a dot, ISO 4217 code...
+    raw: str  # the text as printed / read
+    confidence: float = PydanticField(ge=0.0, le=1.0)
+    page: int  # 1-based
+    bbox: BBox | None
+    rule: str  # the extraction rule that produced it
+
+
+class PageInfo(Model):
+    """How one page was read."""
+
+    page: int
+    width: int
+    height: int
+    dpi: int
+    source: TextSource
+    rotation: int
+    skew: float
+    word_count: int
+    mean_confidence: float
+    a4_portrait: bool
+
+
+class Document(Model):
+    """One accepted file, read, classified and extracted."""
+
+    file: str
+    sha256: str
+    media_type: MediaType
+    size: int
+    doc_type: DocType
+    doc_type_score: float = PydanticField(ge=0.0, le=1.0)
+    doc_type_reasons: tuple[str, ...] = ()
+    pages: tuple[PageInfo, ...] = ()
+    fields: dict[str, Field] = PydanticField(default_factory=dict)
+    flags: tuple[Flag, ...] = ()

@@ -1,0 +1,1 @@
+"""Checks that turn files and documents into flags; no Prefect, no I/O beyond reading inputs."""
