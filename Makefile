@@ -1,0 +1,43 @@
+# Two commands do all the set-up on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out/claims
+export OMP_THREAD_LIMIT := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: setup system-deps run test bench-throughput bench-sroie schema clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@bash infra/install-system-deps.sh
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: setup
+	@for request in samples/requests/*/; do \
+		echo "== $$request"; \
+		$(BIN)/intake process $$(find $$request -maxdepth 1 -type f ! -name expected.json | sort) --out $(OUT) 2>/dev/null || exit 1; \
+	done
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench-throughput: setup
+	$(BIN)/python bench/throughput.py
+
+bench-sroie: setup
+	$(BIN)/python bench/sroie.py
+
+schema: setup
+	$(BIN)/python -m models.schema > models/claim.schema.json
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

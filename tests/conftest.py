@@ -1,0 +1,37 @@
+"""Shared test helpers: build lines of words without OCR, and locate the shared corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from extractors.layout import Line, make_line
+from models import BBox, Word
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def line_of(text: str, index: int = 0, page: int = 1, confidence: float = 0.9) -> Line:
+    """A Line of words laid out left to right on row `index`."""
+    words, x = [], 10
+    for token in text.split():
+        width = 12 * len(token)
+        words.append(Word(text=token, confidence=confidence, bbox=BBox(x0=x, y0=40 * index, x1=x + width, y1=40 * index + 25), block=1, line=index))
+        x += width + 12
+    return make_line(page, words, index)
+
+
+def lines_of(*texts: str) -> list[Line]:
+    """Consecutive Lines, one per text."""
+    return [line_of(text, i) for i, text in enumerate(texts)]
+
+
+@pytest.fixture
+def make_lines():
+    return lines_of

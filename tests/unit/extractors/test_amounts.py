@@ -1,0 +1,62 @@
+"""Amount parsing and the choice of the total paid."""
+
+from decimal import Decimal
+
+import pytest
+
+from extractors.fields.amounts import amounts_in, extract_total, parse_amount
+from tests.conftest import line_of, lines_of
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("1 234,56 €", "1234.56"),
+        ("1\u202f234,56 €", "1234.56"),
+        ("1\u00a0234,56", "1234.56"),
+        ("45€30", "45.30"),
+        ("EUR 45.30", "45.30"),
+        ("RM 9.00", "9.00"),
+        ("¥2,220", "2220.00"),
+        ("$1,234.56", "1234.56"),
+        ("3 038,14", "3038.14"),
+    ],
+)
+def test_parse_amount(raw, expected):
+    assert parse_amount(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Total TTC : 1 234,56 €", ["1234.56"]),
+        ("MONTANT 45,30 EUR", ["45.30"]),
+        ("Net à payer 45€30", ["45.30"]),
+        ("TOTAL RM 9.00", ["9.00"]),
+        ("Total ¥2,220", ["2220.00"]),
+        ("Doliprane 2 x 3,50 7,00", ["3.50", "7.00"]),
+        ("Tel 01 23 45 67 89", []),
+    ],
+)
+def test_amounts_in_line(text, expected):
+    assert [str(a.value) for a in amounts_in(line_of(text))] == expected
+
+
+def test_total_from_label_not_subtotal_or_tax():
+    lines = lines_of("Doliprane 3,50", "Sous-total 10,00", "TVA 2,00", "Total TTC 12,00 €", "Espèces 20,00", "Rendu 8,00")
+    field = extract_total(lines)
+    assert field.value == "12.00" and field.rule == "total.label_right" and field.raw == "12,00 €"
+
+
+def test_total_read_below_its_label():
+    lines = [line_of("Net à payer", 0), line_of("45,30", 1)]
+    assert extract_total(lines).value == "45.30"
+
+
+def test_no_label_falls_back_with_low_confidence():
+    field = extract_total(lines_of("Doliprane 3,50", "Spasfon 4,20"))
+    assert field.value == "4.20" and field.confidence < 0.5
+
+
+def test_no_amount():
+    assert extract_total(lines_of("Ordonnance", "Doliprane 1000 mg")) is None

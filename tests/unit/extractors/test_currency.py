@@ -1,0 +1,42 @@
+"""Currency from markers, hints for ambiguous symbols, default for French documents."""
+
+from extractors.fields.amounts import extract_total
+from extractors.fields.currency import extract_currency
+from extractors.fields.locale_hints import locale_hint
+from tests.conftest import lines_of
+
+
+def currency_of(*texts: str):
+    lines = lines_of(*texts)
+    return extract_currency(lines, locale_hint(lines), extract_total(lines))
+
+
+def test_codes_and_symbols():
+    assert currency_of("Total 45,30 €").value == "EUR"
+    assert currency_of("TOTAL RM 9.00").value == "MYR"
+    assert currency_of("Total JPY 2,220").value == "JPY"
+    assert currency_of("Amount due USD 12.00").value == "USD"
+
+
+def test_dollar_is_ambiguous_without_hint():
+    field = currency_of("Total $12.00")
+    assert field.value == "USD" and field.confidence < 0.6
+
+
+def test_dollar_in_malaysia_is_ringgit():
+    field = currency_of("ABC TRADING SDN BHD", "Total $12.00")
+    assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+hint")
+
+
+def test_dollar_with_us_address_is_confident():
+    field = currency_of("CVS Pharmacy, Boston, MA 02115", "Total $12.00")
+    assert field.value == "USD" and field.confidence >= 0.7
+
+
+def test_french_document_without_marker_is_euro_with_modest_confidence():
+    field = currency_of("Facture", "Total 45,30")
+    assert field.value == "EUR" and field.confidence <= 0.5 and field.bbox is None
+
+
+def test_nothing():
+    assert currency_of("Hello world") is None

@@ -1,0 +1,52 @@
+"""Date parsing and the choice of the document's date on tricky strings."""
+
+from datetime import date
+
+import pytest
+
+from extractors.fields.dates import extract_date, find_dates, parse_numeric
+from tests.conftest import lines_of
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("12/10/2021", date(2021, 10, 12)),
+        ("12.10.21", date(2021, 10, 12)),
+        ("2021-10-12", date(2021, 10, 12)),
+        ("12 oct. 2021", date(2021, 10, 12)),
+        ("25 DEC 2018", date(2018, 12, 25)),
+        ("13 décembre 2023", date(2023, 12, 13)),
+        ("12 sept. 2021", date(2021, 9, 12)),
+        ("3 févr. 2022", date(2022, 2, 3)),
+        ("1er août 2020", date(2020, 8, 1)),
+        ("Oct 12, 2021", date(2021, 10, 12)),
+        ("Date: 25/12/2018 10:32", date(2018, 12, 25)),
+        ("TARIKH 02-01-2019", date(2019, 1, 2)),
+    ],
+)
+def test_formats(text, expected):
+    assert [c.value for c in find_dates(lines_of(text), today=date(2026, 11, 1))] == [expected]
+
+
+def test_day_first_unless_american():
+    assert parse_numeric("03", "04", "2021", month_first=False) == date(2021, 4, 3)
+    assert parse_numeric("03", "04", "2021", month_first=True) == date(2021, 3, 4)
+    # a day-first reading that cannot be a date falls back to month-first, and vice versa
+    assert parse_numeric("12", "31", "2021", month_first=False) == date(2021, 12, 31)
+
+
+def test_birth_and_print_dates_are_not_the_care_date():
+    lines = lines_of("Pharmacie du Centre", "Né(e) le 03/04/1985", "Facture du 12 sept. 2021", "Imprimé le 14/09/2021")
+    field = extract_date(lines, today=date(2026, 11, 1))
+    assert field is not None and field.value == "2021-09-12" and field.raw == "12 sept. 2021"
+    assert field.page == 1 and field.bbox is not None and field.rule == "date.text_dmy"
+
+
+def test_future_date_loses_to_past_date():
+    field = extract_date(lines_of("Date 12/10/2031", "Date 12/10/2021"), today=date(2026, 11, 1))
+    assert field.value == "2021-10-12"
+
+
+def test_no_date():
+    assert extract_date(lines_of("Total 45,30 €")) is None
