@@ -72,8 +72,7 @@ def _straighten_and_read(gray: np.ndarray, dpi: int, scratch: _Scratch) -> tuple
 
 def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -> OcrPage:
     """Orient, deskew, clean and OCR a page image."""
-    gray, dpi = preprocess.resize_for_ocr(image.gray, image.dpi)
-    gray = preprocess.clean(gray)
+    gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
     scratch = _Scratch(workdir)
     try:
         rotation = 0

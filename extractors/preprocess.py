@@ -8,7 +8,8 @@ import numpy as np
 MAX_SKEW_DEGREES = 15.0
 SKEW_STEP = 0.25
 MIN_SKEW_TO_FIX = 0.3
-TARGET_DPI = 300
+TARGET_TEXT_HEIGHT = 28.0  # median blob height (mostly x-height..cap height) Tesseract reads best
+TEXT_HEIGHT_BAND = (18.0, 48.0)  # inside this band the image is left at its size
 MAX_LONG_SIDE = 4200  # beyond that Tesseract gets slower without reading better
 ANALYSIS_WIDTH = 900  # skew is estimated on a reduced copy
 
@@ -76,23 +77,73 @@ def noise_level(gray: np.ndarray) -> float:
     return float(np.median(np.abs(cv2.Laplacian(small, cv2.CV_16S))))
 
 
+def text_height(gray: np.ndarray) -> float | None:
+    """Median height in pixels of character-like ink blobs, None when too few to tell."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))  # join dot-matrix dots
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    chars = heights[(heights >= 6) & (heights <= 300) & (widths <= 2 * heights) & (widths >= heights // 8)]
+    if len(chars) < 20:
+        return None
+    return float(np.median(chars))
+
+
 def resize_for_ocr(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
-    """Bring very large or very small images to a resolution Tesseract reads well."""
-    long_side = max(gray.shape)
+    """Scale so that characters are about TARGET_TEXT_HEIGHT pixels tall (what Tesseract reads best).
+
+    A photo's DPI metadata is often absent or absurd, so the text itself sets the scale; the DPI
+    passed on to Tesseract is the one implied by that scale.
+    """
     factor = 1.0
-    if long_side > MAX_LONG_SIDE:
-        factor = MAX_LONG_SIDE / long_side
-    elif dpi < 200:
-        factor = min(2.0, TARGET_DPI / max(dpi, 1))
+    height = text_height(gray)
+    if height is not None and not TEXT_HEIGHT_BAND[0] <= height <= TEXT_HEIGHT_BAND[1]:
+        factor = TARGET_TEXT_HEIGHT / height
+    factor = min(factor, MAX_LONG_SIDE / max(gray.shape), 3.0)
     if abs(factor - 1.0) < 0.05:
         return gray, dpi
     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
     resized = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
-    return resized, max(1, round(dpi * factor))
+    return resized, max(70, round(dpi * factor))
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Divide out the paper's tone (shadows, uneven light, dark table headers): ink dark on white.
+
+    The background is the local maximum of a quarter-size copy, median-smoothed; the page becomes
+    the distance from it, so large dark areas (a photo's surroundings) turn white while strokes stay.
+    """
+    height, width = gray.shape
+    small = cv2.resize(gray, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7)))
+    background = cv2.medianBlur(background, 15)
+    background = cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
+    flat = 255 - cv2.absdiff(gray, background)
+    return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
+
+
+def clear_border(gray: np.ndarray) -> np.ndarray:
+    """Paint out dark shapes that touch the image edge and span a fifth of it (torn edges, table
+    edges, the desk around a photographed sheet): they make Tesseract's layout analysis give up."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = gray.shape
+    out = gray
+    for label in range(1, count):
+        x, y, w, h, _ = stats[label]
+        touches = x == 0 or y == 0 or x + w >= width or y + h >= height
+        if touches and (w > 0.2 * width or h > 0.2 * height):
+            if out is gray:
+                out = gray.copy()
+            out[labels == label] = 255
+    return out
 
 
 def clean(gray: np.ndarray) -> np.ndarray:
-    """Light cleaning: contrast stretch, and a median filter only on noisy pages."""
+    """Light cleaning: flatten the background, clear dark borders, stretch contrast, and a
+    median filter only on noisy pages."""
+    gray = clear_border(flatten_background(gray))
     gray = stretch_contrast(gray)
     if noise_level(gray) > 6:
         gray = cv2.medianBlur(gray, 3)
