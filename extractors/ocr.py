@@ -71,14 +71,14 @@ _ROTATE_RE = re.compile(r"Rotate:\s*(\d+)")
 _CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def detect_rotation(image_path: Path, dpi: int) -> int:
-    """Degrees clockwise to rotate the image so its text is upright (0 when unsure)."""
+def detect_rotation(image_path: Path, dpi: int) -> tuple[int, float]:
+    """(degrees clockwise to make the text upright, Tesseract's confidence); (0, 0) when it cannot tell."""
     try:
         osd = pytesseract.image_to_osd(str(image_path), config=f"--psm 0 --dpi {dpi}", timeout=OSD_TIMEOUT_SECONDS)
     except (pytesseract.TesseractError, RuntimeError):
-        return 0  # too little text to tell: leave the page as it is
+        return 0, 0.0  # too little text to tell
     rotate = _ROTATE_RE.search(osd)
     conf = _CONF_RE.search(osd)
-    if not rotate or not conf or float(conf.group(1)) < MIN_OSD_CONFIDENCE:
-        return 0
-    return int(rotate.group(1)) % 360
+    if not rotate or not conf:
+        return 0, 0.0
+    return int(rotate.group(1)) % 360, float(conf.group(1))

@@ -64,32 +64,50 @@ class _Scratch:
         self.path.unlink(missing_ok=True)
 
 
-def _straighten_and_read(gray: np.ndarray, dpi: int, scratch: _Scratch) -> tuple[np.ndarray, float, list[Word]]:
-    gray, skew = preprocess.deskew(gray)
-    words = ocr.read_words(scratch.write(gray), dpi)
-    return gray, skew, words
+def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tuple[np.ndarray, float, list[Word]]:
+    """Quarter-turn, deskew and OCR; returns the straightened image, the skew and the words."""
+    straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
+    return straight, skew, ocr.read_words(scratch.write(straight), dpi)
+
+
+def _score(words: list[Word]) -> float:
+    return text_quality(words) * len(words)
+
+
+def _turns_to_try(first: int, guess: int, confidence: float) -> list[int]:
+    """Other quarter turns worth an OCR pass after a poor first reading."""
+    if guess == first and confidence >= ocr.MIN_OSD_CONFIDENCE:
+        return []  # orientation confirmed: the page is just hard to read
+    turns = [guess, (guess + 180) % 360] if guess != first else [(first + 180) % 360]
+    return [t for t in dict.fromkeys(turns) if t != first][:2]
 
 
 def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -> OcrPage:
-    """Orient, deskew, clean and OCR a page image."""
+    """Orient, deskew, clean and OCR a page image.
+
+    Orientation: a landscape image first asks Tesseract OSD; any page read poorly asks it (again)
+    and tries the suggested quarter turn and its opposite, keeping the best reading.
+    """
     gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
     scratch = _Scratch(workdir)
     try:
-        rotation = 0
+        first, osd = 0, None
         if gray.shape[1] > gray.shape[0]:  # landscape: likely a sideways photo or scan
-            rotation = ocr.detect_rotation(scratch.write(gray), dpi)
-            gray = preprocess.rotate_quadrant(gray, rotation)
-        sheet = gray.shape
-        upright, skew, words = _straighten_and_read(gray, dpi, scratch)
-        if rotation == 0 and _looks_wrong(words):
-            guess = ocr.detect_rotation(scratch.write(upright), dpi)
-            if guess:
-                turned, turned_skew, turned_words = _straighten_and_read(preprocess.rotate_quadrant(gray, guess), dpi, scratch)
-                if text_quality(turned_words) * len(turned_words) > text_quality(words) * len(words):
-                    upright, skew, words, rotation = turned, turned_skew, turned_words, guess
-                    sheet = sheet[::-1] if guess in (90, 270) else sheet
+            osd = ocr.detect_rotation(scratch.write(gray), dpi)
+            first = osd[0] if osd[1] > 0 else 0
+        best_turn = first
+        upright, skew, words = _read_turned(gray, first, dpi, scratch)
+        if _looks_wrong(words):
+            guess, confidence = osd or ocr.detect_rotation(scratch.write(gray), dpi)
+            for turn in _turns_to_try(first, guess, confidence):
+                candidate = _read_turned(gray, turn, dpi, scratch)
+                if _score(candidate[2]) > _score(words):
+                    (upright, skew, words), best_turn = candidate, turn
+                if not _looks_wrong(words):
+                    break
     finally:
         scratch.remove()
+    sheet_height, sheet_width = preprocess.rotate_quadrant(gray, best_turn).shape
     height, width = upright.shape
     return OcrPage(
         page=page_no,
@@ -97,8 +115,8 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -
         height=height,
         dpi=dpi,
         source=TextSource.OCR,
-        rotation=rotation,
+        rotation=best_turn,
         skew=round(skew, 2),
         words=tuple(words),
-        a4_portrait=is_a4_portrait(sheet[1], sheet[0]),
+        a4_portrait=is_a4_portrait(sheet_width, sheet_height),
     )

@@ -62,9 +62,12 @@ def rotate_by(gray: np.ndarray, angle: float) -> np.ndarray:
 
 
 def stretch_contrast(gray: np.ndarray) -> np.ndarray:
-    """Map the 1st..99th grey percentiles onto 0..255 when the page is washed out."""
-    low, high = np.percentile(gray, (1, 99))
-    if high - low >= 160 or high <= low:
+    """Map ink (0.5th grey percentile) to black and paper (90th) to white when the page is washed out.
+
+    Pages whose ink/paper gap is already wide, or too narrow to be ink at all, are left alone.
+    """
+    low, high = np.percentile(gray, (0.5, 90))
+    if not 40 <= high - low < 160:
         return gray
     scaled = (gray.astype(np.float32) - low) * (255.0 / (high - low))
     return np.clip(scaled, 0, 255).astype(np.uint8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import FlagCode, MediaType
-from tests import malformed_files as mf
+from samples import malformed as mf
 from validators.upload import MAX_FILES, check_uploads
 
 

@@ -1,0 +1,1 @@
+"""Generated sample documents and requests (fake data) with ground truth."""
