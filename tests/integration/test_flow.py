@@ -1,0 +1,89 @@
+"""The Prefect flow against Prefect's test harness (a real temporary server), and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samples import malformed as mf
+from tests import documents as docs
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def prefect_server():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_process_claim_flow_run_is_named_after_the_claim(tmp_path, prefect_server):
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    from flows.process_claim import process_claim
+    from models import ClaimStatus, FlagCode
+
+    invoice = docs.invoice_pdf(tmp_path / "invoice.pdf")
+    scan = docs.scanned_pdf(invoice, tmp_path / "scan.pdf")
+    claim = process_claim(paths=[str(invoice), str(scan), str(mf.gif(tmp_path / "x.gif"))], claim_id="CLM-20211012-TEST01")
+    assert claim.claim_id == "CLM-20211012-TEST01"
+    assert [d.file for d in claim.documents] == ["invoice.pdf", "scan.pdf"]
+    assert all(d.fields["total"].value == "17.05" for d in claim.documents)
+    assert [r.file for r in claim.rejected_files] == ["x.gif"]
+    assert claim.rejected_files[0].flags[0].code is FlagCode.UNSUPPORTED_FORMAT
+    assert claim.status is ClaimStatus.NEEDS_REVIEW
+
+    async def runs():
+        async with get_client() as client:
+            return await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["CLM-20211012-TEST01"])))
+
+    import asyncio
+
+    (run,) = asyncio.run(runs())
+    assert run.state.is_completed()
+
+
+def test_all_files_rejected_makes_a_rejected_claim(tmp_path, prefect_server):
+    from flows.process_claim import process_claim
+    from models import ClaimStatus
+
+    claim = process_claim(paths=[str(mf.empty(tmp_path / "a.pdf"))], claim_id="CLM-20211012-TEST02")
+    assert claim.status is ClaimStatus.REJECTED and not claim.documents and claim.flags[0].code.value == "no_document"
+
+
+def intake(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
+def test_cli_usage_error_exit_code():
+    result = intake("process", "/no/such/file.pdf")
+    assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_cli_extract_jsonl_in_input_order(tmp_path):
+    invoice = docs.invoice_pdf(tmp_path / "b.pdf")
+    result = intake("extract", "--jsonl", str(mf.gif(tmp_path / "a.gif")), str(invoice))
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["file"] == "a.gif" and first["flags"][0]["code"] == "unsupported_format"
+    assert second["file"] == "b.pdf" and second["doc_type"] == "invoice"
+    assert second["fields"]["date"]["value"] == "2021-10-12"
+    assert second["fields"]["total"]["value"] == "17.05" and second["fields"]["currency"]["value"] == "EUR"
+    assert set(second["fields"]["total"]) >= {"value", "raw", "confidence", "page", "bbox"}
+
+
+def test_cli_process_json_and_out_dir(tmp_path):
+    invoice = docs.invoice_pdf(tmp_path / "invoice.pdf")
+    result = intake("process", str(invoice), "--claim-id", "CLM-20211012-TEST03", "--json", "--out", str(tmp_path / "claims"))
+    assert result.returncode == 0, result.stderr
+    claim = json.loads(result.stdout)
+    assert claim["claim_id"] == "CLM-20211012-TEST03" and claim["status"] == "ready"
+    saved = json.loads((tmp_path / "claims" / "CLM-20211012-TEST03" / "claim.json").read_text(encoding="utf-8"))
+    assert saved == claim
