@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import cv2
 import numpy as np
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from extractors.preprocess import rotate_by, rotate_quadrant
+from samples.synth import rasterise, write_image_pdf
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-pdfmetrics.registerFont(TTFont("DejaVu", FONT))
 
 INVOICE_PAGE_1 = [
     ("PHARMACIE DES TILLEULS", 16),
@@ -47,7 +43,7 @@ def write_pdf(path: Path, pages: list[list[tuple[str, int]]], pagesize=A4) -> Pa
     for lines in pages:
         y = pagesize[1] - 60
         for text, size in lines:
-            pdf.setFont("DejaVu", size)
+            pdf.setFont("sans", size)  # registered by samples.synth
             pdf.drawString(50, y, text)
             y -= size * 1.8
         pdf.showPage()
@@ -63,11 +59,7 @@ def invoice_pdf(path: Path, two_pages: bool = False) -> Path:
 
 def raster(pdf: Path, dpi: int = 200, page: int = 1) -> np.ndarray:
     """A grayscale raster of one PDF page (poppler)."""
-    stem = pdf.with_name(pdf.stem + "-raster")
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)], check=True)
-    image = cv2.imread(str(stem) + ".pgm", cv2.IMREAD_GRAYSCALE)
-    Path(str(stem) + ".pgm").unlink()
-    return image
+    return rasterise(pdf, dpi)[page - 1]
 
 
 def save_image(image: np.ndarray, path: Path, quality: int = 85) -> Path:
@@ -87,12 +79,4 @@ def photo(pdf: Path, path: Path, rotate: int = 0, skew: float = 0.0, dpi: int = 
 
 def scanned_pdf(pdf: Path, path: Path, dpi: int = 200) -> Path:
     """An image-only PDF (no text layer) of every page of `pdf`."""
-    count = int(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout.split("Pages:")[1].split()[0])
-    out = canvas.Canvas(str(path), pagesize=A4)
-    for page in range(1, count + 1):
-        image_path = save_image(raster(pdf, dpi, page), path.with_name(f"{path.stem}-{page}.jpg"))
-        out.drawImage(str(image_path), 0, 0, width=A4[0], height=A4[1])
-        out.showPage()
-        image_path.unlink()
-    out.save()
-    return path
+    return write_image_pdf(rasterise(pdf, dpi), path)
