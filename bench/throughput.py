@@ -31,7 +31,9 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from samples import synth  # noqa: E402
+from samples.generator.corpus import generate  # noqa: E402
+from samples.generator.documents import REGISTRY  # noqa: E402
+from samples.generator.render import rasterise  # noqa: E402
 
 CORES = len(os.sched_getaffinity(0))
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -39,22 +41,18 @@ BIN = Path(sys.executable).parent
 
 
 def build_batch(folder: Path, files: int, pages_per_file: int, seed: int) -> tuple[list[Path], list[Path]]:
-    """(scanned PDFs, their page images as JPEG) from generated documents."""
+    """(scanned PDFs of generated documents, their pages rendered at 300 dpi as JPEG for bare Tesseract)."""
     rng = random.Random(seed)
-    builders = list(synth.BUILDERS.values())
+    kinds = list(REGISTRY)
     pdfs, images = [], []
     for f in range(files):
-        pages = []
-        while len(pages) < pages_per_file:
-            with tempfile.TemporaryDirectory() as tmp:
-                pdf = synth.draw_pdf(rng.choice(builders)(rng), Path(tmp) / "d.pdf")
-                pages.extend(synth.rasterise(pdf, 300))
-        pages = [synth.degrade(p, rng.choice(["clean", "skew", "noise"]), rng) for p in pages[:pages_per_file]]
-        for i, page in enumerate(pages):
+        pdf = folder / f"file{f:02d}.pdf"
+        generate(kinds[f % len(kinds)], "pdf_scan", rng.choice(["multipage"]), rng.randrange(10**6), pdf, pages=pages_per_file)
+        pdfs.append(pdf)
+        for i, page in enumerate(rasterise(pdf, 300)):
             path = folder / f"file{f:02d}-page{i + 1}.jpg"
-            cv2.imwrite(str(path), page, [cv2.IMWRITE_JPEG_QUALITY, 80])
+            cv2.imwrite(str(path), page, [cv2.IMWRITE_JPEG_QUALITY, 85])
             images.append(path)
-        pdfs.append(synth.write_image_pdf(pages, folder / f"file{f:02d}.pdf"))
     return pdfs, images
 
 
@@ -115,6 +113,8 @@ def main() -> int:
         folder = Path(tmp)
         pdfs, images = build_batch(folder, args.files, args.pages_per_file, args.seed)
         pages = len(images)
+        if pages != args.files * args.pages_per_file:
+            print(f"note: the generator laid out {pages} pages, not {args.files * args.pages_per_file}")
         print(f"{pages} scanned pages in {len(pdfs)} PDFs, {CORES} cores, Tesseract single-threaded (OMP_THREAD_LIMIT=1)")
         rows = []
         bare = bare_tesseract(images)

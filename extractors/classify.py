@@ -46,9 +46,23 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
     return scores
 
 
+ITEM_ROW = re.compile(r"[A-Za-zÀ-ÿ]{3,}.*\d[.,]?\d*\s*(?:€|EUR|JPY|USD|\$|¥)?\s*$")
+ITEM_ROWS_FOR_INVOICE = 3
+ITEM_ROWS_WEIGHT = 2.0
+
+
+def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
+    """Layout evidence: several priced item rows (label ... amount) make a detailed invoice."""
+    items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
+    if items >= ITEM_ROWS_FOR_INVOICE:
+        total, reasons = scores[DocType.INVOICE]
+        scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
+
+
 def classify(lines: Sequence[Line]) -> Classification:
     """The most likely document type; `other` when no type scores enough."""
     scores = type_scores(lines)
+    layout_cues(lines, scores)
     best_type, (best, reasons) = max(scores.items(), key=lambda item: item[1][0])
     if best < MIN_SCORE:
         return Classification(DocType.OTHER, 0.3, ("aucun mot-clé de type de document",))

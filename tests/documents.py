@@ -7,11 +7,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from extractors.preprocess import rotate_by, rotate_quadrant
-from samples.synth import rasterise, write_image_pdf
+from samples.generator.render import image_pdf, rasterise
 
+pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
 
 INVOICE_PAGE_1 = [
     ("PHARMACIE DES TILLEULS", 16),
@@ -43,7 +46,7 @@ def write_pdf(path: Path, pages: list[list[tuple[str, int]]], pagesize=A4) -> Pa
     for lines in pages:
         y = pagesize[1] - 60
         for text, size in lines:
-            pdf.setFont("sans", size)  # registered by samples.synth
+            pdf.setFont("DejaVu", size)
             pdf.drawString(50, y, text)
             y -= size * 1.8
         pdf.showPage()
@@ -79,4 +82,4 @@ def photo(pdf: Path, path: Path, rotate: int = 0, skew: float = 0.0, dpi: int = 
 
 def scanned_pdf(pdf: Path, path: Path, dpi: int = 200) -> Path:
     """An image-only PDF (no text layer) of every page of `pdf`."""
-    return write_image_pdf(rasterise(pdf, dpi), path)
+    return image_pdf(rasterise(pdf, dpi), path)

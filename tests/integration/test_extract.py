@@ -7,7 +7,7 @@ import pytest
 from flows.pipeline import extract_report
 from models import FlagCode, TextSource
 from tests import documents as docs
-from samples import malformed as mf
+from samples.generator import malformed as mf
 from validators.upload import check_uploads
 
 

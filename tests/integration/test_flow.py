@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from samples import malformed as mf
+from samples.generator import malformed as mf
 from tests import documents as docs
 
 REPO = Path(__file__).resolve().parents[2]

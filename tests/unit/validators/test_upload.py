@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import FlagCode, MediaType
-from samples import malformed as mf
+from samples.generator import malformed as mf
 from validators.upload import MAX_FILES, check_uploads
 
 

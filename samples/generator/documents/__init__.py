@@ -1,0 +1,28 @@
+"""Registry of document builders: type name -> build(rng, pages=1, patient=None, day=None, **options) -> Doc.
+
+To add a type (quote, RIB, rights certificate, S2, posting certificate, birth certificate...), write a
+module with a `build` function returning a `layout.Doc` whose truth comes from `common.truth`, and
+register it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from samples.generator.documents import abroad, care_sheet, hospital, pharmacy, physio, prescription, ticket
+from samples.generator.layout import Doc
+
+Builder = Callable[..., Doc]
+
+REGISTRY: dict[str, Builder] = {
+    "pharmacy_invoice": pharmacy.build,
+    "physio_invoice": physio.build,
+    "prescription": prescription.build,
+    "card_ticket": ticket.build,
+    "hospital_bulletin": hospital.build,
+    "care_sheet": care_sheet.build,
+    "invoice_jpy": abroad.build_jpy,
+    "invoice_usd": abroad.build_usd,
+    "card_ticket_jpy": ticket.build_jpy,
+    "card_ticket_usd": ticket.build_usd,
+}

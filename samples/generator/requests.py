@@ -1,0 +1,104 @@
+"""The bundled sample requests (samples/requests/<name>/ with their files and expected.json).
+
+Documents of one request belong together: the prescription is the invoice's (same patient, earlier
+date), the card ticket pays the invoice (same merchant, date and amount). `expected.json` maps each
+file to its full ground truth plus `flags`, the flag codes the pipeline must raise (bad files carry
+only `flags`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from samples.generator import fakes, malformed
+from samples.generator.corpus import generate
+
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "requests"
+SEED = 2021
+
+
+def before(record: dict, low: int, high: int, rng: random.Random, key: str = "date") -> date:
+    return date.fromisoformat(record[key]) - timedelta(days=rng.randint(low, high))
+
+
+def paid_by_card(record: dict) -> dict:
+    return {"day": date.fromisoformat(record["date"]), "total": Decimal(record["total"]), "merchant": record["issuer"]}
+
+
+def pharmacy(folder: Path, rng: random.Random) -> dict:
+    who = fakes.person(rng, 1950, 2005)
+    invoice = generate("pharmacy_invoice", "pdf_text", "clean", rng.randrange(10**6), folder / "invoice.pdf", patient=who, third_party=False)
+    order = generate("prescription", "jpg", "photo", rng.randrange(10**6), folder / "ordonnance.jpg", patient=who, day=before(invoice, 0, 6, rng))
+    return {"invoice.pdf": invoice, "ordonnance.jpg": order}
+
+
+def physio(folder: Path, rng: random.Random) -> dict:
+    who = fakes.person(rng, 1950, 2005)
+    invoice = generate("physio_invoice", "pdf_scan", "multipage", rng.randrange(10**6), folder / "kine.pdf", pages=2, patient=who)
+    first = {"date": invoice["sessions"][0]}
+    order = generate("prescription", "png", "clean", rng.randrange(10**6), folder / "prescription.png", patient=who,
+                     day=before(first, 3, 20, rng), for_physio=True)
+    return {"kine.pdf": invoice, "prescription.png": order}
+
+
+def abroad_japan(folder: Path, rng: random.Random) -> dict:
+    who = fakes.person(rng, 1950, 2005)
+    invoice = generate("invoice_jpy", "jpg", "clean", rng.randrange(10**6), folder / "clinic.jpg", patient=who)
+    ticket = generate("card_ticket_jpy", "png", "clean", rng.randrange(10**6), folder / "ticket.png", **paid_by_card(invoice))
+    return {"clinic.jpg": invoice, "ticket.png": ticket}
+
+
+def abroad_usa(folder: Path, rng: random.Random) -> dict:
+    who = fakes.person(rng, 1950, 2005)
+    store = rng.choice([name for name in fakes.US_CLINICS if "Pharmacy" in name or "Drugstore" in name])
+    invoice = generate("invoice_usd", "pdf_scan", "clean", rng.randrange(10**6), folder / "pharmacy.pdf", patient=who, issuer=store)
+    ticket = generate("card_ticket_usd", "jpg", "rot90", rng.randrange(10**6), folder / "ticket.jpg", **paid_by_card(invoice))
+    return {"pharmacy.pdf": invoice, "ticket.jpg": ticket}
+
+
+def hospital(folder: Path, rng: random.Random) -> dict:
+    who = fakes.person(rng, 1950, 2005)
+    bulletin = generate("hospital_bulletin", "pdf_text", "clean", rng.randrange(10**6), folder / "bulletin.pdf", patient=who)
+    sheet = generate("care_sheet", "jpg", "rot180", rng.randrange(10**6), folder / "feuille-de-soins.jpg", patient=who,
+                     day=before(bulletin["stay"], 2, 20, rng, "from"))
+    return {"bulletin.pdf": bulletin, "feuille-de-soins.jpg": sheet}
+
+
+def rejects(folder: Path, rng: random.Random) -> dict:
+    """A clean ticket disguised by its name (a PNG named .pdf: accepted, typed by content) and bad files."""
+    ticket = generate("card_ticket", "png", "clean", rng.randrange(10**6), folder / "ticket.png")
+    (folder / "ticket.png").rename(folder / "ticket.pdf")
+    expected = {"ticket.pdf": ticket}
+    bad = {"empty.pdf": (malformed.empty, "empty_file"), "scan.gif": (malformed.gif, "unsupported_format"),
+           "truncated.pdf": (malformed.truncated_pdf, "unreadable_file"), "locked.pdf": (malformed.encrypted_pdf, "encrypted_pdf"),
+           "broken.jpg": (malformed.garbage_jpeg, "unreadable_file")}
+    for name, (make, flag) in bad.items():
+        make(folder / name)
+        expected[name] = {"flags": [flag]}
+    landscape = generate("pharmacy_invoice", "pdf_text", "landscape", rng.randrange(10**6), folder / "landscape.pdf")
+    expected["landscape.pdf"] = {**landscape, "flags": ["not_a4_portrait"]}
+    return expected
+
+
+REQUESTS = {"pharmacy": pharmacy, "physio": physio, "abroad-japan": abroad_japan, "abroad-usa": abroad_usa, "hospital": hospital,
+            "rejects": rejects}
+
+
+def build_requests(out: Path = DEFAULT_OUT, seed: int = SEED) -> dict[str, dict]:
+    """(Re)build every sample request folder under `out` (each folder is emptied first)."""
+    built = {}
+    for index, (name, make) in enumerate(REQUESTS.items()):
+        folder = out / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        expected = make(folder, random.Random(seed * 1000 + index))
+        for record in expected.values():
+            record.setdefault("flags", [])
+        (folder / "expected.json").write_text(json.dumps(expected, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        built[name] = expected
+    return built
