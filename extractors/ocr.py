@@ -19,7 +19,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANGUAGES = "fra+eng"
 OCR_TIMEOUT_SECONDS = 120
 OSD_TIMEOUT_SECONDS = 30
-MIN_OSD_CONFIDENCE = 1.5  # Tesseract's orientation confidence below which we keep the page as is
+MIN_OSD_CONFIDENCE = 1.5
+PSM_PAGE = 3  # automatic page segmentation: columns, blocks, tables of an A4 sheet
+PSM_STRIP = 6  # one uniform block: a till receipt's single column reads better this way
+STRIP_RATIO = 1.6  # height / width above which an upright image is a receipt strip, not a sheet  # Tesseract's orientation confidence below which we keep the page as is
 
 
 class OcrError(Exception):
@@ -31,9 +34,9 @@ def tesseract_version() -> str:
     return str(pytesseract.get_tesseract_version())
 
 
-def read_words(image_path: Path, dpi: int, languages: str = LANGUAGES) -> list[Word]:
+def read_words(image_path: Path, dpi: int, languages: str = LANGUAGES, psm: int = PSM_PAGE) -> list[Word]:
     """OCR an image file (a path, never a PIL image: that would add a PNG round trip)."""
-    config = f"--psm 3 --dpi {dpi}"
+    config = f"--psm {psm} --dpi {dpi}"
     try:
         data = pytesseract.image_to_data(
             str(image_path), lang=languages, config=config, output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_SECONDS

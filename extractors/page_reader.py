@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from extractors import ocr, preprocess
-from extractors.pages import PageImage, is_a4_portrait, load_image_page, pdf_page_size_points, render_pdf_page, text_layer_page
+from extractors.pages import PageImage, embedded_scan, is_a4_portrait, load_image_page, pdf_page_size_points, render_pdf_page, text_layer_page
 from models import MediaType, OcrPage, TextSource, Upload, Word
 
 MIN_GOOD_WORDS = 8
@@ -28,7 +28,7 @@ def read_page(upload: Upload, page_no: int, workdir: str | None = None) -> OcrPa
         if page is not None:
             width, height = pdf_page_size_points(upload.path, page_no)
             return page.model_copy(update={"a4_portrait": is_a4_portrait(width, height)})
-        image = render_pdf_page(upload.path, page_no)
+        image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
     else:
         image = load_image_page(upload.path)
     return ocr_page_image(image, page_no, workdir)
@@ -67,7 +67,9 @@ class _Scratch:
 def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tuple[np.ndarray, float, list[Word]]:
     """Quarter-turn, deskew and OCR; returns the straightened image, the skew and the words."""
     straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
-    return straight, skew, ocr.read_words(scratch.write(straight), dpi)
+    height, width = straight.shape
+    psm = ocr.PSM_STRIP if height / max(width, 1) >= ocr.STRIP_RATIO else ocr.PSM_PAGE
+    return straight, skew, ocr.read_words(scratch.write(straight), dpi, psm=psm)
 
 
 def _score(words: list[Word]) -> float:

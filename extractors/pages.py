@@ -106,6 +106,30 @@ def text_layer_page(path: str, page_no: int) -> OcrPage | None:
     return OcrPage(page=page_no, width=width, height=height, dpi=RENDER_DPI, source=TextSource.TEXT_LAYER, words=tuple(words))
 
 
+def embedded_scan(path: str, page_no: int) -> PageImage | None:
+    """The page's scan itself when the page is one full-page image (a scanner's or phone app's PDF).
+
+    Decoding the embedded image is ~20x faster than rendering the page and loses nothing; the
+    resolution is the image's pixels over the page's inches. None when the page is anything else.
+    """
+    with pikepdf.open(path) as pdf:
+        page = pdf.pages[page_no - 1]
+        images = list(page.images.values())
+        if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
+            return None
+        try:
+            image = pikepdf.PdfImage(images[0]).as_pil_image()
+        except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
+            return None
+        box = page.mediabox
+        width_in = abs(float(box[2]) - float(box[0])) / POINTS_PER_INCH
+        height_in = abs(float(box[3]) - float(box[1])) / POINTS_PER_INCH
+    with image:
+        if width_in <= 0 or height_in <= 0 or abs(image.width / width_in - image.height / height_in) > 0.05 * image.width / width_in:
+            return None  # the image does not fill the page: render instead
+        return PageImage(gray=np.asarray(image.convert("L")), dpi=max(70, round(image.width / width_in)))
+
+
 def render_pdf_page(path: str, page_no: int, dpi: int = RENDER_DPI) -> PageImage:
     """Render one PDF page to grayscale with poppler (pdf2image), without loading the others."""
     images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True)

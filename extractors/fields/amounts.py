@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 
 from price_parser import Price
@@ -26,6 +27,11 @@ AMOUNT = re.compile(
     r"(?![\w,]|\.\d)"
 )
 BELOW_PENALTY = 0.1
+SPACED_PENALTY = 0.15
+CROSS_CHECK_BONUS = 0.25
+TENDER_ONLY_SCORE = 1.1
+# "10 00" at the end of a total row: a decimal point lost by OCR (thousands groups have 3 digits)
+SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,4}) (\d{2})\s*$")
 MAX_AMOUNT = Decimal("1000000")
 
 
@@ -59,19 +65,48 @@ def amounts_in(line: Line) -> list[Amount]:
     return found
 
 
-def _label_weight(folded_prefix: str) -> tuple[float, int]:
-    """Best total label in the text before an amount: (weight, end of the label), (0, -1) if none."""
+@cache
+def _patterns(section: str, key: str) -> tuple[tuple[re.Pattern[str], float], ...]:
+    """Whole-word, accent-folded patterns of a totals.toml list or table, compiled once."""
+    entries = load("totals")[section]
+    items = entries[key] if key else entries
+    pairs = items.items() if isinstance(items, dict) else ((w, 1.0) for w in items)
+    return tuple((re.compile(rf"(?<![a-z]){re.escape(w)}(?![a-z])"), float(weight)) for w, weight in pairs)
+
+
+def _label_weight(folded: str) -> tuple[float, int]:
+    """Best total label in a row: (weight, end of the label), (0, -1) if none."""
     best = (0.0, -1)
-    for label, weight in load("totals")["labels"].items():
-        for m in re.finditer(rf"(?<![a-z]){re.escape(label)}(?![a-z])", folded_prefix):
-            if (weight, m.end()) > best:
-                best = (float(weight), m.end())
+    for pattern, weight in _patterns("labels", ""):
+        for m in pattern.finditer(folded):
+            best = max(best, (weight, m.end()))
     return best
 
 
+def _has(folded: str, section: str, key: str) -> bool:
+    return any(pattern.search(folded) for pattern, _ in _patterns(section, key))
+
+
 def _excluded(folded: str) -> bool:
-    words = load("totals")["not_totals"]["words"]
-    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", folded) for w in words)
+    """A row whose amount is not the amount paid (subtotal, tax, change...), unless it says the
+    tax is included ("Total (Inclusive of GST)", "Total TTC")."""
+    if _has(folded, "not_totals", "words"):
+        return True
+    return _has(folded, "not_totals", "tax_words") and not _has(folded, "not_totals", "tax_included")
+
+
+def counted_lines(lines: Sequence[Line]) -> list[Line]:
+    """Lines that can hold the total: a tax or payment summary section ends its page's candidates."""
+    kept: list[Line] = []
+    cut_page = None
+    for line in lines:
+        if line.page == cut_page:
+            continue
+        if _has(fold(line.text), "sections", "stop"):
+            cut_page = line.page
+            continue
+        kept.append(line)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -81,35 +116,78 @@ class TotalCandidate:
     rule: str
 
 
+def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, late: float) -> TotalCandidate | None:
+    """The amount right of a total label on its row, else just below it."""
+    right = [a for a in amounts_in(line) if a.start >= label_end]
+    if right:
+        return TotalCandidate(right[-1], weight + late, "total.label_right")
+    spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
+    if spaced:
+        m = spaced[-1]
+        value = Decimal(f"{m.group(1)}.{m.group(2)}")
+        return TotalCandidate(Amount(value, m.group(0), line, m.start(), m.end()), weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
+    for below in lines_below(lines, line):
+        if _excluded(fold(below.text)):
+            return None
+        amounts = amounts_in(below)
+        if amounts:
+            return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")
+    return None
+
+
 def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
     """Amounts read next to (right of, or just below) a total label."""
     found: list[TotalCandidate] = []
     last_page = max((line.page for line in lines), default=1)
-    for line in lines:
+    for line in counted_lines(lines):
         folded = fold(line.text)
         weight, label_end = _label_weight(folded)
-        if weight == 0:
+        if weight == 0 or _excluded(folded):
             continue
         late = 0.05 * (line.page == last_page) + 0.05 * (line.index / max(1, len(lines)))
-        right = [a for a in amounts_in(line) if a.start >= label_end]
-        if _excluded(folded[: right[-1].start if right else len(folded)]):
-            continue
-        if right:
-            found.append(TotalCandidate(right[-1], weight + late, "total.label_right"))
-            continue
-        for below in lines_below(lines, line):
-            if _excluded(fold(below.text)):
-                break
-            amounts = amounts_in(below)
-            if amounts:
-                found.append(TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below"))
-                break
+        candidate = _labelled(lines, line, weight, label_end, late)
+        if candidate is not None:
+            found.append(candidate)
     return found
+
+
+def _row_amount(lines: Sequence[Line], section: str) -> Decimal | None:
+    """The last amount on the last row carrying one of the `payments` labels of `section`."""
+    value = None
+    for line in lines:
+        folded = fold(line.text)
+        if _has(folded, "payments", section):
+            amounts = amounts_in(line)
+            if amounts:
+                value = amounts[-1].value
+    return value
+
+
+def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
+    """Amount tendered minus change given, when both are printed (cash receipts)."""
+    tendered, change = _row_amount(lines, "tendered"), _row_amount(lines, "change")
+    if tendered is None or change is None or change >= tendered:
+        return None
+    return tendered - change
+
+
+def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """Candidates agreeing with tendered - change gain; if none agrees, a printed amount equal to it joins."""
+    paid = paid_by_tender(lines)
+    if paid is None:
+        return candidates
+    agreeing = [TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+tender_check") for c in candidates if c.amount.value == paid]
+    if agreeing:
+        return agreeing + [c for c in candidates if c.amount.value != paid]
+    printed = [a for line in counted_lines(lines) for a in amounts_in(line) if a.value == paid]
+    if printed:
+        return [*candidates, TotalCandidate(printed[0], TENDER_ONLY_SCORE, "total.tendered_minus_change")]
+    return candidates
 
 
 def extract_total(lines: Sequence[Line]) -> Field | None:
     """The total paid as a Field, or None when no amount is printed."""
-    candidates = total_candidates(lines)
+    candidates = cross_check(lines, total_candidates(lines))
     if candidates:
         best = max(candidates, key=lambda c: (round(c.score, 3), c.amount.line.index))
         certainty = min(1.0, best.score + 0.1)
@@ -117,10 +195,11 @@ def extract_total(lines: Sequence[Line]) -> Field | None:
         if len(rivals) > 1:
             certainty *= 0.7
     else:
-        every = [a for line in lines for a in amounts_in(line)]
-        if not every:
+        every = [a for line in counted_lines(lines) for a in amounts_in(line)]
+        with_cents = [a for a in every if re.search(r"[.,€]\d{2}\b", a.raw)] or every
+        if not with_cents:
             return None
-        best = TotalCandidate(max(every, key=lambda a: a.value), 0.3, "total.largest_amount")
+        best = TotalCandidate(max(with_cents, key=lambda a: a.value), 0.3, "total.largest_amount")
         certainty = 0.3
     amount = best.amount
     bbox, ocr_conf = amount.line.locate(amount.start, amount.end)

@@ -45,7 +45,7 @@ def test_amounts_in_line(text, expected):
 def test_total_from_label_not_subtotal_or_tax():
     lines = lines_of("Doliprane 3,50", "Sous-total 10,00", "TVA 2,00", "Total TTC 12,00 €", "Espèces 20,00", "Rendu 8,00")
     field = extract_total(lines)
-    assert field.value == "12.00" and field.rule == "total.label_right" and field.raw == "12,00 €"
+    assert field.value == "12.00" and field.rule == "total.label_right+tender_check" and field.raw == "12,00 €"
 
 
 def test_total_read_below_its_label():
