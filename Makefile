@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out/claims
+SEED ?= 9001
+COUNT ?= 240
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup system-deps run test bench-throughput bench-sroie schema clean
+.PHONY: setup system-deps run test bench-throughput bench-sroie bench-accuracy schema clean
 
 setup: system-deps $(STAMP)
 
@@ -34,7 +36,11 @@ bench-throughput: setup
 	$(BIN)/python bench/throughput.py
 
 bench-sroie: setup
-	$(BIN)/python bench/sroie.py
+	$(BIN)/python bench/accuracy.py ../shared/corpus/sroie-dev --fields date,total,currency,issuer
+
+bench-accuracy: setup
+	$(BIN)/python -m samples.generator corpus --out out/corpus-seed$(SEED) --seed $(SEED) --count $(COUNT)
+	$(BIN)/python bench/accuracy.py out/corpus-seed$(SEED)
 
 schema: setup
 	$(BIN)/python -m models.schema > models/claim.schema.json

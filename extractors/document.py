@@ -31,7 +31,7 @@ def build_document(upload: Upload, pages: Sequence[OcrPage]) -> Document:
     ordered = sorted(pages, key=lambda p: p.page)
     lines = document_lines(ordered)
     kind = classify(lines)
-    fields = extract_fields(lines)
+    fields = extract_fields(lines, kind.doc_type.value)
     return Document(
         file=upload.file,
         sha256=upload.sha256,

@@ -10,6 +10,7 @@ SKEW_STEP = 0.25
 MIN_SKEW_TO_FIX = 0.3
 TARGET_TEXT_HEIGHT = 28.0  # median blob height (mostly x-height..cap height) Tesseract reads best
 TEXT_HEIGHT_BAND = (18.0, 48.0)  # inside this band the image is left at its size
+TEXT_DPI = 300  # the resolution at which body text is TARGET_TEXT_HEIGHT pixels tall
 MAX_LONG_SIDE = 4200  # beyond that Tesseract gets slower without reading better
 ANALYSIS_WIDTH = 900  # skew is estimated on a reduced copy
 
@@ -96,19 +97,27 @@ def text_height(gray: np.ndarray) -> float | None:
 def resize_for_ocr(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     """Scale so that characters are about TARGET_TEXT_HEIGHT pixels tall (what Tesseract reads best).
 
-    A photo's DPI metadata is often absent or absurd, so the text itself sets the scale; the DPI
-    passed on to Tesseract is the one implied by that scale.
+    A photo's DPI metadata is often absent or absurd, so the text itself sets the scale, and the
+    resolution handed to Tesseract is the one that text height implies (body text of ~10 pt), not
+    the file's.
     """
-    factor = 1.0
     height = text_height(gray)
-    if height is not None and not TEXT_HEIGHT_BAND[0] <= height <= TEXT_HEIGHT_BAND[1]:
+    if height is None:
+        factor = min(1.0, MAX_LONG_SIDE / max(gray.shape))
+        return _scaled(gray, factor), max(70, round(dpi * factor))
+    factor = 1.0
+    if not TEXT_HEIGHT_BAND[0] <= height <= TEXT_HEIGHT_BAND[1]:
         factor = TARGET_TEXT_HEIGHT / height
     factor = min(factor, MAX_LONG_SIDE / max(gray.shape), 3.0)
+    implied_dpi = round(TEXT_DPI * height * factor / TARGET_TEXT_HEIGHT)
+    return _scaled(gray, factor), max(150, min(600, implied_dpi))
+
+
+def _scaled(gray: np.ndarray, factor: float) -> np.ndarray:
     if abs(factor - 1.0) < 0.05:
-        return gray, dpi
+        return gray
     interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
-    resized = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
-    return resized, max(70, round(dpi * factor))
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
 def flatten_background(gray: np.ndarray) -> np.ndarray:

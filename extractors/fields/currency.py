@@ -63,6 +63,8 @@ def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
 def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None) -> Field | None:
     """The document's currency as a Field, or None when nothing tells it."""
     markers = [m for line in lines for m in _markers(line)]
+    if hint.currency is not None and _only_stray_symbols(markers, hint.currency):
+        return _hinted_currency(lines, hint)
     if not markers:
         return _default_currency(lines)
     near_total = [m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text]
@@ -75,6 +77,20 @@ def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | Non
         strength *= 0.7  # several currencies and none beside the total
     bbox, ocr_conf = chosen.line.locate(chosen.start, chosen.end)
     return Field(value=code, raw=chosen.raw, confidence=round(strength * max(ocr_conf, 0.5), 3), page=chosen.line.page, bbox=bbox, rule=rule)
+
+
+def _only_stray_symbols(markers: list[Marker], hinted: str) -> bool:
+    """No marker, or a single one-character symbol at odds with the country: OCR noise, not a currency."""
+    if not markers:
+        return True
+    only = markers[0]
+    return len(markers) == 1 and len(only.raw) == 1 and not only.ambiguous and only.code != hinted
+
+
+def _hinted_currency(lines: Sequence[Line], hint: LocaleHint) -> Field:
+    """The country's currency when the document shows where it comes from but prints no currency."""
+    found = next((line for line in lines if hint.hint and hint.hint in fold(line.text)), lines[0])
+    return Field(value=hint.currency or "", raw="", confidence=0.6, page=found.page, bbox=None, rule=f"currency.country_hint:{hint.hint}")
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:

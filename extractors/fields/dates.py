@@ -33,6 +33,8 @@ OTHER_LABELS = re.compile(
 )
 CONTEXT_CHARS = 28
 MIN_YEAR = 1990
+YEAR_REPAIR_PENALTY = 0.25
+REPAIRED_CERTAINTY = 0.6
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,18 @@ class DateCandidate:
 def _year(raw: str) -> int:
     value = int(raw)
     if value >= 100:
-        return value
+        return repair_year(value)
     return 2000 + value if value <= (date.today().year % 100) + 1 else 1900 + value
+
+
+def repair_year(year: int, today: date | None = None) -> int:
+    """A year OCR garbled in its second digit (2618, 2918 for 2018: 0 read as 6, 9 or 8) is put back
+    when only that reading is plausible; the candidate's low plausibility score stays with it."""
+    this_year = (today or date.today()).year
+    if year <= this_year + 1 or not 2100 <= year <= 2999:
+        return year
+    repaired = 2000 + year % 100
+    return repaired if repaired <= this_year else year
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -121,6 +133,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 continue
             position = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
             score = 0.5 + position + _context_score(line, match.start(), match.end()) + _plausibility(value, today)
+            if rule == "date.numeric_dmy" and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
+                score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
             found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))
     return found
 
@@ -133,6 +147,8 @@ def extract_date(lines: Sequence[Line], month_first: bool = False, today: date |
     best = max(candidates, key=lambda c: (c.score, -c.line.index))
     bbox, ocr_conf = best.line.locate(best.start, best.end)
     certainty = max(0.05, min(1.0, best.score + 0.2))
+    if best.rule.endswith("+year_repaired"):
+        certainty = min(certainty, REPAIRED_CERTAINTY)  # a guessed digit is never a confident reading
     if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
         certainty *= 0.7  # a rival date scored as high: say so
     return Field(

@@ -1,4 +1,4 @@
-"""The first field set of a document: date, total and currency, each with provenance."""
+"""A document's fields: date, total, currency, identifiers and parties, each with provenance."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from extractors.fields.amounts import extract_total
 from extractors.fields.currency import extract_currency
 from extractors.fields.dates import extract_date
+from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.locale_hints import locale_hint
+from extractors.fields.parties import extract_parties
 from extractors.layout import Line
 from models import Field
 
 
-def extract_fields(lines: Sequence[Line]) -> dict[str, Field]:
+def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:
     """Fields found in the document's lines (absent keys were not found)."""
     hint = locale_hint(lines)
     fields: dict[str, Field] = {}
@@ -25,4 +27,6 @@ def extract_fields(lines: Sequence[Line]) -> dict[str, Field]:
     currency = extract_currency(lines, hint, total)
     if currency is not None:
         fields["currency"] = currency
+    fields.update(extract_identifiers(lines))
+    fields.update(extract_parties(lines, doc_type))
     return fields

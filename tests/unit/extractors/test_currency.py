@@ -40,3 +40,13 @@ def test_french_document_without_marker_is_euro_with_modest_confidence():
 
 def test_nothing():
     assert currency_of("Hello world") is None
+
+
+def test_country_hint_gives_the_currency_when_none_is_printed():
+    field = currency_of("ABC TRADING SDN BHD", "Total 12.00")
+    assert field.value == "MYR" and field.rule == "currency.country_hint:sdn bhd" and field.confidence <= 0.6
+
+
+def test_stray_symbol_against_the_country_is_ignored():
+    field = currency_of("ABC TRADING SDN BHD", "Total 12.00", "£")
+    assert field.value == "MYR"

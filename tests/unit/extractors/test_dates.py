@@ -50,3 +50,9 @@ def test_future_date_loses_to_past_date():
 
 def test_no_date():
     assert extract_date(lines_of("Total 45,30 €")) is None
+
+
+def test_year_garbled_by_ocr_is_repaired_with_less_confidence():
+    lines = lines_of("Date: 12-02-2618 10:32")
+    field = extract_date(lines, today=date(2026, 11, 1))
+    assert field.value == "2018-02-12" and field.rule.endswith("+year_repaired") and field.confidence < 0.8

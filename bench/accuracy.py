@@ -1,0 +1,108 @@
+"""Per-field extraction accuracy on a folder of documents with ground truth.
+
+Usage: python bench/accuracy.py DIR [--limit N] [--workers N] [--show-errors] [--fields date,total,...]
+DIR holds `<id>.<pdf|jpg|png>` and `<id>.json` (the generator's format, or SROIE's: `company` is
+compared with our `issuer`). For each field present in the ground truth (null = not applicable) it
+prints accuracy, how many were wrong, missing, and confidently wrong (confidence >= 0.8 and wrong -
+the worst kind), overall and per variant (clean vs degraded) when the ground truth names one.
+Skips with a message when DIR does not exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flows.pipeline import document_from_outcomes, read_page_outcome  # noqa: E402
+from models import Document  # noqa: E402
+from validators.upload import check_uploads  # noqa: E402
+
+CONFIDENT = 0.8
+TRUTH_TO_FIELD = {"company": "issuer"}
+FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type")
+SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def normalise(name: str, value: str | None) -> str | None:
+    """Comparable form of a value: names upper-case with single spaces."""
+    if value is None:
+        return None
+    if name == "issuer":
+        return " ".join(str(value).upper().split())
+    return str(value)
+
+
+def extract_one(path: Path) -> Document | None:
+    """One file through the pipeline stages (pages in order, no Prefect)."""
+    report = check_uploads([path])
+    if not report.accepted:
+        return None
+    upload = report.accepted[0]
+    return document_from_outcomes(upload, [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)])
+
+
+def predicted(doc: Document | None, name: str) -> tuple[str | None, float]:
+    """(value, confidence) the pipeline gave for a field."""
+    if doc is None:
+        return None, 0.0
+    if name == "doc_type":
+        return doc.doc_type.value, doc.doc_type_score
+    field = doc.fields.get(name)
+    return (field.value, field.confidence) if field else (None, 0.0)
+
+
+def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...], show: bool) -> dict:
+    """Counts per (group, field): right, wrong, missing, confident_wrong, total."""
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for path, doc in zip(files, docs):
+        truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        groups = ["all"] + ([("clean" if truth["variant"] == "clean" else "degraded")] if truth.get("variant") else [])
+        for key, expected in truth.items():
+            name = TRUTH_TO_FIELD.get(key, key)
+            if name not in fields or expected is None:
+                continue
+            value, confidence = predicted(doc, name)
+            outcome = "missing" if value is None else ("right" if normalise(name, value) == normalise(name, expected) else "wrong")
+            for group in groups:
+                counts[(group, name)]["total"] += 1
+                counts[(group, name)][outcome] += 1
+                counts[(group, name)]["confident_wrong"] += outcome == "wrong" and confidence >= CONFIDENT
+            if show and outcome != "right":
+                print(f"  {path.name} [{truth.get('variant', '-')}] {name}: expected {expected!r} got {value!r} ({confidence:.2f})")
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--fields", default=",".join(FIELDS))
+    args = parser.parse_args()
+    if not args.folder.is_dir():
+        print(f"SKIP: no folder at {args.folder}")
+        return 0
+    files = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in SUFFIXES and p.with_suffix(".json").exists())
+    files = files[: args.limit] if args.limit else files
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        docs = list(pool.map(extract_one, files))
+    elapsed = time.monotonic() - started
+    counts = score(files, docs, tuple(args.fields.split(",")), args.show_errors)
+    print(f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)")
+    print(f"{'group':<10}{'field':<11}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}")
+    for (group, name), c in sorted(counts.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], FIELDS.index(kv[0][1]))):
+        print(f"{group:<10}{name:<11}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

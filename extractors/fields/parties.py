@@ -1,0 +1,523 @@
+"""Parties: who issued the document (shop, pharmacy, clinic, practitioner), the practitioner named on it,
+and the beneficiary (patient / insured person) with their birth date.
+
+Rules first (header position, legal forms, establishment words, labels and titles from
+extractors/data/parties.toml); spaCy's fr_core_news_sm, when it can be loaded, only confirms or finds
+person (PER: certainty up, rule suffix `.spacy_per`) and organisation (ORG: a header row bonus,
+`issuer.spacy_org`) names, in ONE call per document on the header rows plus the rows holding a party
+label. Without the model every rule name ends in `.rules_only`.
+
+Decisions:
+- The issuer is read from the first rows of the first page: the best-scored "name-like" row (a legal form
+  or an establishment word scores high, the first meaningful row gets a bonus), skipping titles, dates,
+  addresses, phone and registration rows. Registration numbers in brackets are cut off, a name split over
+  two rows ("POPULAR BOOK" / "CO. (M) SDN BHD") is joined, and a misread "SDN BHD" / "S/B" at the end of
+  the name is repaired (value) while `raw` keeps the row as read.
+- A beneficiary after a label (Patient, Bénéficiaire, Assuré, Nom) beats one after a civil title
+  (Mme, M., Mr); civil titles on a practitioner's row are ignored.
+- Names are personal data: nothing here logs.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from extractors.data_files import fold, load
+from extractors.fields.dates import find_dates
+from extractors.layout import Line, lines_below, union_boxes
+from models import Field
+
+HEADER_ROWS = 10
+MIN_ROW_CONFIDENCE = 0.5
+NAME_TOKEN = r"(?:[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]*\.?|(?:de|du|des|le|la|van|von|der|da|di|d'|bin|binti|a/l|a/p)(?=\s))"
+NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{0,4}}")
+SEPARATOR = re.compile(r"^(?:[\s:.,\-–=]|\(e\))*")
+REGISTRATION_TAIL = re.compile(
+    r"\s*[\(\[{]\s*(?:co\.?\s*(?:reg|no)\W*|roc\W*|reg\W*no\W*)?\d{3,}.*$|\s+\(?\d{4,}[\s\-:]*[A-Za-z]?\W*$", re.IGNORECASE
+)
+AFTER_OWNER = re.compile(r"owned by|operated by|formerly known as|licensee of|a division of|member of")
+SDN_BHD = re.compile(r"\b[S5][DOUAIB0][NH](\.?)\s+(?:[B83R][A-Za-z0-9]{1,2}[DOBdob0]|B[Hh]?)(\.?)\s*$", re.IGNORECASE)
+S_B = re.compile(r"(?<![A-Za-z0-9/])[S5]\s?/\s?[B8](?![A-Za-z0-9/])")
+LEADING_JUNK = re.compile(r"^(?:[^A-Za-z0-9À-ÿ(]+|[a-zà-ÿ]\s+)+")
+TRAILING_JUNK = re.compile(r"[\s|:;,'\"‘’“”*_~\-]+$")
+POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+REGISTRATION_AFTER_FORM = re.compile(r"[\s.\-]*(?:reg|rec\b|no\b|number|:|\d)")
+CLOCK = re.compile(r"(?<!\d)\d{1,2}\s?:\s?\d{2}(?:\s?:\s?\d{2})?\s?(?:am|pm|h)?(?![\d])", re.IGNORECASE)
+PRICE = re.compile(r"\d[.,]\s?\d{2}(?![\d/.])")
+CONTINUATION = re.compile(r"^(?:co\b|co\.|\(m\)|sdn\b|bhd\b|&|and\b|et\b|enterprise|trading|holdings|ltd|limited)", re.IGNORECASE)
+NAME_STOP = {
+    "ne", "nee", "ne(e)", "date", "prenom", "prenoms", "adresse", "tel", "nom", "dob", "d.o.b", "born", "birth", "age",
+    "sex", "sexe", "gender", "id", "no", "n°", "nir", "ssn", "ic",
+}
+MAX_NAME_WORDS = 8
+PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
+PRACTITIONER_DOCS = {"prescription", "care_sheet"}
+DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
+CIVIL_TITLE = re.compile(
+    r"(?<![A-Za-z])(?:Mme|MME|Madame|MADAME|Mlle|Mademoiselle|M\.|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
+)
+_NLP_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A spaCy entity clipped to one row."""
+
+    line: int
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """A party name read on a row, with the rule's certainty."""
+
+    value: str
+    line: Line
+    start: int
+    end: int
+    rule: str
+    certainty: float
+    rows: tuple[Line, ...] = ()  # every row of a name split over rows (issuer)
+
+
+@dataclass(frozen=True)
+class IssuerContext:
+    """What the issuer rules know besides the rows: document type, spaCy ORG rows, practitioner rows."""
+
+    doc_type: str | None
+    orgs: frozenset[int]
+    practitioner_rows: frozenset[int]
+
+
+@cache
+def _phrases(section: str, key: str) -> re.Pattern[str]:
+    """Whole-word alternation of the folded phrases of parties.toml[section][key], longest first."""
+    words = sorted(load("parties")[section][key], key=len, reverse=True)
+    body = "|".join(re.escape(fold(w)) for w in words)
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+
+
+def _load_model() -> Any | None:
+    """fr_core_news_sm with only what NER needs, or None when spaCy or the model is missing."""
+    try:
+        import spacy
+
+        return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
+    except Exception:  # noqa: BLE001 - any failure means: rules only
+        return None
+
+
+_MODEL: list[Any] = []
+
+
+def nlp_model() -> Any | None:
+    """The spaCy pipeline, loaded once (thread-safe), or None."""
+    with _NLP_LOCK:
+        if not _MODEL:
+            _MODEL.append(_load_model())
+    return _MODEL[0]
+
+
+def _entities(rows: Sequence[Line]) -> list[Entity] | None:
+    """PER / ORG entities of the rows, in one nlp() call; None when the model is unavailable."""
+    nlp = nlp_model()
+    if nlp is None:
+        return None
+    offsets, parts, cursor = [], [], 0
+    for row in rows:
+        offsets.append((cursor, row))
+        parts.append(row.text)
+        cursor += len(row.text) + 3
+    doc = nlp(" .\n".join(parts))
+    found = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PER", "ORG"):
+            continue
+        for begin, row in offsets:
+            if begin <= ent.start_char < begin + len(row.text):
+                found.append(Entity(row.index, ent.start_char - begin, min(ent.end_char - begin, len(row.text)), ent.label_))
+    return found
+
+
+def _has(section: str, key: str, text: str) -> re.Match[str] | None:
+    return _phrases(section, key).search(fold(text))
+
+
+def _legal_forms(text: str) -> list[re.Match[str]]:
+    """Legal-form matches, short ones only when not printed in lower case ("sa" is also a French word)."""
+    found = []
+    folded = fold(text)
+    for m in _phrases("issuer", "legal_forms").finditer(folded):
+        printed = text[m.start() : m.end()]
+        if REGISTRATION_AFTER_FORM.match(folded, m.end()):
+            continue  # "CO. REG. NO", "Company Reg No." announce a registration number
+        if len(printed) > 3 or not printed.islower():
+            found.append(m)
+    return found
+
+
+def repair_legal_suffix(name: str) -> str:
+    """A misread "SDN BHD" / "S/B" at the end of a name, repaired ("SON BHD", "SDN 3HD", "5/8")."""
+    upper = name.upper() == name
+    match = SDN_BHD.search(name)
+    if match:
+        suffix = "SDN{} BHD{}" if upper or name[match.start()].isupper() and name[match.start() + 1].isupper() else "Sdn{} Bhd{}"
+        name = name[: match.start()] + suffix.format(match.group(1), match.group(2))
+    return S_B.sub("S/B", name)
+
+
+def clean_name(text: str) -> str:
+    """A header row reduced to a name: no registration number, no junk around, repaired suffix."""
+    name = REGISTRATION_TAIL.sub("", text)
+    name = TRAILING_JUNK.sub("", LEADING_JUNK.sub("", name))
+    name = " ".join(name.replace("’", "'").replace("‘", "'").split())
+    name = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", name))
+    name = repair_legal_suffix(re.sub(r"\)(?=[A-Za-z])", ") ", name))
+    forms = _legal_forms(name)
+    if forms and forms[-1].start() > 0:
+        end = forms[-1].end()
+        name = name[: end + (name[end : end + 1] == ".")]  # "... SDN BHD" then junk: cut after the form
+    name = re.sub(r"(?:\s+\.)+$", "", name)
+    if re.search(r"[A-Za-zÀ-ÿ]{4}\.$", name) and not _legal_forms(name[-6:]):
+        name = name[:-1]  # "HOUSE." but not "SDN. BHD."
+    return name.strip()
+
+
+def _is_title(text: str) -> bool:
+    """A document title / greeting row: once title words are removed, at most one short word is left."""
+    folded = fold(text)
+    if not _phrases("issuer", "titles").search(folded):
+        return False
+    rest = re.findall(r"[a-z]{2,}", _phrases("issuer", "titles").sub(" ", folded))
+    return len(rest) <= 1
+
+
+def _mean_confidence(line: Line) -> float:
+    return sum(w.confidence for w in line.words) / max(1, len(line.words))
+
+
+def _skip_row(line: Line, name: str, strong: bool) -> bool:
+    """Rows that cannot be the issuer's name."""
+    letters = sum(ch.isalpha() for ch in name)
+    digits = sum(ch.isdigit() for ch in name)
+    if letters < 3 or digits > letters or _mean_confidence(line) < MIN_ROW_CONFIDENCE or "@" in line.text:
+        return True
+    if strong:
+        return False
+    if ":" in name or len(name.split()) > MAX_NAME_WORDS or _has("beneficiary", "labels", name):
+        return True  # "Label : value" rows, sentences and form sections are not names
+    if _is_title(name) or _has("issuer", "registration", line.text) or _has("issuer", "address", name):
+        return True
+    return bool(POSTCODE.search(line.text) or PRICE.search(line.text) or CLOCK.search(line.text) or find_dates([line]))
+
+
+def _issuer_score(line: Line, name: str, position: int, first: bool, context: IssuerContext) -> tuple[float, str]:
+    """How much a header row looks like the issuer's name, and the rule that says why."""
+    score, rule = 0.4 + 0.1 * first - 0.05 * position, "issuer.header_first_line" if first else "issuer.header_row"
+    doc_type, orgs = context.doc_type, context.orgs
+    if DOCTOR.search(line.text) or line.index in context.practitioner_rows:
+        score, rule = score + (0.4 if doc_type in PRACTITIONER_DOCS else 0.3), "issuer.practitioner"
+    elif _has("issuer", "establishments", name):
+        score, rule = score + 0.3, "issuer.establishment"
+    elif _legal_forms(name):
+        score, rule = score + 0.35, "issuer.legal_form"
+    elif _has("issuer", "shops", name):
+        score, rule = score + 0.08, "issuer.shop"
+    letters = [ch for ch in name if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        score += 0.15
+    elif letters and not any(ch.isupper() for ch in letters):
+        score -= 0.25  # hand-written notes, logos read as lower-case noise
+    if line.index in orgs:
+        score += 0.1
+        rule = rule if rule != "issuer.header_row" else "issuer.spacy_org"
+    return score, rule
+
+
+def _header(lines: Sequence[Line]) -> list[Line]:
+    if not lines:
+        return []
+    first_page = min(line.page for line in lines)
+    return [line for line in lines if line.page == first_page][:HEADER_ROWS]
+
+
+def _strong(name: str) -> bool:
+    return bool(_legal_forms(name) or _has("issuer", "establishments", name) and not _has("issuer", "address", name))
+
+
+def _name_row(row: Line) -> str | None:
+    """A header row's cleaned name when the row can be part of a name, else None."""
+    name = clean_name(row.text)
+    return None if _skip_row(row, name, _strong(name)) else name
+
+
+def _join_split_name(header: Sequence[Line], pos: int, name: str) -> tuple[str, int, int]:
+    """A name split over rows joined ("... (SETIA" / "ALAM) SDN BHD", "POPULAR BOOK" / "CO. (M) SDN BHD"):
+    (name, first row position, last row position)."""
+    top, bottom = pos, pos
+    while top > 0 and pos - top < 2 and (name.count(")") > name.count("(") or CONTINUATION.match(name)):
+        previous = _name_row(header[top - 1])
+        if not previous or (_legal_forms(previous) and not previous.count("(") > previous.count(")")):
+            break
+        name, top = f"{previous} {name}", top - 1
+    while bottom + 1 < len(header) and bottom - pos < 2:
+        following = _name_row(header[bottom + 1])
+        unbalanced = name.count("(") > name.count(")")
+        tail = bool(following and CONTINUATION.match(following) and _legal_forms(following) and not _legal_forms(name))
+        if not following or not (unbalanced or tail):
+            break
+        name, bottom = f"{name} {following}", bottom + 1
+    return name, top, bottom
+
+
+def _issuer(lines: Sequence[Line], context: IssuerContext) -> Found | None:
+    """The issuer's name from the first rows of the first page."""
+    header = _header(lines)
+    best: tuple[float, int, str, str] | None = None
+    first = True
+    for pos, line in enumerate(header):
+        name = clean_name(line.text)
+        if _skip_row(line, name, _strong(name)):
+            continue
+        score, rule = _issuer_score(line, name, pos, first, context)
+        if pos > 0 and AFTER_OWNER.search(fold(header[pos - 1].text)):
+            score -= 0.4  # the owner / former name printed under the shop's name
+        first = False
+        if best is None or score > best[0]:
+            best = (score, pos, name, rule)
+    if best is None:
+        return None
+    score, pos, name, rule = best
+    name, top, bottom = _join_split_name(header, pos, name)
+    rows = header[top : bottom + 1]
+    certainty = max(0.2, min(0.95, score))
+    return Found(name, rows[0], 0, len(rows[0].text), rule + (".joined" if len(rows) > 1 else ""), certainty, tuple(rows))
+
+
+def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
+    """The person name starting at `start` (after separators and a civil title), cut at stop words."""
+    skip = SEPARATOR.match(text[start:])
+    begin = start + (skip.end() if skip else 0)
+    title = _phrases("beneficiary", "civil_titles").match(fold(text[begin:]))
+    if title and text[begin + title.end() : begin + title.end() + 1] in (" ", ""):
+        begin += title.end() + 1
+    match = NAME.match(text, begin)
+    if not match:
+        return None
+    tokens = []
+    for token in match.group(0).split():
+        if fold(token).strip(".:") in NAME_STOP:
+            break
+        tokens.append(token)
+    while tokens and tokens[-1] in ("de", "du", "des", "le", "la", "d'"):
+        tokens.pop()
+    name = " ".join(tokens).rstrip(".,")
+    if sum(ch.isalpha() for ch in name) < 2:
+        return None
+    return name, match.start(), match.start() + len(name)
+
+
+def _overlaps(entities: Sequence[Entity] | None, line: Line, start: int, end: int, label: str) -> bool:
+    return any(e.line == line.index and e.label == label and e.start < end and e.end > start for e in entities or ())
+
+
+def _full_name(found: tuple[str, int, int] | None) -> bool:
+    """At least two words of two letters: "Julie PETIT", not "Art. L"."""
+    return found is not None and sum(len(w.strip(".")) >= 2 for w in found[0].split()) >= 2
+
+
+def _practitioner_on(lines: Sequence[Line], line: Line, entities: Sequence[Entity] | None) -> Found | None:
+    """A practitioner named on this row: after Dr / Docteur, after "Profession :", before a profession,
+    or alone on the row above a profession row."""
+    for m in DOCTOR.finditer(line.text):
+        found = _name_at(line.text, m.end())
+        if found:
+            return _person(found, line, "practitioner.title", 0.9, entities)
+    m = _phrases("practitioner", "titles").search(fold(line.text))
+    if not m:
+        return None
+    after = _name_at(line.text, m.end())
+    if after and re.match(r"\s*:", line.text[m.end() :]):
+        return _person(after, line, "practitioner.profession_label", 0.85, entities)
+    before = _name_at(line.text, 0) if m.start() > 0 else None
+    if _full_name(before) and before[2] <= m.start() and not line.text[before[2] : m.start()].strip(" ,;-–"):
+        return _person(before, line, "practitioner.profession_row", 0.75, entities)
+    above = [o for o in lines if o.index == line.index - 1 and o.page == line.page]
+    found = _name_at(above[0].text, 0) if above and m.start() == 0 else None
+    if _full_name(found) and not above[0].text[found[2] :].strip(" ,.-"):
+        return _person(found, above[0], "practitioner.row_above_profession", 0.7, entities)
+    return None
+
+
+def _practitioner(lines: Sequence[Line], entities: Sequence[Entity] | None) -> Found | None:
+    """The practitioner who gave the care: one named in the header or after a label first, then one
+    named elsewhere, and a prescriber ("Sur prescription du Dr X") only when nobody else is named."""
+    header = {row.index for row in _header(lines)}
+    best: tuple[int, Found] | None = None
+    for line in lines:
+        found = _practitioner_on(lines, line, entities)
+        if found is None:
+            continue
+        if PRESCRIBER.search(fold(line.text)):
+            rank, found = 2, replace(found, rule=found.rule + ".prescriber", certainty=found.certainty * 0.8)
+        else:
+            rank = 0 if line.index in header or found.rule.endswith("label") else 1
+        if best is None or rank < best[0]:
+            best = (rank, found)
+    return best[1] if best else None
+
+
+def _person(found: tuple[str, int, int], line: Line, rule: str, certainty: float, entities: Sequence[Entity] | None) -> Found:
+    """A Found person, its certainty raised when spaCy also reads a PER name there."""
+    name, start, end = found
+    if _overlaps(entities, line, start, end, "PER"):
+        certainty, rule = min(0.98, certainty + 0.08), rule + ".spacy_per"
+    return Found(name, line, start, end, rule, certainty)
+
+
+BENEFICIARY_WEIGHTS = {"patient": 1.0, "beneficiaire": 1.0, "malade": 0.95, "assure": 0.85, "insured": 0.85}
+NAME_LABEL_WEIGHT = 0.75  # "Nom", "Name": weaker, they may name anyone
+
+
+def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str, int, int], Line, str] | None:
+    """The name right of a label, or on the row below when the label ends its row."""
+    found = _name_at(line.text, end)
+    if found:
+        return found, line, "beneficiary.label_right"
+    if line.text[end:].strip(" :.-") or line.text[: line.text.find(line.text.strip()[:1])].strip():
+        return None
+    below = lines_below(lines, line, max_lines=1)
+    if not below or ":" in below[0].text or _has("beneficiary", "labels", below[0].text):
+        return None  # the row below is a label row of its own
+    found = _name_at(below[0].text, 0)
+    return (found, below[0], "beneficiary.label_below") if found else None
+
+
+def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
+    """The patient / insured person: after a label, else after a civil title."""
+    best: tuple[float, Found] | None = None
+    for line in lines:
+        folded = fold(line.text)
+        for m in _phrases("beneficiary", "labels").finditer(folded):
+            if _has("beneficiary", "not_beneficiary", folded[m.start() : m.end() + 25]):
+                continue
+            colon = re.match(r"\s*:", line.text[m.end() :])
+            at_start = not line.text[: m.start()].strip(" -•*")
+            if not colon and (not at_start or m.group(0) in load("parties")["beneficiary"]["weak_labels"]):
+                continue  # "Signature de l'assuré(e)" is not a label
+            hit = _after_label(lines, line, m.end())
+            weight = next((w for k, w in BENEFICIARY_WEIGHTS.items() if k in m.group(0)), NAME_LABEL_WEIGHT)
+            if hit is None or (best is not None and weight <= best[0]):
+                continue
+            found, used, rule = hit
+            best = (weight, _person(found, used, rule, weight * (0.92 if rule.endswith("below") else 1.0), entities))
+    return best[1] if best else _civil_title_person(lines, entities, skip) or _birth_row_person(lines, entities, skip)
+
+
+def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
+    """"MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
+    for line in lines:
+        m = _phrases("beneficiary", "birth_labels").search(fold(line.text))
+        found = _name_at(line.text, 0) if m and m.start() > 0 and line.index not in skip else None
+        if found and found[2] <= m.start():
+            return _person(found, line, "beneficiary.birth_row", 0.65, entities)
+    return None
+
+
+def _civil_title_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
+    """A name after Mme / M. / Mr... on a row that is neither the issuer's nor a practitioner's."""
+    for line in lines:
+        if line.index in skip or _has("practitioner", "titles", line.text):
+            continue
+        m = CIVIL_TITLE.search(line.text)
+        found = _name_at(line.text, m.end()) if m else None
+        if found:
+            return _person(found, line, "beneficiary.civil_title", 0.6, entities)
+    return None
+
+
+def _birth_date(lines: Sequence[Line]) -> Field | None:
+    """The ISO date printed after a birth label (same row, else the row below)."""
+    for line in lines:
+        m = _phrases("beneficiary", "birth_labels").search(fold(line.text))
+        if not m:
+            continue
+        dates = [d for d in find_dates([line]) if d.start >= m.start()]
+        rule, certainty = "beneficiary_birth_date.label_right", 0.95
+        if not dates:
+            below = lines_below(lines, line, max_lines=1)
+            dates = find_dates(below[:1]) if below else []
+            rule, certainty = "beneficiary_birth_date.label_below", 0.85
+        if dates:
+            best = min(dates, key=lambda d: d.start)
+            bbox, ocr_conf = best.line.locate(best.start, best.end)
+            confidence = round(ocr_conf * certainty, 3)
+            page = best.line.page
+            return Field(value=best.value.isoformat(), raw=best.raw, confidence=confidence, page=page, bbox=bbox, rule=rule)
+    return None
+
+
+def _practitioner_as_issuer(issuer: Found, practitioner: Found) -> Found:
+    """The issuer row of a practitioner cut to "Dr NAME" (no profession, no address after it)."""
+    title = DOCTOR.search(issuer.line.text[: practitioner.start])
+    start = title.start() if title else practitioner.start
+    value = issuer.line.text[start : practitioner.end]
+    return replace(issuer, value=value, start=start, end=practitioner.end)
+
+
+def _to_field(found: Found, suffix: str) -> Field:
+    """The Field of a name: box and mean OCR confidence of its words (of all its rows when joined)."""
+    if len(found.rows) > 1:
+        bbox = union_boxes(row.bbox for row in found.rows)
+        ocr_conf = sum(_mean_confidence(row) for row in found.rows) / len(found.rows)
+        raw = " / ".join(row.text for row in found.rows)
+    else:
+        bbox, ocr_conf = found.line.locate(found.start, found.end)
+        raw = found.line.text[found.start : found.end]
+    confidence = round(ocr_conf * found.certainty, 3)
+    return Field(value=found.value, raw=raw, confidence=confidence, page=found.line.page, bbox=bbox, rule=found.rule + suffix)
+
+
+def _rows_for_model(lines: Sequence[Line]) -> list[Line]:
+    """The header rows plus the rows holding a party label: what the one nlp() call reads."""
+    header = _header(lines)
+    indexes = {row.index for row in header}
+    labelled = [
+        line
+        for line in lines
+        if line.index not in indexes
+        and (_has("beneficiary", "labels", line.text) or _has("practitioner", "titles", line.text))
+    ]
+    return [*header, *labelled[:10]]
+
+
+def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:
+    """Parties found in the document's lines: issuer, practitioner, beneficiary, beneficiary_birth_date."""
+    entities = _entities(_rows_for_model(lines))
+    suffix = "" if entities is not None else ".rules_only"
+    orgs = frozenset(e.line for e in entities or () if e.label == "ORG")
+    fields: dict[str, Field] = {}
+    practitioner = _practitioner(lines, entities)
+    rows = frozenset({practitioner.line.index} if practitioner and "prescriber" not in practitioner.rule else ())
+    issuer = _issuer(lines, IssuerContext(doc_type, orgs, rows))
+    if issuer is not None and practitioner is not None and issuer.rows == (practitioner.line,):
+        issuer = _practitioner_as_issuer(issuer, practitioner)
+    if issuer is not None:
+        fields["issuer"] = _to_field(issuer, suffix)
+    if practitioner is not None:
+        fields["practitioner"] = _to_field(practitioner, suffix)
+    skip = {issuer.line.index} if issuer else set()
+    beneficiary = _beneficiary(lines, entities, skip)
+    if beneficiary is not None and (practitioner is None or beneficiary.value != practitioner.value):
+        fields["beneficiary"] = _to_field(beneficiary, suffix)
+    birth = _birth_date(lines)
+    if birth is not None:
+        fields["beneficiary_birth_date"] = birth
+    return fields

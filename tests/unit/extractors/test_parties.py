@@ -1,0 +1,198 @@
+"""Parties (issuer, practitioner, beneficiary, birth date) on French and Malaysian headers."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from extractors.fields import parties
+from extractors.fields.parties import clean_name, extract_parties, repair_legal_suffix
+from tests.conftest import lines_of
+
+FRENCH_INVOICE = (
+    "PHARMACIE DU CENTRE",
+    "SELARL Pharmacie Martin",
+    "12 rue de la République",
+    "75001 PARIS",
+    "Tél : 01 23 45 67 89",
+    "FACTURE N° 2024-0012",
+    "Date : 12/03/2024",
+    "Patient : Mme Sophie DURAND",
+    "Née le 14/07/1985",
+)
+PRESCRIPTION = (
+    "Docteur Jean-Pierre MARTIN",
+    "Médecin généraliste",
+    "3 avenue Foch 69006 Lyon",
+    "RPPS 10001234565",
+    "ORDONNANCE",
+    "Lyon, le 3 février 2024",
+    "Monsieur Paul LEROY",
+    "Doliprane 1000 mg",
+)
+MALAYSIAN_RECEIPT = (
+    "tan woon yann",
+    "BOOK TA .K (TAMAN DAYA) SDN BHD",
+    "789417-W",
+    "NO.53 55,57 & 59, JALAN SAGU 18,",
+    "TAMAN DAYA,",
+    "81100 JOHOR BAHRU,",
+    "JOHOR.",
+    "TAX INVOICE",
+    "Date: 25/12/2018 10:32",
+)
+
+
+def test_french_invoice_header():
+    found = extract_parties(lines_of(*FRENCH_INVOICE), "invoice")
+    assert found["issuer"].value == "PHARMACIE DU CENTRE"
+    assert found["issuer"].rule.startswith("issuer.establishment")
+    assert found["beneficiary"].value == "Sophie DURAND"
+    assert found["beneficiary"].rule.startswith("beneficiary.label_right")
+    assert found["beneficiary_birth_date"].value == "1985-07-14"
+    assert "practitioner" not in found
+
+
+def test_prescription_header_with_dr():
+    found = extract_parties(lines_of(*PRESCRIPTION), "prescription")
+    assert found["practitioner"].value == "Jean-Pierre MARTIN"
+    assert found["practitioner"].rule.startswith("practitioner.title")
+    assert found["issuer"].value == "Docteur Jean-Pierre MARTIN"
+    assert found["issuer"].rule.startswith("issuer.practitioner")
+    assert found["beneficiary"].value == "Paul LEROY"
+    assert found["beneficiary"].rule.startswith("beneficiary.civil_title")
+    assert found["beneficiary"].confidence < found["practitioner"].confidence
+
+
+def test_physiotherapist_named_before_the_profession():
+    found = extract_parties(
+        lines_of(
+            "Cabinet de kinésithérapie",
+            "Julie PETIT - Masseur-kinésithérapeute D.E.",
+            "8 place Bellecour",
+            "NOTE D'HONORAIRES",
+            "Nom du patient : BERNARD Lucas",
+            "Date de naissance : 02/11/2012",
+        ),
+        "invoice",
+    )
+    assert found["issuer"].value == "Cabinet de kinésithérapie"
+    assert found["practitioner"].value == "Julie PETIT"
+    assert found["beneficiary"].value == "BERNARD Lucas"
+    assert found["beneficiary_birth_date"].value == "2012-11-02"
+
+
+def test_malaysian_receipt_header():
+    found = extract_parties(lines_of(*MALAYSIAN_RECEIPT), "receipt")
+    issuer = found["issuer"]
+    assert issuer.value == "BOOK TA .K (TAMAN DAYA) SDN BHD"  # the legal form beats the scribbled first row
+    assert issuer.rule.startswith("issuer.legal_form")
+    assert issuer.page == 1 and issuer.bbox is not None and 0.5 < issuer.confidence <= 1
+    assert "beneficiary" not in found
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        (("31802017", "MR. D.I.Y. SON BHD", "(CO.REG :704427-T )"), "MR. D.I.Y. SDN BHD"),
+        (("POPULAR BOOK", "CO. (M) SDN BHD", "(Co. No. 113825-W)"), "POPULAR BOOK CO. (M) SDN BHD"),
+        (("GHEE HIANG", "GH DISTRIBUTOR & MARKETING SDN BHD", "(1097826-H)"), "GH DISTRIBUTOR & MARKETING SDN BHD"),
+        (("SIMPLIFIED TAX INVOICE", "SIN THYE & COMPANY", "REG. NO:00168397-H"), "SIN THYE & COMPANY"),
+        (("' TAX INVOICE", "BHPetrol Subang Airport", "Jalan Lapangan Terbang", "47200 Subang"), "BHPetrol Subang Airport"),
+        (("99 SPEED MART 5/8 (519537-X)", "LOT PT. 2811, JALAN ANGSA,"), "99 SPEED MART S/B"),
+        (("WELCOME TO", "Walgreens", "123 Main St"), "Walgreens"),
+    ],
+)
+def test_receipt_issuer_rows(rows, expected):
+    assert extract_parties(lines_of(*rows), "receipt")["issuer"].value == expected
+
+
+def test_name_cleaning():
+    assert clean_name("GARDENIA BAKERIES (KL) SDN BHD (139386 X)") == "GARDENIA BAKERIES (KL) SDN BHD"
+    assert clean_name("YONG CEN ENTERPRISE PO NET a TED") == "YONG CEN ENTERPRISE"
+    assert clean_name("SYL ROASTED DELIGHTS SDN. BHD.") == "SYL ROASTED DELIGHTS SDN. BHD."
+    assert clean_name("“MEGAH RETAIL SDN BHB") == "MEGAH RETAIL SDN BHD"
+    assert repair_legal_suffix("Timeless Kitchenette San Bad") == "Timeless Kitchenette Sdn Bhd"
+    assert repair_legal_suffix("SARL PHARMACIE SUN") == "SARL PHARMACIE SUN"
+
+
+def test_patient_line_with_birth_date():
+    found = extract_parties(lines_of("CLINIQUE SAINT-JEAN", "Patient : M. Karim BENALI né le 3 mars 1978"), "hospital_bulletin")
+    assert found["beneficiary"].value == "Karim BENALI"
+    assert found["beneficiary_birth_date"].value == "1978-03-03"
+    found = extract_parties(lines_of("Walgreens", "Patient: John Smith DOB: 04/12/1970"), "receipt")
+    assert found["beneficiary"].value == "John Smith"
+    assert found["beneficiary_birth_date"].value == "1970-12-04"
+
+
+def test_beneficiary_label_above_and_not_the_practitioner_name_label():
+    rows = ("Centre de santé", "Nom du praticien : Dr Anne ROUX", "Bénéficiaire", "LEFEBVRE Emma")
+    found = extract_parties(lines_of(*rows), "care_sheet")
+    assert found["practitioner"].value == "Anne ROUX"
+    assert found["beneficiary"].value == "LEFEBVRE Emma"
+    assert found["beneficiary"].rule.startswith("beneficiary.label_below")
+
+
+def test_without_spacy_the_rules_still_work(monkeypatch):
+    monkeypatch.setattr(parties, "nlp_model", lambda: None)
+    found = extract_parties(lines_of(*PRESCRIPTION), "prescription")
+    assert found["practitioner"].value == "Jean-Pierre MARTIN"
+    assert found["practitioner"].rule == "practitioner.title.rules_only"
+    assert found["issuer"].rule.endswith(".rules_only")
+    assert found["beneficiary"].rule.endswith(".rules_only")
+
+
+def test_spacy_confirms_person_names_when_available():
+    if parties.nlp_model() is None:
+        pytest.skip("fr_core_news_sm not installed")
+    found = extract_parties(lines_of(*FRENCH_INVOICE), "invoice")
+    assert not found["issuer"].rule.endswith(".rules_only")
+
+
+def test_nothing_is_logged_and_empty_documents(caplog):
+    caplog.set_level(logging.DEBUG)
+    extract_parties(lines_of(*FRENCH_INVOICE))
+    assert [r for r in caplog.records if r.name.startswith("extractors")] == []
+    assert extract_parties([]) == {}
+    assert extract_parties(lines_of("12/03/2024", "01 23 45 67 89")) == {}
+
+
+def test_care_sheet_form_sections_are_not_names():
+    rows = (
+        "FEUILLE DE SOINS cerfa N° 12541*02",
+        "Art. L 161-33 du Code de la sécurité sociale - à remplir par le médecin",
+        "PERSONNE RECEVANT LES SOINS ET ASSURÉ(E)",
+        "Nom et prénom : LE GOFF Nathalie",
+        "Date de naissance : 04/02/1964",
+        "IDENTIFICATION DU PRATICIEN",
+        "DR STÉPHANE LAURENT - Médecin généraliste",
+        "Signature du praticien : .......... Signature de l'assuré(e)",
+        "Les informations sont transmises à votre caisse d'assurance maladie.",
+    )
+    found = extract_parties(lines_of(*rows), "care_sheet")
+    assert found["issuer"].value == "DR STÉPHANE LAURENT"
+    assert found["practitioner"].value == "STÉPHANE LAURENT"
+    assert found["beneficiary"].value == "LE GOFF Nathalie"
+    assert found["beneficiary_birth_date"].value == "1964-02-04"
+
+
+def test_the_practitioner_of_the_header_beats_the_prescriber():
+    rows = ("MATHIEU HOARAU", "Masseur-Kinésithérapeute D.E.", "FACTURE", "Patient : MEUNIER Sandrine", "Sur prescription du Dr MASSON")
+    found = extract_parties(lines_of(*rows), "invoice")
+    assert found["practitioner"].value == "MATHIEU HOARAU"
+    assert found["issuer"].value == "MATHIEU HOARAU"
+    pharmacy = extract_parties(lines_of("PHARMACIE DU MARCHÉ", "Prescripteur : Dr LEROY - ordonnance du 31/07/2022"), "invoice")
+    assert pharmacy["practitioner"].value == "LEROY"
+    assert pharmacy["practitioner"].rule.startswith("practitioner.title.prescriber")
+
+
+def test_card_ticket_skips_payment_words():
+    rows = ("CARTE BANCAIRE", "SANS CONTACT", "A0000000031010", "MASTERCARD", "LE 23/06/26 A 12:08:15", "MAISON DE SANTE DE DIJON")
+    assert extract_parties(lines_of(*rows), "receipt")["issuer"].value == "MAISON DE SANTE DE DIJON"
+
+
+def test_name_starting_a_birth_row():
+    found = extract_parties(lines_of("Pharmacie des Arcades", "Facture du 08-03-2024", "MOREL Fatima Née le 20/01/1942"), "invoice")
+    assert found["beneficiary"].value == "MOREL Fatima"
+    assert found["beneficiary"].rule.startswith("beneficiary.birth_row")
