@@ -114,7 +114,7 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
     """
     with pikepdf.open(path) as pdf:
         page = pdf.pages[page_no - 1]
-        images = list(page.images.values())
+        images = list(page.get_images().values()) if hasattr(page, "get_images") else list(page.images.values())
         if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
             return None
         try:
