@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractors.fields.amounts import extract_total
+from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
 from extractors.fields.dates import extract_date
 from extractors.fields.identifiers import extract_identifiers
@@ -27,6 +28,9 @@ def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[s
     currency = extract_currency(lines, hint, total)
     if currency is not None:
         fields["currency"] = currency
+    care_type = extract_care_type(lines)
+    if care_type is not None:
+        fields["care_type"] = care_type
     fields.update(extract_identifiers(lines))
     fields.update(extract_parties(lines, doc_type))
     return fields

@@ -1,0 +1,67 @@
+"""Care type from a fixed taxonomy (extractors/data/care_types.toml): keyword scores, the issuer's
+header counting double, returned as a Field with the deciding words as its raw text."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from extractors.data_files import fold, load
+from extractors.layout import Line, union_boxes
+from models import Field
+
+HEADER_LINES = 8
+MIN_SCORE = 2.0
+TAXONOMY = (
+    "pharmacy", "laboratory", "physiotherapy", "imaging", "hospitalisation", "general_practitioner", "specialist",
+    "dental", "optical", "hearing", "nursing", "alternative_medicine", "spa_cure", "medical_equipment", "transport", "other",
+)
+
+
+@cache
+def _patterns() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
+    table = load("care_types")
+    return {
+        kind: tuple((re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), float(weight), word) for word, weight in words.items())
+        for kind, words in table.items()
+    }
+
+
+def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str, Line]]]]:
+    """Score and the (word, line) evidence for every care type."""
+    folded = [fold(line.text) for line in lines]
+    scores: dict[str, tuple[float, list[tuple[str, Line]]]] = {}
+    for kind, patterns in _patterns().items():
+        total, evidence = 0.0, []
+        for pattern, weight, word in patterns:
+            hits = [i for i, text in enumerate(folded) if pattern.search(text)]
+            if hits:
+                in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
+                total += weight * (1 + math.log(len(hits))) * (2 if in_header else 1)
+                evidence.append((word, lines[hits[0]]))
+        scores[kind] = (total, evidence)
+    return scores
+
+
+def extract_care_type(lines: Sequence[Line]) -> Field | None:
+    """The care type as a Field (`other` with a low confidence when no word decides)."""
+    if not lines:
+        return None
+    scores = care_scores(lines)
+    kind, (best, evidence) = max(scores.items(), key=lambda item: item[1][0])
+    if best < MIN_SCORE:
+        return Field(value="other", raw="", confidence=0.3, page=lines[0].page, bbox=None, rule="care_type.no_keyword")
+    runner_up = max((s for k, (s, _) in scores.items() if k != kind), default=0.0)
+    certainty = min(1.0, 0.5 + 0.5 * (best - runner_up) / best) * min(1.0, best / 6)
+    first_line = evidence[0][1]
+    boxes = [line.bbox for _, line in evidence if line.page == first_line.page]
+    return Field(
+        value=kind,
+        raw=", ".join(word for word, _ in evidence[:5]),
+        confidence=round(certainty, 3),
+        page=first_line.page,
+        bbox=union_boxes(boxes),
+        rule="care_type.keywords",
+    )

@@ -1,0 +1,26 @@
+"""Care type from the taxonomy's keywords."""
+
+import pytest
+
+from extractors.fields.care_type import TAXONOMY, extract_care_type
+from tests.conftest import lines_of
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (("PHARMACIE DU MARCHÉ", "Doliprane 1000 mg", "Total TTC 12,00 €"), "pharmacy"),
+        (("Julie Martin - Masseur-kinésithérapeute", "10 séances AMK 7.5"), "physiotherapy"),
+        (("CENTRE HOSPITALIER DE LYON", "Forfait journalier 20,00 €"), "hospitalisation"),
+        (("Cabinet de radiologie", "Échographie abdominale"), "imaging"),
+        (("Dr Paul Roux - Chirurgien-dentiste", "Détartrage 28,92 €"), "dental"),
+        (("Optique Lafayette", "Monture 120,00 €", "Verres progressifs"), "optical"),
+        (("Cabinet d'ostéopathie", "Séance d'ostéopathie 60,00 €"), "alternative_medicine"),
+        (("Sakura Medical Clinic", "Consultation JPY 900"), "general_practitioner"),
+        (("Lorem ipsum",), "other"),
+    ],
+)
+def test_care_types(texts, expected):
+    field = extract_care_type(lines_of(*texts))
+    assert field.value == expected and field.value in TAXONOMY
+    assert (field.bbox is None) == (expected == "other")
