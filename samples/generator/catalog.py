@@ -45,8 +45,9 @@ def price(rng: random.Random, low: float, high: float) -> Decimal:
 
 
 def pharmacy_lines(rng: random.Random, count: int, hygiene: bool = True) -> list[tuple[str, int, Decimal]]:
-    """(label, quantity, unit price) of distinct products."""
-    pool = rng.sample(MEDICINES, count)
+    """(label, quantity, unit price) of products, distinct while the catalogue lasts."""
+    pool = rng.sample(MEDICINES, min(count, len(MEDICINES)))
+    pool += rng.choices(MEDICINES, k=count - len(pool))
     if hygiene and rng.random() < 0.25:
         pool[-1] = rng.choice(NOT_COVERED)
     return [(label, rng.choice([1, 1, 1, 2, 3]), price(rng, low, high)) for label, low, high in pool]
