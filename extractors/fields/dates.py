@@ -83,6 +83,34 @@ def parse_numeric(day_or_month: str, month_or_day: str, year: str, month_first: 
     return _safe_date(y, b, a) if month_first else _safe_date(y, a, b)
 
 
+# OCR confusions of a leading digit that make an impossible day or month: 63 -> 03, 72 -> 12
+LEADING_DIGIT_CONFUSIONS = {"6": "0", "8": "0", "9": "0", "7": "1", "4": "1"}
+
+
+def _unconfused(part: str) -> str:
+    if len(part) == 2 and part[0] in LEADING_DIGIT_CONFUSIONS:
+        return LEADING_DIGIT_CONFUSIONS[part[0]] + part[1]
+    return part
+
+
+def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tuple[date | None, str]:
+    """(date, rule) of a numeric date: the locale's order, else the other order, else a one-digit OCR
+    repair of an impossible day or month; fallbacks are marked in the rule and lose confidence."""
+    a, b = int(first), int(second)
+    preferred = _safe_date(_year(year), a, b) if month_first else _safe_date(_year(year), b, a)
+    if preferred is not None:
+        return preferred, "date.numeric_dmy"
+    other = parse_numeric(first, second, year, month_first)
+    if other is not None:
+        return other, "date.numeric_dmy+order_fallback"
+    fixed = (_unconfused(first), _unconfused(second))
+    if fixed != (first, second):
+        value = parse_numeric(*fixed, year, month_first)
+        if value is not None:
+            return value, "date.numeric_dmy+digit_repaired"
+    return None, "date.numeric_dmy"
+
+
 def parse_text_date(raw: str) -> date | None:
     """A date with a month name, through dateparser (French, English, Malay)."""
     cleaned = re.sub(r"(?<=\d)(er|st|nd|rd|th)\b", "", raw, flags=re.IGNORECASE)
@@ -123,7 +151,7 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
         for m in NUMERIC_YMD.finditer(line.text):
             matches.append((m, _safe_date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "date.numeric_ymd"))
         for m in NUMERIC_DMY.finditer(line.text):
-            matches.append((m, parse_numeric(m.group(1), m.group(3), m.group(4), month_first), "date.numeric_dmy"))
+            matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first)))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
         for m in TEXT_MDY.finditer(line.text):
@@ -133,7 +161,7 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 continue
             position = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
             score = 0.5 + position + _context_score(line, match.start(), match.end()) + _plausibility(value, today)
-            if rule == "date.numeric_dmy" and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
+            if rule.startswith("date.numeric_dmy") and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
                 score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
             found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))
     return found
@@ -147,8 +175,8 @@ def extract_date(lines: Sequence[Line], month_first: bool = False, today: date |
     best = max(candidates, key=lambda c: (c.score, -c.line.index))
     bbox, ocr_conf = best.line.locate(best.start, best.end)
     certainty = max(0.05, min(1.0, best.score + 0.2))
-    if best.rule.endswith("+year_repaired"):
-        certainty = min(certainty, REPAIRED_CERTAINTY)  # a guessed digit is never a confident reading
+    if "+" in best.rule:
+        certainty = min(certainty, REPAIRED_CERTAINTY)  # a guess (digit, order) is never a confident reading
     if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
         certainty *= 0.7  # a rival date scored as high: say so
     return Field(

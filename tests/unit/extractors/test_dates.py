@@ -56,3 +56,13 @@ def test_year_garbled_by_ocr_is_repaired_with_less_confidence():
     lines = lines_of("Date: 12-02-2618 10:32")
     field = extract_date(lines, today=date(2026, 11, 1))
     assert field.value == "2018-02-12" and field.rule.endswith("+year_repaired") and field.confidence < 0.8
+
+
+def test_impossible_day_is_repaired_from_an_ocr_confusion_with_low_confidence():
+    field = extract_date(lines_of("Date: 63/09/2017"), today=date(2026, 11, 1))
+    assert field.value == "2017-09-03" and field.rule.endswith("+digit_repaired") and field.confidence < 0.8
+
+
+def test_month_first_fallback_outside_america_is_not_confident():
+    field = extract_date(lines_of("Date: 01/14/2017"), today=date(2026, 11, 1))
+    assert field.value == "2017-01-14" and field.rule.endswith("+order_fallback") and field.confidence < 0.8
