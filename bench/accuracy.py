@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from extractors.data_files import fold  # noqa: E402
 from flows.pipeline import document_from_outcomes, read_page_outcome  # noqa: E402
 from models import Document  # noqa: E402
 from validators.upload import check_uploads  # noqa: E402
@@ -35,7 +36,7 @@ def normalise(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     if name == "issuer":
-        return " ".join(str(value).upper().split())
+        return " ".join(fold(str(value)).upper().split())
     return str(value)
 
 

@@ -13,6 +13,9 @@ from extractors.layout import Line, union_boxes
 from models import Field
 
 HEADER_LINES = 8
+HEADER_WEIGHT = 3.0
+# A prescription's care is what it prescribes, not who wrote it: the prescriber's words do not count.
+PRESCRIBER_TYPES = {"general_practitioner", "specialist"}
 MIN_SCORE = 2.0
 TAXONOMY = (
     "pharmacy", "laboratory", "physiotherapy", "imaging", "hospitalisation", "general_practitioner", "specialist",
@@ -39,17 +42,19 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
             hits = [i for i, text in enumerate(folded) if pattern.search(text)]
             if hits:
                 in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
-                total += weight * (1 + math.log(len(hits))) * (2 if in_header else 1)
+                total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)
                 evidence.append((word, lines[hits[0]]))
         scores[kind] = (total, evidence)
     return scores
 
 
-def extract_care_type(lines: Sequence[Line]) -> Field | None:
+def extract_care_type(lines: Sequence[Line], doc_type: str | None = None) -> Field | None:
     """The care type as a Field (`other` with a low confidence when no word decides)."""
     if not lines:
         return None
     scores = care_scores(lines)
+    if doc_type == "prescription":
+        scores = {kind: value for kind, value in scores.items() if kind not in PRESCRIBER_TYPES}
     kind, (best, evidence) = max(scores.items(), key=lambda item: item[1][0])
     if best < MIN_SCORE:
         return Field(value="other", raw="", confidence=0.3, page=lines[0].page, bbox=None, rule="care_type.no_keyword")

@@ -28,7 +28,7 @@ def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[s
     currency = extract_currency(lines, hint, total)
     if currency is not None:
         fields["currency"] = currency
-    care_type = extract_care_type(lines)
+    care_type = extract_care_type(lines, doc_type)
     if care_type is not None:
         fields["care_type"] = care_type
     fields.update(extract_identifiers(lines))

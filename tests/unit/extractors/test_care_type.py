@@ -24,3 +24,9 @@ def test_care_types(texts, expected):
     field = extract_care_type(lines_of(*texts))
     assert field.value == expected and field.value in TAXONOMY
     assert (field.bbox is None) == (expected == "other")
+
+
+def test_a_prescription_is_the_care_it_prescribes_not_its_writer():
+    lines = lines_of("Docteur Inès Masson - Médecine générale", "ORDONNANCE", "Doliprane 1000 mg : 1 comprimé 3 fois par jour")
+    assert extract_care_type(lines, "prescription").value == "pharmacy"
+    assert extract_care_type(lines).value == "general_practitioner"
