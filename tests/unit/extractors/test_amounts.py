@@ -60,3 +60,8 @@ def test_no_label_falls_back_with_low_confidence():
 
 def test_no_amount():
     assert extract_total(lines_of("Ordonnance", "Doliprane 1000 mg")) is None
+
+
+def test_third_party_payment_total_is_the_patients_share():
+    lines = lines_of("Total TTC 19,41 €", "Part AMO 11,65 €", "Reste à charge 7,76 €")
+    assert extract_total(lines).value == "7.76"
