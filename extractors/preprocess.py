@@ -58,7 +58,7 @@ def rotate_by(gray: np.ndarray, angle: float) -> np.ndarray:
     new_w, new_h = int(height * sin + width * cos), int(height * cos + width * sin)
     matrix[0, 2] += new_w / 2 - width / 2
     matrix[1, 2] += new_h / 2 - height / 2
-    paper = int(np.percentile(gray, 90))
+    paper = int(np.percentile(gray[::4, ::4], 90))
     return cv2.warpAffine(gray, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=paper)
 
 
@@ -67,7 +67,7 @@ def stretch_contrast(gray: np.ndarray) -> np.ndarray:
 
     Pages whose ink/paper gap is already wide, or too narrow to be ink at all, are left alone.
     """
-    low, high = np.percentile(gray, (0.5, 90))
+    low, high = np.percentile(gray[::2, ::2], (0.5, 90))  # a quarter of the pixels tells as much
     if not 40 <= high - low < 160:
         return gray
     scaled = (gray.astype(np.float32) - low) * (255.0 / (high - low))
@@ -139,16 +139,17 @@ def clear_border(gray: np.ndarray) -> np.ndarray:
     """Paint out dark shapes that touch the image edge and span a fifth of it (torn edges, table
     edges, the desk around a photographed sheet): they make Tesseract's layout analysis give up."""
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height, width = gray.shape
-    out = gray
-    for label in range(1, count):
-        x, y, w, h, _ = stats[label]
-        touches = x == 0 or y == 0 or x + w >= width or y + h >= height
-        if touches and (w > 0.2 * width or h > 0.2 * height):
-            if out is gray:
-                out = gray.copy()
-            out[labels == label] = 255
+    x, y, w, h = (stats[:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    touches = (x == 0) | (y == 0) | (x + w >= width) | (y + h >= height)
+    large = (w > 0.2 * width) | (h > 0.2 * height)
+    doomed = np.flatnonzero(touches & large)
+    doomed = doomed[doomed != 0]  # label 0 is the background
+    if doomed.size == 0:
+        return gray
+    out = gray.copy()
+    out[np.isin(labels, doomed)] = 255
     return out
 
 

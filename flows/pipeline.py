@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from extractors.document import build_document
+from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
 from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Severity, Upload, UploadReport
@@ -71,8 +73,14 @@ def page_jobs(uploads: Sequence[Upload]) -> list[tuple[Upload, int]]:
     return [(upload, page_no) for upload in uploads for page_no in range(1, upload.page_count + 1)]
 
 
+def warm_up_language_model() -> None:
+    """Load spaCy's model in the background while pages are OCR'd (it is needed only afterwards)."""
+    threading.Thread(target=parties.nlp_model, name="spacy-warm-up", daemon=True).start()
+
+
 def read_all_pages(uploads: Sequence[Upload], workers: int | None = None) -> list[PageOutcome]:
     """Read every page of every upload concurrently, bounded by the cores; results in input order."""
+    warm_up_language_model()
     jobs = page_jobs(uploads)
     with ThreadPoolExecutor(max_workers=workers or worker_count()) as pool:
         return list(pool.map(lambda job: read_page_outcome(*job), jobs))
