@@ -5,6 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+# Pages are processed in parallel, one per core; OpenCV's own thread pool would only oversubscribe.
+cv2.setNumThreads(1)
+
 MAX_SKEW_DEGREES = 15.0
 SKEW_STEP = 0.25
 MIN_SKEW_TO_FIX = 0.3
@@ -12,7 +15,7 @@ TARGET_TEXT_HEIGHT = 28.0  # median blob height (mostly x-height..cap height) Te
 TEXT_HEIGHT_BAND = (18.0, 48.0)  # inside this band the image is left at its size
 TEXT_DPI = 300  # the resolution at which body text is TARGET_TEXT_HEIGHT pixels tall
 MAX_LONG_SIDE = 4200  # beyond that Tesseract gets slower without reading better
-ANALYSIS_WIDTH = 900  # skew is estimated on a reduced copy
+ANALYSIS_WIDTH = 700  # skew is estimated on a reduced copy
 
 
 def rotate_quadrant(gray: np.ndarray, degrees_clockwise: int) -> np.ndarray:
@@ -81,13 +84,21 @@ def noise_level(gray: np.ndarray) -> float:
     return float(np.median(np.abs(cv2.Laplacian(small, cv2.CV_16S))))
 
 
+def _half(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, (max(1, gray.shape[1] // 2), max(1, gray.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+
+
 def text_height(gray: np.ndarray) -> float | None:
-    """Median height in pixels of character-like ink blobs, None when too few to tell."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    """Median height in pixels of character-like ink blobs, None when too few to tell.
+
+    Measured on a half-size copy (four times cheaper; heights are doubled back)."""
+    small = _half(gray) if min(gray.shape) >= 800 else gray
+    scale = gray.shape[0] / small.shape[0]
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     ink = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))  # join dot-matrix dots
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT] * scale
+    widths = stats[1:, cv2.CC_STAT_WIDTH] * scale
     chars = heights[(heights >= 6) & (heights <= 300) & (widths <= 2 * heights) & (widths >= heights // 8)]
     if len(chars) < 20:
         return None
@@ -137,10 +148,13 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
 
 def clear_border(gray: np.ndarray) -> np.ndarray:
     """Paint out dark shapes that touch the image edge and span a fifth of it (torn edges, table
-    edges, the desk around a photographed sheet): they make Tesseract's layout analysis give up."""
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    edges, the desk around a photographed sheet): they make Tesseract's layout analysis give up.
+
+    Shapes are found on a half-size copy; the painted mask is scaled back (slightly dilated)."""
+    small = _half(gray) if min(gray.shape) >= 800 else gray
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    height, width = gray.shape
+    height, width = small.shape
     x, y, w, h = (stats[:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
     touches = (x == 0) | (y == 0) | (x + w >= width) | (y + h >= height)
     large = (w > 0.2 * width) | (h > 0.2 * height)
@@ -148,8 +162,11 @@ def clear_border(gray: np.ndarray) -> np.ndarray:
     doomed = doomed[doomed != 0]  # label 0 is the background
     if doomed.size == 0:
         return gray
+    mask = np.isin(labels, doomed).astype(np.uint8)
+    if small is not gray:
+        mask = cv2.dilate(cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
     out = gray.copy()
-    out[np.isin(labels, doomed)] = 255
+    out[mask.astype(bool)] = 255
     return out
 
 
