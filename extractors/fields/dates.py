@@ -32,6 +32,9 @@ OTHER_LABELS = re.compile(
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 28
+STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
+STAY_START_BONUS = 0.5
+GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback")
 MIN_YEAR = 1990
 YEAR_REPAIR_PENALTY = 0.25
 REPAIRED_CERTAINTY = 0.6
@@ -167,15 +170,25 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
     return found
 
 
-def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> Field | None:
+def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
+    """On a hospital bulletin the date of care is the first day of the stay, not the issue date."""
+    before = candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start]
+    if STAY_START.search(before):
+        return DateCandidate(**{**candidate.__dict__, "score": candidate.score + STAY_START_BONUS, "rule": candidate.rule + "+stay_start"})
+    return candidate
+
+
+def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None, doc_type: str | None = None) -> Field | None:
     """The document's date of care / issue as a Field, or None when no date is printed."""
     candidates = find_dates(lines, month_first, today)
+    if doc_type == "hospital_bulletin":
+        candidates = [_care_start_bonus(c) for c in candidates]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.line.index))
     bbox, ocr_conf = best.line.locate(best.start, best.end)
     certainty = max(0.05, min(1.0, best.score + 0.2))
-    if "+" in best.rule:
+    if any(guess in best.rule for guess in GUESSES):
         certainty = min(certainty, REPAIRED_CERTAINTY)  # a guess (digit, order) is never a confident reading
     if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
         certainty *= 0.7  # a rival date scored as high: say so

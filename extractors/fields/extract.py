@@ -19,7 +19,7 @@ def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[s
     """Fields found in the document's lines (absent keys were not found)."""
     hint = locale_hint(lines)
     fields: dict[str, Field] = {}
-    date = extract_date(lines, month_first=hint.month_first)
+    date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type)
     if date is not None:
         fields["date"] = date
     total = extract_total(lines)

@@ -66,3 +66,9 @@ def test_impossible_day_is_repaired_from_an_ocr_confusion_with_low_confidence():
 def test_month_first_fallback_outside_america_is_not_confident():
     field = extract_date(lines_of("Date: 01/14/2017"), today=date(2026, 11, 1))
     assert field.value == "2017-01-14" and field.rule.endswith("+order_fallback") and field.confidence < 0.8
+
+
+def test_hospital_bulletin_date_is_the_first_day_of_the_stay():
+    lines = lines_of("BULLETIN DE SITUATION", "Lyon, le 12/03/2024", "Date d'entrée : 04/03/2024    Date de sortie : 09/03/2024")
+    field = extract_date(lines, today=date(2026, 11, 1), doc_type="hospital_bulletin")
+    assert field.value == "2024-03-04" and field.rule.endswith("+stay_start")
