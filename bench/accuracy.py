@@ -21,13 +21,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractors.data_files import fold  # noqa: E402
-from flows.pipeline import document_from_outcomes, read_page_outcome  # noqa: E402
+from flows.pipeline import documents_from_outcomes, read_page_outcome  # noqa: E402
 from models import Document  # noqa: E402
 from validators.upload import check_uploads  # noqa: E402
 
 CONFIDENT = 0.8
 TRUTH_TO_FIELD = {"company": "issuer"}
-FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type")
+FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type", "beneficiary", "gross_total", "line_amounts",
+          "stay_from", "stay_to", "session_count", "first_session", "last_session", "prescription_date", "identifiers", "parts")
+DEFAULT_FIELDS = FIELDS[:6] + ("gross_total", "line_amounts", "stay_from", "stay_to", "session_count", "first_session",
+                               "last_session", "prescription_date", "identifiers", "parts")
+IDENTIFIERS = ("rpps", "adeli", "finess", "siret", "nir", "iban", "bic")  # those the pipeline reads
 SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 
 
@@ -40,21 +44,57 @@ def normalise(name: str, value: str | None) -> str | None:
     return str(value)
 
 
-def extract_one(path: Path) -> Document | None:
-    """One file through the pipeline stages (pages in order, no Prefect)."""
+def extract_one(path: Path) -> list[Document]:
+    """One file through the pipeline stages (pages in order, no Prefect): its Documents, one per proof."""
     report = check_uploads([path])
     if not report.accepted:
-        return None
+        return []
     upload = report.accepted[0]
-    return document_from_outcomes(upload, [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)])
+    return documents_from_outcomes(upload, [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)])
 
 
-def predicted(doc: Document | None, name: str) -> tuple[str | None, float]:
-    """(value, confidence) the pipeline gave for a field."""
-    if doc is None:
+def _amounts_key(amounts) -> str | None:
+    values = sorted(f"{float(a):.2f}" for a in amounts if a is not None)
+    return "|".join(values) or None
+
+
+def derived_truth(truth: dict) -> dict:
+    """The ground truth with the values the pipeline reports under other names (stay, sessions, lines...)."""
+    out = dict(truth)
+    stay = truth.get("stay") or {}
+    out["stay_from"], out["stay_to"] = stay.get("from"), stay.get("to")
+    sessions = truth.get("sessions") or []
+    if sessions:
+        out.update(session_count=str(len(sessions)), first_session=min(sessions), last_session=max(sessions))
+    if truth.get("doc_type") == "prescription":
+        out["prescription_date"] = truth.get("date")
+    if truth.get("lines") and truth.get("total") is not None:
+        out["line_amounts"] = _amounts_key(line.get("amount") for line in truth["lines"])
+    known = {k: v for k, v in (truth.get("identifiers") or {}).items() if k in IDENTIFIERS}
+    out["identifiers"] = "|".join(f"{k}={v}" for k, v in sorted(known.items())) or None
+    if truth.get("pages", 1) > 1 and "attachments" in truth:
+        out["parts"] = "+".join([truth["doc_type"], *(a["doc_type"] for a in truth["attachments"])])
+    return out
+
+
+def predicted(docs: list[Document], name: str, truth: dict) -> tuple[str | None, float]:
+    """(value, confidence) the pipeline gave for a field of the file's first proof (`parts`: all proofs' types)."""
+    if not docs:
         return None, 0.0
+    doc = docs[0]
     if name == "doc_type":
         return doc.doc_type.value, doc.doc_type_score
+    if name == "parts":
+        return "+".join(d.doc_type.value for d in docs), min(d.doc_type_score for d in docs)
+    if name == "line_amounts":
+        items = doc.line_items
+        return _amounts_key(i.amount for i in items), min((i.confidence for i in items), default=0.0)
+    if name == "identifiers":
+        keys = sorted(k for k in (truth.get("identifiers") or {}) if k in IDENTIFIERS)
+        found = {k: doc.fields[k] for k in keys if k in doc.fields}
+        if not found:
+            return None, 0.0
+        return "|".join(f"{k}={f.value}" for k, f in sorted(found.items())), min(f.confidence for f in found.values())
     field = doc.fields.get(name)
     return (field.value, field.confidence) if field else (None, 0.0)
 
@@ -63,13 +103,13 @@ def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...
     """Counts per (group, field): right, wrong, missing, confident_wrong, total."""
     counts: dict = defaultdict(lambda: defaultdict(int))
     for path, doc in zip(files, docs):
-        truth = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        truth = derived_truth(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
         groups = ["all"] + ([("clean" if truth["variant"] == "clean" else "degraded")] if truth.get("variant") else [])
         for key, expected in truth.items():
             name = TRUTH_TO_FIELD.get(key, key)
             if name not in fields or expected is None:
                 continue
-            value, confidence = predicted(doc, name)
+            value, confidence = predicted(doc, name, truth)
             outcome = "missing" if value is None else ("right" if normalise(name, value) == normalise(name, expected) else "wrong")
             for group in groups:
                 counts[(group, name)]["total"] += 1
@@ -86,7 +126,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--fields", default=",".join(FIELDS))
+    parser.add_argument("--fields", default=",".join(DEFAULT_FIELDS))
     args = parser.parse_args()
     if not args.folder.is_dir():
         print(f"SKIP: no folder at {args.folder}")
@@ -99,9 +139,9 @@ def main() -> int:
     elapsed = time.monotonic() - started
     counts = score(files, docs, tuple(args.fields.split(",")), args.show_errors)
     print(f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)")
-    print(f"{'group':<10}{'field':<11}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}")
+    print(f"{'group':<10}{'field':<18}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}")
     for (group, name), c in sorted(counts.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], FIELDS.index(kv[0][1]))):
-        print(f"{group:<10}{name:<11}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}")
+        print(f"{group:<10}{name:<18}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}")
     return 0
 
 

@@ -59,14 +59,26 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
 
 
-def classify(lines: Sequence[Line]) -> Classification:
-    """The most likely document type; `other` when no type scores enough."""
+def page_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]:
+    """Keyword and layout scores of every type, with their reasons."""
     scores = type_scores(lines)
     layout_cues(lines, scores)
-    best_type, (best, reasons) = max(scores.items(), key=lambda item: item[1][0])
+    return scores
+
+
+def best_type(scores: dict[DocType, tuple[float, list[str]]]) -> tuple[DocType, float]:
+    """The top-scoring type (`other` below the minimum score) and its raw score."""
+    kind, (best, _) = max(scores.items(), key=lambda item: item[1][0])
+    return (kind, best) if best >= MIN_SCORE else (DocType.OTHER, best)
+
+
+def classify(lines: Sequence[Line]) -> Classification:
+    """The most likely document type; `other` when no type scores enough."""
+    scores = page_scores(lines)
+    kind, (best, reasons) = max(scores.items(), key=lambda item: item[1][0])
     if best < MIN_SCORE:
         return Classification(DocType.OTHER, 0.3, ("aucun mot-clé de type de document",))
-    runner_up = max((s for t, (s, _) in scores.items() if t is not best_type), default=0.0)
+    runner_up = max((s for t, (s, _) in scores.items() if t is not kind), default=0.0)
     margin = (best - runner_up) / best
     confidence = round(min(1.0, 0.5 + 0.5 * margin) * min(1.0, best / 6), 3)
-    return Classification(best_type, confidence, tuple(reasons[:8]))
+    return Classification(kind, confidence, tuple(reasons[:8]))

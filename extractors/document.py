@@ -1,12 +1,14 @@
-"""Assemble a Document from an accepted upload and its read pages: type and fields (no flags)."""
+"""Assemble Documents from an accepted upload and its read pages: one per proof the file holds,
+each with its type, fields, billed lines and session dates (no flags)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from extractors.classify import classify
-from extractors.fields.extract import extract_fields
+from extractors.fields.extract import extract_all
 from extractors.layout import document_lines
+from extractors.segment import segment_pages
 from models import Document, OcrPage, PageInfo, Upload
 
 
@@ -26,12 +28,12 @@ def page_info(page: OcrPage) -> PageInfo:
     )
 
 
-def build_document(upload: Upload, pages: Sequence[OcrPage]) -> Document:
-    """Classify and extract one file's pages (in page order) into a Document."""
+def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
+    """Classify and extract pages of one proof (in page order) into a Document."""
     ordered = sorted(pages, key=lambda p: p.page)
     lines = document_lines(ordered)
     kind = classify(lines)
-    fields = extract_fields(lines, kind.doc_type.value)
+    found = extract_all(lines, kind.doc_type.value)
     return Document(
         file=upload.file,
         sha256=upload.sha256,
@@ -41,5 +43,16 @@ def build_document(upload: Upload, pages: Sequence[OcrPage]) -> Document:
         doc_type_score=kind.score,
         doc_type_reasons=kind.reasons,
         pages=tuple(page_info(p) for p in ordered),
-        fields=fields,
+        part=part,
+        fields=found.fields,
+        line_items=found.line_items,
+        sessions=found.sessions,
     )
+
+
+def build_documents(upload: Upload, pages: Sequence[OcrPage]) -> list[Document]:
+    """One Document per proof in the file: several when its pages hold different proofs."""
+    groups = segment_pages(pages)
+    if len(groups) == 1:
+        return [build_document(upload, groups[0])]
+    return [build_document(upload, group, part) for part, group in enumerate(groups, start=1)]

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from extractors.document import build_document
+from extractors.document import build_documents
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
@@ -61,11 +61,17 @@ def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) 
     return PageOutcome(upload, page_no, None, flag)
 
 
-def document_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> Document:
-    """Classify, extract and check one file from its page outcomes."""
+def documents_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> list[Document]:
+    """Classify, extract and check one file from its page outcomes: one Document per proof it holds
+    (pages that could not be read are flagged on the first)."""
     pages = [o.page for o in outcomes if o.page is not None]
     failures = [o.flag for o in outcomes if o.flag is not None]
-    return check_document(build_document(upload, pages), pages, failures)
+    documents = build_documents(upload, pages)
+    checked = []
+    for i, document in enumerate(documents):
+        own = [p for p in pages if p.page in {info.page for info in document.pages}]
+        checked.append(check_document(document, own, failures if i == 0 else ()))
+    return checked
 
 
 def page_jobs(uploads: Sequence[Upload]) -> list[tuple[Upload, int]]:
@@ -87,8 +93,8 @@ def read_all_pages(uploads: Sequence[Upload], workers: int | None = None) -> lis
 
 
 def documents_from_pages(uploads: Sequence[Upload], outcomes: Sequence[PageOutcome]) -> list[Document]:
-    """One Document per upload, in upload order."""
-    return [document_from_outcomes(u, [o for o in outcomes if o.upload.index == u.index]) for u in uploads]
+    """The Documents of every upload, in upload order (a file holding several proofs gives several)."""
+    return [d for u in uploads for d in documents_from_outcomes(u, [o for o in outcomes if o.upload.index == u.index])]
 
 
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None) -> Claim:
@@ -112,9 +118,8 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
 def extract_report(report: UploadReport, workers: int | None = None) -> list[Document | RejectedFile]:
     """Each received file as its own Document (or RejectedFile), in input order - no claim rules."""
     outcomes = read_all_pages(report.accepted, workers)
-    documents = documents_from_pages(report.accepted, outcomes)
     indexed: list[tuple[int, Document | RejectedFile]] = [
-        *zip((u.index for u in report.accepted), documents),
+        *((u.index, d) for u in report.accepted for d in documents_from_pages([u], outcomes)),
         *((r.index, r) for r in report.rejected),
     ]
     return [item for _, item in sorted(indexed, key=lambda pair: pair[0])]

@@ -30,8 +30,8 @@ def read_page_task(upload: Upload, page_no: int) -> pipeline.PageOutcome:
 
 
 @task(name="build-document", cache_policy=NO_CACHE)
-def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) -> Document:
-    return pipeline.document_from_outcomes(upload, outcomes)
+def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) -> list[Document]:
+    return pipeline.documents_from_outcomes(upload, outcomes)
 
 
 @task(name="build-claim", cache_policy=NO_CACHE)
@@ -52,7 +52,8 @@ def process_claim(paths: list[str], claim_id: str) -> Claim:
         (upload.index, page_no): read_page_task.submit(upload, page_no) for upload, page_no in pipeline.page_jobs(report.accepted)
     }
     documents = [
-        build_document_task(upload, [futures[(upload.index, n)].result() for n in range(1, upload.page_count + 1)])
+        document
         for upload in report.accepted
+        for document in build_document_task(upload, [futures[(upload.index, n)].result() for n in range(1, upload.page_count + 1)])
     ]
     return build_claim_task(claim_id, report, documents)

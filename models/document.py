@@ -41,6 +41,17 @@ class Field(Model):
     rule: str  # the extraction rule that produced it
 
 
+class LineItem(Model):
+    """One billed line of a document: its label and amount, with where it was read."""
+
+    label: str
+    amount: str  # decimal with a dot, in the document's currency
+    raw: str  # the whole row as read
+    confidence: float = PydanticField(ge=0.0, le=1.0)
+    page: int
+    bbox: BBox | None
+
+
 class PageInfo(Model):
     """How one page was read."""
 
@@ -67,5 +78,8 @@ class Document(Model):
     doc_type_score: float = PydanticField(ge=0.0, le=1.0)
     doc_type_reasons: tuple[str, ...] = ()
     pages: tuple[PageInfo, ...] = ()
+    part: int | None = None  # position of this proof in a file holding several (None: the file is one document)
     fields: dict[str, Field] = PydanticField(default_factory=dict)
+    line_items: tuple[LineItem, ...] = ()
+    sessions: tuple[Field, ...] = ()  # each session date of a series of care (physiotherapy...)
     flags: tuple[Flag, ...] = ()

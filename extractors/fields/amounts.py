@@ -74,7 +74,7 @@ def _patterns(section: str, key: str) -> tuple[tuple[re.Pattern[str], float], ..
     return tuple((re.compile(rf"(?<![a-z]){re.escape(w)}(?![a-z])"), float(weight)) for w, weight in pairs)
 
 
-def _label_weight(folded: str) -> tuple[float, int]:
+def total_label(folded: str) -> tuple[float, int]:
     """Best total label in a row: (weight, end of the label), (0, -1) if none."""
     best = (0.0, -1)
     for pattern, weight in _patterns("labels", ""):
@@ -87,7 +87,7 @@ def _has(folded: str, section: str, key: str) -> bool:
     return any(pattern.search(folded) for pattern, _ in _patterns(section, key))
 
 
-def _excluded(folded: str) -> bool:
+def excluded_row(folded: str) -> bool:
     """A row whose amount is not the amount paid (subtotal, tax, change...), unless it says the
     tax is included ("Total (Inclusive of GST)", "Total TTC")."""
     if _has(folded, "not_totals", "words"):
@@ -127,7 +127,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         value = Decimal(f"{m.group(1)}.{m.group(2)}")
         return TotalCandidate(Amount(value, m.group(0), line, m.start(), m.end()), weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
     for below in lines_below(lines, line):
-        if _excluded(fold(below.text)):
+        if excluded_row(fold(below.text)):
             return None
         amounts = amounts_in(below)
         if amounts:
@@ -141,8 +141,8 @@ def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
     last_page = max((line.page for line in lines), default=1)
     for line in counted_lines(lines):
         folded = fold(line.text)
-        weight, label_end = _label_weight(folded)
-        if weight == 0 or _excluded(folded):
+        weight, label_end = total_label(folded)
+        if weight == 0 or excluded_row(folded):
             continue
         late = 0.05 * (line.page == last_page) + 0.05 * (line.index / max(1, len(lines)))
         candidate = _labelled(lines, line, weight, label_end, late)

@@ -1,36 +1,71 @@
-"""A document's fields: date, total, currency, identifiers and parties, each with provenance."""
+"""A document's fields, each with provenance: date, total, currency, care type, identifiers and
+parties; periods (stay, validity), prescription date, sessions; billed lines and the bill's split."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from extractors.fields.amounts import extract_total
 from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
 from extractors.fields.dates import extract_date
 from extractors.fields.identifiers import extract_identifiers
+from extractors.fields.line_items import extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
 from extractors.fields.parties import extract_parties
+from extractors.fields.periods import extract_periods, extract_prescription_date
+from extractors.fields.sessions import extract_sessions
 from extractors.layout import Line
-from models import Field
+from models import Field, LineItem
+
+# Documents that bill something: their lines and the bill's split are read.
+BILLS = {"invoice", "receipt", "care_sheet", "hospital_bulletin", "quote", "other", None}
+# Documents that are about a person or an entitlement, not about care.
+NO_CARE = {"bank_details", "rights_certificate", "posting_certificate", "birth_certificate"}
+# Care given as a series of sessions (the session dates are read on their bills).
+SESSION_CARE = {"physiotherapy", "nursing", "alternative_medicine", "spa_cure", "specialist", "other"}
 
 
-def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:
-    """Fields found in the document's lines (absent keys were not found)."""
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one document."""
+
+    fields: dict[str, Field]
+    line_items: tuple[LineItem, ...] = ()
+    sessions: tuple[Field, ...] = ()
+
+
+def _put(fields: dict[str, Field], name: str, field: Field | None) -> None:
+    if field is not None:
+        fields[name] = field
+
+
+def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extraction:
+    """Fields, billed lines and session dates found in the document's lines (absent = not found)."""
     hint = locale_hint(lines)
     fields: dict[str, Field] = {}
     date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type)
-    if date is not None:
-        fields["date"] = date
-    total = extract_total(lines)
-    if total is not None:
-        fields["total"] = total
-    currency = extract_currency(lines, hint, total)
-    if currency is not None:
-        fields["currency"] = currency
-    care_type = extract_care_type(lines, doc_type)
-    if care_type is not None:
-        fields["care_type"] = care_type
+    _put(fields, "date", date)
+    total = extract_total(lines) if doc_type in BILLS else None
+    _put(fields, "total", total)
+    _put(fields, "currency", extract_currency(lines, hint, total) if doc_type in BILLS else None)
+    care_type = None if doc_type in NO_CARE else extract_care_type(lines, doc_type)
+    _put(fields, "care_type", care_type)
+    fields.update(extract_periods(lines, doc_type, hint.month_first))
+    _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first))
     fields.update(extract_identifiers(lines))
     fields.update(extract_parties(lines, doc_type))
-    return fields
+    if doc_type not in BILLS:
+        return Extraction(fields)
+    fields.update(extract_shares(lines, total))
+    sessions: tuple[Field, ...] = ()
+    if care_type is not None and care_type.value in SESSION_CARE:
+        sessions, session_fields = extract_sessions(lines, hint.month_first)
+        fields.update(session_fields)
+    return Extraction(fields, extract_line_items(lines), sessions)
+
+
+def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:
+    """The fields alone (see `extract_all`)."""
+    return extract_all(lines, doc_type).fields

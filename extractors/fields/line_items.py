@@ -1,0 +1,104 @@
+"""Billed lines (label + amount) and the split of the bill where it is printed: gross total, the part
+reimbursed by third parties (Assurance Maladie, mutuelle: tiers payant) and the part left to the patient.
+
+An item row is a row whose last token is an amount, with a label of letters before it, that is not a
+total, subtotal, tax, payment, carry or share row. The share labels live in data/shares.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import cache
+
+from extractors.data_files import fold, load
+from extractors.fields.amounts import Amount, excluded_row, total_label, amounts_in, counted_lines
+from extractors.layout import Line
+from models import Field, LineItem
+
+LABEL = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+TRAILING = re.compile(r"(?:\s+[\d.,x×*:=-]+)*\s*$")  # quantity / unit-price columns before the amount
+ITEM_CERTAINTY = 0.9
+SHARE_CERTAINTY = 0.9
+
+
+@cache
+def _share_patterns(key: str) -> re.Pattern[str]:
+    words = load("shares")[key]
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+
+
+def _last_amount(line: Line) -> Amount | None:
+    amounts = amounts_in(line)
+    if not amounts or line.text[amounts[-1].end :].strip(" €*"):
+        return None
+    return amounts[-1]
+
+
+def _is_item(line: Line, amount: Amount) -> bool:
+    folded = fold(line.text)
+    label = line.text[: amounts_in(line)[0].start]
+    if not LABEL.search(label) or excluded_row(folded) or total_label(folded)[0] > 0:
+        return False
+    return not any(_share_patterns(key).search(folded) for key in ("reimbursed_amo", "reimbursed_amc", "remaining", "not_items"))
+
+
+def clean_label(text: str) -> str:
+    """The item's label: the row's text before its first amount, without trailing quantities."""
+    return TRAILING.sub("", text).strip(" .:-") or text.strip()
+
+
+def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
+    """Every billed line, in reading order."""
+    items = []
+    for line in counted_lines(lines):
+        amount = _last_amount(line)
+        if amount is None or not _is_item(line, amount):
+            continue
+        first = amounts_in(line)[0]
+        bbox, ocr_conf = line.locate(amount.start, amount.end)
+        items.append(LineItem(label=clean_label(line.text[: first.start]), amount=str(amount.value), raw=line.text,
+                              confidence=round(ocr_conf * ITEM_CERTAINTY, 3), page=line.page, bbox=line.bbox))
+    return tuple(items)
+
+
+def _share(lines: Sequence[Line], key: str) -> Field | None:
+    """The amount right of the last row labelled as share `key` (the final figure of a bill's split)."""
+    found = None
+    for line in counted_lines(lines):
+        match = _share_patterns(key).search(fold(line.text))
+        if not match:
+            continue
+        right = [a for a in amounts_in(line) if a.start >= match.end()]
+        if right:
+            found = (line, right[-1])
+    if found is None:
+        return None
+    line, amount = found
+    bbox, ocr_conf = line.locate(amount.start, amount.end)
+    return Field(value=str(amount.value), raw=amount.raw, confidence=round(ocr_conf * SHARE_CERTAINTY, 3),
+                 page=line.page, bbox=bbox, rule=f"{key}.label_right")
+
+
+def _sum_fields(parts: list[Field], key: str) -> Field:
+    total = sum((Decimal(p.value) for p in parts), Decimal("0"))
+    return parts[-1].model_copy(update={"value": str(total), "raw": " + ".join(p.raw for p in parts),
+                                        "confidence": min(p.confidence for p in parts), "rule": f"{key}.sum_of_parts"})
+
+
+def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Field]:
+    """gross_total, reimbursed (sum of third-party parts) and remaining, where the bill prints them."""
+    fields: dict[str, Field] = {}
+    parts = [f for f in (_share(lines, "reimbursed_amo"), _share(lines, "reimbursed_amc")) if f is not None]
+    if parts:
+        fields["reimbursed"] = parts[0] if len(parts) == 1 else _sum_fields(parts, "reimbursed")
+    remaining = _share(lines, "remaining")
+    if remaining is not None:
+        fields["remaining"] = remaining
+    gross = _share(lines, "gross")
+    if gross is not None and (parts or remaining is not None):
+        fields["gross_total"] = gross
+    elif total is not None:
+        fields["gross_total"] = total.model_copy(update={"rule": "gross_total.same_as_total"})
+    return fields

@@ -1,0 +1,118 @@
+"""Periods and secondary dates: a hospital stay (from - to), a period of validity or posting
+(from - to) and the date of the prescription a document refers to.
+
+A period is read from a range printed on one row ("du 03/02/2024 au 07/02/2024", "from ... to ...")
+or from labelled dates ("Date d'entrée : ...", "Date de sortie : ..."); the words before it say
+whether it is a stay or a period of validity. Labels live in data/periods.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import cache
+
+from extractors.data_files import fold, load
+from extractors.fields.dates import DateCandidate, find_dates
+from extractors.layout import Line
+from models import Field
+
+LOOKBEHIND = 60  # characters before a date in which its label is looked for
+RANGE_CERTAINTY = 0.95
+LABEL_CERTAINTY = 0.9
+DOC_DATE_CERTAINTY = 0.9
+
+
+@cache
+def _words(section: str, key: str) -> re.Pattern[str]:
+    words = load("periods")[section][key]
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+
+
+def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
+    line = candidate.line
+    return fold(line.text[max(0, candidate.start - chars) : candidate.start])
+
+
+def _field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
+    bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
+    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
+                 page=candidate.line.page, bbox=bbox, rule=rule)
+
+
+def _kind(before: str, doc_type: str | None) -> str | None:
+    """'stay' or 'period' from the words before a date or range; a bare range on a bulletin is a stay."""
+    if _words("kinds", "stay").search(before):
+        return "stay"
+    if _words("kinds", "period").search(before):
+        return "period"
+    return "stay" if doc_type == "hospital_bulletin" else None
+
+
+def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:
+    """(kind, start, end) of every 'du X au Y' range printed on one row, start not after end."""
+    found = []
+    by_line: dict[int, list[DateCandidate]] = {}
+    for candidate in candidates:
+        by_line.setdefault(candidate.line.index, []).append(candidate)
+    joiner = _words("ranges", "between")
+    for row in by_line.values():
+        row.sort(key=lambda c: c.start)
+        for first, second in zip(row, row[1:]):
+            between = fold(first.line.text[first.end : second.start]).strip(" :")
+            if not joiner.fullmatch(between) or first.value > second.value:
+                continue
+            kind = _kind(_before(first), doc_type)
+            if kind:
+                found.append((kind, first, second))
+    return found
+
+
+def labelled(candidates: Sequence[DateCandidate], doc_type: str | None) -> dict[str, DateCandidate]:
+    """Dates announced by a start or end label ('Date d'entrée', 'valable jusqu'au'), first one wins."""
+    found: dict[str, DateCandidate] = {}
+    for candidate in candidates:
+        before = _before(candidate, 30)
+        for end in ("from", "to"):
+            for kind in ("stay", "period"):
+                if _words(f"{kind}_labels", end).search(before) and f"{kind}_{end}" not in found:
+                    found[f"{kind}_{end}"] = candidate
+    return found
+
+
+NAMES = {"stay": ("stay_from", "stay_to"), "period": ("valid_from", "valid_to")}
+
+
+def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_first: bool = False) -> dict[str, Field]:
+    """stay_from / stay_to and valid_from / valid_to, where printed."""
+    candidates = [c for c in find_dates(lines, month_first) if c.value.year >= 1990]
+    fields: dict[str, Field] = {}
+    for kind, start, end in ranges(candidates, doc_type):
+        first, last = NAMES[kind]
+        if first not in fields:
+            fields[first] = _field(start, f"{first}.range", RANGE_CERTAINTY)
+            fields[last] = _field(end, f"{last}.range", RANGE_CERTAINTY)
+    for key, candidate in labelled(candidates, doc_type).items():
+        kind, end = key.split("_")
+        name = NAMES[kind][0 if end == "from" else 1]
+        fields.setdefault(name, _field(candidate, f"{name}.label", LABEL_CERTAINTY))
+    for first, last in NAMES.values():
+        if first in fields and last in fields and fields[first].value > fields[last].value:
+            for name in (first, last):
+                fields[name] = fields[name].model_copy(update={"confidence": round(fields[name].confidence * 0.5, 3)})
+    return fields
+
+
+def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, document_date: Field | None,
+                              month_first: bool = False) -> Field | None:
+    """The date of the prescription: a prescription's own date, else a date announced as the
+    prescription's ('sur prescription du Dr X du 02/03/2024', 'ordonnance du ...')."""
+    if doc_type == "prescription" and document_date is not None:
+        return document_date.model_copy(update={"rule": "prescription_date.document_date",
+                                                "confidence": round(document_date.confidence * DOC_DATE_CERTAINTY, 3)})
+    label = _words("prescription", "labels")
+    for candidate in find_dates(lines, month_first):
+        if label.search(_before(candidate)) and candidate.value <= date.today():
+            return _field(candidate, "prescription_date.label", LABEL_CERTAINTY)
+    return None

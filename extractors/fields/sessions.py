@@ -1,0 +1,93 @@
+"""Session dates of a series of care (physiotherapy, nursing, speech therapy...): the date on each
+billed session row, their count and the first and last session.
+
+A session row is a row holding one date and either an amount or the word "séance"/"session", whose
+date is not announced as something else (invoice, prescription, payment, print, birth date). A
+printed count ("Nombre de séances : 12", "12 séances") confirms the rows or, when the rows are
+not itemised, gives the count alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import cache
+
+from extractors.data_files import fold, load
+from extractors.fields.amounts import amounts_in
+from extractors.fields.dates import DateCandidate, find_dates
+from extractors.layout import Line
+from models import Field
+
+MIN_ROWS = 2
+ROW_CERTAINTY = 0.9
+COUNT_ONLY_CERTAINTY = 0.8
+DISAGREEMENT_CERTAINTY = 0.5
+
+
+@cache
+def _pattern(key: str) -> re.Pattern[str]:
+    words = load("sessions")[key]
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+
+
+COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*:?\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
+
+
+def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:
+    line = candidate.line
+    folded = fold(line.text)
+    if dates_on_row != 1 or _pattern("not_session").search(folded[: candidate.start + 1]):
+        return False
+    priced = any(a.start >= candidate.end for a in amounts_in(line))
+    return priced or bool(_pattern("session_words").search(folded))
+
+
+def session_rows(lines: Sequence[Line], month_first: bool = False) -> list[DateCandidate]:
+    """One date per session row, in reading order."""
+    candidates = find_dates(lines, month_first)
+    per_line: dict[int, int] = {}
+    for candidate in candidates:
+        per_line[candidate.line.index] = per_line.get(candidate.line.index, 0) + 1
+    rows = [c for c in candidates if _is_session_row(c, per_line[c.line.index]) and c.value <= date.today()]
+    return rows if len(rows) >= MIN_ROWS else []
+
+
+def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | None:
+    """A session count printed in words ('Nombre de séances : 12', '10 séances de kinésithérapie')."""
+    for line in lines:
+        match = COUNT.search(fold(line.text))
+        if match:
+            return int(match.group(1) or match.group(2)), line, match
+    return None
+
+
+def _date_field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
+    bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
+    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
+                 page=candidate.line.page, bbox=bbox, rule=rule)
+
+
+def extract_sessions(lines: Sequence[Line], month_first: bool = False) -> tuple[tuple[Field, ...], dict[str, Field]]:
+    """(each session's date, {session_count, first_session, last_session}) - empty when not itemised."""
+    rows = session_rows(lines, month_first)
+    count = printed_count(lines)
+    fields: dict[str, Field] = {}
+    certainty = ROW_CERTAINTY if count is None or not rows or count[0] == len(rows) else DISAGREEMENT_CERTAINTY
+    dates = tuple(_date_field(c, "sessions.row", certainty) for c in rows)
+    if rows:
+        first, last = min(rows, key=lambda c: c.value), max(rows, key=lambda c: c.value)
+        fields["first_session"] = _date_field(first, "first_session.rows", certainty)
+        fields["last_session"] = _date_field(last, "last_session.rows", certainty)
+    if count is not None:
+        value, line, match = count
+        bbox, ocr_conf = line.locate(match.start(), match.end())
+        agreed = bool(rows) and value == len(rows)
+        fields["session_count"] = Field(value=str(value), raw=line.text[match.start() : match.end()],
+                                        confidence=round(ocr_conf * (ROW_CERTAINTY if agreed or not rows else DISAGREEMENT_CERTAINTY), 3),
+                                        page=line.page, bbox=bbox, rule="session_count.printed" + ("+rows_agree" if agreed else ""))
+    elif rows:
+        fields["session_count"] = Field(value=str(len(rows)), raw=f"{len(rows)} lignes datées", confidence=round(certainty * 0.9, 3),
+                                        page=rows[0].line.page, bbox=None, rule="session_count.rows")
+    return dates, fields

@@ -1,0 +1,52 @@
+"""Stay and validity periods, and the prescription date, on tricky strings."""
+
+import pytest
+
+from extractors.fields.periods import extract_periods, extract_prescription_date
+from tests.conftest import lines_of
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (["Hospitalisé(e) du 03/02/2024 au 07/02/2024"], ("2024-02-03", "2024-02-07")),
+        (["Date d'entrée : 3 février 2024    Date de sortie : 7 février 2024"], ("2024-02-03", "2024-02-07")),
+        (["Séjour du 28.12.23 au 02.01.24"], ("2023-12-28", "2024-01-02")),
+        (["Date d'entrée : 12/03/2022", "Motif : appendicectomie", "Date de sortie : 15/03/2022"], ("2022-03-12", "2022-03-15")),
+        (["Admitted on 2021-10-12, discharge date 2021-10-15"], ("2021-10-12", "2021-10-15")),
+    ],
+)
+def test_stay(texts, expected):
+    fields = extract_periods(lines_of(*texts), "hospital_bulletin")
+    assert (fields["stay_from"].value, fields["stay_to"].value) == expected
+    assert fields["stay_from"].bbox is not None and fields["stay_from"].confidence > 0.5
+
+
+def test_bare_range_is_a_stay_only_on_a_bulletin():
+    lines = lines_of("du 03/02/2024 au 07/02/2024")
+    assert "stay_from" in extract_periods(lines, "hospital_bulletin")
+    assert extract_periods(lines, "invoice") == {}
+
+
+def test_validity_period_of_a_posting():
+    fields = extract_periods(lines_of("Période de détachement : du 01/09/2025 au 31/08/2026"), "posting_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2025-09-01", "2026-08-31")
+    assert "stay_from" not in fields
+
+
+def test_reversed_range_is_not_a_period():
+    assert extract_periods(lines_of("Hospitalisé du 07/02/2024 au 03/02/2024"), "hospital_bulletin") == {}
+
+
+def test_session_row_date_is_not_a_validity_start():
+    assert extract_periods(lines_of("Séance n° 1 du 12/03/2024 16,13 €", "Séance n° 2 du 14/03/2024 16,13 €"), "invoice") == {}
+
+
+def test_prescription_date_announced_on_an_invoice():
+    lines = lines_of("Facture du 20/03/2024", "Sur prescription du Dr MARTIN du 02/03/2024", "Séance du 05/03/2024 16,13")
+    field = extract_prescription_date(lines, "invoice", None)
+    assert field.value == "2024-03-02" and field.rule == "prescription_date.label"
+
+
+def test_no_prescription_date_without_its_label():
+    assert extract_prescription_date(lines_of("Facture du 20/03/2024", "Né le 02/03/1970"), "invoice", None) is None

@@ -1,0 +1,39 @@
+"""Session rows, count, first and last session of a series of care."""
+
+from extractors.fields.sessions import extract_sessions
+from tests.conftest import lines_of
+
+INVOICE = [
+    "Note d'honoraires", "Date : 28/03/2024", "Sur prescription du Dr MARTIN du 01/03/2024", "Né le 12/05/1980",
+    "Date de la séance Acte Honoraires",
+    "05/03/2024 AMK 7,5 16,13 €", "07/03/2024 AMK 7,5 16,13 €", "12.03.24 AMK 7,5 16,13 €", "14 mars 2024 AMK 7,5 16,13 €",
+    "Nombre de séances : 4", "Total honoraires 64,52 €", "Acquittée le 29/03/2024 - chèque",
+]
+
+
+def test_rows_count_first_last():
+    dates, fields = extract_sessions(lines_of(*INVOICE))
+    assert [d.value for d in dates] == ["2024-03-05", "2024-03-07", "2024-03-12", "2024-03-14"]
+    assert fields["first_session"].value == "2024-03-05" and fields["last_session"].value == "2024-03-14"
+    assert fields["session_count"].value == "4" and "rows_agree" in fields["session_count"].rule
+
+
+def test_numbered_sessions_without_amounts():
+    lines = lines_of("Séance n° 1 du 05/03/2024", "Séance n° 2 du 07/03/2024", "Séance n° 3 du 09/03/2024")
+    dates, fields = extract_sessions(lines)
+    assert len(dates) == 3 and fields["session_count"].value == "3" and fields["session_count"].rule == "session_count.rows"
+
+
+def test_count_disagreeing_with_rows_is_not_confident():
+    lines = lines_of("05/03/2024 AMK 7,5 16,13", "07/03/2024 AMK 7,5 16,13", "Nombre de séances : 5")
+    _, fields = extract_sessions(lines)
+    assert fields["session_count"].value == "5" and fields["session_count"].confidence < 0.6
+
+
+def test_printed_count_alone():
+    dates, fields = extract_sessions(lines_of("Facture du 28/03/2024", "12 séances de rééducation", "Total 193,56 €"))
+    assert dates == () and fields["session_count"].value == "12" and "first_session" not in fields
+
+
+def test_a_single_dated_row_is_not_a_series():
+    assert extract_sessions(lines_of("Consultation du 05/03/2024 25,00 €")) == ((), {})
