@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from collections import defaultdict
@@ -29,7 +30,7 @@ CONFIDENT = 0.8
 TRUTH_TO_FIELD = {"company": "issuer"}
 FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type", "beneficiary", "gross_total", "line_amounts",
           "stay_from", "stay_to", "session_count", "first_session", "last_session", "prescription_date", "identifiers", "parts")
-DEFAULT_FIELDS = FIELDS[:6] + ("gross_total", "line_amounts", "stay_from", "stay_to", "session_count", "first_session",
+DEFAULT_FIELDS = FIELDS[:7] + ("gross_total", "line_amounts", "stay_from", "stay_to", "session_count", "first_session",
                                "last_session", "prescription_date", "identifiers", "parts")
 IDENTIFIERS = ("rpps", "adeli", "finess", "siret", "nir", "iban", "bic")  # those the pipeline reads
 SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -39,18 +40,36 @@ def normalise(name: str, value: str | None) -> str | None:
     """Comparable form of a value: names upper-case with single spaces."""
     if value is None:
         return None
-    if name == "issuer":
-        return " ".join(fold(str(value)).upper().split())
+    if name in ("issuer", "beneficiary"):
+        return person_or_company(str(value))
     return str(value)
 
 
-def extract_one(path: Path) -> list[Document]:
-    """One file through the pipeline stages (pages in order, no Prefect): its Documents, one per proof."""
+TITLE_FORMS = {"DOCTEUR": "DR", "DR.": "DR", "DOCTOR": "DR"}
+
+
+def person_or_company(value: str) -> str:
+    """A name compared without case, accents, title spelling or word order ("Dr GUÉRIN Élodie" is
+    "Docteur Élodie Guérin"); company names are unaffected in practice (their words keep their order)."""
+    words = [TITLE_FORMS.get(w, w) for w in fold(value).upper().replace(",", " ").split()]
+    return " ".join(sorted(words))
+
+
+def extract_one(path: Path, cache: Path | None = None) -> list[Document]:
+    """One file through the pipeline stages (pages in order, no Prefect): its Documents, one per proof.
+    With `cache`, the pages read (OCR) are kept there and reused: to iterate on extraction rules only."""
     report = check_uploads([path])
     if not report.accepted:
         return []
     upload = report.accepted[0]
-    return documents_from_outcomes(upload, [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)])
+    stored = cache / f"{path.name}.{upload.sha256[:16]}.pickle" if cache else None
+    if stored is not None and stored.exists():
+        outcomes = pickle.loads(stored.read_bytes())
+    else:
+        outcomes = [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)]
+        if stored is not None:
+            stored.write_bytes(pickle.dumps(outcomes))
+    return documents_from_outcomes(upload, outcomes)
 
 
 def _amounts_key(amounts) -> str | None:
@@ -72,6 +91,7 @@ def derived_truth(truth: dict) -> dict:
         out["line_amounts"] = _amounts_key(line.get("amount") for line in truth["lines"])
     known = {k: v for k, v in (truth.get("identifiers") or {}).items() if k in IDENTIFIERS}
     out["identifiers"] = "|".join(f"{k}={v}" for k, v in sorted(known.items())) or None
+    out["identifier_keys"] = sorted(known)
     if truth.get("pages", 1) > 1 and "attachments" in truth:
         out["parts"] = "+".join([truth["doc_type"], *(a["doc_type"] for a in truth["attachments"])])
     return out
@@ -90,7 +110,7 @@ def predicted(docs: list[Document], name: str, truth: dict) -> tuple[str | None,
         items = doc.line_items
         return _amounts_key(i.amount for i in items), min((i.confidence for i in items), default=0.0)
     if name == "identifiers":
-        keys = sorted(k for k in (truth.get("identifiers") or {}) if k in IDENTIFIERS)
+        keys = truth["identifier_keys"]
         found = {k: doc.fields[k] for k in keys if k in doc.fields}
         if not found:
             return None, 0.0
@@ -127,6 +147,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--fields", default=",".join(DEFAULT_FIELDS))
+    parser.add_argument("--ocr-cache", type=Path, help="keep the pages read here and reuse them (extraction work only)")
     args = parser.parse_args()
     if not args.folder.is_dir():
         print(f"SKIP: no folder at {args.folder}")
@@ -135,7 +156,9 @@ def main() -> int:
     files = files[: args.limit] if args.limit else files
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
-        docs = list(pool.map(extract_one, files))
+        if args.ocr_cache:
+            args.ocr_cache.mkdir(parents=True, exist_ok=True)
+        docs = list(pool.map(lambda path: extract_one(path, args.ocr_cache), files))
     elapsed = time.monotonic() - started
     counts = score(files, docs, tuple(args.fields.split(",")), args.show_errors)
     print(f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)")

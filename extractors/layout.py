@@ -53,24 +53,73 @@ def make_line(page: int, words: Sequence[Word], index: int) -> Line:
     return Line(page=page, words=tuple(words), text=" ".join(parts), spans=tuple(spans), index=index)
 
 
-def _same_row(a: BBox, b: BBox) -> bool:
-    """Two boxes sit on one visual row when they overlap vertically by half the smaller height."""
-    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return overlap >= 0.5 * max(1, min(a.height, b.height))
+def _overlapping(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two vertical spans sit on one visual row when they overlap by half the smaller height."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap >= 0.5 * max(1.0, min(a[1] - a[0], b[1] - b[0]))
+
+
+MAX_SLOPE = 0.1
+
+
+def text_slope(lines: Sequence[Sequence[Word]]) -> float:
+    """The page's residual text slope (dy/dx), the median over the OCR lines of three words or more:
+    a photographed page is rarely straight, and its rows must be followed along their slope."""
+    slopes = []
+    for words in lines:
+        if len(words) < 3:
+            continue
+        xs = [(w.bbox.x0 + w.bbox.x1) / 2 for w in words]
+        ys = [(w.bbox.y0 + w.bbox.y1) / 2 for w in words]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        spread = sum((x - mx) ** 2 for x in xs)
+        if spread > 0 and max(xs) - min(xs) > 150:
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / spread)
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    return max(-MAX_SLOPE, min(MAX_SLOPE, slopes[len(slopes) // 2]))
+
+
+def _span(words: Sequence[Word], slope: float) -> tuple[float, float]:
+    """Vertical extent of words once the page's slope is taken out."""
+    shifts = [slope * (w.bbox.x0 + w.bbox.x1) / 2 for w in words]
+    return min(w.bbox.y0 - d for w, d in zip(words, shifts)), max(w.bbox.y1 - d for w, d in zip(words, shifts))
+
+
+def split_stacked(words: Sequence[Word], slope: float = 0.0) -> list[list[Word]]:
+    """An OCR 'line' that is really words of several visual rows (a table column read as one line, two
+    close rows of a photographed page) cut into one group per row; a normal line comes back whole."""
+    heights = sorted(w.bbox.height for w in words)
+    median = max(1, heights[len(heights) // 2])
+    centre = {id(w): (w.bbox.y0 + w.bbox.y1) / 2 - slope * (w.bbox.x0 + w.bbox.x1) / 2 for w in words}
+    if max(centre.values()) - min(centre.values()) <= 0.6 * median:
+        return [list(words)]
+    groups: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: centre[id(w)]):
+        if groups and centre[id(word)] - centre[id(groups[-1][-1])] <= 0.5 * median:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
+    return groups
 
 
 def page_rows(page: OcrPage) -> list[list[Word]]:
-    """OCR lines merged into visual rows (a label and its amount in another column block)."""
-    rows: list[tuple[BBox, list[Word]]] = []
-    for words in sorted(page.lines(), key=lambda ws: min(w.bbox.y0 for w in ws)):
-        box = union_boxes(w.bbox for w in words)
-        for i, (row_box, row_words) in enumerate(rows):
-            if _same_row(row_box, box):
-                rows[i] = (row_box.union(box), row_words + words)
+    """OCR lines merged into visual rows (a label and its amount in another column block), following
+    the page's text slope."""
+    ocr_lines = page.lines()
+    slope = text_slope(ocr_lines)
+    pieces = [group for words in ocr_lines for group in split_stacked(words, slope)]
+    rows: list[tuple[tuple[float, float], list[Word]]] = []
+    for words in sorted(pieces, key=lambda ws: _span(ws, slope)[0]):
+        span = _span(words, slope)
+        for i, (row_span, row_words) in enumerate(rows):
+            if _overlapping(row_span, span):
+                rows[i] = ((min(row_span[0], span[0]), max(row_span[1], span[1])), row_words + words)
                 break
         else:
-            rows.append((box, list(words)))
-    rows.sort(key=lambda r: (r[0].y0, r[0].x0))
+            rows.append((span, list(words)))
+    rows.sort(key=lambda r: (r[0][0], min(w.bbox.x0 for w in r[1])))
     return [sorted(ws, key=lambda w: w.bbox.x0) for _, ws in rows]
 
 

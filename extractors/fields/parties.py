@@ -203,11 +203,21 @@ def _mean_confidence(line: Line) -> float:
     return sum(w.confidence for w in line.words) / max(1, len(line.words))
 
 
+def _only_generic(name: str) -> bool:
+    """A specialty row ("Kinésithérapie - Rééducation"): nothing left once generic health words are removed."""
+    rest = fold(name)
+    for section, key in (("issuer", "establishments"), ("issuer", "specialties"), ("practitioner", "titles")):
+        rest = _phrases(section, key).sub(" ", rest)
+    return not re.search(r"[a-z]{2,}", rest)
+
+
 def _skip_row(line: Line, name: str, strong: bool) -> bool:
     """Rows that cannot be the issuer's name."""
     letters = sum(ch.isalpha() for ch in name)
     digits = sum(ch.isdigit() for ch in name)
     if letters < 3 or digits > letters or _mean_confidence(line) < MIN_ROW_CONFIDENCE or "@" in line.text:
+        return True
+    if _only_generic(name):
         return True
     if strong:
         return False
