@@ -14,7 +14,7 @@ from extractors.data_files import fold, load
 from extractors.layout import Line, lines_below
 from models import Field
 
-_CUR = r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|RM|MYR|£|GBP|CHF)"
+_CUR = r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF)"
 _NUMBER = (
     r"(?:\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 2,220
     r"|\d+[.,]\d{2}"  # 45,30 / 45.30
@@ -85,6 +85,16 @@ def total_label(folded: str) -> tuple[float, int]:
 
 def _has(folded: str, section: str, key: str) -> bool:
     return any(pattern.search(folded) for pattern, _ in _patterns(section, key))
+
+
+def not_total_words(folded: str) -> bool:
+    """A subtotal, carry, change, share... row (not_totals words)."""
+    return _has(folded, "not_totals", "words")
+
+
+def included_tax(folded: str) -> bool:
+    """A tax row saying the tax is already in the prices ("TVA 5,5 % incluse")."""
+    return _has(folded, "not_totals", "tax_words") and _has(folded, "not_totals", "tax_included")
 
 
 def excluded_row(folded: str) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 
 from extractors.data_files import fold, load
-from extractors.fields.amounts import Amount, excluded_row, total_label, amounts_in, counted_lines
+from extractors.fields.amounts import Amount, amounts_in, counted_lines, included_tax, not_total_words, total_label
 from extractors.layout import Line
 from models import Field, LineItem
 
@@ -39,9 +39,11 @@ def _last_amount(line: Line) -> Amount | None:
 def _is_item(line: Line, amount: Amount) -> bool:
     folded = fold(line.text)
     label = line.text[: amounts_in(line)[0].start]
-    if not LABEL.search(label) or excluded_row(folded) or total_label(folded)[0] > 0:
+    if not LABEL.search(label) or not_total_words(folded) or total_label(folded)[0] > 0:
+        return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
+    if any(_share_patterns(key).search(folded) for key in ("reimbursed_amo", "reimbursed_amc", "remaining", "not_items")):
         return False
-    return not any(_share_patterns(key).search(folded) for key in ("reimbursed_amo", "reimbursed_amc", "remaining", "not_items"))
+    return not included_tax(folded)
 
 
 def clean_label(text: str) -> str:

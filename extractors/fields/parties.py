@@ -54,6 +54,12 @@ NAME_STOP = {
     "ne", "nee", "ne(e)", "date", "prenom", "prenoms", "adresse", "tel", "nom", "dob", "d.o.b", "born", "birth", "age",
     "sex", "sexe", "gender", "id", "no", "n°", "nir", "ssn", "ic",
 }
+# Words that are never the first word of a person's name (articles, labels, document words).
+NOT_NAME_START = {
+    "les", "et", "and", "un", "une", "the", "a", "an", "of", "statement", "invoice", "facture", "receipt",
+    "hospitalise", "hospitalisee", "hospitalise(e)", "patient", "patiente", "assure", "assuree", "assure(e)", "account",
+    "numero", "number", "date", "service", "total", "montant", "amount", "signature",
+}
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
 PRACTITIONER_DOCS = {"prescription", "care_sheet"}
@@ -306,6 +312,9 @@ def _issuer(lines: Sequence[Line], context: IssuerContext) -> Found | None:
         return None
     score, pos, name, rule = best
     name, top, bottom = _join_split_name(header, pos, name)
+    title = CIVIL_TITLE.match(name)
+    if title and name[title.end() :].strip() and not _strong(name):
+        name = name[title.end() :].strip()  # "Mme Claire Dubois" issues as "Claire Dubois"
     rows = header[top : bottom + 1]
     certainty = max(0.2, min(0.95, score))
     return Found(name, rows[0], 0, len(rows[0].text), rule + (".joined" if len(rows) > 1 else ""), certainty, tuple(rows))
@@ -329,7 +338,7 @@ def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
     while tokens and tokens[-1] in ("de", "du", "des", "le", "la", "d'"):
         tokens.pop()
     name = " ".join(tokens).rstrip(".,")
-    if sum(ch.isalpha() for ch in name) < 2:
+    if sum(ch.isalpha() for ch in name) < 2 or fold(tokens[0]).strip(".:") in NOT_NAME_START:
         return None
     return name, match.start(), match.start() + len(name)
 
@@ -482,6 +491,17 @@ def _practitioner_as_issuer(issuer: Found, practitioner: Found) -> Found:
     return replace(issuer, value=value, start=start, end=practitioner.end)
 
 
+WEAK_ISSUER = 0.5
+
+
+def _titled(practitioner: Found) -> Found:
+    """The practitioner as issuer, with the doctor's title printed before the name ("Dr Thomas Caron")."""
+    title = DOCTOR.search(practitioner.line.text[: practitioner.start])
+    if title is None or "prescriber" in practitioner.rule:
+        return replace(practitioner, rule="issuer.practitioner_named")
+    return replace(practitioner, value=f"Dr {practitioner.value}", start=title.start(), rule="issuer.practitioner_named")
+
+
 def _to_field(found: Found, suffix: str) -> Field:
     """The Field of a name: box and mean OCR confidence of its words (of all its rows when joined)."""
     if len(found.rows) > 1:
@@ -519,6 +539,8 @@ def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[
     issuer = _issuer(lines, IssuerContext(doc_type, orgs, rows))
     if issuer is not None and practitioner is not None and issuer.rows == (practitioner.line,):
         issuer = _practitioner_as_issuer(issuer, practitioner)
+    elif practitioner is not None and doc_type in PRACTITIONER_DOCS and (issuer is None or issuer.certainty < WEAK_ISSUER):
+        issuer = _titled(practitioner)  # a form's section title is not who issued it; its practitioner is
     if issuer is not None:
         fields["issuer"] = _to_field(issuer, suffix)
     if practitioner is not None:

@@ -40,10 +40,23 @@ def formats_for(variant: str, formats=FORMATS) -> list[str]:
     return [f for f in formats if variant in ALLOWED[f]]
 
 
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def keep_printed_identifiers(doc: Doc) -> None:
+    """The truth lists only the identifiers the document actually prints (some are printed by chance)."""
+    rows = doc.header + doc.body + doc.totals + doc.footer
+    printed = _compact(" ".join(cell.text for row in rows for cell in row.cells))
+    ids = doc.truth.get("identifiers") or {}
+    doc.truth["identifiers"] = {k: v for k, v in ids.items() if _compact(str(v)) in printed}
+
+
 def build_doc(kind: str, rng: random.Random, pages: int, **options) -> Doc:
     """Build the document; a multi-page request whose body cannot be split gets its prescription attached."""
     options.setdefault("patient", fakes.person(rng))
     doc = REGISTRY[kind](rng, pages=pages, **options)
+    keep_printed_identifiers(doc)
     if pages > 1 and (len(doc.body) < 2 or kind == "card_ticket"):
         day = max(common.FIRST_DAY, date.fromisoformat(doc.truth["date"]) - timedelta(days=rng.randint(0, 10)))
         physio = doc.truth["care_type"] == "physiotherapy"

@@ -77,7 +77,7 @@ def test_physiotherapist_named_before_the_profession():
         ),
         "invoice",
     )
-    assert found["issuer"].value == "Cabinet de kinésithérapie"
+    assert found["issuer"].value == "Julie PETIT"  # a generic "Cabinet de kinésithérapie" names no one
     assert found["practitioner"].value == "Julie PETIT"
     assert found["beneficiary"].value == "BERNARD Lucas"
     assert found["beneficiary_birth_date"].value == "2012-11-02"
