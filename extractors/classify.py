@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.data_files import fold, load
+from extractors.fields.amounts import amounts_in
 from extractors.layout import Line
 from models import DocType
 
@@ -51,12 +52,24 @@ ITEM_ROWS_FOR_INVOICE = 3
 ITEM_ROWS_WEIGHT = 2.0
 
 
+PRICED_TYPES = (DocType.INVOICE, DocType.RECEIPT, DocType.QUOTE)
+UNPRICED_FACTOR = 0.4
+
+
 def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
-    """Layout evidence: several priced item rows (label ... amount) make a detailed invoice."""
+    """Layout evidence: several priced item rows (label ... amount) make a detailed invoice, not a
+    prescription; a document without a single amount is no invoice, receipt or quote."""
     items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
+        total, reasons = scores[DocType.PRESCRIPTION]
+        scores[DocType.PRESCRIPTION] = (total * UNPRICED_FACTOR, reasons)  # medicines listed with prices are sold, not prescribed
+    if lines and not any(amounts_in(line) for line in lines):
+        for kind in PRICED_TYPES:
+            total, reasons = scores[kind]
+            if total:
+                scores[kind] = (total * UNPRICED_FACTOR, [*reasons, "aucun montant (mise en page)"])
 
 
 def page_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]:
