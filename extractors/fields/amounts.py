@@ -18,6 +18,7 @@ _CUR = r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF)"
 _NUMBER = (
     r"(?:\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 2,220
     r"|\d+[.,]\d{2}"  # 45,30 / 45.30
+    r"|\d+[.,] \d{2}(?!\d)"  # 65. 20 (a space read after the decimal point)
     r"|\d+€\d{2})"  # 45€30
 )
 AMOUNT = re.compile(
@@ -26,6 +27,11 @@ AMOUNT = re.compile(
     rf"|\d+\s?{_CUR})"  # 2220 円
     r"(?![\w,]|\.\d)"
 )
+# Letters OCR reads for digits inside an amount ("1O,5O", "l2.00", "S.90"): undone only right of a
+# total label, where the layout says an amount must be, and never confidently.
+CONFUSED_AMOUNT = re.compile(r"(?<![\w.,])[\dOoIlSsB|]{1,6}[.,][\dOoIlSsB]{2}(?![\w.,])")
+CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5", "B": "8"})
+CONFUSION_PENALTY = 0.3
 BELOW_PENALTY = 0.1
 SPACED_PENALTY = 0.15
 CROSS_CHECK_BONUS = 0.25
@@ -49,6 +55,7 @@ class Amount:
 def parse_amount(raw: str) -> Decimal | None:
     """Decimal value of a printed amount (`1 234,56 €`, `45€30`, `$1,234.56`), or None."""
     text = raw.replace("\u202f", " ").replace("\u00a0", " ").replace("'", " ")
+    text = re.sub(r"(\d[.,]) (\d{2})(?!\d)", r"\1\2", text)
     price = Price.fromstring(text)
     if price.amount is None or price.amount < 0 or price.amount >= MAX_AMOUNT:
         return None
@@ -131,6 +138,13 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     right = [a for a in amounts_in(line) if a.start >= label_end]
     if right:
         return TotalCandidate(right[-1], weight + late, "total.label_right")
+    confused = [m for m in CONFUSED_AMOUNT.finditer(line.text) if m.start() >= label_end and any(ch.isdigit() for ch in m.group(0))]
+    if confused:
+        m = confused[-1]
+        value = parse_amount(m.group(0).translate(CONFUSIONS))
+        if value is not None:
+            amount = Amount(value, m.group(0), line, m.start(), m.end())
+            return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
     if spaced:
         m = spaced[-1]
@@ -195,9 +209,48 @@ def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     return candidates
 
 
+ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ing)?\s*adj\w*|arrondi)(?![a-z])")
+SIGNED_AMOUNT = re.compile(r"(-|\()?\s?(?:RM|MYR|€|EUR|\$)?\s?(-)?\s?(\d{1,6})[.,](\d{2})(?!\d)")
+ROUNDING_BONUS = 0.2
+REPEAT_BONUS = 0.05
+
+
+def rounding_adjustment(lines: Sequence[Line]) -> Decimal | None:
+    """The signed amount of the last rounding row ("Rounding Adjustment: -0.01"), if printed."""
+    found = None
+    for line in lines:
+        match = ROUNDING.search(fold(line.text))
+        amount = SIGNED_AMOUNT.search(line.text, match.end()) if match else None
+        if amount:
+            value = Decimal(f"{amount.group(3)}.{amount.group(4)}")
+            found = -value if amount.group(1) or amount.group(2) else value
+    return found
+
+
+def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """With a non-zero rounding adjustment printed, the rounded total (another candidate plus the
+    adjustment) is the amount paid."""
+    adjustment = rounding_adjustment(lines)
+    if not adjustment:
+        return candidates
+    values = {c.amount.value for c in candidates}
+    return [TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounding_check") if c.amount.value - adjustment in values else c
+            for c in candidates]
+
+
+def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A total printed again elsewhere (amount tendered, card slip, tax summary) is likelier read right
+    than one printed once: a small bonus, enough to settle rivals read from one misprinted digit."""
+    seen: dict[Decimal, set[int]] = {}
+    for line in counted_lines(lines):
+        for amount in amounts_in(line):
+            seen.setdefault(amount.value, set()).add(line.index)
+    return [TotalCandidate(c.amount, c.score + REPEAT_BONUS, c.rule) if len(seen.get(c.amount.value, ())) >= 2 else c for c in candidates]
+
+
 def extract_total(lines: Sequence[Line]) -> Field | None:
     """The total paid as a Field, or None when no amount is printed."""
-    candidates = cross_check(lines, total_candidates(lines))
+    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, total_candidates(lines))))
     if candidates:
         best = max(candidates, key=lambda c: (round(c.score, 3), c.amount.line.index))
         certainty = min(1.0, best.score + 0.1)

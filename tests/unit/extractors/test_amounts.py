@@ -65,3 +65,18 @@ def test_no_amount():
 def test_third_party_payment_total_is_the_patients_share():
     lines = lines_of("Total TTC 19,41 €", "Part AMO 11,65 €", "Reste à charge 7,76 €")
     assert extract_total(lines).value == "7.76"
+
+
+@pytest.mark.parametrize("row, expected", [("Total TTC 1O,5O €", "10.50"), ("TOTAL l2.00", "12.00"), ("Net à payer S,90", "5.90")])
+def test_letters_read_for_digits_right_of_a_total_label(row, expected):
+    field = extract_total(lines_of(row))
+    assert field.value == expected and "ocr_repaired" in field.rule and field.confidence < 0.8
+
+
+def test_a_clean_amount_needs_no_repair():
+    field = extract_total(lines_of("Total TTC 10,50 €"))
+    assert field.value == "10.50" and field.rule == "total.label_right"
+
+
+def test_letters_alone_are_not_an_amount():
+    assert extract_total(lines_of("Total SO.OO")) is None
