@@ -210,32 +210,47 @@ def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
 
 
 ROUNDING = re.compile(r"(?<![a-z])(?:rounding|round(?:ing)?\s*adj\w*|arrondi)(?![a-z])")
-SIGNED_AMOUNT = re.compile(r"(-|\()?\s?(?:RM|MYR|€|EUR|\$)?\s?(-)?\s?(\d{1,6})[.,](\d{2})(?!\d)")
+SIGNED_AMOUNT = re.compile(r"(-|\()?\s?(?:RM|MYR|€|EUR|\$)?\s?(-)?\s?(\d{0,6})\s?[.,]\s?(\d{2})(?!\d)")
+MAX_ROUNDING = Decimal("0.10")  # cash rounding moves a total by a few cents; a larger amount is the rounded total itself
 ROUNDING_BONUS = 0.2
 REPEAT_BONUS = 0.05
 
 
-def rounding_adjustment(lines: Sequence[Line]) -> Decimal | None:
-    """The signed amount of the last rounding row ("Rounding Adjustment: -0.01"), if printed."""
-    found = None
+def rounding_rows(lines: Sequence[Line]) -> list[tuple[Decimal, Line, re.Match[str]]]:
+    """Signed amounts printed on rounding rows ("Rounding Adjustment: -0.01", "Rounding RM 14.40")."""
+    found = []
     for line in lines:
         match = ROUNDING.search(fold(line.text))
         amount = SIGNED_AMOUNT.search(line.text, match.end()) if match else None
         if amount:
-            value = Decimal(f"{amount.group(3)}.{amount.group(4)}")
-            found = -value if amount.group(1) or amount.group(2) else value
+            value = Decimal(f"{amount.group(3) or 0}.{amount.group(4)}")
+            found.append((-value if amount.group(1) or amount.group(2) else value, line, amount))
     return found
 
 
 def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
-    """With a non-zero rounding adjustment printed, the rounded total (another candidate plus the
-    adjustment) is the amount paid."""
-    adjustment = rounding_adjustment(lines)
-    if not adjustment:
+    """With a rounding printed, the rounded total is the amount paid: another candidate plus a non-zero
+    adjustment, or the amount of a rounding row that is itself the rounded total."""
+    rows = rounding_rows(lines)
+    if not rows or not candidates:
         return candidates
     values = {c.amount.value for c in candidates}
-    return [TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounding_check") if c.amount.value - adjustment in values else c
-            for c in candidates]
+    wanted = {v + adj for adj, _, _ in rows if adj and abs(adj) < MAX_ROUNDING for v in values}
+    out = [TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounding_check") if c.amount.value in wanted else c
+           for c in candidates]
+    if any(c.amount.value in wanted for c in candidates):
+        return out
+    top = max(candidates, key=lambda c: c.score)
+    best = top.score
+    for value, line, match in rows:
+        if value >= 1 and abs(value - top.amount.value) < MAX_ROUNDING:
+            wanted.add(value)
+            amount = Amount(value, match.group(0).strip(), line, match.start(), match.end())
+            return [*out, TotalCandidate(amount, best + ROUNDING_BONUS / 2, "total.rounded_row")]
+    printed = [a for line in counted_lines(lines) for a in amounts_in(line) if a.value in wanted]
+    if printed:
+        return [*out, TotalCandidate(printed[-1], best + ROUNDING_BONUS / 2, "total.rounded_by_adjustment")]
+    return out
 
 
 def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:

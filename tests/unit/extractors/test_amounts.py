@@ -80,3 +80,19 @@ def test_a_clean_amount_needs_no_repair():
 
 def test_letters_alone_are_not_an_amount():
     assert extract_total(lines_of("Total SO.OO")) is None
+
+
+def test_rounding_adjustment_selects_the_rounded_total():
+    lines = lines_of("Total Sales (Inclusive GST) RM 28.31", "Rounding Adjustment: -0.01", "TOTAL : 28.30", "SR 0.00 28.31")
+    field = extract_total(lines)
+    assert field.value == "28.30" and "rounding_check" in field.rule
+
+
+def test_rounding_row_holding_the_rounded_total():
+    lines = lines_of("Total Sales (Inclusive GST) RM 14.38", "Rounding RM 14.40", "CASH RM 20.00")
+    assert extract_total(lines).value == "14.40"
+
+
+def test_zero_rounding_changes_nothing():
+    lines = lines_of("Total Sales (Inclusive of GST) : 6.36", "Total Rounding: 0.00", "CASH : 6.36")
+    assert extract_total(lines).value == "6.36"
