@@ -21,6 +21,8 @@ _MONTH = (
 NUMERIC_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
 NUMERIC_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/])")
 TEXT_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?[\s\-]*({_MONTH})\.?[\s\-,]*((?:19|20)?\d{{2}})(?!\d)", re.IGNORECASE)
+COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
+DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated)\W{0,3}$")  # ...read only right after such a label
 TEXT_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 
 CARE_LABELS = re.compile(
@@ -157,6 +159,9 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
             matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first)))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
+        for m in COMPACT_DMY.finditer(line.text):
+            if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
+                matches.append((m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
         for match, value, rule in matches:

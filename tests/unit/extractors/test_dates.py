@@ -72,3 +72,8 @@ def test_hospital_bulletin_date_is_the_first_day_of_the_stay():
     lines = lines_of("BULLETIN DE SITUATION", "Lyon, le 12/03/2024", "Date d'entrée : 04/03/2024    Date de sortie : 09/03/2024")
     field = extract_date(lines, today=date(2026, 11, 1), doc_type="hospital_bulletin")
     assert field.value == "2024-03-04" and field.rule.endswith("+stay_start")
+
+
+def test_compact_date_only_right_after_a_date_label():
+    assert extract_date(lines_of("Doc No CS00011955 Date 02122017")).value == "2017-12-02"
+    assert extract_date(lines_of("Ref 02122017")) is None
