@@ -29,9 +29,9 @@ from validators.upload import check_uploads  # noqa: E402
 CONFIDENT = 0.8
 TRUTH_TO_FIELD = {"company": "issuer"}
 FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type", "beneficiary", "gross_total", "line_amounts",
-          "stay_from", "stay_to", "session_count", "first_session", "last_session", "prescription_date", "identifiers", "parts")
-DEFAULT_FIELDS = FIELDS[:7] + ("gross_total", "line_amounts", "stay_from", "stay_to", "session_count", "first_session",
-                               "last_session", "prescription_date", "identifiers", "parts")
+          "stay_from", "stay_to", "valid_from", "valid_to", "session_count", "first_session", "last_session", "prescription_date",
+          "identifiers", "parts")
+DEFAULT_FIELDS = FIELDS
 IDENTIFIERS = ("rpps", "adeli", "finess", "siret", "nir", "iban", "bic")  # those the pipeline reads
 SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 
@@ -81,7 +81,8 @@ def derived_truth(truth: dict) -> dict:
     """The ground truth with the values the pipeline reports under other names (stay, sessions, lines...)."""
     out = dict(truth)
     stay = truth.get("stay") or {}
-    out["stay_from"], out["stay_to"] = stay.get("from"), stay.get("to")
+    names = ("valid_from", "valid_to") if stay.get("kind") == "period" else ("stay_from", "stay_to")
+    out[names[0]], out[names[1]] = stay.get("from"), stay.get("to")
     sessions = truth.get("sessions") or []
     if sessions:
         out.update(session_count=str(len(sessions)), first_session=min(sessions), last_session=max(sessions))

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from stdnum import iban as iban_check
 from stdnum import luhn
 from stdnum.fr import nir as nir_check
 
@@ -160,3 +161,21 @@ def spaced_nir(number: str) -> str:
 
 def group_digits(number: str, size: int = 3) -> str:
     return " ".join(number[i:i + size] for i in range(0, len(number), size))
+
+
+def rib_key(bank: str, branch: str, account: str) -> str:
+    """The 2-digit French RIB key of a bank code (5), branch code (5) and all-digit account number (11)."""
+    return f"{97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97:02d}"
+
+
+def fr_iban(rng: random.Random, bank: str) -> tuple[str, str, str, str]:
+    """A French IBAN (compact: FR + 2 check digits + bank + branch + account + RIB key), valid at both levels,
+    with its branch code, account number and RIB key."""
+    branch, account = digits(rng, 5), digits(rng, 11)
+    key = rib_key(bank, branch, account)
+    bban = bank + branch + account + key
+    return "FR" + iban_check.calc_check_digits(f"FR00{bban}") + bban, branch, account, key
+
+
+def spaced_iban(number: str) -> str:
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from samples.generator.documents import abroad, care_sheet, hospital, pharmacy, physio, prescription, ticket
+from samples.generator.documents import (abroad, bank_details, birth_certificate, care_sheet, hospital, pharmacy, physio,
+                                         posting_certificate, prescription, prior_authorisation, quote, rights_certificate, ticket)
 from samples.generator.layout import Doc
 
 Builder = Callable[..., Doc]
@@ -25,4 +26,10 @@ REGISTRY: dict[str, Builder] = {
     "invoice_usd": abroad.build_usd,
     "card_ticket_jpy": ticket.build_jpy,
     "card_ticket_usd": ticket.build_usd,
+    "quote": quote.build,
+    "bank_details": bank_details.build,
+    "rights_certificate": rights_certificate.build,
+    "prior_authorisation": prior_authorisation.build,
+    "posting_certificate": posting_certificate.build,
+    "birth_certificate": birth_certificate.build,
 }
