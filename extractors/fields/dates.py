@@ -183,11 +183,35 @@ def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
+# Certificates and forms: their date is the day they were issued, not a date of the period they state.
+ISSUED_TYPES = {"rights_certificate", "prior_authorisation", "posting_certificate", "birth_certificate", "bank_details"}
+ISSUE_LABELS = re.compile(
+    r"(d[ée]livr[ée]+e?s?|[ée]tabli|[ée]mis|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},\s*le)?\W*$",
+    re.IGNORECASE,
+)
+PERIOD_WORDS = re.compile(r"(du|au|from|to|jusqu'?au|until|d[ée]part|retour|d[ée]but|fin|ouverts?)\W*$", re.IGNORECASE)
+ISSUE_BONUS = 0.7
+PERIOD_PENALTY = 0.4
+
+
+def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
+    """On a certificate, a date announced as its issue ('Délivrée à X, le', 'Date d'émission') gains;
+    one that bounds a period ('du ... au ...', 'date de départ') loses."""
+    before = candidate.line.text[max(0, candidate.start - 45) : candidate.start]
+    if ISSUE_LABELS.search(before):
+        return DateCandidate(**{**candidate.__dict__, "score": candidate.score + ISSUE_BONUS, "rule": candidate.rule + "+issue_label"})
+    if PERIOD_WORDS.search(before):
+        return DateCandidate(**{**candidate.__dict__, "score": candidate.score - PERIOD_PENALTY})
+    return candidate
+
+
 def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None, doc_type: str | None = None) -> Field | None:
     """The document's date of care / issue as a Field, or None when no date is printed."""
     candidates = find_dates(lines, month_first, today)
     if doc_type == "hospital_bulletin":
         candidates = [_care_start_bonus(c) for c in candidates]
+    if doc_type in ISSUED_TYPES:
+        candidates = [_issue_date_bonus(c) for c in candidates]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.line.index))

@@ -52,7 +52,7 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     _put(fields, "currency", extract_currency(lines, hint, total) if doc_type in BILLS else None)
     care_type = None if doc_type in NO_CARE else extract_care_type(lines, doc_type)
     _put(fields, "care_type", care_type)
-    fields.update(extract_periods(lines, doc_type, hint.month_first))
+    fields.update(extract_periods(lines, doc_type, hint.month_first, date))
     _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first))
     fields.update(extract_identifiers(lines))
     fields.update(extract_parties(lines, doc_type))

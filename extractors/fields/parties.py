@@ -58,7 +58,7 @@ NAME_STOP = {
 NOT_NAME_START = {
     "les", "et", "and", "un", "une", "the", "a", "an", "of", "statement", "invoice", "facture", "receipt",
     "hospitalise", "hospitalisee", "hospitalise(e)", "patient", "patiente", "assure", "assuree", "assure(e)", "account",
-    "numero", "number", "date", "service", "total", "montant", "amount", "signature",
+    "numero", "number", "date", "service", "total", "montant", "amount", "signature", "copie", "extrait", "acte",
 }
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
@@ -419,6 +419,23 @@ def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str
     return (found, below[0], "beneficiary.label_below") if found else None
 
 
+FIRST_NAMES_ROW = re.compile(r"^[\s\d.]*pr[ée]noms?(?:\(s\))?\s*:?\s*", re.IGNORECASE)
+
+
+def _first_names_below(lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None):
+    """A surname alone ("Nom : BRUNET") completed by the first names printed on the next row
+    ("Prénom(s) : Jérôme")."""
+    if hit is None or len(hit[0][0].split()) != 1 or hit[1].index + 1 >= len(lines):
+        return hit
+    following = lines[hit[1].index + 1]
+    label = FIRST_NAMES_ROW.match(following.text)
+    names = _name_at(following.text, label.end()) if label else None
+    if not names:
+        return hit
+    (surname, start, end), line, rule = hit
+    return (f"{surname} {names[0]}", start, end), line, rule + "+first_names"
+
+
 def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
     """The patient / insured person: after a label, else after a civil title."""
     best: tuple[float, Found] | None = None
@@ -428,10 +445,12 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
             if _has("beneficiary", "not_beneficiary", folded[m.start() : m.end() + 25]):
                 continue
             colon = re.match(r"\s*:", line.text[m.end() :])
-            at_start = not line.text[: m.start()].strip(" -•*")
-            if not colon and (not at_start or m.group(0) in load("parties")["beneficiary"]["weak_labels"]):
+            at_start = not line.text[: m.start()].strip(" -•*0123456789.")  # "1.2 Nom BRUNET": numbered form rows
+            capitals = re.match(r"\s+[A-ZÀ-Þ][A-ZÀ-Þ'-]+\b", line.text[m.end() :])
+            weak = m.group(0) in load("parties")["beneficiary"]["weak_labels"]
+            if not colon and (not at_start or (weak and not capitals)):
                 continue  # "Signature de l'assuré(e)" is not a label
-            hit = _after_label(lines, line, m.end())
+            hit = _first_names_below(lines, _after_label(lines, line, m.end()))
             weight = next((w for k, w in BENEFICIARY_WEIGHTS.items() if k in m.group(0)), NAME_LABEL_WEIGHT)
             if hit is None or (best is not None and weight <= best[0]):
                 continue

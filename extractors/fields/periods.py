@@ -84,7 +84,8 @@ def labelled(candidates: Sequence[DateCandidate], doc_type: str | None) -> dict[
 NAMES = {"stay": ("stay_from", "stay_to"), "period": ("valid_from", "valid_to")}
 
 
-def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_first: bool = False) -> dict[str, Field]:
+def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_first: bool = False,
+                    document_date: Field | None = None) -> dict[str, Field]:
     """stay_from / stay_to and valid_from / valid_to, where printed."""
     candidates = [c for c in find_dates(lines, month_first) if c.value.year >= 1990]
     fields: dict[str, Field] = {}
@@ -97,6 +98,8 @@ def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_fi
         kind, end = key.split("_")
         name = NAMES[kind][0 if end == "from" else 1]
         fields.setdefault(name, _field(candidate, f"{name}.label", LABEL_CERTAINTY))
+    if doc_type == "quote" and "valid_to" in fields and "valid_from" not in fields and document_date is not None:
+        fields["valid_from"] = document_date.model_copy(update={"rule": "valid_from.quote_date"})  # a quote holds from its date
     for first, last in NAMES.values():
         if first in fields and last in fields and fields[first].value > fields[last].value:
             for name in (first, last):
