@@ -47,7 +47,7 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
     return scores
 
 
-ITEM_ROW = re.compile(r"[A-Za-zÀ-ÿ]{3,}.*\d[.,]?\d*\s*(?:€|EUR|JPY|USD|\$|¥)?\s*$")
+ITEM_ROW = re.compile(r"[A-Za-zÀ-ÿ]{3,}.*(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?\s*\*?$")
 ITEM_ROWS_FOR_INVOICE = 3
 ITEM_ROWS_WEIGHT = 2.0
 

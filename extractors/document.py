@@ -25,6 +25,8 @@ def page_info(page: OcrPage) -> PageInfo:
         word_count=len(page.words),
         mean_confidence=round(page.mean_confidence, 3),
         a4_portrait=page.a4_portrait,
+        quality=page.quality,
+        phash=page.phash,
     )
 
 

@@ -1,7 +1,8 @@
 """Read one page of an accepted file into words: text layer, or render/load + clean + OCR.
 
 Orientation detection (Tesseract OSD, ~0.7 s) runs only where orientation is in doubt: a landscape
-image, or a first OCR pass that reads little or badly.
+image, or a first OCR pass that reads little or badly. Each page also gets its legibility measures
+(extractors/quality.py) and, when it is an image, its perceptual hash (extractors/fingerprint.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import cv2
 import numpy as np
 
 from extractors import ocr, preprocess
+from extractors.fingerprint import page_phash
+from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from extractors.pages import PageImage, embedded_scan, is_a4_portrait, load_image_page, pdf_page_size_points, render_pdf_page, text_layer_page
 from models import MediaType, OcrPage, TextSource, Upload, Word
 
@@ -27,24 +30,15 @@ def read_page(upload: Upload, page_no: int, workdir: str | None = None) -> OcrPa
         page = text_layer_page(upload.path, page_no)
         if page is not None:
             width, height = pdf_page_size_points(upload.path, page_no)
-            return page.model_copy(update={"a4_portrait": is_a4_portrait(width, height)})
+            return page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
         image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
     else:
         image = load_image_page(upload.path)
     return ocr_page_image(image, page_no, workdir)
 
 
-def text_quality(words: list[Word]) -> float:
-    """Length-weighted mean confidence of the words of two characters or more (0..1)."""
-    useful = [w for w in words if len(w.text) >= 2]
-    total = sum(len(w.text) for w in useful)
-    if total == 0:
-        return 0.0
-    return sum(w.confidence * len(w.text) for w in useful) / total
-
-
 def _looks_wrong(words: list[Word]) -> bool:
-    return len(words) < MIN_GOOD_WORDS or text_quality(words) < MIN_GOOD_CONFIDENCE
+    return len(words) < MIN_GOOD_WORDS or ocr_confidence(words) < MIN_GOOD_CONFIDENCE
 
 
 class _Scratch:
@@ -73,7 +67,7 @@ def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tu
 
 
 def _score(words: list[Word]) -> float:
-    return text_quality(words) * len(words)
+    return ocr_confidence(words) * len(words)
 
 
 def _turns_to_try(first: int, guess: int, confidence: float) -> list[int]:
@@ -121,4 +115,6 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -
         skew=round(skew, 2),
         words=tuple(words),
         a4_portrait=is_a4_portrait(sheet_width, sheet_height),
+        quality=image_quality(upright, dpi, words),
+        phash=page_phash(upright),
     )
