@@ -44,6 +44,7 @@ bench-accuracy: setup
 
 schema: setup
 	$(BIN)/python -m models.schema > models/claim.schema.json
+	$(BIN)/python -m models.schema manifest > models/manifest.schema.json
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -8,7 +8,11 @@ import logging
 import sys
 from pathlib import Path
 
+from flows.claim_folder import ClaimFolder
+from flows.declaration import MANIFEST_NAME, DeclarationError, add_options, declaration, guess_language, quoted_claim
 from models import Claim, Document, RejectedFile
+from validators.claimant_message import claimant_message
+from validators.rules_file import RulesError, load_rules
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -32,7 +36,7 @@ def _fmt_field(doc: Document, name: str) -> str:
 
 def summary(claim: Claim) -> str:
     """A readable summary of a claim for the terminal."""
-    out = [f"Claim {claim.claim_id}: {claim.status.value}"]
+    out = [f"Claim {claim.claim_id}: {claim.status.value}" + (f" ({claim.status_reason})" if claim.status_reason else "")]
     for doc in claim.documents:
         out.append(
             f"  {doc.file}: {doc.doc_type.value} ({doc.doc_type_score:.0%}), {len(doc.pages)} page(s), "
@@ -47,24 +51,54 @@ def summary(claim: Claim) -> str:
     return "\n".join(out)
 
 
-def write_claim(claim: Claim, out_dir: Path) -> Path:
-    """Write `<out>/<claim_id>/claim.json`; returns its path."""
-    folder = out_dir / claim.claim_id
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "claim.json"
-    target.write_text(claim.model_dump_json(indent=2), encoding="utf-8")
-    return target
+def _input_files(names: list[str]) -> list[Path]:
+    """The request's files: the files named, or the files of a folder named (its manifest.json aside)."""
+    files: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file() and p.name != MANIFEST_NAME)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file: {name}")
+    if not files:
+        raise UsageError("no file to process")
+    return [f.resolve() for f in files]
+
+
+def _languages(manifest, subject: str | None, body: str | None) -> tuple[str, ...]:
+    if manifest is not None and manifest.language == "en":
+        return ("fr", "en")
+    return ("fr", "en") if guess_language(" ".join(t for t in (subject, body) if t)) == "en" else ("fr",)
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    paths = [str(Path(p).resolve()) for p in _existing_files(args.files)]
+    files = _input_files(args.files)
+    try:
+        manifest = declaration(args, files)
+        body = Path(args.body).read_text(encoding="utf-8") if args.body else None
+        rules = load_rules(args.rules)
+    except (DeclarationError, RulesError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    quoted = quoted_claim(manifest, args.subject, body)
     from flows import pipeline
     from flows.process_claim import process_claim
 
-    claim_id = args.claim_id or pipeline.new_claim_id()
-    claim = process_claim(paths=paths, claim_id=claim_id)
-    if args.out:
-        write_claim(claim, Path(args.out))
+    out = Path(args.out) if args.out else None
+    previous = ClaimFolder(out, quoted) if out and quoted and ClaimFolder(out, quoted).exists() else None
+    claim_id = previous.path.name if previous else (args.claim_id or pipeline.new_claim_id())
+    folder = ClaimFolder(out, claim_id) if out else None
+    paths = folder.receive(files) if folder else files
+    claim = process_claim(
+        paths=[str(p) for p in paths], claim_id=claim_id, manifest=manifest.model_dump(mode="json") if manifest else None,
+        previous_claim=str(previous.claim_file) if previous else None, index_file=str(folder.index().path) if folder else None,
+        rules_file=args.rules, quoted_claim=quoted,
+    )
+    message = claimant_message(claim, rules, _languages(manifest, args.subject, body))
+    if folder:
+        folder.write(claim, message)
+        folder.index().record(claim.claim_id, claim.documents)
     print(claim.model_dump_json(indent=2) if args.json else summary(claim))
     return EXIT_OK
 
@@ -94,10 +128,12 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
     sub = root.add_subparsers(dest="command", required=True)
     process = sub.add_parser("process", help="run the process_claim flow on the files of ONE request")
-    process.add_argument("files", nargs="+", metavar="FILE")
+    process.add_argument("files", nargs="+", metavar="FILE", help="the request's files, or its folder")
     process.add_argument("--claim-id", help="claim number to use (default: a new CLM-YYYYMMDD-XXXXXX)")
-    process.add_argument("--out", help="write <OUT>/<claim_id>/claim.json")
+    process.add_argument("--out", help="claims folder: writes <OUT>/<claim_id>/ (originals, claim.json, message.txt/.html)")
+    process.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
     process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
+    add_options(process)
     process.set_defaults(handler=cmd_process)
     extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules)")
     extract.add_argument("files", nargs="+", metavar="FILE")

@@ -11,15 +11,21 @@ import secrets
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from extractors.document import build_documents
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
 from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Severity, Upload, UploadReport
+from models.manifest import Manifest
+from validators.claim_checks import CheckContext
+from validators.claim_checks import claim_flags as claim_flags_of
 from validators.decide import decide_status
+from validators.duplicates import JsonLinesIndex
+from validators.rules_file import load_rules
 from validators.document_checks import check_document
 
 log = logging.getLogger(__name__)
@@ -97,21 +103,68 @@ def documents_from_pages(uploads: Sequence[Upload], outcomes: Sequence[PageOutco
     return [d for u in uploads for d in documents_from_outcomes(u, [o for o in outcomes if o.upload.index == u.index])]
 
 
-def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None) -> Claim:
-    """The claim with its claim-level flags and status."""
+def default_context(now: datetime | None = None, manifest: Manifest | None = None) -> CheckContext:
+    """Checks with the rules in force, today's date, the given declaration and no earlier documents."""
+    return CheckContext(rules=load_rules(), today=(now or datetime.now(timezone.utc)).date(), manifest=manifest)
+
+
+def request_context(manifest: dict | None = None, index_file: str | None = None, rules_file: str | None = None,
+                    now: datetime | None = None, quoted_claim: str | None = None) -> CheckContext:
+    """The checks' context from plain parameters (as a flow receives them)."""
+    earlier = tuple(JsonLinesIndex(Path(index_file)).seen()) if index_file else ()
+    return CheckContext(rules=load_rules(rules_file), today=(now or datetime.now(timezone.utc)).date(),
+                        manifest=Manifest.model_validate(manifest) if manifest else None, earlier=earlier,
+                        quoted_claim=quoted_claim)
+
+
+def unknown_claim_flag(quoted: str) -> Flag:
+    """A request quoting a claim number that is not on file: opened as a new claim, for a manager to link."""
+    return Flag(code=FlagCode.UNKNOWN_CLAIM, severity=Severity.WARNING, details={"quoted_claim_id": quoted},
+                message=f"La demande cite le dossier {quoted}, introuvable : ouverte comme nouvelle demande.",
+                message_en=f"The request quotes claim {quoted}, not found: opened as a new request.")
+
+
+def load_previous(claim_file: str | None) -> Claim | None:
+    """The claim a reply is added to, from its claim.json."""
+    return Claim.model_validate_json(Path(claim_file).read_text(encoding="utf-8")) if claim_file else None
+
+
+def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
+                context: CheckContext | None = None, previous: Claim | None = None) -> Claim:
+    """The claim with its claim-level flags (rules, consistency, duplicates) and its status. With
+    `previous` (a reply to a request for proofs) the new files join the earlier ones and every
+    claim-level check runs again over all of them."""
+    now = now or datetime.now(timezone.utc)
+    context = context or default_context(now)
+    manifest = context.manifest or (previous.declared if previous else None)
+    if manifest is not context.manifest:
+        context = replace(context, manifest=manifest)
+    if previous is not None:
+        documents = [*previous.documents, *documents]
+        report = UploadReport(accepted=report.accepted, rejected=(*previous.rejected_files, *report.rejected))
     claim_flags: list[Flag] = []
+    if context.quoted_claim and (previous is None or previous.claim_id != context.quoted_claim):
+        claim_flags.append(unknown_claim_flag(context.quoted_claim))
+    nothing_covered = False
     if not documents:
-        claim_flags.append(
-            Flag(code=FlagCode.NO_DOCUMENT, severity=Severity.ERROR, message="Aucun fichier exploitable dans la demande.")
-        )
+        claim_flags.append(Flag(code=FlagCode.NO_DOCUMENT, severity=Severity.ERROR, message="Aucun fichier exploitable dans la demande.",
+                                message_en="No usable file in the request."))
+    else:
+        findings = claim_flags_of(claim_id, documents, context)
+        claim_flags += findings.flags
+        nothing_covered = findings.nothing_covered
     every_flag = [*claim_flags, *(f for d in documents for f in d.flags), *(f for r in report.rejected for f in r.flags)]
+    status, reason = decide_status(documents, every_flag, nothing_covered, context.rules.not_covered)
     return Claim(
         claim_id=claim_id,
-        created_at=now or datetime.now(timezone.utc),
-        status=decide_status(documents, every_flag),
+        created_at=previous.created_at if previous else now,
+        status=status,
+        status_reason=reason,
         documents=tuple(documents),
         rejected_files=tuple(report.rejected),
         flags=tuple(claim_flags),
+        declared=manifest,
+        replies=(*previous.replies, now.isoformat()) if previous else (),
     )
 
 

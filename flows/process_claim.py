@@ -35,8 +35,10 @@ def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) ->
 
 
 @task(name="build-claim", cache_policy=NO_CACHE)
-def build_claim_task(claim_id: str, report: UploadReport, documents: list[Document]) -> Claim:
-    return pipeline.build_claim(claim_id, report, documents)
+def build_claim_task(claim_id: str, report: UploadReport, documents: list[Document], manifest: dict | None,
+                     previous_claim: str | None, index_file: str | None, rules_file: str | None, quoted_claim: str | None) -> Claim:
+    context = pipeline.request_context(manifest, index_file, rules_file, quoted_claim=quoted_claim)
+    return pipeline.build_claim(claim_id, report, documents, context=context, previous=pipeline.load_previous(previous_claim))
 
 
 @flow(
@@ -45,8 +47,14 @@ def build_claim_task(claim_id: str, report: UploadReport, documents: list[Docume
     task_runner=ThreadPoolTaskRunner(max_workers=pipeline.worker_count()),
     validate_parameters=False,
 )
-def process_claim(paths: list[str], claim_id: str) -> Claim:
-    """Upload rules -> pages (concurrent OCR) -> documents -> claim, for one request."""
+def process_claim(paths: list[str], claim_id: str, manifest: dict | None = None, previous_claim: str | None = None,
+                  index_file: str | None = None, rules_file: str | None = None, quoted_claim: str | None = None) -> Claim:
+    """Upload rules -> pages (concurrent OCR) -> documents -> claim checks, for one request.
+
+    `manifest`: what the claimant declared (models.manifest.Manifest as a dict); `previous_claim`: the
+    claim.json a reply adds to; `index_file`: documents received so far (duplicates); `rules_file`:
+    the insurer's rules (default: INTAKE_RULES or the bundled rules); `quoted_claim`: the claim number
+    the request quotes (flagged `unknown_claim` when it is not the claim it joins)."""
     report = check_uploads_task(paths)
     futures = {
         (upload.index, page_no): read_page_task.submit(upload, page_no) for upload, page_no in pipeline.page_jobs(report.accepted)
@@ -56,4 +64,4 @@ def process_claim(paths: list[str], claim_id: str) -> Claim:
         for upload in report.accepted
         for document in build_document_task(upload, [futures[(upload.index, n)].result() for n in range(1, upload.page_count + 1)])
     ]
-    return build_claim_task(claim_id, report, documents)
+    return build_claim_task(claim_id, report, documents, manifest, previous_claim, index_file, rules_file, quoted_claim)

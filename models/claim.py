@@ -8,6 +8,7 @@ from enum import Enum
 from models.base import SCHEMA_VERSION, Model
 from models.document import Document
 from models.flags import Flag
+from models.manifest import Manifest
 from models.upload import RejectedFile
 
 
@@ -29,6 +30,9 @@ class Claim(Model):
     documents: tuple[Document, ...] = ()
     rejected_files: tuple[RejectedFile, ...] = ()
     flags: tuple[Flag, ...] = ()  # claim-level flags
+    declared: Manifest | None = None  # what the claimant declared (None: an e-mail request without a form)
+    status_reason: str | None = None  # why the status (French), e.g. the reason of a rejection
+    replies: tuple[str, ...] = ()  # submissions added to this claim in answer to a request for proofs
 
     def all_flags(self) -> list[Flag]:
         """Claim-level, document-level and rejected-file flags together."""

@@ -33,6 +33,31 @@ class FlagCode(str, Enum):
     MISSING_TOTAL = "missing_total"
     MISSING_CURRENCY = "missing_currency"
     NO_DOCUMENT = "no_document"
+    ILLEGIBLE = "illegible"
+    # Proofs required by the rules file (validators/rules/default.toml) and not found in the request
+    MISSING_INVOICE = "missing_invoice"
+    MISSING_PRESCRIPTION = "missing_prescription"
+    MISSING_INITIAL_PRESCRIPTION = "missing_initial_prescription"
+    MISSING_PROOF_OF_PAYMENT = "missing_proof_of_payment"
+    MISSING_STAY_DATES = "missing_stay_dates"
+    MISSING_SESSION_DATES = "missing_session_dates"
+    MISSING_CARE_SHEET = "missing_care_sheet"
+    MISSING_PRIOR_AUTHORISATION = "missing_prior_authorisation"
+    MISSING_POSTING_CERTIFICATE = "missing_posting_certificate"
+    MISSING_BANK_DETAILS = "missing_bank_details"
+    MISSING_AFFILIATION_PROOF = "missing_affiliation_proof"
+    MISSING_BIRTH_CERTIFICATE = "missing_birth_certificate"
+    MISSING_PROOF = "missing_proof"  # a proof an insurer added to the rules file without a code of its own
+    NOT_COVERED = "not_covered"
+    # Consistency between documents, and with what the claimant declared
+    AMOUNT_MISMATCH = "amount_mismatch"
+    DECLARED_TOTAL_MISMATCH = "declared_total_mismatch"
+    DECLARED_CURRENCY_MISMATCH = "declared_currency_mismatch"
+    DATE_OUTSIDE_STAY = "date_outside_stay"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    MULTIPLE_BENEFICIARIES = "multiple_beneficiaries"
+    DUPLICATE_DOCUMENT = "duplicate_document"
+    UNKNOWN_CLAIM = "unknown_claim"
 
 
 class Flag(Model):
@@ -40,6 +65,8 @@ class Flag(Model):
 
     code: FlagCode
     severity: Severity
-    message: str
+    message: str  # French
+    message_en: str | None = None
     file: str | None = None
     page: int | None = None  # 1-based page number within the file
+    details: dict[str, str] = {}  # machine-readable facts behind the flag (proof name, earlier claim id...)

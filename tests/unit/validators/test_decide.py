@@ -16,11 +16,13 @@ def flag(severity: Severity) -> Flag:
 
 
 def test_policy():
-    assert decide_status([], []) is ClaimStatus.REJECTED
-    assert decide_status([document()], []) is ClaimStatus.READY
-    assert decide_status([document()], [flag(Severity.INFO)]) is ClaimStatus.READY
-    assert decide_status([document()], [flag(Severity.WARNING)]) is ClaimStatus.NEEDS_REVIEW
-    assert decide_status([document()], [flag(Severity.ERROR)]) is ClaimStatus.NEEDS_REVIEW
+    assert decide_status([], [])[0] is ClaimStatus.REJECTED
+    assert decide_status([document()], []) == (ClaimStatus.READY, None)
+    assert decide_status([document()], [flag(Severity.INFO)])[0] is ClaimStatus.READY
+    assert decide_status([document()], [flag(Severity.WARNING)])[0] is ClaimStatus.NEEDS_REVIEW
+    assert decide_status([document()], [flag(Severity.ERROR)])[0] is ClaimStatus.NEEDS_REVIEW
+    status, reason = decide_status([document()], [flag(Severity.ERROR)], nothing_covered=True)
+    assert status is ClaimStatus.REJECTED and reason.startswith("non pris en charge")
 
 
 def test_rejected_file_flags_count_for_the_status():

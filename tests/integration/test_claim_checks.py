@@ -1,0 +1,145 @@
+"""Claim-level checks on real generated documents read through the pipeline (no Prefect): required
+proofs driven by the rules file, consistency between documents and with the declaration, duplicates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from flows.pipeline import build_claim, documents_from_outcomes, read_page_outcome
+from models import ClaimStatus, FlagCode
+from models.manifest import Manifest
+from samples.generator import fakes
+from samples.generator.corpus import generate
+from validators.claim_checks import CheckContext
+from validators.duplicates import JsonLinesIndex
+from validators.rules_file import DEFAULT_RULES, load_rules, parse_rules
+from validators.upload import check_uploads
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+CARE_DAY = date(2026, 10, 14)
+
+
+def read(paths: list[Path]):
+    report = check_uploads(paths)
+    documents = [d for u in report.accepted for d in documents_from_outcomes(u, [read_page_outcome(u, n) for n in range(1, u.page_count + 1)])]
+    return report, documents
+
+
+def claim_of(paths: list[Path], manifest: Manifest | None = None, rules=None, earlier=(), claim_id: str = "CLM-20261120-TEST01"):
+    report, documents = read(paths)
+    context = CheckContext(rules=rules or load_rules(), today=NOW.date(), manifest=manifest, earlier=tuple(earlier))
+    return build_claim(claim_id, report, documents, NOW, context)
+
+
+def codes(claim) -> set[str]:
+    return {f.code.value for f in claim.all_flags()}
+
+
+@pytest.fixture(scope="module")
+def patient():
+    import random
+
+    return fakes.person(random.Random(7), 1960, 1990)
+
+
+@pytest.fixture(scope="module")
+def pharmacy(tmp_path_factory, patient):
+    folder = tmp_path_factory.mktemp("pharmacy")
+    invoice = folder / "facture.pdf"
+    truth = generate("pharmacy_invoice", "pdf_text", "clean", 4101, invoice, patient=patient, day=CARE_DAY, third_party=False)
+    prescription = folder / "ordonnance.pdf"
+    generate("prescription", "pdf_text", "clean", 4102, prescription, patient=patient, day=CARE_DAY - timedelta(days=3))
+    return invoice, prescription, truth
+
+
+def test_a_pharmacy_invoice_alone_misses_its_prescription(pharmacy):
+    invoice, _, _ = pharmacy
+    claim = claim_of([invoice])
+    assert claim.status is ClaimStatus.NEEDS_REVIEW
+    missing = [f for f in claim.flags if f.code is FlagCode.MISSING_PRESCRIPTION]
+    assert len(missing) == 1 and missing[0].message_en == "Missing proof: the prescription."
+
+
+def test_with_its_prescription_the_request_is_ready(pharmacy):
+    invoice, prescription, _ = pharmacy
+    claim = claim_of([invoice, prescription])
+    assert claim.status is ClaimStatus.READY, [f.message for f in claim.all_flags()]
+
+
+def test_the_rules_file_drives_the_required_proofs(pharmacy):
+    invoice, _, _ = pharmacy
+    text = DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        'care_types = ["pharmacy", "laboratory", "physiotherapy", "imaging"] }\nrequires = ["invoice", "prescription"]',
+        'care_types = ["pharmacy", "laboratory", "physiotherapy", "imaging"] }\nrequires = ["invoice"]',
+    )
+    lenient = parse_rules(text, "lenient.toml")
+    assert claim_of([invoice], rules=lenient).status is ClaimStatus.READY
+    assert FlagCode.MISSING_PRESCRIPTION.value in codes(claim_of([invoice]))
+
+
+def test_a_declared_renewal_needs_the_initial_prescription(pharmacy):
+    invoice, prescription, _ = pharmacy
+    claim = claim_of([invoice, prescription], Manifest(care_types=("pharmacy",), renewal=True))
+    assert codes(claim) & {"missing_initial_prescription"} == {"missing_initial_prescription"}
+
+
+def test_paid_by_card_matches_or_mismatches_the_invoice(tmp_path, pharmacy):
+    invoice, prescription, truth = pharmacy
+    good = tmp_path / "ticket.png"
+    generate("card_ticket", "png", "clean", 4103, good, day=CARE_DAY, total=Decimal(truth["total"]))
+    assert "amount_mismatch" not in codes(claim_of([invoice, prescription, good]))
+    wrong = tmp_path / "ticket-autre.png"
+    generate("card_ticket", "png", "clean", 4104, wrong, day=CARE_DAY, total=Decimal(truth["total"]) + Decimal("12.40"))
+    claim = claim_of([invoice, prescription, wrong])
+    assert "amount_mismatch" in codes(claim) and claim.status is ClaimStatus.NEEDS_REVIEW
+
+
+def test_care_abroad_needs_a_proof_of_payment(tmp_path):
+    clinic = tmp_path / "clinic.pdf"
+    generate("invoice_jpy", "pdf_text", "clean", 4105, clinic, day=CARE_DAY)
+    assert "missing_proof_of_payment" in codes(claim_of([clinic]))  # abroad read from the yen, no form
+
+
+def test_declared_stay_total_and_currency(pharmacy):
+    invoice, prescription, truth = pharmacy
+    outside = Manifest(stay={"start": CARE_DAY + timedelta(days=5), "end": CARE_DAY + timedelta(days=20)})
+    assert "date_outside_stay" in codes(claim_of([invoice, prescription], outside))
+    more = Manifest(total_declared=Decimal(truth["total"]) + 100, currency="EUR")
+    assert "declared_total_mismatch" in codes(claim_of([invoice, prescription], more))
+    dollars = Manifest(total_declared=Decimal(truth["total"]), currency="USD")
+    assert codes(claim_of([invoice, prescription], dollars)) & {"declared_total_mismatch", "declared_currency_mismatch"} == {"declared_currency_mismatch"}
+    right = Manifest(total_declared=Decimal(truth["total"]), currency="EUR")
+    assert not {"declared_total_mismatch", "declared_currency_mismatch"} & codes(claim_of([invoice, prescription], right))
+
+
+def test_old_care_is_out_of_range(tmp_path, patient):
+    old = tmp_path / "vieille.pdf"
+    generate("pharmacy_invoice", "pdf_text", "clean", 4106, old, patient=patient, day=date(2023, 1, 5))
+    assert "date_out_of_range" in codes(claim_of([old]))
+
+
+def test_two_patients_in_one_request(tmp_path, pharmacy, patient):
+    import random
+
+    invoice, _, _ = pharmacy
+    other = tmp_path / "ordonnance-autre.pdf"
+    generate("prescription", "pdf_text", "clean", 4107, other, patient=fakes.person(random.Random(99), 1940, 1955), day=CARE_DAY)
+    assert "multiple_beneficiaries" in codes(claim_of([invoice, other]))
+
+
+def test_duplicates_in_the_request_and_across_requests(tmp_path, pharmacy):
+    invoice, prescription, _ = pharmacy
+    copy = tmp_path / "facture-bis.pdf"
+    copy.write_bytes(invoice.read_bytes())
+    flags = [f for f in claim_of([invoice, prescription, copy]).flags if f.code is FlagCode.DUPLICATE_DOCUMENT]
+    assert [f.file for f in flags] == ["facture-bis.pdf"] and flags[0].details["match"] == "identical"
+    index = JsonLinesIndex(tmp_path / "index.jsonl")
+    first = claim_of([invoice, prescription], claim_id="CLM-20261120-FIRST1")
+    index.record(first.claim_id, first.documents)
+    again = claim_of([invoice], earlier=index.seen(), claim_id="CLM-20261120-AGAIN1")
+    dup = [f for f in again.flags if f.code is FlagCode.DUPLICATE_DOCUMENT]
+    assert dup and dup[0].details["earlier_claim_id"] == "CLM-20261120-FIRST1"

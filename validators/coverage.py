@@ -1,0 +1,50 @@
+"""Items the insurer does not cover (rules file `[not_covered]`): the billed lines that are, and
+whether the request holds nothing else (then it is rejected with that reason)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from extractors.data_files import fold
+from models import Document, Flag, FlagCode, LineItem, Severity
+from validators.rules_file import NotCovered
+
+BILLS_WITH_LINES = ("invoice", "receipt", "hospital_bulletin", "care_sheet")
+
+
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+
+
+def not_covered_lines(document: Document, rules: NotCovered) -> list[LineItem]:
+    """The document's billed lines that name a non-covered item."""
+    pattern = _pattern(rules.words)
+    return [item for item in document.line_items if pattern.search(fold(item.label))]
+
+
+def coverage_flags(documents: Sequence[Document], rules: NotCovered) -> tuple[list[Flag], bool]:
+    """(`not_covered` flags, one per document with such lines; True when every billed line of the
+    request is not covered - nothing to reimburse)."""
+    flags, billed, uncovered = [], 0, 0
+    for document in documents:
+        if document.doc_type.value not in BILLS_WITH_LINES:
+            continue
+        lines = not_covered_lines(document, rules)
+        billed += len(document.line_items)
+        uncovered += len(lines)
+        if lines:
+            labels = "; ".join(f"{item.label} ({item.amount})" for item in lines)
+            flags.append(Flag(
+                code=FlagCode.NOT_COVERED, severity=Severity.INFO, file=document.file, page=lines[0].page,
+                message=f"{document.file} : {len(lines)} ligne(s) non prise(s) en charge - {rules.reason_fr} : {labels}.",
+                message_en=f"{document.file}: {len(lines)} line(s) not covered - {rules.reason_en}: {labels}.",
+                details={"lines": labels, "count": str(len(lines))},
+            ))
+    nothing_covered = billed > 0 and uncovered == billed
+    if nothing_covered:
+        flags = [f.model_copy(update={"severity": Severity.ERROR}) for f in flags]
+    return flags, nothing_covered

@@ -1,0 +1,113 @@
+"""Duplicate documents: a file identical (sha256) or near-identical (perceptual hash of its pages) to
+one already received, in this request or an earlier one. Earlier documents come from an index of
+received documents (`DocumentIndex`); `JsonLinesIndex` keeps it in one append-only file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from models import Document, Flag, FlagCode, Severity
+
+HEX_BITS = 4
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One document already received: where, and its fingerprints."""
+
+    claim_id: str
+    file: str
+    sha256: str
+    phashes: tuple[str, ...]
+
+
+class DocumentIndex(Protocol):
+    """Documents received so far, across claims."""
+
+    def seen(self) -> Iterable[Seen]: ...
+
+    def record(self, claim_id: str, documents: Sequence[Document]) -> None: ...
+
+
+def hamming(a: str, b: str) -> int:
+    """Differing bits between two hex hashes of equal length."""
+    return bin(int(a, 16) ^ int(b, 16)).count("1") if len(a) == len(b) else len(a) * HEX_BITS
+
+
+def page_hashes(document: Document) -> tuple[str, ...]:
+    return tuple(p.phash for p in document.pages if getattr(p, "phash", None))
+
+
+def fingerprint(claim_id: str, document: Document) -> Seen:
+    return Seen(claim_id, document.file, document.sha256, page_hashes(document))
+
+
+def matches(document: Document, earlier: Seen, max_distance: int) -> str | None:
+    """'identical' / 'near-identical' when the document repeats an earlier one, else None."""
+    if document.sha256 == earlier.sha256:
+        return "identical"
+    mine = page_hashes(document)
+    if mine and earlier.phashes and len(mine) == len(earlier.phashes):
+        if all(hamming(a, b) <= max_distance for a, b in zip(mine, earlier.phashes)):
+            return "near-identical"
+    return None
+
+
+def _flag(document: Document, earlier: Seen, how: str, same_claim: bool) -> Flag:
+    where_fr = "dans cette demande" if same_claim else f"dans la demande {earlier.claim_id}"
+    where_en = "in this request" if same_claim else f"in request {earlier.claim_id}"
+    how_en = how
+    how_fr = "identique" if how == "identical" else "quasi identique"
+    return Flag(code=FlagCode.DUPLICATE_DOCUMENT, severity=Severity.WARNING, file=document.file,
+                message=f"{document.file} : document {how_fr} à {earlier.file} déjà reçu {where_fr}.",
+                message_en=f"{document.file}: {how_en} to {earlier.file} already received {where_en}.",
+                details={"earlier_claim_id": earlier.claim_id, "earlier_file": earlier.file, "match": how})
+
+
+def duplicate_flags(claim_id: str, documents: Sequence[Document], earlier: Iterable[Seen], max_distance: int) -> list[Flag]:
+    """One flag per document repeating an earlier one (earlier claims first, then earlier files of
+    this request). Parts of one file (several proofs in a PDF) are not duplicates of each other."""
+    history = [s for s in earlier if s.claim_id != claim_id]
+    flags, received = [], []
+    for document in documents:
+        candidates = [(s, False) for s in history] + [(s, True) for s in received if s.file != document.file]
+        for seen, same_claim in candidates:
+            how = matches(document, seen, max_distance)
+            if how:
+                flags.append(_flag(document, seen, how, same_claim))
+                break
+        received.append(fingerprint(claim_id, document))
+    return flags
+
+
+class JsonLinesIndex:
+    """The index as one JSON object per line in a local file (append-only: nothing is rewritten)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def seen(self) -> list[Seen]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                raw = json.loads(line)
+                out.append(Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw.get("phashes", ()))))
+        return out
+
+    def record(self, claim_id: str, documents: Sequence[Document]) -> None:
+        known = {(s.claim_id, s.file, s.sha256) for s in self.seen()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            for document in documents:
+                seen = fingerprint(claim_id, document)
+                if (seen.claim_id, seen.file, seen.sha256) in known:
+                    continue
+                known.add((seen.claim_id, seen.file, seen.sha256))
+                handle.write(json.dumps({"claim_id": claim_id, "file": seen.file, "sha256": seen.sha256,
+                                         "phashes": list(seen.phashes)}) + "\n")
