@@ -1,0 +1,37 @@
+"""The message to the claimant: claim number, one plain line per point to act on, reply instructions."""
+
+from __future__ import annotations
+
+from models import ClaimStatus, DocType, Flag, FlagCode, RejectedFile, Severity
+from tests.unit.validators.claim_fixtures import claim, doc
+from validators.claimant_message import claimant_message
+from validators.proofs import missing_flag
+from validators.rules_file import DEFAULT_RULES, load_rules
+
+RULES = load_rules(str(DEFAULT_RULES))
+
+
+def test_ready_claims_get_no_message():
+    assert claimant_message(claim(doc("f.pdf", DocType.INVOICE), status=ClaimStatus.READY), RULES) is None
+
+
+def test_missing_illegible_and_refused_files_in_plain_words():
+    blurred = Flag(code=FlagCode.ILLEGIBLE, severity=Severity.ERROR, message="m", file="ordonnance.jpg", page=2)
+    needs = claim(doc("facture.pdf", DocType.INVOICE), doc("ordonnance.jpg", DocType.PRESCRIPTION, flags=(blurred,)),
+                  flags=(missing_flag("prescription", RULES.proofs["prescription"], [blurred]),))
+    gif = RejectedFile(index=3, file="scan.gif", size=10, sha256=None, detected_type="image/gif", flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="m", file="scan.gif"),))
+    needs = needs.model_copy(update={"rejected_files": (gif,)})
+    message = claimant_message(needs, RULES, ("fr", "en"))
+    assert message.items == 2 and message.languages == ("fr", "en")
+    assert "CLM-20261120-ABC123" in message.subject and message.text.count("CLM-20261120-ABC123") >= 4
+    assert "1. L'ordonnance : le document reçu (ordonnance.jpg page 2) est illisible" in message.text
+    assert "2. scan.gif : ce format n'est pas accepté" in message.text
+    assert "2. scan.gif: this format is not accepted" in message.text
+    assert "répondre directement à ce message" in message.text and "sans créer de nouvelle demande" in message.text
+    assert "<li>" in message.html and "&lt;" not in message.subject
+
+
+def test_rejected_as_not_covered_asks_for_nothing():
+    rejected = claim(doc("f.pdf", DocType.INVOICE), status=ClaimStatus.REJECTED)
+    message = claimant_message(rejected, RULES)
+    assert message.items == 0 and "ne sont pas pris en charge" in message.text and "répondre directement" not in message.text
