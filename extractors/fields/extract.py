@@ -14,7 +14,7 @@ from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.line_items import extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
 from extractors.fields.parties import extract_parties
-from extractors.fields.periods import extract_periods, extract_prescription_date
+from extractors.fields.periods import extract_periods, extract_prescription_date, extract_stay_reason
 from extractors.fields.sessions import extract_sessions
 from extractors.layout import Line
 from models import Field, LineItem
@@ -54,6 +54,8 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     _put(fields, "care_type", care_type)
     fields.update(extract_periods(lines, doc_type, hint.month_first, date))
     _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first))
+    if "stay_from" in fields or doc_type == "hospital_bulletin":
+        _put(fields, "stay_reason", extract_stay_reason(lines))
     fields.update(extract_identifiers(lines))
     fields.update(extract_parties(lines, doc_type))
     if doc_type not in BILLS:

@@ -119,3 +119,19 @@ def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, docum
         if label.search(_before(candidate)) and candidate.value <= date.today():
             return _field(candidate, "prescription_date.label", LABEL_CERTAINTY)
     return None
+
+
+def extract_stay_reason(lines: Sequence[Line]) -> Field | None:
+    """The reason of a stay: the text right of a 'Motif :' label, to the end of its row."""
+    label = _words("stay_reason", "labels")
+    for line in lines:
+        match = label.search(fold(line.text))
+        if not match:
+            continue
+        start = match.end() + len(line.text[match.end() :]) - len(line.text[match.end() :].lstrip(" :-"))
+        reason = line.text[start:].strip()
+        if sum(ch.isalpha() for ch in reason) >= 3:
+            bbox, ocr_conf = line.locate(start, len(line.text))
+            return Field(value=reason, raw=reason, confidence=round(ocr_conf * LABEL_CERTAINTY, 3), page=line.page, bbox=bbox,
+                         rule="stay_reason.label_right")
+    return None

@@ -50,3 +50,11 @@ def test_prescription_date_announced_on_an_invoice():
 
 def test_no_prescription_date_without_its_label():
     assert extract_prescription_date(lines_of("Facture du 20/03/2024", "Né le 02/03/1970"), "invoice", None) is None
+
+
+def test_stay_reason_right_of_its_label():
+    from extractors.fields.periods import extract_stay_reason
+
+    field = extract_stay_reason(lines_of("Date d'entrée : 12/03/2022", "Motif d'hospitalisation : Pose de prothèse de hanche"))
+    assert field.value == "Pose de prothèse de hanche" and field.rule == "stay_reason.label_right"
+    assert extract_stay_reason(lines_of("Motif :")) is None
