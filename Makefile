@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out/claims
 SEED ?= 9001
-COUNT ?= 240
+COUNT ?= 320
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 run: setup
 	@for request in samples/requests/*/; do \
 		echo "== $$request"; \
-		$(BIN)/intake process $$(find $$request -maxdepth 1 -type f ! -name expected.json | sort) --out $(OUT) 2>/dev/null || exit 1; \
+		$(BIN)/intake process $$(find $$request -maxdepth 1 -type f ! -name '*.json' | sort) --out $(OUT) 2>/dev/null || exit 1; \
 	done
 
 test: setup

@@ -19,8 +19,8 @@ TITLES = ["NOTE D'HONORAIRES", "FACTURE", "Facture acquittée", "Note d'honorair
 TOTAL_LABELS = ["Total honoraires", "Total des honoraires", "Montant total", "Net à payer", "Total perçu", "TOTAL TTC"]
 
 
-def session_days(rng: random.Random, count: int) -> list:
-    day = common.care_day(rng)
+def session_days(rng: random.Random, count: int, start=None) -> list:
+    day = start or common.care_day(rng)
     days = [day]
     while len(days) < count:
         day += timedelta(days=rng.choice([1, 2, 2, 3, 3, 4, 7]))
@@ -55,7 +55,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     who = patient or fakes.person(rng)
     therapist, address = fakes.person(rng, 1955, 1998), fakes.fr_address(rng)
     ids = {"adeli": fakes.adeli(rng, address.department, "70"), "rpps": fakes.rpps(rng)}
-    days = session_days(rng, rng.randint(14, 22) * pages // 2 if pages > 1 else rng.randint(4, 12))
+    days = session_days(rng, rng.randint(14, 22) * pages // 2 if pages > 1 else rng.randint(4, 12), day)
     issued = common.later(rng, days[-1], 0, 6)
     act, base_fee = rng.choice(catalog.PHYSIO_ACTS)
     fee = Decimal(base_fee) + (Decimal("2.50") if rng.random() < 0.2 else 0)
