@@ -84,6 +84,9 @@ def test_cli_process_json_and_out_dir(tmp_path):
     result = intake("process", str(invoice), "--claim-id", "CLM-20211012-TEST03", "--json", "--out", str(tmp_path / "claims"))
     assert result.returncode == 0, result.stderr
     claim = json.loads(result.stdout)
-    assert claim["claim_id"] == "CLM-20211012-TEST03" and claim["status"] == "ready"
-    saved = json.loads((tmp_path / "claims" / "CLM-20211012-TEST03" / "claim.json").read_text(encoding="utf-8"))
-    assert saved == claim
+    # a 2021 pharmacy invoice alone: its prescription is missing and the care is older than two years
+    assert claim["claim_id"] == "CLM-20211012-TEST03" and claim["status"] == "needs_review"
+    assert claim["status_reason"] == "missing_prescription, date_out_of_range"
+    folder = tmp_path / "claims" / "CLM-20211012-TEST03"
+    assert json.loads((folder / "claim.json").read_text(encoding="utf-8")) == claim
+    assert "CLM-20211012-TEST03" in (folder / "message.txt").read_text(encoding="utf-8")
