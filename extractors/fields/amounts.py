@@ -32,6 +32,7 @@ AMOUNT = re.compile(
 CONFUSED_AMOUNT = re.compile(r"(?<![\w.,])[\dOoIlSsB|]{1,6}[.,][\dOoIlSsB]{2}(?![\w.,])")
 CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5", "B": "8"})
 CONFUSION_PENALTY = 0.3
+ESTIMATE_PENALTY = 0.3
 BELOW_PENALTY = 0.1
 SPACED_PENALTY = 0.15
 CROSS_CHECK_BONUS = 0.25
@@ -169,6 +170,8 @@ def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
         if weight == 0 or excluded_row(folded):
             continue
         late = 0.05 * (line.page == last_page) + 0.05 * (line.index / max(1, len(lines)))
+        if _has(folded, "not_totals", "estimates"):
+            weight -= ESTIMATE_PENALTY  # "reste à charge estimé": a forecast share, not the amount billed
         candidate = _labelled(lines, line, weight, label_end, late)
         if candidate is not None:
             found.append(candidate)

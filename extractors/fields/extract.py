@@ -11,7 +11,7 @@ from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
 from extractors.fields.dates import extract_date
 from extractors.fields.identifiers import extract_identifiers
-from extractors.fields.line_items import extract_line_items, extract_shares
+from extractors.fields.line_items import checked_items, extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
 from extractors.fields.parties import extract_parties
 from extractors.fields.periods import extract_periods, extract_prescription_date, extract_stay_reason
@@ -65,7 +65,7 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     if care_type is not None and care_type.value in SESSION_CARE:
         sessions, session_fields = extract_sessions(lines, hint.month_first)
         fields.update(session_fields)
-    return Extraction(fields, extract_line_items(lines), sessions)
+    return Extraction(fields, checked_items(extract_line_items(lines), fields.get("gross_total")), sessions)
 
 
 def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:

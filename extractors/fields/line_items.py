@@ -104,3 +104,19 @@ def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Fiel
     elif total is not None:
         fields["gross_total"] = total.model_copy(update={"rule": "gross_total.same_as_total"})
     return fields
+
+
+UNCHECKED_ITEMS = 0.75  # items that do not add up to the bill's gross total are less certain
+
+
+def checked_items(items: tuple[LineItem, ...], gross: Field | None) -> tuple[LineItem, ...]:
+    """The items, their confidence kept only when they add up to the gross total (the bill's own check)."""
+    if not items:
+        return items
+    try:
+        adds_up = gross is not None and sum((Decimal(i.amount) for i in items), Decimal("0")) == Decimal(gross.value)
+    except ArithmeticError:
+        adds_up = False
+    if adds_up:
+        return items
+    return tuple(i.model_copy(update={"confidence": round(i.confidence * UNCHECKED_ITEMS, 3)}) for i in items)

@@ -37,3 +37,14 @@ def test_hospital_lines_with_amounts_inside_labels():
     lines = lines_of("Forfait journalier (3 j x 20,00 €) 60,00 €", "Chambre particulière (2 nuits x 65,00 €) 130,00 €",
                      "Frais de séjour pris en charge par l'Assurance Maladie 4 512,00 €", "Total à votre charge 190,00 €")
     assert [i.amount for i in extract_line_items(lines)] == ["60.00", "130.00"]
+
+
+def test_items_adding_up_to_the_gross_total_keep_their_confidence():
+    from extractors.fields.line_items import checked_items
+
+    lines = lines_of("Consultation G 25,00 €", "Électrocardiogramme 14,52 €", "Montant total 39,52 €")
+    items = extract_line_items(lines)
+    gross = extract_shares(lines, extract_total(lines))["gross_total"]
+    assert checked_items(items, gross) == items
+    short = checked_items(items[:1], gross)
+    assert short[0].confidence < items[0].confidence
