@@ -217,13 +217,28 @@ def _only_generic(name: str) -> bool:
     return not re.search(r"[a-z]{2,}", rest)
 
 
+TITLE_WEIGHT = 3.0  # a doc_types.toml phrase this strong names the document, not who issued it
+
+
+@cache
+def _title_phrases() -> re.Pattern[str]:
+    phrases = sorted({fold(p) for kinds in load("doc_types").values() for p, w in kinds.items() if float(w) >= TITLE_WEIGHT},
+                     key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
+
+
+def _document_title(name: str) -> bool:
+    """A row naming the document ("EXTRAIT D'ACTE DE NAISSANCE", "Attestation de droits..."), not its issuer."""
+    return bool(_title_phrases().search(fold(name)))
+
+
 def _skip_row(line: Line, name: str, strong: bool) -> bool:
     """Rows that cannot be the issuer's name."""
     letters = sum(ch.isalpha() for ch in name)
     digits = sum(ch.isdigit() for ch in name)
     if letters < 3 or digits > letters or _mean_confidence(line) < MIN_ROW_CONFIDENCE or "@" in line.text:
         return True
-    if _only_generic(name):
+    if _only_generic(name) or _document_title(name) or _has("issuer", "legal_mentions", name):
         return True
     if strong:
         return False
