@@ -24,6 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: setup
+	@rm -rf $(OUT)  # a fresh claims folder: re-running the samples must not find them as duplicates
 	@for request in samples/requests/*/; do \
 		echo "== $$request"; \
 		$(BIN)/intake process $$(find $$request -maxdepth 1 -type f ! -name '*.json' | sort) --out $(OUT) 2>/dev/null || exit 1; \
