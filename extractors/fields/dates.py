@@ -18,9 +18,9 @@ _MONTH = (
     r"|nov(?:embre)?|d[ée]c(?:embre)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|october|november|december|januari|februari|mac|mei|julai|ogos|oktober|disember"
 )
-NUMERIC_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
+NUMERIC_DMY = re.compile(r"(?<![\d/-])(?<!\d\.)(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
 NUMERIC_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/])")
-TEXT_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?[\s\-]*({_MONTH})\.?[\s\-,]*((?:19|20)?\d{{2}})(?!\d)", re.IGNORECASE)
+TEXT_DMY = re.compile(rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th)?[\s\-]*({_MONTH})\.?[\s\-,]*((?:19|20)?\d{{2}})(?!\d)", re.IGNORECASE)
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
 DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated)\W{0,3}$")  # ...read only right after such a label
 TEXT_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
@@ -118,7 +118,8 @@ def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tu
 
 def parse_text_date(raw: str) -> date | None:
     """A date with a month name, through dateparser (French, English, Malay)."""
-    cleaned = re.sub(r"(?<=\d)(er|st|nd|rd|th)\b", "", raw, flags=re.IGNORECASE)
+    cleaned = re.sub(r"^[lI]er\b", "1", raw.strip())  # "ler janvier": OCR's reading of "1er"
+    cleaned = re.sub(r"(?<=\d)(er|st|nd|rd|th)\b", "", cleaned, flags=re.IGNORECASE)
     parsed = dateparser.parse(
         cleaned,
         languages=["fr", "en", "ms"],

@@ -60,9 +60,26 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
     for row in by_line.values():
         row.sort(key=lambda c: c.start)
         for first, second in zip(row, row[1:]):
-            between = fold(first.line.text[first.end : second.start]).strip(" :")
+            between = fold(first.line.text[first.end : second.start]).strip(" :.")
             if not joiner.fullmatch(between) or first.value > second.value:
                 continue
+            kind = _kind(_before(first), doc_type)
+            if kind:
+                found.append((kind, first, second))
+    return found + wrapped_ranges(by_line, doc_type)
+
+
+def wrapped_ranges(by_line: dict[int, list[DateCandidate]], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:
+    """Ranges of prose cut by a line break: "... du 14 juil. 2019 au" / "16 mars 2021 ..."."""
+    joiner = _words("ranges", "between")
+    found = []
+    for index, row in by_line.items():
+        following = by_line.get(index + 1)
+        if not following:
+            continue
+        first, second = max(row, key=lambda c: c.start), min(following, key=lambda c: c.start)
+        tail = fold(first.line.text[first.end :]).strip(" :.")
+        if joiner.fullmatch(tail) and not second.line.text[: second.start].strip() and first.value <= second.value:
             kind = _kind(_before(first), doc_type)
             if kind:
                 found.append((kind, first, second))

@@ -58,3 +58,12 @@ def test_stay_reason_right_of_its_label():
     field = extract_stay_reason(lines_of("Date d'entrée : 12/03/2022", "Motif d'hospitalisation : Pose de prothèse de hanche"))
     assert field.value == "Pose de prothèse de hanche" and field.rule == "stay_reason.label_right"
     assert extract_stay_reason(lines_of("Motif :")) is None
+
+
+def test_period_read_through_ocr_noise_and_line_breaks():
+    fields = extract_periods(lines_of("Période de garantie : du ler janvier 2026 au ler novembre 2026"), "rights_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2026-01-01", "2026-11-01")
+    fields = extract_periods(lines_of("Période autorisée : du 16.02.22 au.13.08.22"), "prior_authorisation")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2022-02-16", "2022-08-13")
+    fields = extract_periods(lines_of("est détachée en Suisse du 14 juil. 2019 au", "16 mars 2021 pour y exercer"), "posting_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-07-14", "2021-03-16")
