@@ -16,8 +16,8 @@ import numpy as np
 
 from extractors import ocr, preprocess
 from extractors.fingerprint import page_phash
-from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from extractors.pages import PageImage, embedded_scan, is_a4_portrait, load_image_page, pdf_page_size_points, render_pdf_page, text_layer_page
+from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from models import MediaType, OcrPage, TextSource, Upload, Word
 
 MIN_GOOD_WORDS = 8
@@ -115,6 +115,6 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -
         skew=round(skew, 2),
         words=tuple(words),
         a4_portrait=is_a4_portrait(sheet_width, sheet_height),
-        quality=image_quality(upright, dpi, words),
+        quality=image_quality(upright, dpi, words, image.gray, image.dpi),
         phash=page_phash(upright),
     )

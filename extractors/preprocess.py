@@ -131,6 +131,18 @@ def _scaled(gray: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
+def shrink(gray: np.ndarray, factor: float) -> np.ndarray:
+    """Downscale by `factor` (< 1) fast: exact 2x2 averaging while the factor allows, then bilinear for
+    the last step (less than 2x, so nothing aliases). INTER_AREA at an arbitrary factor costs ~10x more."""
+    while factor <= 0.5 and min(gray.shape) >= 2:
+        gray = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        factor *= 2
+    if abs(factor - 1.0) < 0.01:
+        return gray
+    size = (max(1, round(gray.shape[1] * factor)), max(1, round(gray.shape[0] * factor)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_LINEAR)
+
+
 def flatten_background(gray: np.ndarray) -> np.ndarray:
     """Divide out the paper's tone (shadows, uneven light, dark table headers): ink dark on white.
 

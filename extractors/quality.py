@@ -1,9 +1,14 @@
-"""Legibility measures of a page, taken on the grayscale image that was OCR'd (OpenCV, no OCR of its own).
+"""Legibility measures of a page (OpenCV; the OCR confidence and density come from the words read).
 
-Scale: blur and contrast are measured on a copy resized to MEASURE_DPI of the text-implied resolution.
-`preprocess.resize_for_ocr` hands Tesseract a resolution derived from the median text height (body text
-is TARGET_TEXT_HEIGHT pixels tall at TEXT_DPI), so at MEASURE_DPI body text is ~14 px tall whatever the
-file's resolution: a 150 dpi scan and a 600 dpi scan of the same sheet measure the same.
+- blur: sharpness of the image that was OCR'd, on a copy resized to MEASURE_DPI of its text-implied
+  resolution. `preprocess.resize_for_ocr` hands Tesseract a resolution derived from the median text
+  height (body text is TARGET_TEXT_HEIGHT pixels tall at TEXT_DPI), so at MEASURE_DPI body text is
+  ~14 px tall whatever the file's resolution: a 150 dpi and a 400 dpi scan of a sheet measure alike
+  (within a factor ~2 on generated pages, where readable and unreadable blur differ by 10-100x).
+- contrast: on the page as received. Cleaning stretches every page's contrast to the full range, so
+  the image OCR'd says nothing about it; what the claimant sent does (a faded print, a dim photo).
+  Pixels are sampled (every n-th), not averaged: averaging would mix thin strokes with the paper.
+- text density and OCR confidence: from the words read on the page.
 """
 
 from __future__ import annotations
@@ -13,42 +18,49 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from extractors import preprocess
 from models import OcrPage, PageQuality, Word
 from validators.legibility import legibility_score
 
 MEASURE_DPI = 150  # body text ~14 px tall: half the OCR target, four times fewer pixels to measure
+CONTRAST_DPI = 100  # contrast is read on every n-th pixel, n bringing the page down to about this resolution
 NEAR_TEXT = np.ones((5, 5), np.uint8)  # the pixels around ink strokes, where blur shows
 
 
 def normalised(gray: np.ndarray, dpi: int) -> np.ndarray:
-    """The page at MEASURE_DPI (the resolution its text height implies)."""
+    """The page at MEASURE_DPI (`dpi` being the resolution its text height implies)."""
     factor = MEASURE_DPI / max(dpi, 1)
-    if abs(factor - 1.0) < 0.05:
-        return gray
-    interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_LINEAR
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interpolation)
+    if factor < 1:
+        return preprocess.shrink(gray, factor)
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR) if factor > 1.01 else gray
 
 
 def _class_median(hist: np.ndarray) -> float:
     cumulative = np.cumsum(hist)
-    return float(np.searchsorted(cumulative, cumulative[-1] / 2)) if cumulative[-1] else 0.0
+    return float(np.searchsorted(cumulative, cumulative[-1] / 2))
 
 
-def blur_and_contrast(small: np.ndarray) -> tuple[float, float]:
-    """(variance of the Laplacian near the ink, paper grey minus ink grey) of a normalised page.
+def sharpness(small: np.ndarray) -> float:
+    """Variance of the Laplacian within 2 px of the ink (Otsu's dark class) of a normalised page.
 
-    Ink is Otsu's dark class; the Laplacian is taken only where ink is within 2 px, so a page with
-    little text is not mistaken for a blurred one. Contrast is the gap between the medians of Otsu's
-    two classes (what cleaning could not restore: a faded, noisy page keeps a narrow gap)."""
-    threshold, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    Only the text's surroundings count, so a page with little text is not mistaken for a blurred one."""
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     near = cv2.dilate(ink, NEAR_TEXT)
     if not near.any():
-        return 0.0, 0.0
-    _, std = cv2.meanStdDev(cv2.Laplacian(small, cv2.CV_32F), mask=near)
+        return 0.0
+    _, std = cv2.meanStdDev(cv2.Laplacian(small, cv2.CV_16S), mask=near)
+    return float(std[0, 0]) ** 2
+
+
+def ink_contrast(small: np.ndarray) -> float:
+    """Grey levels between paper and ink: the gap between the medians of Otsu's two classes (0 on a
+    page of one grey)."""
+    threshold, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     hist = cv2.calcHist([small], [0], None, [256], [0, 256]).ravel()
     cut = int(threshold) + 1
-    contrast = _class_median(hist[cut:]) + cut - _class_median(hist[:cut])
-    return float(std[0, 0]) ** 2, max(0.0, contrast)
+    if not hist[:cut].any() or not hist[cut:].any():
+        return 0.0
+    return max(0.0, _class_median(hist[cut:]) + cut - _class_median(hist[:cut]))
 
 
 def text_density(words: Sequence[Word], width: int, height: int) -> float:
@@ -68,9 +80,12 @@ def _scored(quality: PageQuality) -> PageQuality:
     return quality.model_copy(update={"score": legibility_score(quality)})
 
 
-def image_quality(gray: np.ndarray, dpi: int, words: Sequence[Word]) -> PageQuality:
-    """Measures and score of a page image as OCR'd (`gray` at `dpi`) with the words read on it."""
-    blur, contrast = blur_and_contrast(normalised(gray, dpi))
+def image_quality(gray: np.ndarray, dpi: int, words: Sequence[Word], received: np.ndarray, received_dpi: int) -> PageQuality:
+    """Measures and score of a page: `gray` is the image OCR'd (at `dpi`) and `words` what was read on
+    it; `received` is the page as received (at `received_dpi`), before cleaning stretched its contrast."""
+    blur = sharpness(normalised(gray, dpi))
+    step = max(1, round(received_dpi / CONTRAST_DPI))  # a grey histogram needs few pixels; sampled, not averaged
+    contrast = ink_contrast(np.ascontiguousarray(received[::step, ::step]))
     height, width = gray.shape
     measured = PageQuality(
         blur=round(blur, 1),

@@ -6,6 +6,7 @@ from models.document import Document, DocType, Field, LineItem, PageInfo
 from models.flags import Flag, FlagCode, Severity
 from models.geometry import BBox
 from models.ocr import OcrPage, TextSource, Word
+from models.quality import PageQuality
 from models.upload import MediaType, RejectedFile, Upload, UploadReport
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Model",
     "OcrPage",
     "PageInfo",
+    "PageQuality",
     "RejectedFile",
     "Severity",
     "TextSource",

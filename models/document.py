@@ -10,6 +10,7 @@ from models.base import Model
 from models.flags import Flag
 from models.geometry import BBox
 from models.ocr import TextSource
+from models.quality import PageQuality
 from models.upload import MediaType
 
 
@@ -65,6 +66,8 @@ class PageInfo(Model):
     word_count: int
     mean_confidence: float
     a4_portrait: bool
+    quality: PageQuality | None = None  # legibility measures and score
+    phash: str | None = None  # perceptual hash of the page image, for duplicate detection (None: text layer)
 
 
 class Document(Model):

@@ -8,6 +8,7 @@ from pydantic import Field as PydanticField
 
 from models.base import Model
 from models.geometry import BBox
+from models.quality import PageQuality
 
 
 class TextSource(str, Enum):
@@ -39,6 +40,8 @@ class OcrPage(Model):
     skew: float = 0.0  # degrees of deskew applied
     a4_portrait: bool = True  # the sheet, once upright, has A4 portrait proportions
     words: tuple[Word, ...] = ()
+    quality: PageQuality | None = None  # legibility measures (None: read before they existed)
+    phash: str | None = None  # 64-bit DCT perceptual hash of the upright page, 16 hex digits (None: text layer)
 
     @property
     def mean_confidence(self) -> float:
