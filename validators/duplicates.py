@@ -23,6 +23,7 @@ class Seen:
     file: str
     sha256: str
     phashes: tuple[str, ...]
+    key: str = ""  # date|total|currency read on it: near-identical pages must also say the same thing
 
 
 class DocumentIndex(Protocol):
@@ -42,14 +43,28 @@ def page_hashes(document: Document) -> tuple[str, ...]:
     return tuple(p.phash for p in document.pages if getattr(p, "phash", None))
 
 
+KEY_FIELDS = ("date", "total", "currency")
+
+
+def content_key(document: Document) -> str:
+    """What the document says in a few fields; empty when it says none of them."""
+    values = [document.fields[name].value if name in document.fields else "" for name in KEY_FIELDS]
+    return "|".join(values) if any(values) else ""
+
+
 def fingerprint(claim_id: str, document: Document) -> Seen:
-    return Seen(claim_id, document.file, document.sha256, page_hashes(document))
+    return Seen(claim_id, document.file, document.sha256, page_hashes(document), content_key(document))
 
 
 def matches(document: Document, earlier: Seen, max_distance: int) -> str | None:
-    """'identical' / 'near-identical' when the document repeats an earlier one, else None."""
+    """'identical' / 'near-identical' when the document repeats an earlier one, else None. Near-identical
+    needs both look-alike pages (perceptual hashes: white pages of text all look alike to them) and the
+    same date, total and currency read on them (a new photo or scan of the same proof)."""
     if document.sha256 == earlier.sha256:
         return "identical"
+    key = content_key(document)
+    if not key or key != earlier.key:
+        return None
     mine = page_hashes(document)
     if mine and earlier.phashes and len(mine) == len(earlier.phashes):
         if all(hamming(a, b) <= max_distance for a, b in zip(mine, earlier.phashes)):
@@ -97,7 +112,7 @@ class JsonLinesIndex:
         for line in self.path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 raw = json.loads(line)
-                out.append(Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw.get("phashes", ()))))
+                out.append(Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw.get("phashes", ())), raw.get("key", "")))
         return out
 
     def record(self, claim_id: str, documents: Sequence[Document]) -> None:
@@ -110,4 +125,4 @@ class JsonLinesIndex:
                     continue
                 known.add((seen.claim_id, seen.file, seen.sha256))
                 handle.write(json.dumps({"claim_id": claim_id, "file": seen.file, "sha256": seen.sha256,
-                                         "phashes": list(seen.phashes)}) + "\n")
+                                         "phashes": list(seen.phashes), "key": seen.key}) + "\n")

@@ -18,8 +18,7 @@ MIN_CARE_CONFIDENCE = 0.3
 
 def usable(document: Document) -> bool:
     """A document that can stand as a proof: no page of it is illegible or unread."""
-    return not any(f.code in (FlagCode.ILLEGIBLE, FlagCode.OCR_FAILED, FlagCode.UNREADABLE_FILE, FlagCode.NO_TEXT)
-                   for f in document.flags)
+    return not any(f.code in (FlagCode.ILLEGIBLE, FlagCode.OCR_FAILED, FlagCode.UNREADABLE_FILE) for f in document.flags)
 
 
 @dataclass(frozen=True)

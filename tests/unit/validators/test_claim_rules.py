@@ -134,3 +134,22 @@ def test_declared_total_is_compared_in_its_currency():
     assert declared_flags(bills, Manifest(total_declared=Decimal("40.00"), currency="EUR"), RULES.limits) == []
     flags = declared_flags(bills, Manifest(total_declared=Decimal("55.00"), currency="EUR"), RULES.limits)
     assert [f.code for f in flags] == [FlagCode.DECLARED_TOTAL_MISMATCH]
+
+
+def test_look_alike_pages_saying_different_things_are_not_duplicates():
+    from validators.duplicates import fingerprint
+
+    page = {"phash": "ffff0000ffff0000"}
+    earlier_doc = doc("ticket.png", DocType.RECEIPT, total="12.00", date="2026-10-01")
+    earlier = [fingerprint("CLM-20261001-OLD001", earlier_doc.model_copy(update={"pages": (_page(**page),)}))]
+    rescan = doc("ticket-photo.jpg", DocType.RECEIPT, total="12.00", date="2026-10-01").model_copy(update={"pages": (_page(phash="ffff0000ffff0003"),)})
+    other = doc("autre.jpg", DocType.RECEIPT, total="48.10", date="2026-10-03").model_copy(update={"pages": (_page(phash="ffff0000ffff0000"),)})
+    flags = duplicate_flags("CLM-20261120-ABC123", [rescan, other], earlier, 6)
+    assert [(f.file, f.details["match"]) for f in flags] == [("ticket-photo.jpg", "near-identical")]
+
+
+def _page(phash: str):
+    from models import PageInfo, TextSource
+
+    return PageInfo(page=1, width=100, height=141, dpi=200, source=TextSource.OCR, rotation=0, skew=0.0, word_count=10,
+                    mean_confidence=0.9, a4_portrait=True, phash=phash)
