@@ -143,3 +143,16 @@ def test_duplicates_in_the_request_and_across_requests(tmp_path, pharmacy):
     again = claim_of([invoice], earlier=index.seen(), claim_id="CLM-20261120-AGAIN1")
     dup = [f for f in again.flags if f.code is FlagCode.DUPLICATE_DOCUMENT]
     assert dup and dup[0].details["earlier_claim_id"] == "CLM-20261120-FIRST1"
+
+
+def test_a_bill_of_hygiene_products_only_is_rejected_not_asked_for_proofs(tmp_path):
+    from tests.documents import write_pdf
+
+    day = f"{CARE_DAY:%d/%m/%Y}"
+    lines = [("PHARMACIE DU MARCHÉ", 16), ("8 place du Marché, 69003 Lyon", 10), ("", 10), ("FACTURE N° 2026-0912", 14),
+             (f"Date de facture : {day}", 11), ("", 10), ("Désignation                          Qté     Montant", 11),
+             ("Gel douche surgras 500 ml (NR)       1       6,90 €", 11), ("Crème hydratante 200 ml (NR)         1       9,90 €", 11),
+             ("", 10), ("Net à payer                                  16,80 €", 12)]
+    claim = claim_of([write_pdf(tmp_path / "parapharmacie.pdf", [lines])])
+    assert claim.status is ClaimStatus.REJECTED and claim.status_reason.startswith("non pris en charge")
+    assert not {c for c in codes(claim) if c.startswith("missing_")}
