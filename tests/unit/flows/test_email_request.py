@@ -1,0 +1,58 @@
+"""Parsing a received e-mail: attachments kept (safe unique names), inline parts skipped, claim number quoted."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from flows.email_request import parse_email, safe_attachment_name
+
+
+def message(subject: str, body: str, files: list[tuple[str | None, bytes, str]], html: bool = False) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = "claimant@example.org"
+    mail["To"] = "remboursements@example.org"
+    mail["Subject"] = subject
+    mail.set_content(body)
+    if html:
+        mail.add_alternative(f"<p>{body}</p>", subtype="html")
+    for name, data, mime in files:
+        maintype, subtype = mime.split("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return bytes(mail)
+
+
+def test_attachments_subject_and_quoted_claim():
+    raw = message("Re: votre demande CLM-20261123-97G8C1", "Bonjour, voici l'ordonnance demandée.",
+                  [("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"), ("facture.pdf", b"%PDF-1.4", "application/pdf")], html=True)
+    request = parse_email(raw)
+    assert [(a.name, a.data, a.declared_type) for a in request.attachments] == [
+        ("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"), ("facture.pdf", b"%PDF-1.4", "application/pdf")]
+    assert request.quoted_claim == "CLM-20261123-97G8C1" and "ordonnance" in request.body
+
+
+def test_claim_number_in_the_body_and_every_attachment_kept():
+    raw = message("Remboursement", "Suite à votre message (dossier CLM-20261123-KQ8KQF), ci-joint.",
+                  [("notes.docx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")])
+    request = parse_email(raw)
+    assert request.quoted_claim == "CLM-20261123-KQ8KQF"
+    assert [a.name for a in request.attachments] == ["notes.docx"]  # refused later by the upload rules, not dropped here
+
+
+def test_hostile_and_duplicate_names_are_made_safe_and_unique():
+    raw = message("x", "y", [("../../etc/passwd", b"a", "application/octet-stream"), ("..\\..\\boot.ini", b"b", "text/plain"),
+                             ("scan.pdf", b"c", "application/pdf"), ("SCAN.pdf", b"d", "application/pdf")])
+    names = [a.name for a in parse_email(raw).attachments]
+    assert names == ["passwd", "boot.ini", "scan.pdf", "SCAN-2.pdf"]
+    assert all("/" not in n and "\\" not in n and not n.startswith(".") for n in names)
+
+
+@pytest.mark.parametrize("name, expected", [(None, "attachment-3"), ("", "attachment-3"), ("facture\x00.pdf", "facture_.pdf"),
+                                            ("  relevé  bancaire.PNG", "relevé_bancaire.PNG"), ("/abs/path/x.jpg", "x.jpg")])
+def test_safe_names(name, expected):
+    assert safe_attachment_name(name, 3) == expected
+
+
+def test_no_claim_number_no_reply():
+    assert parse_email(message("Ma demande", "Bonjour", [])).quoted_claim is None
