@@ -1,0 +1,75 @@
+"""The storage interface: objects under '/'-separated keys, in a local folder or an S3 bucket.
+
+Every implementation keeps the same contract (tests/storage_contract.py holds it to it):
+- `put_bytes(key, data, if_absent=True)` never overwrites: it returns False when the key already holds
+  other bytes. It is atomic (two writers racing on one key: exactly one gets True) and safe to retry:
+  when the key already holds exactly `data` (an earlier attempt of the same call that did succeed), it
+  returns True. So a lock or claim marker must carry content unique to its writer (e.g. a random token).
+- Received files are never deleted: `delete` exists only for the service's own marker and lock objects.
+- Errors: `StorageError` means the storage itself failed (server down, network, timeout, disk): retry
+  later. `NotFound` (no such object) and `InvalidKey` (a key that is not safe) are not retryable and are
+  not StorageErrors. Error messages name the operation, never the key (keys carry claimants' file names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+
+class StorageError(Exception):
+    """The storage failed (server down, network error, timeout, disk error): retryable."""
+
+
+class NotFound(LookupError):
+    """No object under that key. Not a StorageError: retrying does not help."""
+
+
+class InvalidKey(ValueError):
+    """A key that is empty, not relative, escapes its prefix or holds control characters."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """One stored object as listed. `etag` changes whenever the object is rewritten with other bytes; it
+    is opaque (S3: the server's ETag; local: size, mtime and inode) - not comparable across backends and
+    not a content hash (hash `get_bytes()` for that)."""
+
+    key: str
+    size: int
+    last_modified: datetime
+    etag: str
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """Objects under '/'-separated keys (see `infra.storage.keys` to build keys from strangers' names)."""
+
+    def put_bytes(self, key: str, data: bytes, content_type: str | None = None, if_absent: bool = False) -> bool:
+        """Store `data` under `key` (replacing it, unless `if_absent`: then False when the key holds other bytes)."""
+        ...
+
+    def get_bytes(self, key: str) -> bytes:
+        """The object's bytes; NotFound when there is none."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under exactly this key."""
+        ...
+
+    def list(self, prefix: str = "") -> list[ObjectInfo]:
+        """Every object whose key starts with `prefix` (a plain string prefix, recursive), sorted by key."""
+        ...
+
+    def copy(self, src: str, dst: str) -> None:
+        """Copy an object to another key (replacing it); NotFound when `src` does not exist."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove one of the service's own marker or lock objects (never a received file); no error if absent."""
+        ...
+
+    def describe(self) -> str:
+        """Where the objects are, for logs and operators: never a secret."""
+        ...

@@ -1,0 +1,23 @@
+"""Integration fixtures: an S3-protocol server on loopback (tests/s3_server.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.s3_server import S3Server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """One S3 server for the session (never stopped by a test: see `restartable_s3_server`)."""
+    server = S3Server(tmp_path_factory.mktemp("s3-data")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def restartable_s3_server(tmp_path):
+    """A server of the test's own, which the test may stop and start again."""
+    server = S3Server(tmp_path / "s3-data").start()
+    yield server
+    server.stop()
