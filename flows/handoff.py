@@ -1,0 +1,115 @@
+"""Hand-off to adjudication: each finished claim is written to `outbox/adjudication/<claim_id>.json`
+(the published Claim schema) and, when an adjudication URL is configured, POSTed there with an
+idempotency key. A delivery that fails stays pending in the outbox and is retried by the next
+`deliver_pending` call: a claim is never lost, and re-sending it is harmless (same key).
+
+Delivered claims get a receipt `outbox/adjudication/delivered/<claim_id>.json` (status, time, key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import httpx
+
+from infra.storage.base import NotFound, Storage, StorageError
+from models import Claim
+
+OUTBOX = "outbox/adjudication/"
+DELIVERED = OUTBOX + "delivered/"
+ATTEMPTS = 3
+BACKOFF_SECONDS = 0.5
+TIMEOUT_SECONDS = 10.0
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The result of one hand-off attempt."""
+
+    claim_id: str
+    delivered: bool
+    status: int | None  # HTTP status of the last attempt (None: no answer)
+    attempts: int
+
+
+def outbox_key(claim_id: str) -> str:
+    return f"{OUTBOX}{claim_id}.json"
+
+
+def idempotency_key(claim_id: str, payload: bytes) -> str:
+    """Same claim, same content -> same key: the adjudication side drops repeats."""
+    return f"{claim_id}-{hashlib.sha256(payload).hexdigest()[:16]}"
+
+
+def write_outbox(storage: Storage, claim: Claim) -> str:
+    """The claim JSON in the outbox (a newer version of the claim replaces the older one)."""
+    key = outbox_key(claim.claim_id)
+    storage.put_bytes(key, claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
+    return key
+
+
+def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, attempts: int = ATTEMPTS,
+               backoff: float = BACKOFF_SECONDS) -> Delivery:
+    """POST the claim, retrying with exponential backoff on network errors and 5xx/429 answers."""
+    headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key(claim_id, payload)}
+    status = None
+    for attempt in range(1, attempts + 1):
+        try:
+            status = client.post(url, content=payload, headers=headers).status_code
+        except httpx.HTTPError as exc:
+            status = None
+            log.warning("hand-off attempt %d failed: %s", attempt, type(exc).__name__)
+        if status is not None and (200 <= status < 300 or status == 409):
+            return Delivery(claim_id, True, status, attempt)
+        if status is not None and 400 <= status < 500 and status != 429:
+            return Delivery(claim_id, False, status, attempt)  # refused: retrying will not help, a person must look
+        if attempt < attempts:
+            time.sleep(backoff * 2 ** (attempt - 1))
+    return Delivery(claim_id, False, status, attempts)
+
+
+def _receipt(storage: Storage, delivery: Delivery, key: str) -> None:
+    body = {"claim_id": delivery.claim_id, "status": delivery.status, "idempotency_key": key,
+            "delivered_at": datetime.now(timezone.utc).isoformat()}
+    storage.put_bytes(f"{DELIVERED}{delivery.claim_id}.json", json.dumps(body).encode("utf-8"), "application/json")
+
+
+def deliver_pending(storage: Storage, url: str, client: httpx.Client | None = None) -> list[Delivery]:
+    """POST every outbox claim not delivered yet (or changed since); failures stay pending."""
+    results = []
+    own_client = client is None
+    client = client or httpx.Client(timeout=TIMEOUT_SECONDS)
+    try:
+        for info in storage.list(OUTBOX):
+            name = info.key[len(OUTBOX) :]
+            if "/" in name or not name.endswith(".json"):
+                continue
+            claim_id = name[: -len(".json")]
+            payload = storage.get_bytes(info.key)
+            key = idempotency_key(claim_id, payload)
+            if _already_delivered(storage, claim_id, key):
+                continue
+            delivery = post_claim(url, claim_id, payload, client)
+            if delivery.delivered:
+                _receipt(storage, delivery, key)
+            results.append(delivery)
+    finally:
+        if own_client:
+            client.close()
+    return results
+
+
+def _already_delivered(storage: Storage, claim_id: str, key: str) -> bool:
+    try:
+        receipt = json.loads(storage.get_bytes(f"{DELIVERED}{claim_id}.json"))
+    except NotFound:
+        return False
+    except (StorageError, ValueError):
+        return False
+    return receipt.get("idempotency_key") == key

@@ -1,0 +1,157 @@
+"""The inbox of the storage: which submissions are waiting, which are complete, and who processes each.
+
+Layout (keys under the storage root or bucket):
+    inbox/extranet/<submission>/<files...>   an extranet upload; `manifest.json` is written LAST
+    inbox/email/<message>.eml                a raw e-mail (one object: complete once it exists)
+    state/submissions/<channel>/<name>.json  the service's marker: which claim, processing or done
+
+When is a submission complete? An e-mail is one object, so as soon as it exists. An extranet upload is
+complete when its `manifest.json` exists (the extranet writes it after the files), or, for uploads
+without a manifest, when no object of it changed for a quiet period (default 120 s).
+
+Exactly once: a worker takes a submission by creating its marker with `put_bytes(if_absent=True)`
+(atomic: one winner). The claim id is derived from the submission's key, so a run that crashed and
+is taken over later produces the same claim, never a second one. A marker left `processing` longer
+than the lease (a killed worker) may be taken over, by one worker only (an atomic takeover key per
+stale marker).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from infra.storage.base import NotFound, ObjectInfo, Storage
+
+INBOX = "inbox/"
+EXTRANET = "extranet"
+EMAIL = "email"
+MANIFEST = "manifest.json"
+STATE = "state/submissions/"
+QUIET = timedelta(seconds=120)
+LEASE = timedelta(minutes=15)
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One request waiting in the inbox."""
+
+    channel: str  # extranet | email
+    name: str  # the submission folder, or the .eml file name
+    objects: tuple[ObjectInfo, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}/{self.name}"
+
+    @property
+    def last_change(self) -> datetime:
+        return max(o.last_modified for o in self.objects)
+
+    def files(self) -> list[ObjectInfo]:
+        """The request's files (the manifest aside)."""
+        return [o for o in self.objects if not o.key.endswith("/" + MANIFEST)]
+
+
+def group_submissions(objects: Iterable[ObjectInfo]) -> list[Submission]:
+    """Inbox objects grouped into submissions, oldest change first."""
+    extranet: dict[str, list[ObjectInfo]] = {}
+    emails = []
+    for info in objects:
+        parts = info.key[len(INBOX) :].split("/")
+        if parts[0] == EXTRANET and len(parts) >= 3:
+            extranet.setdefault(parts[1], []).append(info)
+        elif parts[0] == EMAIL and len(parts) == 2 and parts[1]:
+            emails.append(Submission(EMAIL, parts[1], (info,)))
+    found = [Submission(EXTRANET, name, tuple(items)) for name, items in extranet.items()] + emails
+    return sorted(found, key=lambda s: (s.last_change, s.key))
+
+
+def is_complete(submission: Submission, now: datetime, quiet: timedelta = QUIET) -> bool:
+    """An e-mail at once; an extranet upload once its manifest is written, or after a quiet period."""
+    if submission.channel == EMAIL:
+        return True
+    if any(o.key.endswith("/" + MANIFEST) for o in submission.objects):
+        return True
+    return now - submission.last_change >= quiet
+
+
+def claim_id_for(submission_key: str, first_seen: datetime) -> str:
+    """The claim number of a submission: the day it was first seen + 6 characters of its key's hash
+    (deterministic: a taken-over run makes the same claim)."""
+    digest = hashlib.sha256(submission_key.encode("utf-8")).digest()
+    number = int.from_bytes(digest[:4], "big")
+    suffix = "".join(_CROCKFORD[(number >> (5 * i)) & 31] for i in range(6))
+    return f"CLM-{first_seen:%Y%m%d}-{suffix}"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """The service's record of a submission: its claim, state and the worker holding it."""
+
+    claim_id: str
+    state: str  # processing | done
+    token: str
+    since: datetime
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"claim_id": self.claim_id, "state": self.state, "token": self.token,
+                           "since": self.since.isoformat()}).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Marker:
+        raw = json.loads(data)
+        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]))
+
+
+def marker_key(submission: Submission) -> str:
+    token = base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8")).digest()[:12]).decode()
+    return f"{STATE}{submission.channel}/{token}.json"
+
+
+def read_marker(storage: Storage, submission: Submission) -> Marker | None:
+    try:
+        return Marker.from_bytes(storage.get_bytes(marker_key(submission)))
+    except NotFound:
+        return None
+
+
+def take(storage: Storage, submission: Submission, now: datetime, lease: timedelta = LEASE) -> Marker | None:
+    """Take the submission for processing: the new marker when this worker won it, None when it is
+    done or another worker holds a live lease. A lapsed lease is taken over with the same claim id."""
+    key = marker_key(submission)
+    mine = Marker(claim_id_for(submission.key, now), "processing", secrets.token_hex(8), now)
+    if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
+        return mine
+    current = read_marker(storage, submission)
+    if current is None or current.state == "done" or now - current.since < lease:
+        return None
+    taken = Marker(current.claim_id, "processing", mine.token, now)
+    # Only one worker may take over a given stale marker: the right to do so is its own atomic key.
+    if not storage.put_bytes(f"{key}.takeover-{current.token}", mine.token.encode(), "text/plain", if_absent=True):
+        return None
+    storage.put_bytes(key, taken.to_bytes(), "application/json")
+    return taken
+
+
+def finish(storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None) -> Marker:
+    """Mark the submission done (after its claim is written)."""
+    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(timezone.utc))
+    storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
+    return done
+
+
+def pending(storage: Storage, now: datetime, quiet: timedelta = QUIET) -> list[Submission]:
+    """Complete submissions not yet done, oldest first."""
+    waiting = []
+    for submission in group_submissions(storage.list(INBOX)):
+        marker = read_marker(storage, submission)
+        if is_complete(submission, now, quiet) and (marker is None or marker.state != "done"):
+            waiting.append(submission)
+    return waiting

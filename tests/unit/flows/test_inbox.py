@@ -1,0 +1,62 @@
+"""The inbox: grouping objects into submissions, completeness, and taking a submission exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flows.inbox import EMAIL, EXTRANET, claim_id_for, finish, group_submissions, is_complete, pending, take
+from infra.storage.base import ObjectInfo
+from infra.storage.local import LocalStorage
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+
+
+def info(key: str, seconds_ago: int = 600) -> ObjectInfo:
+    return ObjectInfo(key=key, size=10, last_modified=NOW - timedelta(seconds=seconds_ago), etag="e")
+
+
+def test_objects_group_into_submissions():
+    found = group_submissions([info("inbox/extranet/S1/facture.pdf"), info("inbox/extranet/S1/manifest.json"),
+                               info("inbox/email/m1.eml", 30), info("inbox/extranet/S2/a.jpg", 5), info("inbox/other.txt")])
+    assert [(s.channel, s.name, len(s.objects)) for s in found] == [(EXTRANET, "S1", 2), (EMAIL, "m1.eml", 1), (EXTRANET, "S2", 1)]
+    assert [o.key for o in found[0].files()] == ["inbox/extranet/S1/facture.pdf"]
+
+
+def test_completeness():
+    with_manifest, still_uploading, quiet, email = group_submissions([
+        info("inbox/extranet/A/f.pdf", 3000), info("inbox/extranet/A/manifest.json", 2900),
+        info("inbox/extranet/B/f.pdf", 2800), info("inbox/extranet/C/f.pdf", 400), info("inbox/email/m.eml", 2)])[:4]
+    assert is_complete(with_manifest, NOW)
+    assert not is_complete(group_submissions([info("inbox/extranet/D/f.pdf", 10)])[0], NOW)  # files still arriving
+    assert is_complete(still_uploading, NOW) and is_complete(quiet, NOW)  # quiet for long enough
+    assert is_complete(email, NOW)
+
+
+def test_claim_ids_are_deterministic_per_submission():
+    a = claim_id_for("extranet/S1", NOW)
+    assert a == claim_id_for("extranet/S1", NOW) and a != claim_id_for("extranet/S2", NOW)
+    assert a.startswith("CLM-20261123-") and len(a) == len("CLM-20261123-XXXXXX")
+
+
+def test_taken_once_finished_once_and_a_lapsed_lease_resumes_the_same_claim(tmp_path):
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/email/m1.eml", b"From: x\n\nbody")
+    (submission,) = pending(storage, NOW)
+    first = take(storage, submission, NOW)
+    assert first is not None and first.state == "processing"
+    assert take(storage, submission, NOW + timedelta(minutes=1)) is None  # another worker: lease is live
+    resumed = take(storage, submission, NOW + timedelta(hours=1))  # the first worker died
+    assert resumed is not None and resumed.claim_id == first.claim_id and resumed.token != first.token
+    finish(storage, submission, resumed)
+    assert pending(storage, NOW + timedelta(hours=2)) == []
+    assert take(storage, submission, NOW + timedelta(hours=3)) is None
+
+
+def test_only_one_worker_takes_over_a_stale_marker(tmp_path):
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/email/m2.eml", b"From: x\n\nbody")
+    (submission,) = pending(storage, NOW)
+    take(storage, submission, NOW)
+    later = NOW + timedelta(hours=1)
+    winners = [m for m in (take(storage, submission, later), take(storage, submission, later)) if m is not None]
+    assert len(winners) == 1
