@@ -123,6 +123,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from flows.watch import watch
+    from infra.storage.settings import open_storage
+
+    storage = open_storage()
+    print(f"watching {storage.describe()}", file=sys.stderr)
+    count = watch(storage, once=args.once, interval=args.interval, quiet=timedelta(seconds=args.quiet))
+    print(f"{count} submission(s) processed")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The `intake` argument parser."""
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
@@ -140,6 +153,11 @@ def parser() -> argparse.ArgumentParser:
     extract.add_argument("--jsonl", action="store_true", help="one Document JSON per line, in input order")
     extract.add_argument("--workers", type=int, default=None, help="concurrent pages (default: one per core)")
     extract.set_defaults(handler=cmd_extract)
+    watcher = sub.add_parser("watch", help="process the storage inbox (INTAKE_STORAGE, INTAKE_ROOT / INTAKE_S3_*)")
+    watcher.add_argument("--once", action="store_true", help="process everything pending, then exit")
+    watcher.add_argument("--interval", type=float, default=10.0, help="seconds between passes (polling)")
+    watcher.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
+    watcher.set_defaults(handler=cmd_watch)
     return root
 
 

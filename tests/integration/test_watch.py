@@ -1,0 +1,73 @@
+"""`intake watch --once` over a real storage: the local folder and an S3-protocol server on loopback.
+An extranet submission (with its manifest) and an e-mail answering it become one claim; everything
+received is kept; a second pass processes nothing; a ready claim lands in the adjudication outbox."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from flows.watch import run_pass
+from infra.storage.local import LocalStorage
+from samples.generator import fakes
+from samples.generator.corpus import generate
+
+CARE_DAY = date.today() - timedelta(days=15)
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("docs")
+    who = fakes.person(random.Random(21), 1970, 1990)
+    generate("pharmacy_invoice", "pdf_text", "clean", 6101, folder / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
+    generate("prescription", "pdf_text", "clean", 6102, folder / "ordonnance.pdf", patient=who, day=CARE_DAY - timedelta(days=2))
+    return folder
+
+
+def email(subject: str, attachments: dict[str, bytes]) -> bytes:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "assure@example.org", "remboursements@example.org", subject
+    mail.set_content("Bonjour, voici la pièce demandée.")
+    for name, data in attachments.items():
+        mail.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+    return bytes(mail)
+
+
+def scenario(storage, documents: Path) -> None:
+    storage.put_bytes("inbox/extranet/S-001/facture.pdf", (documents / "facture.pdf").read_bytes())
+    storage.put_bytes("inbox/extranet/S-001/manifest.json", json.dumps({"care_types": ["pharmacy"], "channel": "extranet"}).encode())
+    (first,) = run_pass(storage)
+    assert first.status.value == "needs_review" and "missing_prescription" in first.status_reason
+    assert storage.exists(f"claims/{first.claim_id}/message.txt") and run_pass(storage) == []  # exactly once
+
+    storage.put_bytes("inbox/email/reply-1.eml", email(f"Re: {first.claim_id}", {"ordonnance.pdf": (documents / "ordonnance.pdf").read_bytes()}))
+    (second,) = run_pass(storage)
+    assert second.claim_id == first.claim_id and second.status.value == "ready", second.status_reason
+    claim = json.loads(storage.get_bytes(f"claims/{first.claim_id}/claim.json"))
+    assert [d["file"] for d in claim["documents"]] == ["facture.pdf", "ordonnance.pdf"]
+    assert storage.get_bytes(f"claims/{first.claim_id}/originals/ordonnance.pdf") == (documents / "ordonnance.pdf").read_bytes()
+    assert json.loads(storage.get_bytes(f"outbox/adjudication/{first.claim_id}.json"))["status"] == "ready"
+    assert storage.exists("inbox/extranet/S-001/facture.pdf") and storage.exists("inbox/email/reply-1.eml")  # never deleted
+
+
+def test_watch_on_the_local_folder(tmp_path, documents):
+    scenario(LocalStorage(tmp_path / "store"), documents)
+
+
+def test_watch_on_s3(s3_server, documents):
+    scenario(s3_server.storage(), documents)
+
+
+def test_refused_attachments_are_quarantined_with_their_reason(tmp_path, documents):
+    storage = LocalStorage(tmp_path / "store")
+    storage.put_bytes("inbox/email/m.eml", email("Demande", {"facture.pdf": (documents / "facture.pdf").read_bytes(), "vide.pdf": b""}))
+    (claim,) = run_pass(storage)
+    reason = json.loads(storage.get_bytes(f"quarantine/{claim.claim_id}/vide.pdf.reason.json"))
+    assert reason["codes"] == ["empty_file"]
+    assert storage.get_bytes(f"quarantine/{claim.claim_id}/vide.pdf") == b""
+    assert storage.exists(f"claims/{claim.claim_id}/originals/vide.pdf") and storage.exists(f"claims/{claim.claim_id}/originals/facture.pdf")
