@@ -124,15 +124,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from datetime import timedelta
+    """Run the `watch-inbox` flow once, or every `--interval` seconds."""
+    import time
 
-    from flows.watch import watch
+    from flows.service import watch_flow
     from infra.storage.settings import open_storage
 
-    storage = open_storage()
-    print(f"watching {storage.describe()}", file=sys.stderr)
-    count = watch(storage, once=args.once, interval=args.interval, quiet=timedelta(seconds=args.quiet))
-    print(f"{count} submission(s) processed")
+    print(f"watching {open_storage().describe()}", file=sys.stderr)
+    while True:
+        claims = watch_flow(quiet_seconds=args.quiet)
+        print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""))
+        if args.once:
+            return EXIT_OK
+        time.sleep(args.interval)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the `watch-inbox` deployment: Prefect runs it every `--interval` seconds."""
+    from datetime import timedelta
+
+    from flows.service import watch_flow
+
+    watch_flow.serve(name="intake", interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
+                     tags=["intake"])
     return EXIT_OK
 
 
@@ -158,6 +172,10 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("--interval", type=float, default=10.0, help="seconds between passes (polling)")
     watcher.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
     watcher.set_defaults(handler=cmd_watch)
+    serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
+    serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
+    serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
+    serve.set_defaults(handler=cmd_serve)
     return root
 
 

@@ -1,0 +1,114 @@
+"""The service's Prefect flows: `watch-inbox` (scheduled by `intake serve`, or run once by
+`intake watch --once`) takes each complete inbox submission and runs one `intake-submission` flow for
+it, named after its claim id and tagged with its channel. Storage and network failures are retried
+with backoff (a bad document is never retried: it becomes flags). Each submission run publishes a
+markdown summary of its claim and a table of its flags, so an operator sees in the UI why a claim
+needs review without opening any file. The stage functions stay Prefect-free (flows/submission.py,
+flows/inbox.py, flows/handoff.py)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import flow, get_run_logger, tags, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from flows import inbox  # noqa: E402
+from flows.handoff import deliver_pending  # noqa: E402
+from flows.submission import process_submission  # noqa: E402
+from infra.storage.base import StorageError  # noqa: E402
+from infra.storage.settings import open_storage  # noqa: E402
+from models import Claim  # noqa: E402
+
+RETRY_DELAYS = [2, 10, 30]
+
+
+def storage_failed(task, task_run, state) -> bool:
+    """Retry only when the storage or the network failed, not on a bad document."""
+    try:
+        state.result()
+    except StorageError:
+        return True
+    except Exception:  # noqa: BLE001 - anything else is not retried
+        return False
+    return False
+
+
+def summary_markdown(claim: Claim) -> str:
+    """The claim for an operator: status and why, each document's type and key figures, the flags."""
+    lines = [f"# {claim.claim_id}: {claim.status.value}", ""]
+    if claim.status_reason:
+        lines += [f"**Why:** {claim.status_reason}", ""]
+    lines += ["| file | type | date | total | currency |", "|---|---|---|---|---|"]
+    for doc in claim.documents:
+        values = [doc.fields[n].value if n in doc.fields else "-" for n in ("date", "total", "currency")]
+        lines.append(f"| {doc.file} | {doc.doc_type.value} | {' | '.join(values)} |")
+    lines += ["", f"{len(claim.rejected_files)} file(s) refused, {len(claim.all_flags())} flag(s)."]
+    return "\n".join(lines)
+
+
+def flag_rows(claim: Claim) -> list[dict[str, str]]:
+    return [{"code": f.code.value, "severity": f.severity.value, "file": f.file or "", "page": str(f.page or ""), "message": f.message}
+            for f in claim.all_flags()]
+
+
+@task(name="process-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=storage_failed)
+def process_task(channel: str, name: str, claim_id: str, token: str, since: str) -> Claim:
+    storage = open_storage()
+    submission = next(s for s in inbox.group_submissions(storage.list(inbox.INBOX)) if (s.channel, s.name) == (channel, name))
+    marker = inbox.Marker(claim_id, "processing", token, datetime.fromisoformat(since))
+    claim = process_submission(storage, submission, marker)
+    inbox.finish(storage, submission, marker)
+    return claim
+
+
+@flow(name="intake-submission", flow_run_name="{claim_id}", validate_parameters=False)
+def submission_flow(channel: str, name: str, claim_id: str, token: str, since: str) -> Claim:
+    """One submission -> one claim (or the claim it answers), with its artifacts."""
+    claim = process_task(channel, name, claim_id, token, since)
+    key = claim.claim_id.lower()
+    create_markdown_artifact(markdown=summary_markdown(claim), key=f"{key}-summary", description=f"Claim {claim.claim_id}")
+    create_table_artifact(table=flag_rows(claim) or [{"code": "-", "severity": "-", "file": "-", "page": "-", "message": "no flag"}],
+                          key=f"{key}-flags", description=f"Flags of {claim.claim_id}")
+    return claim
+
+
+@task(name="pending-submissions", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=storage_failed)
+def pending_task(quiet_seconds: float) -> list[tuple[str, str, str, str, str]]:
+    """Take every complete submission: (channel, name, claim id, token, since) of those this run won."""
+    storage = open_storage()
+    now = datetime.now(timezone.utc)
+    taken = []
+    for submission in inbox.pending(storage, now, timedelta(seconds=quiet_seconds)):
+        marker = inbox.take(storage, submission, now)
+        if marker is not None:
+            taken.append((submission.channel, submission.name, marker.claim_id, marker.token, marker.since.isoformat()))
+    return taken
+
+
+@task(name="hand-off", cache_policy=NO_CACHE)
+def handoff_task(url: str) -> int:
+    """POST ready claims to adjudication; failures stay in the outbox for the next pass."""
+    return sum(d.delivered for d in deliver_pending(open_storage(), url))
+
+
+@flow(name="watch-inbox", validate_parameters=False)
+def watch_flow(quiet_seconds: float = 120.0) -> list[str]:
+    """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off."""
+    logger = get_run_logger()
+    claims = []
+    for channel, name, claim_id, token, since in pending_task(quiet_seconds):
+        with tags(channel):
+            claim = submission_flow(channel, name, claim_id, token, since)
+        claims.append(claim.claim_id)
+    url = os.environ.get("INTAKE_ADJUDICATION_URL")
+    if url:
+        logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
+    logger.info("%d submission(s) processed", len(claims))
+    return claims
