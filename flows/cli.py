@@ -143,8 +143,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the `watch-inbox` deployment: Prefect runs it every `--interval` seconds."""
     from datetime import timedelta
 
-    from flows.service import watch_flow
+    from flows.service import ensure_ocr_limit, watch_flow
 
+    ensure_ocr_limit(args.ocr_slots)
     watch_flow.serve(name="intake", interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
                      tags=["intake"])
     return EXIT_OK
@@ -175,6 +176,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
     serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
     serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
+    serve.add_argument("--ocr-slots", type=int, default=2, help="submissions read at once across all workers (Prefect concurrency limit)")
     serve.set_defaults(handler=cmd_serve)
     return root
 

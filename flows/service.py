@@ -16,6 +16,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect import flow, get_run_logger, tags, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.orchestration import get_client  # noqa: E402
+from prefect.concurrency.sync import concurrency  # noqa: E402
 
 from flows import inbox  # noqa: E402
 from flows.handoff import deliver_pending  # noqa: E402
@@ -25,6 +27,13 @@ from infra.storage.settings import open_storage  # noqa: E402
 from models import Claim  # noqa: E402
 
 RETRY_DELAYS = [2, 10, 30]
+OCR_LIMIT = "intake-ocr"  # a Prefect global concurrency limit: submissions read (OCR) at the same time
+
+
+def ensure_ocr_limit(slots: int) -> None:
+    """Create or resize the OCR concurrency limit on the Prefect server (one slot per submission being read)."""
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(OCR_LIMIT, slots)
 
 
 def storage_failed(task, task_run, state) -> bool:
@@ -62,7 +71,8 @@ def process_task(channel: str, name: str, claim_id: str, token: str, since: str)
     storage = open_storage()
     submission = next(s for s in inbox.group_submissions(storage.list(inbox.INBOX)) if (s.channel, s.name) == (channel, name))
     marker = inbox.Marker(claim_id, "processing", token, datetime.fromisoformat(since))
-    claim = process_submission(storage, submission, marker)
+    with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
+        claim = process_submission(storage, submission, marker)
     inbox.finish(storage, submission, marker)
     return claim
 

@@ -29,8 +29,10 @@ def test_watch_inbox_flow_runs_named_after_claims_with_artifacts(tmp_path, monke
     from prefect import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
-    from flows.service import watch_flow
+    from flows.service import OCR_LIMIT, ensure_ocr_limit, watch_flow
     from infra.storage.local import LocalStorage
+
+    ensure_ocr_limit(1)
 
     monkeypatch.setenv("INTAKE_STORAGE", "local")
     monkeypatch.setenv("INTAKE_ROOT", str(tmp_path / "store"))
@@ -57,9 +59,11 @@ def test_watch_inbox_flow_runs_named_after_claims_with_artifacts(tmp_path, monke
         async with get_client() as client:
             runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[claim_id])))
             artifacts = await client.read_artifacts()
-            return runs, artifacts
+            limit = await client.read_global_concurrency_limit_by_name(OCR_LIMIT)
+            return runs, artifacts, limit
 
-    runs, artifacts = asyncio.run(runs_and_artifacts())
+    runs, artifacts, limit = asyncio.run(runs_and_artifacts())
+    assert limit.limit == 1 and limit.active_slots == 0  # the limit exists, and no slot is left held after the runs
     assert len(runs) == 1 and runs[0].state.is_completed() and "extranet" in runs[0].tags
     keys = {a.key for a in artifacts if a.flow_run_id == runs[0].id}
     assert {f"{claim_id.lower()}-summary", f"{claim_id.lower()}-flags"} <= keys
