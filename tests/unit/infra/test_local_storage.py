@@ -107,6 +107,9 @@ def _claim_keys(root, barrier, results, token):
         if storage.put_bytes(f"locks/key-{n}", f"process {token}".encode(), if_absent=True):
             won.append(n)
     results.put((token, won))
+    results.close()
+    results.join_thread()
+    os._exit(0)  # a forked child must not run the parent's exit handlers (Prefect, logging threads)
 
 
 def test_processes_racing_if_absent_on_one_key_exactly_one_wins(tmp_path):
