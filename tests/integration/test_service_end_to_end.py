@@ -1,0 +1,98 @@
+"""End to end, real parts: a dedicated `prefect server start` (SQLite, loopback), an S3-protocol
+server, and `intake watch --once` as a subprocess. An extranet submission and an e-mail land in the
+bucket; afterwards the claims are in `claims/` and `outbox/`, and the Prefect API shows the runs
+COMPLETED, named after the claims, with their artifacts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from samples.generator import fakes
+from samples.generator.corpus import generate
+from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_port, unique_bucket
+
+CARE_DAY = date.today() - timedelta(days=8)
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory):
+    """A Prefect server of its own on loopback, with its SQLite database in a temporary home."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("prefect server did not start")
+            time.sleep(0.5)
+    yield url, home
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_bucket_to_claims_outbox_and_prefect_runs(tmp_path, s3_server, prefect_api):
+    url, home = prefect_api
+    bucket = unique_bucket()
+    storage = s3_server.storage(bucket)
+    who = fakes.person(random.Random(51), 1970, 1990)
+    invoice = tmp_path / "facture.pdf"
+    generate("pharmacy_invoice", "pdf_text", "clean", 9101, invoice, patient=who, day=CARE_DAY, third_party=False)
+    generate("prescription", "pdf_text", "clean", 9102, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY)
+    storage.put_bytes("inbox/extranet/E2E-1/facture.pdf", invoice.read_bytes())
+    storage.put_bytes("inbox/extranet/E2E-1/ordonnance.pdf", (tmp_path / "ordonnance.pdf").read_bytes())
+    storage.put_bytes("inbox/extranet/E2E-1/manifest.json", json.dumps({"care_types": ["pharmacy"]}).encode())
+    other = tmp_path / "autre.pdf"  # another invoice: the same bytes would rightly be a duplicate_document
+    generate("pharmacy_invoice", "pdf_text", "clean", 9103, other, day=CARE_DAY, third_party=False)
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "a@example.org", "b@example.org", "Ma facture"
+    mail.set_content("Bonjour, ci-joint ma facture.")
+    mail.add_attachment(other.read_bytes(), maintype="application", subtype="pdf", filename="facture-pharmacie.pdf")
+    storage.put_bytes("inbox/email/msg-1.eml", bytes(mail))
+
+    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "s3",
+           "INTAKE_S3_ENDPOINT": s3_server.endpoint, "INTAKE_S3_ACCESS_KEY": ACCESS_KEY, "INTAKE_S3_SECRET_KEY": SECRET_KEY,
+           "INTAKE_S3_SECURE": "false", "INTAKE_BUCKET": bucket}
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "watch", "--once"], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert SECRET_KEY not in run.stdout + run.stderr
+
+    claims = {o.key.split("/")[1] for o in storage.list("claims/") if o.key.endswith("/claim.json")}
+    assert len(claims) == 2
+    statuses = {json.loads(storage.get_bytes(f"claims/{c}/claim.json"))["status"] for c in claims}
+    assert statuses == {"ready", "needs_review"}  # the e-mail's invoice alone misses its prescription
+    ready = [c for c in claims if storage.exists(f"outbox/adjudication/{c}.json")]
+    assert len(ready) == 1 and storage.exists(f"claims/{(claims - set(ready)).pop()}/message.txt")
+
+    from prefect.client.orchestration import PrefectClient
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    async def runs_and_artifacts():
+        async with PrefectClient(url) as client:
+            runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=sorted(claims))))
+            return runs, await client.read_artifacts()
+
+    runs, artifacts = asyncio.run(runs_and_artifacts())
+    assert sorted(r.name for r in runs) == sorted(claims) and all(r.state.is_completed() for r in runs)
+    assert {t for r in runs for t in r.tags} >= {"extranet", "email"}
+    keys = {a.key for a in artifacts}
+    assert all(f"{c.lower()}-summary" in keys and f"{c.lower()}-flags" in keys for c in claims)
