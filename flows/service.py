@@ -102,7 +102,8 @@ def pending_task(quiet_seconds: float) -> list[tuple[str, str, str, str, str]]:
     return taken
 
 
-@task(name="hand-off", cache_policy=NO_CACHE)
+@task(name="hand-off", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=storage_failed)
 def handoff_task(url: str) -> int:
     """POST ready claims to adjudication; failures stay in the outbox for the next pass."""
     return sum(d.delivered for d in deliver_pending(open_storage(), url))
