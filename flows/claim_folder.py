@@ -6,36 +6,21 @@ re-runs the checks). `DIR/_index/documents.jsonl` lists every document received,
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
+from infra.storage.keys import safe_name, unique_name
 from models import Claim
 from validators.claimant_message import ClaimantMessage
 from validators.duplicates import JsonLinesIndex
+from validators.upload import sha256_of
 
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 INDEX = Path("_index") / "documents.jsonl"
 
 
 class CopyError(OSError):
     """A received file could not be copied intact."""
-
-
-def safe_name(name: str) -> str:
-    """A file name from a stranger made safe: no directories, no control or odd characters."""
-    base = SAFE_NAME.sub("_", Path(name).name).strip("._") or "file"
-    return base[:120]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class ClaimFolder:
@@ -59,20 +44,16 @@ class ClaimFolder:
     def index(self) -> JsonLinesIndex:
         return JsonLinesIndex(self.root / INDEX)
 
-    def _free_name(self, name: str) -> Path:
-        candidate = self.originals / safe_name(name)
-        stem, suffix, n = candidate.stem, candidate.suffix, 2
-        while candidate.exists():
-            candidate = self.originals / f"{stem}-{n}{suffix}"
-            n += 1
-        return candidate
+    def _free_name(self, name: str, taken: set[str]) -> Path:
+        return self.originals / unique_name(safe_name(name), taken)
 
     def receive(self, sources: list[Path]) -> list[Path]:
         """Copy the received files in (new names where a name is taken); each copy's checksum verified."""
         self.originals.mkdir(parents=True, exist_ok=True)
+        taken = {p.name.lower() for p in self.originals.iterdir()}
         copies = []
         for source in sources:
-            target = self._free_name(source.name)
+            target = self._free_name(source.name, taken)
             shutil.copyfile(source, target)
             if sha256_of(target) != sha256_of(source):
                 raise CopyError(f"copy of a received file does not match its source ({target.name})")

@@ -9,18 +9,14 @@ Names come from strangers: each is made safe and unique within the message.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from html import unescape
-from pathlib import PurePath
 
+from infra.storage.keys import safe_name, unique_name
 from models.manifest import quoted_claim_id
-
-MAX_NAME = 120
-UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -47,24 +43,8 @@ class EmailRequest:
 
 
 def safe_attachment_name(name: str | None, index: int) -> str:
-    """A file name without directories, control characters or odd symbols; `attachment-N` when none."""
-    raw = unicodedata.normalize("NFC", name or "")
-    base = PurePath(raw.replace("\\", "/")).name
-    cleaned = UNSAFE.sub("_", base).strip("._") or f"attachment-{index}"
-    stem, dot, suffix = cleaned.rpartition(".")
-    if dot and len(suffix) <= 5:
-        return f"{stem[: MAX_NAME - len(suffix) - 1]}.{suffix}"
-    return cleaned[:MAX_NAME]
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    stem, dot, suffix = name.rpartition(".")
-    while candidate.lower() in taken:
-        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
-        n += 1
-    taken.add(candidate.lower())
-    return candidate
+    """A safe file name (`infra.storage.keys.safe_name`); `attachment-N` when the part has none."""
+    return safe_name(name) if name and name.strip() else f"attachment-{index}"
 
 
 def _body_text(message: EmailMessage) -> str:
@@ -87,6 +67,6 @@ def parse_email(raw: bytes) -> EmailRequest:
         if filename is None and part.get_content_disposition() != "attachment":
             continue  # an inline logo or alternative body, not a document
         data = part.get_payload(decode=True) or b""
-        name = _unique(safe_attachment_name(filename, index), taken)
+        name = unique_name(safe_attachment_name(filename, index), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
     return EmailRequest(subject=str(message.get("subject", "") or ""), body=_body_text(message), attachments=tuple(attachments))

@@ -27,7 +27,7 @@ from flows.email_request import parse_email
 from flows.handoff import write_outbox
 from flows.inbox import EMAIL, MANIFEST, Marker, Submission
 from infra.storage.base import NotFound, Storage
-from infra.storage.keys import join, safe_name
+from infra.storage.keys import join, safe_name, unique_name
 from models import Claim, ClaimStatus, Document
 from models.manifest import Manifest
 from validators.claim_checks import CheckContext
@@ -65,25 +65,16 @@ def _download(storage: Storage, submission: Submission, folder: Path) -> Receive
         from flows.declaration import guess_language
 
         return Received(paths, None, request.quoted_claim, guess_language(f"{request.subject} {request.body}"))
-    paths, manifest = [], None
+    paths, manifest, taken = [], None, set()
     for info in submission.objects:
         data = storage.get_bytes(info.key)
         if info.key.endswith("/" + MANIFEST):
             manifest = Manifest.model_validate_json(data)
             continue
-        path = folder / _unique(safe_name(info.key.rsplit("/", 1)[-1]), {p.name for p in paths})
+        path = folder / unique_name(safe_name(info.key.rsplit("/", 1)[-1]), taken)
         path.write_bytes(data)
         paths.append(path)
     return Received(paths, manifest, manifest.claim_id if manifest else None, manifest.language if manifest else "fr")
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    stem, dot, suffix = name.rpartition(".")
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
-        n += 1
-    return candidate
 
 
 class StorageIndex:
@@ -109,11 +100,11 @@ class StorageIndex:
 
 def _rename_clear_of(paths: list[Path], taken: set[str]) -> None:
     """A reply's files renamed where the claim already holds a file of that name (nothing is overwritten)."""
+    taken = {name.lower() for name in taken}
     for i, path in enumerate(paths):
-        name = _unique(path.name, taken)
+        name = unique_name(path.name, taken)
         if name != path.name:
             paths[i] = path.rename(path.with_name(name))
-        taken.add(name)
 
 
 def _store_original(storage: Storage, key: str, data: bytes) -> None:

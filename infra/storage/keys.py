@@ -19,7 +19,7 @@ KEPT_PUNCTUATION = "-_.()"
 MAX_EXTENSION = 10
 _RUNS = re.compile(r"_{2,}|\.{2,}")
 
-__all__ = ["InvalidKey", "check_key", "check_prefix", "join", "safe_name"]
+__all__ = ["InvalidKey", "check_key", "check_prefix", "join", "safe_name", "unique_name"]
 
 
 def _is_control(char: str) -> bool:
@@ -94,3 +94,15 @@ def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     stem, extension = _split_extension(cleaned)
     stem = _cap(stem.strip("._-"), extension, max_bytes) or "file"
     return stem + extension
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`... before its extension, whichever is not in `taken` (compared
+    without case: some file systems ignore it); the name chosen is added to `taken` (lower-cased)."""
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate

@@ -112,3 +112,11 @@ def test_prefixes():
     for bad in ["/", "//", "../", "a/../", "a\\"]:
         with pytest.raises(InvalidKey):
             check_prefix(bad)
+
+
+def test_unique_names_ignore_case_and_keep_the_extension():
+    from infra.storage.keys import unique_name
+
+    taken: set[str] = set()
+    assert [unique_name(n, taken) for n in ("scan.pdf", "SCAN.pdf", "scan.pdf", "notes")] == ["scan.pdf", "SCAN-2.pdf", "scan-3.pdf", "notes"]
+    assert taken == {"scan.pdf", "scan-2.pdf", "scan-3.pdf", "notes"}
