@@ -3,26 +3,18 @@ whether the request holds nothing else (then it is rejected with that reason).""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import cache
 
-from extractors.data_files import fold
+from extractors.data_files import fold, phrase_pattern
 from models import Document, Flag, FlagCode, LineItem, Severity
 from validators.rules_file import NotCovered
 
 BILLS_WITH_LINES = ("invoice", "receipt", "hospital_bulletin", "care_sheet")
 
 
-@cache
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    body = "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
-
-
 def not_covered_lines(document: Document, rules: NotCovered) -> list[LineItem]:
     """The document's billed lines that name a non-covered item."""
-    pattern = _pattern(rules.words)
+    pattern = phrase_pattern(tuple(rules.words), edge="a-z0-9")
     return [item for item in document.line_items if pattern.search(fold(item.label))]
 
 

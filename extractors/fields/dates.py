@@ -176,6 +176,13 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
     return found
 
 
+def candidate_field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
+    """A date candidate as a Field: box and OCR confidence of its words, times the rule's certainty."""
+    bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
+    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
+                 page=candidate.line.page, bbox=bbox, rule=rule)
+
+
 def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
     """On a hospital bulletin the date of care is the first day of the stay, not the issue date."""
     before = candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start]
@@ -216,17 +223,9 @@ def extract_date(lines: Sequence[Line], month_first: bool = False, today: date |
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.line.index))
-    bbox, ocr_conf = best.line.locate(best.start, best.end)
     certainty = max(0.05, min(1.0, best.score + 0.2))
     if any(guess in best.rule for guess in GUESSES):
         certainty = min(certainty, REPAIRED_CERTAINTY)  # a guess (digit, order) is never a confident reading
     if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
         certainty *= 0.7  # a rival date scored as high: say so
-    return Field(
-        value=best.value.isoformat(),
-        raw=best.raw,
-        confidence=round(ocr_conf * certainty, 3),
-        page=best.line.page,
-        bbox=bbox,
-        rule=best.rule,
-    )
+    return candidate_field(best, best.rule, certainty)

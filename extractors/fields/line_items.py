@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
 
-from extractors.data_files import fold, load
+from extractors.data_files import data_pattern, fold
 from extractors.fields.amounts import Amount, amounts_in, counted_lines, included_tax, not_total_words, total_label
 from extractors.layout import Line
 from models import Field, LineItem
@@ -23,10 +22,8 @@ ITEM_CERTAINTY = 0.9
 SHARE_CERTAINTY = 0.9
 
 
-@cache
 def _share_patterns(key: str) -> re.Pattern[str]:
-    words = load("shares")[key]
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+    return data_pattern("shares", key)
 
 
 def _last_amount(line: Line) -> Amount | None:

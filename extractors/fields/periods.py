@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 
-from extractors.data_files import fold, load
-from extractors.fields.dates import DateCandidate, find_dates
+from extractors.data_files import data_pattern, fold
+from extractors.fields.dates import DateCandidate, candidate_field, find_dates
 from extractors.layout import Line
 from models import Field
 
@@ -24,21 +23,13 @@ LABEL_CERTAINTY = 0.9
 DOC_DATE_CERTAINTY = 0.9
 
 
-@cache
 def _words(section: str, key: str) -> re.Pattern[str]:
-    words = load("periods")[section][key]
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+    return data_pattern("periods", section, key)
 
 
 def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
     line = candidate.line
     return fold(line.text[max(0, candidate.start - chars) : candidate.start])
-
-
-def _field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
-    bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
-    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
-                 page=candidate.line.page, bbox=bbox, rule=rule)
 
 
 def _kind(before: str, doc_type: str | None) -> str | None:
@@ -109,12 +100,12 @@ def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_fi
     for kind, start, end in ranges(candidates, doc_type):
         first, last = NAMES[kind]
         if first not in fields:
-            fields[first] = _field(start, f"{first}.range", RANGE_CERTAINTY)
-            fields[last] = _field(end, f"{last}.range", RANGE_CERTAINTY)
+            fields[first] = candidate_field(start, f"{first}.range", RANGE_CERTAINTY)
+            fields[last] = candidate_field(end, f"{last}.range", RANGE_CERTAINTY)
     for key, candidate in labelled(candidates, doc_type).items():
         kind, end = key.split("_")
         name = NAMES[kind][0 if end == "from" else 1]
-        fields.setdefault(name, _field(candidate, f"{name}.label", LABEL_CERTAINTY))
+        fields.setdefault(name, candidate_field(candidate, f"{name}.label", LABEL_CERTAINTY))
     if doc_type == "quote" and "valid_to" in fields and "valid_from" not in fields and document_date is not None:
         fields["valid_from"] = document_date.model_copy(update={"rule": "valid_from.quote_date"})  # a quote holds from its date
     for first, last in NAMES.values():
@@ -134,7 +125,7 @@ def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, docum
     label = _words("prescription", "labels")
     for candidate in find_dates(lines, month_first):
         if label.search(_before(candidate)) and candidate.value <= date.today():
-            return _field(candidate, "prescription_date.label", LABEL_CERTAINTY)
+            return candidate_field(candidate, "prescription_date.label", LABEL_CERTAINTY)
     return None
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import cache
 
-from extractors.data_files import fold, load
+from extractors.data_files import data_pattern, fold
 from extractors.fields.amounts import amounts_in
-from extractors.fields.dates import DateCandidate, find_dates
+from extractors.fields.dates import DateCandidate, candidate_field, find_dates
 from extractors.layout import Line
 from models import Field
 
@@ -26,10 +25,8 @@ COUNT_ONLY_CERTAINTY = 0.8
 DISAGREEMENT_CERTAINTY = 0.5
 
 
-@cache
 def _pattern(key: str) -> re.Pattern[str]:
-    words = load("sessions")[key]
-    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in words))
+    return data_pattern("sessions", key)
 
 
 COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*:?\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
@@ -63,23 +60,17 @@ def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | No
     return None
 
 
-def _date_field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
-    bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
-    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
-                 page=candidate.line.page, bbox=bbox, rule=rule)
-
-
 def extract_sessions(lines: Sequence[Line], month_first: bool = False) -> tuple[tuple[Field, ...], dict[str, Field]]:
     """(each session's date, {session_count, first_session, last_session}) - empty when not itemised."""
     rows = session_rows(lines, month_first)
     count = printed_count(lines)
     fields: dict[str, Field] = {}
     certainty = ROW_CERTAINTY if count is None or not rows or count[0] == len(rows) else DISAGREEMENT_CERTAINTY
-    dates = tuple(_date_field(c, "sessions.row", certainty) for c in rows)
+    dates = tuple(candidate_field(c, "sessions.row", certainty) for c in rows)
     if rows:
         first, last = min(rows, key=lambda c: c.value), max(rows, key=lambda c: c.value)
-        fields["first_session"] = _date_field(first, "first_session.rows", certainty)
-        fields["last_session"] = _date_field(last, "last_session.rows", certainty)
+        fields["first_session"] = candidate_field(first, "first_session.rows", certainty)
+        fields["last_session"] = candidate_field(last, "last_session.rows", certainty)
     if count is not None:
         value, line, match = count
         bbox, ocr_conf = line.locate(match.start(), match.end())
