@@ -22,9 +22,8 @@ def is_continuation(page: OcrPage) -> bool:
     return bool(CONTINUATION.search(fold(" ".join(w.text for w in page.words))))
 
 
-def starts_new_proof(page: OcrPage, current: DocType) -> bool:
-    """Another document type clearly wins on this page, which is not a continuation."""
-    scores = page_scores(document_lines([page]))
+def starts_new_proof(page: OcrPage, scores: dict, current: DocType) -> bool:
+    """Another document type clearly wins on this page (its `scores`), which is not a continuation."""
     kind, score = best_type(scores)
     if kind in (current, DocType.OTHER) or score < SPLIT_SCORE:
         return False
@@ -39,9 +38,10 @@ def segment_pages(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
     groups: list[list[OcrPage]] = [[ordered[0]]]
     current = best_type(page_scores(document_lines([ordered[0]])))[0]
     for page in ordered[1:]:
-        if starts_new_proof(page, current):
+        scores = page_scores(document_lines([page]))  # each page scored once
+        if starts_new_proof(page, scores, current):
             groups.append([page])
-            current = best_type(page_scores(document_lines([page])))[0]
+            current = best_type(scores)[0]
         else:
             groups[-1].append(page)
     return groups
