@@ -213,9 +213,11 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
-def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None, doc_type: str | None = None) -> Field | None:
-    """The document's date of care / issue as a Field, or None when no date is printed."""
-    candidates = find_dates(lines, month_first, today)
+def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None, doc_type: str | None = None,
+                 dates: Sequence[DateCandidate] | None = None) -> Field | None:
+    """The document's date of care / issue as a Field, or None when no date is printed (`dates`: the
+    document's dates when already found)."""
+    candidates = list(dates) if dates is not None else find_dates(lines, month_first, today)
     if doc_type == "hospital_bulletin":
         candidates = [_care_start_bonus(c) for c in candidates]
     if doc_type in ISSUED_TYPES:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from extractors.fields.amounts import extract_total
 from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
-from extractors.fields.dates import extract_date
+from extractors.fields.dates import extract_date, find_dates
 from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.line_items import checked_items, extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
@@ -45,15 +45,16 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     """Fields, billed lines and session dates found in the document's lines (absent = not found)."""
     hint = locale_hint(lines)
     fields: dict[str, Field] = {}
-    date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type)
+    dates = find_dates(lines, hint.month_first)  # every printed date, found once for all the date fields
+    date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates)
     _put(fields, "date", date)
     total = extract_total(lines) if doc_type in BILLS else None
     _put(fields, "total", total)
     _put(fields, "currency", extract_currency(lines, hint, total) if doc_type in BILLS else None)
     care_type = None if doc_type in NO_CARE else extract_care_type(lines, doc_type)
     _put(fields, "care_type", care_type)
-    fields.update(extract_periods(lines, doc_type, hint.month_first, date))
-    _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first))
+    fields.update(extract_periods(lines, doc_type, hint.month_first, date, dates))
+    _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first, dates))
     if "stay_from" in fields or doc_type == "hospital_bulletin":
         _put(fields, "stay_reason", extract_stay_reason(lines))
     fields.update(extract_identifiers(lines))
@@ -63,7 +64,7 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     fields.update(extract_shares(lines, total))
     sessions: tuple[Field, ...] = ()
     if care_type is not None and care_type.value in SESSION_CARE:
-        sessions, session_fields = extract_sessions(lines, hint.month_first)
+        sessions, session_fields = extract_sessions(lines, hint.month_first, dates)
         fields.update(session_fields)
     return Extraction(fields, checked_items(extract_line_items(lines), fields.get("gross_total")), sessions)
 

@@ -93,9 +93,9 @@ NAMES = {"stay": ("stay_from", "stay_to"), "period": ("valid_from", "valid_to")}
 
 
 def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_first: bool = False,
-                    document_date: Field | None = None) -> dict[str, Field]:
-    """stay_from / stay_to and valid_from / valid_to, where printed."""
-    candidates = [c for c in find_dates(lines, month_first) if c.value.year >= 1990]
+                    document_date: Field | None = None, dates: Sequence[DateCandidate] | None = None) -> dict[str, Field]:
+    """stay_from / stay_to and valid_from / valid_to, where printed (`dates`: the document's dates when already found)."""
+    candidates = [c for c in (find_dates(lines, month_first) if dates is None else dates) if c.value.year >= 1990]
     fields: dict[str, Field] = {}
     for kind, start, end in ranges(candidates, doc_type):
         first, last = NAMES[kind]
@@ -116,14 +116,14 @@ def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_fi
 
 
 def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, document_date: Field | None,
-                              month_first: bool = False) -> Field | None:
+                              month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> Field | None:
     """The date of the prescription: a prescription's own date, else a date announced as the
     prescription's ('sur prescription du Dr X du 02/03/2024', 'ordonnance du ...')."""
     if doc_type == "prescription" and document_date is not None:
         return document_date.model_copy(update={"rule": "prescription_date.document_date",
                                                 "confidence": round(document_date.confidence * DOC_DATE_CERTAINTY, 3)})
     label = _words("prescription", "labels")
-    for candidate in find_dates(lines, month_first):
+    for candidate in find_dates(lines, month_first) if dates is None else dates:
         if label.search(_before(candidate)) and candidate.value <= date.today():
             return candidate_field(candidate, "prescription_date.label", LABEL_CERTAINTY)
     return None

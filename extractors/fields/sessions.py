@@ -41,9 +41,9 @@ def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:
     return priced or bool(_pattern("session_words").search(folded))
 
 
-def session_rows(lines: Sequence[Line], month_first: bool = False) -> list[DateCandidate]:
-    """One date per session row, in reading order."""
-    candidates = find_dates(lines, month_first)
+def session_rows(lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> list[DateCandidate]:
+    """One date per session row, in reading order (`dates`: the document's dates when already found)."""
+    candidates = find_dates(lines, month_first) if dates is None else dates
     per_line: dict[int, int] = {}
     for candidate in candidates:
         per_line[candidate.line.index] = per_line.get(candidate.line.index, 0) + 1
@@ -60,9 +60,10 @@ def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | No
     return None
 
 
-def extract_sessions(lines: Sequence[Line], month_first: bool = False) -> tuple[tuple[Field, ...], dict[str, Field]]:
+def extract_sessions(lines: Sequence[Line], month_first: bool = False,
+                     dates: Sequence[DateCandidate] | None = None) -> tuple[tuple[Field, ...], dict[str, Field]]:
     """(each session's date, {session_count, first_session, last_session}) - empty when not itemised."""
-    rows = session_rows(lines, month_first)
+    rows = session_rows(lines, month_first, dates)
     count = printed_count(lines)
     fields: dict[str, Field] = {}
     certainty = ROW_CERTAINTY if count is None or not rows or count[0] == len(rows) else DISAGREEMENT_CERTAINTY
