@@ -123,31 +123,45 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_watch(args: argparse.Namespace) -> int:
-    """Run the `watch-inbox` flow once, or every `--interval` seconds."""
-    import time
+DEPLOYMENT = "intake"  # served as watch-inbox/intake (flows.service.DEPLOYMENT)
 
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Run the `watch-inbox` flow once, or again after each bucket notification (MinIO) and at least
+    every `--interval` seconds (polling: the only way on other servers and local folders)."""
     from flows.service import watch_flow
+    from infra.storage.notifications import inbox_signal
     from infra.storage.settings import open_storage
 
-    print(f"watching {open_storage().describe()}", file=sys.stderr)
-    while True:
-        claims = watch_flow(quiet_seconds=args.quiet)
-        print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""))
-        if args.once:
-            return EXIT_OK
-        time.sleep(args.interval)
+    storage = open_storage()
+    print(f"watching {storage.describe()}", file=sys.stderr)
+    signal = None if args.once else inbox_signal(storage)
+    try:
+        while True:
+            claims = watch_flow(quiet_seconds=args.quiet)
+            print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""), flush=True)
+            if signal is None:
+                return EXIT_OK
+            signal.wait(args.interval)
+    finally:
+        if signal is not None:
+            signal.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the `watch-inbox` deployment: Prefect runs it every `--interval` seconds."""
+    """Serve the `watch-inbox` deployment: Prefect runs it every `--interval` seconds, and at once when
+    the bucket announces a new object (MinIO notifications)."""
     from datetime import timedelta
 
-    from flows.service import ensure_ocr_limit, watch_flow
+    from flows.service import ensure_ocr_limit, start_notification_trigger, watch_flow
 
     ensure_ocr_limit(args.ocr_slots)
-    watch_flow.serve(name="intake", interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
-                     tags=["intake"])
+    trigger = start_notification_trigger(args.interval, args.quiet)
+    try:
+        watch_flow.serve(name=DEPLOYMENT, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
+                         tags=["intake"])
+    finally:
+        trigger.close()
     return EXIT_OK
 
 

@@ -14,19 +14,23 @@ from datetime import datetime, timedelta, timezone
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, get_run_logger, tags, task  # noqa: E402
+from prefect.logging import get_logger  # noqa: E402
 from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.client.orchestration import get_client  # noqa: E402
 from prefect.concurrency.sync import concurrency  # noqa: E402
+from prefect.deployments import run_deployment  # noqa: E402
 
 from flows import inbox  # noqa: E402
 from flows.handoff import deliver_pending  # noqa: E402
 from flows.submission import process_submission  # noqa: E402
 from infra.storage.base import StorageError  # noqa: E402
+from infra.storage.notifications import InboxSignal, inbox_signal  # noqa: E402
 from infra.storage.settings import open_storage  # noqa: E402
 from models import Claim  # noqa: E402
 
 RETRY_DELAYS = [2, 10, 30]
+DEPLOYMENT = "watch-inbox/intake"  # the deployment `intake serve` serves
 OCR_LIMIT = "intake-ocr"  # a Prefect global concurrency limit: submissions read (OCR) at the same time
 
 
@@ -123,3 +127,22 @@ def watch_flow(quiet_seconds: float = 120.0) -> list[str]:
         logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
     logger.info("%d submission(s) processed", len(claims))
     return claims
+
+
+def start_notification_trigger(interval: float, quiet_seconds: float) -> InboxSignal:
+    """When the bucket announces new inbox objects (MinIO), start a `watch-inbox` run at once instead of
+    waiting for the schedule. Without notifications nothing is started: the schedule polls."""
+    import threading
+
+    signal = inbox_signal(open_storage())
+
+    def trigger() -> None:
+        while signal.mode == "notifications":
+            if signal.wait(interval):
+                try:
+                    run_deployment(DEPLOYMENT, parameters={"quiet_seconds": quiet_seconds}, timeout=0)
+                except Exception as error:  # noqa: BLE001 - the schedule still runs the pass
+                    get_logger().warning("could not start watch-inbox on a notification (%s)", type(error).__name__)
+
+    threading.Thread(target=trigger, name="notification-trigger", daemon=True).start()
+    return signal

@@ -202,6 +202,16 @@ class S3Storage:
         with _mapped("copy"):
             self._client.copy_object(self.bucket, dst, CopySource(self.bucket, src))
 
+    def open_event_stream(self, prefix: str, events: tuple[str, ...] = ("s3:ObjectCreated:*",)) -> urllib3.BaseHTTPResponse:
+        """MinIO's ListenBucketNotification stream (one JSON document per line, blank keep-alive lines)
+        for objects under `prefix`. minio's own iterator re-opens the stream in a busy loop when a server
+        answers something else (moto answers with a bucket listing), so the raw response is returned
+        and read by infra.storage.notifications. The caller closes it."""
+        check_prefix(prefix)
+        with _mapped("event stream"):
+            return self._client._execute("GET", self.bucket, query_params={"prefix": prefix, "suffix": "", "events": events},
+                                         preload_content=False)
+
     def delete(self, key: str) -> None:
         """Only for the service's own marker and lock objects: received files are never deleted."""
         check_key(key)

@@ -96,3 +96,29 @@ def test_bucket_to_claims_outbox_and_prefect_runs(tmp_path, s3_server, prefect_a
     assert {t for r in runs for t in r.tags} >= {"extranet", "email"}
     keys = {a.key for a in artifacts}
     assert all(f"{c.lower()}-summary" in keys and f"{c.lower()}-flags" in keys for c in claims)
+
+
+def test_watch_keeps_watching_and_takes_a_submission_dropped_later(tmp_path, prefect_api):
+    """`intake watch` without --once, on the local folder (polling): a request dropped while it runs
+    becomes a claim on a later pass; the first pass found nothing."""
+    url, home = prefect_api
+    root = tmp_path / "intake-data"
+    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(root)}
+    watcher = subprocess.Popen([sys.executable, "-m", "flows.cli", "watch", "--interval", "1"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = watcher.stdout.readline()
+        assert first.startswith("0 submission(s) processed"), first
+        folder = root / "inbox" / "extranet" / "LATER-1"
+        folder.mkdir(parents=True)
+        generate("pharmacy_invoice", "pdf_text", "clean", 9104, folder / "facture.pdf", day=CARE_DAY, third_party=False)
+        (folder / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))
+        deadline = time.monotonic() + 180
+        while not list((root / "claims").glob("*/claim.json")):
+            assert watcher.poll() is None, watcher.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "the dropped submission was not processed"
+            time.sleep(0.5)
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+    assert len(list((root / "claims").glob("*/claim.json"))) == 1
