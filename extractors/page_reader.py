@@ -26,15 +26,22 @@ MIN_GOOD_CONFIDENCE = 0.6
 
 def read_page(upload: Upload, page_no: int, workdir: str | None = None) -> OcrPage:
     """Words of page `page_no` (1-based) of an accepted upload."""
+    return read_page_with_image(upload, page_no, workdir)[0]
+
+
+def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = None) -> tuple[OcrPage, np.ndarray | None]:
+    """As `read_page`, plus the upright working image the words' boxes refer to (None for a text layer:
+    its boxes refer to the PDF page rendered at the page's width x height pixels)."""
     if upload.media_type is MediaType.PDF:
         page = text_layer_page(upload.path, page_no)
         if page is not None:
             width, height = pdf_page_size_points(upload.path, page_no)
-            return page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
+            page = page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
+            return page, None
         image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
     else:
         image = load_image_page(upload.path)
-    return ocr_page_image(image, page_no, workdir)
+    return ocr_page_with_image(image, page_no, workdir)
 
 
 def _looks_wrong(words: list[Word]) -> bool:
@@ -79,7 +86,12 @@ def _turns_to_try(first: int, guess: int, confidence: float) -> list[int]:
 
 
 def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -> OcrPage:
-    """Orient, deskew, clean and OCR a page image.
+    """Orient, deskew, clean and OCR a page image (see `ocr_page_with_image`)."""
+    return ocr_page_with_image(image, page_no, workdir)[0]
+
+
+def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = None) -> tuple[OcrPage, np.ndarray]:
+    """Orient, deskew, clean and OCR a page image; returns the page and its upright working image.
 
     Orientation: a landscape image first asks Tesseract OSD; any page read poorly asks it (again)
     and tries the suggested quarter turn and its opposite, keeping the best reading.
@@ -105,7 +117,7 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -
         scratch.remove()
     sheet_height, sheet_width = preprocess.rotate_quadrant(gray, best_turn).shape
     height, width = upright.shape
-    return OcrPage(
+    page = OcrPage(
         page=page_no,
         width=width,
         height=height,
@@ -118,3 +130,4 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -
         quality=image_quality(upright, dpi, words, image.gray, image.dpi),
         phash=page_phash(upright),
     )
+    return page, upright

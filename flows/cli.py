@@ -165,6 +165,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Start the managers' review desk (a web app) on the service's storage."""
+    import uvicorn
+
+    from infra.storage.settings import open_storage
+    from review.accounts import AccountsError, load_accounts
+    from review.app import DeskConfig, create_app
+    from review.settings import ReviewSettings
+    from validators.rules_file import load_rules
+
+    settings = ReviewSettings()
+    if settings.accounts is None:
+        raise UsageError("INTAKE_REVIEW_ACCOUNTS must name the accounts file (make entries with `intake review-account`)")
+    try:
+        accounts = load_accounts(settings.accounts)
+    except AccountsError as error:
+        raise UsageError(str(error)) from None
+    secret, configured = settings.signing_secret()
+    if not configured:
+        print("intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr)
+    storage = open_storage()
+    config = DeskConfig(storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules),
+                        secure_cookies=settings.secure_cookies)
+    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts)} account(s)", file=sys.stderr)
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
+    return EXIT_OK
+
+
+def cmd_review_account(args: argparse.Namespace) -> int:
+    """Print the accounts-file entry of one account (the password is read from the terminal or stdin)."""
+    import getpass
+
+    from review.accounts import Role, account_entry
+
+    if not args.name.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise UsageError("account names use letters, digits, '.', '-' and '_'")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
+    try:
+        print(account_entry(args.name, Role(args.role), password))
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     """The `intake` argument parser."""
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
@@ -192,6 +236,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
     serve.add_argument("--ocr-slots", type=int, default=2, help="submissions read at once across all workers (Prefect concurrency limit)")
     serve.set_defaults(handler=cmd_serve)
+    review = sub.add_parser("review", help="the managers' review desk, a web app (INTAKE_REVIEW_ACCOUNTS, INTAKE_REVIEW_SECRET)")
+    review.add_argument("--host", default="127.0.0.1")
+    review.add_argument("--port", type=int, default=8000)
+    review.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
+    review.set_defaults(handler=cmd_review)
+    account = sub.add_parser("review-account", help="print an accounts-file entry (hashed password) for the review desk")
+    account.add_argument("name")
+    account.add_argument("--role", choices=["manager", "operator"], required=True)
+    account.add_argument("--password-stdin", action="store_true", help="read the password from stdin instead of the terminal")
+    account.set_defaults(handler=cmd_review_account)
     return root
 
 

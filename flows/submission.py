@@ -29,7 +29,7 @@ from flows.inbox import EMAIL, MANIFEST, Marker, Submission
 from infra.storage.base import NotFound, Storage
 from infra.storage.keys import join, safe_name, unique_name
 from models import Claim, ClaimStatus, Document
-from models.manifest import Manifest
+from models.manifest import Channel, Manifest
 from validators.claim_checks import CheckContext
 from validators.claimant_message import claimant_message
 from validators.duplicates import Seen, fingerprint
@@ -161,6 +161,8 @@ def process_submission(storage: Storage, submission: Submission, marker: Marker,
                                quoted_claim=received.quoted)
         report, documents = _read(received.paths)
         claim = pipeline.build_claim(claim_id, report, documents, now, context, previous)
+        channel = previous.channel if previous is not None and previous.channel else Channel(submission.channel)
+        claim = claim.model_copy(update={"channel": channel})
         _write(storage, claim, received.paths, report, rules, received.language)
         index.record(claim.claim_id, claim.documents)
     return claim

@@ -8,7 +8,8 @@ from enum import Enum
 from models.base import SCHEMA_VERSION, Model
 from models.document import Document
 from models.flags import Flag
-from models.manifest import Manifest
+from models.manifest import Channel, Manifest
+from models.review import Review
 from models.upload import RejectedFile
 
 
@@ -33,6 +34,8 @@ class Claim(Model):
     declared: Manifest | None = None  # what the claimant declared (None: an e-mail request without a form)
     status_reason: str | None = None  # why the status (French), e.g. the reason of a rejection
     replies: tuple[str, ...] = ()  # submissions added to this claim in answer to a request for proofs
+    channel: Channel | None = None  # how the request arrived (None: given on the command line)
+    review: Review | None = None  # what managers corrected and decided (None: not reviewed)
 
     def all_flags(self) -> list[Flag]:
         """Claim-level, document-level and rejected-file flags together."""

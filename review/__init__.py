@@ -1,0 +1,1 @@
+"""The managers' review desk: a small server-rendered web app over the claims storage."""

@@ -1,0 +1,263 @@
+"""The review desk's web app (FastAPI + Jinja2, server-rendered, a little inline JavaScript).
+
+Every route but the sign-in form needs a session (no page, image or file is served to anyone else:
+the middleware `guard` turns them away before any route runs); every POST needs the session's CSRF
+token (`checked_form`; the sign-in form has its own, bound to a cookie); operators read, managers act. Claims are read and written
+through the storage interface (review/store.py, review/desk.py); page images are rendered on demand
+and cached in the storage (review/page_view.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from infra.storage.base import NotFound, Storage
+from models import DocType
+from models.manifest import CareType
+from review.accounts import Account, Authenticator
+from review.apply import document_key, keyed_flags
+from review.desk import BadRequest, Desk, NotAllowed
+from review.field_values import MAIN_FIELDS, InvalidValue
+from review.page_view import PageCache
+from review.queue import VIEWS, all_entries, build_queue, neighbours
+from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionSigner
+from review.store import Conflict, UnknownClaim
+from review.wording import LANGUAGES, translator
+from validators.rules_file import Rules
+
+log = logging.getLogger(__name__)
+LANG_COOKIE = "intake_lang"
+LOGIN_CSRF_COOKIE = "intake_login_csrf"
+LOW_CONFIDENCE = 0.6
+PUBLIC = {"/login"}
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+@dataclass
+class DeskConfig:
+    storage: Storage
+    accounts: dict[str, Account]
+    secret: str
+    rules: Rules
+    secure_cookies: bool = False
+
+
+def _local(path: str | None) -> str:
+    """Only a path of this site is a redirect target (no open redirect)."""
+    return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+def create_app(config: DeskConfig) -> FastAPI:
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Review desk")
+    signer = SessionSigner(config.secret)
+    auth = Authenticator(config.accounts)
+    desk = Desk(config.storage, config.rules)
+    pages = PageCache(config.storage)
+
+    def set_cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
+        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", secure=config.secure_cookies, path="/")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        session = signer.load(request.cookies.get(COOKIE))
+        account = config.accounts.get(session.user) if session else None
+        request.state.session, request.state.account = (session, account) if account else (None, None)
+        request.state.lang = request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGUAGES else "fr"
+        request.state.nonce = secrets.token_urlsafe(12)
+        if request.url.path not in PUBLIC and account is None:
+            if request.method == "GET":
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                response: Response = RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+            else:
+                response = JSONResponse({"error": "not_signed_in"}, status_code=401)
+        else:
+            response = await call_next(request)
+        if account is not None and request.url.path != "/logout":
+            set_cookie(response, COOKIE, signer.dump(session), IDLE_SECONDS)  # sliding expiry
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'nonce-{request.state.nonce}'; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        return response
+
+    def render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
+        session: Session | None = request.state.session
+        account: Account | None = request.state.account
+        context = {"t": translator(request.state.lang), "lang": request.state.lang, "account": account,
+                   "csrf": session.csrf if session else "", "nonce": request.state.nonce, "path": request.url.path,
+                   "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **values}
+        return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+
+    # -- signing in ------------------------------------------------------------------------------
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, next: str = "/"):
+        # One token per browser until sign-in: a second tab (or the browser's favicon request, which
+        # is redirected here too) must not invalidate the form already shown.
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+        response = render(request, "login.html", next=_local(next), login_csrf=token, failed=False)
+        set_cookie(response, LOGIN_CSRF_COOKIE, token, 3600)
+        return response
+
+    @app.post("/login")
+    async def login(request: Request):
+        form = await request.form()
+        token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+        account = None
+        if token and secrets.compare_digest(token, str(form.get("csrf", ""))):
+            account = auth.check(str(form.get("account", "")), str(form.get("password", "")))
+        if account is None:
+            fresh = secrets.token_urlsafe(24)
+            response = render(request, "login.html", 401, next=_local(str(form.get("next", "/"))), login_csrf=fresh, failed=True)
+            set_cookie(response, LOGIN_CSRF_COOKIE, fresh, 3600)
+            return response
+        session = signer.new(account.name, account.role.value)
+        request.state.session, request.state.account = session, account
+        response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
+        set_cookie(response, COOKIE, signer.dump(session), IDLE_SECONDS)
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+        log.info("review desk: sign-in (%s)", account.role.value)
+        return response
+
+    async def checked_form(request: Request):
+        """The POSTed form, or None when it lacks the session's CSRF token."""
+        form = await request.form()
+        return form if request.state.session.csrf_ok(str(form.get("csrf", ""))) else None
+
+    def csrf_refused(request: Request) -> HTMLResponse:
+        return render(request, "message.html", 403, text=translator(request.state.lang)("error_csrf"))
+
+    @app.post("/logout")
+    async def logout(request: Request):
+        if await checked_form(request) is None:
+            return csrf_refused(request)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @app.get("/lang/{language}")
+    def set_language(language: str, next: str = "/"):
+        response = RedirectResponse(_local(next), status_code=303)
+        if language in LANGUAGES:
+            response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="strict", secure=config.secure_cookies)
+        return response
+
+    # -- the queue ------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse)
+    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = ""):
+        view = view if view in VIEWS else "to_review"
+        queue = build_queue(all_entries(desk.store), view, flag, care, channel)
+        filters = urlencode({k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel}.items() if v})
+        return render(request, "queue.html", queue=queue, view=view, views=VIEWS, flag=flag, care=care, channel=channel,
+                      filters=filters)
+
+    # -- a claim --------------------------------------------------------------------------------
+    def claim_page(request: Request, claim_id: str, status_code: int = 200, error: str | None = None, done: str | None = None):
+        record = desk.load(claim_id)
+        claim = record.current
+        entries = build_queue(all_entries(desk.store), request.query_params.get("view", "to_review")).entries
+        previous, following = neighbours(entries, claim_id)
+        subject, text = desk.draft_request(record, request.state.lang)
+        flags = keyed_flags(claim)
+        documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
+        return render(request, "claim.html", status_code, record=record, claim=claim, documents=documents, flags=flags,
+                      main_fields=MAIN_FIELDS, doc_types=[t.value for t in DocType], care_types=[c.value for c in CareType],
+                      low=LOW_CONFIDENCE, previous=previous, following=following, draft_subject=subject, draft_text=text,
+                      error=error, done=done or request.query_params.get("done"), quote=quote)
+
+    @app.get("/claims/{claim_id}", response_class=HTMLResponse)
+    def show_claim(request: Request, claim_id: str):
+        return claim_page(request, claim_id)
+
+    def page_of(claim_id: str, index: int, page: int):
+        record = desk.load(claim_id)
+        if not 0 <= index < len(record.current.documents):
+            raise UnknownClaim(claim_id)
+        document = record.current.documents[index]
+        if page not in {p.page for p in document.pages}:
+            raise UnknownClaim(claim_id)
+        return pages.view(document.sha256, page, lambda: desk.store.original(claim_id, document.file), document.file)
+
+    @app.get("/claims/{claim_id}/documents/{index}/pages/{page}.jpg")
+    def page_image(claim_id: str, index: int, page: int):
+        view = page_of(claim_id, index, page)
+        return Response(view.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get("/claims/{claim_id}/documents/{index}/pages/{page}.json")
+    def page_words(claim_id: str, index: int, page: int):
+        view = page_of(claim_id, index, page)
+        words = [{"text": w.text, "confidence": round(w.confidence, 2), "box": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1]}
+                 for w in view.words]
+        return JSONResponse({"width": view.width, "height": view.height, "words": words},
+                            headers={"Cache-Control": "private, max-age=3600"})
+
+    # -- actions --------------------------------------------------------------------------------
+    async def act(request: Request, claim_id: str, action: str, do):
+        form = await checked_form(request)
+        if form is None:
+            return csrf_refused(request)
+        value = lambda name: str(form.get(name, ""))  # noqa: E731
+        try:
+            do(request.state.account, value)
+        except Conflict:
+            return claim_page(request, claim_id, 409, error="conflict")
+        except NotAllowed:
+            return claim_page(request, claim_id, 403, error="forbidden")
+        except InvalidValue as error:
+            return claim_page(request, claim_id, 400, error=f"error_{error.code}")
+        except BadRequest as error:
+            return claim_page(request, claim_id, 400, error=f"error_{error}")
+        if action in ("approve", "reject"):
+            entries = build_queue(all_entries(desk.store)).entries
+            _, following = neighbours(entries, claim_id)
+            target = f"/claims/{following}?done={action}" if following else f"/?done={action}"
+            return RedirectResponse(target, status_code=303)
+        return RedirectResponse(f"/claims/{claim_id}?done={action}", status_code=303)
+
+    @app.post("/claims/{claim_id}/field")
+    async def correct_field(request: Request, claim_id: str):
+        return await act(request, claim_id, "correct_field", lambda who, v: desk.correct_field(
+            who, claim_id, v("version"), v("document"), v("field"), v("value")))
+
+    @app.post("/claims/{claim_id}/doctype")
+    async def set_doc_type(request: Request, claim_id: str):
+        return await act(request, claim_id, "set_doc_type", lambda who, v: desk.set_doc_type(
+            who, claim_id, v("version"), v("document"), v("doc_type")))
+
+    @app.post("/claims/{claim_id}/dismiss")
+    async def dismiss_flag(request: Request, claim_id: str):
+        return await act(request, claim_id, "dismiss_flag", lambda who, v: desk.dismiss_flag(
+            who, claim_id, v("version"), v("flag"), v("reason")))
+
+    @app.post("/claims/{claim_id}/request")
+    async def request_proofs(request: Request, claim_id: str):
+        return await act(request, claim_id, "request_proofs", lambda who, v: desk.request_proofs(
+            who, claim_id, v("version"), v("subject"), v("text")))
+
+    @app.post("/claims/{claim_id}/approve")
+    async def approve(request: Request, claim_id: str):
+        return await act(request, claim_id, "approve", lambda who, v: desk.approve(who, claim_id, v("version"), v("note")))
+
+    @app.post("/claims/{claim_id}/reject")
+    async def reject(request: Request, claim_id: str):
+        return await act(request, claim_id, "reject", lambda who, v: desk.reject(who, claim_id, v("version"), v("reason")))
+
+    @app.exception_handler(UnknownClaim)
+    async def unknown(request: Request, exc: UnknownClaim):
+        return render(request, "message.html", 404, text=translator(request.state.lang)("not_found"))
+
+    @app.exception_handler(NotFound)
+    async def missing(request: Request, exc: NotFound):
+        return render(request, "message.html", 404, text=translator(request.state.lang)("not_found"))
+
+    return app

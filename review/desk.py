@@ -1,0 +1,169 @@
+"""What a manager does to a claim, each action one audit event plus its effect on the storage:
+
+    correct a field / change a document's type -> labels/corrections/<claim_id>/<seq>.json (a labelled example)
+    ask the claimant for proofs               -> outbox/claimant/<claim_id>/<seq>.json (a mail gateway sends it)
+    approve                                   -> outbox/adjudication/<claim_id>.json (the claim with its review)
+    reject                                    -> outbox/claimant/<claim_id>/<seq>.json (the reason, for the claimant)
+
+Only managers act; a decided claim is closed. Values are checked (review/field_values.py) before
+anything is written. No claimant data goes to the logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from flows.handoff import write_outbox
+from infra.storage.base import Storage
+from models import ClaimStatus, DocType
+from models.review import ReviewAction, ReviewEvent
+from review.accounts import Account
+from review.apply import document_key, keyed_flags
+from review.field_values import normalised
+from review.store import ClaimRecord, ReviewStore, claim_prefix
+from validators.claimant_message import claimant_message
+from validators.rules_file import Rules
+
+log = logging.getLogger(__name__)
+LABELS = "labels/corrections/"
+CLAIMANT_OUTBOX = "outbox/claimant/"
+
+
+class NotAllowed(PermissionError):
+    """The account may not do that (an operator), or the claim is closed (decided)."""
+
+
+class BadRequest(ValueError):
+    """The action refers to nothing on the claim, or lacks what it needs (a reason, a message)."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Desk:
+    """The review actions over one storage."""
+
+    def __init__(self, storage: Storage, rules: Rules, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.storage, self.rules, self.store, self._clock = storage, rules, ReviewStore(storage, rules), clock
+
+    # -- reading -------------------------------------------------------------------------------
+    def load(self, claim_id: str) -> ClaimRecord:
+        return self.store.load(claim_id)
+
+    def draft_request(self, record: ClaimRecord, language: str = "fr") -> tuple[str, str]:
+        """(subject, text) of the message asking for what the flags say is missing (editable)."""
+        claim = record.current
+        if claim.status is ClaimStatus.READY:
+            claim = claim.model_copy(update={"status": ClaimStatus.NEEDS_REVIEW})
+        message = claimant_message(claim, self.rules, ("fr", "en") if language == "en" else ("fr",))
+        return (message.subject, message.text) if message else (f"Votre demande {claim.claim_id}", "")
+
+    # -- acting --------------------------------------------------------------------------------
+    def _open(self, who: Account, claim_id: str) -> ClaimRecord:
+        if not who.can_review:
+            raise NotAllowed("read_only")
+        record = self.store.load(claim_id)
+        if record.decided:
+            raise NotAllowed("claim_closed")
+        return record
+
+    def _event(self, who: Account, action: ReviewAction, **values) -> ReviewEvent:
+        return ReviewEvent(seq=0, action=action, by=who.name, at=self._clock(), claim_version="", **values)
+
+    def _document(self, record: ClaimRecord, key: str):
+        for document in record.current.documents:
+            if document_key(document) == key:
+                return document
+        raise BadRequest("unknown_document")
+
+    def correct_field(self, who: Account, claim_id: str, version: str, document: str, field: str, value: str) -> ClaimRecord:
+        record = self._open(who, claim_id)
+        current = self._document(record, document)
+        if not field or not field.replace("_", "").isalnum():
+            raise BadRequest("unknown_field")
+        new = normalised(field, value)
+        old = current.fields.get(field)
+        if old is not None and old.value == new:
+            return record
+        event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new)
+        updated = self.store.append(claim_id, version, event)
+        self._label(updated, updated.events[-1])
+        return updated
+
+    def set_doc_type(self, who: Account, claim_id: str, version: str, document: str, doc_type: str) -> ClaimRecord:
+        record = self._open(who, claim_id)
+        current = self._document(record, document)
+        try:
+            new = DocType(doc_type).value
+        except ValueError:
+            raise BadRequest("unknown_doc_type") from None
+        if new == current.doc_type.value:
+            return record
+        event = self._event(who, ReviewAction.SET_DOC_TYPE, document=document, before=current.doc_type.value, after=new)
+        updated = self.store.append(claim_id, version, event)
+        self._label(updated, updated.events[-1])
+        return updated
+
+    def dismiss_flag(self, who: Account, claim_id: str, version: str, flag_key: str, reason: str) -> ClaimRecord:
+        record = self._open(who, claim_id)
+        flags = dict(keyed_flags(record.current))
+        if flag_key not in flags:
+            raise BadRequest("unknown_flag")
+        if not reason.strip():
+            raise BadRequest("reason_required")
+        flag = flags[flag_key]
+        event = self._event(who, ReviewAction.DISMISS_FLAG, flag=flag_key, before=flag.message, reason=reason.strip())
+        return self.store.append(claim_id, version, event)
+
+    def request_proofs(self, who: Account, claim_id: str, version: str, subject: str, text: str) -> ClaimRecord:
+        record = self._open(who, claim_id)
+        if not text.strip() or not subject.strip():
+            raise BadRequest("message_required")
+        event = self._event(who, ReviewAction.REQUEST_PROOFS, reason=text.strip())
+        updated = self.store.append(claim_id, version, event)
+        self._to_claimant(updated, "request_proofs", subject.strip(), text.strip())
+        return updated
+
+    def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
+        self._open(who, claim_id)
+        updated = self.store.append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
+        write_outbox(self.storage, updated.current)
+        log.info("claim approved on the review desk: %s", claim_id)
+        return updated
+
+    def reject(self, who: Account, claim_id: str, version: str, reason: str) -> ClaimRecord:
+        self._open(who, claim_id)
+        if not reason.strip():
+            raise BadRequest("reason_required")
+        updated = self.store.append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))
+        self._to_claimant(updated, "rejection", f"Votre demande {claim_id}", reason.strip())
+        log.info("claim rejected on the review desk: %s", claim_id)
+        return updated
+
+    # -- effects -------------------------------------------------------------------------------
+    def _to_claimant(self, record: ClaimRecord, kind: str, subject: str, text: str) -> None:
+        event = record.events[-1]
+        payload = {"claim_id": record.machine.claim_id, "kind": kind, "subject": subject, "text": text,
+                   "written_at": event.at.isoformat(), "by": event.by}
+        key = f"{CLAIMANT_OUTBOX}{record.machine.claim_id}/{event.seq:06d}.json"
+        self.storage.put_bytes(key, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"), "application/json")
+
+    def _label(self, record: ClaimRecord, event: ReviewEvent) -> None:
+        """The correction as a labelled example the extraction benchmark reads (bench/corrections.py)."""
+        machine = next(d for d in record.machine.documents if document_key(d) == event.document)
+        field = machine.fields.get(event.field) if event.field else None
+        label = {
+            "claim_id": record.machine.claim_id, "document": event.document, "file": machine.file, "part": machine.part,
+            "sha256": machine.sha256, "original": f"{claim_prefix(record.machine.claim_id)}originals/{machine.file}",
+            "field": event.field or "doc_type", "machine_doc_type": machine.doc_type.value,
+            "machine_value": field.value if field else (machine.doc_type.value if not event.field else None),
+            "machine_raw": field.raw if field else None, "machine_confidence": field.confidence if field else None,
+            "page": field.page if field else None, "bbox": field.bbox.model_dump() if field and field.bbox else None,
+            "corrected_value": event.after, "by": event.by, "at": event.at.isoformat(), "seq": event.seq,
+        }
+        key = f"{LABELS}{record.machine.claim_id}/{event.seq:06d}.json"
+        self.storage.put_bytes(key, json.dumps(label, ensure_ascii=False, indent=1).encode("utf-8"), "application/json")

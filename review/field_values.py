@@ -1,0 +1,90 @@
+"""A manager's typed value, checked and put in the claim's canonical form (ISO dates, decimal amounts
+with a dot, ISO 4217 currencies, the care taxonomy), or refused with a message saying what is expected."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import dateparser
+from babel.numbers import list_currencies
+
+from extractors.fields.amounts import parse_amount
+from models.manifest import CareType
+
+DATE_FIELDS = {"date", "stay_from", "stay_to", "valid_from", "valid_to", "prescription_date", "first_session", "last_session",
+               "beneficiary_birth_date"}
+AMOUNT_FIELDS = {"total", "gross_total", "reimbursed", "remaining"}
+COUNT_FIELDS = {"session_count"}
+MAX_TEXT = 200
+# The fields a manager can add when the machine did not find them, in the order of the form.
+MAIN_FIELDS = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary")
+
+
+class InvalidValue(ValueError):
+    """The value does not fit the field; `code` is stable, the message is for the manager."""
+
+    def __init__(self, code: str, expected: str) -> None:
+        super().__init__(expected)
+        self.code = code
+
+
+def _date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}", text):
+        parsed = dateparser.parse(text, settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True})
+        if parsed is not None:
+            return parsed.date().isoformat()
+    raise InvalidValue("invalid_date", "date attendue : JJ/MM/AAAA ou AAAA-MM-JJ")
+
+
+def _amount(text: str) -> str:
+    value = parse_amount(text) if re.search(r"\d", text) else None
+    if value is None:
+        raise InvalidValue("invalid_amount", "montant attendu, par ex. 45,30")
+    return f"{value:.2f}"
+
+
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    symbols = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "CHF": "CHF"}
+    code = symbols.get(code, code)
+    if code not in list_currencies():
+        raise InvalidValue("invalid_currency", "code de devise ISO 4217 attendu, par ex. EUR")
+    return code
+
+
+def _count(text: str) -> str:
+    if not re.fullmatch(r"\d{1,3}", text) or int(text) == 0:
+        raise InvalidValue("invalid_count", "nombre entier attendu")
+    return str(int(text))
+
+
+def _care_type(text: str) -> str:
+    try:
+        return CareType(text.strip().lower()).value
+    except ValueError:
+        raise InvalidValue("invalid_care_type", "type de soins de la liste attendu") from None
+
+
+def normalised(field: str, text: str) -> str:
+    """The canonical value of `text` for `field`; InvalidValue when it does not fit."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidValue("empty_value", "valeur vide")
+    if field in DATE_FIELDS:
+        return _date(text)
+    if field in AMOUNT_FIELDS:
+        return _amount(text)
+    if field == "currency":
+        return _currency(text)
+    if field in COUNT_FIELDS:
+        return _count(text)
+    if field == "care_type":
+        return _care_type(text)
+    if len(text) > MAX_TEXT or any(ord(c) < 32 for c in text):
+        raise InvalidValue("invalid_text", f"texte d'au plus {MAX_TEXT} caractères, sur une ligne")
+    return text
