@@ -103,6 +103,9 @@ def text_layer_page(path: str, page_no: int) -> OcrPage | None:
         return None
     width = round(float(page_el.get("width", "0")) * scale)
     height = round(float(page_el.get("height", "0")) * scale)
+    shown_width, shown_height = pdf_page_size_points(path, page_no)
+    if (shown_width > shown_height) != (width > height):  # /Rotate 90 or 270: pdftotext gives the unturned
+        width, height = height, width  # size, but its word boxes are on the turned page
     return OcrPage(page=page_no, width=width, height=height, dpi=RENDER_DPI, source=TextSource.TEXT_LAYER, words=tuple(words))
 
 

@@ -94,16 +94,21 @@ def submission_flow(channel: str, name: str, claim_id: str, token: str, since: s
 
 @task(name="pending-submissions", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=storage_failed)
-def pending_task(quiet_seconds: float) -> list[tuple[str, str, str, str, str]]:
-    """Take every complete submission: (channel, name, claim id, token, since) of those this run won."""
+def pending_task(quiet_seconds: float) -> list[tuple[str, str]]:
+    """(channel, name) of every complete submission not done yet - not taken: each is taken just before
+    it is processed, so several workers share a backlog and a lease starts when the work does."""
     storage = open_storage()
-    now = datetime.now(timezone.utc)
-    taken = []
-    for submission in inbox.pending(storage, now, timedelta(seconds=quiet_seconds)):
-        marker = inbox.take(storage, submission, now)
-        if marker is not None:
-            taken.append((submission.channel, submission.name, marker.claim_id, marker.token, marker.since.isoformat()))
-    return taken
+    return [(s.channel, s.name) for s in inbox.pending(storage, datetime.now(timezone.utc), timedelta(seconds=quiet_seconds))]
+
+
+@task(name="take-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
+      retry_condition_fn=storage_failed)
+def take_task(channel: str, name: str) -> tuple[str, str, str] | None:
+    """(claim id, token, since) when this worker won the submission; None when another has it or it is done."""
+    storage = open_storage()
+    found = [s for s in inbox.group_submissions(storage.list(inbox.INBOX)) if (s.channel, s.name) == (channel, name)]
+    marker = inbox.take(storage, found[0], datetime.now(timezone.utc)) if found else None
+    return (marker.claim_id, marker.token, marker.since.isoformat()) if marker else None
 
 
 @task(name="hand-off", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
@@ -118,7 +123,11 @@ def watch_flow(quiet_seconds: float = 120.0) -> list[str]:
     """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off."""
     logger = get_run_logger()
     claims = []
-    for channel, name, claim_id, token, since in pending_task(quiet_seconds):
+    for channel, name in pending_task(quiet_seconds):
+        taken = take_task(channel, name)
+        if taken is None:
+            continue  # another worker took it meanwhile
+        claim_id, token, since = taken
         with tags(channel):
             claim = submission_flow(channel, name, claim_id, token, since)
         claims.append(claim.claim_id)

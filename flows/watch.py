@@ -22,7 +22,7 @@ def run_pass(storage: Storage, quiet: timedelta = QUIET, now: Callable[[], datet
     clock = now or (lambda: datetime.now(timezone.utc))
     done = []
     for submission in pending(storage, clock(), quiet):
-        marker = take(storage, submission, clock())
+        marker = take(storage, submission, clock())  # taken just before its work: workers share a backlog
         if marker is None:
             continue  # another worker has it, or it is done
         claim = process_submission(storage, submission, marker)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from extractors.data_files import fold
 from models import Document, Flag, FlagCode, Severity
 
 HEX_BITS = 4
@@ -43,13 +44,16 @@ def page_hashes(document: Document) -> tuple[str, ...]:
     return tuple(p.phash for p in document.pages if getattr(p, "phash", None))
 
 
-KEY_FIELDS = ("date", "total", "currency")
+KEY_FIELDS = ("date", "total", "currency", "beneficiary")
 
 
 def content_key(document: Document) -> str:
-    """What the document says in a few fields; empty when it says none of them."""
+    """What the document says in a few fields (the beneficiary's name case- and accent-folded); empty
+    when it names neither an amount nor a beneficiary: a date alone does not tell two proofs apart (two
+    patients' prescriptions from one doctor on one day look alike and carry the same date)."""
     values = [document.fields[name].value if name in document.fields else "" for name in KEY_FIELDS]
-    return "|".join(values) if any(values) else ""
+    values[3] = " ".join(fold(values[3]).split())
+    return "|".join(values) if values[1] or values[3] else ""
 
 
 def fingerprint(claim_id: str, document: Document) -> Seen:

@@ -38,3 +38,21 @@ def test_stretch_contrast_widens_a_washed_out_page():
     washed = (text_like_page() / 255.0 * 70 + 150).astype(np.uint8)
     stretched = stretch_contrast(washed)
     assert int(stretched.max()) - int(stretched.min()) > 200
+
+
+def test_a_turned_text_layer_page_reports_its_turned_size(tmp_path):
+    """/Rotate 90: pdftotext's word boxes are on the turned page, so the page size must be turned too."""
+    import pikepdf
+
+    from extractors.pages import text_layer_page
+    from samples.generator.corpus import generate
+
+    upright = tmp_path / "invoice.pdf"
+    generate("pharmacy_invoice", "pdf_text", "clean", 5, upright)
+    turned = tmp_path / "turned.pdf"
+    with pikepdf.open(upright) as pdf:
+        pdf.pages[0].obj["/Rotate"] = 90
+        pdf.save(turned)
+    straight, sideways = text_layer_page(str(upright), 1), text_layer_page(str(turned), 1)
+    assert (sideways.width, sideways.height) == (straight.height, straight.width)
+    assert all(w.bbox.x1 <= sideways.width and w.bbox.y1 <= sideways.height for w in sideways.words)

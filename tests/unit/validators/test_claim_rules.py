@@ -153,3 +153,21 @@ def _page(phash: str):
 
     return PageInfo(page=1, width=100, height=141, dpi=200, source=TextSource.OCR, rotation=0, skew=0.0, word_count=10,
                     mean_confidence=0.9, a4_portrait=True, phash=phash)
+
+
+def test_look_alike_prescriptions_of_two_patients_on_one_day_are_not_duplicates():
+    """A proof without an amount is told apart by its beneficiary; with neither, only identical bytes match."""
+    from validators.duplicates import fingerprint
+
+    def prescription(file: str, phash: str, **fields: str):
+        return doc(file, DocType.PRESCRIPTION, date="2026-10-01", **fields).model_copy(update={"pages": (_page(phash=phash),)})
+
+    earlier = [fingerprint("CLM-20261001-OLD001", prescription("ordonnance.pdf", "ffff0000ffff0000", beneficiary="Claire Morel"))]
+    other_patient = prescription("ordonnance-2.pdf", "ffff0000ffff0001", beneficiary="Jean Dupont")
+    same_patient = prescription("ordonnance-3.pdf", "ffff0000ffff0001", beneficiary="CLAIRE MOREL")
+    nobody = prescription("ordonnance-4.pdf", "ffff0000ffff0000")
+    flags = duplicate_flags("CLM-20261120-ABC123", [other_patient], earlier, 6)
+    assert flags == []
+    flags = duplicate_flags("CLM-20261121-ABC124", [same_patient], earlier, 6)
+    assert [(f.file, f.details["match"]) for f in flags] == [("ordonnance-3.pdf", "near-identical")]
+    assert duplicate_flags("CLM-20261122-ABC125", [nobody], [fingerprint("CLM-20261001-OLD001", nobody.model_copy(update={"file": "x.pdf", "sha256": "1" * 64}))], 6) == []
