@@ -21,3 +21,25 @@ def restartable_s3_server(tmp_path):
     server = S3Server(tmp_path / "s3-data").start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def desk_claims(tmp_path_factory):
+    """Sample requests processed by the service into a local storage, once (real OCR): copy before changing."""
+    from tests.review_data import build_storage
+
+    root = tmp_path_factory.mktemp("desk-claims")
+    build_storage(root)
+    return root
+
+
+@pytest.fixture
+def desk_storage(desk_claims, tmp_path):
+    """A fresh copy of the processed claims (with the page cache built so far) for one test."""
+    import shutil
+
+    from infra.storage import LocalStorage
+
+    root = tmp_path / "storage"
+    shutil.copytree(desk_claims, root)
+    return LocalStorage(root)

@@ -1,0 +1,258 @@
+"""The review desk over HTTP (FastAPI's test client, real claims made by the service from the sample
+requests): access control on every route, each manager action and its trace, locking, CSRF."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from models import Claim
+from review.app import DeskConfig, create_app
+from tests.review_data import PASSWORDS, accounts
+from validators.rules_file import load_rules
+
+ACCOUNTS = accounts()
+
+
+def desk(storage) -> TestClient:
+    return TestClient(create_app(DeskConfig(storage=storage, accounts=ACCOUNTS, secret="s" * 40, rules=load_rules())))
+
+
+def sign_in(client: TestClient, name: str) -> TestClient:
+    page = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    answer = client.post("/login", data={"account": name, "password": PASSWORDS[name], "csrf": token, "next": "/"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    return client
+
+
+def claims_with(storage, code: str) -> list[Claim]:
+    found = []
+    for info in storage.list("claims/"):
+        if info.key.endswith("/claim.json") and info.key.count("/") == 2:
+            claim = Claim.model_validate_json(storage.get_bytes(info.key))
+            if any(f.code.value == code for f in claim.all_flags()):
+                found.append(claim)
+    return sorted(found, key=lambda c: len(c.documents))
+
+
+class Form:
+    """The hidden fields of a claim page: CSRF token, version, first document key."""
+
+    def __init__(self, html: str) -> None:
+        self.csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+        self.version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+
+    def data(self, **values: str) -> dict[str, str]:
+        return {"csrf": self.csrf, "version": self.version, **values}
+
+
+def open_claim(client: TestClient, claim_id: str) -> Form:
+    page = client.get(f"/claims/{claim_id}")
+    assert page.status_code == 200
+    return Form(page.text)
+
+
+def events(storage, claim_id: str) -> list[dict]:
+    return [json.loads(storage.get_bytes(i.key)) for i in storage.list(f"claims/{claim_id}/review/")]
+
+
+# -- access ----------------------------------------------------------------------------------------
+
+def test_every_route_refuses_anonymous_access(desk_storage):
+    client = desk(desk_storage)
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    for route in client.app.routes:
+        path = route.path.replace("{claim_id}", claim.claim_id).replace("{index}", "0").replace("{page}", "1").replace("{language}", "en")
+        for method in route.methods - {"HEAD"}:
+            if path == "/login":
+                continue
+            answer = client.request(method, path, follow_redirects=False)
+            if method == "GET" and not path.startswith("/lang/"):
+                assert answer.status_code == 303 and answer.headers["location"].startswith("/login"), path
+            elif method == "POST":
+                assert answer.status_code == 401, path
+            assert claim.claim_id not in answer.text and b"\xff\xd8" not in answer.content[:2]
+    assert client.get("/lang/en", follow_redirects=True).url.path == "/login"
+    assert client.get("/no-such-page", follow_redirects=False).status_code == 303
+    assert client.get(f"/claims/{claim.claim_id}/documents/0/pages/1.jpg", follow_redirects=False).status_code == 303
+
+
+def test_sign_in_needs_the_right_password_and_the_form_token(desk_storage):
+    client = desk(desk_storage)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"account": "marie", "password": "wrong-password", "csrf": token}).status_code == 401
+    assert client.post("/login", data={"account": "nobody", "password": "whatever-pw", "csrf": token}).status_code == 401
+    assert client.post("/login", data={"account": "marie", "password": PASSWORDS["marie"], "csrf": "forged"}).status_code == 401
+    sign_in(client, "marie")
+    assert client.get("/").status_code == 200
+    headers = client.get("/").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"] and headers["x-frame-options"] == "DENY"
+    form = Form(client.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text)
+    client.post("/logout", data={"csrf": form.csrf})
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_forged_session_cookie_is_refused(desk_storage):
+    client = desk(desk_storage)
+    client.cookies.set("intake_review", "eyJ1IjoibWFyaWUiLCJyIjoibWFuYWdlciJ9.forged.sig")
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_an_operator_reads_but_cannot_act(desk_storage):
+    client = sign_in(desk(desk_storage), "olivier")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    page = client.get(f"/claims/{claim.claim_id}")
+    assert page.status_code == 200 and 'id="approve"' not in page.text and "Lecture seule" in page.text
+    form = Form(page.text)
+    answer = client.post(f"/claims/{claim.claim_id}/approve", data=form.data())
+    assert answer.status_code == 403
+    assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json") and events(desk_storage, claim.claim_id) == []
+
+
+def test_a_post_without_the_session_csrf_token_changes_nothing(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    form = open_claim(client, claim.claim_id)
+    answer = client.post(f"/claims/{claim.claim_id}/approve", data={"version": form.version, "csrf": "not-the-token"})
+    assert answer.status_code == 403
+    assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json") and events(desk_storage, claim.claim_id) == []
+
+
+# -- the queue -------------------------------------------------------------------------------------
+
+def test_the_queue_lists_claims_to_review_oldest_first_with_filters_and_counts(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    page = client.get("/").text
+    listed = re.findall(r'class="claim-link">([^<]+)<', page)
+    expected = claims_with(desk_storage, "missing_prescription")
+    assert sorted(listed) == sorted(c.claim_id for c in expected)
+    created = {c.claim_id: c.created_at for c in expected}
+    assert [created[c] for c in listed] == sorted(created[c] for c in listed)
+    assert f"missing_prescription ({len(expected)})" in page
+    assert re.findall(r'class="claim-link">', client.get("/?flag=not_covered").text) == []
+    assert len(re.findall(r'class="claim-link">', client.get("/?channel=extranet").text)) == len(expected)
+    assert len(re.findall(r'class="claim-link">', client.get("/?channel=email").text)) == 0
+    assert len(re.findall(r'class="claim-link">', client.get("/?view=all").text)) == 3
+
+
+def test_the_english_toggle(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    assert "À traiter" in client.get("/").text
+    client.get("/lang/en?next=/")
+    assert "To review" in client.get("/").text
+
+
+# -- a claim ---------------------------------------------------------------------------------------
+
+def test_the_claim_page_shows_pages_boxes_fields_and_flags(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[-1]  # the receipt whose total is read with low confidence
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert page.count('<figure class="page"') == sum(len(d.pages) for d in claim.documents)
+    assert "box field low" in page and 'class="field-row low"' in page
+    assert "Pièce manquante" in page and 'name="flag" value="missing_prescription:-:0:1"' in page
+    image = client.get(f"/claims/{claim.claim_id}/documents/1/pages/1.jpg")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg" and image.content[:2] == b"\xff\xd8"
+    words = client.get(f"/claims/{claim.claim_id}/documents/1/pages/1.json").json()
+    info = claim.documents[1].pages[0]
+    assert (words["width"], words["height"]) == (info.width, info.height) and len(words["words"]) >= 5
+    assert client.get(f"/claims/{claim.claim_id}/documents/7/pages/1.jpg").status_code == 404
+    assert client.get("/claims/CLM-1/documents/0/pages/1.jpg").status_code == 404
+    assert client.get("/claims/..%2F..%2Fetc/documents/0/pages/1.jpg").status_code == 404
+
+
+def test_correcting_a_low_confidence_total_then_approving(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[-1]
+    receipt = next(d for d in claim.documents if d.fields["total"].confidence < 0.6)
+    form = open_claim(client, claim.claim_id)
+    document = f"{receipt.file}#0"
+    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="total", value="648,00"),
+                         follow_redirects=False)
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    assert 'value="648.00"' in page and "Champ corrigé" in page and page.count('class="audit-row"') == 1
+    label = json.loads(desk_storage.get_bytes(f"labels/corrections/{claim.claim_id}/000001.json"))
+    assert (label["field"], label["machine_value"], label["corrected_value"]) == ("total", receipt.fields["total"].value, "648.00")
+    assert label["original"] == f"claims/{claim.claim_id}/originals/{receipt.file}" and desk_storage.exists(label["original"])
+    form = Form(page)
+    flag = re.search(r'name="flag" value="([^"]+)"', page).group(1)
+    client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="ordonnance vue au dossier papier"))
+    form = open_claim(client, claim.claim_id)
+    answer = client.post(f"/claims/{claim.claim_id}/approve", data=form.data(note="ok"), follow_redirects=False)
+    assert answer.status_code == 303
+    handed = Claim.model_validate_json(desk_storage.get_bytes(f"outbox/adjudication/{claim.claim_id}.json"))
+    assert handed.status.value == "ready" and handed.review.decision.value == "approved" and handed.review.decided_by == "marie"
+    total = next(d for d in handed.documents if d.file == receipt.file).fields["total"]
+    assert (total.value, total.confidence, total.rule) == ("648.00", 1.0, "review")
+    assert [c.field for c in handed.review.corrections] == ["total"]
+    assert [d.code for d in handed.review.dismissed_flags] == ["missing_prescription"] and handed.all_flags() == []
+    trail = events(desk_storage, claim.claim_id)
+    assert [e["action"] for e in trail] == ["correct_field", "dismiss_flag", "approve"] and {e["by"] for e in trail} == {"marie"}
+    assert trail[0]["before"] == receipt.fields["total"].value and trail[0]["after"] == "648.00"
+    closed = client.get(f"/claims/{claim.claim_id}").text
+    assert 'id="approve"' not in closed and 'id="decision"' in closed
+    assert client.post(f"/claims/{claim.claim_id}/reject", data=Form(closed).data(reason="non")).status_code == 403
+
+
+def test_a_wrong_value_is_refused_with_a_message_and_nothing_recorded(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    form = open_claim(client, claim.claim_id)
+    document = f"{claim.documents[0].file}#0"
+    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="date", value="31/02/2026"))
+    assert answer.status_code == 400 and "JJ/MM/AAAA" in answer.text
+    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document="autre.pdf#0", field="date", value="01/02/2026"))
+    assert answer.status_code == 400
+    assert events(desk_storage, claim.claim_id) == [] and desk_storage.list("labels/") == []
+
+
+def test_two_managers_on_one_claim_do_not_overwrite_each_other(desk_storage):
+    marie, paul = sign_in(desk(desk_storage), "marie"), sign_in(desk(desk_storage), "paul")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    document = f"{claim.documents[0].file}#0"
+    seen_by_marie, seen_by_paul = open_claim(marie, claim.claim_id), open_claim(paul, claim.claim_id)
+    assert marie.post(f"/claims/{claim.claim_id}/field", data=seen_by_marie.data(document=document, field="total", value="2,65"),
+                      follow_redirects=False).status_code == 303
+    stale = paul.post(f"/claims/{claim.claim_id}/field", data=seen_by_paul.data(document=document, field="total", value="9,99"))
+    assert stale.status_code == 409 and "a changé" in stale.text
+    assert paul.post(f"/claims/{claim.claim_id}/approve", data=seen_by_paul.data()).status_code == 409
+    trail = events(desk_storage, claim.claim_id)
+    assert [(e["by"], e["after"]) for e in trail] == [("marie", "2.65")]
+    assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json")
+
+
+def test_changing_a_document_type_runs_the_checks_again(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[-1]  # an invoice and a receipt
+    receipt = next(d for d in claim.documents if d.doc_type.value == "receipt")
+    form = open_claim(client, claim.claim_id)
+    client.post(f"/claims/{claim.claim_id}/doctype", data=form.data(document=f"{receipt.file}#0", doc_type="prescription"))
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert "missing_prescription" not in page and "Type changé" in page
+
+
+def test_asking_the_claimant_then_rejecting(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    page = client.get(f"/claims/{claim.claim_id}").text
+    draft = re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert "ordonnance" in draft.lower() and claim.claim_id in page
+    form = Form(page)
+    answer = client.post(f"/claims/{claim.claim_id}/request", data=form.data(subject="Votre demande", text=draft + "\nMerci."),
+                         follow_redirects=False)
+    assert answer.status_code == 303
+    sent = [json.loads(desk_storage.get_bytes(i.key)) for i in desk_storage.list(f"outbox/claimant/{claim.claim_id}/")]
+    assert len(sent) == 1 and sent[0]["kind"] == "request_proofs" and sent[0]["text"].endswith("Merci.")
+    assert "En attente du demandeur (1)" in client.get("/").text
+    form = open_claim(client, claim.claim_id)
+    assert client.post(f"/claims/{claim.claim_id}/reject", data=form.data(reason=" ")).status_code == 400
+    answer = client.post(f"/claims/{claim.claim_id}/reject", data=form.data(reason="Ordonnance jamais reçue."), follow_redirects=False)
+    assert answer.status_code == 303
+    assert len(desk_storage.list(f"outbox/claimant/{claim.claim_id}/")) == 2
+    assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json")
+    assert "Décidées (1)" in client.get("/").text
