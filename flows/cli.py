@@ -123,18 +123,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DEFAULT_OCR_SLOTS = 2
 DEPLOYMENT = "intake"  # served as watch-inbox/intake (flows.service.DEPLOYMENT)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
     """Run the `watch-inbox` flow once, or again after each bucket notification (MinIO) and at least
     every `--interval` seconds (polling: the only way on other servers and local folders)."""
-    from flows.service import watch_flow
+    from flows.service import ensure_ocr_limit, watch_flow
     from infra.storage.notifications import inbox_signal
     from infra.storage.settings import open_storage
 
     storage = open_storage()
     print(f"watching {storage.describe()}", file=sys.stderr)
+    ensure_ocr_limit(DEFAULT_OCR_SLOTS, resize=False)  # the one `intake serve` set, else a default
     signal = None if args.once else inbox_signal(storage)
     try:
         while True:
@@ -234,7 +236,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
     serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
     serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
-    serve.add_argument("--ocr-slots", type=int, default=2, help="submissions read at once across all workers (Prefect concurrency limit)")
+    serve.add_argument("--ocr-slots", type=int, default=DEFAULT_OCR_SLOTS, help="submissions read at once across all workers (Prefect concurrency limit)")
     serve.set_defaults(handler=cmd_serve)
     review = sub.add_parser("review", help="the managers' review desk, a web app (INTAKE_REVIEW_ACCOUNTS, INTAKE_REVIEW_SECRET)")
     review.add_argument("--host", default="127.0.0.1")

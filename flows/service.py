@@ -34,9 +34,18 @@ DEPLOYMENT = "watch-inbox/intake"  # the deployment `intake serve` serves
 OCR_LIMIT = "intake-ocr"  # a Prefect global concurrency limit: submissions read (OCR) at the same time
 
 
-def ensure_ocr_limit(slots: int) -> None:
-    """Create or resize the OCR concurrency limit on the Prefect server (one slot per submission being read)."""
+def ensure_ocr_limit(slots: int, resize: bool = True) -> None:
+    """Create the OCR concurrency limit on the Prefect server (one slot per submission being read), or
+    resize it; `resize=False` leaves an existing limit as `intake serve` set it (for `intake watch`)."""
+    from prefect.exceptions import ObjectNotFound
+
     with get_client(sync_client=True) as client:
+        if not resize:
+            try:
+                client.read_global_concurrency_limit_by_name(OCR_LIMIT)
+                return
+            except ObjectNotFound:
+                pass
         client.upsert_global_concurrency_limit_by_name(OCR_LIMIT, slots)
 
 
