@@ -11,6 +11,7 @@ account exists or not, and an account is locked for a while after repeated failu
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import tomllib
@@ -59,6 +60,8 @@ def parse_accounts(text: str) -> dict[str, Account]:
         table = tomllib.loads(text).get("accounts", {})
     except tomllib.TOMLDecodeError as error:
         raise AccountsError(f"accounts file is not TOML: {error}") from None
+    if not isinstance(table, dict):
+        raise AccountsError("`accounts` must be a table of accounts ([accounts.NAME])")
     accounts = {}
     for name, entry in table.items():
         if not isinstance(entry, dict) or not str(entry.get("password", "")).startswith("$argon2"):
@@ -82,7 +85,7 @@ def load_accounts(path: str | Path) -> dict[str, Account]:
 
 def account_entry(name: str, role: Role, password: str) -> str:
     """The TOML lines of one account, for the accounts file."""
-    return f'[accounts.{name}]\nrole = "{role.value}"\npassword = "{hash_password(password)}"\n'
+    return f'[accounts.{json.dumps(name)}]\nrole = "{role.value}"\npassword = "{hash_password(password)}"\n'
 
 
 class Authenticator:

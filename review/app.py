@@ -114,7 +114,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         form = await request.form()
         token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         account = None
-        if token and secrets.compare_digest(token, str(form.get("csrf", ""))):
+        if token and secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8")):
             account = auth.check(str(form.get("account", "")), str(form.get("password", "")))
         if account is None:
             fresh = secrets.token_urlsafe(24)

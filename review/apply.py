@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from models import Claim, ClaimStatus, Document, DocType, Field, Flag, FlagCode
 from models.review import Correction, Decision, DismissedFlag, Review, ReviewAction, ReviewEvent
@@ -31,11 +32,13 @@ def document_key(document: Document) -> str:
 
 
 def flag_keys(flags: Iterable[Flag]) -> list[str]:
-    """Each flag's key: code, file, page and its rank among flags sharing those (stable across re-checks)."""
+    """Each flag's key: code, file, page, the proof it asks for (a proof without a code of its own) and its rank among flags
+    sharing those - stable across re-checks, so a dismissal stays on the flag it was made for."""
     seen: dict[str, int] = {}
     keys = []
     for flag in flags:
-        base = f"{flag.code.value}:{flag.file or '-'}:{flag.page or 0}"
+        proof = flag.details.get("proof") if flag.code is FlagCode.MISSING_PROOF and flag.details else None
+        base = f"{flag.code.value}:{flag.file or '-'}:{flag.page or 0}" + (f":{proof}" if proof else "")
         seen[base] = seen.get(base, 0) + 1
         keys.append(f"{base}:{seen[base]}")
     return keys
@@ -97,7 +100,8 @@ def _rechecked(machine: Claim, documents: list[Document], rules: Rules) -> tuple
     """Field-presence flags per document and the claim-level checks, run again on corrected documents."""
     documents = [d.model_copy(update={"flags": tuple(
         [f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))}) for d in documents]
-    context = CheckContext(rules=rules, today=machine.created_at.date(), manifest=machine.declared)
+    checked_on = datetime.fromisoformat(machine.replies[-1]) if machine.replies else machine.created_at
+    context = CheckContext(rules=rules, today=checked_on.date(), manifest=machine.declared)  # as the intake last did
     findings = claim_flags(machine.claim_id, documents, context)
     kept = [f for f in machine.flags if f.code in HISTORY_FLAGS]
     return documents, kept + [f for f in findings.flags if f.code not in HISTORY_FLAGS], findings.nothing_covered

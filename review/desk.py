@@ -120,7 +120,7 @@ class Desk:
         return self.store.append(claim_id, version, event)
 
     def request_proofs(self, who: Account, claim_id: str, version: str, subject: str, text: str) -> ClaimRecord:
-        record = self._open(who, claim_id)
+        self._open(who, claim_id)
         if not text.strip() or not subject.strip():
             raise BadRequest("message_required")
         event = self._event(who, ReviewAction.REQUEST_PROOFS, reason=text.strip())

@@ -4,6 +4,7 @@ with a dot, ISO 4217 currencies, the care taxonomy), or refused with a message s
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 import dateparser
@@ -41,8 +42,12 @@ def _date(text: str) -> str:
     raise InvalidValue("invalid_date", "date attendue : JJ/MM/AAAA ou AAAA-MM-JJ")
 
 
+AMOUNT_TEXT = re.compile(r"(?:[€$£¥]|[A-Z]{3})?\s*\d[\d\s.,']*\s*(?:[€$£¥]|[A-Z]{3})?", re.IGNORECASE)
+
+
 def _amount(text: str) -> str:
-    value = parse_amount(text) if re.search(r"\d", text) else None
+    """Digits with separators and at most a currency sign or code: no sign, no exponent, no stray letters."""
+    value = parse_amount(text) if AMOUNT_TEXT.fullmatch(text) else None
     if value is None:
         raise InvalidValue("invalid_amount", "montant attendu, par ex. 45,30")
     return f"{value:.2f}"
@@ -85,6 +90,6 @@ def normalised(field: str, text: str) -> str:
         return _count(text)
     if field == "care_type":
         return _care_type(text)
-    if len(text) > MAX_TEXT or any(ord(c) < 32 for c in text):
+    if len(text) > MAX_TEXT or any(unicodedata.category(c).startswith("C") for c in text):
         raise InvalidValue("invalid_text", f"texte d'au plus {MAX_TEXT} caractères, sur une ligne")
     return text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from models import Claim
@@ -256,3 +255,11 @@ def test_asking_the_claimant_then_rejecting(desk_storage):
     assert len(desk_storage.list(f"outbox/claimant/{claim.claim_id}/")) == 2
     assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json")
     assert "Décidées (1)" in client.get("/").text
+
+
+def test_a_non_ascii_csrf_token_is_refused_not_a_server_error(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    assert client.post("/logout", data={"csrf": "é"}).status_code == 403
+    anonymous = desk(desk_storage)
+    anonymous.get("/login")
+    assert anonymous.post("/login", data={"account": "marie", "password": PASSWORDS["marie"], "csrf": "é"}).status_code == 401

@@ -1,0 +1,175 @@
+"""review.accounts: the accounts file (hashed passwords only), password checks and the lock-out."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.accounts import (LOCKOUT_SECONDS, MAX_FAILURES, Account, AccountsError, Authenticator, Role, account_entry,
+                             hash_password, load_accounts, parse_accounts)
+
+PASSWORD = "correct horse battery"
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def entries() -> str:
+    """An accounts file with a manager and an operator, made the way `intake review-account` makes it."""
+    return account_entry("mdupont", Role.MANAGER, PASSWORD) + "\n" + account_entry("ops-1", Role.OPERATOR, "operator-password")
+
+
+@pytest.fixture(scope="module")
+def accounts(entries) -> dict[str, Account]:
+    return parse_accounts(entries)
+
+
+# -- the accounts file ----------------------------------------------------------------------------
+def test_account_entry_round_trips_through_the_file(accounts):
+    assert set(accounts) == {"mdupont", "ops-1"}
+    manager, operator = accounts["mdupont"], accounts["ops-1"]
+    assert (manager.name, manager.role, manager.can_review) == ("mdupont", Role.MANAGER, True)
+    assert (operator.role, operator.can_review) == (Role.OPERATOR, False)
+    assert manager.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in manager.password_hash
+
+
+def test_the_round_tripped_entry_signs_in(accounts):
+    auth = Authenticator(accounts, clock=FakeClock())
+    assert auth.check("mdupont", PASSWORD) == accounts["mdupont"]
+    assert auth.check("ops-1", "operator-password") == accounts["ops-1"]
+    assert auth.check("mdupont", "operator-password") is None  # another account's password
+
+
+def test_plain_text_password_is_refused_at_load():
+    with pytest.raises(AccountsError, match="'bob'.*Argon2"):
+        parse_accounts('[accounts.bob]\nrole = "manager"\npassword = "hunter2hunter2"\n')
+
+
+def test_missing_password_is_refused_at_load():
+    with pytest.raises(AccountsError, match="'bob'"):
+        parse_accounts('[accounts.bob]\nrole = "manager"\n')
+
+
+@pytest.mark.parametrize("role", ['role = "admin"', 'role = "Manager"', ""])
+def test_unknown_or_missing_role_is_refused(role):
+    with pytest.raises(AccountsError, match="'bob': role must be manager or operator"):
+        parse_accounts(f'[accounts.bob]\n{role}\npassword = "{hash_password("long enough pw")}"\n')
+
+
+def test_an_account_that_is_not_a_table_is_refused():
+    with pytest.raises(AccountsError, match="'bob'"):
+        parse_accounts('[accounts]\nbob = "$argon2id$v=19$x"\n')
+
+
+def test_bad_toml_is_refused():
+    with pytest.raises(AccountsError, match="not TOML"):
+        parse_accounts('[accounts.bob\nrole = "manager"\n')
+
+
+@pytest.mark.parametrize("text", ["", "# nobody yet\n", "[accounts]\n", '[other]\nx = 1\n'])
+def test_a_file_without_accounts_is_refused(text):
+    with pytest.raises(AccountsError, match="no account"):
+        parse_accounts(text)
+
+
+def test_accounts_key_that_is_not_a_table_is_an_accounts_error():
+    with pytest.raises(AccountsError):
+        parse_accounts('accounts = "mdupont"\n')
+
+
+def test_account_entry_round_trips_a_dotted_name():
+    accounts = parse_accounts(account_entry("jean.dupont", Role.MANAGER, PASSWORD))
+    assert list(accounts) == ["jean.dupont"]
+
+
+def test_load_accounts_reads_a_file_and_says_when_it_cannot(tmp_path, entries):
+    path = tmp_path / "reviewers.toml"
+    path.write_text(entries, encoding="utf-8")
+    assert set(load_accounts(path)) == {"mdupont", "ops-1"}
+    with pytest.raises(AccountsError, match="cannot read"):
+        load_accounts(tmp_path / "missing.toml")
+
+
+# -- hashing --------------------------------------------------------------------------------------
+def test_hash_password_needs_ten_characters():
+    with pytest.raises(ValueError, match="10 characters"):
+        hash_password("123456789")
+    hashed = hash_password("1234567890")
+    assert hashed.startswith("$argon2id$") and "1234567890" not in hashed
+
+
+def test_account_entry_refuses_a_short_password():
+    with pytest.raises(ValueError):
+        account_entry("bob", Role.MANAGER, "short")
+
+
+def test_hashes_are_salted():
+    assert hash_password(PASSWORD) != hash_password(PASSWORD)
+
+
+# -- signing in -----------------------------------------------------------------------------------
+def test_unknown_account_returns_none(accounts):
+    auth = Authenticator(accounts, clock=FakeClock())
+    assert auth.check("nobody", PASSWORD) is None
+    assert auth.check("", "") is None
+
+
+def test_wrong_password_returns_none(accounts):
+    assert Authenticator(accounts, clock=FakeClock()).check("mdupont", "wrong password!") is None
+
+
+def test_an_unusable_stored_hash_refuses_without_crashing():
+    broken = {"bob": Account("bob", Role.MANAGER, "$argon2id$not-a-hash")}
+    assert Authenticator(broken, clock=FakeClock()).check("bob", PASSWORD) is None
+
+
+def test_lock_out_after_max_failures_then_lifted(accounts):
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock)
+    for _ in range(MAX_FAILURES):
+        assert not auth.locked("mdupont")
+        assert auth.check("mdupont", "wrong password!") is None
+        clock.now += 1
+    assert auth.locked("mdupont")
+    assert auth.check("mdupont", PASSWORD) is None  # the right password does not open a locked account
+    assert not auth.locked("ops-1")  # the lock is per account
+    clock.now += LOCKOUT_SECONDS + 10  # past every failure, including the refused right password
+    assert not auth.locked("mdupont")
+    assert auth.check("mdupont", PASSWORD) == accounts["mdupont"]
+
+
+def test_fewer_failures_than_the_limit_do_not_lock_and_success_resets(accounts):
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock)
+    for _ in range(MAX_FAILURES - 1):
+        auth.check("mdupont", "wrong password!")
+    assert auth.check("mdupont", PASSWORD) == accounts["mdupont"]
+    auth.check("mdupont", "wrong password!")  # counting starts again after a success
+    assert not auth.locked("mdupont")
+
+
+def test_failures_older_than_the_lockout_window_do_not_count(accounts):
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock)
+    for _ in range(MAX_FAILURES - 1):
+        auth.check("mdupont", "wrong password!")
+    clock.now += LOCKOUT_SECONDS + 1
+    auth.check("mdupont", "wrong password!")
+    assert not auth.locked("mdupont")
+    assert auth.check("mdupont", PASSWORD) == accounts["mdupont"]
+
+
+def test_an_unknown_name_is_locked_like_a_real_one(accounts):
+    """Nothing tells an attacker which names exist: failures on an unknown name lock it the same way."""
+    auth = Authenticator(accounts, clock=FakeClock())
+    for _ in range(MAX_FAILURES):
+        assert auth.check("ghost", "whatever-password") is None
+    assert auth.locked("ghost")
