@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from flows.claim_folder import ClaimFolder
-from flows.declaration import MANIFEST_NAME, DeclarationError, add_options, declaration, guess_language, quoted_claim
+from flows.declaration import MANIFEST_NAME, DeclarationError, add_options, declaration, guess_language, message_languages, quoted_claim
 from models import Claim, Document, RejectedFile
 from validators.claimant_message import claimant_message
 from validators.rules_file import RulesError, load_rules
@@ -68,8 +68,8 @@ def _input_files(names: list[str]) -> list[Path]:
 
 def _languages(manifest, subject: str | None, body: str | None) -> tuple[str, ...]:
     if manifest is not None and manifest.language == "en":
-        return ("fr", "en")
-    return ("fr", "en") if guess_language(" ".join(t for t in (subject, body) if t)) == "en" else ("fr",)
+        return message_languages("en")
+    return message_languages(guess_language(" ".join(t for t in (subject, body) if t)))
 
 
 def cmd_process(args: argparse.Namespace) -> int:

@@ -82,6 +82,12 @@ EN_WORDS = {"the", "and", "please", "my", "your", "request", "attached", "find",
 FR_WORDS = {"le", "la", "les", "et", "merci", "ma", "votre", "demande", "ci-joint", "facture", "bonjour", "de", "des", "pour", "je", "vous"}
 
 
+def message_languages(language: str | None) -> tuple[str, ...]:
+    """The languages of a message to the claimant: always French, and English when the claimant wrote
+    or declared English."""
+    return ("fr", "en") if language == "en" else ("fr",)
+
+
 def guess_language(text: str) -> str:
     """'en' when a message reads as English rather than French (common words counted), else 'fr'."""
     words = [w.strip(".,;:!?()\"'").lower() for w in text.split()]

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flows import pipeline
+from flows.declaration import message_languages
 from flows.email_request import parse_email
 from flows.handoff import write_outbox
 from flows.inbox import EMAIL, MANIFEST, Marker, Submission
@@ -137,7 +138,7 @@ def _write(storage: Storage, claim: Claim, paths: list[Path], report, rules: Rul
         reason = {"file": rejected.file, "codes": [f.code.value for f in rejected.flags], "messages": [f.message for f in rejected.flags]}
         storage.put_bytes(join(f"quarantine/{claim.claim_id}", rejected.file + ".reason.json"), json.dumps(reason, ensure_ascii=False).encode("utf-8"))
     storage.put_bytes(base + "claim.json", claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
-    message = claimant_message(claim, rules, ("fr", "en") if language == "en" else ("fr",))
+    message = claimant_message(claim, rules, message_languages(language))
     if message is not None:
         storage.put_bytes(base + "message.txt", f"{message.subject}\n\n{message.text}".encode("utf-8"), "text/plain; charset=utf-8")
         storage.put_bytes(base + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")

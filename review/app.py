@@ -167,7 +167,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         claim = record.current
         entries = build_queue(all_entries(desk.store), request.query_params.get("view", "to_review")).entries
         previous, following = neighbours(entries, claim_id)
-        subject, text = desk.draft_request(record, request.state.lang)
+        subject, text = desk.draft_request(record)
         flags = keyed_flags(claim)
         documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
         return render(request, "claim.html", status_code, record=record, claim=claim, documents=documents, flags=flags,

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timezone
 
+from flows.declaration import message_languages
 from flows.handoff import write_outbox
 from infra.storage.base import Storage
 from models import ClaimStatus, DocType
@@ -54,12 +55,14 @@ class Desk:
     def load(self, claim_id: str) -> ClaimRecord:
         return self.store.load(claim_id)
 
-    def draft_request(self, record: ClaimRecord, language: str = "fr") -> tuple[str, str]:
-        """(subject, text) of the message asking for what the flags say is missing (editable)."""
+    def draft_request(self, record: ClaimRecord) -> tuple[str, str]:
+        """(subject, text) of the message asking for what the flags say is missing (editable), in the
+        claimant's languages (French, and English when declared), whatever the desk's language."""
         claim = record.current
+        language = claim.declared.language if claim.declared is not None else None
         if claim.status is ClaimStatus.READY:
             claim = claim.model_copy(update={"status": ClaimStatus.NEEDS_REVIEW})
-        message = claimant_message(claim, self.rules, ("fr", "en") if language == "en" else ("fr",))
+        message = claimant_message(claim, self.rules, message_languages(language))
         return (message.subject, message.text) if message else (f"Votre demande {claim.claim_id}", "")
 
     # -- acting --------------------------------------------------------------------------------

@@ -191,8 +191,12 @@ def test_draft_request_names_the_missing_prescription(desk):
     assert "ordonnance" in text and CLAIM_ID in text
 
 
-def test_draft_request_in_english_adds_english(desk):
-    subject, text = desk.draft_request(desk.load(CLAIM_ID), language="en")
+def test_draft_request_is_in_the_claimants_languages_not_the_desks(storage):
+    from models.manifest import Manifest
+
+    put_claim(storage, pharmacy_claim(claim_id=OTHER_ID, declared=Manifest(language="en")))
+    desk = Desk(storage, RULES, clock=Clock())
+    subject, text = desk.draft_request(desk.load(OTHER_ID))
     assert "prescription" in text and "ordonnance" in text
 
 
