@@ -4,6 +4,7 @@ Layout (keys under the storage root or bucket):
     inbox/extranet/<submission>/<files...>   an extranet upload; `manifest.json` is written LAST
     inbox/email/<message>.eml                a raw e-mail (one object: complete once it exists)
     state/submissions/<channel>/<name>.json  the service's marker: which claim, processing or done
+    state/done/<channel>/<token>             empty: the submission is done (one listing per pass, no reads)
 
 When is a submission complete? An e-mail is one object, so as soon as it exists. An extranet upload is
 complete when its `manifest.json` exists (the extranet writes it after the files), or, for uploads
@@ -33,6 +34,7 @@ EXTRANET = "extranet"
 EMAIL = "email"
 MANIFEST = "manifest.json"
 STATE = "state/submissions/"
+DONE = "state/done/"
 QUIET = timedelta(seconds=120)
 LEASE = timedelta(minutes=15)
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -110,9 +112,17 @@ class Marker:
         return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]))
 
 
+def _token(submission: Submission) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8")).digest()[:12]).decode()
+
+
 def marker_key(submission: Submission) -> str:
-    token = base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8")).digest()[:12]).decode()
-    return f"{STATE}{submission.channel}/{token}.json"
+    return f"{STATE}{submission.channel}/{_token(submission)}.json"
+
+
+def done_key(submission: Submission) -> str:
+    """An empty object saying the submission is done: a pass lists these instead of reading every marker."""
+    return f"{DONE}{submission.channel}/{_token(submission)}"
 
 
 def read_marker(storage: Storage, submission: Submission) -> Marker | None:
@@ -144,14 +154,20 @@ def finish(storage: Storage, submission: Submission, marker: Marker, now: dateti
     """Mark the submission done (after its claim is written)."""
     done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(timezone.utc))
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
+    storage.put_bytes(done_key(submission), b"", "text/plain", if_absent=True)
     return done
 
 
 def pending(storage: Storage, now: datetime, quiet: timedelta = QUIET) -> list[Submission]:
-    """Complete submissions not yet done, oldest first."""
+    """Complete submissions not yet done, oldest first. Done ones are known from one listing of
+    `state/done/`; only the others' markers are read (markers written before `state/done/` existed are
+    read too, and still say `done`)."""
+    done = {info.key for info in storage.list(DONE)}
     waiting = []
     for submission in group_submissions(storage.list(INBOX)):
+        if done_key(submission) in done or not is_complete(submission, now, quiet):
+            continue
         marker = read_marker(storage, submission)
-        if is_complete(submission, now, quiet) and (marker is None or marker.state != "done"):
+        if marker is None or marker.state != "done":
             waiting.append(submission)
     return waiting

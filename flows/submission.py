@@ -6,7 +6,7 @@ made (or the quoted claim completed), and everything written where the operators
     claims/<claim_id>/message.txt|.html    the message to the claimant, when the claim is not ready
     quarantine/<claim_id>/<name>           a copy of each refused file, with <name>.reason.json
     outbox/adjudication/<claim_id>.json    a ready claim, for adjudication
-    state/index/<sha256>.json              fingerprints of every document received (duplicates)
+    state/index/by-sha/..., by-key/...     fingerprints of every document received (duplicates)
 
 The inbox objects are never altered or deleted. Writing is idempotent: a run taken over after a crash
 rewrites the same keys for the same claim id.
@@ -33,7 +33,7 @@ from models import Claim, ClaimStatus, Document
 from models.manifest import Channel, Manifest
 from validators.claim_checks import CheckContext
 from validators.claimant_message import claimant_message
-from validators.duplicates import Seen, fingerprint
+from validators.duplicates import Seen, content_key, fingerprint
 from validators.rules_file import Rules, load_rules
 from validators.upload import check_uploads
 
@@ -79,24 +79,44 @@ def _download(storage: Storage, submission: Submission, folder: Path) -> Receive
 
 
 class StorageIndex:
-    """Documents received so far, one small object per document under `state/index/`."""
+    """Documents received so far, for `duplicate_document`: one small object per document, filed twice
+    so that a new document only reads the entries that could match it (not the whole history):
+
+        state/index/by-sha/<sha256>/<pages>-<part>.json          same bytes
+        state/index/by-key/<hash of date|total|currency|beneficiary>/<sha256>-<pages>-<part>.json
+                                                                  same content key (near-identical candidates)
+    """
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
 
-    def seen(self) -> list[Seen]:
-        out = []
-        for info in self.storage.list(INDEX):
-            raw = json.loads(self.storage.get_bytes(info.key))
-            out.append(Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw["phashes"]), raw.get("key", "")))
-        return out
+    @staticmethod
+    def _folders(document: Document) -> list[str]:
+        folders = [f"{INDEX}by-sha/{document.sha256}/"]
+        key = content_key(document)
+        if key:
+            folders.append(f"{INDEX}by-key/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}/")
+        return folders
+
+    def seen_for(self, documents: Sequence[Document]) -> list[Seen]:
+        """The earlier documents that share bytes or content key with one of `documents`."""
+        found: dict[str, Seen] = {}
+        for folder in sorted({f for d in documents for f in self._folders(d)}):
+            for info in self.storage.list(folder):
+                raw = json.loads(self.storage.get_bytes(info.key))
+                seen = Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw["phashes"]), raw.get("key", ""))
+                found.setdefault(f"{seen.claim_id}/{seen.file}/{seen.sha256}", seen)
+        return list(found.values())
 
     def record(self, claim_id: str, documents: Sequence[Document]) -> None:
         for document in documents:
             seen = fingerprint(claim_id, document)
-            body = {"claim_id": seen.claim_id, "file": seen.file, "sha256": seen.sha256, "phashes": list(seen.phashes), "key": seen.key}
-            self.storage.put_bytes(f"{INDEX}{document.sha256}-{len(document.pages)}-{document.part or 0}.json",
-                                   json.dumps(body).encode("utf-8"), "application/json", if_absent=True)
+            body = json.dumps({"claim_id": seen.claim_id, "file": seen.file, "sha256": seen.sha256,
+                               "phashes": list(seen.phashes), "key": seen.key}).encode("utf-8")
+            name = f"{len(document.pages)}-{document.part or 0}.json"
+            for folder in self._folders(document):
+                entry = name if "/by-sha/" in folder else f"{document.sha256}-{name}"
+                self.storage.put_bytes(folder + entry, body, "application/json", if_absent=True)
 
 
 def _rename_clear_of(paths: list[Path], taken: set[str]) -> None:
@@ -157,10 +177,10 @@ def process_submission(storage: Storage, submission: Submission, marker: Marker,
         claim_id = previous.claim_id if previous else marker.claim_id
         if previous is not None:
             _rename_clear_of(received.paths, {d.file for d in previous.documents} | {r.file for r in previous.rejected_files})
-        index = StorageIndex(storage)
-        context = CheckContext(rules=rules, today=now.date(), manifest=received.manifest, earlier=tuple(index.seen()),
-                               quoted_claim=received.quoted)
         report, documents = _read(received.paths)
+        index = StorageIndex(storage)
+        context = CheckContext(rules=rules, today=now.date(), manifest=received.manifest, earlier=tuple(index.seen_for(documents)),
+                               quoted_claim=received.quoted)
         claim = pipeline.build_claim(claim_id, report, documents, now, context, previous)
         channel = previous.channel if previous is not None and previous.channel else Channel(submission.channel)
         claim = claim.model_copy(update={"channel": channel})

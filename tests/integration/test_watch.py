@@ -71,3 +71,25 @@ def test_refused_attachments_are_quarantined_with_their_reason(tmp_path, documen
     assert reason["codes"] == ["empty_file"]
     assert storage.get_bytes(f"quarantine/{claim.claim_id}/vide.pdf") == b""
     assert storage.exists(f"claims/{claim.claim_id}/originals/vide.pdf") and storage.exists(f"claims/{claim.claim_id}/originals/facture.pdf")
+
+
+def test_a_document_sent_again_in_another_request_is_a_duplicate(tmp_path, documents):
+    """The storage's duplicate index: the same invoice in a later request is flagged with the earlier
+    claim; reading the index touches only the entries that could match, not the whole history."""
+    storage = LocalStorage(tmp_path / "store")
+    invoice = (documents / "facture.pdf").read_bytes()
+    storage.put_bytes("inbox/extranet/S-1/facture.pdf", invoice)
+    storage.put_bytes("inbox/extranet/S-1/manifest.json", b"{}")
+    (first,) = run_pass(storage)
+    assert not [f for f in first.all_flags() if f.code.value == "duplicate_document"]
+    storage.put_bytes("inbox/extranet/S-2/ordonnance.pdf", (documents / "ordonnance.pdf").read_bytes())
+    storage.put_bytes("inbox/extranet/S-2/manifest.json", b"{}")
+    (unrelated,) = run_pass(storage)
+    assert not [f for f in unrelated.all_flags() if f.code.value == "duplicate_document"]
+    storage.put_bytes("inbox/extranet/S-3/copie.pdf", invoice)
+    storage.put_bytes("inbox/extranet/S-3/manifest.json", b"{}")
+    (again,) = run_pass(storage)
+    (flag,) = [f for f in again.all_flags() if f.code.value == "duplicate_document"]
+    assert flag.details["earlier_claim_id"] == first.claim_id and flag.details["match"] == "identical"
+    keys = [i.key for i in storage.list("state/index/")]
+    assert any(k.startswith("state/index/by-sha/") for k in keys) and any(k.startswith("state/index/by-key/") for k in keys)

@@ -60,3 +60,24 @@ def test_only_one_worker_takes_over_a_stale_marker(tmp_path):
     later = NOW + timedelta(hours=1)
     winners = [m for m in (take(storage, submission, later), take(storage, submission, later)) if m is not None]
     assert len(winners) == 1
+
+
+def test_a_pass_reads_no_marker_of_a_done_submission(tmp_path):
+    """Done submissions are known from one listing of state/done/: their markers are not read again."""
+
+    class CountingStorage(LocalStorage):
+        reads: list[str] = []
+
+        def get_bytes(self, key: str) -> bytes:
+            self.reads.append(key)
+            return super().get_bytes(key)
+
+    storage = CountingStorage(tmp_path)
+    for name in ("a", "b", "c"):
+        storage.put_bytes(f"inbox/email/{name}.eml", b"x")
+    for submission in pending(storage, NOW)[:2]:
+        finish(storage, submission, take(storage, submission, NOW), NOW)
+    storage.reads.clear()
+    left = pending(storage, NOW)
+    assert [s.name for s in left] == ["c.eml"]
+    assert len(storage.reads) <= 1  # only c's marker (absent) is looked up
