@@ -22,12 +22,9 @@ import os
 import random
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from samples.generator import fakes  # noqa: E402
 from samples.generator.corpus import generate  # noqa: E402
+from tests.prefect_server import start_prefect_server, stop  # noqa: E402
 
 MANIFEST = {"care_types": ["pharmacy"]}
 WATCH = [sys.executable, "-m", "flows.cli", "watch", "--once"]
@@ -55,41 +53,6 @@ class Run:
     peak_mib: float
     statuses: Counter
     double: int | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_prefect(home: Path) -> tuple[subprocess.Popen, str]:
-    """A Prefect server of its own on loopback (SQLite in `home`), once /api/health answers."""
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                return server, url
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                stop(server)
-                raise SystemExit("the Prefect server did not start")
-            time.sleep(0.5)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def care_day(index: int) -> date:
@@ -211,7 +174,10 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-service-"))
     home = tmp / "prefect-home"
     home.mkdir()
-    server, url = start_prefect(home)
+    try:
+        server, url = start_prefect_server(home)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from None
     try:
         pages = build_inbox(tmp / "run-a", args.submissions, args.seed)
         copy_inbox(tmp / "run-a", tmp / "run-b")

@@ -12,7 +12,6 @@ import random
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date, timedelta
 from email.message import EmailMessage
 
@@ -20,7 +19,8 @@ import pytest
 
 from samples.generator import fakes
 from samples.generator.corpus import generate
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_port, unique_bucket
+from tests.prefect_server import start_prefect_server, stop
+from tests.s3_server import ACCESS_KEY, SECRET_KEY, unique_bucket
 
 CARE_DAY = date.today() - timedelta(days=8)
 
@@ -29,25 +29,9 @@ CARE_DAY = date.today() - timedelta(days=8)
 def prefect_api(tmp_path_factory):
     """A Prefect server of its own on loopback, with its SQLite database in a temporary home."""
     home = tmp_path_factory.mktemp("prefect-home")
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError("prefect server did not start")
-            time.sleep(0.5)
+    server, url = start_prefect_server(home)
     yield url, home
-    server.terminate()
-    server.wait(timeout=30)
+    stop(server)
 
 
 def test_bucket_to_claims_outbox_and_prefect_runs(tmp_path, s3_server, prefect_api):

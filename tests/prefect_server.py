@@ -1,0 +1,45 @@
+"""A Prefect server of its own on loopback (`prefect server start`, SQLite in a given home), for the
+end-to-end tests and bench/service.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.s3_server import free_port
+
+STARTUP_SECONDS = 120
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate, then kill if it does not stop within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """The server process and its API URL, once /api/health answers; RuntimeError if it does not start."""
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                return server, url
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                stop(server)
+                raise RuntimeError("the Prefect server did not start") from None
+            time.sleep(0.5)
