@@ -75,6 +75,12 @@ def group_submissions(objects: Iterable[ObjectInfo]) -> list[Submission]:
     return sorted(found, key=lambda s: (s.last_change, s.key))
 
 
+def find_submission(storage: Storage, channel: str, name: str) -> Submission | None:
+    """One submission by its channel and name, listing only its own keys (not the whole inbox)."""
+    prefix = f"{INBOX}{channel}/{name}" + ("/" if channel == EXTRANET else "")
+    return next((s for s in group_submissions(storage.list(prefix)) if (s.channel, s.name) == (channel, name)), None)
+
+
 def is_complete(submission: Submission, now: datetime, quiet: timedelta = QUIET) -> bool:
     """An e-mail at once; an extranet upload once its manifest is written, or after a quiet period."""
     if submission.channel == EMAIL:

@@ -82,7 +82,9 @@ def flag_rows(claim: Claim) -> list[dict[str, str]]:
       retry_condition_fn=storage_failed)
 def process_task(channel: str, name: str, claim_id: str, token: str, since: str) -> Claim:
     storage = open_storage()
-    submission = next(s for s in inbox.group_submissions(storage.list(inbox.INBOX)) if (s.channel, s.name) == (channel, name))
+    submission = inbox.find_submission(storage, channel, name)
+    if submission is None:
+        raise LookupError("the submission is no longer in the inbox")
     marker = inbox.Marker(claim_id, "processing", token, datetime.fromisoformat(since))
     with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
         claim = process_submission(storage, submission, marker)
@@ -115,8 +117,8 @@ def pending_task(quiet_seconds: float) -> list[tuple[str, str]]:
 def take_task(channel: str, name: str) -> tuple[str, str, str] | None:
     """(claim id, token, since) when this worker won the submission; None when another has it or it is done."""
     storage = open_storage()
-    found = [s for s in inbox.group_submissions(storage.list(inbox.INBOX)) if (s.channel, s.name) == (channel, name)]
-    marker = inbox.take(storage, found[0], datetime.now(timezone.utc)) if found else None
+    submission = inbox.find_submission(storage, channel, name)
+    marker = inbox.take(storage, submission, datetime.now(timezone.utc)) if submission else None
     return (marker.claim_id, marker.token, marker.since.isoformat()) if marker else None
 
 

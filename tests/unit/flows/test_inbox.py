@@ -81,3 +81,16 @@ def test_a_pass_reads_no_marker_of_a_done_submission(tmp_path):
     left = pending(storage, NOW)
     assert [s.name for s in left] == ["c.eml"]
     assert len(storage.reads) <= 1  # only c's marker (absent) is looked up
+
+
+def test_find_submission_reads_only_its_own_keys(tmp_path):
+    from flows.inbox import find_submission
+
+    storage = LocalStorage(tmp_path)
+    for key in ("inbox/extranet/S-1/a.pdf", "inbox/extranet/S-1/manifest.json", "inbox/extranet/S-10/b.pdf",
+                "inbox/email/m.eml", "inbox/email/m.eml2"):
+        storage.put_bytes(key, b"x")
+    found = find_submission(storage, EXTRANET, "S-1")
+    assert [o.key for o in found.objects] == ["inbox/extranet/S-1/a.pdf", "inbox/extranet/S-1/manifest.json"]
+    assert [o.key for o in find_submission(storage, EMAIL, "m.eml").objects] == ["inbox/email/m.eml"]
+    assert find_submission(storage, EMAIL, "gone.eml") is None
