@@ -180,10 +180,12 @@ def create_app(config: DeskConfig) -> FastAPI:
         return claim_page(request, claim_id)
 
     def page_of(claim_id: str, index: int, page: int):
-        record = desk.load(claim_id)
-        if not 0 <= index < len(record.current.documents):
+        # The intake's documents: the same files, pages and order as the reviewed claim's, without
+        # applying the audit trail (and re-running the checks) for every image a page shows.
+        documents = desk.load(claim_id).machine.documents
+        if not 0 <= index < len(documents):
             raise UnknownClaim(claim_id)
-        document = record.current.documents[index]
+        document = documents[index]
         if page not in {p.page for p in document.pages}:
             raise UnknownClaim(claim_id)
         return pages.view(document.sha256, page, lambda: desk.store.original(claim_id, document.file), document.file)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from infra.storage.base import NotFound, Storage
+from infra.storage.keys import join
 from models import Claim
 from models.manifest import CLAIM_ID
 from models.review import ReviewEvent
@@ -108,6 +109,4 @@ class ReviewStore:
 
     def original(self, claim_id: str, file: str) -> bytes:
         """A received file, byte for byte."""
-        from infra.storage.keys import join
-
         return self.storage.get_bytes(join(claim_prefix(claim_id) + "originals", file))
