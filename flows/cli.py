@@ -123,7 +123,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 DEFAULT_OCR_SLOTS = 2
-DEPLOYMENT = "intake"  # served as watch-inbox/intake (flows.service.DEPLOYMENT)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -154,12 +153,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     the bucket announces a new object (MinIO notifications)."""
     from datetime import timedelta
 
-    from flows.service import ensure_ocr_limit, start_notification_trigger, watch_flow
+    from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_notification_trigger, watch_flow
 
     ensure_ocr_limit(args.ocr_slots)
     trigger = start_notification_trigger(args.interval, args.quiet)
     try:
-        watch_flow.serve(name=DEPLOYMENT, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
+        watch_flow.serve(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
                          tags=["intake"])
     finally:
         trigger.close()

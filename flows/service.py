@@ -30,7 +30,7 @@ from infra.storage.settings import open_storage  # noqa: E402
 from models import Claim  # noqa: E402
 
 RETRY_DELAYS = [2, 10, 30]
-DEPLOYMENT = "watch-inbox/intake"  # the deployment `intake serve` serves
+DEPLOYMENT_NAME = "intake"  # `intake serve` serves watch-inbox as the deployment `watch-inbox/intake`
 OCR_LIMIT = "intake-ocr"  # a Prefect global concurrency limit: submissions read (OCR) at the same time
 
 
@@ -160,7 +160,7 @@ def start_notification_trigger(interval: float, quiet_seconds: float) -> InboxSi
         while signal.mode == "notifications":
             if signal.wait(interval):
                 try:
-                    run_deployment(DEPLOYMENT, parameters={"quiet_seconds": quiet_seconds}, timeout=0)
+                    run_deployment(f"{watch_flow.name}/{DEPLOYMENT_NAME}", parameters={"quiet_seconds": quiet_seconds}, timeout=0)
                 except Exception as error:  # noqa: BLE001 - the schedule still runs the pass
                     get_logger().warning("could not start watch-inbox on a notification (%s)", type(error).__name__)
 
