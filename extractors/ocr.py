@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytesseract
 
+from models.errors import IntakeError
 from models import BBox, Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -25,8 +26,10 @@ PSM_STRIP = 6  # one uniform block: a till receipt's single column reads better 
 STRIP_RATIO = 1.6  # height / width above which an upright image is a receipt strip, not a sheet  # Tesseract's orientation confidence below which we keep the page as is
 
 
-class OcrError(Exception):
+class OcrError(IntakeError):
     """Tesseract failed or timed out on a page."""
+
+    code = "ocr_failed"
 
 
 def tesseract_version() -> str:

@@ -22,12 +22,15 @@ def is_continuation(page: OcrPage) -> bool:
     return bool(CONTINUATION.search(fold(" ".join(w.text for w in page.words))))
 
 
-def starts_new_proof(page: OcrPage, scores: dict, current: DocType) -> bool:
-    """Another document type clearly wins on this page (its `scores`), which is not a continuation."""
+def starts_new_proof(page: OcrPage, scores: dict[DocType, tuple[float, list[str]]], current: DocType) -> bool:
+    """Another document type clearly wins on this page (its `scores`), which is not a continuation.
+    Pages that read as no type yet (`other`: a cover page, a header page) never end a proof: the first
+    typed page that follows them belongs with them."""
     kind, score = best_type(scores)
-    if kind in (current, DocType.OTHER) or score < SPLIT_SCORE:
+    if current is DocType.OTHER or kind in (current, DocType.OTHER) or score < SPLIT_SCORE:
         return False
-    return scores[current][0] < RIVAL_SHARE * score and not is_continuation(page)
+    current_score = scores.get(current, (0.0, []))[0]
+    return current_score < RIVAL_SHARE * score and not is_continuation(page)
 
 
 def segment_pages(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
@@ -44,4 +47,6 @@ def segment_pages(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
             current = best_type(scores)[0]
         else:
             groups[-1].append(page)
+            if current is DocType.OTHER:
+                current = best_type(scores)[0]  # the proof's type is known from its first typed page
     return groups

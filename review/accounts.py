@@ -11,6 +11,7 @@ account exists or not, and an account is locked for a while after repeated failu
 
 from __future__ import annotations
 
+from models.errors import ConfigError
 import json
 import threading
 import time
@@ -33,8 +34,10 @@ class Role(str, Enum):
     OPERATOR = "operator"  # reads the queue and the claims, changes nothing
 
 
-class AccountsError(ValueError):
+class AccountsError(ConfigError, ValueError):
     """The accounts file is unusable (said at start-up, never at sign-in)."""
+
+    code = "invalid_accounts"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from flows.declaration import message_languages
 from flows.handoff import write_outbox
 from infra.storage.base import Storage
+from models.errors import InputError, IntakeError
 from models import ClaimStatus, DocType
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
@@ -33,12 +34,16 @@ LABELS = "labels/corrections/"
 CLAIMANT_OUTBOX = "outbox/claimant/"
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(IntakeError, PermissionError):
     """The account may not do that (an operator), or the claim is closed (decided)."""
 
+    code = "not_allowed"
 
-class BadRequest(ValueError):
+
+class BadRequest(InputError, ValueError):
     """The action refers to nothing on the claim, or lacks what it needs (a reason, a message)."""
+
+    code = "bad_request"
 
 
 def _utcnow() -> datetime:

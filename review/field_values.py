@@ -11,6 +11,7 @@ import dateparser
 from babel.numbers import list_currencies
 
 from extractors.fields.amounts import parse_amount
+from models.errors import InputError
 from models.manifest import CareType
 
 DATE_FIELDS = {"date", "stay_from", "stay_to", "valid_from", "valid_to", "prescription_date", "first_session", "last_session",
@@ -22,8 +23,11 @@ MAX_TEXT = 200
 MAIN_FIELDS = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary")
 
 
-class InvalidValue(ValueError):
+class InvalidValue(InputError, ValueError):
     """The value does not fit the field; `code` is stable, the message is for the manager."""
+
+    code = "invalid_value"
+
 
     def __init__(self, code: str, expected: str) -> None:
         super().__init__(expected)

@@ -19,6 +19,7 @@ from functools import cached_property
 
 from infra.storage.base import NotFound, Storage
 from infra.storage.keys import join
+from models.errors import InputError, IntakeError
 from models import Claim
 from models.manifest import CLAIM_ID
 from models.review import ReviewEvent
@@ -28,12 +29,16 @@ from validators.rules_file import Rules
 CLAIMS = "claims/"
 
 
-class UnknownClaim(LookupError):
+class UnknownClaim(InputError, LookupError):
     """No claim with that number (or not a claim number at all)."""
 
+    code = "unknown_claim"
 
-class Conflict(Exception):
+
+class Conflict(IntakeError):
     """The claim changed since the manager loaded it: reload and act again."""
+
+    code = "conflict"
 
 
 def claim_prefix(claim_id: str) -> str:

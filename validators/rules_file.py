@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field as PydanticField
 from pydantic import ValidationError, model_validator
 
+from models.errors import ConfigError
 from models.base import Model
 from models.document import DocType
 from models.manifest import CareRelation, CareType
@@ -19,8 +20,10 @@ from models.manifest import CareRelation, CareType
 DEFAULT_RULES = Path(__file__).parent / "rules" / "default.toml"
 
 
-class RulesError(ValueError):
+class RulesError(ConfigError, ValueError):
     """The rules file cannot be used; the message says where and why."""
+
+    code = "invalid_rules"
 
 
 class Limits(Model):

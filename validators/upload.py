@@ -15,6 +15,7 @@ import filetype
 import pikepdf
 from PIL import Image, UnidentifiedImageError
 
+from models.errors import InputError
 from models import Flag, FlagCode, MediaType, RejectedFile, Severity, Upload, UploadReport
 
 MAX_FILES = 10
@@ -25,8 +26,11 @@ PDF_MAGIC_WINDOW = 1024  # the PDF header may follow a little junk (ISO 32000-1,
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class UploadRejected(Exception):
+class UploadRejected(InputError):
     """A file broke an upload rule; carries the flag code and the reason."""
+
+    code = "upload_rejected"
+
 
     def __init__(self, code: FlagCode, reason: str, detected_type: str | None = None):
         super().__init__(reason)

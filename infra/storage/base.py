@@ -13,21 +13,28 @@ Every implementation keeps the same contract (tests/storage_contract.py holds it
 
 from __future__ import annotations
 
+from models.errors import InputError, IntakeError, ServiceError
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 
-class StorageError(Exception):
+class StorageError(ServiceError):
     """The storage failed (server down, network error, timeout, disk error): retryable."""
 
+    code = "storage_failed"
 
-class NotFound(LookupError):
+
+class NotFound(IntakeError, LookupError):
     """No object under that key. Not a StorageError: retrying does not help."""
 
+    code = "not_found"
 
-class InvalidKey(ValueError):
+
+class InvalidKey(InputError, ValueError):
     """A key that is empty, not relative, escapes its prefix or holds control characters."""
+
+    code = "invalid_key"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,74 @@
+"""One base for every error the intake raises on purpose: `IntakeError`, with a stable machine code,
+a message for people (never a claimant's name, number or document text) and the exit code the
+command line answers with. Each module keeps its own error classes (named after what went wrong),
+all derived from one of the kinds below; the command line translates them at one boundary
+(`flows/cli.py::main`), as OCRmyPDF does with its `ExitCode`.
+
+A bad *document* is not an error: it becomes a flag on the claim. These are for what stops a
+command or a run: bad usage, bad configuration, a missing tool, a failed storage.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import ClassVar
+
+
+class ExitCode(IntEnum):
+    """The `intake` command's exit codes (stable: scripts depend on them)."""
+
+    OK = 0
+    INTERNAL = 1  # an unexpected failure (a bug): reported without a traceback, details at debug level
+    USAGE = 2  # the command line is wrong: no such file, a bad option or value
+    CONFIG = 3  # a configuration file or setting is invalid: rules, manifest, accounts, environment
+    MISSING_DEPENDENCY = 4  # a system tool (Tesseract, poppler, qpdf) or its language data is missing or too old
+    STORAGE = 5  # the storage failed (server down, network, disk): retry later
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class IntakeError(Exception):
+    """Base of the intake's own errors: `code` (stable, snake_case) and `exit_code` per class; the
+    message says what is wrong and, where it can, what to do about it."""
+
+    code: ClassVar[str] = "intake_error"
+    exit_code: ClassVar[ExitCode] = ExitCode.INTERNAL
+
+    @property
+    def message(self) -> str:
+        """The message for people (the code when the error was raised without one)."""
+        return str(self) or self.code
+
+
+class UsageError(IntakeError):
+    """The command line asks for something that cannot be done (a missing file, a bad value)."""
+
+    code = "usage"
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(IntakeError):
+    """A configuration file or setting is invalid (its place and the problem are named)."""
+
+    code = "invalid_config"
+    exit_code = ExitCode.CONFIG
+
+
+class DependencyError(IntakeError):
+    """A system tool the intake needs is missing or too old (the message says how to install it)."""
+
+    code = "missing_dependency"
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class ServiceError(IntakeError):
+    """The storage or another service failed: retryable later."""
+
+    code = "service_failed"
+    exit_code = ExitCode.STORAGE
+
+
+class InputError(IntakeError):
+    """Something received cannot be used as given (a manifest, a form value, a claim number)."""
+
+    code = "invalid_input"
+    exit_code = ExitCode.USAGE
