@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.data_files import fold  # noqa: E402
-from flows.pipeline import documents_from_outcomes, read_page_outcome  # noqa: E402
-from models import Document  # noqa: E402
-from validators.upload import check_uploads  # noqa: E402
+from extractors.data_files import fold
+from flows.pipeline import documents_from_outcomes, read_page_outcome
+from models import Document
+from validators.upload import check_uploads
 
 CONFIDENT = 0.8
 TRUTH_TO_FIELD = {"company": "issuer"}
@@ -123,7 +123,7 @@ def predicted(docs: list[Document], name: str, truth: dict) -> tuple[str | None,
 def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...], show: bool) -> dict:
     """Counts per (group, field): right, wrong, missing, confident_wrong, total."""
     counts: dict = defaultdict(lambda: defaultdict(int))
-    for path, doc in zip(files, docs):
+    for path, doc in zip(files, docs, strict=True):
         truth = derived_truth(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
         groups = ["all"] + ([("clean" if truth["variant"] == "clean" else "degraded")] if truth.get("variant") else [])
         for key, expected in truth.items():

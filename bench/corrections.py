@@ -35,10 +35,10 @@ from pathlib import Path, PurePosixPath
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.pipeline import extract_report  # noqa: E402
-from infra.storage import LocalStorage, NotFound, Storage, open_storage  # noqa: E402
-from models import Document  # noqa: E402
-from validators.upload import check_uploads  # noqa: E402
+from flows.pipeline import extract_report
+from infra.storage import LocalStorage, NotFound, Storage, open_storage
+from models import Document
+from validators.upload import check_uploads
 
 LABELS = "labels/corrections/"
 OUTCOMES = ("now_right", "as_machine", "other", "missing")

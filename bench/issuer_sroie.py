@@ -21,8 +21,8 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.layout import document_lines  # noqa: E402
-from models import OcrPage  # noqa: E402
+from extractors.layout import document_lines
+from models import OcrPage
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sroie-dev"
 DEFAULT_CACHE = Path("/tmp/sroie_ocr_cache")
@@ -76,7 +76,7 @@ def main() -> int:
 
     exact = fuzzy = missing = 0
     started = time.monotonic()
-    for image, pages in zip(images, all_pages):
+    for image, pages in zip(images, all_pages, strict=True):
         truth = normalise(json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))["company"])
         field = extract_parties(document_lines(pages), "receipt").get("issuer")
         got = normalise(field.value) if field else ""

@@ -45,13 +45,13 @@ import pikepdf
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from extractors import page_reader  # noqa: E402
-from extractors.pages import text_layer_page  # noqa: E402
-from flows.pipeline import read_page_outcome, worker_count  # noqa: E402
-from samples.generator import degrade, render  # noqa: E402
-from samples.generator.corpus import DPI, SUFFIX, doc_seed, generate, plan  # noqa: E402
-from validators.legibility import ILLEGIBLE_BELOW, main_cause  # noqa: E402
-from validators.upload import check_uploads  # noqa: E402
+from extractors import page_reader
+from extractors.pages import text_layer_page
+from flows.pipeline import read_page_outcome, worker_count
+from samples.generator import degrade, render
+from samples.generator.corpus import DPI, SUFFIX, doc_seed, generate, plan
+from validators.legibility import ILLEGIBLE_BELOW, main_cause
+from validators.upload import check_uploads
 
 MEASURES = ("blur", "contrast", "text_density", "ocr_confidence")
 MIN_RECALL = 0.5  # share of its true words a page must give back to count as read

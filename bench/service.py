@@ -17,6 +17,7 @@ Tesseract is single-threaded (OMP_THREAD_LIMIT=1). --keep keeps the temporary fo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -90,10 +91,8 @@ def tree_rss(processes: list[psutil.Popen]) -> int:
         except psutil.Error:
             continue
         for member in tree:
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += member.memory_info().rss
-            except psutil.Error:
-                pass
     return total
 
 
@@ -114,7 +113,7 @@ def run_watchers(workers: int, env: dict[str, str], logs: Path) -> tuple[float, 
         peak = max(peak, tree_rss([p for p in processes if p.poll() is None]))
         time.sleep(0.05)
     elapsed = time.monotonic() - started
-    for process, (_, err) in zip(processes, outs):
+    for process, (_, err) in zip(processes, outs, strict=True):
         if process.returncode != 0:
             raise SystemExit(f"watch --once failed ({process.returncode}):\n{err.read_text()[-3000:]}")
     return elapsed, peak / 1024 / 1024, [out.read_text() for out, _ in outs]

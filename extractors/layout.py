@@ -24,7 +24,7 @@ class Line:
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """Words overlapping the character range [start, end) of `text`."""
-        return [w for w, (s, e) in zip(self.words, self.spans) if s < end and e > start]
+        return [w for w, (s, e) in zip(self.words, self.spans, strict=True) if s < end and e > start]
 
     def locate(self, start: int, end: int) -> tuple[BBox, float]:
         """Box and mean confidence of the words under a character range."""
@@ -74,7 +74,7 @@ def text_slope(lines: Sequence[Sequence[Word]]) -> float:
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         spread = sum((x - mx) ** 2 for x in xs)
         if spread > 0 and max(xs) - min(xs) > 150:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / spread)
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / spread)
     if not slopes:
         return 0.0
     slopes.sort()
@@ -84,7 +84,7 @@ def text_slope(lines: Sequence[Sequence[Word]]) -> float:
 def _span(words: Sequence[Word], slope: float) -> tuple[float, float]:
     """Vertical extent of words once the page's slope is taken out."""
     shifts = [slope * (w.bbox.x0 + w.bbox.x1) / 2 for w in words]
-    return min(w.bbox.y0 - d for w, d in zip(words, shifts)), max(w.bbox.y1 - d for w, d in zip(words, shifts))
+    return min(w.bbox.y0 - d for w, d in zip(words, shifts, strict=True)), max(w.bbox.y1 - d for w, d in zip(words, shifts, strict=True))
 
 
 def split_stacked(words: Sequence[Word], slope: float = 0.0) -> list[list[Word]]:

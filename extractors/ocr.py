@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytesseract
 
-from models.errors import IntakeError
 from models import BBox, Word
+from models.errors import IntakeError
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 

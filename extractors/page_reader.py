@@ -16,7 +16,15 @@ import numpy as np
 
 from extractors import ocr, preprocess
 from extractors.fingerprint import page_phash
-from extractors.pages import PageImage, embedded_scan, is_a4_portrait, load_image_page, pdf_page_size_points, render_pdf_page, text_layer_page
+from extractors.pages import (
+    PageImage,
+    embedded_scan,
+    is_a4_portrait,
+    load_image_page,
+    pdf_page_size_points,
+    render_pdf_page,
+    text_layer_page,
+)
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from models import MediaType, OcrPage, TextSource, Upload, Word
 

@@ -10,7 +10,6 @@ import math
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pikepdf
@@ -94,7 +93,7 @@ def text_layer_page(path: str, page_no: int) -> OcrPage | None:
                     Word(
                         text=text,
                         confidence=1.0,
-                        bbox=BBox(x0=int(box[0]), y0=int(box[1]), x1=int(math.ceil(box[2])), y1=int(math.ceil(box[3]))),
+                        bbox=BBox(x0=int(box[0]), y0=int(box[1]), x1=math.ceil(box[2]), y1=math.ceil(box[3])),
                         block=block_no,
                         line=line_no,
                     )
@@ -147,7 +146,7 @@ def image_dpi(image: Image.Image) -> int:
     raw = image.info.get("dpi")
     if raw:
         try:
-            dpi = int(round(float(raw[0])))
+            dpi = round(float(raw[0]))
         except (TypeError, ValueError, IndexError):
             dpi = 0
         if 100 <= dpi <= 1200:

@@ -7,7 +7,7 @@ re-runs the checks). `DIR/_index/documents.jsonl` lists every document received,
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from infra.storage.keys import safe_name, unique_name
@@ -66,7 +66,7 @@ class ClaimFolder:
         if current.exists():
             history = self.path / "history"
             history.mkdir(exist_ok=True)
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             current.rename(history / f"{current.stem}-{stamp}{current.suffix}")
 
     def write(self, claim: Claim, message: ClaimantMessage | None) -> Path:

@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 
 from flows.claim_folder import ClaimFolder
-from flows.declaration import MANIFEST_NAME, DeclarationError, add_options, declaration, guess_language, message_languages, quoted_claim
+from flows.declaration import (
+    MANIFEST_NAME,
+    DeclarationError,
+    add_options,
+    declaration,
+    guess_language,
+    message_languages,
+    quoted_claim,
+)
 from models import Claim, Document, RejectedFile
 from validators.claimant_message import claimant_message
 from validators.rules_file import RulesError, load_rules

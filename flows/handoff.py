@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 
@@ -76,7 +76,7 @@ def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, at
 
 def _receipt(storage: Storage, delivery: Delivery, key: str) -> None:
     body = {"claim_id": delivery.claim_id, "status": delivery.status, "idempotency_key": key,
-            "delivered_at": datetime.now(timezone.utc).isoformat()}
+            "delivered_at": datetime.now(UTC).isoformat()}
     storage.put_bytes(f"{DELIVERED}{delivery.claim_id}.json", json.dumps(body).encode("utf-8"), "application/json")
 
 

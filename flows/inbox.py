@@ -25,7 +25,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from infra.storage.base import NotFound, ObjectInfo, Storage
 
@@ -158,7 +158,7 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
 
 def finish(storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None) -> Marker:
     """Mark the submission done (after its claim is written)."""
-    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(timezone.utc))
+    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(UTC))
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
     storage.put_bytes(done_key(submission), b"", "text/plain", if_absent=True)
     return done

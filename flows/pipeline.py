@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from extractors.document import build_documents
@@ -24,9 +24,9 @@ from models.manifest import Manifest
 from validators.claim_checks import CheckContext
 from validators.claim_checks import claim_flags as claim_flags_of
 from validators.decide import decide_status
+from validators.document_checks import check_document
 from validators.duplicates import JsonLinesIndex
 from validators.rules_file import load_rules
-from validators.document_checks import check_document
 
 log = logging.getLogger(__name__)
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -39,7 +39,7 @@ def worker_count() -> int:
 
 def new_claim_id(now: datetime | None = None) -> str:
     """A claim number a claimant can quote: CLM-YYYYMMDD-XXXXXX (random, Crockford base32)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     suffix = "".join(secrets.choice(_CROCKFORD) for _ in range(6))
     return f"CLM-{now:%Y%m%d}-{suffix}"
 
@@ -60,7 +60,7 @@ def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) 
         return PageOutcome(upload, page_no, read_page(upload, page_no, workdir), None)
     except OcrError as exc:
         code, text = FlagCode.OCR_FAILED, f"échec de la lecture OCR ({type(exc).__name__})"
-    except Exception as exc:  # noqa: BLE001 - any decoding failure of a stranger's file is a flag
+    except Exception as exc:
         code, text = FlagCode.UNREADABLE_FILE, f"page illisible ({type(exc).__name__})"
     log.warning("page %d of a %s file failed: %s", page_no, upload.media_type.value, code.value)
     flag = Flag(code=code, severity=Severity.ERROR, message=f"{upload.file}, page {page_no} : {text}.", file=upload.file, page=page_no)
@@ -105,14 +105,14 @@ def documents_from_pages(uploads: Sequence[Upload], outcomes: Sequence[PageOutco
 
 def default_context(now: datetime | None = None, manifest: Manifest | None = None) -> CheckContext:
     """Checks with the rules in force, today's date, the given declaration and no earlier documents."""
-    return CheckContext(rules=load_rules(), today=(now or datetime.now(timezone.utc)).date(), manifest=manifest)
+    return CheckContext(rules=load_rules(), today=(now or datetime.now(UTC)).date(), manifest=manifest)
 
 
 def request_context(manifest: dict | None = None, index_file: str | None = None, rules_file: str | None = None,
                     now: datetime | None = None, quoted_claim: str | None = None) -> CheckContext:
     """The checks' context from plain parameters (as a flow receives them)."""
     earlier = tuple(JsonLinesIndex(Path(index_file)).seen()) if index_file else ()
-    return CheckContext(rules=load_rules(rules_file), today=(now or datetime.now(timezone.utc)).date(),
+    return CheckContext(rules=load_rules(rules_file), today=(now or datetime.now(UTC)).date(),
                         manifest=Manifest.model_validate(manifest) if manifest else None, earlier=earlier,
                         quoted_claim=quoted_claim)
 
@@ -134,7 +134,7 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
     """The claim with its claim-level flags (rules, consistency, duplicates) and its status. With
     `previous` (a reply to a request for proofs) the new files join the earlier ones and every
     claim-level check runs again over all of them."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     context = context or default_context(now)
     manifest = context.manifest or (previous.declared if previous else None)
     if manifest is not context.manifest:

@@ -10,13 +10,13 @@ import os
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import pipeline  # noqa: E402
-from models import Claim, Document, Upload, UploadReport  # noqa: E402
-from validators.upload import check_uploads  # noqa: E402
+from flows import pipeline
+from models import Claim, Document, Upload, UploadReport
+from validators.upload import check_uploads
 
 
 @task(name="check-uploads", cache_policy=NO_CACHE)

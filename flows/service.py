@@ -9,25 +9,25 @@ flows/inbox.py, flows/handoff.py)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import flow, get_run_logger, tags, task  # noqa: E402
-from prefect.logging import get_logger  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.client.orchestration import get_client  # noqa: E402
-from prefect.concurrency.sync import concurrency  # noqa: E402
-from prefect.deployments import run_deployment  # noqa: E402
+from prefect import flow, get_run_logger, tags, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
+from prefect.deployments import run_deployment
+from prefect.logging import get_logger
 
-from flows import inbox  # noqa: E402
-from flows.handoff import deliver_pending  # noqa: E402
-from flows.submission import process_submission  # noqa: E402
-from infra.storage.base import StorageError  # noqa: E402
-from infra.storage.notifications import InboxSignal, inbox_signal  # noqa: E402
-from infra.storage.settings import open_storage  # noqa: E402
-from models import Claim  # noqa: E402
+from flows import inbox
+from flows.handoff import deliver_pending
+from flows.submission import process_submission
+from infra.storage.base import StorageError
+from infra.storage.notifications import InboxSignal, inbox_signal
+from infra.storage.settings import open_storage
+from models import Claim
 
 RETRY_DELAYS = [2, 10, 30]
 DEPLOYMENT_NAME = "intake"  # `intake serve` serves watch-inbox as the deployment `watch-inbox/intake`
@@ -55,7 +55,7 @@ def storage_failed(task, task_run, state) -> bool:
         state.result()
     except StorageError:
         return True
-    except Exception:  # noqa: BLE001 - anything else is not retried
+    except Exception:
         return False
     return False
 
@@ -109,7 +109,7 @@ def pending_task(quiet_seconds: float) -> list[tuple[str, str]]:
     """(channel, name) of every complete submission not done yet - not taken: each is taken just before
     it is processed, so several workers share a backlog and a lease starts when the work does."""
     storage = open_storage()
-    return [(s.channel, s.name) for s in inbox.pending(storage, datetime.now(timezone.utc), timedelta(seconds=quiet_seconds))]
+    return [(s.channel, s.name) for s in inbox.pending(storage, datetime.now(UTC), timedelta(seconds=quiet_seconds))]
 
 
 @task(name="take-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
@@ -118,7 +118,7 @@ def take_task(channel: str, name: str) -> tuple[str, str, str] | None:
     """(claim id, token, since) when this worker won the submission; None when another has it or it is done."""
     storage = open_storage()
     submission = inbox.find_submission(storage, channel, name)
-    marker = inbox.take(storage, submission, datetime.now(timezone.utc)) if submission else None
+    marker = inbox.take(storage, submission, datetime.now(UTC)) if submission else None
     return (marker.claim_id, marker.token, marker.since.isoformat()) if marker else None
 
 
@@ -161,7 +161,7 @@ def start_notification_trigger(interval: float, quiet_seconds: float) -> InboxSi
             if signal.wait(interval):
                 try:
                     run_deployment(f"{watch_flow.name}/{DEPLOYMENT_NAME}", parameters={"quiet_seconds": quiet_seconds}, timeout=0)
-                except Exception as error:  # noqa: BLE001 - the schedule still runs the pass
+                except Exception as error:
                     get_logger().warning("could not start watch-inbox on a notification (%s)", type(error).__name__)
 
     threading.Thread(target=trigger, name="notification-trigger", daemon=True).start()

@@ -19,7 +19,7 @@ import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows import pipeline
@@ -160,7 +160,7 @@ def _write(storage: Storage, claim: Claim, paths: list[Path], report, rules: Rul
     storage.put_bytes(base + "claim.json", claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
     message = claimant_message(claim, rules, message_languages(language))
     if message is not None:
-        storage.put_bytes(base + "message.txt", f"{message.subject}\n\n{message.text}".encode("utf-8"), "text/plain; charset=utf-8")
+        storage.put_bytes(base + "message.txt", f"{message.subject}\n\n{message.text}".encode(), "text/plain; charset=utf-8")
         storage.put_bytes(base + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")
     if claim.status is ClaimStatus.READY:
         write_outbox(storage, claim)
@@ -169,7 +169,7 @@ def _write(storage: Storage, claim: Claim, paths: list[Path], report, rules: Rul
 def process_submission(storage: Storage, submission: Submission, marker: Marker, rules: Rules | None = None,
                        now: datetime | None = None) -> Claim:
     """Read, check and write one submission's claim (a reply joins the claim it quotes)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rules = rules or load_rules()
     with tempfile.TemporaryDirectory(prefix="intake-") as tmp:
         received = _download(storage, submission, Path(tmp))

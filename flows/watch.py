@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flows.inbox import QUIET, finish, pending, take
 from flows.submission import process_submission
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def run_pass(storage: Storage, quiet: timedelta = QUIET, now: Callable[[], datetime] | None = None) -> list[Claim]:
     """One pass over the inbox: the claims made or completed."""
-    clock = now or (lambda: datetime.now(timezone.utc))
+    clock = now or (lambda: datetime.now(UTC))
     done = []
     for submission in pending(storage, clock(), quiet):
         marker = take(storage, submission, clock())  # taken just before its work: workers share a backlog

@@ -2,7 +2,7 @@
 
 from models.base import SCHEMA_VERSION, Model
 from models.claim import Claim, ClaimStatus
-from models.document import Document, DocType, Field, LineItem, PageInfo
+from models.document import DocType, Document, Field, LineItem, PageInfo
 from models.flags import Flag, FlagCode, Severity
 from models.geometry import BBox
 from models.ocr import OcrPage, TextSource, Word
@@ -18,8 +18,8 @@ __all__ = [
     "Document",
     "Field",
     "Flag",
-    "LineItem",
     "FlagCode",
+    "LineItem",
     "MediaType",
     "Model",
     "OcrPage",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from models.base import SCHEMA_VERSION, Model
 from models.document import Document
@@ -13,7 +13,7 @@ from models.review import Review
 from models.upload import RejectedFile
 
 
-class ClaimStatus(str, Enum):
+class ClaimStatus(StrEnum):
     """Outcome of the intake (policy in validators/decide.py)."""
 
     READY = "ready"

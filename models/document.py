@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field as PydanticField
 
@@ -14,7 +14,7 @@ from models.quality import PageQuality
 from models.upload import MediaType
 
 
-class DocType(str, Enum):
+class DocType(StrEnum):
     """Kinds of supporting document (see DOMAIN.md)."""
 
     INVOICE = "invoice"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
+
+from pydantic import Field
 
 from models.base import Model
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How a flag weighs on the claim's status (see validators/decide.py)."""
 
     ERROR = "error"  # the file or the claim cannot be used as it is: blocks
@@ -15,7 +17,7 @@ class Severity(str, Enum):
     INFO = "info"  # recorded for the manager, does not change the status
 
 
-class FlagCode(str, Enum):
+class FlagCode(StrEnum):
     """Stable flag codes. Later tooling relies on these names: never rename one."""
 
     TOO_MANY_FILES = "too_many_files"
@@ -69,4 +71,4 @@ class Flag(Model):
     message_en: str | None = None
     file: str | None = None
     page: int | None = None  # 1-based page number within the file
-    details: dict[str, str] = {}  # machine-readable facts behind the flag (proof name, earlier claim id...)
+    details: dict[str, str] = Field(default_factory=dict)  # machine-readable facts behind the flag (proof name, earlier claim id...)

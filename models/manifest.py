@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field as PydanticField
 from pydantic import field_validator, model_validator
@@ -20,7 +20,7 @@ from models.base import Model
 CLAIM_ID = re.compile(r"\bCLM-\d{8}-[0-9A-HJKMNP-TV-Z]{6}\b")
 
 
-class CareType(str, Enum):
+class CareType(StrEnum):
     """The fixed care taxonomy (the same values the extraction reads from documents)."""
 
     PHARMACY = "pharmacy"
@@ -41,14 +41,14 @@ class CareType(str, Enum):
     OTHER = "other"
 
 
-class Situation(str, Enum):
+class Situation(StrEnum):
     """Where the care was received."""
 
     FRANCE = "france"
     ABROAD = "abroad"
 
 
-class CareRelation(str, Enum):
+class CareRelation(StrEnum):
     """What the care relates to."""
 
     ILLNESS = "illness"  # illness or non-work accident
@@ -58,7 +58,7 @@ class CareRelation(str, Enum):
     THIRD_PARTY_ACCIDENT = "third_party_accident"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """How the request arrived."""
 
     EXTRANET = "extranet"

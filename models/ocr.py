@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import Field as PydanticField
 
@@ -11,7 +11,7 @@ from models.geometry import BBox
 from models.quality import PageQuality
 
 
-class TextSource(str, Enum):
+class TextSource(StrEnum):
     """Where a page's words came from."""
 
     TEXT_LAYER = "text_layer"  # the PDF's own text, no OCR

@@ -4,12 +4,12 @@ with its corrections as the claim carries them to adjudication."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from models.base import Model
 
 
-class ReviewAction(str, Enum):
+class ReviewAction(StrEnum):
     """What a manager can do to a claim."""
 
     CORRECT_FIELD = "correct_field"
@@ -20,7 +20,7 @@ class ReviewAction(str, Enum):
     REJECT = "reject"
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
 

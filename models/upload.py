@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from models.base import Model
 from models.flags import Flag
 
 
-class MediaType(str, Enum):
+class MediaType(StrEnum):
     """The accepted file types, detected from content (magic bytes), never from the name."""
 
     PDF = "application/pdf"

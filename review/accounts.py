@@ -11,17 +11,18 @@ account exists or not, and an account is locked for a while after repeated failu
 
 from __future__ import annotations
 
-from models.errors import ConfigError
 import json
 import threading
 import time
 import tomllib
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from models.errors import ConfigError
 
 HASHER = PasswordHasher()
 _DUMMY_HASH = HASHER.hash("not a password of anyone")
@@ -29,7 +30,7 @@ MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300.0
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     MANAGER = "manager"  # reviews, corrects, asks for proofs, decides
     OPERATOR = "operator"  # reads the queue and the claims, changes nothing
 

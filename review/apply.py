@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models import Claim, ClaimStatus, Document, DocType, Field, Flag, FlagCode
+from models import Claim, ClaimStatus, DocType, Document, Field, Flag, FlagCode
 from models.review import Correction, Decision, DismissedFlag, Review, ReviewAction, ReviewEvent
 from validators.claim_checks import CheckContext, claim_flags
 from validators.decide import decide_status
@@ -47,7 +47,7 @@ def flag_keys(flags: Iterable[Flag]) -> list[str]:
 def keyed_flags(claim: Claim) -> list[tuple[str, Flag]]:
     """The claim's flags with their keys, in the order of `Claim.all_flags`."""
     flags = claim.all_flags()
-    return list(zip(flag_keys(flags), flags))
+    return list(zip(flag_keys(flags), flags, strict=True))
 
 
 def corrected_field(old: Field | None, value: str, document: Document) -> Field:

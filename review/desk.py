@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flows.declaration import message_languages
 from flows.handoff import write_outbox
 from infra.storage.base import Storage
-from models.errors import InputError, IntakeError
 from models import ClaimStatus, DocType
+from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
 from review.apply import document_key, keyed_flags
@@ -47,7 +47,7 @@ class BadRequest(InputError, ValueError):
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Desk:

@@ -19,8 +19,8 @@ from functools import cached_property
 
 from infra.storage.base import NotFound, Storage
 from infra.storage.keys import join
-from models.errors import InputError, IntakeError
 from models import Claim
+from models.errors import InputError, IntakeError
 from models.manifest import CLAIM_ID
 from models.review import ReviewEvent
 from review.apply import reviewed_claim

@@ -24,7 +24,7 @@ def race_if_absent(storage, key: str, racers: int = RACERS) -> list[int]:
         try:
             if storage.put_bytes(key, f"racer {i}".encode() * 500, if_absent=True):
                 winners.append(i)
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=racer, args=(i,)) for i in range(racers)]

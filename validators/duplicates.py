@@ -70,9 +70,9 @@ def matches(document: Document, earlier: Seen, max_distance: int) -> str | None:
     if not key or key != earlier.key:
         return None
     mine = page_hashes(document)
-    if mine and earlier.phashes and len(mine) == len(earlier.phashes):
-        if all(hamming(a, b) <= max_distance for a, b in zip(mine, earlier.phashes)):
-            return "near-identical"
+    same_length = bool(mine) and len(mine) == len(earlier.phashes)
+    if same_length and all(hamming(a, b) <= max_distance for a, b in zip(mine, earlier.phashes, strict=True)):
+        return "near-identical"
     return None
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from pydantic import Field as PydanticField
 from pydantic import ValidationError, model_validator
 
-from models.errors import ConfigError
 from models.base import Model
 from models.document import DocType
+from models.errors import ConfigError
 from models.manifest import CareRelation, CareType
 
 DEFAULT_RULES = Path(__file__).parent / "rules" / "default.toml"

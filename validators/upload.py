@@ -15,8 +15,8 @@ import filetype
 import pikepdf
 from PIL import Image, UnidentifiedImageError
 
-from models.errors import InputError
 from models import Flag, FlagCode, MediaType, RejectedFile, Severity, Upload, UploadReport
+from models.errors import InputError
 
 MAX_FILES = 10
 MAX_BYTES = 3 * 1024 * 1024

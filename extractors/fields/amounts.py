@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 
 from price_parser import Price
 

@@ -56,7 +56,7 @@ def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
         if amount is None or not _is_item(line, amount):
             continue
         first = amounts_in(line)[0]
-        bbox, ocr_conf = line.locate(amount.start, amount.end)
+        _bbox, ocr_conf = line.locate(amount.start, amount.end)
         items.append(LineItem(label=clean_label(line.text[: first.start]), amount=str(amount.value), raw=line.text,
                               confidence=round(ocr_conf * ITEM_CERTAINTY, 3), page=line.page, bbox=line.bbox))
     return tuple(items)

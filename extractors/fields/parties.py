@@ -116,7 +116,7 @@ def _load_model() -> Any | None:
         import spacy
 
         return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter"])
-    except Exception:  # noqa: BLE001 - any failure means: rules only
+    except Exception:
         return None
 
 
@@ -174,7 +174,7 @@ def repair_legal_suffix(name: str) -> str:
     upper = name.upper() == name
     match = SDN_BHD.search(name)
     if match:
-        suffix = "SDN{} BHD{}" if upper or name[match.start()].isupper() and name[match.start() + 1].isupper() else "Sdn{} Bhd{}"
+        suffix = "SDN{} BHD{}" if upper or (name[match.start()].isupper() and name[match.start() + 1].isupper()) else "Sdn{} Bhd{}"
         name = name[: match.start()] + suffix.format(match.group(1), match.group(2))
     return S_B.sub("S/B", name)
 
@@ -280,7 +280,7 @@ def _header(lines: Sequence[Line]) -> list[Line]:
 
 
 def _strong(name: str) -> bool:
-    return bool(_legal_forms(name) or _has("issuer", "establishments", name) and not _has("issuer", "address", name))
+    return bool(_legal_forms(name) or (_has("issuer", "establishments", name) and not _has("issuer", "address", name)))
 
 
 def _name_row(row: Line) -> str | None:

@@ -8,6 +8,7 @@ whether it is a stay or a period of validity. Labels live in data/periods.toml.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -50,7 +51,7 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
     joiner = _words("ranges", "between")
     for row in by_line.values():
         row.sort(key=lambda c: c.start)
-        for first, second in zip(row, row[1:]):
+        for first, second in itertools.pairwise(row):
             between = fold(first.line.text[first.end : second.start]).strip(" :.")
             if not joiner.fullmatch(between) or first.value > second.value:
                 continue

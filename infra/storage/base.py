@@ -13,10 +13,11 @@ Every implementation keeps the same contract (tests/storage_contract.py holds it
 
 from __future__ import annotations
 
-from models.errors import InputError, IntakeError, ServiceError
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
+
+from models.errors import InputError, IntakeError, ServiceError
 
 
 class StorageError(ServiceError):

@@ -138,7 +138,7 @@ class LocalStorage:
             temp = _write_temp(self._parent_of(target), bytes(data))
             try:
                 if not if_absent:
-                    os.replace(temp, target)
+                    temp.replace(target)
                     won = True
                 else:
                     won = _link_new(temp, target, data) or self._same_bytes(target, data)

@@ -127,7 +127,7 @@ class BucketNotifications:
                     self._decide(False)
                     return
                 log.warning("bucket notifications interrupted (%s): reconnecting", error)
-            except Exception as error:  # noqa: BLE001 - a dropped stream: reconnect, polling covers the gap
+            except Exception as error:
                 log.warning("bucket notifications interrupted (%s): reconnecting", type(error).__name__)
             finally:
                 self.close_response()
@@ -156,7 +156,7 @@ class BucketNotifications:
             try:
                 response.shutdown()
                 response.close()
-            except Exception:  # noqa: BLE001 - closing a dead stream
+            except Exception:
                 pass
 
 

@@ -14,14 +14,13 @@ import cv2
 import numpy as np
 
 
-
 def pad_to_ratio(image: np.ndarray, ratio: float, fill: int) -> np.ndarray:
     """Pad an image with `fill` until height / width == ratio (content centred)."""
     height, width = image.shape[:2]
     if height / width < ratio:
-        extra = int(round(width * ratio)) - height
+        extra = round(width * ratio) - height
         return cv2.copyMakeBorder(image, extra // 2, extra - extra // 2, 0, 0, cv2.BORDER_CONSTANT, value=fill)
-    extra = int(round(height / ratio)) - width
+    extra = round(height / ratio) - width
     return cv2.copyMakeBorder(image, 0, 0, extra // 2, extra - extra // 2, cv2.BORDER_CONSTANT, value=fill)
 
 

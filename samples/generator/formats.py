@@ -34,7 +34,7 @@ def group(whole: str, sep: str) -> str:
     while len(whole) > 3:
         parts.insert(0, whole[-3:])
         whole = whole[:-3]
-    return sep.join([whole] + parts)
+    return sep.join([whole, *parts])
 
 
 def fr_amount(value: Decimal, style: str = "euro_sign", sep: str = " ") -> str:

@@ -3,7 +3,7 @@ proofs driven by the rules file, consistency between documents and with the decl
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from validators.duplicates import JsonLinesIndex
 from validators.rules_file import DEFAULT_RULES, load_rules, parse_rules
 from validators.upload import check_uploads
 
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 CARE_DAY = date(2026, 10, 14)
 
 

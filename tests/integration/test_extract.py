@@ -6,8 +6,8 @@ import pytest
 
 from flows.pipeline import extract_report
 from models import FlagCode, TextSource
-from tests import documents as docs
 from samples.generator import malformed as mf
+from tests import documents as docs
 from validators.upload import check_uploads
 
 

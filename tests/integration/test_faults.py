@@ -4,7 +4,7 @@ middle of a claim. Every submission ends processed exactly once, each in one cla
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -44,7 +44,7 @@ def claim_folders(storage) -> set[str]:
 def test_storage_down_mid_batch_then_back(restartable_s3_server, invoices):
     storage = restartable_s3_server.storage()
     drop(storage, invoices)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = inbox.pending(storage, now)[0]
     marker = inbox.take(storage, first, now)
     process_submission(storage, first, marker)
@@ -61,7 +61,7 @@ def test_storage_down_mid_batch_then_back(restartable_s3_server, invoices):
 def test_a_worker_killed_mid_claim_is_finished_by_the_next_run(tmp_path, invoices):
     storage = LocalStorage(tmp_path / "store")
     drop(storage, invoices[:1])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     (submission,) = inbox.pending(storage, now)
     dead = inbox.take(storage, submission, now)  # this worker dies before writing anything
     assert run_pass(storage, now=lambda: now + timedelta(minutes=5)) == []  # its lease is still live

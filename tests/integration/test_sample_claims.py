@@ -4,7 +4,7 @@ manifest.json when it has one, ends with the status and flags its claim.expected
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from validators.rules_file import load_rules
 from validators.upload import check_uploads
 
 REQUESTS = Path(__file__).resolve().parents[2] / "samples" / "requests"
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # the samples' care is dated autumn 2026
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the samples' care is dated autumn 2026
 
 
 @pytest.mark.parametrize("request_dir", sorted(p.name for p in REQUESTS.iterdir() if p.is_dir()))

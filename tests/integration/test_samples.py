@@ -19,7 +19,7 @@ def test_sample_request_fields(request_dir):
     folder = REQUESTS / request_dir
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     results = extract_report(check_uploads([folder / name for name in expected]))
-    for (name, want), got in zip(expected.items(), results):
+    for (name, want), got in zip(expected.items(), results, strict=True):
         assert got.file == name
         flag_codes = {f.code.value for f in got.flags}
         assert set(want.get("flags", [])) <= flag_codes, name

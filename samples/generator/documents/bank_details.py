@@ -84,8 +84,8 @@ def national_rows(acc: Account) -> list[Row]:
     xs = (0.0, 0.2, 0.42, 0.74)
     heads = ["Code banque", "Code guichet", "N° de compte", "Clé RIB"]
     values = [acc.code, acc.branch, acc.number, acc.key]
-    return [Row([Cell(h, x) for h, x in zip(heads, xs)], size=8, bold=True),
-            Row([Cell(v, x) for v, x in zip(values, xs)], family="mono")]
+    return [Row([Cell(h, x) for h, x in zip(heads, xs, strict=True)], size=8, bold=True),
+            Row([Cell(v, x) for v, x in zip(values, xs, strict=True)], family="mono")]
 
 
 def iban_rows(rng: random.Random, acc: Account, spaced: bool) -> list[Row]:
@@ -96,7 +96,7 @@ def iban_rows(rng: random.Random, acc: Account, spaced: bool) -> list[Row]:
         rows = [text(Cell(label), Cell(shown, 0.1), bold=True)]
     else:
         rows = [text(label, size=8.5), text(shown, bold=True, family="mono")]
-    return rows + [official.labelled(bic_label, acc.bic, 0.1 if len(bic_label) < 6 else 0.42)]
+    return [*rows, official.labelled(bic_label, acc.bic, 0.1 if len(bic_label) < 6 else 0.42)]
 
 
 def holder_rows(rng: random.Random, acc: Account) -> list[Row]:
@@ -104,7 +104,7 @@ def holder_rows(rng: random.Random, acc: Account) -> list[Row]:
     rows = [official.labelled(rng.choice(HOLDER_LABELS), first, 0.34, bold=True)]
     rows += [text(Cell(line, 0.34), bold=True) for line in more]
     rows += [text(Cell(acc.address.street, 0.34), size=9), text(Cell(acc.address.city_line, 0.34), size=9)]
-    return rows + [official.labelled(rng.choice(DOMICILIATION_LABELS), acc.domiciliation, 0.34)]
+    return [*rows, official.labelled(rng.choice(DOMICILIATION_LABELS), acc.domiciliation, 0.34)]
 
 
 def copy_rows(rng: random.Random, acc: Account, layout: str, spaced: bool, record: dict) -> list[Row]:
@@ -114,8 +114,8 @@ def copy_rows(rng: random.Random, acc: Account, layout: str, spaced: bool, recor
         rows.append(text(Cell(f"Tél. agence : {acc.agency_phone}", 0.34), size=8))
         common.add_trap(record, "agency_phone")
     if layout == "iban_first":
-        return rows + [gap(4)] + iban_rows(rng, acc, spaced) + [gap(4)] + national_rows(acc)
-    return rows + [gap(4)] + national_rows(acc) + [gap(4)] + iban_rows(rng, acc, spaced)
+        return [*rows, gap(4), *iban_rows(rng, acc, spaced), gap(4), *national_rows(acc)]
+    return [*rows, gap(4), *national_rows(acc), gap(4), *iban_rows(rng, acc, spaced)]
 
 
 def body_rows(rng: random.Random, acc: Account, copies: int, record: dict) -> list[Row]:

@@ -94,7 +94,7 @@ def parents(rng: random.Random, child: fakes.Person) -> tuple[fakes.Person, fake
 def given_names(rng: random.Random, child: fakes.Person) -> str:
     pool = fakes.FIRST_M if child.sex == 1 else fakes.FIRST_F
     extra = [name for name in rng.sample(pool, 3) if name != child.first][: rng.choice([0, 1, 1, 2])]
-    return rng.choice([", ", " "]).join([child.first] + extra)
+    return rng.choice([", ", " "]).join([child.first, *extra])
 
 
 def town(rng: random.Random, address: fakes.Address) -> tuple[str, str]:
@@ -180,7 +180,7 @@ def copy_rows(rng: random.Random, act: Act, drawn: date, record: dict) -> list[R
                 f"invité à lire l'acte, a signé avec Nous, {officer.first} {officer.last.upper()}, {rng.choice(ROLES)}, officier "
                 "de l'état civil.")
     common.add_trap(record, "birth_time", "declaration_date", "parents_birth_dates")
-    return official.paragraph(official.elide(words_), act.style, 10) + [gap()] + official.paragraph(drawn_up, act.style, 10)
+    return [*official.paragraph(official.elide(words_), act.style, 10), gap(), *official.paragraph(drawn_up, act.style, 10)]
 
 
 def newborn(rng: random.Random, delivered: date) -> fakes.Person:
@@ -193,7 +193,7 @@ def header_rows(rng: random.Random, hall: str, title: str, number: str, style: S
     rows = [text(Cell("RÉPUBLIQUE FRANÇAISE", 0.5, "c"), size=9, bold=True), gap(), official.name_row(hall, rng, style)]
     rows += [text(rng.choice(SERVICES), size=9), gap()]
     rows += [official.heading(title, rng, style)]
-    return rows + [text(f"{rng.choice(['Acte de naissance n°', 'Acte n°', 'N° de l’acte :'])} {number}", size=9), gap()]
+    return [*rows, text(f"{rng.choice(['Acte de naissance n°', 'Acte n°', 'N° de l’acte :'])} {number}", size=9), gap()]
 
 
 def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, form: str | None = None, **_) -> Doc:
@@ -216,9 +216,9 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     title = rng.choice(TITLES[variant])
     header = header_rows(rng, hall, title, number, style)
     body = copy_rows(rng, act, drawn, record) if variant == "copy" else extract_rows(rng, act, variant == "extract", record)
-    body += [gap()] + marginal_rows(rng, act, delivered, record)
+    body += [gap(), *marginal_rows(rng, act, delivered, record)]
     if pages > 1 or rng.random() < 0.3:
-        body += [gap()] + official.paragraph(NOTICE, style, 8)
+        body += [gap(), *official.paragraph(NOTICE, style, 8)]
     body += official.information_rows(rng, style, pages)
     labels = DELIVERY["copy" if variant == "copy" else "extract"]
     shown = rng.choice(["slash", "long", dates])

@@ -82,10 +82,9 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     if total >= 1000 and sep != ".":
         common.add_trap(record, "thousands_nbsp" if sep != " " else "thousands_space")
     issue_label = rng.choice(["Édité le", "Date d'édition :", "Fait le", f"{address.city}, le"])
-    header = establishment_rows(rng, name, address, ids) + [gap(), common.heading(rng.choice(TITLES), rng),
-                                                            text(f"{issue_label} {formats.fr_date(issued, rng.choice(formats.FR_DATE_STYLES))}"), gap()]
+    header = [*establishment_rows(rng, name, address, ids), gap(), common.heading(rng.choice(TITLES), rng), text(f"{issue_label} {formats.fr_date(issued, rng.choice(formats.FR_DATE_STYLES))}"), gap()]
     header += common.patient_rows(rng, who, record, rng.choice(["Patient :", "Nom de naissance :", "Hospitalisé(e) :"]))
-    header += stay_rows(rng, entry, exit_, reason) + [gap(), Row([Cell("Désignation"), Cell("Montant", 1.0, "r")], bold=True), rule()]
+    header += [*stay_rows(rng, entry, exit_, reason), gap(), Row([Cell("Désignation"), Cell("Montant", 1.0, "r")], bold=True), rule()]
     body = [Row([Cell(label), Cell(money(amount), 1.0, "r")], amount=amount) for label, amount in lines]
     totals = [rule()]
     if rng.random() < 0.6:

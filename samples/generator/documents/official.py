@@ -209,5 +209,5 @@ def information_rows(rng: random.Random, style: Style, pages: int) -> list[Row]:
         return []
     rows = [Row(kind="gap"), text(rng.choice(INFORMATION_TITLES), bold=True, size=10)]
     for title, words in rng.sample(INFORMATION, min(len(INFORMATION), pages + 1)):
-        rows += [text(title, bold=True, size=8.5)] + paragraph(words, style, 8)
+        rows += [text(title, bold=True, size=8.5), *paragraph(words, style, 8)]
     return rows

@@ -90,7 +90,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     if day.day == 1:
         common.add_trap(record, "first_of_month")
     layout = rng.choice(["table", "base", "leader"])
-    header = header_rows(rng, name, address, ids) + [gap()]
+    header = [*header_rows(rng, name, address, ids), gap()]
     title = rng.choice(TITLES).format(n=f"{day.year % 100:02d}{rng.randint(1, 99999):05d}")
     date_style = rng.choice(formats.FR_DATE_STYLES)
     header += [common.heading(title, rng), text(f"{rng.choice(DATE_LABELS)} {formats.fr_date(day, date_style)}")]

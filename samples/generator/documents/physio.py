@@ -71,7 +71,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     header = [text(rng.choice([name, name.upper(), f"M. {name}" if therapist.sex == 1 else f"Mme {name}"]), size=rng.choice([13, 14, 15]), bold=True),
               text(rng.choice(["Masseur-Kinésithérapeute D.E.", "Masseur-kinésithérapeute", "Kinésithérapie - Rééducation"]), size=9),
               text(f"N° ADELI {fakes.group_digits(ids['adeli']) if rng.random() < 0.3 else ids['adeli']}   RPPS {ids['rpps']}", size=8.5)]
-    header += common.address_rows(address) + [gap()]
+    header += [*common.address_rows(address), gap()]
     title = rng.choice(TITLES).format(n=f"{issued.year}-{rng.randint(1, 999):03d}")
     header += [common.heading(title, rng), text(f"{rng.choice(['Date :', 'Date de facture :', 'Le', 'Facturé le'])} {formats.fr_date(issued, rng.choice(formats.FR_DATE_STYLES))}")]
     header += common.patient_rows(rng, who, record)

@@ -134,7 +134,7 @@ def employer_body(rng: random.Random, p: Posting, record: dict) -> list[Row]:
              f"{p.place[2]} ({p.place[3]}) du {p.day(p.start)} au {p.day(p.end)} pour le compte de notre société. Pendant toute "
              f"la durée du détachement, l'intéressé{e} reste affilié{e} au régime général français de sécurité sociale.")
     closing = "Attestation établie pour servir et valoir ce que de droit."
-    return official.paragraph(official.elide(words), p.style, 10) + [gap()] + official.paragraph(closing, p.style, 10)
+    return [*official.paragraph(official.elide(words), p.style, 10), gap(), *official.paragraph(closing, p.style, 10)]
 
 
 def mission_body(rng: random.Random, p: Posting, record: dict) -> list[Row]:
@@ -157,7 +157,7 @@ def header_rows(rng: random.Random, form: str, title: str, issuer: str, address:
     else:
         siret = p.siret if rng.random() < 0.5 else fakes.group_digits(p.siret)
         rows.append(text(f"SIRET {siret} - Tél. {address.phone}", size=8))
-    return rows + [gap(), official.heading(title, rng, p.style)]
+    return [*rows, gap(), official.heading(title, rng, p.style)]
 
 
 def body_rows(rng: random.Random, form: str, p: Posting, issuer: str, day: date, record: dict) -> list[Row]:
@@ -172,7 +172,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     who = employee(rng, patient or fakes.person(rng, 1955, 2002), day)
     form = form or rng.choice(["a1", "a1", "employer", "mission"])
     p, agency = posting(rng, who, form, day), fakes.fr_address(rng)
-    issuer = rng.choice(URSSAF + [official.cpam(rng, agency)]) if form == "a1" else p.company
+    issuer = rng.choice([*URSSAF, official.cpam(rng, agency)]) if form == "a1" else p.company
     reason = "mission" if form == "mission" else "détachement"
     record = common.truth("posting_certificate", "posting_certificate", None, day, issuer=issuer, beneficiary=who.name,
                           identifiers={"siret": p.siret}, stay=official.period(p.start, p.end, reason, p.place[0]))
@@ -187,7 +187,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     header += [issued] if form == "a1" else []
     body = body_rows(rng, form, p, issuer, day, record)
     if pages > 1 or rng.random() < 0.4:
-        body += [gap()] + official.paragraph(NOTICES[form], p.style, 8)
+        body += [gap(), *official.paragraph(NOTICES[form], p.style, 8)]
     body += official.information_rows(rng, p.style, pages)
     signature = official.signature_rows(rng, ["Signature et cachet", rng.choice(SIGNERS[form])])
     totals = [gap()] + ([] if form == "a1" else [issued]) + signature

@@ -54,7 +54,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     care = "physiotherapy" if for_physio else "pharmacy"
     record = common.truth("prescription", "prescription", care, day, issuer=f"Dr {doctor.name}", practitioner=f"Dr {doctor.name}",
                           identifiers=ids)
-    header = doctor_rows(rng, doctor, address, ids, specialty) + [rule(), gap()]
+    header = [*doctor_rows(rng, doctor, address, ids, specialty), rule(), gap()]
     if rng.random() < 0.2:
         header.append(text(Cell("ORDONNANCE", 0.5, "c"), size=15, bold=True))
     place = rng.choice([f"{address.city}, le", "Le", "Fait le", f"À {address.city}, le"])

@@ -124,7 +124,7 @@ def place_items(rng: random.Random, care: Care, record: dict) -> list[tuple[str,
 
 
 def care_items(rng: random.Random, care: Care, record: dict) -> list[tuple[str, str]]:
-    items = [("Traitement" if care.form != "agreement" else "Prestation", care.what)] + place_items(rng, care, record)
+    items = [("Traitement" if care.form != "agreement" else "Prestation", care.what), *place_items(rng, care, record)]
     items.append(("Période autorisée", f"du {care.day(care.start)} au {care.day(care.end)}"))
     common.add_trap(record, "validity_period")
     if care.form == "dialysis":
@@ -145,7 +145,7 @@ def header_rows(rng: random.Random, form: str, title: str, name: str, address: f
     rows = [official.name_row(name, rng, style, (13, 14, 15)), text(f"{address.street} - {address.city_line}", size=8.5)]
     if form in ("s2", "da1"):
         rows.append(text("Règlements (CE) n° 883/2004 et 987/2009 - Coordination des systèmes de sécurité sociale", size=8))
-    return rows + [gap(), official.heading(title, rng, style), text(SUBTITLES[form], size=9)]
+    return [*rows, gap(), official.heading(title, rng, style), text(SUBTITLES[form], size=9)]
 
 
 def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, form: str | None = None, **_) -> Doc:
@@ -169,10 +169,10 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     institution = institution_items(rng, name, address, day, care, record)
     body += official.section(style, numbered, 3, "Institution compétente", institution)
     if pages > 1 or rng.random() < 0.5:
-        body += [gap()] + official.paragraph(NOTICES[form], style, 8)
+        body += [gap(), *official.paragraph(NOTICES[form], style, 8)]
     body += official.information_rows(rng, style, pages)
     signer = rng.choice(["Le médecin conseil", "Pour le Directeur", "L'agent"])
-    totals = [gap()] + official.signature_rows(rng, ["Cachet de l'institution", signer])
+    totals = [gap(), *official.signature_rows(rng, ["Cachet de l'institution", signer])]
     footer = [official.fitted(f"{name} - {rng.choice(SERVICES)}", style, 7)]
     continuation = [official.fitted(f"{name} - {title} (suite)", style, 9, True), gap()]
     return Doc("prior_authorisation", record, style, header, body, totals, footer, continuation, money=None,

@@ -241,7 +241,7 @@ def agreement_rows(rng: random.Random) -> list[Row]:
     rows = [gap(), text(Cell(label, 0.0), Cell("Cachet et signature du praticien", 0.55), bold=True, size=9)]
     hint = rng.choice(["Date et signature du patient", "précédée de la mention « lu et approuvé »", "Date, nom et signature"])
     rows.append(text(hint, size=8))
-    return rows + [Row(kind="gap", size=30)]
+    return [*rows, Row(kind="gap", size=30)]
 
 
 NOTICES = {"dental": "Le présent devis est établi conformément à la convention nationale des chirurgiens-dentistes. Les actes "
@@ -301,7 +301,7 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     items = items_for(rng, care, pages, official.age(who, day) < 16)
     record = quote_record(care, day, items, name, person, ids, sep)
     title, titles = title_rows(rng, care, day, address.city, record, style)
-    header = issuer_rows(rng, care, name, person, address, ids, style) + [gap()] + titles
+    header = [*issuer_rows(rng, care, name, person, address, ids, style), gap(), *titles]
     header += patient_block(rng, care, who, day, record)
     end, validity_row = validity(rng, day, record)
     record["stay"] = official.period(day, end, "validité du devis")
@@ -309,8 +309,8 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     header += [gap(), head_row(layout, care), rule()]
     details = care == "dental" and items[0][0] != "ODF" and (len(items) == 1 or rng.random() < 0.5)
     body = item_rows(rng, items, layout, money, details, style)
-    body += [gap()] + official.paragraph(NOTICES[care], style, 8.5) if pages > 1 else []
-    totals = totals_rows(rng, items, Decimal(record["total"]), money, record) + [gap(), validity_row] + agreement_rows(rng)
+    body += [gap(), *official.paragraph(NOTICES[care], style, 8.5)] if pages > 1 else []
+    totals = [*totals_rows(rng, items, Decimal(record["total"]), money, record), gap(), validity_row, *agreement_rows(rng)]
     totals += official.paragraph(NOTICES[care], style, 7.5) if pages == 1 and rng.random() < 0.4 else []
     footer = common.legal_footer(rng, ids["siret"]) if rng.random() < 0.5 else []
     footer += common.print_footer(rng, day, record) if rng.random() < 0.3 else []

@@ -94,12 +94,12 @@ def rights_rows(rng: random.Random, start: date, end: date, style: str, mutual: 
     rows = [text(f"{label} {formats.fr_date(start, style)} au {formats.fr_date(end, style)}", bold=True)]
     common.add_trap(record, "rights_period")
     if mutual:
-        return rows + [text(f"Contrat : {rng.choice(CONTRACTS)} - n° {fakes.digits(rng, 7)}", size=9)]
+        return [*rows, text(f"Contrat : {rng.choice(CONTRACTS)} - n° {fakes.digits(rng, 7)}", size=9)]
     if rng.random() < 0.3:
         ald = official.clamp(end + timedelta(days=rng.randint(100, 900)))
         common.add_trap(record, "exemption_date")
-        return rows + [text(f"Exonération du ticket modérateur (ALD) jusqu'au {formats.fr_date(ald, style)}", size=9)]
-    return rows + [text(rng.choice(CPAM_NOTES), size=9)]
+        return [*rows, text(f"Exonération du ticket modérateur (ALD) jusqu'au {formats.fr_date(ald, style)}", size=9)]
+    return [*rows, text(rng.choice(CPAM_NOTES), size=9)]
 
 
 def gp_rows(rng: random.Random, day: date, record: dict) -> list[Row]:
@@ -127,7 +127,7 @@ def cpam_header(rng: random.Random, address: fakes.Address, record: dict, style:
     record["issuer"] = name
     rows = [text("l'Assurance Maladie", size=rng.choice([15, 16, 17]), bold=True), official.name_row(name, rng, style, (10, 11))]
     rows += [text(f"{rng.choice(['Code organisme', 'Organisme'])} : {official.institution_code(rng, address)}", size=8)]
-    return rows + [text(f"{address.city_line} - ameli.fr - 36 46", size=8), gap()]
+    return [*rows, text(f"{address.city_line} - ameli.fr - 36 46", size=8), gap()]
 
 
 def mutual_header(rng: random.Random, address: fakes.Address, record: dict, style: Style) -> list[Row]:
@@ -161,16 +161,16 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     title = rng.choice(MUTUAL_TITLES if mutual else CPAM_TITLES)
     header += [official.heading(title, rng, doc_style)]
     header.append(official.issue_row(rng, day, address.city, ISSUE_LABELS, rng.choice(["slash", "long", style])))
-    header += [gap()] + insured_rows(rng, insured, nir, style, doc_style) + [gap()]
+    header += [gap(), *insured_rows(rng, insured, nir, style, doc_style), gap()]
     header += rights_rows(rng, start, end, style, mutual, record) + ([] if mutual else gp_rows(rng, day, record))
     header += [gap(), text(rng.choice(["Bénéficiaire(s)", "Bénéficiaires couverts", "Personnes couvertes"]), bold=True)]
     body = member_rows(members, end, style, mutual or rng.random() < 0.5)
     if mutual:
-        body += [gap()] + codes_rows(rng)
+        body += [gap(), *codes_rows(rng)]
     if pages > 1 or rng.random() < 0.4:
-        body += [gap()] + official.paragraph(NOTICE, doc_style, 8)
+        body += [gap(), *official.paragraph(NOTICE, doc_style, 8)]
     body += official.information_rows(rng, doc_style, pages)
-    totals = [gap()] + official.signature_rows(rng, [rng.choice(SIGNERS)])
+    totals = [gap(), *official.signature_rows(rng, [rng.choice(SIGNERS)])]
     footer = [text(rng.choice(FOOTERS), size=7)]
     continuation = [official.fitted(f"{record['issuer']} - {title} (suite)", doc_style, 9, True), gap()]
     return Doc("rights_certificate", record, doc_style, header, body, totals, footer, continuation, money=None,

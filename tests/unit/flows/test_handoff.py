@@ -12,8 +12,8 @@ import pytest
 
 from flows.handoff import deliver_pending, idempotency_key, write_outbox
 from infra.storage.local import LocalStorage
-from tests.unit.validators.claim_fixtures import claim, doc
 from models import ClaimStatus, DocType
+from tests.unit.validators.claim_fixtures import claim, doc
 
 
 class Endpoint:
@@ -25,7 +25,7 @@ class Endpoint:
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 endpoint.received.append((self.headers["Idempotency-Key"], json.loads(body)))
                 self.send_response(endpoint.status)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from flows.inbox import EMAIL, EXTRANET, claim_id_for, finish, group_submissions, is_complete, pending, take
 from infra.storage.base import ObjectInfo
 from infra.storage.local import LocalStorage
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def info(key: str, seconds_ago: int = 600) -> ObjectInfo:
@@ -66,7 +67,7 @@ def test_a_pass_reads_no_marker_of_a_done_submission(tmp_path):
     """Done submissions are known from one listing of state/done/: their markers are not read again."""
 
     class CountingStorage(LocalStorage):
-        reads: list[str] = []
+        reads: ClassVar[list[str]] = []
 
         def get_bytes(self, key: str) -> bytes:
             self.reads.append(key)

@@ -10,6 +10,7 @@ import shutil
 import signal
 import stat
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,7 @@ class TestLocalStorageContract(StorageContract):
 
 
 def _all_files(root):
-    return sorted(os.path.relpath(os.path.join(folder, name), root) for folder, _, names in os.walk(root) for name in names)
+    return sorted(str((Path(folder) / name).relative_to(root)) for folder, _, names in os.walk(root) for name in names)
 
 
 def test_files_are_written_read_only_under_the_root(storage):

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -28,7 +29,7 @@ def test_event_keys_reads_records_keepalives_and_refuses_other_answers():
 class FakeMinio(BaseHTTPRequestHandler):
     """HEAD bucket -> 200; GET bucket?events=... -> a keep-alive, then one record per `announce` call."""
 
-    queue: list[bytes] = []
+    queue: ClassVar[list[bytes]] = []
     listened = threading.Event()
     answer_xml = False
 

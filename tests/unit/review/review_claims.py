@@ -5,7 +5,7 @@ decide_status), so the flags are the ones the intake really raises."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from infra.storage import LocalStorage
 from models import BBox, Claim, DocType, Document, Field, Flag, MediaType, PageInfo, TextSource
@@ -20,7 +20,7 @@ from validators.rules_file import DEFAULT_RULES, Rules, load_rules
 RULES = load_rules(str(DEFAULT_RULES))
 CLAIM_ID = "CLM-20261120-ABC123"
 OTHER_ID = "CLM-20261121-XYZ789"
-NOW = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 # The desk's tests never sign in: the accounts only need a name and a role.
 MANAGER = Account("marie", Role.MANAGER, "$argon2id$unused")
 OTHER_MANAGER = Account("paul", Role.MANAGER, "$argon2id$unused")

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from review.accounts import (LOCKOUT_SECONDS, MAX_FAILURES, Account, AccountsError, Authenticator, Role, account_entry,
-                             hash_password, load_accounts, parse_accounts)
+from review.accounts import (
+    LOCKOUT_SECONDS,
+    MAX_FAILURES,
+    Account,
+    AccountsError,
+    Authenticator,
+    Role,
+    account_entry,
+    hash_password,
+    load_accounts,
+    parse_accounts,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -49,7 +59,7 @@ def test_the_round_tripped_entry_signs_in(accounts):
 
 
 def test_plain_text_password_is_refused_at_load():
-    with pytest.raises(AccountsError, match="'bob'.*Argon2"):
+    with pytest.raises(AccountsError, match=r"'bob'.*Argon2"):
         parse_accounts('[accounts.bob]\nrole = "manager"\npassword = "hunter2hunter2"\n')
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from models import ClaimStatus, DocType, Flag, FlagCode, Severity
 from models.review import Decision, ReviewAction
 from review.apply import HISTORY_FLAGS, REVIEW_RULE, document_key, flag_keys, keyed_flags, reviewed_claim

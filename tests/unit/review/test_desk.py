@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,8 +13,19 @@ from models.review import Decision, ReviewAction
 from review.desk import BadRequest, Desk, NotAllowed
 from review.field_values import InvalidValue
 from review.store import Conflict, UnknownClaim
-from tests.unit.review.review_claims import (CLAIM_ID, MANAGER, NOW, OPERATOR, OTHER_ID, OTHER_MANAGER, RULES, pharmacy_claim,
-                                             put_claim, read_json, ready_claim)
+from tests.unit.review.review_claims import (
+    CLAIM_ID,
+    MANAGER,
+    NOW,
+    OPERATOR,
+    OTHER_ID,
+    OTHER_MANAGER,
+    RULES,
+    pharmacy_claim,
+    put_claim,
+    read_json,
+    ready_claim,
+)
 
 INVOICE = "facture.pdf#0"
 PRESCRIPTION = "ordonnance.pdf#0"
@@ -196,7 +207,7 @@ def test_draft_request_is_in_the_claimants_languages_not_the_desks(storage):
 
     put_claim(storage, pharmacy_claim(claim_id=OTHER_ID, declared=Manifest(language="en")))
     desk = Desk(storage, RULES, clock=Clock())
-    subject, text = desk.draft_request(desk.load(OTHER_ID))
+    _subject, text = desk.draft_request(desk.load(OTHER_ID))
     assert "prescription" in text and "ordonnance" in text
 
 
@@ -292,4 +303,4 @@ def test_the_events_carry_the_clock_time(desk):
 def test_default_clock_is_utc(storage):
     desk = Desk(storage, RULES)
     record = desk.dismiss_flag(MANAGER, CLAIM_ID, desk.load(CLAIM_ID).version, MISSING_PRESCRIPTION, "vue")
-    assert record.events[0].at.utcoffset() == timezone.utc.utcoffset(None)
+    assert record.events[0].at.utcoffset() == UTC.utcoffset(None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,12 +12,12 @@ from models.manifest import CareType, Channel, Manifest
 from models.review import ReviewAction
 from review.queue import QueueEntry, all_entries, build_queue, entry_of, neighbours
 from review.store import ClaimRecord, ReviewStore
-from tests.unit.review.review_claims import (CLAIM_ID, NOW, RULES, event, pharmacy_claim, put_claim, ready_claim)
+from tests.unit.review.review_claims import CLAIM_ID, NOW, RULES, event, pharmacy_claim, put_claim, ready_claim
 
 
 def entry(claim_id: str, view: str = "to_review", flags: tuple[str, ...] = (), care: tuple[str, ...] = (), channel: str = "extranet",
           day: int = 1) -> QueueEntry:
-    return QueueEntry(claim_id=claim_id, created_at=datetime(2026, 11, day, tzinfo=timezone.utc), status="needs_review", view=view,
+    return QueueEntry(claim_id=claim_id, created_at=datetime(2026, 11, day, tzinfo=UTC), status="needs_review", view=view,
                       flag_codes=flags, care_types=care, channel=channel, documents=2, decision=None)
 
 

@@ -11,8 +11,7 @@ from infra.storage import LocalStorage
 from models import ClaimStatus
 from models.review import ReviewAction
 from review.store import Conflict, ReviewStore, UnknownClaim, claim_prefix, event_key
-from tests.unit.review.review_claims import (CLAIM_ID, OTHER_ID, RULES, claim_bytes, event, pharmacy_claim, put_claim,
-                                             ready_claim)
+from tests.unit.review.review_claims import CLAIM_ID, OTHER_ID, RULES, claim_bytes, event, pharmacy_claim, put_claim, ready_claim
 
 PRESCRIPTION = "ordonnance.pdf#0"
 

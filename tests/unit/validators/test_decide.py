@@ -1,9 +1,9 @@
 """The status policy and the claim assembly."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flows.pipeline import build_claim, new_claim_id
-from models import ClaimStatus, Document, DocType, Flag, FlagCode, MediaType, RejectedFile, Severity, UploadReport
+from models import ClaimStatus, DocType, Document, Flag, FlagCode, MediaType, RejectedFile, Severity, UploadReport
 from validators.decide import decide_status
 
 
@@ -28,7 +28,7 @@ def test_policy():
 def test_rejected_file_flags_count_for_the_status():
     rejected = RejectedFile(index=1, file="b.gif", size=3, sha256=None, detected_type="image/gif",
                             flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="b.gif", file="b.gif"),))
-    claim = build_claim("CLM-1", UploadReport(rejected=(rejected,)), [document()], datetime(2026, 1, 1, tzinfo=timezone.utc))
+    claim = build_claim("CLM-1", UploadReport(rejected=(rejected,)), [document()], datetime(2026, 1, 1, tzinfo=UTC))
     assert claim.status is ClaimStatus.NEEDS_REVIEW and [f.code for f in claim.all_flags()] == [FlagCode.UNSUPPORTED_FORMAT]
 
 
@@ -38,5 +38,5 @@ def test_nothing_usable_is_rejected_with_a_claim_flag():
 
 
 def test_claim_id_format():
-    claim_id = new_claim_id(datetime(2026, 11, 22, tzinfo=timezone.utc))
+    claim_id = new_claim_id(datetime(2026, 11, 22, tzinfo=UTC))
     assert claim_id.startswith("CLM-20261122-") and len(claim_id) == 19

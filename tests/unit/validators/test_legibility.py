@@ -88,7 +88,7 @@ def test_the_score_never_drops_when_a_measure_improves():
         "ocr_confidence": [0.0, 0.4, 0.6, 0.9],
     }
     for values in itertools.product(*grids.values()):
-        measures = dict(zip(grids, values))
+        measures = dict(zip(grids, values, strict=True))
         score = legibility_score(quality(**measures))
         assert 0.0 <= score <= 1.0
         for name, grid in grids.items():
