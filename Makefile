@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-OUT ?= out/claims
+OUT ?= out/store
 SEED ?= 9001
 COUNT ?= 320
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup system-deps run test bench-throughput bench-sroie bench-accuracy schema clean
+.PHONY: setup system-deps run test lint bench-throughput bench-sroie bench-accuracy schema clean
 
 setup: system-deps $(STAMP)
 
@@ -24,14 +24,18 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	@rm -rf $(OUT)  # a fresh claims folder: re-running the samples must not find them as duplicates
+	@rm -rf $(OUT)  # a fresh claim store: re-running the samples must not find them as duplicates
 	@for request in samples/requests/*/; do \
 		echo "== $$request"; \
 		$(BIN)/intake process $$(find $$request -maxdepth 1 -type f ! -name '*.json' | sort) --out $(OUT) 2>/dev/null || exit 1; \
 	done
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench-throughput: setup
 	$(BIN)/python bench/throughput.py

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractors.data_files import fold
-from flows.pipeline import documents_from_outcomes, read_page_outcome
+from intake.pipeline import documents_from_outcomes, read_page_outcome
 from models import Document
 from validators.upload import check_uploads
 

@@ -35,8 +35,8 @@ from pathlib import Path, PurePosixPath
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.pipeline import extract_report
 from infra.storage import LocalStorage, NotFound, Storage, open_storage
+from intake.pipeline import extract_report
 from models import Document
 from validators.upload import check_uploads
 

@@ -35,7 +35,7 @@ def ocr_pages(image: Path, cache: Path) -> list[OcrPage]:
     if cached.exists():
         stored = json.loads(cached.read_text(encoding="utf-8"))
         return [OcrPage.model_validate_json(p) if isinstance(p, str) else OcrPage.model_validate(p) for p in stored]
-    from flows.pipeline import read_page_outcome
+    from intake.pipeline import read_page_outcome
     from validators.upload import check_uploads
 
     report = check_uploads([image])

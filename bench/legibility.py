@@ -11,7 +11,7 @@ Builds in a temporary folder:
     rasterised at the generator's 200 dpi), made deliberately unreadable, cycling through: very strong
     blur (Gaussian sigma 6-10), very low contrast (ink 3-5 grey levels from the paper, JPEG q45-55), tiny
     downscale then upscale (10-15 %), heavy JPEG of a thumbnail (30-35 % size, quality 3-6).
-Each page is read with `flows.pipeline.read_page_outcome`, as the pipeline reads it, and scored on its
+Each page is read with `intake.pipeline.read_page_outcome`, as the pipeline reads it, and scored on its
 recall of its true words (words of 3+ characters of the document's text-layer twin, read back exactly):
 a generator page is "read correctly" when it gives back at least MIN_RECALL of them. Prints per group
 the score distribution, then the threshold (midpoint between the lowest score of a generator page read
@@ -47,7 +47,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from extractors import page_reader
 from extractors.pages import text_layer_page
-from flows.pipeline import read_page_outcome, worker_count
+from intake.pipeline import read_page_outcome, worker_count
 from samples.generator import degrade, render
 from samples.generator.corpus import DPI, SUFFIX, doc_seed, generate, plan
 from validators.legibility import ILLEGIBLE_BELOW, main_cause

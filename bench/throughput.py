@@ -79,7 +79,7 @@ def run_measured(command: list[str]) -> tuple[float, float]:
 def warm_pipeline(pdfs: list[Path]) -> float:
     """The same stages in this process, models already loaded: what a long-running worker sees."""
     from extractors.fields.parties import nlp_model
-    from flows.pipeline import extract_report
+    from intake.pipeline import extract_report
     from validators.upload import check_uploads
 
     os.environ["OMP_THREAD_LIMIT"] = "1"

@@ -1,4 +1,4 @@
-"""How the stages are chained: `pipeline` (plain Python) and `process_claim` (the Prefect flow).
-
-Importing this package does not import Prefect; only `flows.process_claim` does.
+"""What runs the application layer (`intake/`): the `intake` command line and the Prefect flows and
+deployment. Only `flows.tasks`, `flows.process_claim` and `flows.service` import Prefect; importing
+this package, or `flows.cli`, does not.
 """

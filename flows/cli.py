@@ -1,32 +1,25 @@
-"""The `intake` command line: `intake process` (one request -> one claim) and `intake extract`."""
+"""The `intake` command line: `intake process` (one request -> one claim), `extract`, `watch`, `serve`,
+`review`, `review-account`. Errors are translated to exit codes and messages here, at one boundary
+(`run`): an `IntakeError` by its class's exit code, anything else as an internal error without a
+traceback (INTAKE_DEBUG=1 shows it)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
 from pathlib import Path
 
-from flows.claim_folder import ClaimFolder
-from flows.declaration import (
-    MANIFEST_NAME,
-    DeclarationError,
-    add_options,
-    declaration,
-    guess_language,
-    message_languages,
-    quoted_claim,
-)
+from flows.cli_declaration import add_options, declaration
+from intake.claim_store import ReceivedFile
+from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
-from validators.claimant_message import claimant_message
-from validators.rules_file import RulesError, load_rules
+from models.errors import ExitCode, IntakeError, UsageError
+from validators.rules_file import load_rules
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """Bad command-line input: exit code 2 with this message."""
+log = logging.getLogger("intake")
 
 
 def _existing_files(names: list[str]) -> list[str]:
@@ -74,40 +67,38 @@ def _input_files(names: list[str]) -> list[Path]:
     return [f.resolve() for f in files]
 
 
-def _languages(manifest, subject: str | None, body: str | None) -> tuple[str, ...]:
-    if manifest is not None and manifest.language == "en":
-        return message_languages("en")
-    return message_languages(guess_language(" ".join(t for t in (subject, body) if t)))
+def _received_files(files: list[Path]) -> tuple[ReceivedFile, ...]:
+    try:
+        return tuple(ReceivedFile(f.name, f.read_bytes()) for f in files)
+    except OSError as exc:
+        raise UsageError(f"cannot read a file ({exc.strerror})") from None
+
+
+def _body(args: argparse.Namespace) -> str | None:
+    try:
+        return Path(args.body).read_text(encoding="utf-8") if args.body else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--body: cannot read the file ({type(exc).__name__})") from None
 
 
 def cmd_process(args: argparse.Namespace) -> int:
-    files = _input_files(args.files)
-    try:
-        manifest = declaration(args, files)
-        body = Path(args.body).read_text(encoding="utf-8") if args.body else None
-        rules = load_rules(args.rules)
-    except (DeclarationError, RulesError, OSError) as exc:
-        raise UsageError(str(exc)) from exc
-    quoted = quoted_claim(manifest, args.subject, body)
-    from flows import pipeline
-    from flows.process_claim import process_claim
+    from flows.process_claim import run_process_claim
+    from infra.storage.local import LocalStorage
+    from intake.claim_store import ClaimStore
+    from intake.pipeline import new_claim_id
+    from intake.request import Received
 
-    out = Path(args.out) if args.out else None
-    previous = ClaimFolder(out, quoted) if out and quoted and ClaimFolder(out, quoted).exists() else None
-    claim_id = previous.path.name if previous else (args.claim_id or pipeline.new_claim_id())
-    folder = ClaimFolder(out, claim_id) if out else None
-    paths = folder.receive(files) if folder else files
-    claim = process_claim(
-        paths=[str(p) for p in paths], claim_id=claim_id, manifest=manifest.model_dump(mode="json") if manifest else None,
-        previous_claim=str(previous.claim_file) if previous else None, index_file=str(folder.index().path) if folder else None,
-        rules_file=args.rules, quoted_claim=quoted,
-    )
-    message = claimant_message(claim, rules, _languages(manifest, args.subject, body))
-    if folder:
-        folder.write(claim, message)
-        folder.index().record(claim.claim_id, claim.documents)
+    files = _input_files(args.files)
+    manifest, body = declaration(args, files), _body(args)
+    rules = load_rules(args.rules)
+    claim_id = args.claim_id or new_claim_id()
+    received = Received(claim_id, _received_files(files), manifest, quoted_claim(manifest, args.subject, body),
+                        request_language(manifest, args.subject, body))
+    with tempfile.TemporaryDirectory(prefix="intake-claims-") as scratch:
+        store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)))
+        claim = run_process_claim(received, store, rules)
     print(claim.model_dump_json(indent=2) if args.json else summary(claim))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _doc_line(item: Document | RejectedFile) -> str:
@@ -120,14 +111,14 @@ def _doc_line(item: Document | RejectedFile) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from flows.pipeline import extract_report
+    from intake.pipeline import extract_report
     from validators.upload import check_uploads
 
     paths = _existing_files(args.files)
     results = extract_report(check_uploads(paths), workers=args.workers)
     for item in results:
         print(item.model_dump_json() if args.jsonl else _doc_line(item), flush=True)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 DEFAULT_OCR_SLOTS = 2
@@ -149,7 +140,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             claims = watch_flow(quiet_seconds=args.quiet)
             print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""), flush=True)
             if signal is None:
-                return EXIT_OK
+                return ExitCode.OK
             signal.wait(args.interval)
     finally:
         if signal is not None:
@@ -170,7 +161,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          tags=["intake"])
     finally:
         trigger.close()
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -178,18 +169,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     import uvicorn
 
     from infra.storage.settings import open_storage
-    from review.accounts import AccountsError, load_accounts
+    from review.accounts import load_accounts
     from review.app import DeskConfig, create_app
     from review.settings import ReviewSettings
-    from validators.rules_file import load_rules
 
     settings = ReviewSettings()
     if settings.accounts is None:
         raise UsageError("INTAKE_REVIEW_ACCOUNTS must name the accounts file (make entries with `intake review-account`)")
-    try:
-        accounts = load_accounts(settings.accounts)
-    except AccountsError as error:
-        raise UsageError(str(error)) from None
+    accounts = load_accounts(settings.accounts)
     secret, configured = settings.signing_secret()
     if not configured:
         print("intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr)
@@ -198,7 +185,7 @@ def cmd_review(args: argparse.Namespace) -> int:
                         secure_cookies=settings.secure_cookies)
     print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts)} account(s)", file=sys.stderr)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_review_account(args: argparse.Namespace) -> int:
@@ -214,7 +201,7 @@ def cmd_review_account(args: argparse.Namespace) -> int:
         print(account_entry(args.name, Role(args.role), password))
     except ValueError as error:
         raise UsageError(str(error)) from None
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -224,7 +211,7 @@ def parser() -> argparse.ArgumentParser:
     process = sub.add_parser("process", help="run the process_claim flow on the files of ONE request")
     process.add_argument("files", nargs="+", metavar="FILE", help="the request's files, or its folder")
     process.add_argument("--claim-id", help="claim number to use (default: a new CLM-YYYYMMDD-XXXXXX)")
-    process.add_argument("--out", help="claims folder: writes <OUT>/<claim_id>/ (originals, claim.json, message.txt/.html)")
+    process.add_argument("--out", help="a claim store folder: writes OUT/claims/<claim_id>/ (originals, claim.json, message, history/), OUT/quarantine/, OUT/outbox/, OUT/state/index/")
     process.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
     process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
     add_options(process)
@@ -257,14 +244,27 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen command; every error becomes a message and an exit code here."""
     try:
-        return args.handler(args)
-    except UsageError as exc:
-        print(f"intake: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return int(args.handler(args))
+    except IntakeError as error:
+        print(f"intake: error [{error.code}]: {error.message}", file=sys.stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        print("intake: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
+    except Exception as error:  # the boundary: no traceback for users (INTAKE_DEBUG=1 shows it)
+        log.debug("internal error", exc_info=True)
+        print(f"intake: internal error ({type(error).__name__}); run again with INTAKE_DEBUG=1 for details", file=sys.stderr)
+        return int(ExitCode.INTERNAL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    debug = os.environ.get("INTAKE_DEBUG") == "1"
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    return run(parser().parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""The Prefect flow `process_claim`: one task per stage, pages read concurrently, run named after the claim.
-
-Each task is a thin wrapper over a plain stage function (flows/pipeline.py and below); without a
-Prefect server configured it runs in Prefect's ephemeral mode.
-"""
+"""The Prefect flow `process_claim` (what `intake process` runs): `intake.request.process_request`
+with its stages as Prefect tasks (pages read concurrently), the run named after the claim. Its run
+parameters are the claim number and the file count only: the request itself (names, declaration,
+files) is handed over in this process, never sent to the Prefect server. Without a server configured
+it runs in Prefect's ephemeral mode."""
 
 from __future__ import annotations
 
@@ -10,58 +10,34 @@ import os
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import pipeline
-from models import Claim, Document, Upload, UploadReport
-from validators.upload import check_uploads
+from flows.tasks import PREFECT_STAGES
+from intake.claim_store import ClaimStore
+from intake.pipeline import worker_count
+from intake.request import Clock, Received, process_request, utc_now
+from models import Claim
+from validators.rules_file import Rules
+
+FLOW_NAME = "process_claim"
 
 
-@task(name="check-uploads", cache_policy=NO_CACHE)
-def check_uploads_task(paths: list[str]) -> UploadReport:
-    return check_uploads(paths)
+def run_claim_id(received: Received, store: ClaimStore) -> str:
+    """The claim the run makes or completes: the quoted one when it is on file, else a new one."""
+    return received.quoted if received.quoted and store.exists(received.quoted) else received.claim_id
 
 
-@task(name="read-page", cache_policy=NO_CACHE, task_run_name="read-page-{upload.index}-{page_no}")
-def read_page_task(upload: Upload, page_no: int) -> pipeline.PageOutcome:
-    return pipeline.read_page_outcome(upload, page_no)
+def run_process_claim(received: Received, store: ClaimStore, rules: Rules, clock: Clock = utc_now) -> Claim:
+    """Process one request as a `process_claim` flow run."""
 
+    def process_claim(claim_id: str, files: int) -> Claim:
+        """Upload rules -> pages (concurrent OCR) -> documents -> claim checks -> claim store, for one request."""
+        return process_request(received, store, rules, clock, PREFECT_STAGES)
 
-@task(name="build-document", cache_policy=NO_CACHE)
-def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) -> list[Document]:
-    return pipeline.documents_from_outcomes(upload, outcomes)
-
-
-@task(name="build-claim", cache_policy=NO_CACHE)
-def build_claim_task(claim_id: str, report: UploadReport, documents: list[Document], manifest: dict | None,
-                     previous_claim: str | None, index_file: str | None, rules_file: str | None, quoted_claim: str | None) -> Claim:
-    context = pipeline.request_context(manifest, index_file, rules_file, quoted_claim=quoted_claim)
-    return pipeline.build_claim(claim_id, report, documents, context=context, previous=pipeline.load_previous(previous_claim))
-
-
-@flow(
-    name="process_claim",
-    flow_run_name="{claim_id}",
-    task_runner=ThreadPoolTaskRunner(max_workers=pipeline.worker_count()),
-    validate_parameters=False,
-)
-def process_claim(paths: list[str], claim_id: str, manifest: dict | None = None, previous_claim: str | None = None,
-                  index_file: str | None = None, rules_file: str | None = None, quoted_claim: str | None = None) -> Claim:
-    """Upload rules -> pages (concurrent OCR) -> documents -> claim checks, for one request.
-
-    `manifest`: what the claimant declared (models.manifest.Manifest as a dict); `previous_claim`: the
-    claim.json a reply adds to; `index_file`: documents received so far (duplicates); `rules_file`:
-    the insurer's rules (default: INTAKE_RULES or the bundled rules); `quoted_claim`: the claim number
-    the request quotes (flagged `unknown_claim` when it is not the claim it joins)."""
-    report = check_uploads_task(paths)
-    futures = {
-        (upload.index, page_no): read_page_task.submit(upload, page_no) for upload, page_no in pipeline.page_jobs(report.accepted)
-    }
-    documents = [
-        document
-        for upload in report.accepted
-        for document in build_document_task(upload, [futures[(upload.index, n)].result() for n in range(1, upload.page_count + 1)])
-    ]
-    return build_claim_task(claim_id, report, documents, manifest, previous_claim, index_file, rules_file, quoted_claim)
+    # Prefect types TaskRunner's future invariantly, so its own ThreadPoolTaskRunner does not match the parameter
+    task_runner = ThreadPoolTaskRunner(max_workers=worker_count())  # type: ignore[var-annotated]
+    decorate = flow(name=FLOW_NAME, flow_run_name="{claim_id}", validate_parameters=False,
+                    task_runner=task_runner)  # type: ignore[arg-type]
+    runner = decorate(process_claim)
+    return runner(claim_id=run_claim_id(received, store), files=len(received.files))

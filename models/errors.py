@@ -27,11 +27,19 @@ class ExitCode(IntEnum):
 
 
 class IntakeError(Exception):
-    """Base of the intake's own errors: `code` (stable, snake_case) and `exit_code` per class; the
-    message says what is wrong and, where it can, what to do about it."""
+    """Base of the intake's own errors: `code` (stable, snake_case) and `exit_code` per class, set as
+    class keywords (`class UsageError(IntakeError, code="usage", exit_code=ExitCode.USAGE)`) or class
+    attributes; the message says what is wrong and, where it can, what to do about it."""
 
     code: ClassVar[str] = "intake_error"
     exit_code: ClassVar[ExitCode] = ExitCode.INTERNAL
+
+    def __init_subclass__(cls, code: str | None = None, exit_code: ExitCode | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
     @property
     def message(self) -> str:
@@ -39,36 +47,21 @@ class IntakeError(Exception):
         return str(self) or self.code
 
 
-class UsageError(IntakeError):
+class UsageError(IntakeError, code="usage", exit_code=ExitCode.USAGE):
     """The command line asks for something that cannot be done (a missing file, a bad value)."""
 
-    code = "usage"
-    exit_code = ExitCode.USAGE
 
-
-class ConfigError(IntakeError):
+class ConfigError(IntakeError, code="invalid_config", exit_code=ExitCode.CONFIG):
     """A configuration file or setting is invalid (its place and the problem are named)."""
 
-    code = "invalid_config"
-    exit_code = ExitCode.CONFIG
 
-
-class DependencyError(IntakeError):
+class DependencyError(IntakeError, code="missing_dependency", exit_code=ExitCode.MISSING_DEPENDENCY):
     """A system tool the intake needs is missing or too old (the message says how to install it)."""
 
-    code = "missing_dependency"
-    exit_code = ExitCode.MISSING_DEPENDENCY
 
-
-class ServiceError(IntakeError):
+class ServiceError(IntakeError, code="service_failed", exit_code=ExitCode.STORAGE):
     """The storage or another service failed: retryable later."""
 
-    code = "service_failed"
-    exit_code = ExitCode.STORAGE
 
-
-class InputError(IntakeError):
+class InputError(IntakeError, code="invalid_input", exit_code=ExitCode.USAGE):
     """Something received cannot be used as given (a manifest, a form value, a claim number)."""
-
-    code = "invalid_input"
-    exit_code = ExitCode.USAGE

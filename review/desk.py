@@ -16,22 +16,20 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flows.declaration import message_languages
-from flows.handoff import write_outbox
 from infra.storage.base import Storage
+from intake.declaration import message_languages
 from models import ClaimStatus, DocType
 from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
 from review.apply import document_key, keyed_flags
 from review.field_values import normalised
-from review.store import ClaimRecord, ReviewStore, claim_prefix
+from review.store import ClaimRecord, ReviewStore
 from validators.claimant_message import claimant_message
 from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
 LABELS = "labels/corrections/"
-CLAIMANT_OUTBOX = "outbox/claimant/"
 
 
 class NotAllowed(IntakeError, PermissionError):
@@ -139,7 +137,7 @@ class Desk:
     def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
         self._open(who, claim_id)
         updated = self.store.append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
-        write_outbox(self.storage, updated.current)
+        self.store.claims.write_outbox(updated.current)
         log.info("claim approved on the review desk: %s", claim_id)
         return updated
 
@@ -157,8 +155,7 @@ class Desk:
         event = record.events[-1]
         payload = {"claim_id": record.machine.claim_id, "kind": kind, "subject": subject, "text": text,
                    "written_at": event.at.isoformat(), "by": event.by}
-        key = f"{CLAIMANT_OUTBOX}{record.machine.claim_id}/{event.seq:06d}.json"
-        self.storage.put_bytes(key, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"), "application/json")
+        self.store.claims.write_claimant_message(record.machine.claim_id, event.seq, payload)
 
     def _label(self, record: ClaimRecord, event: ReviewEvent) -> None:
         """The correction as a labelled example the extraction benchmark reads (bench/corrections.py)."""
@@ -166,7 +163,7 @@ class Desk:
         field = machine.fields.get(event.field) if event.field else None
         label = {
             "claim_id": record.machine.claim_id, "document": event.document, "file": machine.file, "part": machine.part,
-            "sha256": machine.sha256, "original": f"{claim_prefix(record.machine.claim_id)}originals/{machine.file}",
+            "sha256": machine.sha256, "original": self.store.claims.original_key(record.machine.claim_id, machine.file),
             "field": event.field or "doc_type", "machine_doc_type": machine.doc_type.value,
             "machine_value": field.value if field else (machine.doc_type.value if not event.field else None),
             "machine_raw": field.raw if field else None, "machine_confidence": field.confidence if field else None,

@@ -1,8 +1,8 @@
-"""Claims and their audit trails in the storage, for the review desk.
+"""Claims and their audit trails, for the review desk. The claims are read through the claim store
+(`intake.claim_store`: claim.json and the originals; the desk never writes claim.json); the audit trail
+is the desk's own, beside them:
 
-    claims/<claim_id>/claim.json              the intake's claim (written by the service; never by the desk)
-    claims/<claim_id>/review/<seq>.json       the audit trail: one event per action, seq 000001, 000002...
-    claims/<claim_id>/originals/<file>        the received files (pages are rendered from them)
+    claims/<claim_id>/review/<seq>.json       one event per action, seq 000001, 000002...
 
 Nothing is overwritten: an action adds the next event, created with `put_bytes(if_absent=True)`, so
 of two managers acting on the same version only one wins; the other gets `Conflict`. The version a
@@ -18,15 +18,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from infra.storage.base import NotFound, Storage
-from infra.storage.keys import join
+from infra.storage.keys import InvalidKey
+from intake.claim_store import ClaimStore
+from intake.claim_store import claim_prefix as store_prefix
 from models import Claim
 from models.errors import InputError, IntakeError
-from models.manifest import CLAIM_ID
 from models.review import ReviewEvent
 from review.apply import reviewed_claim
 from validators.rules_file import Rules
-
-CLAIMS = "claims/"
 
 
 class UnknownClaim(InputError, LookupError):
@@ -43,13 +42,10 @@ class Conflict(IntakeError):
 
 def claim_prefix(claim_id: str) -> str:
     """`claims/<id>/`, for a well-formed claim number only (it comes from a URL)."""
-    if not CLAIM_ID.fullmatch(claim_id or ""):
-        raise UnknownClaim(claim_id)
-    return f"{CLAIMS}{claim_id}/"
-
-
-def event_key(claim_id: str, seq: int) -> str:
-    return f"{claim_prefix(claim_id)}review/{seq:06d}.json"
+    try:
+        return store_prefix(claim_id)
+    except InvalidKey:
+        raise UnknownClaim(claim_id) from None
 
 
 @dataclass(frozen=True)
@@ -79,25 +75,19 @@ class ReviewStore:
     """Read claims, append audit events."""
 
     def __init__(self, storage: Storage, rules: Rules) -> None:
-        self.storage, self.rules = storage, rules
+        self.storage, self.rules, self.claims = storage, rules, ClaimStore(storage)
 
     def claim_ids(self) -> list[str]:
         """Every claim number with a claim.json."""
-        ids = []
-        for info in self.storage.list(CLAIMS):
-            parts = info.key.split("/")
-            if len(parts) == 3 and parts[2] == "claim.json" and CLAIM_ID.fullmatch(parts[1]):
-                ids.append(parts[1])
-        return ids
+        return self.claims.claim_ids()
 
     def load(self, claim_id: str) -> ClaimRecord:
-        prefix = claim_prefix(claim_id)
+        claim_prefix(claim_id)  # UnknownClaim for what is not a claim number (it comes from a URL)
         try:
-            data = self.storage.get_bytes(prefix + "claim.json")
+            data = self.claims.claim_bytes(claim_id)
         except NotFound:
             raise UnknownClaim(claim_id) from None
-        events = [ReviewEvent.model_validate_json(self.storage.get_bytes(info.key))
-                  for info in self.storage.list(prefix + "review/") if info.key.endswith(".json")]
+        events = [ReviewEvent.model_validate_json(raw) for raw in self.claims.review_events(claim_id)]
         events.sort(key=lambda e: e.seq)
         return ClaimRecord(Claim.model_validate_json(data), hashlib.sha256(data).hexdigest(), tuple(events), self.rules)
 
@@ -108,10 +98,11 @@ class ReviewStore:
             raise Conflict(claim_id)
         numbered = event.model_copy(update={"seq": len(record.events) + 1, "claim_version": seen_version})
         payload = json.dumps(numbered.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
-        if not self.storage.put_bytes(event_key(claim_id, numbered.seq), payload, "application/json", if_absent=True):
+        if not self.claims.append_review_event(claim_id, numbered.seq, payload):
             raise Conflict(claim_id)  # a colleague's action took this place in the trail first
         return self.load(claim_id)
 
     def original(self, claim_id: str, file: str) -> bytes:
         """A received file, byte for byte."""
-        return self.storage.get_bytes(join(claim_prefix(claim_id) + "originals", file))
+        claim_prefix(claim_id)
+        return self.claims.original(claim_id, file)

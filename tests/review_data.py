@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from flows.watch import run_pass
 from infra.storage import LocalStorage
+from intake.service_pass import run_pass
 from review.accounts import Account, Role, hash_password
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "requests"

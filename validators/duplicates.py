@@ -1,13 +1,12 @@
 """Duplicate documents: a file identical (sha256) or near-identical (perceptual hash of its pages) to
 one already received, in this request or an earlier one. Earlier documents come from an index of
-received documents (`DocumentIndex`); `JsonLinesIndex` keeps it in one append-only file."""
+received documents (`DocumentIndex`; kept in the storage by `intake.document_index.StorageIndex`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from extractors.data_files import fold
@@ -26,11 +25,23 @@ class Seen:
     phashes: tuple[str, ...]
     key: str = ""  # date|total|currency read on it: near-identical pages must also say the same thing
 
+    def to_json(self) -> bytes:
+        """The index entry (fingerprints only)."""
+        return json.dumps({"claim_id": self.claim_id, "file": self.file, "sha256": self.sha256,
+                           "phashes": list(self.phashes), "key": self.key}).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Seen:
+        raw = json.loads(data)
+        return cls(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw.get("phashes", ())), raw.get("key", ""))
+
 
 class DocumentIndex(Protocol):
     """Documents received so far, across claims."""
 
-    def seen(self) -> Iterable[Seen]: ...
+    def seen_for(self, documents: Sequence[Document]) -> list[Seen]:
+        """The earlier documents that could match one of `documents` (same bytes or same content key)."""
+        ...
 
     def record(self, claim_id: str, documents: Sequence[Document]) -> None: ...
 
@@ -101,32 +112,3 @@ def duplicate_flags(claim_id: str, documents: Sequence[Document], earlier: Itera
                 break
         received.append(fingerprint(claim_id, document))
     return flags
-
-
-class JsonLinesIndex:
-    """The index as one JSON object per line in a local file (append-only: nothing is rewritten)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def seen(self) -> list[Seen]:
-        if not self.path.exists():
-            return []
-        out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                raw = json.loads(line)
-                out.append(Seen(raw["claim_id"], raw["file"], raw["sha256"], tuple(raw.get("phashes", ())), raw.get("key", "")))
-        return out
-
-    def record(self, claim_id: str, documents: Sequence[Document]) -> None:
-        known = {(s.claim_id, s.file, s.sha256) for s in self.seen()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            for document in documents:
-                seen = fingerprint(claim_id, document)
-                if (seen.claim_id, seen.file, seen.sha256) in known:
-                    continue
-                known.add((seen.claim_id, seen.file, seen.sha256))
-                handle.write(json.dumps({"claim_id": claim_id, "file": seen.file, "sha256": seen.sha256,
-                                         "phashes": list(seen.phashes), "key": seen.key}) + "\n")

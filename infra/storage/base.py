@@ -5,7 +5,8 @@ Every implementation keeps the same contract (tests/storage_contract.py holds it
   other bytes. It is atomic (two writers racing on one key: exactly one gets True) and safe to retry:
   when the key already holds exactly `data` (an earlier attempt of the same call that did succeed), it
   returns True. So a lock or claim marker must carry content unique to its writer (e.g. a random token).
-- Received files are never deleted: `delete` exists only for the service's own marker and lock objects.
+- Received files are never deleted: `delete` exists only for the service's own marker and lock objects
+  and for a claim's superseded message, once the claim store has copied it to `history/`.
 - Errors: `StorageError` means the storage itself failed (server down, network, timeout, disk): retry
   later. `NotFound` (no such object) and `InvalidKey` (a key that is not safe) are not retryable and are
   not StorageErrors. Error messages name the operation, never the key (keys carry claimants' file names).
@@ -75,7 +76,8 @@ class Storage(Protocol):
         ...
 
     def delete(self, key: str) -> None:
-        """Remove one of the service's own marker or lock objects (never a received file); no error if absent."""
+        """Remove one of the service's own objects (a marker, a lock, a superseded message kept in history; never a
+        received file); no error if absent."""
         ...
 
     def describe(self) -> str:

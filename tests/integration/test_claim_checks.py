@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import build_claim, documents_from_outcomes, read_page_outcome
+from infra.storage.local import LocalStorage
+from intake.document_index import StorageIndex
+from intake.pipeline import build_claim, documents_from_outcomes, read_page_outcome
 from models import ClaimStatus, FlagCode
 from models.manifest import Manifest
 from samples.generator import fakes
 from samples.generator.corpus import generate
 from validators.claim_checks import CheckContext
-from validators.duplicates import JsonLinesIndex
 from validators.rules_file import DEFAULT_RULES, load_rules, parse_rules
 from validators.upload import check_uploads
 
@@ -137,10 +138,10 @@ def test_duplicates_in_the_request_and_across_requests(tmp_path, pharmacy):
     copy.write_bytes(invoice.read_bytes())
     flags = [f for f in claim_of([invoice, prescription, copy]).flags if f.code is FlagCode.DUPLICATE_DOCUMENT]
     assert [f.file for f in flags] == ["facture-bis.pdf"] and flags[0].details["match"] == "identical"
-    index = JsonLinesIndex(tmp_path / "index.jsonl")
+    index = StorageIndex(LocalStorage(tmp_path / "store"))
     first = claim_of([invoice, prescription], claim_id="CLM-20261120-FIRST1")
     index.record(first.claim_id, first.documents)
-    again = claim_of([invoice], earlier=index.seen(), claim_id="CLM-20261120-AGAIN1")
+    again = claim_of([invoice], earlier=index.seen_for(first.documents), claim_id="CLM-20261120-AGAIN1")
     dup = [f for f in again.flags if f.code is FlagCode.DUPLICATE_DOCUMENT]
     assert dup and dup[0].details["earlier_claim_id"] == "CLM-20261120-FIRST1"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.pipeline import extract_report
+from intake.pipeline import extract_report
 from models import FlagCode, TextSource
 from samples.generator import malformed as mf
 from tests import documents as docs

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from flows import inbox
-from flows.submission import process_submission
-from flows.watch import run_pass
 from infra.storage.base import StorageError
 from infra.storage.local import LocalStorage
+from intake import inbox
+from intake.service_pass import run_pass
+from intake.submission import process_submission
 from samples.generator import fakes
 from samples.generator.corpus import generate
 
@@ -47,8 +47,7 @@ def test_storage_down_mid_batch_then_back(restartable_s3_server, invoices):
     now = datetime.now(UTC)
     first = inbox.pending(storage, now)[0]
     marker = inbox.take(storage, first, now)
-    process_submission(storage, first, marker)
-    inbox.finish(storage, first, marker)
+    process_submission(storage, first, marker)  # marks it done
     restartable_s3_server.stop()
     with pytest.raises(StorageError):
         run_pass(storage)
@@ -64,10 +63,10 @@ def test_a_worker_killed_mid_claim_is_finished_by_the_next_run(tmp_path, invoice
     now = datetime.now(UTC)
     (submission,) = inbox.pending(storage, now)
     dead = inbox.take(storage, submission, now)  # this worker dies before writing anything
-    assert run_pass(storage, now=lambda: now + timedelta(minutes=5)) == []  # its lease is still live
-    (claim,) = run_pass(storage, now=lambda: now + inbox.LEASE + timedelta(minutes=1))
+    assert run_pass(storage, clock=lambda: now + timedelta(minutes=5)) == []  # its lease is still live
+    (claim,) = run_pass(storage, clock=lambda: now + inbox.LEASE + timedelta(minutes=1))
     assert claim.claim_id == dead.claim_id and claim_folders(storage) == {dead.claim_id}
-    assert run_pass(storage, now=lambda: now + timedelta(hours=2)) == []
+    assert run_pass(storage, clock=lambda: now + timedelta(hours=2)) == []
 
 
 def test_two_workers_on_one_inbox_never_process_twice(tmp_path, invoices):

@@ -23,16 +23,27 @@ def prefect_server():
         yield
 
 
+def run_flow(tmp_path: Path, files: list[Path], claim_id: str):
+    """The `process_claim` flow on `files`, writing to a claim store in tmp_path/store."""
+    from flows.process_claim import run_process_claim
+    from infra.storage.local import LocalStorage
+    from intake.claim_store import ClaimStore, ReceivedFile
+    from intake.request import Received
+    from validators.rules_file import load_rules
+
+    received = Received(claim_id, tuple(ReceivedFile(f.name, f.read_bytes()) for f in files))
+    return run_process_claim(received, ClaimStore(LocalStorage(tmp_path / "store")), load_rules())
+
+
 def test_process_claim_flow_run_is_named_after_the_claim(tmp_path, prefect_server):
     from prefect import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
-    from flows.process_claim import process_claim
     from models import ClaimStatus, FlagCode
 
     invoice = docs.invoice_pdf(tmp_path / "invoice.pdf")
     scan = docs.scanned_pdf(invoice, tmp_path / "scan.pdf")
-    claim = process_claim(paths=[str(invoice), str(scan), str(mf.gif(tmp_path / "x.gif"))], claim_id="CLM-20211012-TEST01")
+    claim = run_flow(tmp_path, [invoice, scan, mf.gif(tmp_path / "x.gif")], "CLM-20211012-TEST01")
     assert claim.claim_id == "CLM-20211012-TEST01"
     assert [d.file for d in claim.documents] == ["invoice.pdf", "scan.pdf"]
     assert all(d.fields["total"].value == "17.05" for d in claim.documents)
@@ -51,10 +62,9 @@ def test_process_claim_flow_run_is_named_after_the_claim(tmp_path, prefect_serve
 
 
 def test_all_files_rejected_makes_a_rejected_claim(tmp_path, prefect_server):
-    from flows.process_claim import process_claim
     from models import ClaimStatus
 
-    claim = process_claim(paths=[str(mf.empty(tmp_path / "a.pdf"))], claim_id="CLM-20211012-TEST02")
+    claim = run_flow(tmp_path, [mf.empty(tmp_path / "a.pdf")], "CLM-20211012-TEST02")
     assert claim.status is ClaimStatus.REJECTED and not claim.documents and claim.flags[0].code.value == "no_document"
 
 
@@ -87,6 +97,6 @@ def test_cli_process_json_and_out_dir(tmp_path):
     # a 2021 pharmacy invoice alone: its prescription is missing and the care is older than two years
     assert claim["claim_id"] == "CLM-20211012-TEST03" and claim["status"] == "needs_review"
     assert claim["status_reason"] == "missing_prescription, date_out_of_range"
-    folder = tmp_path / "claims" / "CLM-20211012-TEST03"
+    folder = tmp_path / "claims" / "claims" / "CLM-20211012-TEST03"
     assert json.loads((folder / "claim.json").read_text(encoding="utf-8")) == claim
     assert "CLM-20211012-TEST03" in (folder / "message.txt").read_text(encoding="utf-8")

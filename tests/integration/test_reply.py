@@ -20,7 +20,7 @@ def intake(*args: str) -> subprocess.CompletedProcess:
 
 
 def only_claim(out: Path) -> Path:
-    folders = [p for p in out.iterdir() if p.name.startswith("CLM-")]
+    folders = [p for p in (out / "claims").iterdir() if p.name.startswith("CLM-")]
     assert len(folders) == 1, folders
     return folders[0]
 
@@ -49,6 +49,9 @@ def test_missing_prescription_message_then_reply_completes_the_claim(tmp_path):
     assert claim["status"] == "ready", claim["status_reason"]
     assert [d["file"] for d in claim["documents"]] == ["facture.pdf", "ordonnance.pdf"] and len(claim["replies"]) == 1
     assert not (folder / "message.txt").exists() and list((folder / "history").glob("message-*.txt"))
+    assert len(list((folder / "history").glob("claim-*.json"))) == 1  # the first version, kept
+    assert json.loads((out / "outbox" / "adjudication" / f"{folder.name}.json").read_text())["status"] == "ready"
+    assert list((out / "state" / "index").rglob("*.json"))  # both documents fingerprinted for duplicates
     assert invoice["total"] == claim["documents"][0]["fields"]["total"]["value"]
 
 

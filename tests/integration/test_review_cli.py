@@ -50,4 +50,4 @@ def test_review_serves_the_sign_in_page_and_refuses_a_bad_accounts_file(tmp_path
     assert "INTAKE_REVIEW_SECRET not set" in errors
     accounts.write_text('[accounts.marie]\nrole = "manager"\npassword = "plain-text"\n')
     refused = intake("review", "--port", str(port), env=env)
-    assert refused.returncode == 2 and "Argon2 hash" in refused.stderr and "plain-text" not in refused.stderr
+    assert refused.returncode == 3 and "Argon2 hash" in refused.stderr and "plain-text" not in refused.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import build_claim, documents_from_outcomes, read_page_outcome
+from intake.pipeline import build_claim, documents_from_outcomes, read_page_outcome
 from models.manifest import Manifest
 from validators.claim_checks import CheckContext
 from validators.claimant_message import claimant_message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import extract_report
+from intake.pipeline import extract_report
 from models import Document, RejectedFile
 from validators.upload import check_uploads
 

@@ -12,7 +12,7 @@ import pytest
 
 from samples.generator import fakes
 from samples.generator.corpus import generate
-from tests.unit.flows.test_handoff import Endpoint
+from tests.unit.intake.test_handoff import Endpoint
 
 CARE_DAY = date.today() - timedelta(days=10)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.watch import run_pass
 from infra.storage.local import LocalStorage
+from intake.service_pass import run_pass
 from samples.generator import fakes
 from samples.generator.corpus import generate
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows.pipeline import extract_report
 from infra.storage import LocalStorage
+from intake.pipeline import extract_report
 from models import BBox, Document
 from review.page_view import MAX_JPEG_WIDTH, PageCache, PageView, render_page
 from samples.generator.corpus import generate

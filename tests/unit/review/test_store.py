@@ -8,9 +8,10 @@ import json
 import pytest
 
 from infra.storage import LocalStorage
+from intake.claim_store import ClaimStore
 from models import ClaimStatus
 from models.review import ReviewAction
-from review.store import Conflict, ReviewStore, UnknownClaim, claim_prefix, event_key
+from review.store import Conflict, ReviewStore, UnknownClaim, claim_prefix
 from tests.unit.review.review_claims import CLAIM_ID, OTHER_ID, RULES, claim_bytes, event, pharmacy_claim, put_claim, ready_claim
 
 PRESCRIPTION = "ordonnance.pdf#0"
@@ -33,9 +34,9 @@ def dismiss(seq: int = 0, by: str = "marie"):
 
 
 # -- claim numbers --------------------------------------------------------------------------------
-def test_claim_prefix_of_a_well_formed_number():
+def test_claim_prefix_of_a_well_formed_number(tmp_path):
     assert claim_prefix(CLAIM_ID) == f"claims/{CLAIM_ID}/"
-    assert event_key(CLAIM_ID, 12) == f"claims/{CLAIM_ID}/review/000012.json"
+    assert ClaimStore(LocalStorage(tmp_path)).review_key(CLAIM_ID, 12) == f"claims/{CLAIM_ID}/review/000012.json"
 
 
 @pytest.mark.parametrize("claim_id", ["../x", "CLM-1", "", "clm-20261120-abc123", "CLM-20261120-ABC12", "CLM-20261120-ABC1234",
@@ -100,8 +101,8 @@ def test_append_numbers_events_one_two_three(store, storage):
     assert [e.seq for e in record.events] == [1, 2, 3]
     assert [e.action for e in record.events] == [ReviewAction.REQUEST_PROOFS, ReviewAction.SET_DOC_TYPE, ReviewAction.APPROVE]
     keys = [info.key for info in storage.list(f"claims/{CLAIM_ID}/review/")]
-    assert keys == [event_key(CLAIM_ID, n) for n in (1, 2, 3)]
-    saved = json.loads(storage.get_bytes(event_key(CLAIM_ID, 2)))
+    assert keys == [ClaimStore(storage).review_key(CLAIM_ID, n) for n in (1, 2, 3)]
+    saved = json.loads(storage.get_bytes(ClaimStore(storage).review_key(CLAIM_ID, 2)))
     assert (saved["seq"], saved["action"], saved["after"]) == (2, "set_doc_type", "prescription")
     assert record.decided and record.current.status is ClaimStatus.READY
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flows.pipeline import build_claim, new_claim_id
+from intake.pipeline import build_claim, new_claim_id
 from models import ClaimStatus, DocType, Document, Flag, FlagCode, MediaType, RejectedFile, Severity, UploadReport
 from validators.decide import decide_status
 

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from flows.email_request import parse_email, safe_attachment_name
+from intake.email_request import parse_email, safe_attachment_name
 
 
 def message(subject: str, body: str, files: list[tuple[str | None, bytes, str]], html: bool = False) -> bytes:

@@ -66,7 +66,8 @@ def parse_email(raw: bytes) -> EmailRequest:
         filename = part.get_filename()
         if filename is None and part.get_content_disposition() != "attachment":
             continue  # an inline logo or alternative body, not a document
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
         name = unique_name(safe_attachment_name(filename, index), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
     return EmailRequest(subject=str(message.get("subject", "") or ""), body=_body_text(message), attachments=tuple(attachments))

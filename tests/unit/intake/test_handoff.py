@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from flows.handoff import deliver_pending, idempotency_key, write_outbox
 from infra.storage.local import LocalStorage
+from intake.claim_store import ClaimStore
+from intake.handoff import deliver_pending, idempotency_key
 from models import ClaimStatus, DocType
 from tests.unit.validators.claim_fixtures import claim, doc
 
@@ -56,7 +57,7 @@ def ready_claim():
 
 def test_delivered_once_with_a_stable_key(tmp_path, endpoint):
     storage = LocalStorage(tmp_path)
-    write_outbox(storage, ready_claim())
+    ClaimStore(storage).write_outbox(ready_claim())
     with httpx.Client(timeout=5) as client:
         first = deliver_pending(storage, endpoint.url, client)
         again = deliver_pending(storage, endpoint.url, client)
@@ -66,9 +67,9 @@ def test_delivered_once_with_a_stable_key(tmp_path, endpoint):
 
 
 def test_endpoint_down_then_up_the_claim_is_not_lost(tmp_path, monkeypatch):
-    monkeypatch.setattr("flows.handoff.BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr("intake.handoff.BACKOFF_SECONDS", 0.01)
     storage = LocalStorage(tmp_path)
-    write_outbox(storage, ready_claim())
+    ClaimStore(storage).write_outbox(ready_claim())
     down = Endpoint()
     url = down.url
     down.close()  # nothing listens on that port any more
@@ -86,7 +87,7 @@ def test_endpoint_down_then_up_the_claim_is_not_lost(tmp_path, monkeypatch):
 
 def test_a_refusal_is_not_retried_in_a_loop(tmp_path):
     storage = LocalStorage(tmp_path)
-    write_outbox(storage, ready_claim())
+    ClaimStore(storage).write_outbox(ready_claim())
     refusing = Endpoint(status=422)
     try:
         with httpx.Client(timeout=5) as client:

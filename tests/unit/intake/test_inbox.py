@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
-from flows.inbox import EMAIL, EXTRANET, claim_id_for, finish, group_submissions, is_complete, pending, take
 from infra.storage.base import ObjectInfo
 from infra.storage.local import LocalStorage
+from intake.inbox import EMAIL, EXTRANET, claim_id_for, finish, group_submissions, is_complete, pending, take
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -85,7 +85,7 @@ def test_a_pass_reads_no_marker_of_a_done_submission(tmp_path):
 
 
 def test_find_submission_reads_only_its_own_keys(tmp_path):
-    from flows.inbox import find_submission
+    from intake.inbox import find_submission
 
     storage = LocalStorage(tmp_path)
     for key in ("inbox/extranet/S-1/a.pdf", "inbox/extranet/S-1/manifest.json", "inbox/extranet/S-10/b.pdf",

@@ -1,7 +1,7 @@
-"""The stages chained in plain Python (no Prefect): read pages, build documents, build the claim.
-
-The Prefect flow wraps these same functions one task each; `intake extract` calls them directly.
-"""
+"""The stage functions between the upload rules and the claim, in plain Python: read each page (a
+failure becomes a flag, never an exception), build a file's documents, build the claim with its
+claim-level checks and status. `intake.stages.Stages` chains them; the Prefect flows run the same
+functions, some as tasks (`flows/tasks.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from extractors.document import build_documents
 from extractors.fields import parties
@@ -25,7 +24,6 @@ from validators.claim_checks import CheckContext
 from validators.claim_checks import claim_flags as claim_flags_of
 from validators.decide import decide_status
 from validators.document_checks import check_document
-from validators.duplicates import JsonLinesIndex
 from validators.rules_file import load_rules
 
 log = logging.getLogger(__name__)
@@ -108,25 +106,11 @@ def default_context(now: datetime | None = None, manifest: Manifest | None = Non
     return CheckContext(rules=load_rules(), today=(now or datetime.now(UTC)).date(), manifest=manifest)
 
 
-def request_context(manifest: dict | None = None, index_file: str | None = None, rules_file: str | None = None,
-                    now: datetime | None = None, quoted_claim: str | None = None) -> CheckContext:
-    """The checks' context from plain parameters (as a flow receives them)."""
-    earlier = tuple(JsonLinesIndex(Path(index_file)).seen()) if index_file else ()
-    return CheckContext(rules=load_rules(rules_file), today=(now or datetime.now(UTC)).date(),
-                        manifest=Manifest.model_validate(manifest) if manifest else None, earlier=earlier,
-                        quoted_claim=quoted_claim)
-
-
 def unknown_claim_flag(quoted: str) -> Flag:
     """A request quoting a claim number that is not on file: opened as a new claim, for a manager to link."""
     return Flag(code=FlagCode.UNKNOWN_CLAIM, severity=Severity.WARNING, details={"quoted_claim_id": quoted},
                 message=f"La demande cite le dossier {quoted}, introuvable : ouverte comme nouvelle demande.",
                 message_en=f"The request quotes claim {quoted}, not found: opened as a new request.")
-
-
-def load_previous(claim_file: str | None) -> Claim | None:
-    """The claim a reply is added to, from its claim.json."""
-    return Claim.model_validate_json(Path(claim_file).read_text(encoding="utf-8")) if claim_file else None
 
 
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,

@@ -1,6 +1,6 @@
-"""Hand-off to adjudication: each finished claim is written to `outbox/adjudication/<claim_id>.json`
-(the published Claim schema) and, when an adjudication URL is configured, POSTed there with an
-idempotency key. A delivery that fails stays pending in the outbox and is retried by the next
+"""Hand-off to adjudication: each finished claim waits in `outbox/adjudication/<claim_id>.json` (the
+published Claim schema, written by the claim store) and, when an adjudication URL is configured, is
+POSTed there with an idempotency key. A delivery that fails stays pending in the outbox and is retried by the next
 `deliver_pending` call: a claim is never lost, and re-sending it is harmless (same key).
 
 Delivered claims get a receipt `outbox/adjudication/delivered/<claim_id>.json` (status, time, key).
@@ -18,9 +18,8 @@ from datetime import UTC, datetime
 import httpx
 
 from infra.storage.base import NotFound, Storage, StorageError
-from models import Claim
+from intake.claim_store import ADJUDICATION_OUTBOX as OUTBOX
 
-OUTBOX = "outbox/adjudication/"
 DELIVERED = OUTBOX + "delivered/"
 ATTEMPTS = 3
 BACKOFF_SECONDS = 0.5
@@ -38,20 +37,9 @@ class Delivery:
     attempts: int
 
 
-def outbox_key(claim_id: str) -> str:
-    return f"{OUTBOX}{claim_id}.json"
-
-
 def idempotency_key(claim_id: str, payload: bytes) -> str:
     """Same claim, same content -> same key: the adjudication side drops repeats."""
     return f"{claim_id}-{hashlib.sha256(payload).hexdigest()[:16]}"
-
-
-def write_outbox(storage: Storage, claim: Claim) -> str:
-    """The claim JSON in the outbox (a newer version of the claim replaces the older one)."""
-    key = outbox_key(claim.claim_id)
-    storage.put_bytes(key, claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
-    return key
 
 
 def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, attempts: int = ATTEMPTS,

@@ -1,0 +1,186 @@
+"""The claim store: the one writer (and reader) of the claims' layout in a storage - a local folder
+(`intake process --out DIR` is the store on `LocalStorage(DIR)`) or the service's bucket:
+
+    claims/<claim_id>/originals/<name>          every received file, byte for byte (checksum verified), never overwritten
+    claims/<claim_id>/claim.json                the claim (published schema)
+    claims/<claim_id>/message.txt|.html         the message to the claimant, when the claim is not ready
+    claims/<claim_id>/history/<name>-<time>.*   earlier versions of those three, kept when a reply re-runs the checks
+    quarantine/<claim_id>/<name>                a copy of each refused file, with <name>.reason.json (codes, no content)
+    claims/<claim_id>/review/<seq>.json         the review desk's audit trail (one event per action, never rewritten)
+    outbox/adjudication/<claim_id>.json         a ready (or approved) claim, for adjudication
+    outbox/claimant/<claim_id>/<seq>.json       a message from the review desk for the claimant (a mail gateway sends it)
+    state/index/...                             fingerprints of every document received (`intake.document_index`)
+
+Writing is idempotent: a run taken over after a crash rewrites the same keys for the same claim id and
+never stores a second copy of an original it already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from infra.storage.base import NotFound, Storage, StorageError
+from infra.storage.keys import InvalidKey, join, safe_name, unique_name
+from intake.document_index import StorageIndex
+from models import Claim, ClaimStatus, RejectedFile
+from models.manifest import CLAIM_ID
+from validators.claimant_message import ClaimantMessage
+
+CLAIMS = "claims/"
+QUARANTINE = "quarantine/"
+ADJUDICATION_OUTBOX = "outbox/adjudication/"
+CLAIMANT_OUTBOX = "outbox/claimant/"
+VERSIONED = ("claim.json", "message.txt", "message.html")
+MAX_NAME_TRIES = 1000
+
+
+class CorruptCopy(StorageError):
+    """A stored original does not read back as received."""
+
+    code = "corrupt_copy"
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """One file as the claimant sent it: its (already safe) name and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def claim_prefix(claim_id: str) -> str:
+    """`claims/<id>/` for a well-formed claim number (CLM-YYYYMMDD-XXXXXX); InvalidKey otherwise."""
+    if not CLAIM_ID.fullmatch(claim_id or ""):
+        raise InvalidKey("not a claim number (CLM-YYYYMMDD-XXXXXX)")
+    return f"{CLAIMS}{claim_id}/"
+
+
+def outbox_key(claim_id: str) -> str:
+    """Where a claim waits for adjudication."""
+    return f"{ADJUDICATION_OUTBOX}{claim_id}.json"
+
+
+def message_text(message: ClaimantMessage) -> str:
+    """The plain-text message file: subject, blank line, body."""
+    return f"{message.subject}\n\n{message.text}"
+
+
+class ClaimStore:
+    """Claims in a storage: originals, versions with their history, messages, quarantine, outbox, index."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.index = StorageIndex(storage)
+
+    def exists(self, claim_id: str) -> bool:
+        return self.storage.exists(claim_prefix(claim_id) + "claim.json")
+
+    def load(self, claim_id: str) -> Claim | None:
+        """The claim's current version, None when there is none."""
+        try:
+            return Claim.model_validate_json(self.storage.get_bytes(claim_prefix(claim_id) + "claim.json"))
+        except NotFound:
+            return None
+
+    def claim_bytes(self, claim_id: str) -> bytes:
+        """claim.json as stored (NotFound when there is none)."""
+        return self.storage.get_bytes(claim_prefix(claim_id) + "claim.json")
+
+    def claim_ids(self) -> list[str]:
+        """Every claim number with a claim.json."""
+        ids = []
+        for info in self.storage.list(CLAIMS):
+            parts = info.key.split("/")
+            if len(parts) == 3 and parts[2] == "claim.json" and CLAIM_ID.fullmatch(parts[1]):
+                ids.append(parts[1])
+        return ids
+
+    def original_key(self, claim_id: str, name: str) -> str:
+        return join(claim_prefix(claim_id) + "originals", name)
+
+    def original(self, claim_id: str, name: str) -> bytes:
+        """A received file, byte for byte."""
+        return self.storage.get_bytes(self.original_key(claim_id, name))
+
+    def _put_verified(self, key: str, data: bytes) -> bool:
+        """Write once; False when the key already holds other bytes. What is written must read back identical."""
+        if not self.storage.put_bytes(key, data, if_absent=True):
+            return False
+        if hashlib.sha256(self.storage.get_bytes(key)).digest() != hashlib.sha256(data).digest():
+            raise CorruptCopy("a stored original does not match the received file")
+        return True
+
+    def receive(self, claim_id: str, files: Sequence[ReceivedFile], taken: Iterable[str] = ()) -> list[str]:
+        """Store each received file under `originals/` and return the names they got: unique among
+        themselves and clear of `taken` (the files the claim already holds), never overwriting other
+        bytes (a name holding other bytes gets `-2`, `-3`...). Storing the same file again is a no-op."""
+        used = {name.lower() for name in taken}
+        names = []
+        for received in files:
+            name = unique_name(safe_name(received.name), used)
+            for _ in range(MAX_NAME_TRIES):
+                if self._put_verified(self.original_key(claim_id, name), received.data):
+                    break
+                name = unique_name(name, used)
+            names.append(name)
+        return names
+
+    def quarantine(self, claim_id: str, rejected: Sequence[RejectedFile], originals: dict[str, bytes]) -> None:
+        """A copy of each refused file under `quarantine/<claim_id>/`, with why it was refused."""
+        for refused in rejected:
+            base = join(QUARANTINE + claim_id, refused.file)
+            self._put_verified(base, originals[refused.file])
+            reason = {"file": refused.file, "codes": [f.code.value for f in refused.flags], "messages": [f.message for f in refused.flags]}
+            self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def _keep_history(self, claim_id: str, when: datetime) -> None:
+        """Move the current claim.json and messages to `history/` (copied there, then the messages removed:
+        a claim now ready has no message)."""
+        prefix = claim_prefix(claim_id)
+        stamp = when.strftime("%Y%m%dT%H%M%S%fZ")
+        for name in VERSIONED:
+            if self.storage.exists(prefix + name):
+                stem, _, extension = name.rpartition(".")
+                self.storage.copy(prefix + name, f"{prefix}history/{stem}-{stamp}.{extension}")
+                if name != "claim.json":
+                    self.storage.delete(prefix + name)
+
+    def write(self, claim: Claim, message: ClaimantMessage | None, when: datetime) -> None:
+        """A new version of the claim: earlier versions to history, claim.json, the message when there is
+        one, and the outbox when the claim is ready."""
+        prefix = claim_prefix(claim.claim_id)
+        self._keep_history(claim.claim_id, when)
+        self.storage.put_bytes(prefix + "claim.json", claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
+        if message is not None:
+            self.storage.put_bytes(prefix + "message.txt", message_text(message).encode("utf-8"), "text/plain; charset=utf-8")
+            self.storage.put_bytes(prefix + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")
+        if claim.status is ClaimStatus.READY:
+            self.write_outbox(claim)
+
+    def write_outbox(self, claim: Claim) -> str:
+        """The claim JSON in the adjudication outbox (a newer version of the claim replaces the older one)."""
+        key = outbox_key(claim.claim_id)
+        self.storage.put_bytes(key, claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
+        return key
+
+    def write_claimant_message(self, claim_id: str, seq: int, payload: dict[str, str]) -> str:
+        """A message for the claimant (from the review desk), numbered by the audit event that wrote it."""
+        key = f"{CLAIMANT_OUTBOX}{claim_id}/{seq:06d}.json"
+        self.storage.put_bytes(key, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"), "application/json")
+        return key
+
+    def review_key(self, claim_id: str, seq: int) -> str:
+        return f"{claim_prefix(claim_id)}review/{seq:06d}.json"
+
+    def review_events(self, claim_id: str) -> list[bytes]:
+        """The audit trail's events as stored, in key (= sequence) order."""
+        prefix = claim_prefix(claim_id) + "review/"
+        return [self.storage.get_bytes(info.key) for info in self.storage.list(prefix) if info.key.endswith(".json")]
+
+    def append_review_event(self, claim_id: str, seq: int, payload: bytes) -> bool:
+        """Add event `seq` to the audit trail; False when that place is already taken (a concurrent action)."""
+        return self.storage.put_bytes(self.review_key(claim_id, seq), payload, "application/json", if_absent=True)

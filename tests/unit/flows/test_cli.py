@@ -1,0 +1,35 @@
+"""The command line's one error boundary: each IntakeError by its exit code and code, anything else
+as an internal error without a traceback."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.cli import run
+from infra.storage.base import StorageError
+from models.errors import ExitCode
+from validators.rules_file import RulesError
+
+
+def handler_raising(error: BaseException):
+    def handler(args: argparse.Namespace) -> int:
+        raise error
+
+    return argparse.Namespace(handler=handler)
+
+
+def test_each_error_kind_has_its_exit_code(capsys):
+    assert run(handler_raising(RulesError("rules.toml: [limits] max_age_days: must be >= 1"))) == ExitCode.CONFIG
+    assert "error [invalid_rules]: rules.toml" in capsys.readouterr().err
+    assert run(handler_raising(StorageError("S3: list failed (timeout)"))) == ExitCode.STORAGE
+    assert "[storage_failed]" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_reported_without_a_traceback(capsys):
+    assert run(handler_raising(KeyError("Jean Dupont"))) == ExitCode.INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error (KeyError)" in err and "Traceback" not in err and "Jean Dupont" not in err
+
+
+def test_interrupted(capsys):
+    assert run(handler_raising(KeyboardInterrupt())) == 130

@@ -1,0 +1,76 @@
+"""The claim store: originals never overwritten, versions kept in history, quarantine with reasons,
+the outbox, claim numbers checked before they become keys."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infra.storage.keys import InvalidKey
+from infra.storage.local import LocalStorage
+from intake.claim_store import ClaimStore, ReceivedFile, claim_prefix
+from models import ClaimStatus, DocType, Flag, FlagCode, RejectedFile, Severity
+from tests.unit.validators.claim_fixtures import NOW, claim, doc
+from validators.claimant_message import ClaimantMessage
+
+CLAIM_ID = "CLM-20261120-ABC123"
+
+
+@pytest.fixture
+def store(tmp_path) -> ClaimStore:
+    return ClaimStore(LocalStorage(tmp_path))
+
+
+def test_received_files_get_unique_names_clear_of_the_claims_files(store):
+    names = store.receive(CLAIM_ID, [ReceivedFile("facture.pdf", b"%PDF one"), ReceivedFile("Facture.pdf", b"%PDF two")],
+                          taken={"ordonnance.pdf"})
+    assert names == ["facture.pdf", "Facture-2.pdf"]
+    again = store.receive(CLAIM_ID, [ReceivedFile("ordonnance.pdf", b"%PDF three")], taken={"ordonnance.pdf"})
+    assert again == ["ordonnance-2.pdf"] and store.original(CLAIM_ID, "ordonnance-2.pdf") == b"%PDF three"
+
+
+def test_storing_the_same_file_again_is_a_no_op_and_other_bytes_never_overwrite(store):
+    assert store.receive(CLAIM_ID, [ReceivedFile("a.pdf", b"%PDF a")]) == ["a.pdf"]
+    assert store.receive(CLAIM_ID, [ReceivedFile("a.pdf", b"%PDF a")]) == ["a.pdf"]  # a retried run
+    assert store.receive(CLAIM_ID, [ReceivedFile("a.pdf", b"%PDF other")]) == ["a-2.pdf"]
+    assert store.original(CLAIM_ID, "a.pdf") == b"%PDF a"
+
+
+def test_a_new_version_moves_the_previous_one_and_its_message_to_history(store, tmp_path):
+    message = ClaimantMessage(claim_id=CLAIM_ID, languages=("fr",), subject="Pièces à compléter", text="Il manque l'ordonnance.",
+                              html="<p>Il manque</p>", items=1)
+    first = claim(doc("facture.pdf", DocType.INVOICE))
+    store.write(first, message, NOW)
+    folder = tmp_path / "claims" / CLAIM_ID
+    assert (folder / "message.txt").read_text(encoding="utf-8") == "Pièces à compléter\n\nIl manque l'ordonnance."
+    ready = first.model_copy(update={"status": ClaimStatus.READY})
+    store.write(ready, None, NOW.replace(hour=10))
+    assert store.load(CLAIM_ID) == ready and not (folder / "message.txt").exists()
+    history = sorted(p.name for p in (folder / "history").iterdir())
+    assert history == ["claim-20261120T100000000000Z.json", "message-20261120T100000000000Z.html", "message-20261120T100000000000Z.txt"]
+    assert json.loads((tmp_path / "outbox" / "adjudication" / f"{CLAIM_ID}.json").read_text())["status"] == "ready"
+
+
+def test_refused_files_are_quarantined_with_their_reason_codes(store, tmp_path):
+    flag = Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="scan.gif : format non accepté.", file="scan.gif")
+    refused = RejectedFile(index=0, file="scan.gif", size=6, sha256=None, detected_type="image/gif", flags=(flag,))
+    store.quarantine(CLAIM_ID, [refused], {"scan.gif": b"GIF89a"})
+    assert (tmp_path / "quarantine" / CLAIM_ID / "scan.gif").read_bytes() == b"GIF89a"
+    reason = json.loads((tmp_path / "quarantine" / CLAIM_ID / "scan.gif.reason.json").read_text(encoding="utf-8"))
+    assert reason["codes"] == ["unsupported_format"] and reason["file"] == "scan.gif"
+
+
+def test_only_claim_numbers_become_keys(store):
+    assert claim_prefix(CLAIM_ID) == f"claims/{CLAIM_ID}/"
+    for bad in ("../escaped-claim", "CLM-2026-X", "", f"{CLAIM_ID}/../x"):
+        with pytest.raises(InvalidKey):
+            claim_prefix(bad)
+    with pytest.raises(InvalidKey):
+        store.receive("../escaped", [ReceivedFile("a.pdf", b"%PDF")])
+
+
+def test_claim_ids_lists_only_claims_with_a_claim_json(store):
+    store.receive("CLM-20261120-NNNNNN", [ReceivedFile("a.pdf", b"%PDF")])
+    store.write(claim(), None, NOW)
+    assert store.claim_ids() == [CLAIM_ID] and store.load("CLM-20261120-NNNNNN") is None

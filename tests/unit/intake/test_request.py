@@ -1,0 +1,68 @@
+"""`process_request` alone: stages replaced by stubs that return documents built without OCR, the
+upload rules and the claim store real. What it writes, a reply joining its claim, the channel kept."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from PIL import Image
+
+from infra.storage.local import LocalStorage
+from intake.claim_store import ClaimStore, ReceivedFile
+from intake.pipeline import PageOutcome
+from intake.request import Received, process_request
+from intake.stages import Stages
+from models import DocType, Document, Upload
+from models.manifest import Channel
+from tests.unit.validators.claim_fixtures import NOW, doc
+from validators.rules_file import load_rules
+
+RULES = load_rules()
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (210, 297), 255).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def stub_stages(kinds: dict[str, DocType]) -> Stages:
+    """Reading replaced: each accepted file is a document of the given type, dated and priced."""
+
+    def documents(uploads: Sequence[Upload], outcomes: Sequence[PageOutcome]) -> list[Document]:
+        return [doc(u.file, kinds[u.file], sha=u.sha256, date=f"{NOW:%Y-%m-%d}", total="12.50", currency="EUR") for u in uploads]
+
+    return Stages(read_pages=lambda uploads: [], build_documents=documents)
+
+
+def test_originals_claim_quarantine_and_index_are_written(tmp_path):
+    store = ClaimStore(LocalStorage(tmp_path))
+    received = Received("CLM-20261120-AAAAAA", (ReceivedFile("facture.png", png()), ReceivedFile("scan.gif", b"GIF89a....")),
+                        channel=Channel.EXTRANET)
+    claim = process_request(received, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
+    assert [d.file for d in claim.documents] == ["facture.png"] and [r.file for r in claim.rejected_files] == ["scan.gif"]
+    assert claim.channel is Channel.EXTRANET and store.load(claim.claim_id) == claim
+    assert store.original(claim.claim_id, "scan.gif") == b"GIF89a...."  # refused files are kept too
+    assert (tmp_path / "quarantine" / claim.claim_id / "scan.gif.reason.json").is_file()
+    assert store.index.seen_for(claim.documents)[0].claim_id == claim.claim_id
+
+
+def test_a_reply_joins_the_claim_it_quotes_and_keeps_its_channel(tmp_path):
+    store = ClaimStore(LocalStorage(tmp_path))
+    first = process_request(Received("CLM-20261120-BBBBBB", (ReceivedFile("facture.png", png()),), channel=Channel.EMAIL),
+                            store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
+    assert first.claim_id == "CLM-20261120-BBBBBB"
+    reply = Received("CLM-20261120-CCCCCC", (ReceivedFile("facture.png", png()[:-1] + b"\x00"),), quoted=first.claim_id,
+                     channel=Channel.EXTRANET)
+    claim = process_request(reply, store, RULES, lambda: NOW, stub_stages({"facture-2.png": DocType.PRESCRIPTION, "facture.png": DocType.INVOICE}))
+    assert claim.claim_id == first.claim_id and claim.channel is Channel.EMAIL
+    assert [d.file for d in claim.documents] == ["facture.png", "facture-2.png"] and len(claim.replies) == 1
+    assert not store.exists("CLM-20261120-CCCCCC")
+
+
+def test_a_quoted_claim_not_on_file_opens_a_new_flagged_claim(tmp_path):
+    store = ClaimStore(LocalStorage(tmp_path))
+    received = Received("CLM-20261120-DDDDDD", (ReceivedFile("facture.png", png()),), quoted="CLM-20200101-ABCDEF")
+    claim = process_request(received, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
+    assert claim.claim_id == "CLM-20261120-DDDDDD" and "unknown_claim" in {f.code.value for f in claim.flags}
