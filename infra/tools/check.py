@@ -59,12 +59,13 @@ def probe_tools() -> ToolVersions:
     """Ask every tool for its version; raise ToolMissing naming everything missing and how to install it."""
     problems: list[str] = []
     tesseract, poppler, pdf = (_adapter(name, problems) for name in ("tesseract", "poppler", "pdf"))
+    pikepdf, qpdf = pdf.versions() if pdf else ("", "")
     versions = ToolVersions(
         tesseract=_tesseract(tesseract, problems) if tesseract else "",
         languages=_languages(tesseract, problems) if tesseract else (),
         poppler=_poppler(poppler, problems) if poppler else "",
-        pikepdf=pdf.versions()[0] if pdf else "",
-        qpdf=pdf.versions()[1] if pdf else "",
+        pikepdf=pikepdf,
+        qpdf=qpdf,
     )
     if problems:
         raise ToolMissing("\n".join(problems))
