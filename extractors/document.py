@@ -4,6 +4,7 @@ each with its type, fields, billed lines and session dates (no flags)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from extractors.classify import classify
 from extractors.fields.extract import extract_all
@@ -11,23 +12,19 @@ from extractors.layout import document_lines
 from extractors.segment import segment_pages
 from models import Document, OcrPage, PageInfo, Upload
 
+# what a PageInfo and a Document keep, under the same names, of the page as read and of the file
+PAGE_AS_READ = ("page", "width", "height", "dpi", "source", "rotation", "skew", "a4_portrait", "quality", "phash")
+FILE_AS_RECEIVED = ("file", "sha256", "media_type", "size")
+
+
+def _same_named(source: object, names: tuple[str, ...]) -> dict[str, Any]:
+    """`source`'s attributes `names`, as keyword arguments for a model that keeps them under the same names."""
+    return {name: getattr(source, name) for name in names}
+
 
 def page_info(page: OcrPage) -> PageInfo:
     """Summary of how a page was read, for the claim JSON."""
-    return PageInfo(
-        page=page.page,
-        width=page.width,
-        height=page.height,
-        dpi=page.dpi,
-        source=page.source,
-        rotation=page.rotation,
-        skew=page.skew,
-        word_count=len(page.words),
-        mean_confidence=round(page.mean_confidence, 3),
-        a4_portrait=page.a4_portrait,
-        quality=page.quality,
-        phash=page.phash,
-    )
+    return PageInfo(**_same_named(page, PAGE_AS_READ), word_count=len(page.words), mean_confidence=round(page.mean_confidence, 3))
 
 
 def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
@@ -37,10 +34,7 @@ def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = 
     kind = classify(lines)
     found = extract_all(lines, kind.doc_type.value)
     return Document(
-        file=upload.file,
-        sha256=upload.sha256,
-        media_type=upload.media_type,
-        size=upload.size,
+        **_same_named(upload, FILE_AS_RECEIVED),
         doc_type=kind.doc_type,
         doc_type_score=kind.score,
         doc_type_reasons=kind.reasons,

@@ -21,11 +21,11 @@ from extractors.pages import (
     embedded_scan,
     is_a4_portrait,
     load_image_page,
-    pdf_page_size_points,
     render_pdf_page,
     text_layer_page,
 )
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
+from infra.tools import pdf
 from models import MediaType, OcrPage, TextSource, Upload, Word
 
 MIN_GOOD_WORDS = 8
@@ -43,7 +43,7 @@ def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = Non
     if upload.media_type is MediaType.PDF:
         page = text_layer_page(upload.path, page_no)
         if page is not None:
-            width, height = pdf_page_size_points(upload.path, page_no)
+            width, height = pdf.page_size_points(upload.path, page_no)
             page = page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
             return page, None
         image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)

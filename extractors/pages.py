@@ -1,21 +1,20 @@
 """Pages of an accepted file: the PDF text layer when usable, else a grayscale image to OCR.
 
 PDF pages are rendered one at a time at 300 dpi (never the whole PDF in memory); photos are
-EXIF-transposed. Also the A4-portrait geometry check.
+EXIF-transposed. Also the A4-portrait geometry check. The tools themselves (poppler, qpdf) are
+run by infra/tools/poppler.py and infra/tools/pdf.py.
 """
 
 from __future__ import annotations
 
 import math
-import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import numpy as np
-import pikepdf
-from pdf2image import convert_from_path
 from PIL import Image, ImageOps
 
+from infra.tools import pdf, poppler
 from models import BBox, OcrPage, TextSource, Word
 
 RENDER_DPI = 300
@@ -44,17 +43,6 @@ def is_a4_portrait(width: float, height: float) -> bool:
     return abs(height / width - A4_RATIO) <= A4_RATIO * A4_TOLERANCE
 
 
-def pdf_page_size_points(path: str, page_no: int) -> tuple[float, float]:
-    """Displayed (width, height) of a PDF page in points, honouring /Rotate and the crop box."""
-    with pikepdf.open(path) as pdf:
-        page = pdf.pages[page_no - 1]
-        box = page.cropbox if "/CropBox" in page.obj else page.mediabox
-        width = abs(float(box[2]) - float(box[0]))
-        height = abs(float(box[3]) - float(box[1]))
-        rotate = int(page.obj.get("/Rotate", 0)) % 360
-    return (height, width) if rotate in (90, 270) else (width, height)
-
-
 def _usable(words: list[Word]) -> bool:
     """A text layer is usable when it holds enough real characters to read fields from."""
     alnum = sum(ch.isalnum() for w in words for ch in w.text)
@@ -62,17 +50,12 @@ def _usable(words: list[Word]) -> bool:
 
 
 def text_layer_page(path: str, page_no: int) -> OcrPage | None:
-    """The page's own text with word boxes (poppler's pdftotext), or None when it has none usable."""
-    result = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-f", str(page_no), "-l", str(page_no), path, "-"],
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
-    if result.returncode != 0 or not result.stdout:
+    """The page's own text with word boxes (poppler's bbox layout), or None when it has none usable."""
+    layout = poppler.bbox_layout(path, page_no)
+    if layout is None:
         return None
     try:
-        root = ET.fromstring(result.stdout)
+        root = ET.fromstring(layout)
     except ET.ParseError:
         return None
     page_el = root.find(f".//{_XHTML}page")
@@ -102,8 +85,8 @@ def text_layer_page(path: str, page_no: int) -> OcrPage | None:
         return None
     width = round(float(page_el.get("width", "0")) * scale)
     height = round(float(page_el.get("height", "0")) * scale)
-    shown_width, shown_height = pdf_page_size_points(path, page_no)
-    if (shown_width > shown_height) != (width > height):  # /Rotate 90 or 270: pdftotext gives the unturned
+    shown_width, shown_height = pdf.page_size_points(path, page_no)
+    if (shown_width > shown_height) != (width > height):  # /Rotate 90 or 270: poppler gives the unturned
         width, height = height, width  # size, but its word boxes are on the turned page
     return OcrPage(page=page_no, width=width, height=height, dpi=RENDER_DPI, source=TextSource.TEXT_LAYER, words=tuple(words))
 
@@ -114,31 +97,19 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
     Decoding the embedded image is ~20x faster than rendering the page and loses nothing; the
     resolution is the image's pixels over the page's inches. None when the page is anything else.
     """
-    with pikepdf.open(path) as pdf:
-        page = pdf.pages[page_no - 1]
-        images = list(page.get_images().values()) if hasattr(page, "get_images") else list(page.images.values())
-        if len(images) != 1 or int(page.obj.get("/Rotate", 0)) % 360:
-            return None
-        try:
-            image = pikepdf.PdfImage(images[0]).as_pil_image()
-        except (pikepdf.PdfError, NotImplementedError, ValueError, OSError):
-            return None
-        box = page.mediabox
-        width_in = abs(float(box[2]) - float(box[0])) / POINTS_PER_INCH
-        height_in = abs(float(box[3]) - float(box[1])) / POINTS_PER_INCH
-    with image:
+    scan = pdf.sole_image(path, page_no)
+    if scan is None:
+        return None
+    width_in, height_in = scan.width_points / POINTS_PER_INCH, scan.height_points / POINTS_PER_INCH
+    with scan.image as image:
         if width_in <= 0 or height_in <= 0 or abs(image.width / width_in - image.height / height_in) > 0.05 * image.width / width_in:
             return None  # the image does not fill the page: render instead
         return PageImage(gray=np.asarray(image.convert("L")), dpi=max(70, round(image.width / width_in)))
 
 
 def render_pdf_page(path: str, page_no: int, dpi: int = RENDER_DPI) -> PageImage:
-    """Render one PDF page to grayscale with poppler (pdf2image), without loading the others."""
-    images = convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True)
-    if not images:
-        raise ValueError(f"page {page_no} could not be rendered")
-    with images[0] as image:
-        return PageImage(gray=np.asarray(image.convert("L")), dpi=dpi)
+    """Render one PDF page to grayscale with poppler, without loading the others."""
+    return PageImage(gray=poppler.render_gray(path, page_no, dpi), dpi=dpi)
 
 
 def image_dpi(image: Image.Image) -> int:

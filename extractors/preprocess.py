@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from cv2.typing import MatLike
 
 # Pages are processed in parallel, one per core; OpenCV's own thread pool would only oversubscribe.
 cv2.setNumThreads(1)
@@ -155,7 +156,7 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     background = cv2.medianBlur(background, 15)
     background = cv2.resize(background, (width, height), interpolation=cv2.INTER_LINEAR)
     flat = 255 - cv2.absdiff(gray, background)
-    return cv2.normalize(flat, None, 0, 255, cv2.NORM_MINMAX)
+    return cv2.normalize(flat, np.empty_like(flat), 0, 255, cv2.NORM_MINMAX)
 
 
 def clear_border(gray: np.ndarray) -> np.ndarray:
@@ -174,7 +175,7 @@ def clear_border(gray: np.ndarray) -> np.ndarray:
     doomed = doomed[doomed != 0]  # label 0 is the background
     if doomed.size == 0:
         return gray
-    mask = np.isin(labels, doomed).astype(np.uint8)
+    mask: MatLike = np.isin(labels, doomed).astype(np.uint8)
     if small is not gray:
         mask = cv2.dilate(cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
     out = gray.copy()

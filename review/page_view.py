@@ -21,10 +21,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from pdf2image import convert_from_path
 
 from extractors.page_reader import read_page_with_image
 from infra.storage.base import NotFound, Storage, StorageError
+from infra.tools import poppler
 from models import Upload, Word
 from models.base import Model
 from validators.upload import check_uploads
@@ -77,11 +77,7 @@ def _render_pdf(path: str, page_no: int, size: tuple[int, int]) -> np.ndarray:
     Exact size rather than dpi=300: poppler rounds 300-dpi sizes up (A4: 2481 px) where the text layer
     rounds (2480 px). Drawing straight at the display size also beats rendering at 300 dpi and shrinking.
     """
-    images = convert_from_path(path, size=size, first_page=page_no, last_page=page_no, grayscale=True)
-    if not images:
-        raise ValueError(f"page {page_no} could not be rendered")
-    with images[0] as image:
-        return np.asarray(image.convert("L"))
+    return poppler.render_gray_to_size(path, page_no, size)
 
 
 def _jpeg(gray: np.ndarray, size: tuple[int, int]) -> bytes:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import filetype
-import pikepdf
 from PIL import Image, UnidentifiedImageError
 
+from infra.tools import pdf
 from models import Flag, FlagCode, MediaType, RejectedFile, Severity, Upload, UploadReport
 from models.errors import InputError
 
@@ -61,13 +61,10 @@ def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
 def pdf_page_count(path: Path) -> int:
     """Pages of a PDF that opens without a password; raises UploadRejected otherwise."""
     try:
-        with pikepdf.open(path) as pdf:
-            count = len(pdf.pages)
-            for page in pdf.pages:  # touch every page tree node: a cut file fails here
-                _ = page.mediabox
-    except pikepdf.PasswordError as exc:
+        count = pdf.page_count(path)
+    except pdf.PdfEncrypted as exc:
         raise UploadRejected(FlagCode.ENCRYPTED_PDF, "le PDF est protégé par un mot de passe") from exc
-    except (pikepdf.PdfError, ValueError, KeyError) as exc:
+    except pdf.PdfDamaged as exc:
         raise UploadRejected(FlagCode.UNREADABLE_FILE, "le PDF est endommagé ou tronqué") from exc
     if count == 0:
         raise UploadRejected(FlagCode.UNREADABLE_FILE, "le PDF ne contient aucune page")

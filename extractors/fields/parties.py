@@ -25,7 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from extractors.data_files import fold, load
 from extractors.fields.dates import find_dates
@@ -362,7 +362,7 @@ def _overlaps(entities: Sequence[Entity] | None, line: Line, start: int, end: in
     return any(e.line == line.index and e.label == label and e.start < end and e.end > start for e in entities or ())
 
 
-def _full_name(found: tuple[str, int, int] | None) -> bool:
+def _full_name(found: tuple[str, int, int] | None) -> TypeGuard[tuple[str, int, int]]:
     """At least two words of two letters: "Julie PETIT", not "Art. L"."""
     return found is not None and sum(len(w.strip(".")) >= 2 for w in found[0].split()) >= 2
 
@@ -370,8 +370,8 @@ def _full_name(found: tuple[str, int, int] | None) -> bool:
 def _practitioner_on(lines: Sequence[Line], line: Line, entities: Sequence[Entity] | None) -> Found | None:
     """A practitioner named on this row: after Dr / Docteur, after "Profession :", before a profession,
     or alone on the row above a profession row."""
-    for m in DOCTOR.finditer(line.text):
-        found = _name_at(line.text, m.end())
+    for title in DOCTOR.finditer(line.text):
+        found = _name_at(line.text, title.end())
         if found:
             return _person(found, line, "practitioner.title", 0.9, entities)
     m = _phrases("practitioner", "titles").search(fold(line.text))
@@ -478,7 +478,9 @@ def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, 
     """"MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
     for line in lines:
         m = _phrases("beneficiary", "birth_labels").search(fold(line.text))
-        found = _name_at(line.text, 0) if m and m.start() > 0 and line.index not in skip else None
+        if m is None or m.start() == 0 or line.index in skip:
+            continue
+        found = _name_at(line.text, 0)
         if found and found[2] <= m.start():
             return _person(found, line, "beneficiary.birth_row", 0.65, entities)
     return None

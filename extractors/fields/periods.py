@@ -104,8 +104,8 @@ def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_fi
             fields[first] = candidate_field(start, f"{first}.range", RANGE_CERTAINTY)
             fields[last] = candidate_field(end, f"{last}.range", RANGE_CERTAINTY)
     for key, candidate in labelled(candidates, doc_type).items():
-        kind, end = key.split("_")
-        name = NAMES[kind][0 if end == "from" else 1]
+        kind, side = key.split("_")
+        name = NAMES[kind][0 if side == "from" else 1]
         fields.setdefault(name, candidate_field(candidate, f"{name}.label", LABEL_CERTAINTY))
     if doc_type == "quote" and "valid_to" in fields and "valid_from" not in fields and document_date is not None:
         fields["valid_from"] = document_date.model_copy(update={"rule": "valid_from.quote_date"})  # a quote holds from its date

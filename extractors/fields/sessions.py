@@ -67,7 +67,7 @@ def extract_sessions(lines: Sequence[Line], month_first: bool = False,
     count = printed_count(lines)
     fields: dict[str, Field] = {}
     certainty = ROW_CERTAINTY if count is None or not rows or count[0] == len(rows) else DISAGREEMENT_CERTAINTY
-    dates = tuple(candidate_field(c, "sessions.row", certainty) for c in rows)
+    session_dates = tuple(candidate_field(c, "sessions.row", certainty) for c in rows)
     if rows:
         first, last = min(rows, key=lambda c: c.value), max(rows, key=lambda c: c.value)
         fields["first_session"] = candidate_field(first, "first_session.rows", certainty)
@@ -82,4 +82,4 @@ def extract_sessions(lines: Sequence[Line], month_first: bool = False,
     elif rows:
         fields["session_count"] = Field(value=str(len(rows)), raw=f"{len(rows)} lignes datées", confidence=round(certainty * 0.9, 3),
                                         page=rows[0].line.page, bbox=None, rule="session_count.rows")
-    return dates, fields
+    return session_dates, fields

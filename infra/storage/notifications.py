@@ -21,6 +21,8 @@ import logging
 import threading
 from typing import Protocol
 
+import urllib3
+
 from infra.storage.base import Storage, StorageError
 from infra.storage.s3 import S3Storage
 
@@ -82,7 +84,7 @@ class BucketNotifications:
         self._arrived, self._stop = threading.Event(), threading.Event()
         self.supported: bool | None = None  # None until the server answered
         self._decided = threading.Event()
-        self._response = None
+        self._response: urllib3.BaseHTTPResponse | None = None
         self._thread = threading.Thread(target=self._run, name="bucket-notifications", daemon=True)
         self._thread.start()
 

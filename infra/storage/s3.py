@@ -29,6 +29,7 @@ import urllib3
 from minio import Minio
 from minio.commonconfig import CopySource
 from minio.error import MinioException, S3Error, ServerError
+from minio.helpers import DictType
 
 from infra.storage.base import NotFound, ObjectInfo, StorageError
 from infra.storage.keys import check_key, check_prefix
@@ -127,7 +128,7 @@ class S3Storage:
 
     def _put_if_none_match(self, key: str, data: bytes, content_type: str) -> bool:
         """A PUT with If-None-Match: * ; False when the server refuses it because the key exists."""
-        headers = {"Content-Type": content_type, "If-None-Match": "*"}
+        headers: DictType = {"Content-Type": content_type, "If-None-Match": "*"}
         try:
             self._client._put_object(self.bucket, key, data, headers)  # no public API sends this header
         except S3Error as error:
@@ -209,7 +210,7 @@ class S3Storage:
         and read by infra.storage.notifications. The caller closes it."""
         check_prefix(prefix)
         with _mapped("event stream"):
-            return self._client._execute("GET", self.bucket, query_params={"prefix": prefix, "suffix": "", "events": events},
+            return self._client._execute("GET", self.bucket, query_params={"prefix": prefix, "suffix": "", "events": list(events)},
                                          preload_content=False)
 
     def delete(self, key: str) -> None:
@@ -220,7 +221,9 @@ class S3Storage:
 
 
 def _addressable(key: str | None) -> bool:
+    if not key:
+        return False
     try:
-        return bool(key) and check_key(key) == key
+        return check_key(key) == key
     except ValueError:
         return False

@@ -1,0 +1,7 @@
+"""Adapters to the external tools, one module each, and the only modules that call them:
+
+- `tesseract`: OCR words and orientation (pytesseract);
+- `poppler`: a page's text layer (pdftotext) and page rendering (pdftoppm through pdf2image);
+- `pdf`: opening and inspecting PDFs (pikepdf, i.e. libqpdf);
+- `check`: `check_tools()`, run once at start, says what is missing and how to install it.
+"""
