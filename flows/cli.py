@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from flows.cli_declaration import add_options, declaration
+from infra.tools.check import check_tools
 from intake.claim_store import ReceivedFile
 from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
@@ -215,27 +216,27 @@ def parser() -> argparse.ArgumentParser:
     process.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
     process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
     add_options(process)
-    process.set_defaults(handler=cmd_process)
+    process.set_defaults(needs_tools=True, handler=cmd_process)
     extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules)")
     extract.add_argument("files", nargs="+", metavar="FILE")
     extract.add_argument("--jsonl", action="store_true", help="one Document JSON per line, in input order")
     extract.add_argument("--workers", type=int, default=None, help="concurrent pages (default: one per core)")
-    extract.set_defaults(handler=cmd_extract)
+    extract.set_defaults(needs_tools=True, handler=cmd_extract)
     watcher = sub.add_parser("watch", help="process the storage inbox (INTAKE_STORAGE, INTAKE_ROOT / INTAKE_S3_*)")
     watcher.add_argument("--once", action="store_true", help="process everything pending, then exit")
     watcher.add_argument("--interval", type=float, default=10.0, help="seconds between passes (polling)")
     watcher.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
-    watcher.set_defaults(handler=cmd_watch)
+    watcher.set_defaults(needs_tools=True, handler=cmd_watch)
     serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
     serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
     serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
     serve.add_argument("--ocr-slots", type=int, default=DEFAULT_OCR_SLOTS, help="submissions read at once across all workers (Prefect concurrency limit)")
-    serve.set_defaults(handler=cmd_serve)
+    serve.set_defaults(needs_tools=True, handler=cmd_serve)
     review = sub.add_parser("review", help="the managers' review desk, a web app (INTAKE_REVIEW_ACCOUNTS, INTAKE_REVIEW_SECRET)")
     review.add_argument("--host", default="127.0.0.1")
     review.add_argument("--port", type=int, default=8000)
     review.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
-    review.set_defaults(handler=cmd_review)
+    review.set_defaults(needs_tools=True, handler=cmd_review)
     account = sub.add_parser("review-account", help="print an accounts-file entry (hashed password) for the review desk")
     account.add_argument("name")
     account.add_argument("--role", choices=["manager", "operator"], required=True)
@@ -247,6 +248,8 @@ def parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command; every error becomes a message and an exit code here."""
     try:
+        if getattr(args, "needs_tools", False):
+            check_tools()  # Tesseract and its languages, poppler, qpdf: a clear message now, not a traceback mid-run
         return int(args.handler(args))
     except IntakeError as error:
         print(f"intake: error [{error.code}]: {error.message}", file=sys.stderr)

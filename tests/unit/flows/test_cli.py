@@ -33,3 +33,17 @@ def test_an_unexpected_error_is_reported_without_a_traceback(capsys):
 
 def test_interrupted(capsys):
     assert run(handler_raising(KeyboardInterrupt())) == 130
+
+
+def test_a_missing_tool_is_named_before_any_work(tmp_path):
+    """With no Tesseract or poppler on PATH, `intake extract` stops at once with exit code 4 and the packages to install."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(tmp_path / "a.pdf")], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == ExitCode.MISSING_DEPENDENCY
+    assert "[missing_tool]" in result.stderr and "tesseract-ocr" in result.stderr and "poppler-utils" in result.stderr
+    assert "Traceback" not in result.stderr
