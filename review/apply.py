@@ -22,7 +22,7 @@ from validators.fields import REQUIRED, field_flags
 from validators.rules_file import Rules
 
 HISTORY_FLAGS = {FlagCode.DUPLICATE_DOCUMENT, FlagCode.UNKNOWN_CLAIM, FlagCode.NO_DOCUMENT}
-FIELD_FLAGS = {code for code, _ in REQUIRED.values()}
+FIELD_FLAGS = set(REQUIRED.values())
 REVIEW_RULE = "review"
 
 

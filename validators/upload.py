@@ -15,8 +15,9 @@ import filetype
 import pikepdf
 from PIL import Image, UnidentifiedImageError
 
-from models import Flag, FlagCode, MediaType, RejectedFile, Severity, Upload, UploadReport
+from models import FlagCode, MediaType, RejectedFile, Upload, UploadReport
 from models.errors import InputError
+from validators.flag_wording import make_flag
 
 MAX_FILES = 10
 MAX_BYTES = 3 * 1024 * 1024
@@ -121,7 +122,7 @@ def rejection(index: int, name: str, path: Path, code: FlagCode, reason: str, de
         size=path.stat().st_size if exists else 0,
         sha256=sha256_of(path) if exists else None,
         detected_type=detected,
-        flags=(Flag(code=code, severity=Severity.ERROR, message=f"{name} : {reason}.", file=name),),
+        flags=(make_flag(code, file=name, reason=reason),),
     )
 
 
