@@ -9,17 +9,16 @@ Lists are tuples: hashable, so a compiled pattern of one can be cached.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from pydantic import Field as PydanticField
-from pydantic import ValidationError
 
 from models.base import Model
 from models.document import DocType
 from models.errors import ConfigError
+from models.toml_file import parse_toml, read_toml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -215,23 +214,12 @@ DATA_FILES: tuple[type[DataFile], ...] = (CareTypes, Currencies, DocTypes, Parti
 
 def parse_data(model: type[D], text: str, source: str) -> D:
     """A keyword file's TOML text as its model; DataFileError naming the source and the key otherwise."""
-    try:
-        return model.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{source}: not valid TOML ({exc})") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in exc.errors())
-        raise DataFileError(f"{source}: {problems}") from exc
+    return parse_toml(model, text, source, DataFileError)
 
 
 def load_data(model: type[D], directory: Path = DATA_DIR) -> D:
     """`<directory>/<model.file>.toml`, validated."""
-    path = directory / f"{model.file}.toml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_data(model, text, str(path))
+    return read_toml(model, directory / f"{model.file}.toml", DataFileError)
 
 
 def load_all(directory: Path = DATA_DIR) -> Mapping[str, DataFile]:

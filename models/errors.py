@@ -30,7 +30,7 @@ class IntakeError(Exception):
     """Base of the intake's own errors: `code` (stable, snake_case) and `exit_code` per class; the
     message says what is wrong and, where it can, what to do about it."""
 
-    code: ClassVar[str] = "intake_error"
+    code: str = "intake_error"  # per class; an instance may refine it (review.field_values.InvalidValue)
     exit_code: ClassVar[ExitCode] = ExitCode.INTERNAL
 
     @property

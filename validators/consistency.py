@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from typing import TypedDict
 
 from extractors.data_files import fold
 from models import DocType, Document, Flag, FlagCode
@@ -37,12 +38,15 @@ def _close(a: Decimal, b: Decimal, limits: Limits) -> bool:
     return abs(a - b) <= max(limits.amount_tolerance, limits.amount_tolerance_ratio * max(abs(a), abs(b)))
 
 
-def _flag(code: FlagCode, document: Document | None, details: dict[str, str], variant: str | None = None,
-          **values: object) -> Flag:
-    """A flag on the document's first page (or on the request when there is no document)."""
-    return make_flag(code, file=document.file if document else None,
-                     page=document.pages[0].page if document and document.pages else None,
-                     details=details, variant=variant, **values)
+class Where(TypedDict):
+    """Where a flag points: a document's file and first page."""
+
+    file: str | None
+    page: int | None
+
+
+def _on(document: Document) -> Where:
+    return Where(file=document.file, page=document.pages[0].page if document.pages else None)
 
 
 def _bills_with_amounts(documents: Sequence[Document]) -> list[tuple[Document, Decimal]]:
@@ -60,8 +64,8 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
         paid = _amount(receipt)
         if paid is None or any(_close(paid, amount, limits) for _, amount in bills) or _close(paid, bill_sum, limits):
             continue
-        flags.append(_flag(FlagCode.AMOUNT_MISMATCH, receipt,
-                           {"paid": str(paid), "invoices": ", ".join(str(a) for _, a in bills)}))
+        flags.append(make_flag(FlagCode.AMOUNT_MISMATCH, **_on(receipt),
+                               details={"paid": str(paid), "invoices": ", ".join(str(a) for _, a in bills)}))
     return flags
 
 
@@ -73,14 +77,14 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
     currencies = sorted({c for c in (_currency(d) for d in bills) if c})
     flags = []
     if manifest.currency and currencies and manifest.currency not in currencies:
-        flags.append(_flag(FlagCode.DECLARED_CURRENCY_MISMATCH, None, {"declared": manifest.currency, "read": ",".join(currencies)},
-                           currencies=", ".join(currencies)))
+        flags.append(make_flag(FlagCode.DECLARED_CURRENCY_MISMATCH, details={"declared": manifest.currency, "read": ",".join(currencies)},
+                               currencies=", ".join(currencies)))
     amounts = [_amount(d) for d in bills if _currency(d) in (None, manifest.currency)]
     known = [a for a in amounts if a is not None]
     if manifest.total_declared is not None and known and len(known) == len(amounts):
         read = sum(known, Decimal("0"))
         if not _close(read, manifest.total_declared, limits):
-            flags.append(_flag(FlagCode.DECLARED_TOTAL_MISMATCH, None, {"declared": str(manifest.total_declared), "read": str(read)}))
+            flags.append(make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, details={"declared": str(manifest.total_declared), "read": str(read)}))
     return flags
 
 
@@ -107,13 +111,13 @@ def date_flags(documents: Sequence[Document], manifest: Manifest | None, limits:
         dates = care_dates(document)
         outside = [d for d in dates if stay and not stay.holds(d)]
         if outside and stay:
-            flags.append(_flag(FlagCode.DATE_OUTSIDE_STAY, document, {"date": outside[0].isoformat()},
-                               care_date=outside[0], stay_start=stay.start, stay_end=stay.end))
+            flags.append(make_flag(FlagCode.DATE_OUTSIDE_STAY, **_on(document), details={"date": outside[0].isoformat()},
+                                   care_date=outside[0], stay_start=stay.start, stay_end=stay.end))
         wrong = [d for d in dates if d < oldest or d > latest]
         if wrong:
-            flags.append(_flag(FlagCode.DATE_OUT_OF_RANGE, document, {"date": wrong[0].isoformat()},
-                               variant="future" if wrong[0] > latest else "too_old",
-                               care_date=wrong[0], max_age_days=limits.max_age_days))
+            flags.append(make_flag(FlagCode.DATE_OUT_OF_RANGE, **_on(document), details={"date": wrong[0].isoformat()},
+                                   variant="future" if wrong[0] > latest else "too_old",
+                                   care_date=wrong[0], max_age_days=limits.max_age_days))
     return flags
 
 
@@ -141,4 +145,4 @@ def beneficiary_flags(documents: Sequence[Document], manifest: Manifest | None, 
     if not others:
         return []
     files = ", ".join(d.file for d in others)
-    return [_flag(FlagCode.MULTIPLE_BENEFICIARIES, None, {"files": files})]
+    return [make_flag(FlagCode.MULTIPLE_BENEFICIARIES, details={"files": files})]

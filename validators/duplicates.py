@@ -42,7 +42,7 @@ def hamming(a: str, b: str) -> int:
 
 
 def page_hashes(document: Document) -> tuple[str, ...]:
-    return tuple(p.phash for p in document.pages if getattr(p, "phash", None))
+    return tuple(phash for p in document.pages if (phash := p.phash))
 
 
 KEY_FIELDS = ("date", "total", "currency", "beneficiary")
@@ -87,7 +87,8 @@ def duplicate_flags(claim_id: str, documents: Sequence[Document], earlier: Itera
     """One flag per document repeating an earlier one (earlier claims first, then earlier files of
     this request). Parts of one file (several proofs in a PDF) are not duplicates of each other."""
     history = [s for s in earlier if s.claim_id != claim_id]
-    flags, received = [], []
+    flags: list[Flag] = []
+    received: list[Seen] = []
     for document in documents:
         candidates = [(s, False) for s in history] + [(s, True) for s in received if s.file != document.file]
         for seen, same_claim in candidates:

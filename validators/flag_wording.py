@@ -6,7 +6,6 @@ code, a template without its other language or with an unknown placeholder stops
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -14,11 +13,12 @@ from string import Formatter
 from typing import Any
 
 from pydantic import Field as PydanticField
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from models.base import Model
 from models.errors import ConfigError
 from models.flags import Flag, FlagCode, Severity
+from models.toml_file import parse_toml, read_toml
 
 FLAG_MESSAGES = Path(__file__).parent / "rules" / "flag_messages.toml"
 
@@ -114,33 +114,23 @@ class FlagMessages(Model):
     @classmethod
     def _every_code(cls, data: Any) -> Any:
         given = set(data.get("flags", {})) if isinstance(data, dict) else set()
-        unknown = sorted(given - {c.value for c in FlagCode})
-        missing = sorted({c.value for c in FlagCode} - given)
-        if unknown or missing:
-            raise ValueError("; ".join(filter(None, (unknown and f"unknown flag codes: {', '.join(unknown)}",
-                                                     missing and f"flag codes without wording: {', '.join(missing)}"))))
+        codes = {c.value for c in FlagCode}
+        problems = [f"{what}: {', '.join(sorted(names))}"
+                    for what, names in (("unknown flag codes", given - codes), ("flag codes without wording", codes - given)) if names]
+        if problems:
+            raise ValueError("; ".join(problems))
         return data
 
 
 def parse_flag_messages(text: str, source: str = "flag messages") -> FlagMessages:
     """The wording from TOML text; FlagMessagesError naming the source and the faulty entry otherwise."""
-    try:
-        return FlagMessages.model_validate({"flags": tomllib.loads(text)})
-    except tomllib.TOMLDecodeError as exc:
-        raise FlagMessagesError(f"{source}: not valid TOML ({exc})") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'file'}: {e['msg']}" for e in exc.errors())
-        raise FlagMessagesError(f"{source}: {problems}") from exc
+    return parse_toml(FlagMessages, text, source, FlagMessagesError, root="flags")
 
 
 @cache
 def load_flag_messages(path: Path = FLAG_MESSAGES) -> FlagMessages:
     """The wording file, read and checked once."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FlagMessagesError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_flag_messages(text, str(path))
+    return read_toml(FlagMessages, path, FlagMessagesError, root="flags")
 
 
 MESSAGES = load_flag_messages()  # checked at import: a broken file stops the start
