@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold
 from extractors.fields.amounts import amounts_in
+from extractors.keywords import DOC_TYPES
 from extractors.layout import Line
 from models import DocType
 
@@ -35,7 +36,7 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
     """Raw keyword score and reasons for every type."""
     folded = [fold(line.text) for line in lines]
     scores: dict[DocType, tuple[float, list[str]]] = {}
-    for type_name, phrases in load("doc_types").items():
+    for doc_type, phrases in DOC_TYPES.by_type().items():
         total, reasons = 0.0, []
         for phrase, weight in phrases.items():
             count, in_header = _phrase_hits(folded, phrase)
@@ -43,7 +44,7 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
                 gained = float(weight) * (1 + math.log(count)) * (2 if in_header else 1)
                 total += gained
                 reasons.append(f"'{phrase}'" + (" (en-tête)" if in_header else "") + (f" x{count}" if count > 1 else ""))
-        scores[DocType(type_name)] = (total, reasons)
+        scores[doc_type] = (total, reasons)
     return scores
 
 

@@ -1,22 +1,11 @@
-"""Loads the extractors' data files (keywords, labels, currency markers) once, read-only."""
+"""Matching the extractors' keywords: accent folding and cached whole-word patterns of phrase lists. The
+keyword files themselves are loaded and validated by extractors/keywords.py."""
 
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import cache
-from pathlib import Path
-from typing import Any
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-@cache
-def load(name: str) -> dict[str, Any]:
-    """Parsed contents of `extractors/data/<name>.toml`."""
-    with (DATA_DIR / f"{name}.toml").open("rb") as handle:
-        return tomllib.load(handle)
 
 
 def fold(text: str) -> str:
@@ -34,11 +23,3 @@ def phrase_pattern(phrases: tuple[str, ...], edge: str = "a-z") -> re.Pattern[st
     is the character class a phrase must not touch on either side)."""
     body = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![{edge}])(?:{body})(?![{edge}])")
-
-
-def data_pattern(name: str, *path: str) -> re.Pattern[str]:
-    """`phrase_pattern` of the list at `path` in `extractors/data/<name>.toml`."""
-    entry = load(name)
-    for key in path:
-        entry = entry[key]
-    return phrase_pattern(tuple(entry))

@@ -20,7 +20,7 @@ import numpy as np
 
 from extractors import preprocess
 from models import OcrPage, PageQuality, Word
-from validators.legibility import legibility_score
+from models.quality import legibility_score
 
 MEASURE_DPI = 150  # body text ~14 px tall: half the OCR target, four times fewer pixels to measure
 CONTRAST_DPI = 100  # contrast is read on every n-th pixel, n bringing the page down to about this resolution

@@ -18,12 +18,13 @@ from extractors.document import build_documents
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
-from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Severity, Upload, UploadReport
+from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Upload, UploadReport
 from models.manifest import Manifest
 from validators.claim_checks import CheckContext
 from validators.claim_checks import claim_flags as claim_flags_of
 from validators.decide import decide_status
 from validators.document_checks import check_document
+from validators.flag_wording import make_flag
 from validators.rules_file import load_rules
 
 log = logging.getLogger(__name__)
@@ -57,11 +58,11 @@ def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) 
     try:
         return PageOutcome(upload, page_no, read_page(upload, page_no, workdir), None)
     except OcrError as exc:
-        code, text = FlagCode.OCR_FAILED, f"échec de la lecture OCR ({type(exc).__name__})"
+        code, error, variant = FlagCode.OCR_FAILED, type(exc).__name__, None
     except Exception as exc:
-        code, text = FlagCode.UNREADABLE_FILE, f"page illisible ({type(exc).__name__})"
+        code, error, variant = FlagCode.UNREADABLE_FILE, type(exc).__name__, "page"
     log.warning("page %d of a %s file failed: %s", page_no, upload.media_type.value, code.value)
-    flag = Flag(code=code, severity=Severity.ERROR, message=f"{upload.file}, page {page_no} : {text}.", file=upload.file, page=page_no)
+    flag = make_flag(code, file=upload.file, page=page_no, variant=variant, error=error)
     return PageOutcome(upload, page_no, None, flag)
 
 
@@ -108,9 +109,7 @@ def default_context(now: datetime | None = None, manifest: Manifest | None = Non
 
 def unknown_claim_flag(quoted: str) -> Flag:
     """A request quoting a claim number that is not on file: opened as a new claim, for a manager to link."""
-    return Flag(code=FlagCode.UNKNOWN_CLAIM, severity=Severity.WARNING, details={"quoted_claim_id": quoted},
-                message=f"La demande cite le dossier {quoted}, introuvable : ouverte comme nouvelle demande.",
-                message_en=f"The request quotes claim {quoted}, not found: opened as a new request.")
+    return make_flag(FlagCode.UNKNOWN_CLAIM, details={"quoted_claim_id": quoted})
 
 
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
@@ -131,8 +130,7 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
         claim_flags.append(unknown_claim_flag(context.quoted_claim))
     nothing_covered = False
     if not documents:
-        claim_flags.append(Flag(code=FlagCode.NO_DOCUMENT, severity=Severity.ERROR, message="Aucun fichier exploitable dans la demande.",
-                                message_en="No usable file in the request."))
+        claim_flags.append(make_flag(FlagCode.NO_DOCUMENT))
     else:
         findings = claim_flags_of(claim_id, documents, context)
         claim_flags += findings.flags

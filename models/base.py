@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 SCHEMA_VERSION = "1.2"
 
@@ -21,3 +22,16 @@ class Model(BaseModel):
             if name not in values and not field.is_required():
                 values[name] = field.get_default(call_default_factory=True)
         super().__setstate__(state)
+
+
+def invariant(holds: Callable[[Any], bool], message: str) -> Any:
+    """A model validator (mode "after") refusing the model with `message` (where {model} stands for it)
+    unless `holds(model)`: `_ordered = invariant(lambda p: p.start <= p.end, "...")` in a class body.
+    Typed Any: pydantic's return type for it is internal (PydanticDescriptorProxy)."""
+
+    def check(model: BaseModel) -> BaseModel:
+        if not holds(model):
+            raise ValueError(message.format(model=model))
+        return model
+
+    return model_validator(mode="after")(check)

@@ -31,7 +31,7 @@ class IntakeError(Exception):
     class keywords (`class UsageError(IntakeError, code="usage", exit_code=ExitCode.USAGE)`) or class
     attributes; the message says what is wrong and, where it can, what to do about it."""
 
-    code: ClassVar[str] = "intake_error"
+    code: str = "intake_error"  # per class; an instance may refine it (review.field_values.InvalidValue)
     exit_code: ClassVar[ExitCode] = ExitCode.INTERNAL
 
     def __init_subclass__(cls, code: str | None = None, exit_code: ExitCode | None = None, **kwargs: object) -> None:

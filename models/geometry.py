@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
-
-from models.base import Model
+from models.base import Model, invariant
 
 
 class BBox(Model):
@@ -15,11 +13,7 @@ class BBox(Model):
     x1: int
     y1: int
 
-    @model_validator(mode="after")
-    def _ordered(self) -> BBox:
-        if self.x1 < self.x0 or self.y1 < self.y0:
-            raise ValueError(f"box corners out of order: {self}")
-        return self
+    _ordered = invariant(lambda box: box.x0 <= box.x1 and box.y0 <= box.y1, "box corners out of order: {model}")
 
     @property
     def width(self) -> int:

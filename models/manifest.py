@@ -13,9 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import Field as PydanticField
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 
-from models.base import Model
+from models.base import Model, invariant
 
 CLAIM_ID = re.compile(r"\bCLM-\d{8}-[0-9A-HJKMNP-TV-Z]{6}\b")
 
@@ -71,11 +71,7 @@ class Period(Model):
     start: date
     end: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Period:
-        if self.end < self.start:
-            raise ValueError("the period ends before it starts")
-        return self
+    _ordered = invariant(lambda period: period.start <= period.end, "the period ends before it starts")
 
     def holds(self, day: date) -> bool:
         return self.start <= day <= self.end

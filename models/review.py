@@ -20,11 +20,6 @@ class ReviewAction(StrEnum):
     REJECT = "reject"
 
 
-class Decision(StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
 class ReviewEvent(Model):
     """One entry of a claim's audit trail (append-only: `seq` 1, 2, 3... never rewritten)."""
 
@@ -60,6 +55,11 @@ class DismissedFlag(Model):
     reason: str
     by: str
     at: datetime
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 class Review(Model):

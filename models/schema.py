@@ -7,13 +7,15 @@ import json
 import sys
 from pathlib import Path
 
+from pydantic.json_schema import JsonSchemaMode
+
 from models.base import Model
 from models.claim import Claim
 from models.manifest import Manifest
 
 SCHEMA_PATH = Path(__file__).with_name("claim.schema.json")
 MANIFEST_SCHEMA_PATH = Path(__file__).with_name("manifest.schema.json")
-MODELS: dict[str, tuple[type[Model], str, str]] = {
+MODELS: dict[str, tuple[type[Model], str, JsonSchemaMode]] = {
     "claim": (Claim, "claim.schema.json", "serialization"),
     "manifest": (Manifest, "manifest.schema.json", "validation"),
 }

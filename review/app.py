@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -29,7 +30,7 @@ from review.field_values import MAIN_FIELDS, InvalidValue
 from review.page_view import PageCache
 from review.queue import VIEWS, all_entries, build_queue, neighbours
 from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionSigner
-from review.store import Conflict, UnknownClaim
+from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.wording import LANGUAGES, translator
 from validators.rules_file import Rules
 
@@ -80,7 +81,7 @@ def create_app(config: DeskConfig) -> FastAPI:
                 response = JSONResponse({"error": "not_signed_in"}, status_code=401)
         else:
             response = await call_next(request)
-        if account is not None and request.url.path != "/logout":
+        if session is not None and account is not None and request.url.path != "/logout":
             set_cookie(response, COOKIE, signer.dump(session), IDLE_SECONDS)  # sliding expiry
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Frame-Options"] = "DENY"
@@ -118,7 +119,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             account = auth.check(str(form.get("account", "")), str(form.get("password", "")))
         if account is None:
             fresh = secrets.token_urlsafe(24)
-            response = render(request, "login.html", 401, next=_local(str(form.get("next", "/"))), login_csrf=fresh, failed=True)
+            response: Response = render(request, "login.html", 401, next=_local(str(form.get("next", "/"))), login_csrf=fresh, failed=True)
             set_cookie(response, LOGIN_CSRF_COOKIE, fresh, 3600)
             return response
         session = signer.new(account.name, account.role.value)
@@ -226,33 +227,25 @@ def create_app(config: DeskConfig) -> FastAPI:
             return RedirectResponse(target, status_code=303)
         return RedirectResponse(f"/claims/{claim_id}?done={action}", status_code=303)
 
-    @app.post("/claims/{claim_id}/field")
-    async def correct_field(request: Request, claim_id: str):
-        return await act(request, claim_id, "correct_field", lambda who, v: desk.correct_field(
-            who, claim_id, v("version"), v("document"), v("field"), v("value")))
+    def action_route(action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]):
+        """The POST handler of one desk action: `method(who, claim_id, version, *form values of names)`."""
 
-    @app.post("/claims/{claim_id}/doctype")
-    async def set_doc_type(request: Request, claim_id: str):
-        return await act(request, claim_id, "set_doc_type", lambda who, v: desk.set_doc_type(
-            who, claim_id, v("version"), v("document"), v("doc_type")))
+        async def route(request: Request, claim_id: str):
+            return await act(request, claim_id, action, lambda who, v: method(who, claim_id, v("version"), *map(v, names)))
 
-    @app.post("/claims/{claim_id}/dismiss")
-    async def dismiss_flag(request: Request, claim_id: str):
-        return await act(request, claim_id, "dismiss_flag", lambda who, v: desk.dismiss_flag(
-            who, claim_id, v("version"), v("flag"), v("reason")))
+        route.__name__ = action
+        return route
 
-    @app.post("/claims/{claim_id}/request")
-    async def request_proofs(request: Request, claim_id: str):
-        return await act(request, claim_id, "request_proofs", lambda who, v: desk.request_proofs(
-            who, claim_id, v("version"), v("subject"), v("text")))
-
-    @app.post("/claims/{claim_id}/approve")
-    async def approve(request: Request, claim_id: str):
-        return await act(request, claim_id, "approve", lambda who, v: desk.approve(who, claim_id, v("version"), v("note")))
-
-    @app.post("/claims/{claim_id}/reject")
-    async def reject(request: Request, claim_id: str):
-        return await act(request, claim_id, "reject", lambda who, v: desk.reject(who, claim_id, v("version"), v("reason")))
+    actions: dict[str, tuple[str, Callable[..., ClaimRecord], tuple[str, ...]]] = {
+        "field": ("correct_field", desk.correct_field, ("document", "field", "value")),
+        "doctype": ("set_doc_type", desk.set_doc_type, ("document", "doc_type")),
+        "dismiss": ("dismiss_flag", desk.dismiss_flag, ("flag", "reason")),
+        "request": ("request_proofs", desk.request_proofs, ("subject", "text")),
+        "approve": ("approve", desk.approve, ("note",)),
+        "reject": ("reject", desk.reject, ("reason",)),
+    }
+    for path, (action, method, names) in actions.items():
+        app.post(f"/claims/{{claim_id}}/{path}")(action_route(action, method, names))
 
     @app.exception_handler(UnknownClaim)
     async def unknown(request: Request, exc: UnknownClaim):

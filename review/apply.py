@@ -22,7 +22,7 @@ from validators.fields import REQUIRED, field_flags
 from validators.rules_file import Rules
 
 HISTORY_FLAGS = {FlagCode.DUPLICATE_DOCUMENT, FlagCode.UNKNOWN_CLAIM, FlagCode.NO_DOCUMENT}
-FIELD_FLAGS = {code for code, _ in REQUIRED.values()}
+FIELD_FLAGS = set(REQUIRED.values())
 REVIEW_RULE = "review"
 
 
@@ -68,22 +68,23 @@ def _apply_one(state: _Reviewing, event: ReviewEvent, machine: dict[str, Documen
     """One event onto the documents being reviewed (unknown documents - gone since - are skipped)."""
     review = state.review
     if event.action in (ReviewAction.CORRECT_FIELD, ReviewAction.SET_DOC_TYPE):
-        document = state.documents.get(event.document or "")
-        if document is None or event.after is None:
+        key, after = event.document or "", event.after
+        document = state.documents.get(key)
+        if document is None or after is None:
             return
         if event.action is ReviewAction.CORRECT_FIELD:
-            fields = {**document.fields, event.field: corrected_field(document.fields.get(event.field), event.after, document)}
-            state.documents[event.document] = document.model_copy(update={"fields": fields})
-            original = machine[event.document].fields.get(event.field)
-            name, machine_value = event.field, original.value if original else None
+            name = event.field or ""
+            fields = {**document.fields, name: corrected_field(document.fields.get(name), after, document)}
+            state.documents[key] = document.model_copy(update={"fields": fields})
+            original = machine[key].fields.get(name)
+            machine_value = original.value if original else None
         else:
-            state.documents[event.document] = document.model_copy(update={
-                "doc_type": DocType(event.after), "doc_type_score": 1.0, "doc_type_reasons": (*document.doc_type_reasons, REVIEW_RULE)})
-            name, machine_value = "doc_type", machine[event.document].doc_type.value
-        kept = tuple(c for c in review.corrections if (c.document, c.field) != (event.document, name))
-        correction = Correction(document=event.document, field=name, machine_value=machine_value, corrected_value=event.after,
-                                by=event.by, at=event.at)
-        state.review = review.model_copy(update={"corrections": (*kept, correction) if event.after != machine_value else kept})
+            state.documents[key] = document.model_copy(update={
+                "doc_type": DocType(after), "doc_type_score": 1.0, "doc_type_reasons": (*document.doc_type_reasons, REVIEW_RULE)})
+            name, machine_value = "doc_type", machine[key].doc_type.value
+        kept = tuple(c for c in review.corrections if (c.document, c.field) != (key, name))
+        correction = Correction(document=key, field=name, machine_value=machine_value, corrected_value=after, by=event.by, at=event.at)
+        state.review = review.model_copy(update={"corrections": (*kept, correction) if after != machine_value else kept})
     elif event.action is ReviewAction.DISMISS_FLAG:
         dismissed = DismissedFlag(key=event.flag or "", code=(event.flag or "").split(":")[0], reason=event.reason or "",
                                   by=event.by, at=event.at)

@@ -29,7 +29,7 @@ class Session:
     started: float
 
     def csrf_ok(self, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(self.csrf.encode("utf-8"), token.encode("utf-8"))
+        return token is not None and token != "" and hmac.compare_digest(self.csrf.encode("utf-8"), token.encode("utf-8"))
 
 
 class SessionSigner:

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from typing import TypedDict
 
 from extractors.data_files import fold
-from models import DocType, Document, Flag, FlagCode, Severity
+from models import DocType, Document, Flag, FlagCode
 from models.manifest import Manifest
+from validators.flag_wording import make_flag
 from validators.rules_file import Limits
 
 BILLS = (DocType.INVOICE, DocType.HOSPITAL_BULLETIN, DocType.CARE_SHEET)
@@ -36,15 +38,24 @@ def _close(a: Decimal, b: Decimal, limits: Limits) -> bool:
     return abs(a - b) <= max(limits.amount_tolerance, limits.amount_tolerance_ratio * max(abs(a), abs(b)))
 
 
-def _flag(code: FlagCode, fr: str, en: str, document: Document | None = None, severity: Severity = Severity.WARNING,
-          **details: str) -> Flag:
-    return Flag(code=code, severity=severity, message=fr, message_en=en, file=document.file if document else None,
-                page=document.pages[0].page if document and document.pages else None, details=details)
+class Where(TypedDict):
+    """Where a flag points: a document's file and first page."""
+
+    file: str | None
+    page: int | None
+
+
+def _on(document: Document) -> Where:
+    return Where(file=document.file, page=document.pages[0].page if document.pages else None)
+
+
+def _bills_with_amounts(documents: Sequence[Document]) -> list[tuple[Document, Decimal]]:
+    return [(d, amount) for d in documents if d.doc_type in BILLS and (amount := _amount(d)) is not None]
 
 
 def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
     """`amount_mismatch`: a proof of payment whose amount matches no bill of the request (nor their sum)."""
-    bills = [(d, _amount(d)) for d in documents if d.doc_type in BILLS and _amount(d) is not None]
+    bills = _bills_with_amounts(documents)
     if not bills:
         return []
     flags = []
@@ -53,12 +64,8 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
         paid = _amount(receipt)
         if paid is None or any(_close(paid, amount, limits) for _, amount in bills) or _close(paid, bill_sum, limits):
             continue
-        flags.append(_flag(
-            FlagCode.AMOUNT_MISMATCH,
-            f"{receipt.file} : le paiement ({paid}) ne correspond à aucune facture de la demande.",
-            f"{receipt.file}: the payment ({paid}) matches no invoice of the request.",
-            receipt, paid=str(paid), invoices=", ".join(str(a) for _, a in bills),
-        ))
+        flags.append(make_flag(FlagCode.AMOUNT_MISMATCH, **_on(receipt),
+                               details={"paid": str(paid), "invoices": ", ".join(str(a) for _, a in bills)}))
     return flags
 
 
@@ -67,21 +74,17 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
     if manifest is None or (manifest.total_declared is None and manifest.currency is None):
         return []
     bills = [d for d in documents if d.doc_type in BILLS] or [d for d in documents if d.doc_type is DocType.RECEIPT]
-    currencies = {c for c in (_currency(d) for d in bills) if c}
+    currencies = sorted({c for c in (_currency(d) for d in bills) if c})
     flags = []
     if manifest.currency and currencies and manifest.currency not in currencies:
-        flags.append(_flag(FlagCode.DECLARED_CURRENCY_MISMATCH,
-                           f"Devise déclarée {manifest.currency}, lue sur les justificatifs : {', '.join(sorted(currencies))}.",
-                           f"Declared currency {manifest.currency}, read on the documents: {', '.join(sorted(currencies))}.",
-                           declared=manifest.currency, read=",".join(sorted(currencies))))
+        flags.append(make_flag(FlagCode.DECLARED_CURRENCY_MISMATCH, details={"declared": manifest.currency, "read": ",".join(currencies)},
+                               currencies=", ".join(currencies)))
     amounts = [_amount(d) for d in bills if _currency(d) in (None, manifest.currency)]
-    if manifest.total_declared is not None and amounts and None not in amounts:
-        read = sum(amounts, Decimal("0"))
+    known = [a for a in amounts if a is not None]
+    if manifest.total_declared is not None and known and len(known) == len(amounts):
+        read = sum(known, Decimal("0"))
         if not _close(read, manifest.total_declared, limits):
-            flags.append(_flag(FlagCode.DECLARED_TOTAL_MISMATCH,
-                               f"Total déclaré {manifest.total_declared}, total lu sur les justificatifs {read}.",
-                               f"Declared total {manifest.total_declared}, total read on the documents {read}.",
-                               declared=str(manifest.total_declared), read=str(read)))
+            flags.append(make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, details={"declared": str(manifest.total_declared), "read": str(read)}))
     return flags
 
 
@@ -103,22 +106,18 @@ def date_flags(documents: Sequence[Document], manifest: Manifest | None, limits:
     than the rules' limit)."""
     flags = []
     oldest, latest = today - timedelta(days=limits.max_age_days), today + timedelta(days=limits.future_tolerance_days)
+    stay = manifest.stay if manifest else None
     for document in (d for d in documents if d.doc_type in CARE_DATED):
         dates = care_dates(document)
-        outside = [d for d in dates if manifest and manifest.stay and not manifest.stay.holds(d)]
-        if outside:
-            stay = manifest.stay
-            flags.append(_flag(FlagCode.DATE_OUTSIDE_STAY,
-                               f"{document.file} : soins du {outside[0]:%d/%m/%Y} hors du séjour déclaré ({stay.start:%d/%m/%Y} - {stay.end:%d/%m/%Y}).",
-                               f"{document.file}: care on {outside[0]:%Y-%m-%d} outside the declared stay ({stay.start} - {stay.end}).",
-                               document, date=outside[0].isoformat()))
+        outside = [d for d in dates if stay and not stay.holds(d)]
+        if outside and stay:
+            flags.append(make_flag(FlagCode.DATE_OUTSIDE_STAY, **_on(document), details={"date": outside[0].isoformat()},
+                                   care_date=outside[0], stay_start=stay.start, stay_end=stay.end))
         wrong = [d for d in dates if d < oldest or d > latest]
         if wrong:
-            why_fr, why_en = ("dans le futur", "in the future") if wrong[0] > latest else (f"plus de {limits.max_age_days} jours", f"older than {limits.max_age_days} days")
-            flags.append(_flag(FlagCode.DATE_OUT_OF_RANGE,
-                               f"{document.file} : date de soins {wrong[0]:%d/%m/%Y} {why_fr}.",
-                               f"{document.file}: care date {wrong[0]:%Y-%m-%d} {why_en}.",
-                               document, date=wrong[0].isoformat()))
+            flags.append(make_flag(FlagCode.DATE_OUT_OF_RANGE, **_on(document), details={"date": wrong[0].isoformat()},
+                                   variant="future" if wrong[0] > latest else "too_old",
+                                   care_date=wrong[0], max_age_days=limits.max_age_days))
     return flags
 
 
@@ -146,7 +145,4 @@ def beneficiary_flags(documents: Sequence[Document], manifest: Manifest | None, 
     if not others:
         return []
     files = ", ".join(d.file for d in others)
-    return [_flag(FlagCode.MULTIPLE_BENEFICIARIES,
-                  f"Plusieurs bénéficiaires dans une même demande (documents : {files}) : une demande par personne soignée.",
-                  f"Several beneficiaries in one request (documents: {files}): one request per person treated.",
-                  files=files)]
+    return [make_flag(FlagCode.MULTIPLE_BENEFICIARIES, details={"files": files})]

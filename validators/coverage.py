@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from extractors.data_files import fold, phrase_pattern
 from models import Document, Flag, FlagCode, LineItem, Severity
+from validators.flag_wording import make_flag
 from validators.rules_file import NotCovered
 
 BILLS_WITH_LINES = ("invoice", "receipt", "hospital_bulletin", "care_sheet")
@@ -30,12 +31,9 @@ def coverage_flags(documents: Sequence[Document], rules: NotCovered) -> tuple[li
         uncovered += len(lines)
         if lines:
             labels = "; ".join(f"{item.label} ({item.amount})" for item in lines)
-            flags.append(Flag(
-                code=FlagCode.NOT_COVERED, severity=Severity.INFO, file=document.file, page=lines[0].page,
-                message=f"{document.file} : {len(lines)} ligne(s) non prise(s) en charge - {rules.reason_fr} : {labels}.",
-                message_en=f"{document.file}: {len(lines)} line(s) not covered - {rules.reason_en}: {labels}.",
-                details={"lines": labels, "count": str(len(lines))},
-            ))
+            flags.append(make_flag(FlagCode.NOT_COVERED, file=document.file, page=lines[0].page,
+                                   details={"lines": labels, "count": str(len(lines))},
+                                   reason_fr=rules.reason_fr, reason_en=rules.reason_en))
     nothing_covered = billed > 0 and uncovered == billed
     if nothing_covered:
         flags = [f.model_copy(update={"severity": Severity.ERROR}) for f in flags]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from extractors.data_files import fold
-from models import Document, Flag, FlagCode, Severity
+from models import Document, Flag, FlagCode
+from validators.flag_wording import make_flag
 
 HEX_BITS = 4
 
@@ -52,7 +53,7 @@ def hamming(a: str, b: str) -> int:
 
 
 def page_hashes(document: Document) -> tuple[str, ...]:
-    return tuple(p.phash for p in document.pages if getattr(p, "phash", None))
+    return tuple(phash for p in document.pages if (phash := p.phash))
 
 
 KEY_FIELDS = ("date", "total", "currency", "beneficiary")
@@ -88,21 +89,17 @@ def matches(document: Document, earlier: Seen, max_distance: int) -> str | None:
 
 
 def _flag(document: Document, earlier: Seen, how: str, same_claim: bool) -> Flag:
-    where_fr = "dans cette demande" if same_claim else f"dans la demande {earlier.claim_id}"
-    where_en = "in this request" if same_claim else f"in request {earlier.claim_id}"
-    how_en = how
-    how_fr = "identique" if how == "identical" else "quasi identique"
-    return Flag(code=FlagCode.DUPLICATE_DOCUMENT, severity=Severity.WARNING, file=document.file,
-                message=f"{document.file} : document {how_fr} à {earlier.file} déjà reçu {where_fr}.",
-                message_en=f"{document.file}: {how_en} to {earlier.file} already received {where_en}.",
-                details={"earlier_claim_id": earlier.claim_id, "earlier_file": earlier.file, "match": how})
+    variant = f"{how.replace('-', '_')}_{'same' if same_claim else 'earlier'}_claim"
+    return make_flag(FlagCode.DUPLICATE_DOCUMENT, file=document.file, variant=variant,
+                     details={"earlier_claim_id": earlier.claim_id, "earlier_file": earlier.file, "match": how})
 
 
 def duplicate_flags(claim_id: str, documents: Sequence[Document], earlier: Iterable[Seen], max_distance: int) -> list[Flag]:
     """One flag per document repeating an earlier one (earlier claims first, then earlier files of
     this request). Parts of one file (several proofs in a PDF) are not duplicates of each other."""
     history = [s for s in earlier if s.claim_id != claim_id]
-    flags, received = [], []
+    flags: list[Flag] = []
+    received: list[Seen] = []
     for document in documents:
         candidates = [(s, False) for s in history] + [(s, True) for s in received if s.file != document.file]
         for seen, same_claim in candidates:

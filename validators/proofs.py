@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import DocType, Document, Flag, FlagCode, Severity
+from models import DocType, Document, Flag, FlagCode
+from validators.flag_wording import make_flag
 from validators.request_facts import RequestFacts, usable
 from validators.rules_file import Condition, Proof, Rules
 
@@ -59,13 +60,11 @@ def _illegible_candidates(proof: Proof, documents: Iterable[Document]) -> list[F
 def missing_flag(name: str, proof: Proof, illegible: list[Flag]) -> Flag:
     """The flag asking for one proof; it names the illegible pages that could not stand for it."""
     code = FlagCode(f"missing_{name}") if f"missing_{name}" in FlagCode._value2member_map_ else FlagCode.MISSING_PROOF
-    pages_fr = ", ".join(f"{f.file} page {f.page}" for f in illegible)
-    fr = f"Pièce manquante : {proof.label_fr}." + (f" Illisible : {pages_fr}." if illegible else "")
-    en = f"Missing proof: {proof.label_en}." + (f" Illegible: {pages_fr}." if illegible else "")
     details = {"proof": name}
     if illegible:
-        details["illegible"] = pages_fr
-    return Flag(code=code, severity=Severity.ERROR, message=fr, message_en=en, details=details)
+        details["illegible"] = ", ".join(f"{f.file} page {f.page}" for f in illegible)
+    return make_flag(code, details=details, variant="illegible" if illegible else None,
+                     label_fr=proof.label_fr, label_en=proof.label_en)
 
 
 def missing_proof_flags(facts: RequestFacts, rules: Rules) -> list[Flag]:

@@ -4,18 +4,18 @@ validated into typed models so that a mistake in it is reported at start-up, nev
 from __future__ import annotations
 
 import os
-import tomllib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from pydantic import Field as PydanticField
-from pydantic import ValidationError, model_validator
+from pydantic import model_validator
 
-from models.base import Model
+from models.base import Model, invariant
 from models.document import DocType
 from models.errors import ConfigError
 from models.manifest import CareRelation, CareType
+from models.toml_file import parse_toml, read_toml
 
 DEFAULT_RULES = Path(__file__).parent / "rules" / "default.toml"
 
@@ -50,11 +50,8 @@ class Proof(Model):
     send_fr: str
     send_en: str
 
-    @model_validator(mode="after")
-    def _satisfiable(self) -> Proof:
-        if not self.doc_types and not (self.field_doc_types and (self.fields_all or self.fields_any)):
-            raise ValueError("a proof needs doc_types, or field_doc_types with fields_all / fields_any")
-        return self
+    _satisfiable = invariant(lambda proof: bool(proof.doc_types or (proof.field_doc_types and (proof.fields_all or proof.fields_any))),
+                             "a proof needs doc_types, or field_doc_types with fields_all / fields_any")
 
 
 class Condition(Model):
@@ -106,21 +103,10 @@ class Rules(Model):
 
 def parse_rules(text: str, source: str = "rules") -> Rules:
     """Rules from TOML text; RulesError naming the source and the faulty entry otherwise."""
-    try:
-        return Rules.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{source}: not valid TOML ({exc})") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise RulesError(f"{source}: {problems}") from exc
+    return parse_toml(Rules, text, source, RulesError)
 
 
 @cache
 def load_rules(path: str | None = None) -> Rules:
     """The rules in force: `path`, else $INTAKE_RULES, else the bundled default."""
-    chosen = Path(path or os.environ.get("INTAKE_RULES") or DEFAULT_RULES)
-    try:
-        text = chosen.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(f"{chosen}: cannot be read ({exc.strerror})") from exc
-    return parse_rules(text, str(chosen))
+    return read_toml(Rules, Path(path or os.environ.get("INTAKE_RULES") or DEFAULT_RULES), RulesError)

@@ -15,8 +15,9 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 
 from infra.tools import pdf
-from models import Flag, FlagCode, MediaType, RejectedFile, Severity, Upload, UploadReport
+from models import FlagCode, MediaType, RejectedFile, Upload, UploadReport
 from models.errors import InputError
+from validators.flag_wording import make_flag
 
 MAX_FILES = 10
 MAX_BYTES = 3 * 1024 * 1024
@@ -31,10 +32,9 @@ class UploadRejected(InputError):
 
     code = "upload_rejected"
 
-
-    def __init__(self, code: FlagCode, reason: str, detected_type: str | None = None):
+    def __init__(self, flag_code: FlagCode, reason: str, detected_type: str | None = None):
         super().__init__(reason)
-        self.code = code
+        self.flag_code = flag_code
         self.reason = reason
         self.detected_type = detected_type
 
@@ -118,7 +118,7 @@ def rejection(index: int, name: str, path: Path, code: FlagCode, reason: str, de
         size=path.stat().st_size if exists else 0,
         sha256=sha256_of(path) if exists else None,
         detected_type=detected,
-        flags=(Flag(code=code, severity=Severity.ERROR, message=f"{name} : {reason}.", file=name),),
+        flags=(make_flag(code, file=name, reason=reason),),
     )
 
 
@@ -136,7 +136,7 @@ def check_uploads(paths: Sequence[str | os.PathLike[str]]) -> UploadReport:
         try:
             media_type, pages = inspect_file(path)
         except UploadRejected as exc:
-            rejected.append(rejection(index, name, path, exc.code, exc.reason, exc.detected_type))
+            rejected.append(rejection(index, name, path, exc.flag_code, exc.reason, exc.detected_type))
             continue
         accepted.append(
             Upload(

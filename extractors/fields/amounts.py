@@ -10,7 +10,8 @@ from functools import cache
 
 from price_parser import Price
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold
+from extractors.keywords import TOTALS, Words
 from extractors.layout import Line, lines_below
 from models import Field
 
@@ -73,44 +74,51 @@ def amounts_in(line: Line) -> list[Amount]:
     return found
 
 
+def _word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+
+
 @cache
-def _patterns(section: str, key: str) -> tuple[tuple[re.Pattern[str], float], ...]:
-    """Whole-word, accent-folded patterns of a totals.toml list or table, compiled once."""
-    entries = load("totals")[section]
-    items = entries[key] if key else entries
-    pairs = items.items() if isinstance(items, dict) else ((w, 1.0) for w in items)
-    return tuple((re.compile(rf"(?<![a-z]){re.escape(w)}(?![a-z])"), float(weight)) for w, weight in pairs)
+def _label_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
+    """Whole-word patterns of totals.toml's weighted labels, compiled once."""
+    return tuple((_word(label), weight) for label, weight in TOTALS.labels.items())
+
+
+@cache
+def _patterns(words: Words) -> tuple[re.Pattern[str], ...]:
+    """Whole-word patterns of one totals.toml word list, compiled once."""
+    return tuple(_word(word) for word in words)
 
 
 def total_label(folded: str) -> tuple[float, int]:
     """Best total label in a row: (weight, end of the label), (0, -1) if none."""
     best = (0.0, -1)
-    for pattern, weight in _patterns("labels", ""):
+    for pattern, weight in _label_patterns():
         for m in pattern.finditer(folded):
             best = max(best, (weight, m.end()))
     return best
 
 
-def _has(folded: str, section: str, key: str) -> bool:
-    return any(pattern.search(folded) for pattern, _ in _patterns(section, key))
+def _has(folded: str, words: Words) -> bool:
+    return any(pattern.search(folded) for pattern in _patterns(words))
 
 
 def not_total_words(folded: str) -> bool:
     """A subtotal, carry, change, share... row (not_totals words)."""
-    return _has(folded, "not_totals", "words")
+    return _has(folded, TOTALS.not_totals.words)
 
 
 def included_tax(folded: str) -> bool:
     """A tax row saying the tax is already in the prices ("TVA 5,5 % incluse")."""
-    return _has(folded, "not_totals", "tax_words") and _has(folded, "not_totals", "tax_included")
+    return _has(folded, TOTALS.not_totals.tax_words) and _has(folded, TOTALS.not_totals.tax_included)
 
 
 def excluded_row(folded: str) -> bool:
     """A row whose amount is not the amount paid (subtotal, tax, change...), unless it says the
     tax is included ("Total (Inclusive of GST)", "Total TTC")."""
-    if _has(folded, "not_totals", "words"):
+    if _has(folded, TOTALS.not_totals.words):
         return True
-    return _has(folded, "not_totals", "tax_words") and not _has(folded, "not_totals", "tax_included")
+    return _has(folded, TOTALS.not_totals.tax_words) and not _has(folded, TOTALS.not_totals.tax_included)
 
 
 def counted_lines(lines: Sequence[Line]) -> list[Line]:
@@ -120,7 +128,7 @@ def counted_lines(lines: Sequence[Line]) -> list[Line]:
     for line in lines:
         if line.page == cut_page:
             continue
-        if _has(fold(line.text), "sections", "stop"):
+        if _has(fold(line.text), TOTALS.sections.stop):
             cut_page = line.page
             continue
         kept.append(line)
@@ -170,7 +178,7 @@ def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
         if weight == 0 or excluded_row(folded):
             continue
         late = 0.05 * (line.page == last_page) + 0.05 * (line.index / max(1, len(lines)))
-        if _has(folded, "not_totals", "estimates"):
+        if _has(folded, TOTALS.not_totals.estimates):
             weight -= ESTIMATE_PENALTY  # "reste à charge estimé": a forecast share, not the amount billed
         candidate = _labelled(lines, line, weight, label_end, late)
         if candidate is not None:
@@ -178,12 +186,12 @@ def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
     return found
 
 
-def _row_amount(lines: Sequence[Line], section: str) -> Decimal | None:
-    """The last amount on the last row carrying one of the `payments` labels of `section`."""
+def _row_amount(lines: Sequence[Line], labels: Words) -> Decimal | None:
+    """The last amount on the last row carrying one of `labels` (totals.toml `payments`)."""
     value = None
     for line in lines:
         folded = fold(line.text)
-        if _has(folded, "payments", section):
+        if _has(folded, labels):
             amounts = amounts_in(line)
             if amounts:
                 value = amounts[-1].value
@@ -192,7 +200,7 @@ def _row_amount(lines: Sequence[Line], section: str) -> Decimal | None:
 
 def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
     """Amount tendered minus change given, when both are printed (cash receipts)."""
-    tendered, change = _row_amount(lines, "tendered"), _row_amount(lines, "change")
+    tendered, change = _row_amount(lines, TOTALS.payments.tendered), _row_amount(lines, TOTALS.payments.change)
     if tendered is None or change is None or change >= tendered:
         return None
     return tendered - change

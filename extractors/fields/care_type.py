@@ -8,7 +8,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold
+from extractors.keywords import CARE_TYPES
 from extractors.layout import Line, union_boxes
 from models import Field
 
@@ -25,10 +26,9 @@ TAXONOMY = (
 
 @cache
 def _patterns() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
-    table = load("care_types")
     return {
         kind: tuple((re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), float(weight), word) for word, weight in words.items())
-        for kind, words in table.items()
+        for kind, words in CARE_TYPES.tables().items()
     }
 
 

@@ -7,8 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold
 from extractors.fields.locale_hints import LocaleHint
+from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 from models import Field
 
@@ -29,21 +30,20 @@ class Marker:
 
 
 def _markers(line: Line) -> list[Marker]:
-    data = load("currencies")
     found: list[Marker] = []
     text = line.text
-    for code, iso in data["codes"].items():
+    for code, iso in CURRENCIES.codes.items():
         for m in re.finditer(rf"(?<![A-Za-z]){code}(?![A-Za-z])", text):
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.95))
-    for symbol, iso in data["symbols"].items():
+    for symbol, iso in CURRENCIES.symbols.items():
         pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
         for m in re.finditer(pattern, text):
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.9))
     folded = fold(text)
-    for word, iso in data["words"].items():
+    for word, iso in CURRENCIES.words.items():
         for m in re.finditer(rf"(?<![a-z]){word}(?![a-z])", folded):
             found.append(Marker(iso, text[m.start() : m.end()], line, m.start(), m.end(), word.startswith("dollar"), 0.8))
-    for symbol, iso in data["ambiguous"].items():
+    for symbol, iso in CURRENCIES.ambiguous.items():
         pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
         for m in re.finditer(pattern, text):
             if any(k.start <= m.start() < k.end for k in found):

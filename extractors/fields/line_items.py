@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from extractors.data_files import data_pattern, fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import Amount, amounts_in, counted_lines, included_tax, not_total_words, total_label
+from extractors.keywords import SHARES, Words
 from extractors.layout import Line
 from models import Field, LineItem
 
@@ -20,10 +21,6 @@ LABEL = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TRAILING = re.compile(r"(?:\s+[\d.,x×*:=-]+)*\s*$")  # quantity / unit-price columns before the amount
 ITEM_CERTAINTY = 0.9
 SHARE_CERTAINTY = 0.9
-
-
-def _share_patterns(key: str) -> re.Pattern[str]:
-    return data_pattern("shares", key)
 
 
 def _last_amount(line: Line) -> Amount | None:
@@ -38,7 +35,7 @@ def _is_item(line: Line, amount: Amount) -> bool:
     label = line.text[: amounts_in(line)[0].start]
     if not LABEL.search(label) or not_total_words(folded) or total_label(folded)[0] > 0:
         return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
-    if any(_share_patterns(key).search(folded) for key in ("reimbursed_amo", "reimbursed_amc", "remaining", "not_items")):
+    if any(phrase_pattern(words).search(folded) for words in (SHARES.reimbursed_amo, SHARES.reimbursed_amc, SHARES.remaining, SHARES.not_items)):
         return False
     return not included_tax(folded)
 
@@ -62,11 +59,12 @@ def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
     return tuple(items)
 
 
-def _share(lines: Sequence[Line], key: str) -> Field | None:
-    """The amount right of the last row labelled as share `key` (the final figure of a bill's split)."""
+def _share(lines: Sequence[Line], labels: Words, name: str) -> Field | None:
+    """The amount right of the last row holding one of the share's `labels` (the final figure of a bill's
+    split); `name` is the share's key in shares.toml, named in the field's rule."""
     found = None
     for line in counted_lines(lines):
-        match = _share_patterns(key).search(fold(line.text))
+        match = phrase_pattern(labels).search(fold(line.text))
         if not match:
             continue
         right = [a for a in amounts_in(line) if a.start >= match.end()]
@@ -77,7 +75,7 @@ def _share(lines: Sequence[Line], key: str) -> Field | None:
     line, amount = found
     bbox, ocr_conf = line.locate(amount.start, amount.end)
     return Field(value=str(amount.value), raw=amount.raw, confidence=round(ocr_conf * SHARE_CERTAINTY, 3),
-                 page=line.page, bbox=bbox, rule=f"{key}.label_right")
+                 page=line.page, bbox=bbox, rule=f"{name}.label_right")
 
 
 def _sum_fields(parts: list[Field], key: str) -> Field:
@@ -89,13 +87,13 @@ def _sum_fields(parts: list[Field], key: str) -> Field:
 def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Field]:
     """gross_total, reimbursed (sum of third-party parts) and remaining, where the bill prints them."""
     fields: dict[str, Field] = {}
-    parts = [f for f in (_share(lines, "reimbursed_amo"), _share(lines, "reimbursed_amc")) if f is not None]
+    parts = [f for f in (_share(lines, SHARES.reimbursed_amo, "reimbursed_amo"), _share(lines, SHARES.reimbursed_amc, "reimbursed_amc")) if f is not None]
     if parts:
         fields["reimbursed"] = parts[0] if len(parts) == 1 else _sum_fields(parts, "reimbursed")
-    remaining = _share(lines, "remaining")
+    remaining = _share(lines, SHARES.remaining, "remaining")
     if remaining is not None:
         fields["remaining"] = remaining
-    gross = _share(lines, "gross")
+    gross = _share(lines, SHARES.gross, "gross")
     if gross is not None and (parts or remaining is not None):
         fields["gross_total"] = gross
     elif total is not None:

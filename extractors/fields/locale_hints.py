@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold
+from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 
 US_ADDRESS = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b")
@@ -29,7 +30,7 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
     """Country hints from the whole text."""
     text = "\n".join(line.text for line in lines)
     folded = fold(text)
-    for word, currency in load("currencies")["hints"].items():
+    for word, currency in CURRENCIES.hints.items():
         if _has_word(folded, word):
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):

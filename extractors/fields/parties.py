@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeGuard
 
-from extractors.data_files import fold, load
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.dates import find_dates
+from extractors.keywords import DOC_TYPES, PARTIES, Words
 from extractors.layout import Line, lines_below, union_boxes
 from models import Field
 
@@ -102,12 +103,9 @@ class IssuerContext:
     practitioner_rows: frozenset[int]
 
 
-@cache
-def _phrases(section: str, key: str) -> re.Pattern[str]:
-    """Whole-word alternation of the folded phrases of parties.toml[section][key], longest first."""
-    words = sorted(load("parties")[section][key], key=len, reverse=True)
-    body = "|".join(re.escape(fold(w)) for w in words)
-    return re.compile(rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])")
+def _phrases(words: Words) -> re.Pattern[str]:
+    """Whole-word alternation of the folded phrases of a parties.toml list, longest first (cached)."""
+    return phrase_pattern(words, edge="a-z0-9")
 
 
 def _load_model() -> Any | None:
@@ -152,15 +150,15 @@ def _entities(rows: Sequence[Line]) -> list[Entity] | None:
     return found
 
 
-def _has(section: str, key: str, text: str) -> re.Match[str] | None:
-    return _phrases(section, key).search(fold(text))
+def _has(words: Words, text: str) -> re.Match[str] | None:
+    return _phrases(words).search(fold(text))
 
 
 def _legal_forms(text: str) -> list[re.Match[str]]:
     """Legal-form matches, short ones only when not printed in lower case ("sa" is also a French word)."""
     found = []
     folded = fold(text)
-    for m in _phrases("issuer", "legal_forms").finditer(folded):
+    for m in _phrases(PARTIES.issuer.legal_forms).finditer(folded):
         printed = text[m.start() : m.end()]
         if REGISTRATION_AFTER_FORM.match(folded, m.end()):
             continue  # "CO. REG. NO", "Company Reg No." announce a registration number
@@ -199,9 +197,9 @@ def clean_name(text: str) -> str:
 def _is_title(text: str) -> bool:
     """A document title / greeting row: once title words are removed, at most one short word is left."""
     folded = fold(text)
-    if not _phrases("issuer", "titles").search(folded):
+    if not _phrases(PARTIES.issuer.titles).search(folded):
         return False
-    rest = re.findall(r"[a-z]{2,}", _phrases("issuer", "titles").sub(" ", folded))
+    rest = re.findall(r"[a-z]{2,}", _phrases(PARTIES.issuer.titles).sub(" ", folded))
     return len(rest) <= 1
 
 
@@ -212,8 +210,8 @@ def _mean_confidence(line: Line) -> float:
 def _only_generic(name: str) -> bool:
     """A specialty row ("Kinésithérapie - Rééducation"): nothing left once generic health words are removed."""
     rest = fold(name)
-    for section, key in (("issuer", "establishments"), ("issuer", "specialties"), ("practitioner", "titles")):
-        rest = _phrases(section, key).sub(" ", rest)
+    for words in (PARTIES.issuer.establishments, PARTIES.issuer.specialties, PARTIES.practitioner.titles):
+        rest = _phrases(words).sub(" ", rest)
     return not re.search(r"[a-z]{2,}", rest)
 
 
@@ -222,7 +220,7 @@ TITLE_WEIGHT = 3.0  # a doc_types.toml phrase this strong names the document, no
 
 @cache
 def _title_phrases() -> re.Pattern[str]:
-    phrases = sorted({fold(p) for kinds in load("doc_types").values() for p, w in kinds.items() if float(w) >= TITLE_WEIGHT},
+    phrases = sorted({fold(p) for kinds in DOC_TYPES.tables().values() for p, w in kinds.items() if float(w) >= TITLE_WEIGHT},
                      key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
 
@@ -238,13 +236,13 @@ def _skip_row(line: Line, name: str, strong: bool) -> bool:
     digits = sum(ch.isdigit() for ch in name)
     if letters < 3 or digits > letters or _mean_confidence(line) < MIN_ROW_CONFIDENCE or "@" in line.text:
         return True
-    if _only_generic(name) or _document_title(name) or _has("issuer", "legal_mentions", name):
+    if _only_generic(name) or _document_title(name) or _has(PARTIES.issuer.legal_mentions, name):
         return True
     if strong:
         return False
-    if ":" in name or len(name.split()) > MAX_NAME_WORDS or _has("beneficiary", "labels", name):
+    if ":" in name or len(name.split()) > MAX_NAME_WORDS or _has(PARTIES.beneficiary.labels, name):
         return True  # "Label : value" rows, sentences and form sections are not names
-    if _is_title(name) or _has("issuer", "registration", line.text) or _has("issuer", "address", name):
+    if _is_title(name) or _has(PARTIES.issuer.registration, line.text) or _has(PARTIES.issuer.address, name):
         return True
     return bool(POSTCODE.search(line.text) or PRICE.search(line.text) or CLOCK.search(line.text) or find_dates([line]))
 
@@ -255,11 +253,11 @@ def _issuer_score(line: Line, name: str, position: int, first: bool, context: Is
     doc_type, orgs = context.doc_type, context.orgs
     if DOCTOR.search(line.text) or line.index in context.practitioner_rows:
         score, rule = score + (0.4 if doc_type in PRACTITIONER_DOCS else 0.3), "issuer.practitioner"
-    elif _has("issuer", "establishments", name):
+    elif _has(PARTIES.issuer.establishments, name):
         score, rule = score + 0.3, "issuer.establishment"
     elif _legal_forms(name):
         score, rule = score + 0.35, "issuer.legal_form"
-    elif _has("issuer", "shops", name):
+    elif _has(PARTIES.issuer.shops, name):
         score, rule = score + 0.08, "issuer.shop"
     letters = [ch for ch in name if ch.isalpha()]
     if letters and all(ch.isupper() for ch in letters):
@@ -280,7 +278,7 @@ def _header(lines: Sequence[Line]) -> list[Line]:
 
 
 def _strong(name: str) -> bool:
-    return bool(_legal_forms(name) or (_has("issuer", "establishments", name) and not _has("issuer", "address", name)))
+    return bool(_legal_forms(name) or (_has(PARTIES.issuer.establishments, name) and not _has(PARTIES.issuer.address, name)))
 
 
 def _name_row(row: Line) -> str | None:
@@ -339,7 +337,7 @@ def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
     """The person name starting at `start` (after separators and a civil title), cut at stop words."""
     skip = SEPARATOR.match(text[start:])
     begin = start + (skip.end() if skip else 0)
-    title = _phrases("beneficiary", "civil_titles").match(fold(text[begin:]))
+    title = _phrases(PARTIES.beneficiary.civil_titles).match(fold(text[begin:]))
     if title and text[begin + title.end() : begin + title.end() + 1] in (" ", ""):
         begin += title.end() + 1
     match = NAME.match(text, begin)
@@ -374,7 +372,7 @@ def _practitioner_on(lines: Sequence[Line], line: Line, entities: Sequence[Entit
         found = _name_at(line.text, title.end())
         if found:
             return _person(found, line, "practitioner.title", 0.9, entities)
-    m = _phrases("practitioner", "titles").search(fold(line.text))
+    m = _phrases(PARTIES.practitioner.titles).search(fold(line.text))
     if not m:
         return None
     after = _name_at(line.text, m.end())
@@ -428,7 +426,7 @@ def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str
     if line.text[end:].strip(" :.-") or line.text[: line.text.find(line.text.strip()[:1])].strip():
         return None
     below = lines_below(lines, line, max_lines=1)
-    if not below or ":" in below[0].text or _has("beneficiary", "labels", below[0].text):
+    if not below or ":" in below[0].text or _has(PARTIES.beneficiary.labels, below[0].text):
         return None  # the row below is a label row of its own
     found = _name_at(below[0].text, 0)
     return (found, below[0], "beneficiary.label_below") if found else None
@@ -456,13 +454,13 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
     best: tuple[float, Found] | None = None
     for line in lines:
         folded = fold(line.text)
-        for m in _phrases("beneficiary", "labels").finditer(folded):
-            if _has("beneficiary", "not_beneficiary", folded[m.start() : m.end() + 25]):
+        for m in _phrases(PARTIES.beneficiary.labels).finditer(folded):
+            if _has(PARTIES.beneficiary.not_beneficiary, folded[m.start() : m.end() + 25]):
                 continue
             colon = re.match(r"\s*:", line.text[m.end() :])
             at_start = not line.text[: m.start()].strip(" -•*0123456789.")  # "1.2 Nom BRUNET": numbered form rows
             capitals = re.match(r"\s+[A-ZÀ-Þ][A-ZÀ-Þ'-]+\b", line.text[m.end() :])
-            weak = m.group(0) in load("parties")["beneficiary"]["weak_labels"]
+            weak = m.group(0) in PARTIES.beneficiary.weak_labels
             if not colon and (not at_start or (weak and not capitals)):
                 continue  # "Signature de l'assuré(e)" is not a label
             hit = _first_names_below(lines, _after_label(lines, line, m.end()))
@@ -477,7 +475,7 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
 def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
     """"MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
     for line in lines:
-        m = _phrases("beneficiary", "birth_labels").search(fold(line.text))
+        m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
         if m is None or m.start() == 0 or line.index in skip:
             continue
         found = _name_at(line.text, 0)
@@ -489,7 +487,7 @@ def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, 
 def _civil_title_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
     """A name after Mme / M. / Mr... on a row that is neither the issuer's nor a practitioner's."""
     for line in lines:
-        if line.index in skip or _has("practitioner", "titles", line.text):
+        if line.index in skip or _has(PARTIES.practitioner.titles, line.text):
             continue
         m = CIVIL_TITLE.search(line.text)
         found = _name_at(line.text, m.end()) if m else None
@@ -501,7 +499,7 @@ def _civil_title_person(lines: Sequence[Line], entities: Sequence[Entity] | None
 def _birth_date(lines: Sequence[Line]) -> Field | None:
     """The ISO date printed after a birth label (same row, else the row below)."""
     for line in lines:
-        m = _phrases("beneficiary", "birth_labels").search(fold(line.text))
+        m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
         if not m:
             continue
         dates = [d for d in find_dates([line]) if d.start >= m.start()]
@@ -559,7 +557,7 @@ def _rows_for_model(lines: Sequence[Line]) -> list[Line]:
         line
         for line in lines
         if line.index not in indexes
-        and (_has("beneficiary", "labels", line.text) or _has("practitioner", "titles", line.text))
+        and (_has(PARTIES.beneficiary.labels, line.text) or _has(PARTIES.practitioner.titles, line.text))
     ]
     return [*header, *labelled[:10]]
 

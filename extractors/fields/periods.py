@@ -9,12 +9,12 @@ whether it is a stay or a period of validity. Labels live in data/periods.toml.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from datetime import date
 
-from extractors.data_files import data_pattern, fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.dates import DateCandidate, candidate_field, find_dates
+from extractors.keywords import PERIODS
 from extractors.layout import Line
 from models import Field
 
@@ -24,10 +24,6 @@ LABEL_CERTAINTY = 0.9
 DOC_DATE_CERTAINTY = 0.9
 
 
-def _words(section: str, key: str) -> re.Pattern[str]:
-    return data_pattern("periods", section, key)
-
-
 def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
     line = candidate.line
     return fold(line.text[max(0, candidate.start - chars) : candidate.start])
@@ -35,9 +31,9 @@ def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
 
 def _kind(before: str, doc_type: str | None) -> str | None:
     """'stay' or 'period' from the words before a date or range; a bare range on a bulletin is a stay."""
-    if _words("kinds", "stay").search(before):
+    if phrase_pattern(PERIODS.kinds.stay).search(before):
         return "stay"
-    if _words("kinds", "period").search(before):
+    if phrase_pattern(PERIODS.kinds.period).search(before):
         return "period"
     return "stay" if doc_type == "hospital_bulletin" else None
 
@@ -48,7 +44,7 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
     by_line: dict[int, list[DateCandidate]] = {}
     for candidate in candidates:
         by_line.setdefault(candidate.line.index, []).append(candidate)
-    joiner = _words("ranges", "between")
+    joiner = phrase_pattern(PERIODS.ranges.between)
     for row in by_line.values():
         row.sort(key=lambda c: c.start)
         for first, second in itertools.pairwise(row):
@@ -63,7 +59,7 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
 
 def wrapped_ranges(by_line: dict[int, list[DateCandidate]], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:
     """Ranges of prose cut by a line break: "... du 14 juil. 2019 au" / "16 mars 2021 ..."."""
-    joiner = _words("ranges", "between")
+    joiner = phrase_pattern(PERIODS.ranges.between)
     found = []
     for index, row in by_line.items():
         following = by_line.get(index + 1)
@@ -84,8 +80,9 @@ def labelled(candidates: Sequence[DateCandidate], doc_type: str | None) -> dict[
     for candidate in candidates:
         before = _before(candidate, 30)
         for end in ("from", "to"):
-            for kind in ("stay", "period"):
-                if _words(f"{kind}_labels", end).search(before) and f"{kind}_{end}" not in found:
+            for kind, bounds in (("stay", PERIODS.stay_labels), ("period", PERIODS.period_labels)):
+                labels = bounds.start if end == "from" else bounds.to
+                if phrase_pattern(labels).search(before) and f"{kind}_{end}" not in found:
                     found[f"{kind}_{end}"] = candidate
     return found
 
@@ -123,7 +120,7 @@ def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, docum
     if doc_type == "prescription" and document_date is not None:
         return document_date.model_copy(update={"rule": "prescription_date.document_date",
                                                 "confidence": round(document_date.confidence * DOC_DATE_CERTAINTY, 3)})
-    label = _words("prescription", "labels")
+    label = phrase_pattern(PERIODS.prescription.labels)
     for candidate in find_dates(lines, month_first) if dates is None else dates:
         if label.search(_before(candidate)) and candidate.value <= date.today():
             return candidate_field(candidate, "prescription_date.label", LABEL_CERTAINTY)
@@ -132,7 +129,7 @@ def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, docum
 
 def extract_stay_reason(lines: Sequence[Line]) -> Field | None:
     """The reason of a stay: the text right of a 'Motif :' label, to the end of its row."""
-    label = _words("stay_reason", "labels")
+    label = phrase_pattern(PERIODS.stay_reason.labels)
     for line in lines:
         match = label.search(fold(line.text))
         if not match:

@@ -13,9 +13,10 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from extractors.data_files import data_pattern, fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import amounts_in
 from extractors.fields.dates import DateCandidate, candidate_field, find_dates
+from extractors.keywords import SESSIONS
 from extractors.layout import Line
 from models import Field
 
@@ -25,20 +26,16 @@ COUNT_ONLY_CERTAINTY = 0.8
 DISAGREEMENT_CERTAINTY = 0.5
 
 
-def _pattern(key: str) -> re.Pattern[str]:
-    return data_pattern("sessions", key)
-
-
 COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*:?\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
 
 
 def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:
     line = candidate.line
     folded = fold(line.text)
-    if dates_on_row != 1 or _pattern("not_session").search(folded[: candidate.start + 1]):
+    if dates_on_row != 1 or phrase_pattern(SESSIONS.not_session).search(folded[: candidate.start + 1]):
         return False
     priced = any(a.start >= candidate.end for a in amounts_in(line))
-    return priced or bool(_pattern("session_words").search(folded))
+    return priced or bool(phrase_pattern(SESSIONS.session_words).search(folded))
 
 
 def session_rows(lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> list[DateCandidate]:

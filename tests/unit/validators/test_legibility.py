@@ -12,9 +12,10 @@ from extractors.page_reader import ocr_page_image
 from extractors.pages import PageImage, load_image_page
 from extractors.quality import ink_contrast, normalised, sharpness, text_layer_quality
 from models import BBox, FlagCode, OcrPage, PageQuality, Severity, TextSource, Word
+from models.quality import legibility_score
 from samples.generator import degrade, render
 from samples.generator.corpus import generate
-from validators.legibility import ILLEGIBLE_BELOW, illegible_flags, legibility_score, main_cause
+from validators.legibility import ILLEGIBLE_BELOW, illegible_flags, main_cause
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,238 @@
+"""The extractors' keyword files (`extractors/data/*.toml`), validated into typed, frozen models.
+
+Each file has its model; unknown keys are refused (`extra="forbid"`), so a typo in a section or a
+key stops the start with a `DataFileError` naming the file and the key, instead of a word list that
+is silently never read. The files are loaded once, at import, by one loader (`load_data`); the
+extractors read them as typed attributes (`CURRENCIES.hints`, `PARTIES.beneficiary.labels`...).
+Lists are tuples: hashable, so a compiled pattern of one can be cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+from pydantic import Field as PydanticField
+
+from models.base import Model
+from models.document import DocType
+from models.errors import ConfigError
+from models.toml_file import parse_toml, read_toml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+Words = tuple[str, ...]
+Weights = dict[str, float]  # phrase -> weight, in the file's order
+
+
+class DataFileError(ConfigError, ValueError):
+    """A keyword file cannot be used; the message names the file and the faulty key."""
+
+    code = "invalid_data_file"
+
+
+class DataFile(Model):
+    """A model of one file of extractors/data/ (its stem in `file`)."""
+
+    file: ClassVar[str]
+
+
+class WeightTables(DataFile):
+    """A file of phrase weights per kind: each field is a kind, in the file's order."""
+
+    def tables(self) -> dict[str, Weights]:
+        """Kind -> its phrase weights, in declaration order."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+class CareTypes(WeightTables):
+    """care_types.toml: words pointing to each care type (models.manifest.CareType), with weights."""
+
+    file = "care_types"
+    pharmacy: Weights
+    laboratory: Weights
+    physiotherapy: Weights
+    imaging: Weights
+    hospitalisation: Weights
+    general_practitioner: Weights
+    specialist: Weights
+    dental: Weights
+    optical: Weights
+    hearing: Weights
+    nursing: Weights
+    alternative_medicine: Weights
+    spa_cure: Weights
+    medical_equipment: Weights
+    transport: Weights
+
+
+class DocTypes(WeightTables):
+    """doc_types.toml: phrases pointing to each document type (models.DocType), with weights."""
+
+    file = "doc_types"
+    invoice: Weights
+    receipt: Weights
+    prescription: Weights
+    care_sheet: Weights
+    hospital_bulletin: Weights
+    quote: Weights
+    bank_details: Weights
+    rights_certificate: Weights
+    prior_authorisation: Weights
+    posting_certificate: Weights
+    birth_certificate: Weights
+
+    def by_type(self) -> dict[DocType, Weights]:
+        """DocType -> its phrase weights, in the file's order."""
+        return {DocType(name): weights for name, weights in self.tables().items()}
+
+
+class Currencies(DataFile):
+    """currencies.toml: currency markers -> ISO 4217 code."""
+
+    file = "currencies"
+    codes: dict[str, str]
+    symbols: dict[str, str]
+    words: dict[str, str]
+    ambiguous: dict[str, str]  # marker -> the currency assumed when no hint decides
+    hints: dict[str, str]  # word on the document -> the currency an ambiguous marker means there
+
+
+class Issuer(Model):
+    legal_forms: Words
+    establishments: Words
+    specialties: Words
+    shops: Words
+    titles: Words
+    address: Words
+    legal_mentions: Words
+    registration: Words
+
+
+class Practitioner(Model):
+    titles: Words
+
+
+class Beneficiary(Model):
+    labels: Words
+    weak_labels: Words
+    civil_titles: Words
+    not_beneficiary: Words
+    birth_labels: Words
+
+
+class Parties(DataFile):
+    """parties.toml: words that find the issuer, the practitioner and the beneficiary."""
+
+    file = "parties"
+    issuer: Issuer
+    practitioner: Practitioner
+    beneficiary: Beneficiary
+
+
+class PeriodKinds(Model):
+    stay: Words
+    period: Words
+
+
+class Between(Model):
+    between: Words
+
+
+class Bounds(Model):
+    """Labels of a range's start (`from` in the file) and end."""
+
+    start: Words = PydanticField(alias="from")
+    to: Words
+
+
+class Labels(Model):
+    labels: Words
+
+
+class Periods(DataFile):
+    """periods.toml: what a printed period is, and the labels of its dates."""
+
+    file = "periods"
+    kinds: PeriodKinds
+    ranges: Between
+    stay_labels: Bounds
+    period_labels: Bounds
+    prescription: Labels
+    stay_reason: Labels
+
+
+class Sessions(DataFile):
+    """sessions.toml: session rows of a series of care."""
+
+    file = "sessions"
+    session_words: Words
+    not_session: Words
+
+
+class Shares(DataFile):
+    """shares.toml: how a bill is split between payers."""
+
+    file = "shares"
+    reimbursed_amo: Words
+    reimbursed_amc: Words
+    remaining: Words
+    gross: Words
+    not_items: Words
+
+
+class NotTotals(Model):
+    words: Words
+    estimates: Words
+    tax_words: Words
+    tax_included: Words
+
+
+class Sections(Model):
+    stop: Words
+
+
+class Payments(Model):
+    tendered: Words
+    change: Words
+
+
+class Totals(DataFile):
+    """totals.toml: labels announcing the amount paid (with weights), and rows that never carry it."""
+
+    file = "totals"
+    labels: Weights
+    not_totals: NotTotals
+    sections: Sections
+    payments: Payments
+
+
+D = TypeVar("D", bound=DataFile)
+DATA_FILES: tuple[type[DataFile], ...] = (CareTypes, Currencies, DocTypes, Parties, Periods, Sessions, Shares, Totals)
+
+
+def parse_data(model: type[D], text: str, source: str) -> D:
+    """A keyword file's TOML text as its model; DataFileError naming the source and the key otherwise."""
+    return parse_toml(model, text, source, DataFileError)
+
+
+def load_data(model: type[D], directory: Path = DATA_DIR) -> D:
+    """`<directory>/<model.file>.toml`, validated."""
+    return read_toml(model, directory / f"{model.file}.toml", DataFileError)
+
+
+def load_all(directory: Path = DATA_DIR) -> Mapping[str, DataFile]:
+    """Every keyword file of `directory`, validated (file stem -> model)."""
+    return {model.file: load_data(model, directory) for model in DATA_FILES}
+
+
+# Loaded and checked at import: a broken file stops the start.
+CARE_TYPES = load_data(CareTypes)
+CURRENCIES = load_data(Currencies)
+DOC_TYPES = load_data(DocTypes)
+PARTIES = load_data(Parties)
+PERIODS = load_data(Periods)
+SESSIONS = load_data(Sessions)
+SHARES = load_data(Shares)
+TOTALS = load_data(Totals)
