@@ -59,6 +59,7 @@ class ClaimRecord:
 
     @property
     def version(self) -> str:
+        """What a manager's form was made from: the claim.json's hash and the number of events."""
         return f"{self.machine_sha[:16]}.{len(self.events)}"
 
     @cached_property
