@@ -57,14 +57,14 @@ class ClaimRecord:
     events: tuple[ReviewEvent, ...]
     rules: Rules
 
+    @cached_property
+    def current(self) -> Claim:
+        return reviewed_claim(self.machine, self.events, self.rules)
+
     @property
     def version(self) -> str:
         """What a manager's form was made from: the claim.json's hash and the number of events."""
         return f"{self.machine_sha[:16]}.{len(self.events)}"
-
-    @cached_property
-    def current(self) -> Claim:
-        return reviewed_claim(self.machine, self.events, self.rules)
 
     @property
     def decided(self) -> bool:
