@@ -138,10 +138,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
     signal = None if args.once else inbox_signal(storage)
     try:
         while True:
-            claims = watch_flow(quiet_seconds=args.quiet)
-            print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""), flush=True)
-            if signal is None:
-                return ExitCode.OK
+            try:
+                claims = watch_flow(quiet_seconds=args.quiet)
+            except Exception as error:  # a failed pass (the storage down...): a watcher keeps watching, --once reports it
+                if signal is None:
+                    raise
+                print(f"intake watch: pass failed ({type(error).__name__}); next pass in {args.interval:g} s", file=sys.stderr, flush=True)
+            else:
+                print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""), flush=True)
+                if signal is None:
+                    return ExitCode.OK
             signal.wait(args.interval)
     finally:
         if signal is not None:

@@ -52,6 +52,18 @@ class ReceivedFile:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """Something received that is not read as a document (a manifest that does not validate, an
+    object where none belongs, a submission the pipeline failed on): kept with why. `data` is None
+    when its name cannot be a storage key: it stays in the inbox under `source`, recorded by reference."""
+
+    name: str
+    code: str
+    data: bytes | None = None
+    source: str | None = None
+
+
 def claim_prefix(claim_id: str) -> str:
     """`claims/<id>/` for a well-formed claim number (CLM-YYYYMMDD-XXXXXX); InvalidKey otherwise."""
     if not CLAIM_ID.fullmatch(claim_id or ""):
@@ -135,6 +147,17 @@ class ClaimStore:
             base = join(QUARANTINE + claim_id, refused.file)
             self._put_verified(base, originals[refused.file])
             reason = {"file": refused.file, "codes": [f.code.value for f in refused.flags], "messages": [f.message for f in refused.flags]}
+            self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def quarantine_received(self, claim_id: str, items: Sequence[Quarantined]) -> None:
+        """What was received but not read as a document, under `quarantine/<claim_id>/` with its reason
+        (by reference to its inbox key when its bytes cannot be read by key)."""
+        taken: set[str] = set()
+        for item in items:
+            base = join(QUARANTINE + claim_id, unique_name(safe_name(item.name), taken))
+            if item.data is not None:
+                self._put_verified(base, item.data)
+            reason = {"file": item.name, "codes": [item.code], **({"inbox_key": item.source} if item.source else {})}
             self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
 
     def _keep_history(self, claim_id: str, when: datetime) -> None:

@@ -3,6 +3,8 @@
 Layout (keys under the storage root or bucket):
     inbox/extranet/<submission>/<files...>   an extranet upload; `manifest.json` is written LAST
     inbox/email/<message>.eml                a raw e-mail (one object: complete once it exists)
+    anything else under inbox/               an unexpected object: a submission of its own (channel
+                                             `unexpected`), processed into a rejected claim, never skipped
     state/submissions/<channel>/<name>.json  the service's marker: which claim, processing or done
     state/done/<channel>/<token>             empty: the submission is done (one listing per pass, no reads)
 
@@ -28,10 +30,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from infra.storage.base import NotFound, ObjectInfo, Storage
+from infra.storage.keys import InvalidKey, check_prefix
 
 INBOX = "inbox/"
 EXTRANET = "extranet"
 EMAIL = "email"
+UNEXPECTED = "unexpected"  # an object where no submission should be: accounted for like one
+MAX_ATTEMPTS = 3  # a submission taken over this many times (its workers died) is not read again
 MANIFEST = "manifest.json"
 STATE = "state/submissions/"
 DONE = "state/done/"
@@ -44,8 +49,8 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 class Submission:
     """One request waiting in the inbox."""
 
-    channel: str  # extranet | email
-    name: str  # the submission folder, or the .eml file name
+    channel: str  # extranet | email | unexpected
+    name: str  # the submission folder, the .eml file name, or the unexpected object's key under inbox/
     objects: tuple[ObjectInfo, ...]
 
     @property
@@ -62,28 +67,43 @@ class Submission:
 
 
 def group_submissions(objects: Iterable[ObjectInfo]) -> list[Submission]:
-    """Inbox objects grouped into submissions, oldest change first."""
+    """Inbox objects grouped into submissions, oldest change first. An object where none is expected
+    (`inbox/extranet/stray.pdf`, `inbox/email/sub/x.eml`, `inbox/other.txt`) is a submission of its own
+    in the `unexpected` channel: it is accounted for, never skipped."""
     extranet: dict[str, list[ObjectInfo]] = {}
-    emails = []
+    singles = []
     for info in objects:
-        parts = info.key[len(INBOX) :].split("/")
+        rest = info.key[len(INBOX) :]
+        parts = rest.split("/")
         if parts[0] == EXTRANET and len(parts) >= 3:
             extranet.setdefault(parts[1], []).append(info)
         elif parts[0] == EMAIL and len(parts) == 2 and parts[1]:
-            emails.append(Submission(EMAIL, parts[1], (info,)))
-    found = [Submission(EXTRANET, name, tuple(items)) for name, items in extranet.items()] + emails
+            singles.append(Submission(EMAIL, parts[1], (info,)))
+        else:
+            singles.append(Submission(UNEXPECTED, rest, (info,)))
+    found = [Submission(EXTRANET, name, tuple(items)) for name, items in extranet.items()] + singles
     return sorted(found, key=lambda s: (s.last_change, s.key))
+
+
+def _listing_prefix(channel: str, name: str) -> str:
+    """The narrowest prefix that lists a submission's keys (its channel's folder when its name is not a
+    safe key: such a name can still be listed, never used to build a key)."""
+    prefix = INBOX + (name if channel == UNEXPECTED else f"{channel}/{name}" + ("/" if channel == EXTRANET else ""))
+    try:
+        return check_prefix(prefix)
+    except InvalidKey:
+        return INBOX if channel == UNEXPECTED else f"{INBOX}{channel}/"
 
 
 def find_submission(storage: Storage, channel: str, name: str) -> Submission | None:
     """One submission by its channel and name, listing only its own keys (not the whole inbox)."""
-    prefix = f"{INBOX}{channel}/{name}" + ("/" if channel == EXTRANET else "")
-    return next((s for s in group_submissions(storage.list(prefix)) if (s.channel, s.name) == (channel, name)), None)
+    found = group_submissions(storage.list(_listing_prefix(channel, name)))
+    return next((s for s in found if (s.channel, s.name) == (channel, name)), None)
 
 
 def is_complete(submission: Submission, now: datetime, quiet: timedelta = QUIET) -> bool:
     """An e-mail at once; an extranet upload once its manifest is written, or after a quiet period."""
-    if submission.channel == EMAIL:
+    if submission.channel in (EMAIL, UNEXPECTED):
         return True
     if any(o.key.endswith("/" + MANIFEST) for o in submission.objects):
         return True
@@ -107,15 +127,21 @@ class Marker:
     state: str  # processing | done
     token: str
     since: datetime
+    attempts: int = 1  # how many workers have taken it (more than one: the earlier ones died or were stopped)
+
+    @property
+    def exhausted(self) -> bool:
+        """Taken too often: whatever it holds kills its workers, it must not be read again."""
+        return self.attempts > MAX_ATTEMPTS
 
     def to_bytes(self) -> bytes:
         return json.dumps({"claim_id": self.claim_id, "state": self.state, "token": self.token,
-                           "since": self.since.isoformat()}).encode("utf-8")
+                           "since": self.since.isoformat(), "attempts": self.attempts}).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Marker:
         raw = json.loads(data)
-        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]))
+        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]), int(raw.get("attempts", 1)))
 
 
 def _token(submission: Submission) -> str:
@@ -148,7 +174,7 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
     current = read_marker(storage, submission)
     if current is None or current.state == "done" or now - current.since < lease:
         return None
-    taken = Marker(current.claim_id, "processing", mine.token, now)
+    taken = Marker(current.claim_id, "processing", mine.token, now, current.attempts + 1)
     # Only one worker may take over a given stale marker: the right to do so is its own atomic key.
     if not storage.put_bytes(f"{key}.takeover-{current.token}", mine.token.encode(), "text/plain", if_absent=True):
         return None
@@ -158,7 +184,7 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
 
 def finish(storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None) -> Marker:
     """Mark the submission done (after its claim is written)."""
-    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(UTC))
+    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(UTC), marker.attempts)
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
     storage.put_bytes(done_key(submission), b"", "text/plain", if_absent=True)
     return done

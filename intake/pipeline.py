@@ -113,10 +113,10 @@ def unknown_claim_flag(quoted: str) -> Flag:
 
 
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
-                context: CheckContext | None = None, previous: Claim | None = None) -> Claim:
-    """The claim with its claim-level flags (rules, consistency, duplicates) and its status. With
-    `previous` (a reply to a request for proofs) the new files join the earlier ones and every
-    claim-level check runs again over all of them."""
+                context: CheckContext | None = None, previous: Claim | None = None, received_flags: Sequence[Flag] = ()) -> Claim:
+    """The claim with its claim-level flags (rules, consistency, duplicates, and `received_flags`: what
+    went wrong receiving the request) and its status. With `previous` (a reply to a request for proofs)
+    the new files join the earlier ones and every claim-level check runs again over all of them."""
     now = now or datetime.now(UTC)
     context = context or default_context(now)
     manifest = context.manifest or (previous.declared if previous else None)
@@ -125,12 +125,13 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
     if previous is not None:
         documents = [*previous.documents, *documents]
         report = UploadReport(accepted=report.accepted, rejected=(*previous.rejected_files, *report.rejected))
-    claim_flags: list[Flag] = []
+    claim_flags: list[Flag] = list(received_flags)
     if context.quoted_claim and (previous is None or previous.claim_id != context.quoted_claim):
         claim_flags.append(unknown_claim_flag(context.quoted_claim))
     nothing_covered = False
     if not documents:
-        claim_flags.append(make_flag(FlagCode.NO_DOCUMENT))
+        if not any(f.code is FlagCode.PROCESSING_FAILED for f in claim_flags):  # not the claimant's doing: no "nothing usable"
+            claim_flags.append(make_flag(FlagCode.NO_DOCUMENT))
     else:
         findings = claim_flags_of(claim_id, documents, context)
         claim_flags += findings.flags

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from intake.claim_store import ClaimStore, ReceivedFile
+from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.declaration import message_languages
 from intake.pipeline import build_claim
 from intake.stages import PLAIN, Stages
-from models import Claim
+from models import Claim, Flag
 from models.manifest import Channel, Manifest
 from validators.claim_checks import CheckContext
 from validators.claimant_message import claimant_message
@@ -40,6 +40,8 @@ class Received:
     quoted: str | None = None
     language: str = "fr"
     channel: Channel | None = None
+    flags: tuple[Flag, ...] = ()  # what went wrong on receiving it (an invalid manifest, unusable names...)
+    quarantined: tuple[Quarantined, ...] = ()  # what was received but is not read as a document
 
 
 def _names_on_file(claim: Claim | None) -> set[str]:
@@ -70,10 +72,11 @@ def process_request(received: Received, store: ClaimStore, rules: Rules, clock: 
         documents = stages.build_documents(report.accepted, stages.read_pages(report.accepted))
     context = CheckContext(rules=rules, today=now.date(), manifest=received.manifest, earlier=tuple(store.index.seen_for(documents)),
                            quoted_claim=received.quoted)
-    claim = build_claim(claim_id, report, documents, now, context, previous)
+    claim = build_claim(claim_id, report, documents, now, context, previous, received.flags)
     channel = previous.channel if previous is not None and previous.channel else received.channel
     claim = claim.model_copy(update={"channel": channel})
     store.quarantine(claim_id, report.rejected, {n: f.data for n, f in zip(names, received.files, strict=True)})
+    store.quarantine_received(claim_id, received.quarantined)
     store.write(claim, claimant_message(claim, rules, message_languages(received.language)), now)
     store.index.record(claim.claim_id, claim.documents)
     return claim

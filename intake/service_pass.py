@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from infra.storage.base import Storage
+from infra.storage.base import Storage, StorageError
 from intake import inbox
 from intake.request import Clock, utc_now
 from intake.submission import process_submission
@@ -38,7 +38,13 @@ def run_pass(storage: Storage, quiet: timedelta = inbox.QUIET, clock: Clock = ut
         marker = steps.take(storage, submission, clock())
         if marker is None:
             continue  # another worker has it, or it is done
-        claim = steps.process(storage, submission, marker)
+        try:
+            claim = steps.process(storage, submission, marker)
+        except StorageError:
+            raise  # the storage is down: the pass stops; this marker's lease lapses and a later pass resumes it
+        except Exception as error:  # a runner failure (the submission itself never raises): the others go on
+            log.warning("submission for claim %s not finished (%s): retried after its lease", marker.claim_id, type(error).__name__)
+            continue
         log.info("submission processed: %s, %d document(s), status %s", claim.claim_id, len(claim.documents), claim.status.value)
         done.append(claim)
     return done

@@ -1,50 +1,134 @@
-"""One inbox submission (an extranet upload or an e-mail) turned into a received request, then
-processed as any request (`intake.request.process_request`) and marked done. The inbox objects are
-never altered or deleted."""
+"""One inbox submission (an extranet upload, an e-mail, or an object where none was expected) turned
+into a received request, processed as any request (`intake.request.process_request`) and marked done.
+
+Nothing a stranger puts in the inbox stops the service or is skipped: a manifest that does not
+validate is quarantined and the files are read without it (`invalid_manifest`); an object whose name
+cannot be a storage key is recorded in quarantine by reference and the rest is read (`invalid_name`);
+an unexpected object, an e-mail that cannot be parsed, or a failure of the pipeline itself ends as a
+rejected claim with its reason (`unexpected_object`, `processing_failed`); a submission that has
+killed its workers `MAX_ATTEMPTS` times is not read again (`processing_failed`). Only a failure of the
+storage itself propagates (it is retried: the marker's lease lapses and a later pass resumes).
+The inbox objects are never altered or deleted."""
 
 from __future__ import annotations
 
-from infra.storage.base import Storage
-from infra.storage.keys import safe_name, unique_name
-from intake.claim_store import ClaimStore, ReceivedFile
-from intake.declaration import parse_manifest, request_language
+import logging
+from dataclasses import dataclass, field
+
+from infra.storage.base import InvalidKey, Storage, StorageError
+from infra.storage.keys import check_key, safe_name, unique_name
+from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
+from intake.declaration import DeclarationError, parse_manifest, request_language
 from intake.email_request import parse_email
-from intake.inbox import EMAIL, MANIFEST, Marker, Submission, finish
+from intake.inbox import EMAIL, MANIFEST, UNEXPECTED, Marker, Submission, finish
 from intake.request import Clock, Received, process_request, utc_now
 from intake.stages import PLAIN, Stages
-from models import Claim
-from models.manifest import Channel
+from models import Claim, Flag, FlagCode
+from models.manifest import Channel, Manifest
+from validators.flag_wording import make_flag
 from validators.rules_file import Rules, load_rules
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Unpacked:
+    """What could be read of a submission, and what could not (quarantined, flagged)."""
+
+    files: list[ReceivedFile] = field(default_factory=list)
+    manifest: Manifest | None = None
+    flags: list[Flag] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+
+
+def _file_name(key: str) -> str:
+    return key.rsplit("/", 1)[-1]
+
+
+def _read_extranet(storage: Storage, submission: Submission) -> _Unpacked:
+    unpacked, taken = _Unpacked(), set[str]()
+    for info in submission.objects:
+        try:
+            data = storage.get_bytes(check_key(info.key))
+        except InvalidKey:
+            unpacked.quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
+            continue
+        if info.key.endswith("/" + MANIFEST):
+            _take_manifest(unpacked, data)
+        else:
+            unpacked.files.append(ReceivedFile(unique_name(safe_name(_file_name(info.key)), taken), data))
+    unusable = sum(q.code == FlagCode.INVALID_NAME.value for q in unpacked.quarantined)
+    if unusable:
+        unpacked.flags.append(make_flag(FlagCode.INVALID_NAME, count=unusable))
+    return unpacked
+
+
+def _take_manifest(unpacked: _Unpacked, data: bytes) -> None:
+    try:
+        unpacked.manifest = parse_manifest(data)
+    except DeclarationError as error:
+        unpacked.quarantined.append(Quarantined(MANIFEST, FlagCode.INVALID_MANIFEST.value, data))
+        unpacked.flags.append(make_flag(FlagCode.INVALID_MANIFEST, file=MANIFEST, reason=error.message))
+
+
+def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Received:
+    unpacked = _read_extranet(storage, submission)
+    manifest = unpacked.manifest
+    return Received(claim_id, tuple(unpacked.files), manifest, manifest.claim_id if manifest else None, request_language(manifest),
+                    Channel.EXTRANET, tuple(unpacked.flags), tuple(unpacked.quarantined))
 
 
 def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
-    request = parse_email(storage.get_bytes(submission.objects[0].key))
+    request = parse_email(storage.get_bytes(check_key(submission.objects[0].key)))
     files = tuple(ReceivedFile(a.name, a.data) for a in request.attachments)
     return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL)
 
 
-def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Received:
-    files, manifest, taken = [], None, set[str]()
-    for info in submission.objects:
-        data = storage.get_bytes(info.key)
-        if info.key.endswith("/" + MANIFEST):
-            manifest = parse_manifest(data)
-        else:
-            files.append(ReceivedFile(unique_name(safe_name(info.key.rsplit("/", 1)[-1]), taken), data))
-    quoted = manifest.claim_id if manifest else None
-    return Received(claim_id, tuple(files), manifest, quoted, request_language(manifest), Channel.EXTRANET)
-
-
 def receive_submission(storage: Storage, submission: Submission, claim_id: str) -> Received:
     """The submission as a received request (an e-mail unpacked into its attachments)."""
+    if submission.channel == UNEXPECTED:
+        return _refused(storage, submission, claim_id, make_flag(FlagCode.UNEXPECTED_OBJECT))
     reader = _email if submission.channel == EMAIL else _extranet
     return reader(storage, submission, claim_id)
 
 
+def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag) -> Received:
+    """A submission that cannot be read as a request: each object it holds quarantined (or, when its
+    name cannot be a key, recorded by reference), and a claim with no document and the reason."""
+    quarantined = []
+    for info in submission.objects:
+        try:
+            quarantined.append(Quarantined(_file_name(info.key), flag.code.value, storage.get_bytes(check_key(info.key))))
+        except InvalidKey:
+            quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
+    return Received(claim_id, (), flags=(flag,), quarantined=tuple(quarantined))
+
+
+def _failed(storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, error: str) -> Claim:
+    """A submission the pipeline could not process, or that killed its workers: a rejected claim
+    holding its objects in quarantine, for a manager."""
+    received = _refused(storage, submission, marker.claim_id, make_flag(FlagCode.PROCESSING_FAILED, error=error))
+    return process_request(received, ClaimStore(storage), rules, clock)
+
+
 def process_submission(storage: Storage, submission: Submission, marker: Marker, rules: Rules | None = None,
                        clock: Clock = utc_now, stages: Stages = PLAIN) -> Claim:
-    """Read, check and write one submission's claim (a reply joins the claim it quotes), then mark it done."""
-    received = receive_submission(storage, submission, marker.claim_id)
-    claim = process_request(received, ClaimStore(storage), rules or load_rules(), clock, stages)
+    """Read, check and write one submission's claim (a reply joins the claim it quotes), then mark it
+    done. Never raises for what the submission holds; only a failing storage propagates."""
+    rules = rules or load_rules()
+    if marker.exhausted:
+        claim = _failed(storage, submission, marker, rules, clock, f"{marker.attempts - 1} worker(s) stopped on it")
+    else:
+        claim = _process_isolated(storage, submission, marker, rules, clock, stages)
     finish(storage, submission, marker, clock())
     return claim
+
+
+def _process_isolated(storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, stages: Stages) -> Claim:
+    try:
+        return process_request(receive_submission(storage, submission, marker.claim_id), ClaimStore(storage), rules, clock, stages)
+    except StorageError:
+        raise
+    except Exception as error:  # the isolation boundary: one bad submission costs only its own claim
+        log.warning("submission for claim %s failed (%s): kept as a rejected claim", marker.claim_id, type(error).__name__)
+        return _failed(storage, submission, marker, rules, clock, type(error).__name__)

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"  # 1.3: flag codes invalid_manifest, invalid_name, unexpected_object, processing_failed
 
 
 class Model(BaseModel):

@@ -60,6 +60,10 @@ class FlagCode(StrEnum):
     MULTIPLE_BENEFICIARIES = "multiple_beneficiaries"
     DUPLICATE_DOCUMENT = "duplicate_document"
     UNKNOWN_CLAIM = "unknown_claim"
+    INVALID_MANIFEST = "invalid_manifest"  # the declaration (manifest.json) does not validate: quarantined, files read without it
+    INVALID_NAME = "invalid_name"  # an inbox object whose name cannot be a storage key: recorded in quarantine by reference
+    UNEXPECTED_OBJECT = "unexpected_object"  # an inbox object where no submission belongs
+    PROCESSING_FAILED = "processing_failed"  # the pipeline failed on the submission, or it stopped its workers too often
 
 
 class Flag(Model):

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from infra.storage.base import ObjectInfo
 from infra.storage.local import LocalStorage
-from intake.inbox import EMAIL, EXTRANET, claim_id_for, finish, group_submissions, is_complete, pending, take
+from intake.inbox import EMAIL, EXTRANET, UNEXPECTED, claim_id_for, finish, group_submissions, is_complete, pending, take
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -19,7 +19,8 @@ def info(key: str, seconds_ago: int = 600) -> ObjectInfo:
 def test_objects_group_into_submissions():
     found = group_submissions([info("inbox/extranet/S1/facture.pdf"), info("inbox/extranet/S1/manifest.json"),
                                info("inbox/email/m1.eml", 30), info("inbox/extranet/S2/a.jpg", 5), info("inbox/other.txt")])
-    assert [(s.channel, s.name, len(s.objects)) for s in found] == [(EXTRANET, "S1", 2), (EMAIL, "m1.eml", 1), (EXTRANET, "S2", 1)]
+    assert [(s.channel, s.name, len(s.objects)) for s in found] == [
+        (EXTRANET, "S1", 2), (UNEXPECTED, "other.txt", 1), (EMAIL, "m1.eml", 1), (EXTRANET, "S2", 1)]
     assert [o.key for o in found[0].files()] == ["inbox/extranet/S1/facture.pdf"]
 
 

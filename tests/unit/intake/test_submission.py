@@ -1,0 +1,65 @@
+"""One submission, isolated: a pipeline failure costs only its own claim (processing_failed, its files
+quarantined, the marker done); a submission that stopped its workers too often is not read again; a
+failing storage is the one thing that propagates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from infra.storage.base import StorageError
+from infra.storage.local import LocalStorage
+from intake import inbox
+from intake.stages import Stages
+from intake.submission import process_submission
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def crashing(*_args: object) -> list:
+    raise KeyError("a bug in a stage")
+
+
+def submission_in(storage: LocalStorage) -> inbox.Submission:
+    storage.put_bytes("inbox/extranet/S1/facture.pdf", b"%PDF-1.7 not really")
+    storage.put_bytes("inbox/extranet/S1/manifest.json", b"{}")
+    (submission,) = inbox.pending(storage, NOW)
+    return submission
+
+
+def test_a_crashing_stage_ends_as_processing_failed_with_the_files_kept(tmp_path):
+    storage = LocalStorage(tmp_path)
+    submission = submission_in(storage)
+    marker = inbox.take(storage, submission, NOW)
+    assert marker is not None
+    claim = process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=crashing))
+    assert [f.code.value for f in claim.flags] == ["processing_failed"] and "KeyError" in claim.flags[0].message
+    assert claim.status.value == "needs_review" and not claim.documents  # our failure: a manager looks
+    assert storage.get_bytes(f"quarantine/{claim.claim_id}/facture.pdf") == b"%PDF-1.7 not really"
+    assert inbox.read_marker(storage, submission).state == "done"
+
+
+def test_a_submission_that_stopped_its_workers_too_often_is_not_read_again(tmp_path):
+    storage = LocalStorage(tmp_path)
+    submission = submission_in(storage)
+    marker = inbox.take(storage, submission, NOW)
+    for attempt in range(1, inbox.MAX_ATTEMPTS + 1):  # each worker dies; the next takes over after the lease
+        marker = inbox.take(storage, submission, NOW + attempt * (inbox.LEASE + timedelta(minutes=1)))
+        assert marker is not None and marker.attempts == attempt + 1
+    assert marker.exhausted
+    claim = process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=crashing, check_uploads=crashing))
+    assert [f.code.value for f in claim.flags] == ["processing_failed"] and "worker" in claim.flags[0].message
+
+
+def test_a_failing_storage_propagates(tmp_path):
+    storage = LocalStorage(tmp_path)
+    submission = submission_in(storage)
+    marker = inbox.take(storage, submission, NOW)
+
+    def storage_down(*_args: object) -> list:
+        raise StorageError("local storage: read failed (EIO)")
+
+    with pytest.raises(StorageError):
+        process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=storage_down))
+    assert inbox.read_marker(storage, submission).state == "processing"  # resumed after its lease
