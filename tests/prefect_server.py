@@ -25,13 +25,18 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
-    """The server process and its API URL, once /api/health answers; RuntimeError if it does not start."""
+def start_prefect_server(home: Path, log_file: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """The server process and its API URL, once /api/health answers; RuntimeError if it does not start.
+    With `log_file`, the server's stdout and stderr go to that file (else they are discarded)."""
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{home}/prefect.db"}
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    if log_file is None:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        with log_file.open("ab") as log:  # the child keeps its own copy of the descriptor
+            server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
