@@ -25,8 +25,9 @@ from infra.storage.notifications import InboxSignal, inbox_signal
 from infra.storage.settings import open_storage
 from intake import inbox
 from intake.service_pass import PassSteps, run_pass
-from models import Claim
+from models import Claim, Document
 
+SUBMISSION_FLOW = "intake-submission"
 DEPLOYMENT_NAME = "intake"  # `intake serve` serves watch-inbox as the deployment `watch-inbox/intake`
 
 
@@ -45,38 +46,52 @@ def ensure_ocr_limit(slots: int, resize: bool = True) -> None:
         client.upsert_global_concurrency_limit_by_name(OCR_LIMIT, slots)
 
 
+def _value(document: Document, name: str) -> str:
+    return document.fields[name].value if name in document.fields else "-"
+
+
 def summary_markdown(claim: Claim) -> str:
-    """The claim for an operator: status and why, each document's type and key figures, the flags."""
+    """The claim for an operator: status and why, each document's type and key figures - codes and
+    figures only: no file name, no name, no text from the documents (the review desk shows those)."""
     lines = [f"# {claim.claim_id}: {claim.status.value}", ""]
     if claim.status_reason:
         lines += [f"**Why:** {claim.status_reason}", ""]
-    lines += ["| file | type | date | total | currency |", "|---|---|---|---|---|"]
-    for doc in claim.documents:
-        values = [doc.fields[n].value if n in doc.fields else "-" for n in ("date", "total", "currency")]
-        lines.append(f"| {doc.file} | {doc.doc_type.value} | {' | '.join(values)} |")
+    lines += ["| document | type | date | total | currency |", "|---|---|---|---|---|"]
+    for number, doc in enumerate(claim.documents, start=1):
+        figures = " | ".join(_value(doc, n) for n in ("date", "total", "currency"))
+        lines.append(f"| #{number} | {doc.doc_type.value} | {figures} |")
     lines += ["", f"{len(claim.rejected_files)} file(s) refused, {len(claim.all_flags())} flag(s)."]
     return "\n".join(lines)
 
 
 def flag_rows(claim: Claim) -> list[dict[str, str]]:
-    return [{"code": f.code.value, "severity": f.severity.value, "file": f.file or "", "page": str(f.page or ""), "message": f.message}
+    """The flags for an operator: code, severity, which document (by its place in the request) and page."""
+    numbers = {d.file: str(i) for i, d in enumerate(claim.documents, start=1)}
+    numbers.update({r.file: f"refused {i}" for i, r in enumerate(claim.rejected_files, start=1)})
+    return [{"code": f.code.value, "severity": f.severity.value, "document": numbers.get(f.file or "", "-"), "page": str(f.page or "")}
             for f in claim.all_flags()]
 
 
-@flow(name="intake-submission", flow_run_name="{claim_id}", validate_parameters=False)
-def submission_flow(channel: str, name: str, claim_id: str, token: str, since: str) -> Claim:
-    """One submission -> one claim (or the claim it answers), with its artifacts."""
-    claim = process_task(channel, name, claim_id, token, since)
+def _publish(claim: Claim) -> None:
     key = claim.claim_id.lower()
     create_markdown_artifact(markdown=summary_markdown(claim), key=f"{key}-summary", description=f"Claim {claim.claim_id}")
-    create_table_artifact(table=flag_rows(claim) or [{"code": "-", "severity": "-", "file": "-", "page": "-", "message": "no flag"}],
+    create_table_artifact(table=flag_rows(claim) or [{"code": "-", "severity": "-", "document": "-", "page": "-"}],
                           key=f"{key}-flags", description=f"Flags of {claim.claim_id}")
-    return claim
 
 
 def _run_submission(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:
+    """One submission as an `intake-submission` flow run named after its claim; the run's parameters
+    are the claim number and the channel only (names and keys stay in this process)."""
+
+    def intake_submission(claim_id: str, channel: str) -> Claim:
+        """One submission -> one claim (or the claim it answers), with its artifacts."""
+        claim = process_task(storage, submission, marker)
+        _publish(claim)
+        return claim
+
+    runner = flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False)(intake_submission)
     with tags(submission.channel):
-        return submission_flow(submission.channel, submission.name, marker.claim_id, marker.token, marker.since.isoformat())
+        return runner(claim_id=marker.claim_id, channel=submission.channel)
 
 
 PREFECT_STEPS = PassSteps(pending=pending_task, take=take_task, process=_run_submission)

@@ -86,13 +86,9 @@ def take_task(storage: Storage, submission: inbox.Submission, now: datetime) -> 
 
 @task(name="process-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=storage_failed)
-def process_task(channel: str, name: str, claim_id: str, token: str, since: str) -> Claim:
-    """One submission read and written (a plain-stages run, taking one OCR slot), then marked done."""
-    storage = open_storage()
-    submission = inbox.find_submission(storage, channel, name)
-    if submission is None:
-        raise LookupError("the submission is no longer in the inbox")
-    marker = inbox.Marker(claim_id, "processing", token, datetime.fromisoformat(since))
+def process_task(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:
+    """One submission read and written (a plain-stages run, taking one OCR slot), then marked done.
+    Its arguments stay in this process (a task's values are never sent to the Prefect server)."""
     with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
         return process_submission(storage, submission, marker)
 
