@@ -68,7 +68,9 @@ class Storage(Protocol):
         ...
 
     def list(self, prefix: str = "") -> list[ObjectInfo]:
-        """Every object whose key starts with `prefix` (a plain string prefix, recursive), sorted by key."""
+        """Every object whose key starts with `prefix` (a plain string prefix, recursive), sorted by key -
+        including objects a stranger stored under a key this interface cannot address (reading those by
+        key raises InvalidKey: the inbox records them in quarantine by reference)."""
         ...
 
     def copy(self, src: str, dst: str) -> None:

@@ -188,13 +188,14 @@ class S3Storage:
             return True
 
     def list(self, prefix: str = "") -> list[ObjectInfo]:
-        """Objects under `prefix`; objects this interface cannot address (folder markers ending in '/',
-        keys with empty, '.' or '..' segments or control characters) are left out."""
+        """Objects under `prefix` (folder markers ending in '/' left out). Keys this interface cannot address
+        (a stranger's: control characters, backslashes, empty or '..' segments) are listed too, so that the
+        inbox accounts for them; reading one by key raises InvalidKey."""
         check_prefix(prefix)
         with _mapped("list"):
             objects = list(self._client.list_objects(self.bucket, prefix=prefix or None, recursive=True))
         found = [ObjectInfo(o.object_name, o.size, o.last_modified, (o.etag or "").strip('"'))
-                 for o in objects if not o.is_dir and _addressable(o.object_name)]
+                 for o in objects if not o.is_dir and o.object_name and not o.object_name.endswith("/")]
         return sorted(found, key=lambda info: info.key)
 
     def copy(self, src: str, dst: str) -> None:
@@ -218,12 +219,3 @@ class S3Storage:
         check_key(key)
         with _mapped("delete"):
             self._client.remove_object(self.bucket, key)
-
-
-def _addressable(key: str | None) -> bool:
-    if not key:
-        return False
-    try:
-        return check_key(key) == key
-    except ValueError:
-        return False

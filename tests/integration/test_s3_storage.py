@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from infra.storage import LocalStorage, NotFound, S3Storage, StorageError, open_storage
+from infra.storage import InvalidKey, LocalStorage, NotFound, S3Storage, StorageError, open_storage
 from tests.s3_server import ACCESS_KEY, SECRET_KEY, unique_bucket
 from tests.storage_contract import StorageContract, race_if_absent
 
@@ -61,12 +61,17 @@ def test_the_content_type_is_kept(s3_server):
     assert types == ["application/pdf", "application/json", "application/octet-stream"]
 
 
-def test_objects_no_key_can_address_are_not_listed(s3_server):
+def test_objects_no_key_can_address_are_listed_but_not_read(s3_server):
+    """A stranger's odd keys are listed (the inbox accounts for them), reading them by key is refused;
+    folder markers are not objects."""
     storage = s3_server.storage()
     storage.put_bytes("inbox/s/a.pdf", b"1")
     for odd in ["inbox/s/folder/", "inbox/s//double", "inbox/s/bell\x07.pdf"]:  # written by some other client
         storage._client.put_object(storage.bucket, odd, io.BytesIO(b"x"), 1)
-    assert [o.key for o in storage.list("inbox/")] == ["inbox/s/a.pdf"]
+    assert [o.key for o in storage.list("inbox/")] == ["inbox/s//double", "inbox/s/a.pdf", "inbox/s/bell\x07.pdf"]
+    for odd in ["inbox/s//double", "inbox/s/bell\x07.pdf"]:
+        with pytest.raises(InvalidKey):
+            storage.get_bytes(odd)
 
 
 def test_an_existing_bucket_is_used_as_it_is(s3_server):
