@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from infra.storage.base import InvalidKey, Storage, StorageError
+from infra.storage.base import InvalidKey, ObjectInfo, Storage, StorageError
 from infra.storage.keys import check_key, safe_name, unique_name
 from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.declaration import DeclarationError, parse_manifest, request_language
@@ -29,6 +29,10 @@ from validators.flag_wording import make_flag
 from validators.rules_file import Rules, load_rules
 
 log = logging.getLogger(__name__)
+MIB = 1024 * 1024
+MAX_FILE_BYTES = 32 * MIB  # an uploaded object larger than this is not even read (the upload rule is 3 MiB)
+MAX_MANIFEST_BYTES = 64 * 1024  # a declaration is a few hundred bytes
+MAX_EMAIL_BYTES = 48 * MIB  # 10 attachments of 3 MiB, base64-encoded (x 4/3), with room for the text and headers
 
 
 @dataclass
@@ -48,6 +52,8 @@ def _file_name(key: str) -> str:
 def _read_extranet(storage: Storage, submission: Submission) -> _Unpacked:
     unpacked, taken = _Unpacked(), set[str]()
     for info in submission.objects:
+        if _too_large(unpacked, info):
+            continue
         try:
             data = storage.get_bytes(check_key(info.key))
         except InvalidKey:
@@ -61,6 +67,20 @@ def _read_extranet(storage: Storage, submission: Submission) -> _Unpacked:
     if unusable:
         unpacked.flags.append(make_flag(FlagCode.INVALID_NAME, count=unusable))
     return unpacked
+
+
+def _too_large(unpacked: _Unpacked, info: ObjectInfo) -> bool:
+    """An object over its size cap is not read (its size comes from the listing): recorded in quarantine
+    by reference and flagged."""
+    manifest = info.key.endswith("/" + MANIFEST)
+    if info.size <= (MAX_MANIFEST_BYTES if manifest else MAX_FILE_BYTES):
+        return False
+    name = _file_name(info.key)
+    code = FlagCode.INVALID_MANIFEST if manifest else FlagCode.FILE_TOO_LARGE
+    unpacked.quarantined.append(Quarantined(name, code.value, source=info.key))
+    reason = f"{info.size // 1024} Ko, au-delà de la limite : non lu"
+    unpacked.flags.append(make_flag(code, file=safe_name(name), reason=reason))
+    return True
 
 
 def _take_manifest(unpacked: _Unpacked, data: bytes) -> None:
@@ -88,6 +108,11 @@ def receive_submission(storage: Storage, submission: Submission, claim_id: str) 
     """The submission as a received request (an e-mail unpacked into its attachments)."""
     if submission.channel == UNEXPECTED:
         return _refused(storage, submission, claim_id, make_flag(FlagCode.UNEXPECTED_OBJECT))
+    if submission.channel == EMAIL and submission.objects[0].size > MAX_EMAIL_BYTES:
+        reason = f"message de {submission.objects[0].size // MIB} Mo, au-delà de {MAX_EMAIL_BYTES // MIB} Mo : non lu"
+        flag = make_flag(FlagCode.FILE_TOO_LARGE, file=safe_name(submission.name), reason=reason)
+        return Received(claim_id, (), flags=(flag,), channel=Channel.EMAIL,
+                        quarantined=(Quarantined(submission.name, flag.code.value, source=submission.objects[0].key),))
     reader = _email if submission.channel == EMAIL else _extranet
     return reader(storage, submission, claim_id)
 
@@ -97,6 +122,9 @@ def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag
     name cannot be a key, recorded by reference), and a claim with no document and the reason."""
     quarantined = []
     for info in submission.objects:
+        if info.size > MAX_FILE_BYTES:
+            quarantined.append(Quarantined(_file_name(info.key), FlagCode.FILE_TOO_LARGE.value, source=info.key))
+            continue
         try:
             quarantined.append(Quarantined(_file_name(info.key), flag.code.value, storage.get_bytes(check_key(info.key))))
         except InvalidKey:

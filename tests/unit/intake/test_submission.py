@@ -4,6 +4,7 @@ failing storage is the one thing that propagates."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,3 +64,22 @@ def test_a_failing_storage_propagates(tmp_path):
     with pytest.raises(StorageError):
         process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=storage_down))
     assert inbox.read_marker(storage, submission).state == "processing"  # resumed after its lease
+
+
+def test_objects_over_their_size_cap_are_not_read_but_recorded(tmp_path):
+    """A huge e-mail, upload or manifest is never read into memory: recorded in quarantine by reference."""
+    from intake.submission import MAX_EMAIL_BYTES, MAX_FILE_BYTES, MAX_MANIFEST_BYTES
+
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/email/huge.eml", b"From: a@example.org\n\n" + b"x" * MAX_EMAIL_BYTES)
+    storage.put_bytes("inbox/extranet/S2/scan.pdf", b"%PDF-1.7\n" + b"0" * MAX_FILE_BYTES)
+    storage.put_bytes("inbox/extranet/S2/manifest.json", b'{"stay_motive": "' + b"a" * MAX_MANIFEST_BYTES + b'"}')
+    claims = {}
+    for submission in inbox.pending(storage, NOW):
+        marker = inbox.take(storage, submission, NOW)
+        claims[submission.name] = process_submission(storage, submission, marker, clock=lambda: NOW)
+    email, upload = claims["huge.eml"], claims["S2"]
+    assert [f.code.value for f in email.flags][:1] == ["file_too_large"] and email.status.value == "rejected"
+    assert {f.code.value for f in upload.flags} >= {"file_too_large", "invalid_manifest"}
+    reasons = [json.loads(storage.get_bytes(i.key)) for i in storage.list("quarantine/") if i.key.endswith(".reason.json")]
+    assert sorted(r["inbox_key"] for r in reasons) == ["inbox/email/huge.eml", "inbox/extranet/S2/manifest.json", "inbox/extranet/S2/scan.pdf"]
