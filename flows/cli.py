@@ -11,23 +11,20 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.cli_declaration import add_options, declaration
 from infra.tools.check import check_tools
-from intake.claim_store import ReceivedFile
 from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
 from models.errors import ExitCode, IntakeError, UsageError
-from validators.rules_file import load_rules
+from validators.rules_file import Rules, load_rules
+
+if TYPE_CHECKING:
+    from intake.claim_store import ClaimStore, ReceivedFile
+    from intake.request import Received
 
 log = logging.getLogger("intake")
-
-
-def _existing_files(names: list[str]) -> list[str]:
-    missing = [n for n in names if not Path(n).is_file()]
-    if missing:
-        raise UsageError(f"no such file: {', '.join(missing)}")
-    return names
 
 
 def _fmt_field(doc: Document, name: str) -> str:
@@ -69,6 +66,8 @@ def _input_files(names: list[str]) -> list[Path]:
 
 
 def _received_files(files: list[Path]) -> tuple[ReceivedFile, ...]:
+    from intake.claim_store import ReceivedFile
+
     try:
         return tuple(ReceivedFile(f.name, f.read_bytes()) for f in files)
     except OSError as exc:
@@ -82,8 +81,27 @@ def _body(args: argparse.Namespace) -> str | None:
         raise UsageError(f"--body: cannot read the file ({type(exc).__name__})") from None
 
 
-def cmd_process(args: argparse.Namespace) -> int:
+def _process(received: Received, store: ClaimStore, rules: Rules, record: str) -> Claim:
+    """The request processed as a recorded Prefect flow run (`--record always`, or `auto` with a Prefect
+    server configured and answering), else directly: a one-off run does not pay for a temporary server."""
+    from flows.prefect_server import prefect_server_answers
+    from intake.request import process_request
+
+    wanted = record == "always" or (record == "auto" and prefect_server_answers())
+    if not wanted:
+        return process_request(received, store, rules)
     from flows.process_claim import run_process_claim
+
+    try:
+        return run_process_claim(received, store, rules)
+    except Exception as error:
+        if not type(error).__module__.startswith("prefect") and "Prefect" not in str(error):
+            raise
+        print(f"intake: Prefect could not record the run ({type(error).__name__}): processing without it", file=sys.stderr)
+        return process_request(received, store, rules)  # the store is idempotent: what was stored stays as is
+
+
+def cmd_process(args: argparse.Namespace) -> int:
     from infra.storage.local import LocalStorage
     from intake.claim_store import ClaimStore
     from intake.pipeline import new_claim_id
@@ -97,7 +115,7 @@ def cmd_process(args: argparse.Namespace) -> int:
                         request_language(manifest, args.subject, body))
     with tempfile.TemporaryDirectory(prefix="intake-claims-") as scratch:
         store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)))
-        claim = run_process_claim(received, store, rules)
+        claim = _process(received, store, rules, args.record)
     print(claim.model_dump_json(indent=2) if args.json else summary(claim))
     return ExitCode.OK
 
@@ -112,13 +130,25 @@ def _doc_line(item: Document | RejectedFile) -> str:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from intake.pipeline import extract_report
-    from validators.upload import check_uploads
+    """Each file (or each document of each folder) read as its own document(s), streamed in input order."""
+    from flows.progress import Progress
+    from intake.batch import expand, extract_files
 
-    paths = _existing_files(args.files)
-    results = extract_report(check_uploads(paths), workers=args.workers)
-    for item in results:
-        print(item.model_dump_json() if args.jsonl else _doc_line(item), flush=True)
+    try:
+        files, skipped = expand(args.files)
+    except FileNotFoundError as missing:
+        raise UsageError(f"no such file or folder: {missing}") from None
+    for path in skipped:
+        print(f"intake: skipped (not a PDF, JPG or PNG by its name): {path}", file=sys.stderr)
+    progress = Progress(len(files))
+    try:
+        for result in extract_files(files, args.workers):
+            progress.clear()
+            for item in result.items:
+                print(item.model_dump_json() if args.jsonl else _doc_line(item), flush=True)
+            progress.advance(result.pages)
+    finally:
+        progress.clear()
     return ExitCode.OK
 
 
@@ -221,10 +251,12 @@ def parser() -> argparse.ArgumentParser:
     process.add_argument("--out", help="a claim store folder: writes OUT/claims/<claim_id>/ (originals, claim.json, message, history/), OUT/quarantine/, OUT/outbox/, OUT/state/index/")
     process.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
     process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
+    process.add_argument("--record", choices=("auto", "always", "never"), default="auto",
+                         help="record the run as a Prefect flow run: auto = when PREFECT_API_URL names a server that answers")
     add_options(process)
     process.set_defaults(needs_tools=True, handler=cmd_process)
-    extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules)")
-    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules, no file limit)")
+    extract.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER", help="files, or folders (their PDF, JPG and PNG files)")
     extract.add_argument("--jsonl", action="store_true", help="one Document JSON per line, in input order")
     extract.add_argument("--workers", type=int, default=None, help="concurrent pages (default: one per core)")
     extract.set_defaults(needs_tools=True, handler=cmd_extract)

@@ -21,8 +21,6 @@ from models import Claim
 from validators.rules_file import Rules
 
 FLOW_NAME = "process_claim"
-
-
 def run_claim_id(received: Received, store: ClaimStore) -> str:
     """The claim the run makes or completes: the quoted one when it is on file, else a new one."""
     return received.quoted if received.quoted and store.exists(received.quoted) else received.claim_id

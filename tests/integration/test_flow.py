@@ -100,3 +100,30 @@ def test_cli_process_json_and_out_dir(tmp_path):
     folder = tmp_path / "claims" / "claims" / "CLM-20211012-TEST03"
     assert json.loads((folder / "claim.json").read_text(encoding="utf-8")) == claim
     assert "CLM-20211012-TEST03" in (folder / "message.txt").read_text(encoding="utf-8")
+
+
+def test_cli_process_without_a_prefect_server_runs_directly_and_says_why_when_one_does_not_answer(tmp_path):
+    import os
+
+    invoice = docs.invoice_pdf(tmp_path / "invoice.pdf")
+    env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}  # configured, nobody listening
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "process", str(invoice), "--json"], capture_output=True, text=True,
+                            cwd=REPO, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "does not answer: the run is not recorded" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["documents"][0]["fields"]["total"]["value"] == "17.05"
+
+
+def test_cli_extract_takes_folders_without_a_file_limit_and_streams_in_order(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    invoice = docs.invoice_pdf(folder / "f00.pdf")
+    for n in range(1, 12):  # twelve documents: more than a claim's ten
+        (folder / f"f{n:02d}.pdf").write_bytes(invoice.read_bytes())
+    (folder / "notes.txt").write_text("not a document")
+    result = intake("extract", "--jsonl", str(folder))
+    assert result.returncode == 0, result.stderr[-2000:]
+    files = [json.loads(line)["file"] for line in result.stdout.splitlines()]
+    assert files == [f"f{n:02d}.pdf" for n in range(12)]
+    assert "skipped (not a PDF, JPG or PNG by its name)" in result.stderr and "notes.txt" in result.stderr
+    assert "ETA" not in result.stderr  # no progress line when stderr is not a terminal
