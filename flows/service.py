@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import threading
 from datetime import timedelta
+from uuid import UUID
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import flow, get_run_logger, tags
+from prefect import flow, get_run_logger, runtime, tags
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
@@ -72,9 +73,32 @@ def flag_rows(claim: Claim) -> list[dict[str, str]]:
             for f in claim.all_flags()]
 
 
+def review_link(claim_id: str) -> str | None:
+    """The claim's page on the review desk, when INTAKE_REVIEW_URL says where the desk is."""
+    base = os.environ.get("INTAKE_REVIEW_URL")
+    return f"{base.rstrip('/')}/claims/{claim_id}" if base else None
+
+
+def outcome_tags(claim: Claim, channel: str) -> list[str]:
+    """Tags an operator filters runs on: the channel and the outcome (`status:needs_review`...)."""
+    return [channel, f"status:{claim.status.value}"]
+
+
+def _mark_outcome(claim: Claim, channel: str) -> None:
+    """The run renamed after the claim it made or completed (a reply's run bears the claim it updated),
+    tagged with its outcome, and one log line with the claim, its status and its reason codes."""
+    run = runtime.flow_run.get_id()
+    with get_client(sync_client=True) as client:
+        if run is not None:
+            client.update_flow_run(UUID(run), name=claim.claim_id, tags=outcome_tags(claim, channel))
+    get_run_logger().info("claim %s: %s (%s)", claim.claim_id, claim.status.value, claim.status_reason or "no flag")
+
+
 def _publish(claim: Claim) -> None:
     key = claim.claim_id.lower()
-    create_markdown_artifact(markdown=summary_markdown(claim), key=f"{key}-summary", description=f"Claim {claim.claim_id}")
+    link = review_link(claim.claim_id)
+    markdown = summary_markdown(claim) + (f"\n\n[Open on the review desk]({link})" if link else "")
+    create_markdown_artifact(markdown=markdown, key=f"{key}-summary", description=f"Claim {claim.claim_id}")
     create_table_artifact(table=flag_rows(claim) or [{"code": "-", "severity": "-", "document": "-", "page": "-"}],
                           key=f"{key}-flags", description=f"Flags of {claim.claim_id}")
 
@@ -87,6 +111,7 @@ def _run_submission(storage: Storage, submission: inbox.Submission, marker: inbo
         """One submission -> one claim (or the claim it answers), with its artifacts."""
         claim = process_task(storage, submission, marker)
         _publish(claim)
+        _mark_outcome(claim, channel)
         return claim
 
     runner = flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False)(intake_submission)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import task
+from prefect import get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
 
@@ -96,5 +97,15 @@ def process_task(storage: Storage, submission: inbox.Submission, marker: inbox.M
 @task(name="hand-off", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
       retry_condition_fn=storage_failed)
 def handoff_task(url: str) -> int:
-    """POST ready claims to adjudication; failures stay in the outbox for the next pass."""
-    return sum(d.delivered for d in deliver_pending(open_storage(), url))
+    """POST ready claims to adjudication; failures stay in the outbox for the next pass, each one a
+    warning naming its claim, and the `outbox` artifact lists what is still waiting."""
+    deliveries = deliver_pending(open_storage(), url)
+    waiting = [d for d in deliveries if not d.delivered]
+    logger = get_run_logger()
+    for delivery in waiting:
+        logger.warning("hand-off of claim %s failed (HTTP status %s after %d attempt(s)): kept in the outbox, retried next pass",
+                       delivery.claim_id, delivery.status or "none", delivery.attempts)
+    create_table_artifact(key="outbox", description="Claims waiting in the adjudication outbox after the last hand-off",
+                          table=[{"claim": d.claim_id, "status": str(d.status or "no answer"), "attempts": str(d.attempts)} for d in waiting]
+                          or [{"claim": "-", "status": "all delivered", "attempts": "-"}])
+    return sum(d.delivered for d in deliveries)

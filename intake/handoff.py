@@ -52,7 +52,7 @@ def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, at
             status = client.post(url, content=payload, headers=headers).status_code
         except httpx.HTTPError as exc:
             status = None
-            log.warning("hand-off attempt %d failed: %s", attempt, type(exc).__name__)
+            log.warning("hand-off of claim %s, attempt %d failed: %s", claim_id, attempt, type(exc).__name__)
         if status is not None and (200 <= status < 300 or status == 409):
             return Delivery(claim_id, True, status, attempt)
         if status is not None and 400 <= status < 500 and status != 429:
