@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.cli_declaration import add_options, declaration
+from flows.terminal import safe_text
 from infra.tools.check import check_tools
 from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
@@ -49,17 +50,24 @@ def summary(claim: Claim) -> str:
     return "\n".join(out)
 
 
+def _documents(names: list[str], recursive: bool, leave_out: tuple[str, ...] = ()) -> list[Path]:
+    """The files named, and the documents (PDF, JPG, PNG) of each folder named; a folder's other files
+    are named on stderr as skipped."""
+    from intake.batch import expand
+
+    try:
+        files, skipped = expand(names, recursive, leave_out)
+    except FileNotFoundError as missing:
+        raise UsageError(f"no such file or folder: {missing}") from None
+    for path in skipped:
+        print(f"intake: skipped (not a PDF, JPG or PNG by its name): {safe_text(str(path))}", file=sys.stderr)
+    return files
+
+
 def _input_files(names: list[str]) -> list[Path]:
-    """The request's files: the files named, or the files of a folder named (its manifest.json aside)."""
-    files: list[Path] = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.is_file() and p.name != MANIFEST_NAME)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"no such file: {name}")
+    """The request's files: the files named, and the documents of each folder named (its manifest.json
+    is the declaration, not a document)."""
+    files = _documents(names, recursive=False, leave_out=(MANIFEST_NAME,))
     if not files:
         raise UsageError("no file to process")
     return [f.resolve() for f in files]
@@ -132,14 +140,9 @@ def _doc_line(item: Document | RejectedFile) -> str:
 def cmd_extract(args: argparse.Namespace) -> int:
     """Each file (or each document of each folder) read as its own document(s), streamed in input order."""
     from flows.progress import Progress
-    from intake.batch import expand, extract_files
+    from intake.batch import extract_files
 
-    try:
-        files, skipped = expand(args.files)
-    except FileNotFoundError as missing:
-        raise UsageError(f"no such file or folder: {missing}") from None
-    for path in skipped:
-        print(f"intake: skipped (not a PDF, JPG or PNG by its name): {path}", file=sys.stderr)
+    files = _documents(args.files, recursive=True)
     progress = Progress(len(files))
     try:
         for result in extract_files(files, args.workers):
@@ -241,9 +244,21 @@ def cmd_review_account(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def version() -> str:
+    """The installed intake's version."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("claim-intake")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     """The `intake` argument parser."""
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
+    root.add_argument("--version", action="version", version=f"intake {version()}")
     sub = root.add_subparsers(dest="command", required=True)
     process = sub.add_parser("process", help="run the process_claim flow on the files of ONE request")
     process.add_argument("files", nargs="+", metavar="FILE", help="the request's files, or its folder")
@@ -305,7 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("INTAKE_DEBUG") == "1"
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    return run(parser().parse_args(argv))
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments:  # no command: the help, not an error
+        parser().print_help()
+        return int(ExitCode.OK)
+    return run(parser().parse_args(arguments))
 
 
 if __name__ == "__main__":

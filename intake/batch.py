@@ -28,15 +28,19 @@ class FileResult:
     pages: int
 
 
-def expand(names: Sequence[str]) -> tuple[list[Path], list[Path]]:
-    """(files to read, files skipped): files as named, and the documents (PDF, JPG, PNG by suffix) of
-    each folder named, recursively, in name order. A missing path is a FileNotFoundError."""
+def expand(names: Sequence[str], recursive: bool = True, leave_out: Sequence[str] = ()) -> tuple[list[Path], list[Path]]:
+    """(files to read, files skipped): files as named (always taken: the upload rules judge them), and
+    the documents (PDF, JPG, PNG by suffix) of each folder named, in name order, recursively or not;
+    a folder's other files, and those named in `leave_out`, are skipped. A missing path is a
+    FileNotFoundError."""
     files: list[Path] = []
     skipped: list[Path] = []
     for name in names:
         path = Path(name)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            for found in sorted(p for p in (path.rglob("*") if recursive else path.iterdir()) if p.is_file()):
+                if found.name in leave_out:
+                    continue
                 (files if found.suffix.lower() in DOCUMENT_SUFFIXES else skipped).append(found)
         elif path.is_file():
             files.append(path)

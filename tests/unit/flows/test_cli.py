@@ -47,3 +47,32 @@ def test_a_missing_tool_is_named_before_any_work(tmp_path):
     assert result.returncode == ExitCode.MISSING_DEPENDENCY
     assert "[missing_tool]" in result.stderr and "tesseract-ocr" in result.stderr and "poppler-utils" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_no_arguments_prints_the_help_and_version_answers(capsys):
+    import pytest
+
+    from flows.cli import main
+
+    assert main([]) == ExitCode.OK
+    assert "usage: intake" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("intake ")
+
+
+def test_the_folder_form_takes_documents_only_and_names_what_it_skipped(tmp_path, capsys):
+    from flows.cli import _input_files
+
+    for name in ("facture.pdf", "ticket.JPG", "manifest.json", "expected.json", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    files = _input_files([str(tmp_path)])
+    assert [f.name for f in files] == ["facture.pdf", "ticket.JPG"]
+    err = capsys.readouterr().err
+    assert "expected.json" in err and "notes.txt" in err and "manifest.json" not in err
+
+
+def test_strangers_text_is_printed_safely():
+    from flows.terminal import safe_text
+
+    assert safe_text("fac\x1b[31mture\n\u202eFDP.exe") == "fac\\u001b[31mture\\u000a\\u202eFDP.exe"
