@@ -20,7 +20,7 @@ from infra.storage.keys import check_key, safe_name
 from intake.email_request import ENCODED_FILES_BYTES, MAX_EMAIL_BYTES, EmailError, EmailRequest, parse_email
 from models.errors import InputError
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
 CLAIM = st.from_regex(r"CLM-20[0-9]{6}-[0-9A-HJKMNP-TV-Z]{6}", fullmatch=True)
 words = st.text(st.characters(exclude_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=30)  # what a person types on one line
 any_text = st.text(max_size=30)

@@ -18,7 +18,7 @@ from pydantic_core._pydantic_core import list_all_errors
 from intake.declaration import MAX_MANIFEST_BYTES, DeclarationError, parse_manifest
 from models.manifest import Beneficiary, CareRelation, CareType, Channel, Manifest, Period, Situation
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FIELDS = sorted(set(Manifest.model_fields) | set(Period.model_fields) | set(Beneficiary.model_fields))
 # What a message may hold without leaking: field names, pydantic's message templates, our own reasons.
 VOCABULARY = " ".join([*FIELDS, *(e["message_template_python"] for e in list_all_errors()), "invalid declaration (unknown field) (root)",
