@@ -5,15 +5,20 @@ every channel."""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models.errors import InputError
 from models.manifest import Manifest, quoted_claim_id
 
 MANIFEST_NAME = "manifest.json"
+# The extranet form's declaration is a few hundred bytes (every field filled: under 2 KiB); 64 KiB is far
+# beyond any honest manifest and bounds what a stranger's object costs to parse (and to quarantine).
+MAX_MANIFEST_BYTES = 64 * 1024
+UNKNOWN_FIELD = "(unknown field)"
 
 
 class DeclarationError(InputError):
@@ -22,19 +27,67 @@ class DeclarationError(InputError):
     code = "invalid_manifest"
 
 
+def _nested(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """(the model a field holds, whether it is a sequence of items) from its annotation."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            model, sequence = _nested(arg)
+            if model is not None or sequence:
+                return model, sequence
+        return None, False
+    if origin in (tuple, list):
+        return None, True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """The field an error is about, as the model names it: a key the model does not know (it came from
+    the claimant: it may be a name or a number) is shown as '(unknown field)', never as given."""
+    shown: list[str] = []
+    model: type[BaseModel] | None = Manifest
+    sequence = False
+    for part in loc:
+        if isinstance(part, int) and not isinstance(part, bool) and sequence:
+            shown.append(str(part))
+            sequence = False
+        elif isinstance(part, str) and model is not None and part in model.model_fields:
+            shown.append(part)
+            model, sequence = _nested(model.model_fields[part].annotation)
+        else:
+            shown.append(UNKNOWN_FIELD)
+            break
+    return ".".join(shown) or "(root)"
+
+
 def validation_problems(error: ValidationError) -> str:
-    """Each invalid field and why, without the values (they may be personal data)."""
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors(include_input=False))
+    """Each invalid field and why, without the values (they may be personal data), nor keys the model
+    does not know (a claimant's own key may be personal data too)."""
+    return "; ".join(f"{_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors(include_input=False, include_url=False))
 
 
 def parse_manifest(data: bytes | str | Mapping[str, Any]) -> Manifest:
-    """The declaration from a manifest's JSON (bytes or text) or an already parsed mapping."""
+    """The declaration from a manifest's JSON (bytes or text) or an already parsed mapping.
+    DeclarationError - and nothing else - when it is not one: larger than MAX_MANIFEST_BYTES (refused
+    before parsing), not JSON, or not a valid declaration; the message names fields and reasons only."""
+    if isinstance(data, str | bytes) and _byte_size(data) > MAX_MANIFEST_BYTES:
+        raise DeclarationError(f"invalid declaration: the manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB")
     try:
         if isinstance(data, Mapping):
             return Manifest.model_validate(dict(data))
         return Manifest.model_validate_json(data)
     except ValidationError as exc:
         raise DeclarationError(f"invalid declaration: {validation_problems(exc)}") from None
+
+
+def _byte_size(data: bytes | str) -> int:
+    if isinstance(data, bytes):
+        return len(data)
+    if len(data) > MAX_MANIFEST_BYTES:  # at least one byte a character: no need to encode a huge text
+        return len(data)
+    return len(data.encode("utf-8", "surrogatepass"))
 
 
 EN_WORDS = {"the", "and", "please", "my", "your", "request", "attached", "find", "invoice", "receipt", "thank", "you", "is", "for", "of", "to"}

@@ -2,21 +2,43 @@
 and body may quote the claim number it answers. Pure parsing with the standard library, no I/O.
 
 Every attachment is kept, whatever its type (the upload rules refuse and account for what is not
-PDF/JPG/PNG); inline parts without a file name (signature logos, the HTML body) are not documents.
-Names come from strangers: each is made safe and unique within the message.
+PDF/JPG/PNG), wherever it sits in the message (nested multiparts, a forwarded message); inline parts
+without a file name (signature logos, the HTML body) are not documents. Names come from strangers:
+each is made safe and unique within the message.
+
+`parse_email` raises `EmailError` - and nothing else - when the message is larger than MAX_EMAIL_BYTES
+(refused before parsing) or cannot be read as a message at all; a malformed part, header or charset
+costs only what it holds (a part's name, a body's odd characters), never the rest of the message.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from html import unescape
 
 from infra.storage.keys import safe_name, unique_name
+from models.errors import InputError
 from models.manifest import quoted_claim_id
+from validators.upload import MAX_BYTES, MAX_FILES
+
+# The largest files a request may hold (MAX_FILES x MAX_BYTES = 10 x 3 MiB) base64-encoded: x 4/3 = 40 MiB,
+# plus a line break every 76 characters (x 78/76): 41.05 MiB. The limit adds ~7 MiB for the bodies (text +
+# HTML), inline images and headers. A larger message cannot be a valid request: refused unparsed.
+ENCODED_FILES_BYTES = MAX_FILES * MAX_BYTES * 4 // 3 * 78 // 76
+MAX_EMAIL_BYTES = 48 * 1024 * 1024
+MAX_PARTS = 1000  # parts read in one message (a stranger's nesting bounded; a real request has a few dozen)
+
+
+class EmailError(InputError):
+    """A received e-mail cannot be read as a request (too large, or not a message at all)."""
+
+    code = "invalid_email"
 
 
 @dataclass(frozen=True)
@@ -47,27 +69,84 @@ def safe_attachment_name(name: str | None, index: int) -> str:
     return safe_name(name) if name and name.strip() else f"attachment-{index}"
 
 
+def _decoded_text(part: Message) -> str:
+    """A text part's text: its declared charset when Python knows it as a text encoding, else UTF-8;
+    undecodable bytes replaced (a wrong or unknown charset never stops the reading)."""
+    payload = part.get_payload(decode=True)
+    data = payload if isinstance(payload, bytes) else b""
+    charset = part.get_content_charset() or "us-ascii"
+    try:
+        if codecs.lookup(charset)._is_text_encoding:
+            return data.decode(charset, errors="replace")
+    except (LookupError, UnicodeError, ValueError):  # an unknown name, a codec refusing 'replace' (idna)
+        pass
+    return data.decode("utf-8", errors="replace")
+
+
 def _body_text(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    text = part.get_content()
+    text = _decoded_text(part)
     if part.get_content_type() == "text/html":
         text = unescape(re.sub(r"<[^>]+>", " ", text))
     return " ".join(text.split())
 
 
+def _leaves(message: Message) -> Iterator[Message]:
+    """Every part that is not a container, depth first in the message's order: the parts of nested
+    multiparts and of forwarded messages (message/rfc822) included; at most MAX_PARTS."""
+    stack: list[Message] = [message]
+    seen = 0
+    while stack and seen < MAX_PARTS:
+        part = stack.pop()
+        seen += 1
+        if part.is_multipart():  # its payload is the list of its parts (get_payload() of a leaf decodes its text: not here)
+            stack.extend(reversed([p for p in part.get_payload() if isinstance(p, Message)]))
+        else:
+            yield part
+
+
+def _filename(part: Message) -> str | None:
+    """The part's file name as the sender gave it; None when there is none or it cannot be read."""
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError, IndexError, AttributeError, TypeError):  # a malformed parameter: the name alone is lost
+        return None
+    return name if isinstance(name, str) else None
+
+
+def _is_attachment(part: Message, filename: str | None) -> bool:
+    try:
+        disposition = part.get_content_disposition()
+    except (ValueError, IndexError, AttributeError, TypeError):
+        disposition = None
+    return filename is not None or disposition == "attachment"
+
+
 def parse_email(raw: bytes) -> EmailRequest:
-    """The subject, plain-text body and attachments of a raw e-mail."""
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    """The subject, plain-text body and attachments of a raw e-mail. EmailError when it is larger than
+    MAX_EMAIL_BYTES (before parsing) or cannot be parsed as a message at all."""
+    if len(raw) > MAX_EMAIL_BYTES:
+        raise EmailError(f"the e-mail is larger than {MAX_EMAIL_BYTES // (1024 * 1024)} MiB: it cannot be a valid request")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+        assert isinstance(message, EmailMessage)
+        body_part = message.get_body(preferencelist=("plain", "html"))
+        body = _body_text(message)
+        subject = str(message.get("subject", "") or "")
+    except Exception as error:  # the standard library's parser on a stranger's bytes: its own bugs end here, documented
+        raise EmailError(f"the e-mail cannot be parsed ({type(error).__name__})") from None
     taken: set[str] = set()
-    attachments = []
-    for index, part in enumerate(message.iter_attachments(), start=1):
-        filename = part.get_filename()
-        if filename is None and part.get_content_disposition() != "attachment":
+    attachments: list[Attachment] = []
+    for part in _leaves(message):
+        if part is body_part:
+            continue
+        filename = _filename(part)
+        if not _is_attachment(part, filename):
             continue  # an inline logo or alternative body, not a document
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
-        name = unique_name(safe_attachment_name(filename, index), taken)
+        name = unique_name(safe_attachment_name(filename, len(attachments) + 1), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
-    return EmailRequest(subject=str(message.get("subject", "") or ""), body=_body_text(message), attachments=tuple(attachments))
+    return EmailRequest(subject=subject, body=body, attachments=tuple(attachments))

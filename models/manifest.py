@@ -17,7 +17,7 @@ from pydantic import field_validator
 
 from models.base import Model, invariant
 
-CLAIM_ID = re.compile(r"\bCLM-\d{8}-[0-9A-HJKMNP-TV-Z]{6}\b")
+CLAIM_ID = re.compile(r"\bCLM-[0-9]{8}-[0-9A-HJKMNP-TV-Z]{6}\b")  # ASCII digits: \d would take any script's digits
 
 
 class CareType(StrEnum):

@@ -87,22 +87,42 @@ def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     """One safe key segment from a stranger's file name: its last path component only ('/' and '\\'
     both count), NFC-normalised, letters/digits/marks and '-_.()' kept, anything else (controls, NUL,
     newlines, bidi overrides, zero-width or look-alike slashes, spaces) turned into '_', no leading dot
-    or dash, at most `max_bytes` UTF-8 bytes, its extension kept. Never empty: 'file' at worst."""
+    or dash, at most `max_bytes` UTF-8 bytes (and never more than a segment's MAX_SEGMENT_BYTES), its
+    extension kept unless the cap is too small to hold it. Never empty: 'file' at worst (cut to the
+    cap). Idempotent: a safe name is its own safe name."""
+    if max_bytes < 1:
+        raise ValueError("max_bytes must be at least 1")
+    max_bytes = min(max_bytes, MAX_SEGMENT_BYTES)
     text = unicodedata.normalize("NFC", str(name))
     base = re.split(r"[/\\]", text)[-1]
     cleaned = _RUNS.sub(lambda m: m.group(0)[0], "".join(_clean_char(c) for c in base))
     stem, extension = _split_extension(cleaned)
-    stem = _cap(stem.strip("._-"), extension, max_bytes) or "file"
-    return stem + extension
+    stem = stem.strip("._-")
+    capped = _cap(stem, extension, max_bytes)
+    if not capped and len(("file" + extension).encode("utf-8")) > max_bytes:
+        extension = ""  # a cap too small for the extension: the name without it
+        capped = _cap(stem, extension, max_bytes)
+    if not extension:  # stripped or cut, the name may now end in an extension ('a_.b_' -> 'a_.b'): tidy its stem too
+        capped_stem, extension = _split_extension(capped)
+        capped = capped_stem.strip("._-") if extension else capped
+    return (capped or "file"[:max_bytes]) + extension
 
 
 def unique_name(name: str, taken: set[str]) -> str:
     """`name`, or `name-2`, `name-3`... before its extension, whichever is not in `taken` (compared
-    without case: some file systems ignore it); the name chosen is added to `taken` (lower-cased)."""
-    stem, dot, suffix = name.rpartition(".")
+    without case: some file systems ignore it); the name chosen is added to `taken` (lower-cased).
+    A numbered name is no longer than `name` or NAME_BYTES, whichever is longer, nor than a segment's
+    MAX_SEGMENT_BYTES: its stem is cut to make room for the number (so a safe name stays a safe name)."""
+    stem, extension = _split_extension(name)
+    limit = min(MAX_SEGMENT_BYTES, max(NAME_BYTES, len(name.encode("utf-8", "surrogatepass"))))
     candidate, n = name, 2
     while candidate.lower() in taken:
-        candidate = f"{stem}-{n}.{suffix}" if dot else f"{name}-{n}"
+        number = f"-{n}{extension}"
+        room = limit - len(number.encode("utf-8"))
+        cut = stem
+        while cut and len(cut.encode("utf-8", "surrogatepass")) > room:
+            cut = cut[:-1]
+        candidate = cut + number
         n += 1
     taken.add(candidate.lower())
     return candidate

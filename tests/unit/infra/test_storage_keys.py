@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from infra.storage.keys import InvalidKey, check_key, check_prefix, join, safe_name
+from infra.storage.keys import InvalidKey, check_key, check_prefix, join, safe_name, unique_name
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -120,3 +120,32 @@ def test_unique_names_ignore_case_and_keep_the_extension():
     taken: set[str] = set()
     assert [unique_name(n, taken) for n in ("scan.pdf", "SCAN.pdf", "scan.pdf", "notes")] == ["scan.pdf", "SCAN-2.pdf", "scan-3.pdf", "notes"]
     assert taken == {"scan.pdf", "scan-2.pdf", "scan-3.pdf", "notes"}
+
+
+def test_a_tiny_byte_cap_is_still_kept():
+    """Regression: with a cap under 'file' + the extension, the fallback stem broke the cap."""
+    assert safe_name("x.jpeg", max_bytes=5) == "x"  # was 'file.jpeg' (9 bytes)
+    assert safe_name("日.pdf", max_bytes=6) == "日"  # was 'file.pdf' (8 bytes)
+    assert safe_name("é" * 3, max_bytes=1) == "f"  # was 'file'
+    assert safe_name("x" * 300, max_bytes=1000) == "x" * 255  # still one segment
+
+
+def test_unique_name_keeps_long_names_within_a_segment():
+    """Regression: '-2' appended to a 255-byte name made a 257-byte segment that check_key refuses."""
+    taken: set[str] = set()
+    first, second = unique_name("x" * 251 + ".pdf", taken), unique_name("x" * 251 + ".pdf", taken)
+    assert first == "x" * 251 + ".pdf" and second == "x" * 249 + "-2.pdf"
+    assert check_key(second) == second
+
+
+def test_unique_safe_names_stay_within_the_name_cap():
+    """Regression: two 120-byte safe names got '-2' appended: 122 bytes, over safe_name's own cap."""
+    taken: set[str] = set()
+    names = [unique_name(safe_name("é" * 60), taken) for _ in range(2)]
+    assert names == ["é" * 60, "é" * 59 + "-2"] and all(len(n.encode()) <= 120 for n in names)
+
+
+@pytest.mark.parametrize("name, expected", [("a_.b_", "a.b"), ("0:.0:", "0.0"), ("x" * 116 + "_.b" + "é" * 10, "x" * 116 + ".b")])
+def test_safe_name_is_idempotent_when_stripping_or_cutting_uncovers_an_extension(name, expected):
+    """Regression: 'a_.b_' gave 'a_.b', whose own safe name is 'a.b' (the stem before an extension is tidied)."""
+    assert safe_name(name) == expected and safe_name(expected) == expected

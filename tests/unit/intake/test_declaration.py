@@ -38,3 +38,33 @@ def test_the_quoted_claim_comes_from_the_manifest_then_the_subject_then_the_body
     assert quoted_claim(declared, "Re: CLM-20261120-BBBBBB", None) == "CLM-20261120-AAAAAA"
     assert quoted_claim(None, "Re: CLM-20261120-BBBBBB", "CLM-20261120-CCCCCC") == "CLM-20261120-BBBBBB"
     assert quoted_claim(None, None, "votre dossier CLM-20261120-CCCCCC") == "CLM-20261120-CCCCCC"
+
+
+@pytest.mark.parametrize("data", [b'{"Jean Dupont": "x"}', {"1850775123456": 1}, {12345678: 1},
+                                  b'{"beneficiary": {"name": "x", "Jean Dupont": 1}}', b'{"stay": {"Dupont": 1}}'])
+def test_an_unknown_key_is_not_repeated_in_the_message(data):
+    """Regression: an unknown key (a claimant's own: a name, a number) was the field named in the error."""
+    with pytest.raises(DeclarationError) as caught:
+        parse_manifest(data)
+    message = caught.value.message
+    assert "(unknown field)" in message
+    assert not any(s in message for s in ("Jean Dupont", "1850775123456", "12345678", "Dupont"))
+
+
+def test_known_fields_and_items_are_still_named():
+    with pytest.raises(DeclarationError) as caught:
+        parse_manifest({"beneficiary": {"name": 1}, "care_types": ["pharmacy", "Jean Dupont"]})
+    assert "beneficiary.name:" in caught.value.message and "care_types.1:" in caught.value.message
+
+
+def test_an_oversized_manifest_is_refused():
+    with pytest.raises(DeclarationError, match="larger than 64 KiB"):
+        parse_manifest(b'{"stay_motive": "' + b"x" * 70_000 + b'"}')
+
+
+def test_a_claim_number_is_read_with_ascii_digits_only():
+    """Regression: '\\d' also matched other scripts' digits (Arabic-Indic ones) - never a claim number we issue."""
+    assert quoted_claim(None, "Re: CLM-2026\u0661\u066123-97G8C1", None) is None
+    assert quoted_claim(None, "Re: CLM-20261123-97G8C1", None) == "CLM-20261123-97G8C1"
+    with pytest.raises(DeclarationError):
+        parse_manifest({"claim_id": "CLM-2026\u0661\u066123-97G8C1"})

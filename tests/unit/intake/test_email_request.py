@@ -56,3 +56,38 @@ def test_safe_names(name, expected):
 
 def test_no_claim_number_no_reply():
     assert parse_email(message("Ma demande", "Bonjour", [])).quoted_claim is None
+
+
+NESTED = (b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+          b'--o\r\nContent-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
+          b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n')
+FORWARDED = (b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+             b'--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\nSubject: x\r\n'
+             b'Content-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
+             b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n')
+
+
+@pytest.mark.parametrize("raw", [NESTED, FORWARDED])
+def test_attachments_in_nested_multiparts_and_forwarded_messages_are_kept(raw):
+    """Regression: only the top level was read - a nested multipart's files were dropped, a forwarded
+    message became an empty 'fwd.eml'."""
+    request = parse_email(raw)
+    assert [(a.name, a.data, a.declared_type) for a in request.attachments] == [("a.pdf", b"%PDF", "application/pdf")]
+    assert request.body == "hi"
+
+
+@pytest.mark.parametrize("charset", ["x-unknown", "idna", "rot13", "base64"])
+def test_an_unknown_or_unusable_charset_is_read_as_utf8(charset):
+    """Regression: LookupError (unknown charset) or UnicodeError (idna refuses 'replace') escaped parse_email."""
+    raw = f"Subject: x\r\nContent-Type: text/plain; charset={charset}\r\n\r\nRe: CLM-20261123-97G8C1 \xe9".encode("latin-1")
+    request = parse_email(raw)
+    assert request.quoted_claim == "CLM-20261123-97G8C1"
+
+
+def test_an_oversized_message_is_an_email_error():
+    from intake.email_request import MAX_EMAIL_BYTES, EmailError
+    from models.errors import InputError
+
+    with pytest.raises(EmailError) as caught:
+        parse_email(b"x" * (MAX_EMAIL_BYTES + 1))
+    assert isinstance(caught.value, InputError) and caught.value.code == "invalid_email"
