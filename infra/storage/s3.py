@@ -14,11 +14,18 @@ server that ignores the header would overwrite too, so the first `if_absent` cal
 throw-away object under '.intake-probe/', written twice, then removed). If the header is not honoured,
 `if_absent` falls back to a best effort: read, then put - two racing writers can then both win, and the
 last one's bytes stay. `conditional_put` tells which mode is in use once known.
+
+Every PUT carries `Content-MD5`: a bucket with object lock and a default retention (the production
+bucket, see infra/compose.yaml) refuses a PUT without it (AWS S3, MinIO, moto:
+MissingUploadObjectWithObjectLockHeaders), and minio only adds it by itself over https. In such a
+bucket a PUT to an existing key makes a new version (the locked one stays), and `delete` leaves a
+delete marker: the service's rewrites of claim.json and its markers keep working.
 """
 
 from __future__ import annotations
 
-import io
+import base64
+import hashlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -27,7 +34,6 @@ from contextlib import contextmanager
 import certifi
 import urllib3
 from minio import Minio
-from minio.commonconfig import CopySource
 from minio.error import MinioException, S3Error, ServerError
 from minio.helpers import DictType
 
@@ -126,11 +132,17 @@ class S3Storage:
                 return None
             raise
 
+    def _put(self, key: str, data: bytes, content_type: str, **extra: str) -> None:
+        """One PutObject with Content-MD5 (which a bucket with a default retention requires) and `extra`
+        headers: the private call, as no public API of minio 7.2 sends either header."""
+        md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+        headers: DictType = {"Content-Type": content_type, "Content-MD5": md5, **extra}
+        self._client._put_object(self.bucket, key, data, headers)
+
     def _put_if_none_match(self, key: str, data: bytes, content_type: str) -> bool:
         """A PUT with If-None-Match: * ; False when the server refuses it because the key exists."""
-        headers: DictType = {"Content-Type": content_type, "If-None-Match": "*"}
         try:
-            self._client._put_object(self.bucket, key, data, headers)  # no public API sends this header
+            self._put(key, data, content_type, **{"If-None-Match": "*"})
         except S3Error as error:
             if error.code == PRECONDITION_FAILED:
                 return False
@@ -168,7 +180,7 @@ class S3Storage:
         with _mapped("put"):
             if if_absent:
                 return self._put_new(key, data, content_type)
-            self._client.put_object(self.bucket, key, io.BytesIO(data), len(data), content_type=content_type)
+            self._put(key, data, content_type)
             return True
 
     def get_bytes(self, key: str) -> bytes:
@@ -199,10 +211,19 @@ class S3Storage:
         return sorted(found, key=lambda info: info.key)
 
     def copy(self, src: str, dst: str) -> None:
+        """Read, then PUT (with Content-MD5, content type kept): a server-side CopyObject into a bucket with a
+        default retention is refused by some servers without a Content-MD5 that minio cannot add to it.
+        Only the claim's own small files are copied (to history/)."""
         check_key(src)
         check_key(dst)
         with _mapped("copy"):
-            self._client.copy_object(self.bucket, dst, CopySource(self.bucket, src))
+            response = self._client.get_object(self.bucket, src)
+            try:
+                data, content_type = response.read(), response.headers.get("Content-Type") or DEFAULT_CONTENT_TYPE
+            finally:
+                response.close()
+                response.release_conn()
+            self._put(dst, data, content_type)
 
     def open_event_stream(self, prefix: str, events: tuple[str, ...] = ("s3:ObjectCreated:*",)) -> urllib3.BaseHTTPResponse:
         """MinIO's ListenBucketNotification stream (one JSON document per line, blank keep-alive lines)

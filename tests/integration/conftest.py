@@ -1,4 +1,5 @@
-"""Integration fixtures: an S3-protocol server on loopback (tests/s3_server.py)."""
+"""Integration fixtures: an S3-protocol server on loopback (tests/s3_server.py), a PostgreSQL server
+(tests/postgres.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ def s3_server(tmp_path_factory):
 def restartable_s3_server(tmp_path):
     """A server of the test's own, which the test may stop and start again."""
     server = S3Server(tmp_path / "s3-data").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session (Prefect's production database); skipped only when
+    PostgreSQL's programs are not installed."""
+    from tests.postgres import PostgresServer, binaries
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): `apt-get install postgresql`, "
+                    "which infra/install-system-deps.sh (make test) does")
+    server = PostgresServer(bin_dir).start()
     yield server
     server.stop()
 

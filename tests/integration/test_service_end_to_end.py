@@ -1,4 +1,5 @@
-"""End to end, real parts: a dedicated `prefect server start` (SQLite, loopback), an S3-protocol
+"""End to end, real parts: a dedicated `prefect server start` (loopback; on SQLite, and on PostgreSQL as
+in production), an S3-protocol
 server, and `intake watch --once` as a subprocess. An extranet submission and an e-mail land in the
 bucket; afterwards the claims are in `claims/` and `outbox/`, and the Prefect API shows the runs
 COMPLETED, named after the claims, with their artifacts."""
@@ -25,11 +26,19 @@ from tests.s3_server import ACCESS_KEY, SECRET_KEY, unique_bucket
 CARE_DAY = date.today() - timedelta(days=8)
 
 
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    """A Prefect server of its own on loopback, with its SQLite database in a temporary home."""
-    home = tmp_path_factory.mktemp("prefect-home")
-    server, url = start_prefect_server(home)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def prefect_api(request, tmp_path_factory):
+    """A Prefect server of its own on loopback, its database SQLite in a temporary home, or a fresh
+    database on a PostgreSQL server of the tests' own (production's: infra/compose.yaml)."""
+    home = tmp_path_factory.mktemp(f"prefect-home-{request.param}")
+    database_url = None
+    if request.param == "postgresql":
+        database_url = request.getfixturevalue("postgres_server").database(f"prefect_{home.name.replace('-', '_')}")
+    log = home / "server.log"
+    try:
+        server, url = start_prefect_server(home, log_file=log, database_url=database_url)
+    except RuntimeError:
+        pytest.fail(f"the Prefect server ({request.param}) did not start:\n{log.read_text()[-3000:]}")
     yield url, home
     stop(server)
 
