@@ -188,19 +188,38 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the `watch-inbox` deployment: Prefect runs it every `--interval` seconds, and at once when
-    the bucket announces a new object (MinIO notifications)."""
+    """Serve the `watch-inbox` deployment (Prefect runs it every `--interval` seconds, and at once when
+    the bucket announces a new object: MinIO notifications) and the `intake-monitor` deployment (every
+    `--monitor-interval` seconds: the review backlog and the outbox, for the automations)."""
     from datetime import timedelta
 
+    from prefect import serve
+    from prefect.deployments.runner import RunnerDeployment
+
+    from flows.monitor import monitor_flow
     from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_notification_trigger, watch_flow
 
     ensure_ocr_limit(args.ocr_slots)
+    watch = watch_flow.to_deployment(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval),
+                                     parameters={"quiet_seconds": args.quiet}, tags=["intake"])
+    monitor = monitor_flow.to_deployment(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.monitor_interval), tags=["intake"],
+                                         parameters={"backlog_limit": args.backlog, "outbox_minutes": args.outbox_minutes})
+    if not isinstance(watch, RunnerDeployment) or not isinstance(monitor, RunnerDeployment):
+        raise TypeError("to_deployment returned a coroutine in a synchronous context")  # Prefect types it both ways
     trigger = start_notification_trigger(args.interval, args.quiet)
     try:
-        watch_flow.serve(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet},
-                         tags=["intake"])
+        serve(watch, monitor)
     finally:
         trigger.close()
+    return ExitCode.OK
+
+
+def cmd_automations(args: argparse.Namespace) -> int:
+    """Install (or replace) the operators' alerts on the Prefect server (PREFECT_API_URL)."""
+    from flows.automations import install
+
+    for name in install(args.notify):
+        print(f"installed: {name}")
     return ExitCode.OK
 
 
@@ -284,7 +303,14 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
     serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
     serve.add_argument("--ocr-slots", type=int, default=DEFAULT_OCR_SLOTS, help="submissions read at once across all workers (Prefect concurrency limit)")
+    serve.add_argument("--monitor-interval", type=float, default=300.0, help="seconds between intake-monitor runs")
+    serve.add_argument("--backlog", type=int, default=50, help="claims waiting for review above which the backlog alert fires")
+    serve.add_argument("--outbox-minutes", type=float, default=60.0, help="minutes an outbox claim may wait before the outbox alert fires")
     serve.set_defaults(needs_tools=True, handler=cmd_serve)
+    automation = sub.add_parser("automations", help="install the operators' alerts (failed runs, review backlog, outbox) on the Prefect server")
+    automation.add_argument("--notify", metavar="BLOCK", help="a Prefect notification block, as type/name (e.g. slack-webhook/ops); "
+                            "without it the alerts are only recorded in the UI")
+    automation.set_defaults(handler=cmd_automations)
     review = sub.add_parser("review", help="the managers' review desk, a web app (INTAKE_REVIEW_ACCOUNTS, INTAKE_REVIEW_SECRET)")
     review.add_argument("--host", default="127.0.0.1")
     review.add_argument("--port", type=int, default=8000)
