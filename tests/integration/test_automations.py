@@ -40,12 +40,12 @@ def test_automations_install_on_a_real_server_and_replace_themselves(prefect_api
 
 
 def test_the_monitor_emits_backlog_and_stale_outbox_events(prefect_api, tmp_path, monkeypatch):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.monitor import BACKLOG_EXCEEDED, OUTBOX_STALE, monitor_flow
     from infra.storage.local import LocalStorage
     from intake.claim_store import ClaimStore
     from tests.unit.review.review_claims import pharmacy_claim, put_claim
-
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url, home = prefect_api
     monkeypatch.setenv("INTAKE_STORAGE", "local")
