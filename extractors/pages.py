@@ -1,8 +1,14 @@
 """Pages of an accepted file: the PDF text layer when usable, else a grayscale image to OCR.
 
 PDF pages are rendered one at a time at 300 dpi (never the whole PDF in memory); photos are
-EXIF-transposed. Also the A4-portrait geometry check. The tools themselves (poppler, qpdf) are
-run by infra/tools/poppler.py and infra/tools/pdf.py.
+EXIF-transposed, their transparency laid on white. Also the A4-portrait geometry check. The tools
+themselves (poppler, qpdf) are run by infra/tools/poppler.py and infra/tools/pdf.py.
+
+Nothing is decoded at a size chosen by the file: a page is at most MAX_PAGE_PIXELS. An embedded scan
+declaring more (in its PDF dictionary) is not decoded but rendered by poppler at the working
+resolution; a page too large for that even at MIN_RENDER_DPI, or that renders to a few pixels, is
+unreadable (`UnreadablePage`); a photo larger than that is decoded reduced (JPEG) or reduced once
+decoded (PNG: the upload rules have already refused MAX_PIXELS and more).
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from infra.tools import pdf, poppler
 from models import BBox, OcrPage, TextSource, Word
+from models.errors import IntakeError
 
 RENDER_DPI = 300
+MAX_PAGE_PIXELS = 36_000_000  # an A4 page at 600 dpi (35 MP); 36 MB in grayscale
+MIN_RENDER_DPI = 50  # a page that fits MAX_PAGE_PIXELS only below this is not a document page
+MIN_PAGE_SIDE = 64  # pixels: a page rendered smaller (poppler's 1 x 1 fallback, a 1-point page) holds nothing
 POINTS_PER_INCH = 72
 A4_RATIO = math.sqrt(2)
 # Long side / short side within 10 % of sqrt(2): accepts A4 (1.414), US Letter (1.294) and 4:3
@@ -26,6 +36,15 @@ A4_TOLERANCE = 0.10
 A4_WIDTH_INCHES = 210 / 25.4
 MIN_TEXT_LAYER_CHARS = 20
 _XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+class UnreadablePage(IntakeError, code="unreadable_page"):
+    """A page that cannot be made into an image worth reading (its size is absurd); `size` is its size
+    in points, as the flag shows it."""
+
+    def __init__(self, size: str):
+        super().__init__(f"absurd page size {size} pt")
+        self.size = size
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,7 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
     Decoding the embedded image is ~20x faster than rendering the page and loses nothing; the
     resolution is the image's pixels over the page's inches. None when the page is anything else.
     """
-    scan = pdf.sole_image(path, page_no)
+    scan = pdf.sole_image(path, page_no, max_pixels=MAX_PAGE_PIXELS)
     if scan is None:
         return None
     width_in, height_in = scan.width_points / POINTS_PER_INCH, scan.height_points / POINTS_PER_INCH
@@ -107,9 +126,31 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
         return PageImage(gray=np.asarray(image.convert("L")), dpi=max(70, round(image.width / width_in)))
 
 
+def render_dpi(width_points: float, height_points: float, dpi: int = RENDER_DPI) -> int | None:
+    """The resolution to render a page at: `dpi`, lowered so that the page is at most MAX_PAGE_PIXELS;
+    None when that is below MIN_RENDER_DPI or the page would be under MIN_PAGE_SIDE pixels."""
+    width_in, height_in = width_points / POINTS_PER_INCH, height_points / POINTS_PER_INCH
+    if not (width_in > 0 and height_in > 0) or math.isinf(width_in * height_in):
+        return None
+    fitted = min(dpi, math.floor(math.sqrt(MAX_PAGE_PIXELS / (width_in * height_in))))
+    if fitted < MIN_RENDER_DPI or min(width_in, height_in) * fitted < MIN_PAGE_SIDE:
+        return None
+    return fitted
+
+
 def render_pdf_page(path: str, page_no: int, dpi: int = RENDER_DPI) -> PageImage:
-    """Render one PDF page to grayscale with poppler, without loading the others."""
-    return PageImage(gray=poppler.render_gray(path, page_no, dpi), dpi=dpi)
+    """Render one PDF page to grayscale with poppler, without loading the others, at `dpi` or lower for
+    a large page; UnreadablePage when its size is absurd (checked before rendering, and on poppler's
+    result: it answers a page it cannot allocate with a 1 x 1 image)."""
+    width, height = pdf.page_size_points(path, page_no)
+    size = f"{width:g} x {height:g}"
+    fitted = render_dpi(width, height, dpi)
+    if fitted is None:
+        raise UnreadablePage(size)
+    gray = poppler.render_gray(path, page_no, fitted)
+    if min(gray.shape) < MIN_PAGE_SIDE:
+        raise UnreadablePage(size)
+    return PageImage(gray=gray, dpi=fitted)
 
 
 def image_dpi(image: Image.Image) -> int:
@@ -126,10 +167,48 @@ def image_dpi(image: Image.Image) -> int:
     return max(70, min(1200, round(short_side / A4_WIDTH_INCHES)))
 
 
+# EXIF orientation -> the transposition that makes the picture upright (as ImageOps.exif_transpose)
+_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+            8: Image.Transpose.ROTATE_90}
+
+
+def has_transparency(image: Image.Image) -> bool:
+    """An alpha channel (RGBA, LA, PA...) or a transparent colour (a palette or tRNS entry)."""
+    return "A" in image.getbands() or "transparency" in image.info
+
+
+def gray_on_white(image: Image.Image) -> Image.Image:
+    """The picture in grayscale, transparent parts laid on white paper (text drawn only in the alpha
+    channel stays dark on light, instead of everything turning black)."""
+    if not has_transparency(image):
+        if image.mode.startswith("I;16"):  # 16-bit gray: keep the top 8 bits (a plain convert clips to white)
+            return Image.fromarray((np.asarray(image, dtype=np.uint16) >> 8).astype(np.uint8))
+        return image.convert("L")
+    with_alpha = image if image.mode in ("RGBA", "LA") else image.convert("RGBA")
+    gray, alpha = with_alpha.convert("L"), with_alpha.getchannel("A")
+    return Image.composite(gray, Image.new("L", image.size, 255), alpha)
+
+
 def load_image_page(path: str) -> PageImage:
-    """Open a JPEG/PNG, apply its EXIF orientation, and return it in grayscale."""
+    """Open a JPEG/PNG, apply its EXIF orientation, and return it in grayscale (transparency on white).
+    A picture over MAX_PAGE_PIXELS is reduced: a JPEG decoded at a smaller scale (libjpeg's DCT
+    scaling), a PNG reduced once decoded."""
     with Image.open(path) as image:
         dpi = image_dpi(image)
-        upright = ImageOps.exif_transpose(image)
-        gray = upright.convert("L")
-        return PageImage(gray=np.asarray(gray), dpi=dpi)
+        orientation = image.getexif().get(0x0112)
+        width, height = image.size
+        factor = 1
+        while width * height / (factor * factor) > MAX_PAGE_PIXELS:
+            factor *= 2
+        if factor > 1 and image.format == "JPEG":
+            image.draft("L" if image.mode in ("L", "RGB", "YCbCr") else image.mode, (width // factor, height // factor))
+            factor = max(1, round(width / image.size[0]))
+        gray = gray_on_white(image)
+    if factor > 1 and gray.width * gray.height > MAX_PAGE_PIXELS:
+        gray = gray.reduce(factor)
+    if gray.size != (width, height):
+        dpi = max(70, round(dpi * gray.width / width))
+    if orientation in _UPRIGHT:
+        gray = gray.transpose(_UPRIGHT[orientation])
+    return PageImage(gray=np.asarray(gray), dpi=dpi)

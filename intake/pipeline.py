@@ -13,11 +13,14 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from extractors.document import build_documents
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
+from extractors.pages import UnreadablePage
+from infra.tools.command import ToolTimedOut
 from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Upload, UploadReport
 from models.manifest import Manifest
 from validators.claim_checks import CheckContext
@@ -55,22 +58,27 @@ class PageOutcome:
 
 def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) -> PageOutcome:
     """Read one page; a failure becomes a flag naming the file and page, never an exception."""
+    values: dict[str, Any] = {}
     try:
         return PageOutcome(upload, page_no, read_page(upload, page_no, workdir), None)
     except OcrError as exc:
         code, error, variant = FlagCode.OCR_FAILED, type(exc).__name__, None
+    except ToolTimedOut as exc:  # a page that takes a tool past its time limit (a hostile page): unreadable
+        code, error, variant, values = FlagCode.UNREADABLE_FILE, exc.code, "page_timeout", {"seconds": f"{exc.seconds:g}"}
+    except UnreadablePage as exc:
+        code, error, variant, values = FlagCode.UNREADABLE_FILE, exc.code, "page_size", {"size": exc.size}
     except Exception as exc:
         code, error, variant = FlagCode.UNREADABLE_FILE, type(exc).__name__, "page"
-    log.warning("page %d of a %s file failed: %s", page_no, upload.media_type.value, code.value)
-    flag = make_flag(code, file=upload.file, page=page_no, variant=variant, error=error)
+    log.warning("page %d of a %s file failed: %s (%s)", page_no, upload.media_type.value, code.value, error)
+    flag = make_flag(code, file=upload.file, page=page_no, variant=variant, error=error, **values)
     return PageOutcome(upload, page_no, None, flag)
 
 
 def documents_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> list[Document]:
     """Classify, extract and check one file from its page outcomes: one Document per proof it holds
-    (pages that could not be read are flagged on the first)."""
+    (what the upload rules noted, and pages that could not be read, are flagged on the first)."""
     pages = [o.page for o in outcomes if o.page is not None]
-    failures = [o.flag for o in outcomes if o.flag is not None]
+    failures = [*upload.flags, *(o.flag for o in outcomes if o.flag is not None)]
     documents = build_documents(upload, pages)
     checked = []
     for i, document in enumerate(documents):

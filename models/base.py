@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-SCHEMA_VERSION = "1.3"  # 1.3: flag codes invalid_manifest, invalid_name, unexpected_object, processing_failed
+SCHEMA_VERSION = "1.3"  # 1.3: flag codes invalid_manifest, invalid_name, unexpected_object, processing_failed, too_many_pages, active_content
 
 
 class Model(BaseModel):

@@ -21,11 +21,13 @@ class FlagCode(StrEnum):
     """Stable flag codes. Later tooling relies on these names: never rename one."""
 
     TOO_MANY_FILES = "too_many_files"
+    TOO_MANY_PAGES = "too_many_pages"  # a PDF over the pages allowed per file, or a file taking the request over its total
     FILE_TOO_LARGE = "file_too_large"
     EMPTY_FILE = "empty_file"
     UNSUPPORTED_FORMAT = "unsupported_format"
     UNREADABLE_FILE = "unreadable_file"
     ENCRYPTED_PDF = "encrypted_pdf"
+    ACTIVE_CONTENT = "active_content"  # a PDF holding JavaScript, actions, embedded files or rich media (never run; read anyway)
     NOT_A4_PORTRAIT = "not_a4_portrait"
     PAGE_ROTATED = "page_rotated"
     NO_TEXT = "no_text"

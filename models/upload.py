@@ -26,6 +26,7 @@ class Upload(Model):
     sha256: str
     media_type: MediaType
     page_count: int
+    flags: tuple[Flag, ...] = ()  # what the upload rules noted without refusing the file (active content)
 
 
 class RejectedFile(Model):

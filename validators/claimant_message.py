@@ -47,7 +47,7 @@ def _item(flag: Flag, language: str, rules: Rules) -> str | None:
         label, send = (proof.label_fr, proof.send_fr) if language == "fr" else (proof.label_en, proof.send_en)
         key = "missing_illegible" if flag.details.get("illegible") else "missing_proof"
         return items[key].format(label_cap=_capitalised(label), send=send, illegible=flag.details.get("illegible", ""))
-    template = items.get(flag.code.value)
+    template = items.get(f"{flag.code.value}_{flag.details.get('cause')}") or items.get(flag.code.value)
     if template is None:
         return None
     return template.format(file=flag.file or "", page=flag.page or "", reason=flag.details.get("reason", ""))

@@ -31,6 +31,8 @@ PLACEHOLDERS = frozenset({
     "count", "lines", "reason_fr", "reason_en",  # not covered
     "paid", "declared", "read", "currencies", "files",  # consistency
     "care_date", "stay_start", "stay_end", "max_age_days",  # dates
+    "pages", "max_pages", "max_request_pages", "max_megapixels", "kinds",  # upload bounds, active content
+    "seconds", "size",  # a page stopped or of an absurd size
 })
 
 

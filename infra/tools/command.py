@@ -6,7 +6,19 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 
+from models.errors import IntakeError
+
 PROBE_TIMEOUT_SECONDS = 10
+
+
+class ToolTimedOut(IntakeError, code="tool_timeout"):
+    """An external tool ran past its time limit on one input and was stopped (a hostile or absurd page:
+    a flag for that page, not a failure of the run)."""
+
+    def __init__(self, program: str, seconds: float):
+        super().__init__(f"{program} stopped after {seconds:g} s")
+        self.program = program
+        self.seconds = seconds
 
 
 def output(args: Sequence[str], timeout: float = PROBE_TIMEOUT_SECONDS) -> str | None:

@@ -2,7 +2,8 @@
 (`pdftotext -bbox-layout`), one page rendered in grayscale (`pdftoppm`, through pdf2image, which also
 runs `pdfinfo`), and the installed version.
 
-Pages are rendered one at a time: never a whole PDF in memory.
+Pages are rendered one at a time: never a whole PDF in memory. Every run has a time limit: past it the
+tool is killed and `command.ToolTimedOut` raised (a page that takes longer is unreadable).
 """
 
 from __future__ import annotations
@@ -12,37 +13,50 @@ import subprocess
 
 import numpy as np
 from pdf2image import convert_from_path
+from pdf2image.exceptions import PDFPopplerTimeoutError
 from PIL import Image
 
 from infra.tools import command
 
-TEXT_TIMEOUT_SECONDS = 60
+TEXT_TIMEOUT_SECONDS = 20  # pdftotext on one page (a normal page: well under a second)
+RENDER_TIMEOUT_SECONDS = 30  # pdfinfo, then pdftoppm on one page (a normal page at 300 dpi: 1-2 s)
 PROGRAMS = ("pdftotext", "pdftoppm", "pdfinfo")  # pdf2image runs pdfinfo before pdftoppm
 _VERSION_RE = re.compile(r"version\s+(\d+(?:\.\d+)*)")
 
 
 def bbox_layout(path: str, page_no: int) -> bytes | None:
     """Page `page_no`'s text as pdftotext's XHTML (page, block, line and word elements, boxes in points);
-    None when pdftotext fails or prints nothing."""
-    result = subprocess.run(
-        ["pdftotext", "-bbox-layout", "-f", str(page_no), "-l", str(page_no), path, "-"],
-        capture_output=True,
-        timeout=TEXT_TIMEOUT_SECONDS,
-        check=False,
-    )
+    None when pdftotext fails or prints nothing; ToolTimedOut past TEXT_TIMEOUT_SECONDS."""
+    try:
+        result = subprocess.run(
+            ["pdftotext", "-bbox-layout", "-f", str(page_no), "-l", str(page_no), path, "-"],
+            capture_output=True,
+            timeout=TEXT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:  # run() has killed it
+        raise command.ToolTimedOut("pdftotext", TEXT_TIMEOUT_SECONDS) from exc
     if result.returncode != 0 or not result.stdout:
         return None
     return result.stdout
 
 
+def _render(path: str, page_no: int, **options: object) -> list[Image.Image]:
+    try:
+        return convert_from_path(path, first_page=page_no, last_page=page_no, grayscale=True, timeout=RENDER_TIMEOUT_SECONDS,
+                                 **options)  # type: ignore[arg-type]
+    except PDFPopplerTimeoutError as exc:  # pdf2image has killed it
+        raise command.ToolTimedOut("pdftoppm", RENDER_TIMEOUT_SECONDS) from exc
+
+
 def render_gray(path: str, page_no: int, dpi: int) -> np.ndarray:
     """Page `page_no` (1-based) rendered in grayscale at `dpi`, without rendering the others."""
-    return _only_page(convert_from_path(path, dpi=dpi, first_page=page_no, last_page=page_no, grayscale=True), page_no)
+    return _only_page(_render(path, page_no, dpi=dpi), page_no)
 
 
 def render_gray_to_size(path: str, page_no: int, size: tuple[int, int]) -> np.ndarray:
     """Page `page_no` (1-based) rendered in grayscale to exactly `size` (width, height) pixels."""
-    return _only_page(convert_from_path(path, size=size, first_page=page_no, last_page=page_no, grayscale=True), page_no)
+    return _only_page(_render(path, page_no, size=size), page_no)
 
 
 def _only_page(images: list[Image.Image], page_no: int) -> np.ndarray:

@@ -56,3 +56,57 @@ def test_a_turned_text_layer_page_reports_its_turned_size(tmp_path):
     straight, sideways = text_layer_page(str(upright), 1), text_layer_page(str(turned), 1)
     assert (sideways.width, sideways.height) == (straight.height, straight.width)
     assert all(w.bbox.x1 <= sideways.width and w.bbox.y1 <= sideways.height for w in sideways.words)
+
+
+# --- transparency, orientation and size bounds (hostile input) ----------------------------------
+
+from PIL import Image, ImageOps  # noqa: E402
+
+from extractors import pages  # noqa: E402
+from samples.generator import hostile  # noqa: E402
+
+
+@pytest.mark.parametrize("make", [hostile.alpha_text_png, hostile.la_text_png, hostile.palette_transparent_png])
+def test_transparency_is_laid_on_white(tmp_path, make):
+    gray = pages.load_image_page(str(make(tmp_path / "page.png"))).gray
+    mask = hostile.text_mask()
+    assert gray[mask == 0].min() == 255 and gray[mask == 255].max() == 0  # black text on white paper, not all black
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_exif_orientation_gives_the_upright_page(tmp_path, orientation):
+    path = hostile.exif_orientation(orientation)(tmp_path / "photo.jpg")
+    with Image.open(path) as image:
+        expected = np.asarray(ImageOps.exif_transpose(image).convert("L"))
+    got = pages.load_image_page(str(path)).gray
+    assert got.shape == (1200, 850) and np.array_equal(got, expected)
+
+
+def test_a_16_bit_png_keeps_its_tones(tmp_path):
+    gray = pages.load_image_page(str(hostile.png_16bit(tmp_path / "deep.png"))).gray
+    assert np.array_equal(gray, np.asarray(hostile.text_page()))
+
+
+def test_a_photo_over_the_page_pixels_is_decoded_reduced(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", 200_000)
+    jpeg, png = hostile.text_jpeg(tmp_path / "big.jpg"), hostile.text_png(tmp_path / "big.png")  # 850 x 1200
+    for path in (jpeg, png):
+        page = pages.load_image_page(str(path))
+        assert page.gray.shape == (300, 213) or page.gray.shape == (300, 212)
+        assert page.dpi == 70  # 100 dpi / 4, floored at 70
+
+
+@pytest.mark.parametrize(
+    ("box", "dpi"),
+    [((595, 842), 300), ((2384, 3370), 152), ((100000, 100000), None), ((1, 1), None), ((0, 842), None), ((14400, 14400), None)],
+)
+def test_render_resolution_fits_the_page_pixels(box, dpi):
+    assert pages.render_dpi(*box) == dpi
+    if dpi:
+        assert (box[0] / 72 * dpi) * (box[1] / 72 * dpi) <= pages.MAX_PAGE_PIXELS
+
+
+@pytest.mark.parametrize("make", [hostile.huge_mediabox, hostile.tiny_mediabox])
+def test_a_page_of_absurd_size_is_unreadable_not_rendered(tmp_path, make):
+    with pytest.raises(pages.UnreadablePage):
+        pages.render_pdf_page(str(make(tmp_path / "page.pdf")), 1)

@@ -6,7 +6,7 @@ import pikepdf
 import pytest
 
 from infra.tools import pdf
-from samples.generator import malformed
+from samples.generator import hostile, malformed
 from tests.unit.infra.tool_inputs import scan_pdf, text_image, text_pdf
 
 
@@ -53,3 +53,37 @@ def test_a_text_page_has_no_sole_image(tmp_path):
 def test_versions():
     pikepdf_version, qpdf_version = pdf.versions()
     assert pikepdf_version[0].isdigit() and qpdf_version[0].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("change", "kinds"),
+    [
+        (hostile._add_js_names, ("JavaScript",)),
+        (hostile._add_open_js, ("JavaScript", "OpenAction")),
+        (hostile._add_launch, ("Launch", "OpenAction")),
+        (hostile._add_page_aa, ("AA", "JavaScript")),
+        (hostile._add_attachment, ("EmbeddedFiles",)),
+        (hostile._add_rich_media, ("RichMedia",)),
+        (hostile._add_link_js, ("JavaScript",)),
+        (hostile._benign_open_action, ()),  # "open at page 1, fit": a destination, not an action
+    ],
+)
+def test_active_content_is_named_never_run(tmp_path, change, kinds):
+    assert pdf.active_content(hostile.active(change)(tmp_path / "active.pdf")) == kinds
+
+
+def test_a_plain_pdf_has_no_active_content(tmp_path):
+    assert pdf.active_content(text_pdf(tmp_path / "text.pdf")) == ()
+
+
+def test_sole_image_is_not_decoded_past_its_declared_pixels(tmp_path):
+    path = str(scan_pdf(tmp_path / "scan.pdf", text_image(tmp_path / "page.png")))
+    scan = pdf.sole_image(path, 1)
+    assert scan is not None
+    pixels = scan.image.width * scan.image.height
+    assert pdf.sole_image(path, 1, max_pixels=pixels + 1) is not None
+    assert pdf.sole_image(path, 1, max_pixels=pixels) is None  # the page is rendered instead
+
+
+def test_page_count_stops_at_the_limit(tmp_path):
+    assert pdf.page_count(hostile.blank_pages(tmp_path / "long.pdf", 120), limit=50) == 120

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from infra.tools import poppler
+from infra.tools.command import ToolTimedOut
 from tests.unit.infra.tool_inputs import LINES, text_pdf
 
 A4_POINTS = (595, 842)
@@ -44,3 +45,16 @@ def test_version_of_each_poppler_tool():
     for program in poppler.PROGRAMS:
         assert poppler.version(program)[0].isdigit()
     assert poppler.version("no-such-program-anywhere") is None
+
+
+def test_a_render_past_its_time_limit_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(poppler, "RENDER_TIMEOUT_SECONDS", 0.001)
+    with pytest.raises(ToolTimedOut) as stopped:
+        poppler.render_gray(str(text_pdf(tmp_path / "invoice.pdf")), 1, 300)
+    assert stopped.value.code == "tool_timeout" and stopped.value.seconds == 0.001
+
+
+def test_a_text_layer_past_its_time_limit_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setattr(poppler, "TEXT_TIMEOUT_SECONDS", 0.001)
+    with pytest.raises(ToolTimedOut):
+        poppler.bbox_layout(str(text_pdf(tmp_path / "invoice.pdf")), 1)

@@ -35,3 +35,16 @@ def test_rejected_as_not_covered_asks_for_nothing():
     rejected = claim(doc("f.pdf", DocType.INVOICE), status=ClaimStatus.REJECTED)
     message = claimant_message(rejected, RULES)
     assert message.items == 0 and "ne sont pas pris en charge" in message.text and "répondre directement" not in message.text
+
+
+def test_refused_bombs_and_long_files_are_worded_for_what_they_are(tmp_path):
+    from samples.generator import hostile
+    from validators.upload import check_uploads
+
+    report = check_uploads([hostile.png_header_100k(tmp_path / "photo.png"), hostile.blank_pages(tmp_path / "long.pdf", 51)])
+    needs = claim(doc("facture.pdf", DocType.INVOICE)).model_copy(update={"rejected_files": report.rejected})
+    message = claimant_message(needs, RULES, ("fr", "en"))
+    assert "photo.png : l'image est trop grande (80 mégapixels au plus)" in message.text
+    assert "3 Mo" not in message.text.split("photo.png")[1].split("\n")[0]
+    assert "long.pdf : le fichier compte trop de pages" in message.text
+    assert "long.pdf: the file has too many pages" in message.text
