@@ -47,7 +47,7 @@ def test_the_monitor_emits_backlog_and_stale_outbox_events(prefect_api, tmp_path
     from intake.claim_store import ClaimStore
     from tests.unit.review.review_claims import pharmacy_claim, put_claim
 
-    url, home = prefect_api
+    url, _home = prefect_api
     monkeypatch.setenv("INTAKE_STORAGE", "local")
     monkeypatch.setenv("INTAKE_ROOT", str(tmp_path))
     storage = LocalStorage(tmp_path)
