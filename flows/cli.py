@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from flows.cli_declaration import add_options, declaration
@@ -18,6 +19,7 @@ from intake.claim_store import ReceivedFile
 from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
 from models.errors import ExitCode, IntakeError, UsageError
+from models.manifest import CLAIM_ID
 from validators.rules_file import load_rules
 
 log = logging.getLogger("intake")
@@ -35,8 +37,20 @@ def _fmt_field(doc: Document, name: str) -> str:
     return f"{field.value} ({field.confidence:.0%})" if field else "-"
 
 
+def shown(text: str) -> str:
+    """`text` safe for a terminal: control characters (ANSI escapes, newlines, NUL...), format characters
+    (bidirectional overrides and isolates, zero-width characters) and line/paragraph separators are
+    shown as `\\xNN` / `\\uNNNN` escapes instead of acting on the terminal or on how the line reads."""
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") for c in text)
+
+
 def summary(claim: Claim) -> str:
-    """A readable summary of a claim for the terminal."""
+    """A readable summary of a claim for the terminal (every line made safe: `shown`)."""
+    return "\n".join(shown(line) for line in _summary_lines(claim))
+
+
+def _summary_lines(claim: Claim) -> list[str]:
     out = [f"Claim {claim.claim_id}: {claim.status.value}" + (f" ({claim.status_reason})" if claim.status_reason else "")]
     for doc in claim.documents:
         out.append(
@@ -49,7 +63,7 @@ def summary(claim: Claim) -> str:
     out.append(f"  flags ({len(flags)}):" if flags else "  flags: none")
     for flag in flags:
         out.append(f"    [{flag.severity.value}] {flag.code.value}: {flag.message}")
-    return "\n".join(out)
+    return out
 
 
 def _input_files(names: list[str]) -> list[Path]:
@@ -89,6 +103,8 @@ def cmd_process(args: argparse.Namespace) -> int:
     from intake.pipeline import new_claim_id
     from intake.request import Received
 
+    if args.claim_id is not None and not CLAIM_ID.fullmatch(args.claim_id):
+        raise UsageError("--claim-id: not a claim number (CLM-YYYYMMDD-XXXXXX)")
     files = _input_files(args.files)
     manifest, body = declaration(args, files), _body(args)
     rules = load_rules(args.rules)
@@ -104,8 +120,8 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def _doc_line(item: Document | RejectedFile) -> str:
     if isinstance(item, RejectedFile):
-        return f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags)
-    return (
+        return shown(f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags))
+    return shown(
         f"{item.file}: {item.doc_type.value}, date {_fmt_field(item, 'date')}, total {_fmt_field(item, 'total')}, "
         f"currency {_fmt_field(item, 'currency')}" + (f", flags {', '.join(f.code.value for f in item.flags)}" if item.flags else "")
     )
@@ -176,21 +192,21 @@ def cmd_review(args: argparse.Namespace) -> int:
     import uvicorn
 
     from infra.storage.settings import open_storage
-    from review.accounts import load_accounts
+    from review.accounts import AccountsFile
     from review.app import DeskConfig, create_app
     from review.settings import ReviewSettings
 
     settings = ReviewSettings()
     if settings.accounts is None:
         raise UsageError("INTAKE_REVIEW_ACCOUNTS must name the accounts file (make entries with `intake review-account`)")
-    accounts = load_accounts(settings.accounts)
+    accounts = AccountsFile(settings.accounts)  # validated whole now (exit 3), re-read when it changes
     secret, configured = settings.signing_secret()
     if not configured:
         print("intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr)
     storage = open_storage()
     config = DeskConfig(storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules),
                         secure_cookies=settings.secure_cookies)
-    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts)} account(s)", file=sys.stderr)
+    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)", file=sys.stderr)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return ExitCode.OK
 
@@ -199,10 +215,10 @@ def cmd_review_account(args: argparse.Namespace) -> int:
     """Print the accounts-file entry of one account (the password is read from the terminal or stdin)."""
     import getpass
 
-    from review.accounts import Role, account_entry
+    from review.accounts import ACCOUNT_NAME, Role, account_entry
 
-    if not args.name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise UsageError("account names use letters, digits, '.', '-' and '_'")
+    if not ACCOUNT_NAME.fullmatch(args.name):
+        raise UsageError("account names are 1-64 ASCII letters, digits, '.', '-' and '_'")
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
     try:
         print(account_entry(args.name, Role(args.role), password))

@@ -100,3 +100,16 @@ def test_cli_process_json_and_out_dir(tmp_path):
     folder = tmp_path / "claims" / "claims" / "CLM-20211012-TEST03"
     assert json.loads((folder / "claim.json").read_text(encoding="utf-8")) == claim
     assert "CLM-20211012-TEST03" in (folder / "message.txt").read_text(encoding="utf-8")
+
+
+def test_cli_refuses_a_claim_id_that_would_escape_the_out_dir(tmp_path):
+    (tmp_path / "in").mkdir()
+    invoice = docs.invoice_pdf(tmp_path / "in" / "invoice.pdf")
+    out = tmp_path / "work" / "out"
+    out.mkdir(parents=True)
+    for claim_id in ("../escaped", "../../escaped-claim", "CLM-20211012-TEST03/../../x"):
+        result = intake("process", str(invoice), "--claim-id", claim_id, "--out", str(out))
+        assert result.returncode == 2, result.stderr
+        assert "error [usage]: --claim-id: not a claim number" in result.stderr and "Traceback" not in result.stderr
+    assert list(out.iterdir()) == [] and sorted(p.name for p in (tmp_path / "work").iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "work"]
