@@ -7,7 +7,7 @@ CSRF token (`checked_form`; the sign-in form has its own, bound to a cookie); op
 managers act. Claims are read and written through the storage interface (review/store.py,
 review/desk.py); page images are rendered on demand and cached in the storage (review/page_view.py).
 
-Under attack: password checks run in worker threads, at most `SignInLimits.concurrent_checks` at once
+Under attack: password checks run in worker threads, at most `SignInLimits.concurrent_checks` at once (2, 1 on a two-core machine)
 (the event loop never hashes), sign-ins are rate-limited per client address and per account name
 (429 with Retry-After) on top of the lock-out, a POST body is at most MAX_BODY bytes and every form
 field has a length cap (FIELD_LIMITS; 400 with the form re-shown).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,7 +65,8 @@ class SignInLimits:
     per_address: int = 20  # attempts per client address per window
     per_name: int = 10  # attempts per account name per window
     window: float = 60.0
-    concurrent_checks: int = 2  # Argon2 checks running at once (in worker threads)
+    # Argon2 checks running at once (in worker threads): 2, but always a core left for the event loop
+    concurrent_checks: int = max(1, min(2, (os.cpu_count() or 2) - 1))
     max_waiting: int = 16  # sign-ins waiting for a check slot; beyond, 429 at once
     max_tracked: int = 10_000  # addresses / names remembered (oldest forgotten)
 
