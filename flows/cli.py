@@ -19,6 +19,7 @@ from infra.tools.check import check_tools
 from intake.declaration import MANIFEST_NAME, quoted_claim, request_language
 from models import Claim, Document, RejectedFile
 from models.errors import ExitCode, IntakeError, UsageError
+from models.manifest import CLAIM_ID
 from validators.rules_file import Rules, load_rules
 
 if TYPE_CHECKING:
@@ -34,7 +35,11 @@ def _fmt_field(doc: Document, name: str) -> str:
 
 
 def summary(claim: Claim) -> str:
-    """A readable summary of a claim for the terminal."""
+    """A readable summary of a claim for the terminal (every line made safe: `shown`)."""
+    return "\n".join(safe_text(line) for line in _summary_lines(claim))
+
+
+def _summary_lines(claim: Claim) -> list[str]:
     out = [f"Claim {claim.claim_id}: {claim.status.value}" + (f" ({claim.status_reason})" if claim.status_reason else "")]
     for doc in claim.documents:
         out.append(
@@ -47,7 +52,7 @@ def summary(claim: Claim) -> str:
     out.append(f"  flags ({len(flags)}):" if flags else "  flags: none")
     for flag in flags:
         out.append(f"    [{flag.severity.value}] {flag.code.value}: {flag.message}")
-    return "\n".join(out)
+    return out
 
 
 def _documents(names: list[str], recursive: bool, leave_out: tuple[str, ...] = ()) -> list[Path]:
@@ -115,6 +120,8 @@ def cmd_process(args: argparse.Namespace) -> int:
     from intake.pipeline import new_claim_id
     from intake.request import Received
 
+    if args.claim_id is not None and not CLAIM_ID.fullmatch(args.claim_id):
+        raise UsageError("--claim-id: not a claim number (CLM-YYYYMMDD-XXXXXX)")
     files = _input_files(args.files)
     manifest, body = declaration(args, files), _body(args)
     rules = load_rules(args.rules)
@@ -130,8 +137,8 @@ def cmd_process(args: argparse.Namespace) -> int:
 
 def _doc_line(item: Document | RejectedFile) -> str:
     if isinstance(item, RejectedFile):
-        return f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags)
-    return (
+        return safe_text(f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags))
+    return safe_text(
         f"{item.file}: {item.doc_type.value}, date {_fmt_field(item, 'date')}, total {_fmt_field(item, 'total')}, "
         f"currency {_fmt_field(item, 'currency')}" + (f", flags {', '.join(f.code.value for f in item.flags)}" if item.flags else "")
     )
@@ -228,21 +235,21 @@ def cmd_review(args: argparse.Namespace) -> int:
     import uvicorn
 
     from infra.storage.settings import open_storage
-    from review.accounts import load_accounts
+    from review.accounts import AccountsFile
     from review.app import DeskConfig, create_app
     from review.settings import ReviewSettings
 
     settings = ReviewSettings()
     if settings.accounts is None:
         raise UsageError("INTAKE_REVIEW_ACCOUNTS must name the accounts file (make entries with `intake review-account`)")
-    accounts = load_accounts(settings.accounts)
+    accounts = AccountsFile(settings.accounts)  # validated whole now (exit 3), re-read when it changes
     secret, configured = settings.signing_secret()
     if not configured:
         print("intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr)
     storage = open_storage()
     config = DeskConfig(storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules),
                         secure_cookies=settings.secure_cookies)
-    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts)} account(s)", file=sys.stderr)
+    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)", file=sys.stderr)
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return ExitCode.OK
 
@@ -251,10 +258,10 @@ def cmd_review_account(args: argparse.Namespace) -> int:
     """Print the accounts-file entry of one account (the password is read from the terminal or stdin)."""
     import getpass
 
-    from review.accounts import Role, account_entry
+    from review.accounts import ACCOUNT_NAME, Role, account_entry
 
-    if not args.name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise UsageError("account names use letters, digits, '.', '-' and '_'")
+    if not ACCOUNT_NAME.fullmatch(args.name):
+        raise UsageError("account names are 1-64 ASCII letters, digits, '.', '-' and '_'")
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
     try:
         print(account_entry(args.name, Role(args.role), password))

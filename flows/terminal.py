@@ -1,13 +1,15 @@
-"""Text from strangers (file names, values read on documents) made safe to print on a terminal:
-control characters (ANSI escapes, newlines) and bidirectional overrides shown as visible escapes."""
+"""Text from strangers (file names, values read on documents) made safe to print on a terminal."""
 
 from __future__ import annotations
 
 import unicodedata
 
-BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HIDDEN = ("Cc", "Cf", "Zl", "Zp")  # control, format (bidi overrides and isolates, zero-width), line and paragraph separators
 
 
 def safe_text(text: str) -> str:
-    """`text` with every control or bidirectional-control character replaced by its \\uXXXX escape."""
-    return "".join(f"\\u{ord(c):04x}" if c in BIDI_CONTROLS or unicodedata.category(c) == "Cc" else c for c in text)
+    """`text` with control characters (ANSI escapes, newlines, NUL...), format characters (bidirectional
+    overrides and isolates, zero-width characters) and line/paragraph separators shown as `\\xNN` /
+    `\\uNNNN` escapes instead of acting on the terminal or on how the line reads."""
+    return "".join(c if unicodedata.category(c) not in HIDDEN else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in text)

@@ -1,36 +1,48 @@
 """The review desk's web app (FastAPI + Jinja2, server-rendered, a little inline JavaScript).
 
 Every route but the sign-in form needs a session (no page, image or file is served to anyone else:
-the middleware `guard` turns them away before any route runs); every POST needs the session's CSRF
-token (`checked_form`; the sign-in form has its own, bound to a cookie); operators read, managers act. Claims are read and written
-through the storage interface (review/store.py, review/desk.py); page images are rendered on demand
-and cached in the storage (review/page_view.py).
+the middleware `guard` turns them away before any route runs); sessions live in the storage
+(review/sessions.py), so signing out ends every copy of the cookie. Every POST needs the session's
+CSRF token (`checked_form`; the sign-in form has its own, bound to a cookie); operators read,
+managers act. Claims are read and written through the storage interface (review/store.py,
+review/desk.py); page images are rendered on demand and cached in the storage (review/page_view.py).
+
+Under attack: password checks run in worker threads, at most `SignInLimits.concurrent_checks` at once (2, 1 on a two-core machine)
+(the event loop never hashes), sign-ins are rate-limited per client address and per account name
+(429 with Retry-After) on top of the lock-out, a POST body is at most MAX_BODY bytes and every form
+field has a length cap (FIELD_LIMITS; 400 with the form re-shown).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from infra.storage.base import NotFound, Storage
 from models import DocType
 from models.manifest import CareType
-from review.accounts import Account, Authenticator
+from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
-from review.desk import BadRequest, Desk, NotAllowed
+from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed
 from review.field_values import MAIN_FIELDS, InvalidValue
 from review.page_view import PageCache
 from review.queue import VIEWS, all_entries, build_queue, neighbours
-from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionSigner
+from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
+from review.throttle import SlidingWindow
 from review.wording import LANGUAGES, translator
 from validators.rules_file import Rules
 
@@ -40,15 +52,50 @@ LOGIN_CSRF_COOKIE = "intake_login_csrf"
 LOW_CONFIDENCE = 0.6
 PUBLIC = {"/login"}
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+MAX_BODY = 64 * 1024  # bytes of a POSTed form (the largest: a 2,000-character message and its subject)
+# Characters per form field; a field not named here gets MAX_TEXT.
+FIELD_LIMITS = {"account": MAX_NAME, "password": MAX_PASSWORD, "csrf": 100, "version": 100, "next": 2000, "field": MAX_NAME,
+                "doc_type": MAX_NAME, "document": 300, "flag": 300, "subject": 300}
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How much password guessing the desk puts up with."""
+
+    per_address: int = 20  # attempts per client address per window
+    per_name: int = 10  # attempts per account name per window
+    window: float = 60.0
+    # Argon2 checks running at once (in worker threads): 2, but always a core left for the event loop
+    concurrent_checks: int = max(1, min(2, (os.cpu_count() or 2) - 1))
+    max_waiting: int = 16  # sign-ins waiting for a check slot; beyond, 429 at once
+    max_tracked: int = 10_000  # addresses / names remembered (oldest forgotten)
 
 
 @dataclass
 class DeskConfig:
     storage: Storage
-    accounts: dict[str, Account]
+    accounts: AccountsSource  # a dict, or an AccountsFile re-read when it changes
     secret: str
     rules: Rules
     secure_cookies: bool = False
+    limits: SignInLimits = field(default_factory=SignInLimits)
+
+
+def oversize(form) -> bool:
+    """Whether a form field is longer than its limit."""
+    return any(len(str(value)) > FIELD_LIMITS.get(name, MAX_TEXT) for name, value in form.multi_items())
+
+
+def _when(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _body_refused(request: Request) -> int:
+    """0 when a POST declares its length (browsers always do) and it is at most MAX_BODY, else 411 or 413."""
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        return 411
+    return 413 if int(length) > MAX_BODY else 0
 
 
 def _local(path: str | None) -> str:
@@ -58,31 +105,44 @@ def _local(path: str | None) -> str:
 
 def create_app(config: DeskConfig) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Review desk")
-    signer = SessionSigner(config.secret)
-    auth = Authenticator(config.accounts)
+    sessions = SessionStore(config.storage, config.secret)
+    limits = config.limits
+    auth = Authenticator(config.accounts, max_names=limits.max_tracked)
+    by_address = SlidingWindow(limits.per_address, limits.window, limits.max_tracked)
+    by_name = SlidingWindow(limits.per_name, limits.window, limits.max_tracked)
+    checks = anyio.CapacityLimiter(limits.concurrent_checks)
     desk = Desk(config.storage, config.rules)
     pages = PageCache(config.storage)
+    app.state.sessions, app.state.auth = sessions, auth
+
+    def accounts() -> dict[str, Account]:
+        return current_accounts(config.accounts)
 
     def set_cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", secure=config.secure_cookies, path="/")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        session = signer.load(request.cookies.get(COOKIE))
-        account = config.accounts.get(session.user) if session else None
-        request.state.session, request.state.account = (session, account) if account else (None, None)
         request.state.lang = request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGUAGES else "fr"
         request.state.nonce = secrets.token_urlsafe(12)
+        cookie = request.cookies.get(COOKIE)
+        current = accounts()
+        session = await run_in_threadpool(sessions.load, cookie, current) if cookie else None  # storage I/O off the loop
+        account = current.get(session.user) if session else None
+        request.state.session, request.state.account = (session, account) if account else (None, None)
+        response: Response
         if request.url.path not in PUBLIC and account is None:
             if request.method == "GET":
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                response: Response = RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+                response = RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
             else:
                 response = JSONResponse({"error": "not_signed_in"}, status_code=401)
+        elif request.method == "POST" and _body_refused(request):
+            response = JSONResponse({"error": "form_too_large"}, status_code=_body_refused(request))
         else:
             response = await call_next(request)
-        if session is not None and account is not None and request.url.path != "/logout":
-            set_cookie(response, COOKIE, signer.dump(session), IDLE_SECONDS)  # sliding expiry
+        if cookie and account is not None and request.url.path not in ("/logout", "/sessions/end-all", "/login"):
+            set_cookie(response, COOKIE, cookie, IDLE_SECONDS)  # the browser's copy follows the server's idle expiry
         response.headers.setdefault("Cache-Control", "no-store")
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -110,22 +170,41 @@ def create_app(config: DeskConfig) -> FastAPI:
         set_cookie(response, LOGIN_CSRF_COOKIE, token, 3600)
         return response
 
+    def login_refused(request: Request, form, status_code: int, retry_after: float = 0.0) -> Response:
+        fresh = secrets.token_urlsafe(24)
+        seconds = max(1, math.ceil(retry_after)) if status_code == 429 else 0
+        next_path = str(form.get("next", "/")) if form is not None else "/"
+        response: Response = render(request, "login.html", status_code, next=_local(next_path[:2000]), login_csrf=fresh,
+                                    failed=status_code == 401, wait=seconds)
+        set_cookie(response, LOGIN_CSRF_COOKIE, fresh, 3600)
+        if seconds:
+            response.headers["Retry-After"] = str(seconds)
+        return response
+
     @app.post("/login")
     async def login(request: Request):
         form = await request.form()
+        address = request.client.host if request.client else "?"
+        name, password = str(form.get("account", "")), str(form.get("password", ""))
+        wait = by_address.take(address)  # every attempt counts against its address, whatever the name
+        if wait:
+            return login_refused(request, form, 429, wait)
         token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        account = None
-        if token and secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8")):
-            account = auth.check(str(form.get("account", "")), str(form.get("password", "")))
+        if (oversize(form) or not name or not token
+                or not secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8"))):
+            return login_refused(request, form, 401)  # nothing hashed, no name recorded
+        wait = by_name.take(name)
+        if wait:
+            return login_refused(request, form, 429, wait)
+        if checks.statistics().tasks_waiting >= limits.max_waiting:
+            return login_refused(request, form, 429, 1.0)
+        # Argon2 in a worker thread, at most `concurrent_checks` at once: the event loop keeps serving.
+        account = await anyio.to_thread.run_sync(auth.check, name, password, limiter=checks)
         if account is None:
-            fresh = secrets.token_urlsafe(24)
-            response: Response = render(request, "login.html", 401, next=_local(str(form.get("next", "/"))), login_csrf=fresh, failed=True)
-            set_cookie(response, LOGIN_CSRF_COOKIE, fresh, 3600)
-            return response
-        session = signer.new(account.name, account.role.value)
-        request.state.session, request.state.account = session, account
+            return login_refused(request, form, 401)
+        _session, cookie = await run_in_threadpool(sessions.new, account)
         response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
-        set_cookie(response, COOKIE, signer.dump(session), IDLE_SECONDS)
+        set_cookie(response, COOKIE, cookie, IDLE_SECONDS)
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
         log.info("review desk: sign-in (%s)", account.role.value)
         return response
@@ -133,7 +212,7 @@ def create_app(config: DeskConfig) -> FastAPI:
     async def checked_form(request: Request):
         """The POSTed form, or None when it lacks the session's CSRF token."""
         form = await request.form()
-        return form if request.state.session.csrf_ok(str(form.get("csrf", ""))) else None
+        return form if request.state.session.csrf_ok(str(form.get("csrf", ""))[:200]) else None
 
     def csrf_refused(request: Request) -> HTMLResponse:
         return render(request, "message.html", 403, text=translator(request.state.lang)("error_csrf"))
@@ -142,6 +221,23 @@ def create_app(config: DeskConfig) -> FastAPI:
     async def logout(request: Request):
         if await checked_form(request) is None:
             return csrf_refused(request)
+        await run_in_threadpool(sessions.end, request.state.session)  # every copy of the cookie is dead now
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    @app.get("/sessions", response_class=HTMLResponse)
+    def my_sessions(request: Request):
+        mine = sessions.of(request.state.account.name, accounts())
+        rows = [(_when(s.started), _when(s.seen), s.key == request.state.session.key) for s in mine]
+        return render(request, "sessions.html", rows=rows)
+
+    @app.post("/sessions/end-all")
+    async def end_all(request: Request):
+        if await checked_form(request) is None:
+            return csrf_refused(request)
+        ended = await run_in_threadpool(sessions.end_all, request.state.account.name, accounts())
+        log.info("review desk: signed out everywhere (%d session(s))", ended)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -209,6 +305,12 @@ def create_app(config: DeskConfig) -> FastAPI:
         form = await checked_form(request)
         if form is None:
             return csrf_refused(request)
+        # storage I/O and the checks re-run: in a worker thread, not on the event loop
+        return await run_in_threadpool(acted, request, claim_id, action, do, form)
+
+    def acted(request: Request, claim_id: str, action: str, do, form):
+        if oversize(form):
+            return claim_page(request, claim_id, 400, error="error_too_long")
         value = lambda name: str(form.get(name, ""))  # noqa: E731
         try:
             do(request.state.account, value)

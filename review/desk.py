@@ -6,7 +6,8 @@
     reject                                    -> outbox/claimant/<claim_id>/<seq>.json (the reason, for the claimant)
 
 Only managers act; a decided claim is closed. Values are checked (review/field_values.py) before
-anything is written. No claimant data goes to the logs.
+anything is written, and no text is longer than MAX_TEXT characters (a reason, a note, a message, a
+corrected value: BadRequest("too_long")). No claimant data goes to the logs.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
 LABELS = "labels/corrections/"
+MAX_TEXT = 2000  # a reason, a note, a message, a corrected value (characters)
 
 
 class NotAllowed(IntakeError, PermissionError):
@@ -69,7 +71,9 @@ class Desk:
         return (message.subject, message.text) if message else (f"Votre demande {claim.claim_id}", "")
 
     # -- acting --------------------------------------------------------------------------------
-    def _open(self, who: Account, claim_id: str) -> ClaimRecord:
+    def _open(self, who: Account, claim_id: str, *texts: str) -> ClaimRecord:
+        if any(len(text) > MAX_TEXT for text in texts):
+            raise BadRequest("too_long")
         if not who.can_review:
             raise NotAllowed("read_only")
         record = self.store.load(claim_id)
@@ -87,7 +91,7 @@ class Desk:
         raise BadRequest("unknown_document")
 
     def correct_field(self, who: Account, claim_id: str, version: str, document: str, field: str, value: str) -> ClaimRecord:
-        record = self._open(who, claim_id)
+        record = self._open(who, claim_id, document, field, value)
         current = self._document(record, document)
         if not field or not field.replace("_", "").isalnum():
             raise BadRequest("unknown_field")
@@ -115,7 +119,7 @@ class Desk:
         return updated
 
     def dismiss_flag(self, who: Account, claim_id: str, version: str, flag_key: str, reason: str) -> ClaimRecord:
-        record = self._open(who, claim_id)
+        record = self._open(who, claim_id, flag_key, reason)
         flags = dict(keyed_flags(record.current))
         if flag_key not in flags:
             raise BadRequest("unknown_flag")
@@ -126,7 +130,7 @@ class Desk:
         return self.store.append(claim_id, version, event)
 
     def request_proofs(self, who: Account, claim_id: str, version: str, subject: str, text: str) -> ClaimRecord:
-        self._open(who, claim_id)
+        self._open(who, claim_id, subject, text)
         if not text.strip() or not subject.strip():
             raise BadRequest("message_required")
         event = self._event(who, ReviewAction.REQUEST_PROOFS, reason=text.strip())
@@ -135,14 +139,14 @@ class Desk:
         return updated
 
     def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
-        self._open(who, claim_id)
+        self._open(who, claim_id, note)
         updated = self.store.append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
         self.store.claims.write_outbox(updated.current)
         log.info("claim approved on the review desk: %s", claim_id)
         return updated
 
     def reject(self, who: Account, claim_id: str, version: str, reason: str) -> ClaimRecord:
-        self._open(who, claim_id)
+        self._open(who, claim_id, reason)
         if not reason.strip():
             raise BadRequest("reason_required")
         updated = self.store.append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))

@@ -127,3 +127,16 @@ def test_cli_extract_takes_folders_without_a_file_limit_and_streams_in_order(tmp
     assert files == [f"f{n:02d}.pdf" for n in range(12)]
     assert "skipped (not a PDF, JPG or PNG by its name)" in result.stderr and "notes.txt" in result.stderr
     assert "ETA" not in result.stderr  # no progress line when stderr is not a terminal
+
+
+def test_cli_refuses_a_claim_id_that_would_escape_the_out_dir(tmp_path):
+    (tmp_path / "in").mkdir()
+    invoice = docs.invoice_pdf(tmp_path / "in" / "invoice.pdf")
+    out = tmp_path / "work" / "out"
+    out.mkdir(parents=True)
+    for claim_id in ("../escaped", "../../escaped-claim", "CLM-20211012-TEST03/../../x"):
+        result = intake("process", str(invoice), "--claim-id", claim_id, "--out", str(out))
+        assert result.returncode == 2, result.stderr
+        assert "error [usage]: --claim-id: not a claim number" in result.stderr and "Traceback" not in result.stderr
+    assert list(out.iterdir()) == [] and sorted(p.name for p in (tmp_path / "work").iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "work"]

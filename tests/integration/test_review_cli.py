@@ -51,3 +51,7 @@ def test_review_serves_the_sign_in_page_and_refuses_a_bad_accounts_file(tmp_path
     accounts.write_text('[accounts.marie]\nrole = "manager"\npassword = "plain-text"\n')
     refused = intake("review", "--port", str(port), env=env)
     assert refused.returncode == 3 and "Argon2 hash" in refused.stderr and "plain-text" not in refused.stderr
+    accounts.write_text('[accounts.marie]\nrole = "manager"\npassword = "$argon2id$garbage"\n')
+    refused = intake("review", "--port", str(port), env=env)
+    assert refused.returncode == 3 and "error [invalid_accounts]: account 'marie': password" in refused.stderr
+    assert "Traceback" not in refused.stderr

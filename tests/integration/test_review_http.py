@@ -9,6 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from models import Claim
+from review.accounts import Role
 from review.app import DeskConfig, create_app
 from tests.review_data import PASSWORDS, accounts
 from validators.rules_file import load_rules
@@ -263,3 +264,97 @@ def test_a_non_ascii_csrf_token_is_refused_not_a_server_error(desk_storage):
     anonymous = desk(desk_storage)
     anonymous.get("/login")
     assert anonymous.post("/login", data={"account": "marie", "password": PASSWORDS["marie"], "csrf": "é"}).status_code == 401
+
+
+# -- sessions that end, sign-in under attack, caps ---------------------------------------------------
+
+def test_a_cookie_copied_before_sign_out_is_dead_after_it(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    page = client.get(f"/claims/{claim.claim_id}").text
+    form, flag = Form(page), re.search(r'name="flag" value="([^"]+)"', page).group(1)
+    copied = client.cookies.get("intake_review")
+    thief = desk(desk_storage)  # another desk process over the same storage, with the copied cookie
+    thief.cookies.set("intake_review", copied)
+    assert thief.get("/", follow_redirects=False).status_code == 200
+    assert client.post("/logout", data={"csrf": form.csrf}, follow_redirects=False).status_code == 303
+    assert thief.get("/", follow_redirects=False).status_code == 303
+    answer = thief.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="replayed"), follow_redirects=False)
+    assert answer.status_code == 401 and events(desk_storage, claim.claim_id) == []
+    assert desk_storage.list("state/review-sessions/") == []
+
+
+def test_a_manager_sees_their_sessions_and_signs_out_everywhere(desk_storage):
+    at_work, at_home, paul = sign_in(desk(desk_storage), "marie"), sign_in(desk(desk_storage), "marie"), sign_in(desk(desk_storage), "paul")
+    page = at_work.get("/sessions")
+    assert page.status_code == 200 and page.text.count('class="session-row"') == 2 and page.text.count("cette session") == 1
+    assert 'id="my-sessions"' in at_work.get("/").text
+    answer = at_work.post("/sessions/end-all", data={"csrf": Form(at_work.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text).csrf},
+                          follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login"
+    assert at_work.get("/", follow_redirects=False).status_code == 303 and at_home.get("/", follow_redirects=False).status_code == 303
+    assert paul.get("/", follow_redirects=False).status_code == 200
+    assert at_home.post("/sessions/end-all", data={"csrf": "x"}).status_code == 401
+
+
+def test_an_account_removed_or_its_password_changed_loses_its_sessions(desk_storage, tmp_path):
+    from review.accounts import AccountsFile, account_entry
+
+    path = tmp_path / "reviewers.toml"
+    pauls = account_entry("paul", Role.MANAGER, PASSWORDS["paul"])
+    path.write_text(account_entry("marie", Role.MANAGER, PASSWORDS["marie"]) + pauls)
+    app = create_app(DeskConfig(storage=desk_storage, accounts=AccountsFile(path, check_seconds=0), secret="s" * 40, rules=load_rules()))
+    marie, paul = sign_in(TestClient(app), "marie"), sign_in(TestClient(app), "paul")
+    new_password = account_entry("marie", Role.MANAGER, "a new password for marie")
+    path.write_text(new_password + pauls)
+    assert marie.get("/", follow_redirects=False).status_code == 303  # password changed
+    assert paul.get("/", follow_redirects=False).status_code == 200
+    path.write_text(new_password)
+    assert paul.get("/", follow_redirects=False).status_code == 303  # account removed
+    assert desk_storage.list("state/review-sessions/") == []
+
+
+def login_attempt(client: TestClient, name: str, password: str):
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    return client.post("/login", data={"account": name, "password": password, "csrf": token})
+
+
+def test_sign_in_is_rate_limited_per_account_name_and_per_address(desk_storage):
+    from review.app import SignInLimits
+
+    config = DeskConfig(storage=desk_storage, accounts=ACCOUNTS, secret="s" * 40, rules=load_rules(),
+                        limits=SignInLimits(per_address=6, per_name=3))
+    client = TestClient(create_app(config))
+    assert [login_attempt(client, "marie", "wrong-password").status_code for _ in range(3)] == [401, 401, 401]
+    limited = login_attempt(client, "marie", PASSWORDS["marie"])
+    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 60 and "Trop de tentatives" in limited.text
+    assert login_attempt(client, "paul", "wrong-password").status_code == 401
+    assert login_attempt(client, "olivier", "wrong-password").status_code == 401
+    assert login_attempt(client, "nobody", "wrong-password").status_code == 429  # the address's 7th attempt
+
+
+def test_a_huge_account_name_is_refused_and_never_recorded(desk_storage):
+    client = desk(desk_storage)
+    for i in range(3):
+        assert login_attempt(client, f"{i}" + "x" * 60_000, "whatever-pw").status_code == 401
+    assert len(client.app.state.auth.failures) == 0
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"account": "x" * 900_000, "password": "p", "csrf": token}).status_code == 413
+
+
+def test_an_oversize_reason_or_correction_is_refused_and_nothing_recorded(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    page = client.get(f"/claims/{claim.claim_id}").text
+    form, flag = Form(page), re.search(r'name="flag" value="([^"]+)"', page).group(1)
+    answer = client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 2001))
+    assert answer.status_code == 400 and "Texte trop long" in answer.text
+    document = f"{claim.documents[0].file}#0"
+    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="issuer", value="v" * 2001))
+    assert answer.status_code == 400 and "Texte trop long" in answer.text
+    answer = client.post(f"/claims/{claim.claim_id}/request", data=form.data(subject="Votre demande", text="t" * 2001))
+    assert answer.status_code == 400
+    assert client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 900_000)).status_code == 413
+    assert events(desk_storage, claim.claim_id) == [] and desk_storage.list(f"outbox/claimant/{claim.claim_id}/") == []
+    answer = client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 2000), follow_redirects=False)
+    assert answer.status_code == 303  # exactly at the cap

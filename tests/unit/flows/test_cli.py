@@ -75,4 +75,27 @@ def test_the_folder_form_takes_documents_only_and_names_what_it_skipped(tmp_path
 def test_strangers_text_is_printed_safely():
     from flows.terminal import safe_text
 
-    assert safe_text("fac\x1b[31mture\n\u202eFDP.exe") == "fac\\u001b[31mture\\u000a\\u202eFDP.exe"
+    assert safe_text("fac\x1b[31mture\n\u202eFDP.exe") == "fac\\x1b[31mture\\x0a\\u202eFDP.exe"
+
+
+HOSTILE = "a\x1b[31mred\nline\u202egpj.pdf\u2028\x00\u200b"
+
+
+def test_file_names_are_shown_safely_on_the_terminal():
+    from flows.cli import _doc_line, summary
+    from flows.terminal import safe_text as shown
+    from models import Claim, ClaimStatus, DocType, FlagCode, RejectedFile
+    from tests.unit.validators.claim_fixtures import NOW, doc
+    from validators.flag_wording import make_flag
+
+    assert shown(HOSTILE) == "a\\x1b[31mred\\x0aline\\u202egpj.pdf\\u2028\\x00\\u200b"
+    assert shown("facture n°2 – été.pdf") == "facture n°2 – été.pdf"  # ordinary text untouched
+    rejected = RejectedFile(index=1, file=HOSTILE, size=6, sha256=None, detected_type="image/gif", flags=(make_flag(FlagCode.UNSUPPORTED_FORMAT, file=HOSTILE, reason="format image/gif non accepté"),))
+    document = doc(HOSTILE, DocType.INVOICE, total="12.50")
+    claim = Claim(claim_id="CLM-20261120-AAAAAA", created_at=NOW, status=ClaimStatus.NEEDS_REVIEW, documents=(document,),
+                  rejected_files=(rejected,))
+    for text in (summary(claim), _doc_line(document), _doc_line(rejected)):
+        assert not any(c in text for c in "\x1b\x00\u202e\u2028\u200b"), text
+        assert "\\x1b[31m" in text and "\\u202e" in text
+    assert len(_doc_line(document).splitlines()) == 1
+    assert all(line.startswith(("Claim", "  ")) for line in summary(claim).splitlines())

@@ -66,3 +66,16 @@ def test_a_quoted_claim_not_on_file_opens_a_new_flagged_claim(tmp_path):
     received = Received("CLM-20261120-DDDDDD", (ReceivedFile("facture.png", png()),), quoted="CLM-20200101-ABCDEF")
     claim = process_request(received, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
     assert claim.claim_id == "CLM-20261120-DDDDDD" and "unknown_claim" in {f.code.value for f in claim.flags}
+
+
+def test_the_claim_names_every_file_by_its_safe_stored_name(tmp_path):
+    """Control characters, newlines, ANSI escapes and bidi overrides never reach the claim JSON: every
+    `file` in it is the name the original is stored under (infra.storage.keys.safe_name)."""
+    store = ClaimStore(LocalStorage(tmp_path))
+    hostile = ("fac\x1b[31mture\n\u202egnp.png", "scan\x00\u2066.gif")
+    received = Received("CLM-20261120-DDDDDD", (ReceivedFile(hostile[0], png()), ReceivedFile(hostile[1], b"GIF89a....")))
+    claim = process_request(received, store, RULES, lambda: NOW, stub_stages({"fac_31mture_gnp.png": DocType.INVOICE}))
+    assert [d.file for d in claim.documents] == ["fac_31mture_gnp.png"] and [r.file for r in claim.rejected_files] == ["scan.gif"]
+    stored = store.claim_bytes(claim.claim_id).decode("utf-8")
+    assert not any(c in stored for c in "\x1b\u202e\u2066") and "\\u0000" not in stored and "\\n" not in stored
+    assert store.original(claim.claim_id, "fac_31mture_gnp.png") == png()

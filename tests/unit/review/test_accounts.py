@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from review.accounts import (
     LOCKOUT_SECONDS,
     MAX_FAILURES,
+    MAX_NAME,
     Account,
     AccountsError,
+    AccountsFile,
     Authenticator,
     Role,
     account_entry,
@@ -16,6 +20,7 @@ from review.accounts import (
     load_accounts,
     parse_accounts,
 )
+from review.throttle import SlidingWindow
 
 PASSWORD = "correct horse battery"
 
@@ -183,3 +188,78 @@ def test_an_unknown_name_is_locked_like_a_real_one(accounts):
     for _ in range(MAX_FAILURES):
         assert auth.check("ghost", "whatever-password") is None
     assert auth.locked("ghost")
+
+
+# -- a fully validated accounts file --------------------------------------------------------------
+@pytest.mark.parametrize("bad_hash", [
+    "$argon2id$garbage",
+    "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ",  # no hash part
+    "$argon2id$v=19$m=65536,t=3,p=4$!!!!$aGFzaGhhc2hoYXNoaGFzaA",  # salt not base64
+    "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaA",  # hash too short
+    "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # argon2i, not argon2id
+    "$argon2id$v=19$m=4194304,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # 4 GiB per sign-in
+    "$argon2id$v=19$m=65536,t=1000,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+])
+def test_a_malformed_or_unusable_hash_is_refused_at_load_naming_the_account(entries, bad_hash):
+    with pytest.raises(AccountsError, match=r"account 'bob': password") as refused:
+        parse_accounts(entries + f'\n[accounts.bob]\nrole = "manager"\npassword = "{bad_hash}"\n')
+    assert refused.value.exit_code == 3 and bad_hash not in refused.value.message
+
+
+@pytest.mark.parametrize("name", ["x" * 65, "jean dupont", "jean\u202edupont", "é"])
+def test_an_unusable_account_name_is_refused_at_load(name):
+    with pytest.raises(AccountsError, match="names are 1-64"):
+        parse_accounts(f'[accounts.{json.dumps(name)}]\nrole = "manager"\npassword = "{hash_password(PASSWORD)}"\n')
+
+
+def test_the_accounts_file_is_re_read_when_it_changes_and_fails_closed(tmp_path, entries):
+    path = tmp_path / "reviewers.toml"
+    path.write_text(entries, encoding="utf-8")
+    clock = FakeClock()
+    source = AccountsFile(path, check_seconds=1.0, clock=clock)
+    assert set(source.current()) == {"mdupont", "ops-1"}
+    path.write_text(entries.split("\n\n")[0] + "\n", encoding="utf-8")  # ops-1 removed
+    assert set(source.current()) == {"mdupont", "ops-1"}  # not checked again within a second
+    clock.now += 2
+    assert set(source.current()) == {"mdupont"}
+    path.write_text('[accounts.mdupont]\nrole = "manager"\npassword = "$argon2id$garbage"\n', encoding="utf-8")
+    clock.now += 2
+    assert source.current() == {}  # a broken file lets nobody in
+    with pytest.raises(AccountsError):
+        AccountsFile(path)  # and is refused at start-up
+
+
+# -- the failure table is bounded -----------------------------------------------------------------
+def test_long_names_are_refused_before_anything_is_hashed_or_recorded(accounts):
+    auth = Authenticator(accounts, clock=FakeClock())
+    for i in range(100):
+        assert auth.check(f"{i:03d}" + "x" * 900_000, "whatever-password") is None
+    assert len(auth.failures) == 0
+    assert auth.check("m" * (MAX_NAME + 1), PASSWORD) is None
+
+
+def test_the_failure_table_is_bounded_and_forgets_the_oldest_names(accounts):
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock, max_names=50)
+    auth.failures.hit("mdupont")
+    for i in range(500):
+        auth.failures.hit(f"name-{i}")  # (the table directly: 500 Argon2 checks would take a minute)
+        clock.now += 0.01
+        assert len(auth.failures) <= 50
+    assert auth.failures.count("mdupont") == 0 and auth.failures.count("name-499") == 1
+    clock.now += LOCKOUT_SECONDS + 1
+    auth.failures.hit("fresh")
+    assert len(auth.failures) == 1  # expired names are dropped too
+
+
+def test_a_sliding_window_limits_and_says_how_long_to_wait():
+    clock = FakeClock()
+    window = SlidingWindow(limit=3, window=60, max_keys=10, clock=clock)
+    assert [window.take("10.0.0.1") for _ in range(3)] == [0.0, 0.0, 0.0]
+    clock.now += 10
+    assert window.take("10.0.0.1") == pytest.approx(50)
+    assert window.take("10.0.0.2") == 0.0  # per key
+    clock.now += 51
+    assert window.take("10.0.0.1") == 0.0
+    with pytest.raises(ValueError):
+        SlidingWindow(limit=0, window=60)

@@ -1,19 +1,24 @@
-"""review.sessions: signed session cookies (idle and absolute expiry) and CSRF tokens.
+"""review.sessions: server-side sessions in the storage (the cookie names one, signed), idle and
+absolute expiry, sign-out, sign-out everywhere, an account removed or its password changed, and CSRF
+tokens.
 
 (Named test_review_sessions.py: tests/unit/extractors/test_sessions.py already holds the basename and
 these test folders are not packages.)"""
 
 from __future__ import annotations
 
-import types
-
-import itsdangerous.timed
 import pytest
 
-from review.sessions import IDLE_SECONDS, MAX_SECONDS, Session, SessionSigner
+from infra.storage.local import LocalStorage
+from review.accounts import Account, Role
+from review.sessions import IDLE_SECONDS, MAX_SECONDS, PREFIX, TOUCH_SECONDS, Session, SessionStore
 
 SECRET = "s" * 40
 T0 = 1_800_000_000.0
+# Hashes are never checked here: only their fingerprint is compared.
+MARIE = Account("marie", Role.MANAGER, "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")
+PAUL = Account("paul", Role.MANAGER, "$argon2id$v=19$m=65536,t=3,p=4$b3RoZXJzYWx0$aGFzaGhhc2hoYXNoaGFzaA")
+ACCOUNTS = {"marie": MARIE, "paul": PAUL}
 
 
 class Clock:
@@ -25,114 +30,150 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
-    """One fake time for the signer's clock and for itsdangerous' timestamps (TimestampSigner.get_timestamp
-    calls `time.time()` of the `itsdangerous.timed` module, both when signing and when checking max_age)."""
-    fake = Clock()
-    monkeypatch.setattr(itsdangerous.timed, "time", types.SimpleNamespace(time=fake))
-    return fake
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
-def signer(clock) -> SessionSigner:
-    return SessionSigner(SECRET, clock=clock)
+def storage(tmp_path) -> LocalStorage:
+    return LocalStorage(tmp_path)
 
 
-def test_dump_load_round_trip(signer):
-    session = signer.new("mdupont", "manager")
-    assert session.started == T0
+@pytest.fixture
+def store(storage, clock) -> SessionStore:
+    return SessionStore(storage, SECRET, clock=clock)
+
+
+def test_new_and_load_round_trip(store):
+    session, cookie = store.new(MARIE)
+    assert (session.user, session.role, session.started, session.seen) == ("marie", "manager", T0, T0)
     assert len(session.csrf) >= 24
-    assert signer.load(signer.dump(session)) == session
+    assert store.load(cookie, ACCOUNTS) == session
 
 
-def test_each_session_has_its_own_csrf_token(signer):
-    assert signer.new("a", "manager").csrf != signer.new("a", "manager").csrf
+def test_the_cookie_holds_only_a_signed_random_id_and_the_storage_only_its_hash(store, storage):
+    session, cookie = store.new(MARIE)
+    session_id = cookie.rpartition(".")[0]
+    assert "marie" not in cookie and "manager" not in cookie and session.csrf not in cookie and SECRET not in cookie
+    keys = [info.key for info in storage.list(PREFIX)]
+    assert keys == [f"{PREFIX}{session.key}.json"] and session_id not in keys[0]
+    assert session_id.encode() not in storage.get_bytes(keys[0])
 
 
-def test_cookie_holds_nothing_secret_but_is_signed(signer):
-    session = signer.new("mdupont", "manager")
-    cookie = signer.dump(session)
-    assert SECRET not in cookie
+def test_each_session_has_its_own_id_and_csrf_token(store):
+    (first, cookie1), (second, cookie2) = store.new(MARIE), store.new(MARIE)
+    assert cookie1 != cookie2 and first.key != second.key and first.csrf != second.csrf
 
 
-@pytest.mark.parametrize("cookie", [None, "", "garbage", "a.b.c"])
-def test_absent_or_garbage_cookie_is_no_session(signer, cookie):
-    assert signer.load(cookie) is None
+@pytest.mark.parametrize("cookie", [None, "", "garbage", "a.b.c", "x" * 5000])
+def test_absent_or_garbage_cookie_is_no_session(store, cookie):
+    assert store.load(cookie, ACCOUNTS) is None
 
 
-def test_tampered_cookie_is_refused(signer):
-    cookie = signer.dump(signer.new("mdupont", "operator"))
-    _, _, rest = cookie.partition(".")
-    forged = itsdangerous.URLSafeSerializer("x").dumps({"u": "mdupont", "r": "manager"}).split(".")[0]
-    assert signer.load(forged + "." + rest) is None  # role raised to manager, signature kept
-    body, _, signature = cookie.rpartition(".")
-    # the signature's FIRST character: all six of its bits count (the last one's low bits may be padding)
-    flipped = f"{body}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
-    assert signer.load(flipped) is None  # signature changed
+def test_a_forged_or_foreign_cookie_is_refused(store, storage, clock):
+    _, cookie = store.new(MARIE)
+    session_id, _, signature = cookie.rpartition(".")
+    flipped = f"{session_id}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    assert store.load(flipped, ACCOUNTS) is None
+    theirs = SessionStore(storage, "t" * 40, clock=clock)
+    assert theirs.load(cookie, ACCOUNTS) is None  # another secret
+    _, their_cookie = theirs.new(MARIE)
+    assert store.load(their_cookie, ACCOUNTS) is None
 
 
-def test_cookie_signed_with_another_secret_is_refused(clock):
-    theirs = SessionSigner("t" * 40, clock=clock)
-    cookie = theirs.dump(theirs.new("mdupont", "manager"))
-    assert SessionSigner(SECRET, clock=clock).load(cookie) is None
-    assert theirs.load(cookie) is not None
+def test_signing_out_ends_every_copy_of_the_cookie(store):
+    session, cookie = store.new(MARIE)
+    copied = str(cookie)  # an attacker's copy, taken before the sign-out
+    store.end(session)
+    assert store.load(cookie, ACCOUNTS) is None and store.load(copied, ACCOUNTS) is None
 
 
-def test_idle_session_expires(signer, clock):
-    cookie = signer.dump(signer.new("mdupont", "manager"))
+def test_sessions_are_shared_by_every_desk_process_on_the_storage(storage, clock):
+    one, two = SessionStore(storage, SECRET, clock=clock), SessionStore(storage, SECRET, clock=clock)
+    session, cookie = one.new(MARIE)
+    assert two.load(cookie, ACCOUNTS) == session
+    two.end(session)
+    assert one.load(cookie, ACCOUNTS) is None
+
+
+def test_sign_out_everywhere_ends_only_that_accounts_sessions(store):
+    (_, at_work), (_, at_home), (_, pauls) = store.new(MARIE), store.new(MARIE), store.new(PAUL)
+    assert len(store.of("marie", ACCOUNTS)) == 2
+    assert store.end_all("marie", ACCOUNTS) == 2
+    assert store.load(at_work, ACCOUNTS) is None and store.load(at_home, ACCOUNTS) is None
+    assert store.load(pauls, ACCOUNTS) is not None and store.of("marie", ACCOUNTS) == []
+
+
+def test_a_removed_account_or_a_changed_password_or_role_ends_its_sessions(store, storage):
+    _, cookie = store.new(MARIE)
+    assert store.load(cookie, {"paul": PAUL}) is None  # marie removed from the accounts file
+    assert storage.list(PREFIX) == []  # and the dead session's record is gone
+    _, cookie = store.new(MARIE)
+    changed = Account("marie", Role.MANAGER, MARIE.password_hash.replace("aGFzaGhh", "bmV3cGFz"))
+    assert store.load(cookie, {"marie": changed}) is None
+    _, cookie = store.new(MARIE)
+    demoted = Account("marie", Role.OPERATOR, MARIE.password_hash)
+    assert store.load(cookie, {"marie": demoted}) is None
+
+
+def test_idle_session_expires(store, clock, storage):
+    _, cookie = store.new(MARIE)
     clock.now = T0 + IDLE_SECONDS - 5
-    assert signer.load(cookie) is not None
-    clock.now = T0 + IDLE_SECONDS + 5
-    assert signer.load(cookie) is None
+    assert store.load(cookie, ACCOUNTS) is not None
+    clock.now += IDLE_SECONDS + 5
+    assert store.load(cookie, ACCOUNTS) is None
+    assert storage.list(PREFIX) == []
 
 
-def test_renewed_cookie_keeps_an_active_session_alive(signer, clock):
-    session = signer.new("mdupont", "manager")
-    cookie = signer.dump(session)
-    for _ in range(5):  # a request every 20 minutes renews the cookie: 100 minutes in, still signed in
+def test_activity_keeps_a_session_alive_until_its_absolute_limit(store, clock):
+    _, cookie = store.new(MARIE)
+    while clock.now + IDLE_SECONDS * 2 / 3 < T0 + MAX_SECONDS:  # a request every 20 minutes
         clock.now += IDLE_SECONDS * 2 / 3
-        loaded = signer.load(cookie)
-        assert loaded == session
-        cookie = signer.dump(loaded)
-
-
-def test_session_ends_at_max_age_even_when_active(signer, clock):
-    session = signer.new("mdupont", "manager")
-    clock.now = T0 + MAX_SECONDS - 60
-    fresh = signer.dump(session)  # renewed a minute ago
-    assert signer.load(fresh) == session
+        loaded = store.load(cookie, ACCOUNTS)
+        assert loaded is not None and loaded.seen == clock.now and loaded.started == T0
     clock.now = T0 + MAX_SECONDS + 1
-    fresh = signer.dump(session)  # renewed just now: idle is fine, but the session is too old
-    assert signer.load(fresh) is None
+    assert store.load(cookie, ACCOUNTS) is None
 
 
-def test_max_age_with_an_injected_clock_only():
-    """The absolute limit uses the signer's own clock (the idle check uses real time)."""
-    times = iter([T0, T0 + MAX_SECONDS + 1])
-    signer = SessionSigner(SECRET, clock=lambda: next(times))
-    session = Session("mdupont", "manager", "tok", T0)
-    cookie = signer.dump(session)
-    assert signer.load(cookie) == session
-    assert signer.load(cookie) is None
+def test_last_seen_is_written_at_most_every_touch_seconds(store, storage, clock):
+    session, cookie = store.new(MARIE)
+    clock.now += TOUCH_SECONDS / 2
+    assert store.load(cookie, ACCOUNTS).seen == T0
+    assert not storage.exists(f"{PREFIX}{session.key}.seen")
+    clock.now += TOUCH_SECONDS
+    assert store.load(cookie, ACCOUNTS).seen == clock.now
+    assert storage.exists(f"{PREFIX}{session.key}.seen")
 
 
-def test_a_cookie_from_the_future_is_refused(signer, clock):
+def test_a_renewal_racing_a_sign_out_does_not_bring_the_session_back(store, storage, clock):
+    session, cookie = store.new(MARIE)
+    store.end(session)
+    storage.put_bytes(f"{PREFIX}{session.key}.seen", repr(clock.now).encode())  # another process's late renewal
+    assert store.load(cookie, ACCOUNTS) is None
+    assert store.of("marie", ACCOUNTS) == [] and storage.list(PREFIX) == []  # the stray renewal cleaned up
+
+
+def test_a_session_from_the_future_is_refused(store, clock):
     clock.now = T0 + 3600
-    cookie = signer.dump(signer.new("mdupont", "manager"))
+    _, cookie = store.new(MARIE)
     clock.now = T0
-    assert signer.load(cookie) is None
+    assert store.load(cookie, ACCOUNTS) is None
 
 
-def test_configurable_limits(clock):
-    signer = SessionSigner(SECRET, idle_seconds=10, max_seconds=100, clock=clock)
-    cookie = signer.dump(signer.new("a", "manager"))
+def test_configurable_limits(storage, clock):
+    store = SessionStore(storage, SECRET, idle_seconds=10, max_seconds=100, clock=clock, touch_seconds=0)
+    _, cookie = store.new(MARIE)
     clock.now = T0 + 11
-    assert signer.load(cookie) is None
+    assert store.load(cookie, ACCOUNTS) is None
 
 
 # -- CSRF -----------------------------------------------------------------------------------------
+def session_with(token: str) -> Session:
+    return Session("k", "mdupont", "manager", token, "fp", T0, T0)
+
+
 def test_csrf_ok_only_for_the_sessions_token():
-    session = Session("mdupont", "manager", "abc123-token", T0)
+    session = session_with("abc123-token")
     assert session.csrf_ok("abc123-token")
     assert not session.csrf_ok("abc123-tokeN")
     assert not session.csrf_ok("abc123-token ")
@@ -141,8 +182,8 @@ def test_csrf_ok_only_for_the_sessions_token():
 
 
 def test_empty_session_token_never_matches():
-    assert not Session("mdupont", "manager", "", T0).csrf_ok("")
+    assert not session_with("").csrf_ok("")
 
 
 def test_csrf_ok_refuses_a_non_ascii_token_without_crashing():
-    assert not Session("mdupont", "manager", "abc123-token", T0).csrf_ok("é")
+    assert not session_with("abc123-token").csrf_ok("é")
