@@ -99,6 +99,24 @@ def repair_year(year: int, today: date | None = None) -> int:
     return repaired if repaired <= this_year else year
 
 
+def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
+    """Whether numeric dates read month first here: the dates themselves decide when one of them can
+    only be read one way (13.05.2018 is day-first, 03/20/2023 month-first); else the country hint.
+    An address that looks American does not turn a page of day-first dates around, and month-first
+    dates without that hint need two such dates (one could be an OCR slip)."""
+    day_first = month_first = 0
+    for line in lines:
+        for m in NUMERIC_DMY.finditer(line.text):
+            a, b = int(m.group(1)), int(m.group(3))
+            day_first += 12 < a <= 31 and 1 <= b <= 12
+            month_first += 12 < b <= 31 and 1 <= a <= 12
+    if day_first and not month_first:
+        return False
+    if month_first and not day_first:
+        return us_hint or month_first >= 2
+    return us_hint
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
