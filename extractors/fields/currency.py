@@ -73,7 +73,7 @@ def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
 def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None) -> Field | None:
     """The document's currency as a Field, or None when nothing tells it."""
     markers = [m for line in lines for m in _markers(line)]
-    if hint.currency is not None and (not markers or (not hint.weak and _only_stray_symbols(markers, hint.currency))):
+    if hint.currency is not None and _only_stray_symbols(markers, hint.currency):
         return _hinted_currency(lines, hint)
     if not markers:
         return _default_currency(lines)
