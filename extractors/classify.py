@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.data_files import fold
-from extractors.fields.amounts import amounts_in
+from extractors.fields.amounts import amounts_in, total_label
 from extractors.keywords import DOC_TYPES
 from extractors.layout import Line
 from models import DocType
@@ -55,17 +55,46 @@ ITEM_ROWS_WEIGHT = 2.0
 
 PRICED_TYPES = (DocType.INVOICE, DocType.RECEIPT, DocType.QUOTE)
 UNPRICED_FACTOR = 0.4
+FOOTER_START = 0.6  # the last 40 % of a page's lines: where invoices print the seller's bank account
+FOOTER_FACTOR = 0.25
+
+
+def _bank_details_in_footer(lines: Sequence[Line]) -> bool:
+    """Every bank-details phrase (IBAN, BIC, RIB...) of the page is printed in its footer: below the
+    total label, or in the last lines."""
+    folded = [fold(line.text) for line in lines]
+    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p in DOC_TYPES.bank_details]
+    hits = [i for i, text in enumerate(folded) if any(p.search(text) for p in patterns)]
+    if not hits:
+        return False
+    totals = [i for i, text in enumerate(folded) if total_label(text)[0] >= TOTAL_CUE and amounts_in(lines[i])]
+    start = min(int(len(lines) * FOOTER_START), totals[-1] + 1) if totals else int(len(lines) * FOOTER_START)
+    return min(hits) >= start
+
+
+def _invoice_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]], items: int) -> bool:
+    """The page bills something: invoice or receipt wording, priced rows, or a total with its amount."""
+    if scores[DocType.INVOICE][0] >= MIN_SCORE or scores[DocType.RECEIPT][0] >= MIN_SCORE or items >= ITEM_ROWS_FOR_INVOICE:
+        return True
+    return any(total_label(fold(line.text))[0] >= TOTAL_CUE and amounts_in(line) for line in lines)
+
+
+TOTAL_CUE = 0.8
 
 
 def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
     """Layout evidence: several priced item rows (label ... amount) make a detailed invoice, not a
-    prescription; a document without a single amount is no invoice, receipt or quote."""
+    prescription; bank details (IBAN, BIC) only in the footer of a page that bills something are the
+    seller's account, not a RIB; a document without a single amount is no invoice, receipt or quote."""
     items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
         total, reasons = scores[DocType.PRESCRIPTION]
         scores[DocType.PRESCRIPTION] = (total * UNPRICED_FACTOR, reasons)  # medicines listed with prices are sold, not prescribed
+    if scores[DocType.BANK_DETAILS][0] and _invoice_cues(lines, scores, items) and _bank_details_in_footer(lines):
+        total, reasons = scores[DocType.BANK_DETAILS]
+        scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, "coordonnées bancaires en pied de facture"])
     if lines and not any(amounts_in(line) for line in lines):
         for kind in PRICED_TYPES:
             total, reasons = scores[kind]

@@ -96,7 +96,9 @@ class Currencies(DataFile):
     symbols: dict[str, str]
     words: dict[str, str]
     ambiguous: dict[str, str]  # marker -> the currency assumed when no hint decides
+    meanings: dict[str, tuple[str, ...]]  # ambiguous marker -> the currencies a hint may settle it to
     hints: dict[str, str]  # word on the document -> the currency an ambiguous marker means there
+    weak_hints: dict[str, str]  # the same from a word that only suggests a country: never a confident currency
 
 
 class Issuer(Model):
@@ -129,6 +131,20 @@ class Parties(DataFile):
     issuer: Issuer
     practitioner: Practitioner
     beneficiary: Beneficiary
+
+
+class DateLabels(Model):
+    issue: Words
+    other: Words
+
+
+class Dates(DataFile):
+    """dates.toml: the languages whose month names are read, extra month spellings, date labels."""
+
+    file = "dates"
+    languages: Words
+    extra_months: dict[str, int]
+    labels: DateLabels
 
 
 class PeriodKinds(Model):
@@ -169,6 +185,7 @@ class Sessions(DataFile):
     file = "sessions"
     session_words: Words
     not_session: Words
+    list_labels: Words
 
 
 class Shares(DataFile):
@@ -191,6 +208,7 @@ class NotTotals(Model):
 
 class Sections(Model):
     stop: Words
+    stop_with_tax: Words
 
 
 class Payments(Model):
@@ -209,7 +227,7 @@ class Totals(DataFile):
 
 
 D = TypeVar("D", bound=DataFile)
-DATA_FILES: tuple[type[DataFile], ...] = (CareTypes, Currencies, DocTypes, Parties, Periods, Sessions, Shares, Totals)
+DATA_FILES: tuple[type[DataFile], ...] = (CareTypes, Currencies, Dates, DocTypes, Parties, Periods, Sessions, Shares, Totals)
 
 
 def parse_data(model: type[D], text: str, source: str) -> D:
@@ -230,6 +248,7 @@ def load_all(directory: Path = DATA_DIR) -> Mapping[str, DataFile]:
 # Loaded and checked at import: a broken file stops the start.
 CARE_TYPES = load_data(CareTypes)
 CURRENCIES = load_data(Currencies)
+DATES = load_data(Dates)
 DOC_TYPES = load_data(DocTypes)
 PARTIES = load_data(Parties)
 PERIODS = load_data(Periods)

@@ -15,9 +15,11 @@ from extractors.keywords import TOTALS, Words
 from extractors.layout import Line, lines_below
 from models import Field
 
-_CUR = r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF)"
+_CUR = (r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
+        r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|INR|₹|Rs\.?)")
 _NUMBER = (
-    r"(?:\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 2,220
+    r"(?:\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 1'234.56 / 2,220
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"  # 1,23,456.00 (Indian grouping)
     r"|\d+[.,]\d{2}"  # 45,30 / 45.30
     r"|\d+[.,] \d{2}(?!\d)"  # 65. 20 (a space read after the decimal point)
     r"|\d+€\d{2})"  # 45€30
@@ -56,7 +58,9 @@ class Amount:
 
 def parse_amount(raw: str) -> Decimal | None:
     """Decimal value of a printed amount (`1 234,56 €`, `45€30`, `$1,234.56`), or None."""
-    text = raw.replace("\u202f", " ").replace("\u00a0", " ").replace("'", " ")
+    text = raw.replace("\u202f", " ").replace("\u00a0", " ").replace("'", " ").replace("’", " ")
+    if re.fullmatch(r"\D*\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?\D*", text):
+        text = text.replace(",", "")  # Indian grouping: lakhs and crores
     text = re.sub(r"(\d[.,]) (\d{2})(?!\d)", r"\1\2", text)
     price = Price.fromstring(text)
     if price.amount is None or price.amount < 0 or price.amount >= MAX_AMOUNT:
@@ -128,7 +132,8 @@ def counted_lines(lines: Sequence[Line]) -> list[Line]:
     for line in lines:
         if line.page == cut_page:
             continue
-        if _has(fold(line.text), TOTALS.sections.stop):
+        folded = fold(line.text)
+        if _has(folded, TOTALS.sections.stop) or (_has(folded, TOTALS.sections.stop_with_tax) and _has(folded, TOTALS.not_totals.tax_words)):
             cut_page = line.page
             continue
         kept.append(line)
@@ -277,6 +282,8 @@ def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
 def extract_total(lines: Sequence[Line]) -> Field | None:
     """The total paid as a Field, or None when no amount is printed."""
     candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, total_candidates(lines))))
+    if any(c.amount.value > 0 for c in candidates):
+        candidates = [c for c in candidates if c.amount.value > 0]  # "Balance due 0.00" once paid: the amount paid is elsewhere
     if candidates:
         best = max(candidates, key=lambda c: (round(c.score, 3), c.amount.line.index))
         certainty = min(1.0, best.score + 0.1)

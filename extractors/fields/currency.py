@@ -1,5 +1,7 @@
 """Currency: ISO 4217 from codes, symbols and words, preferring the marker beside the total;
-ambiguous symbols ($, ¥, kr) are settled by country hints, else kept with a low confidence."""
+ambiguous symbols ($, ¥, kr, Rs) are settled by country hints - at 0.85 by a country named on the
+page, under 0.8 by a weak hint (a company suffix) -, else kept with a low confidence. A currency is
+read only from evidence: a weak hint alone never makes a confident one."""
 
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ from extractors.layout import Line
 from models import Field
 
 FRENCH_MARKERS = re.compile(r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE)
+
+
+STRONG_HINT_CERTAINTY = 0.85
+WEAK_HINT_CERTAINTY = 0.6
+NO_MARKER_CERTAINTY = 0.6
+NO_MARKER_WEAK_CERTAINTY = 0.4
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,10 @@ def _markers(line: Line) -> list[Marker]:
 def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
     if not marker.ambiguous:
         return marker.code, marker.strength, "currency.marker"
-    if hint.currency is not None:
-        return hint.currency, 0.85, f"currency.ambiguous_symbol+hint:{hint.hint}"
+    if hint.currency is not None and hint.currency in CURRENCIES.meanings.get(marker.raw, (hint.currency,)):
+        if hint.weak:
+            return hint.currency, WEAK_HINT_CERTAINTY, f"currency.ambiguous_symbol+weak_hint:{hint.hint}"
+        return hint.currency, STRONG_HINT_CERTAINTY, f"currency.ambiguous_symbol+hint:{hint.hint}"
     return marker.code, marker.strength, "currency.ambiguous_symbol"
 
 
@@ -90,7 +100,8 @@ def _only_stray_symbols(markers: list[Marker], hinted: str) -> bool:
 def _hinted_currency(lines: Sequence[Line], hint: LocaleHint) -> Field:
     """The country's currency when the document shows where it comes from but prints no currency."""
     found = next((line for line in lines if hint.hint and hint.hint in fold(line.text)), lines[0])
-    return Field(value=hint.currency or "", raw="", confidence=0.6, page=found.page, bbox=None, rule=f"currency.country_hint:{hint.hint}")
+    certainty, kind = (NO_MARKER_WEAK_CERTAINTY, "weak_hint") if hint.weak else (NO_MARKER_CERTAINTY, "country_hint")
+    return Field(value=hint.currency or "", raw="", confidence=certainty, page=found.page, bbox=None, rule=f"currency.{kind}:{hint.hint}")
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:

@@ -1,5 +1,6 @@
-"""Dates: find every printed date, parse it (French, English, Malay; day-first unless American),
-and pick the document's date of care / issue, away from birth, print and due dates."""
+"""Dates: find every printed date, parse it (numeric, or with a month name in any language of
+dates.toml; day-first unless American), and pick the document's date of care / issue, away from
+birth, print and due dates."""
 
 from __future__ import annotations
 
@@ -7,23 +8,49 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-import dateparser
+from babel.dates import get_month_names
 
+from extractors.data_files import fold, phrase_pattern
+from extractors.keywords import DATES
 from extractors.layout import Line
 from models import Field
 
-_MONTH = (
-    r"janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t?|sept?(?:embre)?|oct(?:obre)?"
-    r"|nov(?:embre)?|d[ée]c(?:embre)?|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|october|november|december|januari|februari|mac|mei|julai|ogos|oktober|disember"
-)
+
+@cache
+def month_numbers() -> dict[str, int]:
+    """Folded month name or abbreviation -> month number, in every language of dates.toml (babel's
+    CLDR names, wide and abbreviated, plus the file's extra spellings)."""
+    names: dict[str, int] = {}
+    for language in DATES.languages:
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=language).items():
+                names[fold(name).rstrip(".")] = number
+    names.update({fold(k): v for k, v in DATES.extra_months.items()})
+    return names
+
+
+def _month_alternation() -> str:
+    """Regex alternation of the month names, accents optional (an OCR'd "Marz" is "März")."""
+    def loose(name: str) -> str:
+        return "".join(f"[{ch}{''.join(ACCENTED.get(ch, ''))}]" if ch in ACCENTED else re.escape(ch) for ch in name)
+    return "|".join(loose(name) for name in sorted(month_numbers(), key=len, reverse=True))
+
+
+ACCENTED = {"a": "àâäáã", "e": "éèêë", "i": "íìî", "o": "óòôöõ", "u": "ûüúù", "c": "ç"}
+_MONTH = _month_alternation()
 NUMERIC_DMY = re.compile(r"(?<![\d/-])(?<!\d\.)(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
 NUMERIC_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/])")
-TEXT_DMY = re.compile(rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th)?[\s\-]*({_MONTH})\.?[\s\-,]*((?:19|20)?\d{{2}})(?!\d)", re.IGNORECASE)
+# "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "1er janvier 2020"
+TEXT_DMY = re.compile(
+    rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-]*(?:de\s+)?({_MONTH})\.?[\s\-,]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
-DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated)\W{0,3}$")  # ...read only right after such a label
-TEXT_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated|datum|fecha|data)\W{0,3}$")  # ...read only right after such a label
+# "August 3, 2014", "August 3 , 2014", "Mar. 5th 2018"
+TEXT_MDY = re.compile(rf"(?<![\w])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 
 CARE_LABELS = re.compile(
     r"\b(date|le|du|fait|factur|soins?|acte|consultation|d[ée]livr|vente|achat|ticket|re[çc]u|invoice|issued|visit|service|tarikh)",
@@ -72,6 +99,24 @@ def repair_year(year: int, today: date | None = None) -> int:
     return repaired if repaired <= this_year else year
 
 
+def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
+    """Whether numeric dates read month first here: the dates themselves decide when one of them can
+    only be read one way (13.05.2018 is day-first, 03/20/2023 month-first); else the country hint.
+    An address that looks American does not turn a page of day-first dates around, and month-first
+    dates without that hint need two such dates (one could be an OCR slip)."""
+    day_first = month_first = 0
+    for line in lines:
+        for m in NUMERIC_DMY.finditer(line.text):
+            a, b = int(m.group(1)), int(m.group(3))
+            day_first += 12 < a <= 31 and 1 <= b <= 12
+            month_first += 12 < b <= 31 and 1 <= a <= 12
+    if day_first and not month_first:
+        return False
+    if month_first and not day_first:
+        return us_hint or month_first >= 2
+    return us_hint
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -116,25 +161,27 @@ def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tu
     return None, "date.numeric_dmy"
 
 
+
+
 def parse_text_date(raw: str) -> date | None:
-    """A date with a month name, through dateparser (French, English, Malay)."""
+    """A day-month-year date with a month name in any language of dates.toml ("5. März 2018",
+    "5 de marzo de 2018", "1er janvier 2020")."""
     cleaned = re.sub(r"^[lI]er\b", "1", raw.strip())  # "ler janvier": OCR's reading of "1er"
-    cleaned = re.sub(r"(?<=\d)(er|st|nd|rd|th)\b", "", cleaned, flags=re.IGNORECASE)
-    parsed = dateparser.parse(
-        cleaned,
-        languages=["fr", "en", "ms"],
-        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"},
-    )
-    return parsed.date() if parsed else None
+    numbers = re.findall(r"\d+", cleaned)
+    months = [month_numbers()[word] for word in re.findall(r"[a-z]+", fold(cleaned)) if word in month_numbers()]
+    if len(numbers) < 2 or not months:
+        return None
+    return _safe_date(_year(numbers[-1]), months[0], int(numbers[0]))
 
 
 def _context_score(line: Line, start: int, end: int) -> float:
     before = line.text[max(0, start - CONTEXT_CHARS) : start]
     after = line.text[end : end + 8]
+    folded_before = fold(before)
     score = 0.0
-    if OTHER_LABELS.search(before) or OTHER_LABELS.search(after):
+    if OTHER_LABELS.search(before) or OTHER_LABELS.search(after) or phrase_pattern(DATES.labels.other).search(folded_before):
         score -= 0.6
-    elif CARE_LABELS.search(before):
+    elif CARE_LABELS.search(before) or phrase_pattern(DATES.labels.issue).search(folded_before):
         score += 0.3
     return score
 
@@ -145,6 +192,20 @@ def _plausibility(value: date, today: date) -> float:
     if value.year < MIN_YEAR:
         return -0.8
     return 0.0
+
+
+def _without_overlaps(matches: list[tuple[re.Match[str], date | None, str]]) -> list[tuple[re.Match[str], date | None, str]]:
+    """One reading per printed date: a match inside a longer, parsed one ("3 , 2014" inside "August 3 ,
+    2014") is dropped."""
+    parsed = [m for m in matches if m[1] is not None]
+    kept = []
+    for match in matches:
+        m = match[0]
+        inside = any(o[0] is not m and o[0].start() <= m.start() and m.end() <= o[0].end() and (o[0].end() - o[0].start()) > (m.end() - m.start())
+                     for o in parsed)
+        if not inside:
+            kept.append(match)
+    return kept
 
 
 def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:
@@ -165,6 +226,7 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 matches.append((m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
+        matches = _without_overlaps(matches)
         for match, value, rule in matches:
             if value is None:
                 continue

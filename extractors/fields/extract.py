@@ -4,12 +4,12 @@ parties; periods (stay, validity), prescription date, sessions; billed lines and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.fields.amounts import extract_total
 from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
-from extractors.fields.dates import extract_date, find_dates
+from extractors.fields.dates import extract_date, find_dates, printed_order
 from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.line_items import checked_items, extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
@@ -44,6 +44,7 @@ def _put(fields: dict[str, Field], name: str, field: Field | None) -> None:
 def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extraction:
     """Fields, billed lines and session dates found in the document's lines (absent = not found)."""
     hint = locale_hint(lines)
+    hint = replace(hint, month_first=printed_order(lines, hint.month_first))
     fields: dict[str, Field] = {}
     dates = find_dates(lines, hint.month_first)  # every printed date, found once for all the date fields
     date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates)

@@ -20,6 +20,7 @@ class LocaleHint:
     currency: str | None  # currency an ambiguous symbol means here, when a hint decides it
     hint: str | None  # the word that decided
     month_first: bool  # American date order (12/31/2021)
+    weak: bool = False  # the hint only suggests a country (a company suffix): never a confident currency
 
 
 def _has_word(folded: str, word: str) -> bool:
@@ -35,4 +36,7 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):
         return LocaleHint("USD", "us_address", month_first=True)
+    for word, currency in CURRENCIES.weak_hints.items():
+        if _has_word(folded, word):
+            return LocaleHint(currency, word, month_first=False, weak=True)
     return LocaleHint(None, None, month_first=False)

@@ -1,7 +1,8 @@
 """Session dates of a series of care (physiotherapy, nursing, speech therapy...): the date on each
 billed session row, their count and the first and last session.
 
-A session row is a row holding one date and either an amount or the word "séance"/"session", whose
+A list of dates after a label ("Dates des séances : 09/06/2025, 12/06/2025, ..."), on one long
+line, in columns or one per row, gives the session dates too. A session row is a row holding one date and either an amount or the word "séance"/"session", whose
 date is not announced as something else (invoice, prescription, payment, print, birth date). A
 printed count ("Nombre de séances : 12", "12 séances") confirms the rows or, when the rows are
 not itemised, gives the count alone.
@@ -38,13 +39,56 @@ def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:
     return priced or bool(phrase_pattern(SESSIONS.session_words).search(folded))
 
 
+LIST_FILLER = re.compile(r"[\s,;/.:\-–|()]+|\b(?:et|and|und|en|y|e)\b")
+MAX_FILLER_LETTERS = 3
+
+
+def _only_dates(line: Line, dates: Sequence[DateCandidate], after: int = 0) -> bool:
+    """A row (from `after`) holding dates and separators only."""
+    text = line.text[after:]
+    for candidate in sorted(dates, key=lambda c: -c.start):
+        start, end = candidate.start - after, candidate.end - after
+        if start >= 0:
+            text = text[:start] + " " + text[end:]
+    rest = LIST_FILLER.sub("", fold(text))
+    return sum(ch.isalpha() for ch in rest) <= MAX_FILLER_LETTERS and not any(ch.isdigit() for ch in rest)
+
+
+def listed_dates(lines: Sequence[Line], candidates: Sequence[DateCandidate]) -> list[DateCandidate]:
+    """Dates listed after a session-list label, on its row and on the following rows of dates only."""
+    by_line: dict[tuple[int, int], list[DateCandidate]] = {}
+    for candidate in candidates:
+        by_line.setdefault((candidate.line.page, candidate.line.index), []).append(candidate)
+    label = phrase_pattern(SESSIONS.list_labels)
+    found: list[DateCandidate] = []
+    for position, line in enumerate(lines):
+        match = label.search(fold(line.text))
+        if match is None:
+            continue
+        own = [c for c in by_line.get((line.page, line.index), []) if c.start >= match.end()]
+        if own and not _only_dates(line, own, match.end()):
+            continue  # "Dates ... du 3 au 5": a label in prose, not a list
+        listed = list(own)
+        for following in lines[position + 1 :]:
+            dates = by_line.get((following.page, following.index), [])
+            if following.page != line.page or not dates or not _only_dates(following, dates):
+                break
+            listed.extend(dates)
+        if len(listed) >= MIN_ROWS:
+            found.extend(listed)
+    return found
+
+
 def session_rows(lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> list[DateCandidate]:
     """One date per session row, in reading order (`dates`: the document's dates when already found)."""
     candidates = find_dates(lines, month_first) if dates is None else dates
     per_line: dict[int, int] = {}
     for candidate in candidates:
         per_line[candidate.line.index] = per_line.get(candidate.line.index, 0) + 1
-    rows = [c for c in candidates if _is_session_row(c, per_line[c.line.index]) and c.value <= date.today()]
+    rows = [c for c in candidates if _is_session_row(c, per_line[c.line.index])]
+    seen = {(c.line.page, c.line.index, c.start) for c in rows}
+    rows += [c for c in listed_dates(lines, candidates) if (c.line.page, c.line.index, c.start) not in seen]
+    rows = sorted((c for c in rows if c.value <= date.today()), key=lambda c: (c.line.page, c.line.index, c.start))
     return rows if len(rows) >= MIN_ROWS else []
 
 

@@ -24,8 +24,13 @@ def test_dollar_is_ambiguous_without_hint():
 
 
 def test_dollar_in_malaysia_is_ringgit():
-    field = currency_of("ABC TRADING SDN BHD", "Total $12.00")
+    field = currency_of("ABC TRADING, 47000 SELANGOR, MALAYSIA", "Total $12.00")
     assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+hint")
+
+
+def test_dollar_beside_a_company_suffix_is_only_a_guess():
+    field = currency_of("ABC TRADING SDN BHD", "Total $12.00")
+    assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+weak_hint") and field.confidence < 0.8
 
 
 def test_dollar_with_us_address_is_confident():
@@ -44,9 +49,11 @@ def test_nothing():
 
 def test_country_hint_gives_the_currency_when_none_is_printed():
     field = currency_of("ABC TRADING SDN BHD", "Total 12.00")
-    assert field.value == "MYR" and field.rule == "currency.country_hint:sdn bhd" and field.confidence <= 0.6
+    assert field.value == "MYR" and field.rule == "currency.weak_hint:sdn bhd" and field.confidence <= 0.4
+    field = currency_of("ABC TRADING, KUALA LUMPUR", "Total 12.00")
+    assert field.value == "MYR" and field.rule == "currency.country_hint:kuala lumpur" and field.confidence <= 0.6
 
 
 def test_stray_symbol_against_the_country_is_ignored():
-    field = currency_of("ABC TRADING SDN BHD", "Total 12.00", "£")
+    field = currency_of("ABC TRADING, KUALA LUMPUR", "Total 12.00", "£")
     assert field.value == "MYR"

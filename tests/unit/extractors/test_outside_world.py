@@ -1,0 +1,203 @@
+"""Documents from the outside world: totals, dates and currencies in European languages and number
+formats, an IBAN in an invoice's footer, a session list on one line (regression cases of the issue
+"Read documents from the outside world as well as our own")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extractors.classify import classify
+from extractors.fields.amounts import amounts_in, extract_total
+from extractors.fields.currency import extract_currency
+from extractors.fields.dates import find_dates, printed_order
+from extractors.fields.extract import extract_all, extract_fields
+from extractors.fields.locale_hints import locale_hint
+from extractors.fields.sessions import extract_sessions
+from models import DocType
+from tests.conftest import lines_of
+
+
+def fields_of(*texts: str) -> dict:
+    lines = lines_of(*texts)
+    return extract_fields(lines, classify(lines).doc_type.value)
+
+
+# Totals ---------------------------------------------------------------------------------------
+
+def test_a_date_between_the_label_and_the_amount():
+    fields = fields_of("Invoice", "Invoice date: July 5, 2014", "TOTAL AMOUNT DUE ON August 3 , 2014 $4.11")
+    assert fields["total"].value == "4.11"
+    assert fields["date"].value == "2014-07-05"  # the due date is not the issue date
+
+
+def test_total_for_this_invoice():
+    assert fields_of("Invoice", "Service 4.11", "Total for this invoice $4.11")["total"].value == "4.11"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Gesamtbetrag 1.234,56 €", "1234.56"),
+    ("Zahlbetrag: 569,82 EUR", "569.82"),
+    ("Rechnungsbetrag 1 234,56 €", "1234.56"),
+    ("Te betalen € 1.234,56", "1234.56"),
+    ("Totaal 45,00", "45.00"),
+    ("Importe total 1.234,56 €", "1234.56"),
+    ("Total a pagar 99,90 €", "99.90"),
+    ("Totale da pagare 12,50 €", "12.50"),
+    ("Valor total 1.234,56 €", "1234.56"),
+    ("Amount due 1,234.56", "1234.56"),
+    ("Balance due $ 80.00", "80.00"),
+    ("Total CHF 1'234.56", "1234.56"),
+    ("Total due 1 234.56", "1234.56"),
+])
+def test_total_labels_and_number_formats(text, value):
+    assert extract_total(lines_of("Item 1,00", text)).value == value
+
+
+def test_net_and_tax_rows_are_not_the_total():
+    lines = lines_of("Zwischensumme 100,00 €", "MwSt. 19% 19,00 €", "Gesamtbetrag 119,00 €")
+    assert extract_total(lines).value == "119.00"
+    lines = lines_of("Net amount: 498,80 €", "Gesamtbetrag: 569,82 €")
+    assert extract_total(lines).value == "569.82"
+
+
+def test_a_zero_balance_does_not_beat_the_amount_paid():
+    assert extract_total(lines_of("Total 42.00", "Paid 42.00", "Balance due 0.00")).value == "42.00"
+
+
+def test_indian_grouping():
+    assert [a.value for a in amounts_in(lines_of("Grand Total Rs. 1,23,456.00")[0])] == [pytest.approx(123456)]
+
+
+def test_an_invoice_summary_heading_does_not_hide_the_total():
+    assert extract_total(lines_of("Invoice summary", "Charges 4.11", "Total for this invoice 4.11")).value == "4.11"
+
+
+# Dates ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Rechnungsdatum: 5. März 2018", date(2018, 3, 5)),
+    ("Factuurdatum 3 maart 2018", date(2018, 3, 3)),
+    ("Fecha: 5 de marzo de 2018", date(2018, 3, 5)),
+    ("Data 12 giugno 2021", date(2021, 6, 12)),
+    ("Data de emissão: 7 de março de 2020", date(2020, 3, 7)),
+    ("Date of issue 12 Dec 2019", date(2019, 12, 12)),
+    ("Invoice date: Mar. 5th 2018", date(2018, 3, 5)),
+    ("Datum 3 mrt 2018", date(2018, 3, 3)),
+    ("Date : 1er janvier 2020", date(2020, 1, 1)),
+    ("05.03.2018", date(2018, 3, 5)),
+    ("Le 05/03/2018", date(2018, 3, 5)),
+])
+def test_dates_in_european_languages(text, expected):
+    assert [c.value for c in find_dates(lines_of(text))] == [expected]
+
+
+@pytest.mark.parametrize("due", ["Fällig am 19.11.2015", "Vervaldatum: 19-11-2015", "Fecha de vencimiento 19/11/2015",
+                                 "Scadenza 19/11/2015", "Due date: 19/11/2015", "Zahlbar bis 19.11.2015"])
+def test_a_due_date_is_not_the_issue_date(due):
+    fields = fields_of("Rechnung", "Rechnungsdatum: 29.10.2015", "Gesamtbetrag 10,00 €", due)
+    assert fields["date"].value == "2015-10-29"
+
+
+def test_day_first_dates_turn_an_american_looking_address_around():
+    lines = lines_of("Musterstrasse 1, DE 80331 München", "Rechnung vom 13.05.2018", "Lieferung 05.06.2018")
+    assert printed_order(lines, us_hint=True) is False
+    assert extract_fields(lines, "invoice")["date"].value == "2018-05-13"
+
+
+def test_month_first_dates_read_as_such():
+    assert printed_order(lines_of("Invoice Date 03/20/2023", "Due 04/24/2023"), us_hint=False) is True
+    assert printed_order(lines_of("Invoice Date 03/20/2023"), us_hint=False) is False  # one could be an OCR slip
+
+
+# Currency -------------------------------------------------------------------------------------
+
+def currency_of(*texts: str):
+    lines = lines_of(*texts)
+    return extract_currency(lines, locale_hint(lines), extract_total(lines))
+
+
+def test_dollar_and_gst_is_not_confident_ringgit():
+    field = currency_of("Hosting Pty", "GST included", "Total $4.11")
+    assert not (field.value == "MYR" and field.confidence >= 0.8)
+    assert field.confidence < 0.8
+
+
+def test_ringgit_marker_stays_ringgit():
+    field = currency_of("ABC SDN BHD", "GST 6%", "TOTAL RM 9.00")
+    assert field.value == "MYR" and field.confidence >= 0.8
+
+
+def test_a_hint_only_settles_a_marker_to_a_currency_it_can_mean():
+    field = currency_of("Imported from Japan", "Total $12.00")
+    assert field.value == "USD" and field.confidence < 0.8
+
+
+@pytest.mark.parametrize(("text", "code"), [("Total 12,50 zł", "PLN"), ("Total INR 4,500.00", "INR"), ("Total ₹ 4,500.00", "INR"),
+                                            ("Gesamtbetrag 12,50 CHF", "CHF"), ("Total 1 200,00 SEK", "SEK")])
+def test_more_codes_and_symbols(text, code):
+    assert currency_of(text).value == code
+
+
+def test_company_suffix_alone_is_only_a_guess():
+    field = currency_of("ABC SDN BHD", "Total 9.00")
+    assert field.value == "MYR" and field.confidence < 0.5
+
+
+# Classification -------------------------------------------------------------------------------
+
+DUTCH_INVOICE = ("Fysiotherapie De Linde B.V.", "Kerkstraat 12, 1012 AB Amsterdam", "Factuur", "Factuurnummer 2024-031",
+                 "Factuurdatum: 3 maart 2024", "Omschrijving Bedrag", "Behandeling fysiotherapie 45,00", "Subtotaal 45,00",
+                 "BTW 0% 0,00", "Totaal te betalen € 45,00", "Graag binnen 14 dagen overmaken", "IBAN NL91 ABNA 0417 1643 00",
+                 "BIC ABNANL2A KvK 12345678")
+
+
+def test_an_iban_in_an_invoice_footer_keeps_it_an_invoice():
+    lines = lines_of(*DUTCH_INVOICE)
+    assert classify(lines).doc_type is DocType.INVOICE
+    fields = extract_fields(lines, "invoice")
+    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("45.00", "2024-03-03", "EUR")
+
+
+def test_german_invoice_with_bank_footer():
+    lines = lines_of("Bei Spiel GmbH", "Rechnung # RE-20151029/4 von 29.10.2015", "Menge Produkt Preis", "2 Konferenz 125,00 € 250,00 €",
+                     "Net amount: 250,00 €", "USt. Gesamt: 47,50 €", "Gesamtbetrag: 297,50 €", "Bitte überweisen Sie bis zum 19.11.2015.",
+                     "IBAN DE88200800000970375700", "BIC COBADEFXXX", "Kontoinhaber: Max Mustermann")
+    assert classify(lines).doc_type is DocType.INVOICE
+    fields = extract_fields(lines, "invoice")
+    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("297.50", "2015-10-29", "EUR")
+
+
+def test_a_rib_is_still_bank_details():
+    lines = lines_of("Relevé d'identité bancaire", "Titulaire du compte : M. Paul Durand", "Domiciliation : Banque X",
+                     "IBAN FR76 3000 6000 0112 3456 7890 189", "BIC AGRIFRPP")
+    assert classify(lines).doc_type is DocType.BANK_DETAILS
+
+
+# Sessions -------------------------------------------------------------------------------------
+
+PHYSIO_NOTE = ("Cabinet de kinésithérapie", "Mme Claire Martin, masseur-kinésithérapeute", "Note d'honoraires",
+               "Patient : M. Paul Durand", "Nombre de séances : 10",
+               "Dates des séances : 09/06/2025, 12/06/2025, 16/06/2025, 19/06/2025, 23/06/2025, 26/06/2025, 30/06/2025, "
+               "03/07/2025, 07/07/2025, 10/07/2025", "Montant total : 165,00 €")
+
+
+def test_physio_session_dates_on_one_long_line():
+    lines = lines_of(*PHYSIO_NOTE)
+    extraction = extract_all(lines, classify(lines).doc_type.value)
+    assert len(extraction.sessions) == 10
+    fields = extraction.fields
+    assert (fields["session_count"].value, fields["first_session"].value, fields["last_session"].value) == ("10", "2025-06-09", "2025-07-10")
+    assert fields["session_count"].rule.endswith("+rows_agree")
+
+
+def test_session_dates_in_columns_and_one_per_row():
+    columns = lines_of("Dates des séances :", "09/06/2025   12/06/2025   16/06/2025", "19/06/2025   23/06/2025", "Total 100,00 €")
+    assert len(extract_sessions(columns)[0]) == 5
+    rows = lines_of("Séances effectuées les :", "09/06/2025", "12/06/2025", "16/06/2025", "Total 100,00 €")
+    assert [f.value for f in extract_sessions(rows)[0]] == ["2025-06-09", "2025-06-12", "2025-06-16"]
+
+
+def test_a_date_range_in_prose_is_not_a_session_list():
+    assert extract_sessions(lines_of("Dates du séjour : du 01/06/2025 au 05/06/2025", "Total 100,00 €"))[0] == ()
