@@ -31,6 +31,7 @@ PLACEHOLDERS = frozenset({
     "count", "lines", "reason_fr", "reason_en",  # not covered
     "paid", "declared", "read", "currencies", "files",  # consistency
     "care_date", "stay_start", "stay_end", "max_age_days",  # dates
+    "currency", "first_date", "last_date", "declared_eur", "read_eur", "package",  # amounts in euros (validators/exchange.py)
 })
 
 
