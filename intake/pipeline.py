@@ -25,8 +25,10 @@ from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Uploa
 from models.manifest import Manifest
 from validators.claim_checks import CheckContext
 from validators.claim_checks import claim_flags as claim_flags_of
+from validators.consistency import claim_bills
 from validators.decide import decide_status
 from validators.document_checks import check_document
+from validators.exchange import euro_total, in_euros
 from validators.flag_wording import make_flag
 from validators.rules_file import load_rules
 
@@ -76,14 +78,14 @@ def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) 
 
 def documents_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> list[Document]:
     """Classify, extract and check one file from its page outcomes: one Document per proof it holds
-    (what the upload rules noted, and pages that could not be read, are flagged on the first)."""
+    (what the upload rules noted, and pages that could not be read, are flagged on the first), foreign amounts also in euros."""
     pages = [o.page for o in outcomes if o.page is not None]
     failures = [*upload.flags, *(o.flag for o in outcomes if o.flag is not None)]
     documents = build_documents(upload, pages)
     checked = []
     for i, document in enumerate(documents):
         own = [p for p in pages if p.page in {info.page for info in document.pages}]
-        checked.append(check_document(document, own, failures if i == 0 else ()))
+        checked.append(in_euros(check_document(document, own, failures if i == 0 else ())))
     return checked
 
 
@@ -123,8 +125,9 @@ def unknown_claim_flag(quoted: str) -> Flag:
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
                 context: CheckContext | None = None, previous: Claim | None = None, received_flags: Sequence[Flag] = ()) -> Claim:
     """The claim with its claim-level flags (rules, consistency, duplicates, and `received_flags`: what
-    went wrong receiving the request) and its status. With `previous` (a reply to a request for proofs)
-    the new files join the earlier ones and every claim-level check runs again over all of them."""
+    went wrong receiving the request), its bills summed in euros, and its status. With `previous` (a reply
+    to a request for proofs) the new files join the earlier ones and every claim-level check runs again
+    over all of them."""
     now = now or datetime.now(UTC)
     context = context or default_context(now)
     manifest = context.manifest or (previous.declared if previous else None)
@@ -133,6 +136,7 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
     if previous is not None:
         documents = [*previous.documents, *documents]
         report = UploadReport(accepted=report.accepted, rejected=(*previous.rejected_files, *report.rejected))
+    documents = [in_euros(d) for d in documents]  # idempotent: an earlier claim's documents get the rates shipped now
     claim_flags: list[Flag] = list(received_flags)
     if context.quoted_claim and (previous is None or previous.claim_id != context.quoted_claim):
         claim_flags.append(unknown_claim_flag(context.quoted_claim))
@@ -156,6 +160,7 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
         flags=tuple(claim_flags),
         declared=manifest,
         replies=(*previous.replies, now.isoformat()) if previous else (),
+        total_eur=euro_total(claim_bills(documents)),
     )
 
 

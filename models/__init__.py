@@ -5,6 +5,7 @@ from models.claim import Claim, ClaimStatus
 from models.document import DocType, Document, Field, LineItem, PageInfo
 from models.flags import Flag, FlagCode, Severity
 from models.geometry import BBox
+from models.money import Conversion, EuroPart, EuroTotal
 from models.ocr import OcrPage, TextSource, Word
 from models.quality import PageQuality
 from models.upload import MediaType, RejectedFile, Upload, UploadReport
@@ -14,8 +15,11 @@ __all__ = [
     "BBox",
     "Claim",
     "ClaimStatus",
+    "Conversion",
     "DocType",
     "Document",
+    "EuroPart",
+    "EuroTotal",
     "Field",
     "Flag",
     "FlagCode",

@@ -9,6 +9,7 @@ from models.base import SCHEMA_VERSION, Model
 from models.document import Document
 from models.flags import Flag
 from models.manifest import Channel, Manifest
+from models.money import EuroTotal
 from models.review import Review
 from models.upload import RejectedFile
 
@@ -36,6 +37,7 @@ class Claim(Model):
     replies: tuple[str, ...] = ()  # submissions added to this claim in answer to a request for proofs
     channel: Channel | None = None  # how the request arrived (None: given on the command line)
     review: Review | None = None  # what managers corrected and decided (None: not reviewed)
+    total_eur: EuroTotal | None = None  # the bills summed in euros at their dates of care (None: no bill with a total)
 
     def all_flags(self) -> list[Flag]:
         """Claim-level, document-level and rejected-file flags together."""

@@ -9,6 +9,7 @@ from pydantic import Field as PydanticField
 from models.base import Model
 from models.flags import Flag
 from models.geometry import BBox
+from models.money import Conversion
 from models.ocr import TextSource
 from models.quality import PageQuality
 from models.upload import MediaType
@@ -51,6 +52,7 @@ class LineItem(Model):
     confidence: float = PydanticField(ge=0.0, le=1.0)
     page: int
     bbox: BBox | None
+    amount_eur: str | None = None  # in euros at the document's rate (its `conversion`); None: a bill in euros, or no rate
 
 
 class PageInfo(Model):
@@ -82,7 +84,8 @@ class Document(Model):
     doc_type_reasons: tuple[str, ...] = ()
     pages: tuple[PageInfo, ...] = ()
     part: int | None = None  # position of this proof in a file holding several (None: the file is one document)
-    fields: dict[str, Field] = PydanticField(default_factory=dict)
+    fields: dict[str, Field] = PydanticField(default_factory=dict)  # + total_eur / gross_total_eur for a foreign bill
     line_items: tuple[LineItem, ...] = ()
     sessions: tuple[Field, ...] = ()  # each session date of a series of care (physiotherapy...)
+    conversion: Conversion | None = None  # the ECB rate that put its foreign amounts in euros (None: in euros, or no rate)
     flags: tuple[Flag, ...] = ()

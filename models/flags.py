@@ -66,6 +66,7 @@ class FlagCode(StrEnum):
     INVALID_NAME = "invalid_name"  # an inbox object whose name cannot be a storage key: recorded in quarantine by reference
     UNEXPECTED_OBJECT = "unexpected_object"  # an inbox object where no submission belongs
     PROCESSING_FAILED = "processing_failed"  # the pipeline failed on the submission, or it stopped its workers too often
+    NO_EXCHANGE_RATE = "no_exchange_rate"  # a foreign amount that cannot be put in euros (no ECB rate for its currency or date)
 
 
 class Flag(Model):

@@ -11,8 +11,10 @@ from difflib import SequenceMatcher
 from typing import TypedDict
 
 from extractors.data_files import fold
+from infra.tools.ecb_rates import NoEcbRate, ecb_rate
 from models import DocType, Document, Flag, FlagCode
 from models.manifest import Manifest
+from validators.exchange import care_date, euro_total, to_euros
 from validators.flag_wording import make_flag
 from validators.rules_file import Limits
 
@@ -69,16 +71,25 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
     return flags
 
 
+def claim_bills(documents: Sequence[Document]) -> list[Document]:
+    """The documents that bill the request: invoices, hospital bulletins, care sheets - or, without any,
+    the receipts."""
+    return [d for d in documents if d.doc_type in BILLS] or [d for d in documents if d.doc_type is DocType.RECEIPT]
+
+
 def declared_flags(documents: Sequence[Document], manifest: Manifest | None, limits: Limits) -> list[Flag]:
-    """`declared_currency_mismatch` / `declared_total_mismatch`: the form against the bills read."""
+    """`declared_currency_mismatch` / `declared_total_mismatch`: the form against the bills read. A total
+    declared in another currency than some bill is compared in euros (`declared_in_euros`)."""
     if manifest is None or (manifest.total_declared is None and manifest.currency is None):
         return []
-    bills = [d for d in documents if d.doc_type in BILLS] or [d for d in documents if d.doc_type is DocType.RECEIPT]
+    bills = claim_bills(documents)
     currencies = sorted({c for c in (_currency(d) for d in bills) if c})
     flags = []
     if manifest.currency and currencies and manifest.currency not in currencies:
         flags.append(make_flag(FlagCode.DECLARED_CURRENCY_MISMATCH, details={"declared": manifest.currency, "read": ",".join(currencies)},
                                currencies=", ".join(currencies)))
+    if manifest.total_declared is not None and manifest.currency and any(c != manifest.currency for c in currencies):
+        return flags + declared_in_euros(bills, manifest.total_declared, manifest, limits)
     amounts = [_amount(d) for d in bills if _currency(d) in (None, manifest.currency)]
     known = [a for a in amounts if a is not None]
     if manifest.total_declared is not None and known and len(known) == len(amounts):
@@ -86,6 +97,31 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
         if not _close(read, manifest.total_declared, limits):
             flags.append(make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, details={"declared": str(manifest.total_declared), "read": str(read)}))
     return flags
+
+
+def declared_in_euros(bills: Sequence[Document], declared: Decimal, manifest: Manifest, limits: Limits) -> list[Flag]:
+    """The declared total against the bills, both in euros: each bill at the rate of its own date of care
+    (its `total_eur`), the declaration at the rate of the first date of care of the bills (the declared
+    stay's first day when no bill is dated). Nothing to compare when a bill has no amount in euros (its
+    `no_exchange_rate` says why); `no_exchange_rate` when the declared currency has no rate."""
+    read = euro_total(bills)
+    if read is None or read.amount is None or not manifest.currency:
+        return []
+    dates = [when[0] for bill in bills if (when := care_date(bill)) is not None]
+    on = min(dates) if dates else (manifest.stay.start if manifest.stay else None)
+    if on is None:
+        return []
+    try:
+        rate = ecb_rate(manifest.currency, on)
+    except NoEcbRate as problem:
+        return [make_flag(FlagCode.NO_EXCHANGE_RATE, variant="declared", currency=manifest.currency, care_date=on.isoformat(),
+                          details={"currency": manifest.currency, "care_date": on.isoformat(), "reason": problem.problem.value})]
+    declared_eur, read_eur = to_euros(declared, rate.rate), Decimal(read.amount)
+    if _close(declared_eur, read_eur, limits):
+        return []
+    details = {"declared": f"{declared} {manifest.currency}", "read": ", ".join(f"{p.amount} {p.currency}" for p in read.parts),
+               "declared_eur": str(declared_eur), "read_eur": str(read_eur), "rate": str(rate.rate), "rate_date": rate.on.isoformat()}
+    return [make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, variant="in_euros", details=details)]
 
 
 def care_dates(document: Document) -> list[date]:

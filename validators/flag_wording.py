@@ -33,6 +33,7 @@ PLACEHOLDERS = frozenset({
     "care_date", "stay_start", "stay_end", "max_age_days",  # dates
     "pages", "max_pages", "max_request_pages", "max_megapixels", "kinds",  # upload bounds, active content
     "seconds", "size",  # a page stopped or of an absurd size
+    "currency", "first_date", "last_date", "declared_eur", "read_eur", "package",  # amounts in euros (validators/exchange.py)
 })
 
 

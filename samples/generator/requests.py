@@ -116,12 +116,14 @@ REQUESTS = {"pharmacy": pharmacy, "physio": physio, "abroad-japan": abroad_japan
 
 
 # What the claim checks must conclude on each request (claim.expected.json): its status and flag codes
-# that must be among the claim's (written by hand from the rules, not computed by the pipeline).
+# that must be among the claim's (written by hand from the rules, not computed by the pipeline); for care
+# abroad, the bills' total in euros at the ECB rate of the date of care (JPY 178.49 on 2026-10-01, USD 1.1616
+# on 2026-09-10: 3810 / 178.49 = 21.35, 648.63 / 1.1616 = 558.39).
 CLAIMS = {
     "pharmacy": {"status": "ready", "flags": []},
     "physio": {"status": "ready", "flags": []},
-    "abroad-japan": {"status": "ready", "flags": []},
-    "abroad-usa": {"status": "needs_review", "flags": ["missing_prescription"]},
+    "abroad-japan": {"status": "ready", "flags": [], "total_eur": "21.35"},
+    "abroad-usa": {"status": "needs_review", "flags": ["missing_prescription"], "total_eur": "558.39"},
     "hospital": {"status": "ready", "flags": []},
     "rejects": {"status": "needs_review", "flags": ["empty_file", "unsupported_format", "unreadable_file", "encrypted_pdf",
                                                     "missing_prescription"]},

