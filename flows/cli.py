@@ -39,15 +39,26 @@ def summary(claim: Claim) -> str:
     return "\n".join(safe_text(line) for line in _summary_lines(claim))
 
 
+def _in_euros(doc: Document) -> str:
+    """', 21.35 EUR at 178.49 (ECB 2026-10-01)' for a foreign bill converted; empty otherwise."""
+    field, conversion = doc.fields.get("total_eur"), doc.conversion
+    if field is None or conversion is None:
+        return ""
+    return f", {field.value} EUR at {conversion.rate} (ECB {conversion.rate_date})"
+
+
 def _summary_lines(claim: Claim) -> list[str]:
     out = [f"Claim {claim.claim_id}: {claim.status.value}" + (f" ({claim.status_reason})" if claim.status_reason else "")]
     for doc in claim.documents:
         out.append(
             f"  {doc.file}: {doc.doc_type.value} ({doc.doc_type_score:.0%}), {len(doc.pages)} page(s), "
             f"date {_fmt_field(doc, 'date')}, total {_fmt_field(doc, 'total')}, currency {_fmt_field(doc, 'currency')}"
+            + _in_euros(doc)
         )
     for rejected in claim.rejected_files:
         out.append(f"  {rejected.file}: rejected")
+    if claim.total_eur is not None and claim.total_eur.amount is not None and any("total_eur" in d.fields for d in claim.documents):
+        out.append(f"  bills in EUR: {claim.total_eur.amount} (ECB rates of the dates of care)")
     flags = claim.all_flags()
     out.append(f"  flags ({len(flags)}):" if flags else "  flags: none")
     for flag in flags:

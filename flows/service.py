@@ -57,10 +57,12 @@ def summary_markdown(claim: Claim) -> str:
     lines = [f"# {claim.claim_id}: {claim.status.value}", ""]
     if claim.status_reason:
         lines += [f"**Why:** {claim.status_reason}", ""]
-    lines += ["| document | type | date | total | currency |", "|---|---|---|---|---|"]
+    lines += ["| document | type | date | total | currency | total in EUR (ECB rate of the date of care) |", "|---|---|---|---|---|---|"]
     for number, doc in enumerate(claim.documents, start=1):
-        figures = " | ".join(_value(doc, n) for n in ("date", "total", "currency"))
+        figures = " | ".join(_value(doc, n) for n in ("date", "total", "currency", "total_eur"))
         lines.append(f"| #{number} | {doc.doc_type.value} | {figures} |")
+    if claim.total_eur is not None and claim.total_eur.amount is not None:
+        lines += ["", f"**Bills in EUR:** {claim.total_eur.amount}"]
     lines += ["", f"{len(claim.rejected_files)} file(s) refused, {len(claim.all_flags())} flag(s)."]
     return "\n".join(lines)
 

@@ -99,3 +99,23 @@ def test_file_names_are_shown_safely_on_the_terminal():
         assert "\\x1b[31m" in text and "\\u202e" in text
     assert len(_doc_line(document).splitlines()) == 1
     assert all(line.startswith(("Claim", "  ")) for line in summary(claim).splitlines())
+
+
+def test_a_foreign_bill_is_summed_up_in_euros_too():
+    from datetime import date
+
+    from flows.cli import summary
+    from models import Claim, ClaimStatus, DocType
+    from models.money import Conversion, EuroPart, EuroTotal
+    from tests.unit.validators.claim_fixtures import NOW, doc, field
+
+    bill = doc("clinic.jpg", DocType.INVOICE, total="3810.00", currency="JPY")
+    conversion = Conversion(currency="JPY", rate="178.49", rate_date=date(2026, 10, 1), care_date=date(2026, 10, 1),
+                            care_date_field="date", source="ECB")
+    bill = bill.model_copy(update={"conversion": conversion, "fields": {**bill.fields, "total_eur": field("21.35")}})
+    part = EuroPart(file="clinic.jpg", currency="JPY", amount="3810.00", amount_eur="21.35", rate="178.49", rate_date=date(2026, 10, 1))
+    claim = Claim(claim_id="CLM-20261120-AAAAAA", created_at=NOW, status=ClaimStatus.READY, documents=(bill,),
+                  total_eur=EuroTotal(amount="21.35", parts=(part,)))
+    text = summary(claim)
+    assert "total 3810.00 (90%), currency JPY (90%), 21.35 EUR at 178.49 (ECB 2026-10-01)" in text
+    assert "bills in EUR: 21.35" in text
