@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-SCHEMA_VERSION = "1.3"  # 1.3: flag codes invalid_manifest, invalid_name, unexpected_object, processing_failed, too_many_pages, active_content
+SCHEMA_VERSION = "1.4"  # 1.4: Claim.received_message (an e-mail request's sender, subject and text); details declared/read on
+# multiple_beneficiaries and date_outside_stay (1.3: flag codes invalid_manifest, invalid_name, unexpected_object,
+# processing_failed, too_many_pages, active_content)
 
 
 class Model(BaseModel):
