@@ -43,7 +43,7 @@ from review.queue import VIEWS, all_entries, build_queue, neighbours
 from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
-from review.wording import LANGUAGES, check_wording, labeller, translator
+from review.wording import LANGUAGES, check_wording, labeller, translator, with_flag_labels
 from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,8 @@ def create_app(config: DeskConfig) -> FastAPI:
     def render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
         session: Session | None = request.state.session
         account: Account | None = request.state.account
-        context = {"t": translator(request.state.lang), "label": labeller(request.state.lang), "lang": request.state.lang, "account": account,
+        context = {"t": translator(request.state.lang), "label": labeller(request.state.lang), "lang": request.state.lang,
+                   "flag_labels": lambda text: with_flag_labels(text, request.state.lang), "account": account,
                    "csrf": session.csrf if session else "", "nonce": request.state.nonce, "path": request.url.path,
                    "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **values}
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)

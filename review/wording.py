@@ -5,6 +5,7 @@ refuses a file where a language lacks a key the other has, or a code lacks its l
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from functools import cache
@@ -81,6 +82,15 @@ def translator(language: str):
         return text.format(**values) if values else text
 
     return t
+
+
+_FLAG_CODE = re.compile(r"\b(" + "|".join(sorted((f.value for f in FlagCode), key=len, reverse=True)) + r")\b")
+
+
+def with_flag_labels(text: str, language: str) -> str:
+    """A text naming flag codes (a status reason: "missing_prescription, unsupported_format") with their labels."""
+    label = labeller(language)
+    return _FLAG_CODE.sub(lambda match: label("flag", match.group(1)), text)
 
 
 def labeller(language: str):
