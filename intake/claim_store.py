@@ -64,6 +64,16 @@ class Quarantined:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class QuarantineEntry:
+    """One refused or unreadable thing of a claim, as its reason file records it."""
+
+    name: str  # its name under quarantine/<claim_id>/
+    codes: tuple[str, ...]  # flag codes
+    messages: tuple[str, ...]  # the French reasons, when recorded
+    stored: bool  # its bytes are kept there (False: recorded by reference to the inbox)
+
+
 def claim_prefix(claim_id: str) -> str:
     """`claims/<id>/` for a well-formed claim number (CLM-YYYYMMDD-XXXXXX); InvalidKey otherwise."""
     if not CLAIM_ID.fullmatch(claim_id or ""):
@@ -159,6 +169,28 @@ class ClaimStore:
                 self._put_verified(base, item.data)
             reason = {"file": item.name, "codes": [item.code], **({"inbox_key": item.source} if item.source else {})}
             self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    def quarantined(self, claim_id: str) -> list[QuarantineEntry]:
+        """What the claim's quarantine holds, with the reasons recorded, in name order."""
+        prefix = QUARANTINE + claim_prefix(claim_id)[len(CLAIMS):]
+        entries = []
+        for info in self.storage.list(prefix):
+            if not info.key.endswith(".reason.json"):
+                continue
+            name = info.key[len(prefix):-len(".reason.json")]
+            try:
+                reason = json.loads(self.storage.get_bytes(info.key))
+            except (NotFound, ValueError):
+                continue
+            entries.append(QuarantineEntry(name=name, codes=tuple(map(str, reason.get("codes", []))),
+                                           messages=tuple(map(str, reason.get("messages", []))), stored=self.storage.exists(prefix + name)))
+        return sorted(entries, key=lambda e: e.name)
+
+    def quarantined_file(self, claim_id: str, name: str) -> bytes:
+        """A quarantined file's bytes; NotFound unless `name` is one of the claim's quarantine entries."""
+        if not any(entry.name == name and entry.stored for entry in self.quarantined(claim_id)):
+            raise NotFound(name)
+        return self.storage.get_bytes(join(QUARANTINE + claim_id, name))
 
     def _keep_history(self, claim_id: str, when: datetime) -> None:
         """Move the current claim.json and messages to `history/` (copied there, then the messages removed:

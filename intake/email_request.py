@@ -6,6 +6,8 @@ PDF/JPG/PNG), wherever it sits in the message (nested multiparts, a forwarded me
 without a file name (signature logos, the HTML body) are not documents. Names come from strangers:
 each is made safe and unique within the message.
 
+The sender (the From header's display name and address) is kept for the review desk.
+
 `parse_email` raises `EmailError` - and nothing else - when the message is larger than MAX_EMAIL_BYTES
 (refused before parsing) or cannot be read as a message at all; a malformed part, header or charset
 costs only what it holds (a part's name, a body's odd characters), never the rest of the message.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.utils import parseaddr
 from html import unescape
 
 from infra.storage.keys import safe_name, unique_name
@@ -57,6 +60,8 @@ class EmailRequest:
     subject: str
     body: str
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    sender_name: str = ""  # the From header's display name
+    sender_address: str = ""  # the From header's address
 
     @property
     def quoted_claim(self) -> str | None:
@@ -91,6 +96,20 @@ def _body_text(message: EmailMessage) -> str:
     if part.get_content_type() == "text/html":
         text = unescape(re.sub(r"<[^>]+>", " ", text))
     return " ".join(text.split())
+
+
+def _one_line(text: str) -> str:
+    """A header value on one line, without control characters (a stranger's bytes)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    """(display name, address) of the From header; ("", "") when it is missing or cannot be read."""
+    try:
+        name, address = parseaddr(str(message.get("from", "") or ""))
+    except Exception:  # a malformed header costs only the sender, never the message
+        return "", ""
+    return _one_line(name), _one_line(address)
 
 
 def _leaves(message: Message) -> Iterator[Message]:
@@ -135,6 +154,7 @@ def parse_email(raw: bytes) -> EmailRequest:
         body_part = message.get_body(preferencelist=("plain", "html"))
         body = _body_text(message)
         subject = str(message.get("subject", "") or "")
+        sender_name, sender_address = _sender(message)
     except Exception as error:  # the standard library's parser on a stranger's bytes: its own bugs end here, documented
         raise EmailError(f"the e-mail cannot be parsed ({type(error).__name__})") from None
     taken: set[str] = set()
@@ -149,4 +169,5 @@ def parse_email(raw: bytes) -> EmailRequest:
         data = payload if isinstance(payload, bytes) else b""
         name = unique_name(safe_attachment_name(filename, len(attachments) + 1), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
-    return EmailRequest(subject=subject, body=body, attachments=tuple(attachments))
+    return EmailRequest(subject=subject, body=body, attachments=tuple(attachments), sender_name=sender_name,
+                        sender_address=sender_address)

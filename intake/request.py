@@ -17,6 +17,7 @@ from intake.declaration import message_languages
 from intake.pipeline import build_claim
 from intake.stages import PLAIN, Stages
 from models import Claim, Flag
+from models.claim import ReceivedMessage
 from models.manifest import Channel, Manifest
 from validators.claim_checks import CheckContext
 from validators.claimant_message import claimant_message
@@ -42,6 +43,7 @@ class Received:
     channel: Channel | None = None
     flags: tuple[Flag, ...] = ()  # what went wrong on receiving it (an invalid manifest, unusable names...)
     quarantined: tuple[Quarantined, ...] = ()  # what was received but is not read as a document
+    message: ReceivedMessage | None = None  # the e-mail it came in: sender, subject, text (kept with the claim)
 
 
 def _names_on_file(claim: Claim | None) -> set[str]:
@@ -74,7 +76,8 @@ def process_request(received: Received, store: ClaimStore, rules: Rules, clock: 
                            quoted_claim=received.quoted)
     claim = build_claim(claim_id, report, documents, now, context, previous, received.flags)
     channel = previous.channel if previous is not None and previous.channel else received.channel
-    claim = claim.model_copy(update={"channel": channel})
+    message = received.message or (previous.received_message if previous is not None else None)
+    claim = claim.model_copy(update={"channel": channel, "received_message": message})
     store.quarantine(claim_id, report.rejected, {n: f.data for n, f in zip(names, received.files, strict=True)})
     store.quarantine_received(claim_id, received.quarantined)
     store.write(claim, claimant_message(claim, rules, message_languages(received.language)), now)

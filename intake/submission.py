@@ -24,6 +24,7 @@ from intake.inbox import EMAIL, MANIFEST, UNEXPECTED, Marker, Submission, finish
 from intake.request import Clock, Received, process_request, utc_now
 from intake.stages import PLAIN, Stages
 from models import Claim, Flag, FlagCode
+from models.claim import ReceivedMessage
 from models.manifest import Channel, Manifest
 from validators.flag_wording import make_flag
 from validators.rules_file import Rules, load_rules
@@ -101,7 +102,9 @@ def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Receiv
 def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
     request = parse_email(storage.get_bytes(check_key(submission.objects[0].key)))
     files = tuple(ReceivedFile(a.name, a.data) for a in request.attachments)
-    return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL)
+    message = ReceivedMessage.of(request.sender_name, request.sender_address, request.subject, request.body)
+    return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL,
+                    message=message)
 
 
 def receive_submission(storage: Storage, submission: Submission, claim_id: str) -> Received:

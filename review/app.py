@@ -33,17 +33,17 @@ from starlette.concurrency import run_in_threadpool
 
 from infra.storage.base import NotFound, Storage
 from models import DocType
-from models.manifest import CareType
+from models.manifest import CLAIM_ID, CareType
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
-from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed
+from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed, Unchanged
 from review.field_values import MAIN_FIELDS, InvalidValue
 from review.page_view import PageCache
 from review.queue import VIEWS, all_entries, build_queue, neighbours
 from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
-from review.wording import LANGUAGES, translator
+from review.wording import LANGUAGES, check_wording, labeller, translator, with_flag_labels
 from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,29 @@ def _local(path: str | None) -> str:
     return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
+def _acted_on(request: Request) -> str | None:
+    """The claim an action's banner names (from the redirect's query), when it is a claim number."""
+    claim = request.query_params.get("claim", "")
+    return claim if CLAIM_ID.fullmatch(claim) else None
+
+
+def attachment(data: bytes, name: str) -> Response:
+    """A received file as a download, never rendered by the browser: a neutral type, `attachment`, nosniff, sandboxed."""
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "file"
+    return Response(data, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
+        "Cache-Control": "private, no-store"})
+
+
+# What a consistency flag compares, from its details: (first, second) detail names.
+COMPARED = {"declared_total_mismatch": ("declared", "read"), "declared_currency_mismatch": ("declared", "read"),
+            "date_outside_stay": ("declared", "read"), "multiple_beneficiaries": ("declared", "read"),
+            "amount_mismatch": ("paid", "invoices")}
+
+
 def create_app(config: DeskConfig) -> FastAPI:
+    check_wording()  # a code without its label in both languages stops the start
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Review desk")
     sessions = SessionStore(config.storage, config.secret)
     limits = config.limits
@@ -147,15 +169,16 @@ def create_app(config: DeskConfig) -> FastAPI:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Content-Security-Policy"] = (
+        response.headers.setdefault("Content-Security-Policy", (
             f"default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'nonce-{request.state.nonce}'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"))
         return response
 
     def render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
         session: Session | None = request.state.session
         account: Account | None = request.state.account
-        context = {"t": translator(request.state.lang), "lang": request.state.lang, "account": account,
+        context = {"t": translator(request.state.lang), "label": labeller(request.state.lang), "lang": request.state.lang,
+                   "flag_labels": lambda text: with_flag_labels(text, request.state.lang), "account": account,
                    "csrf": session.csrf if session else "", "nonce": request.state.nonce, "path": request.url.path,
                    "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **values}
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
@@ -251,15 +274,18 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- the queue ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = ""):
-        view = view if view in VIEWS else "to_review"
-        queue = build_queue(all_entries(desk.store), view, flag, care, channel)
-        filters = urlencode({k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel}.items() if v})
+    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "", q: str = ""):
+        view, q = (view if view in VIEWS else "to_review"), q[:200]
+        queue = build_queue(all_entries(desk.store), view, flag, care, channel, q)
+        filters = urlencode({k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel, "q": q}.items() if v})
         return render(request, "queue.html", queue=queue, view=view, views=VIEWS, flag=flag, care=care, channel=channel,
-                      filters=filters)
+                      q=q, filters=filters, done=request.query_params.get("done"), acted_on=_acted_on(request))
 
     # -- a claim --------------------------------------------------------------------------------
-    def claim_page(request: Request, claim_id: str, status_code: int = 200, error: str | None = None, done: str | None = None):
+    def claim_page(request: Request, claim_id: str, status_code: int = 200, error: str | None = None, done: str | None = None,
+                   typed: tuple[str, str, str] | None = None):
+        """The claim page; `error` a wording key (its message may name `typed`'s value: (document, field, value as typed),
+        which the field's input shows again)."""
         record = desk.load(claim_id)
         claim = record.current
         entries = build_queue(all_entries(desk.store), request.query_params.get("view", "to_review")).entries
@@ -270,7 +296,8 @@ def create_app(config: DeskConfig) -> FastAPI:
         return render(request, "claim.html", status_code, record=record, claim=claim, documents=documents, flags=flags,
                       main_fields=MAIN_FIELDS, doc_types=[t.value for t in DocType], care_types=[c.value for c in CareType],
                       low=LOW_CONFIDENCE, previous=previous, following=following, draft_subject=subject, draft_text=text,
-                      error=error, done=done or request.query_params.get("done"), quote=quote)
+                      error=error, done=done or request.query_params.get("done"), acted_on=_acted_on(request) or claim_id, quote=quote,
+                      typed=typed, quarantine=desk.store.claims.quarantined(claim_id), compared=COMPARED)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def show_claim(request: Request, claim_id: str):
@@ -300,6 +327,19 @@ def create_app(config: DeskConfig) -> FastAPI:
         return JSONResponse({"width": view.width, "height": view.height, "words": words},
                             headers={"Cache-Control": "private, max-age=3600"})
 
+    # -- received files -------------------------------------------------------------------------
+    @app.get("/claims/{claim_id}/originals/{name}")
+    def original_file(claim_id: str, name: str):
+        claim = desk.load(claim_id).machine
+        if name not in {d.file for d in claim.documents}:
+            raise UnknownClaim(claim_id)
+        return attachment(desk.store.original(claim_id, name), name)
+
+    @app.get("/claims/{claim_id}/quarantine/{name}")
+    def quarantined_file(claim_id: str, name: str):
+        desk.load(claim_id)  # UnknownClaim for what is not a claim
+        return attachment(desk.store.claims.quarantined_file(claim_id, name), name)
+
     # -- actions --------------------------------------------------------------------------------
     async def act(request: Request, claim_id: str, action: str, do):
         form = await checked_form(request)
@@ -318,16 +358,18 @@ def create_app(config: DeskConfig) -> FastAPI:
             return claim_page(request, claim_id, 409, error="conflict")
         except NotAllowed:
             return claim_page(request, claim_id, 403, error="forbidden")
-        except InvalidValue as error:
-            return claim_page(request, claim_id, 400, error=f"error_{error.code}")
+        except InvalidValue as error:  # the value typed stays in its input, the message says what is wrong with it
+            return claim_page(request, claim_id, 400, error=f"error_{error.code}", typed=(value("document"), value("field"), value("value")))
+        except Unchanged:
+            return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": "unchanged", "claim": claim_id}), status_code=303)
         except BadRequest as error:
             return claim_page(request, claim_id, 400, error=f"error_{error}")
         if action in ("approve", "reject"):
             entries = build_queue(all_entries(desk.store)).entries
             _, following = neighbours(entries, claim_id)
-            target = f"/claims/{following}?done={action}" if following else f"/?done={action}"
-            return RedirectResponse(target, status_code=303)
-        return RedirectResponse(f"/claims/{claim_id}?done={action}", status_code=303)
+            done = urlencode({"done": action, "claim": claim_id})  # the banner names the claim acted on, not the one shown next
+            return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
+        return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}), status_code=303)
 
     def action_route(action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]):
         """The POST handler of one desk action: `method(who, claim_id, version, *form values of names)`."""

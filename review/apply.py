@@ -17,7 +17,9 @@ from datetime import datetime
 from models import Claim, ClaimStatus, DocType, Document, Field, Flag, FlagCode
 from models.review import Correction, Decision, DismissedFlag, Review, ReviewAction, ReviewEvent
 from validators.claim_checks import CheckContext, claim_flags
+from validators.consistency import claim_bills
 from validators.decide import decide_status
+from validators.exchange import euro_total, in_euros
 from validators.fields import REQUIRED, field_flags
 from validators.rules_file import Rules
 
@@ -98,9 +100,10 @@ def _apply_one(state: _Reviewing, event: ReviewEvent, machine: dict[str, Documen
 
 
 def _rechecked(machine: Claim, documents: list[Document], rules: Rules) -> tuple[list[Document], list[Flag], bool]:
-    """Field-presence flags per document and the claim-level checks, run again on corrected documents."""
-    documents = [d.model_copy(update={"flags": tuple(
-        [f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))}) for d in documents]
+    """Field-presence flags per document, amounts in euros, and the claim-level checks, run again on
+    corrected documents (a corrected total, currency or date changes the amount in euros)."""
+    documents = [in_euros(d.model_copy(update={"flags": tuple(
+        [f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))})) for d in documents]
     checked_on = datetime.fromisoformat(machine.replies[-1]) if machine.replies else machine.created_at
     context = CheckContext(rules=rules, today=checked_on.date(), manifest=machine.declared)  # as the intake last did
     findings = claim_flags(machine.claim_id, documents, context)
@@ -138,7 +141,8 @@ def reviewed_claim(machine: Claim, events: Sequence[ReviewEvent], rules: Rules) 
     for event in sorted(events, key=lambda e: e.seq):
         _apply_one(state, event, originals)
     documents, flags, nothing_covered = _rechecked(machine, list(state.documents.values()), rules)
-    claim = machine.model_copy(update={"documents": tuple(documents), "flags": tuple(flags), "review": state.review})
+    claim = machine.model_copy(update={"documents": tuple(documents), "flags": tuple(flags), "review": state.review,
+                                       "total_eur": euro_total(claim_bills(documents))})
     claim = _without_dismissed(claim, {d.key for d in state.review.dismissed_flags})
     status, reason = _status(claim, state.review, nothing_covered, rules)
     return claim.model_copy(update={"status": status, "status_reason": reason})

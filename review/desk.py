@@ -5,7 +5,8 @@
     approve                                   -> outbox/adjudication/<claim_id>.json (the claim with its review)
     reject                                    -> outbox/claimant/<claim_id>/<seq>.json (the reason, for the claimant)
 
-Only managers act; a decided claim is closed. Values are checked (review/field_values.py) before
+Only managers act; a decided claim is closed. A correction to the value already there is `Unchanged`
+(nothing recorded). Values are checked (review/field_values.py) before
 anything is written, and no text is longer than MAX_TEXT characters (a reason, a note, a message, a
 corrected value: BadRequest("too_long")). No claimant data goes to the logs.
 """
@@ -40,6 +41,12 @@ class NotAllowed(IntakeError, PermissionError):
     code = "not_allowed"
 
 
+class Unchanged(InputError, ValueError):
+    """The value given is the one the claim already has: nothing is recorded."""
+
+    code = "unchanged"
+
+
 class BadRequest(InputError, ValueError):
     """The action refers to nothing on the claim, or lacks what it needs (a reason, a message)."""
 
@@ -62,13 +69,14 @@ class Desk:
 
     def draft_request(self, record: ClaimRecord) -> tuple[str, str]:
         """(subject, text) of the message asking for what the flags say is missing (editable), in the
-        claimant's languages (French, and English when declared), whatever the desk's language."""
+        claimant's languages (French, and English when declared), whatever the desk's language; ("", "")
+        when the flags leave nothing to ask (no draft "please check the following" over an empty list)."""
         claim = record.current
         language = claim.declared.language if claim.declared is not None else None
         if claim.status is ClaimStatus.READY:
             claim = claim.model_copy(update={"status": ClaimStatus.NEEDS_REVIEW})
         message = claimant_message(claim, self.rules, message_languages(language))
-        return (message.subject, message.text) if message else (f"Votre demande {claim.claim_id}", "")
+        return (message.subject, message.text) if message and message.items else ("", "")
 
     # -- acting --------------------------------------------------------------------------------
     def _open(self, who: Account, claim_id: str, *texts: str) -> ClaimRecord:
@@ -98,7 +106,7 @@ class Desk:
         new = normalised(field, value)
         old = current.fields.get(field)
         if old is not None and old.value == new:
-            return record
+            raise Unchanged(field)
         event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new)
         updated = self.store.append(claim_id, version, event)
         self._label(updated, updated.events[-1])
@@ -112,7 +120,7 @@ class Desk:
         except ValueError:
             raise BadRequest("unknown_doc_type") from None
         if new == current.doc_type.value:
-            return record
+            raise Unchanged("doc_type")
         event = self._event(who, ReviewAction.SET_DOC_TYPE, document=document, before=current.doc_type.value, after=new)
         updated = self.store.append(claim_id, version, event)
         self._label(updated, updated.events[-1])

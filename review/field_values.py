@@ -19,6 +19,12 @@ DATE_FIELDS = {"date", "stay_from", "stay_to", "valid_from", "valid_to", "prescr
 AMOUNT_FIELDS = {"total", "gross_total", "reimbursed", "remaining"}
 COUNT_FIELDS = {"session_count"}
 MAX_TEXT = 200
+# Every field a document may carry (extractors/fields/extract.py; total_eur / gross_total_eur for a foreign bill):
+# each has a label in review/messages/ui.toml.
+FIELD_NAMES = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary", "beneficiary_birth_date",
+               "gross_total", "reimbursed", "remaining", "total_eur", "gross_total_eur", "stay_from", "stay_to", "stay_reason",
+               "valid_from", "valid_to", "prescription_date", "session_count", "first_session", "last_session",
+               "rpps", "adeli", "finess", "siret", "siren", "nir", "iban", "bic")
 # The fields a manager can add when the machine did not find them, in the order of the form.
 MAIN_FIELDS = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary")
 
@@ -29,9 +35,9 @@ class InvalidValue(InputError, ValueError):
     code = "invalid_value"
 
 
-    def __init__(self, code: str, expected: str) -> None:
+    def __init__(self, code: str, expected: str, value: str = "") -> None:
         super().__init__(expected)
-        self.code = code
+        self.code, self.value = code, value  # the value as typed (shown again with the message)
 
 
 def _date(text: str) -> str:
@@ -43,7 +49,10 @@ def _date(text: str) -> str:
         parsed = dateparser.parse(text, settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True})
         if parsed is not None:
             return parsed.date().isoformat()
-    raise InvalidValue("invalid_date", "date attendue : JJ/MM/AAAA ou AAAA-MM-JJ")
+        raise InvalidValue("impossible_date", f"{text} : ce jour n'existe pas", text)  # 31/02/2026: the form is right, the day is not
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise InvalidValue("impossible_date", f"{text} : ce jour n'existe pas", text)
+    raise InvalidValue("invalid_date", "date attendue : JJ/MM/AAAA ou AAAA-MM-JJ", text)
 
 
 AMOUNT_TEXT = re.compile(r"(?:[€$£¥]|[A-Z]{3})?\s*\d[\d\s.,']*\s*(?:[€$£¥]|[A-Z]{3})?", re.IGNORECASE)

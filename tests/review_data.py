@@ -4,7 +4,10 @@ them."""
 
 from __future__ import annotations
 
+import json
 import shutil
+from email.message import EmailMessage
+from email.utils import formataddr
 from pathlib import Path
 
 from infra.storage import LocalStorage
@@ -13,6 +16,13 @@ from review.accounts import Account, Role, hash_password
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "requests"
 REQUESTS = ("missing-prescription", "pharmacy", "abroad-usa")
+# What the claimants declared (the samples have no manifest): a total that is not the invoice's, for the desk to compare.
+DECLARATIONS = {"missing-prescription": {"beneficiary": {"name": "Claire Dubois", "birth_date": "1984-05-17"}, "care_types": ["pharmacy"],
+                                         "situation": "france", "total_declared": "30.00", "currency": "EUR"}}
+# One request by e-mail: the physiotherapy invoice and a GIF the upload rules refuse (quarantined).
+EMAIL_SENDER = ("Léa Morel", "lea.morel@example.org")
+EMAIL_SUBJECT = "Remboursement séances de kiné"
+EMAIL_TEXT = "Bonjour, veuillez trouver ci-joint la facture de mes séances de kinésithérapie. Cordialement, Léa Morel"
 PASSWORDS = {"marie": "marie-manager-pw", "olivier": "olivier-operator-pw", "paul": "paul-manager-pw"}
 
 
@@ -32,7 +42,21 @@ def build_storage(root: Path, requests: tuple[str, ...] = REQUESTS) -> LocalStor
         for path in [p for p in files if p.name != "manifest.json"] + [p for p in files if p.name == "manifest.json"]:
             shutil.copyfile(path, target / path.name)
         if not (target / "manifest.json").exists():
-            (target / "manifest.json").write_text("{}")
+            (target / "manifest.json").write_text(json.dumps(DECLARATIONS.get(name, {})))
+    (root / "inbox" / "email").mkdir(parents=True)
+    (root / "inbox" / "email" / "kine.eml").write_bytes(email_request())
     storage = LocalStorage(root)
     run_pass(storage)
     return storage
+
+
+def email_request() -> bytes:
+    """The e-mail request: sender, subject, text, the physiotherapy invoice and a refused GIF."""
+    mail = EmailMessage()
+    mail["From"] = formataddr(EMAIL_SENDER)
+    mail["To"] = "remboursements@example.org"
+    mail["Subject"] = EMAIL_SUBJECT
+    mail.set_content(EMAIL_TEXT)
+    mail.add_attachment((SAMPLES / "physio" / "kine.pdf").read_bytes(), maintype="application", subtype="pdf", filename="kine.pdf")
+    mail.add_attachment((SAMPLES / "rejects" / "scan.gif").read_bytes(), maintype="image", subtype="gif", filename="scan.gif")
+    return bytes(mail)

@@ -147,7 +147,8 @@ def date_flags(documents: Sequence[Document], manifest: Manifest | None, limits:
         dates = care_dates(document)
         outside = [d for d in dates if stay and not stay.holds(d)]
         if outside and stay:
-            flags.append(make_flag(FlagCode.DATE_OUTSIDE_STAY, **_on(document), details={"date": outside[0].isoformat()},
+            flags.append(make_flag(FlagCode.DATE_OUTSIDE_STAY, **_on(document), details={"date": outside[0].isoformat(), "declared": f"{stay.start.isoformat()} / {stay.end.isoformat()}",
+                                                                 "read": outside[0].isoformat()},
                                    care_date=outside[0], stay_start=stay.start, stay_end=stay.end))
         wrong = [d for d in dates if d < oldest or d > latest]
         if wrong:
@@ -168,17 +169,21 @@ def same_person(a: str, b: str, limits: Limits) -> bool:
 
 
 def beneficiary_flags(documents: Sequence[Document], manifest: Manifest | None, limits: Limits) -> list[Flag]:
-    """`multiple_beneficiaries`: documents naming different patients (one request, one beneficiary)."""
+    """`multiple_beneficiaries`: documents naming different patients (one request, one beneficiary). Details: `files`
+    (those naming someone else), `declared` (the declared beneficiary) or `reference` (no declaration: the first
+    document's name), `read` (each of those files with the name read on it)."""
     named = [(d, d.fields["beneficiary"].value) for d in documents
              if "beneficiary" in d.fields and d.fields["beneficiary"].confidence >= MIN_NAME_CONFIDENCE]
-    if manifest and manifest.beneficiary and manifest.beneficiary.name:
-        reference = manifest.beneficiary.name
+    declared = manifest.beneficiary.name if manifest and manifest.beneficiary and manifest.beneficiary.name else None
+    if declared:
+        reference, compared = declared, {"declared": declared}
     elif named:
-        reference = named[0][1]
+        reference, compared = named[0][1], {"reference": f"{named[0][0].file} : {named[0][1]}"}
     else:
         return []
-    others = [d for d, name in named if not same_person(name, reference, limits)]
+    others = [(d, name) for d, name in named if not same_person(name, reference, limits)]
     if not others:
         return []
-    files = ", ".join(d.file for d in others)
-    return [make_flag(FlagCode.MULTIPLE_BENEFICIARIES, details={"files": files})]
+    files = ", ".join(d.file for d, _ in others)
+    read = "; ".join(f"{d.file} : {name}" for d, name in others)
+    return [make_flag(FlagCode.MULTIPLE_BENEFICIARIES, details={"files": files, **compared, "read": read})]

@@ -3,11 +3,16 @@ downloaded browser), against `uvicorn` serving the desk over claims the service 
 requests. A manager signs in, resolves a low-confidence total (correct it, dismiss the missing
 prescription with a reason, approve) and a missing_prescription claim (ask the claimant, then approve
 once the proof is accounted for); the adjudication outbox holds both with the corrections.
-Screenshots of the queue and of a claim page go to test-output/review/."""
+A second test looks at the whole case at 1280 px, in French and English: the queue's search, an e-mail
+claim's sender, subject and text, its refused file and an original's download, a declaration and what a
+consistency flag compares, labels instead of codes, no horizontal overflow. Screenshots of the queue and
+of a claim page go to test-output/review/, and to docs/ (review-queue.png, review-claim.png) with
+INTAKE_REVIEW_SCREENSHOTS=docs."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -16,14 +21,17 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from models import Claim
+from models import Claim, DocType, FlagCode
+from models.manifest import CareType
 from review.app import DeskConfig, create_app
+from review.field_values import FIELD_NAMES
 from tests.review_data import PASSWORDS, accounts
 from tests.s3_server import free_port
 from validators.rules_file import load_rules
 
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "review"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture
@@ -55,23 +63,46 @@ def page():
         browser.close()
 
 
-def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_storage, page):
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def claims(storage) -> list[Claim]:
+    return [Claim.model_validate_json(storage.get_bytes(i.key)) for i in storage.list("claims/")
+            if i.key.endswith("/claim.json") and i.key.count("/") == 2]
+
+
+def sign_in(page, desk_url: str) -> None:
     page.goto(desk_url + "/")
     assert page.url.startswith(desk_url + "/login")
     page.fill("input[name=account]", "marie")
     page.fill("input[name=password]", PASSWORDS["marie"])
     page.click("button[type=submit]")
     page.wait_for_selector("#queue")
+
+
+def no_horizontal_overflow(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url}: {width} px wide at a {page.viewport_size['width']} px window"
+
+
+def shoot(page, name: str, full_page: bool = False) -> None:
+    """A screenshot in test-output/review/, and under docs/ when INTAKE_REVIEW_SCREENSHOTS=docs asks for it (README's)."""
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    if os.environ.get("INTAKE_REVIEW_SCREENSHOTS") == "docs":
+        page.screenshot(path=str(DOCS / f"review-{name}.png"), full_page=full_page)
+
+
+def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_storage, page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, desk_url)
     links = page.locator("a.claim-link")
-    assert links.count() == 2
-    page.screenshot(path=str(SHOTS / "queue.png"), full_page=True)
+    assert links.count() == 3
+    shoot(page, "queue")
 
     # 1. the claim whose receipt total was read with low confidence
-    page.locator("tr", has_text="2").locator("a.claim-link").last.click()
+    claim_id = next(c.claim_id for c in claims(desk_storage)
+                    if any("total" in d.fields and d.fields["total"].confidence < 0.6 for d in c.documents))
+    page.click(f"a.claim-link:text-is('{claim_id}')")
     page.wait_for_selector("figure.page img")
-    claim_id = page.inner_text("#claim-id")
-    low = page.locator("tr.field-row.low", has=page.locator("th", has_text="total")).first
+    assert page.inner_text("#claim-id") == claim_id
+    low = page.locator("tr.field-row.low", has=page.locator("th", has_text="Total")).first
     assert low.count() == 1
     page.wait_for_load_state("networkidle")  # the page images (rendered on first view)
     page.check("#toggle-words")
@@ -79,36 +110,110 @@ def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_sto
     page.screenshot(path=str(SHOTS / "claim.png"))
     low.locator("input[name=value]").fill("648,00")
     low.locator("button[type=submit]").click()
-    page.wait_for_selector("text=Champ corrigé.")
+    page.wait_for_selector(f"text=Champ corrigé sur la demande {claim_id}.")
     assert page.locator("tr.audit-row").count() == 1
-    flag = page.locator("tr.flag", has_text="missing_prescription")
+    flag = page.locator("tr.flag", has_text="Ordonnance manquante")
     flag.locator("input[name=reason]").fill("Ordonnance reçue par courrier, vue au dossier.")
     flag.locator("button").click()
-    page.wait_for_selector("text=Alerte écartée.")
+    page.wait_for_selector("text=Alerte écartée")
     page.click("#approve")
-    page.wait_for_selector("text=Demande approuvée et transmise à la liquidation.")
+    page.wait_for_selector(f"text=Demande {claim_id} approuvée et transmise à la liquidation.")
 
     handed = Claim.model_validate_json(desk_storage.get_bytes(f"outbox/adjudication/{claim_id}.json"))
     assert handed.status.value == "ready" and handed.review.decision.value == "approved"
     assert any(d.fields["total"].value == "648.00" and d.fields["total"].rule == "review" for d in handed.documents)
     assert [c.corrected_value for c in handed.review.corrections] == ["648.00"]
 
-    # 2. the missing_prescription claim: the approval moved us on to it
+    # 2. the next missing_prescription claim: the approval moved us on to it, the banner naming the one approved
     other = page.inner_text("#claim-id")
-    assert other != claim_id
+    assert other != claim_id and claim_id in page.inner_text("#done")
     page.fill("#request textarea[name=text]", page.input_value("#request textarea[name=text]") + "\nMerci.")
     page.click("#request button[type=submit]")
-    page.wait_for_selector("text=Message déposé pour envoi au demandeur.")
+    page.wait_for_selector("text=message déposé pour envoi au demandeur.")
     assert len(desk_storage.list(f"outbox/claimant/{other}/")) == 1
-    flag = page.locator("tr.flag", has_text="missing_prescription")
+    flag = page.locator("tr.flag", has_text="Ordonnance manquante")
     flag.locator("input[name=reason]").fill("Ordonnance transmise par le pharmacien.")
     flag.locator("button").click()
-    page.wait_for_selector("text=Alerte écartée.")
+    page.wait_for_selector("text=Alerte écartée")
     page.keyboard.press("q")  # keyboard: back to the queue, then the claim again
     page.wait_for_selector("nav[aria-label=views]")
     page.goto(f"{desk_url}/claims/{other}")
     page.click("#approve")
-    page.wait_for_selector("text=Demande approuvée et transmise à la liquidation.")
+    page.wait_for_selector(f"text=Demande {other} approuvée et transmise à la liquidation.")
     handed = Claim.model_validate_json(desk_storage.get_bytes(f"outbox/adjudication/{other}.json"))
     assert handed.status.value == "ready" and [d.code for d in handed.review.dismissed_flags] == ["missing_prescription"]
-    assert "Aucune demande dans cette vue." in page.content()
+
+
+CODES = {*(t.value for t in DocType), *(c.value for c in CareType), *(f.value for f in FlagCode), *FIELD_NAMES}
+# Codes that are no word of either language (general_practitioner, missing_prescription, beneficiary_birth_date...), and in
+# French the English single words (invoice, pharmacy...): none may show. ("prescription" is French too, "Missing
+# prescription" English: words of both languages are not checked.)
+RAW_CODES = re.compile(r"(?<![\w'’])(" + "|".join(sorted({c for c in CODES if "_" in c}, key=len, reverse=True)) + r")\b")
+ENGLISH_WORDS = re.compile(r"\b(invoice|receipt|pharmacy|laboratory|physiotherapy|imaging|dental|optical|hearing|nursing|specialist)\b")
+
+
+def visible_raw_codes(page, language: str = "fr") -> list[str]:
+    """Codes in the text a person sees (not in values, ids or attributes), each with what surrounds it."""
+    text = page.inner_text("body")
+    found = [*RAW_CODES.finditer(text), *(ENGLISH_WORDS.finditer(text) if language == "fr" else ())]
+    return sorted({f"{m.group(0)} in …{text[max(0, m.start() - 60):m.end() + 20]}…" for m in found})
+
+
+def test_the_whole_case_at_a_glance_in_french_and_english(desk_url, desk_storage, page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, desk_url)
+    no_horizontal_overflow(page)
+    assert visible_raw_codes(page) == []
+    # the search: a file name typed in capitals without its accent
+    page.fill("#search", "KINÉ")
+    page.click("form[method=get] button[type=submit]")
+    page.wait_for_selector("#queue")
+    emailed = next(c for c in claims(desk_storage) if c.received_message)
+    assert page.locator("a.claim-link").all_inner_texts() == [emailed.claim_id]
+    assert page.locator("td.file-count").inner_text() == "2"  # the invoice and the refused GIF
+
+    # the e-mail claim: sender, subject and text, the refused file, an original's download
+    page.click("a.claim-link")
+    page.wait_for_selector("#email")
+    assert "lea.morel@example.org" in page.inner_text("#email-sender") and "Léa Morel" in page.inner_text("#email-sender")
+    assert page.inner_text("#email-subject") == "Remboursement séances de kiné"
+    assert "kinésithérapie" in page.inner_text("#email-text")
+    assert "scan.gif" in page.inner_text("#refused") and "Format non accepté" in page.inner_text("#refused")
+    with page.expect_download() as download:
+        page.click("#doc-0 a.download")
+    assert download.value.suggested_filename == "kine.pdf"
+    assert Path(download.value.path()).read_bytes() == desk_storage.get_bytes(f"claims/{emailed.claim_id}/originals/kine.pdf")
+    answer = page.request.get(f"{desk_url}/claims/{emailed.claim_id}/originals/kine.pdf")
+    assert answer.headers["content-disposition"].startswith("attachment;") and answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-type"] == "application/octet-stream"
+    assert page.locator("table.line-items tr.line-item").count() >= 1
+    page.wait_for_load_state("networkidle")
+    no_horizontal_overflow(page)
+    assert visible_raw_codes(page) == []
+
+    # the declared claim: the declaration beside the documents, and what each consistency flag compares
+    declared = next(c for c in claims(desk_storage) if c.declared and c.declared.beneficiary)
+    page.goto(f"{desk_url}/claims/{declared.claim_id}")
+    page.wait_for_selector("#declaration")
+    assert "Claire Dubois" in page.inner_text("#declared-beneficiary") and "30.00 EUR" in page.inner_text("#declared-total")
+    assert "Pharmacie" in page.inner_text("#declared-care")
+    flag = page.locator("tr.flag[data-code=multiple_beneficiaries]")
+    assert "Bénéficiaires différents" in flag.inner_text() and "Claire Dubois" in flag.locator("dl.compare").inner_text()
+    page.wait_for_load_state("networkidle")
+    no_horizontal_overflow(page)
+    assert visible_raw_codes(page) == []
+    shoot(page, "claim", full_page=True)
+
+    # English: labels, not codes
+    page.click("#lang-toggle")
+    page.wait_for_selector("#declaration")
+    assert "Different beneficiaries" in page.inner_text("body") and "Pharmacy" in page.inner_text("#declared-care")
+    assert "Declared" in flag.inner_text()
+    no_horizontal_overflow(page)
+    assert visible_raw_codes(page, "en") == []
+    page.goto(f"{desk_url}/?view=all")
+    assert "Missing prescription" in page.inner_text("#queue") and visible_raw_codes(page, "en") == []
+    no_horizontal_overflow(page)
+    page.goto(f"{desk_url}/lang/fr?next=/%3Fview%3Dall")
+    shoot(page, "queue")

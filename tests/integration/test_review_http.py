@@ -132,11 +132,20 @@ def test_the_queue_lists_claims_to_review_oldest_first_with_filters_and_counts(d
     assert sorted(listed) == sorted(c.claim_id for c in expected)
     created = {c.claim_id: c.created_at for c in expected}
     assert [created[c] for c in listed] == sorted(created[c] for c in listed)
-    assert f"missing_prescription ({len(expected)})" in page
+    assert f"Ordonnance manquante ({len(expected)})" in page and 'value="missing_prescription"' in page
     assert re.findall(r'class="claim-link">', client.get("/?flag=not_covered").text) == []
-    assert len(re.findall(r'class="claim-link">', client.get("/?channel=extranet").text)) == len(expected)
-    assert len(re.findall(r'class="claim-link">', client.get("/?channel=email").text)) == 0
-    assert len(re.findall(r'class="claim-link">', client.get("/?view=all").text)) == 3
+    emailed = [c for c in expected if c.channel and c.channel.value == "email"]
+    assert len(emailed) == 1
+    assert len(re.findall(r'class="claim-link">', client.get("/?channel=extranet").text)) == len(expected) - 1
+    assert len(re.findall(r'class="claim-link">', client.get("/?channel=email").text)) == 1
+    assert len(re.findall(r'class="claim-link">', client.get("/?view=all").text)) == 4
+    # the search: claim number, beneficiary, file name; case and accents ignored
+    assert re.findall(r'class="claim-link">([^<]+)<', client.get("/?q=KINÉ").text) == [emailed[0].claim_id]
+    assert re.findall(r'class="claim-link">([^<]+)<', client.get("/?q=" + emailed[0].claim_id[-6:].lower()).text) == [emailed[0].claim_id]
+    assert re.findall(r'class="claim-link">', client.get("/?q=nobody-by-that-name").text) == []
+    # amount, beneficiary and files received (documents + refused files) per claim
+    row = re.search(r'<tr>\s*<td><a href="/claims/' + emailed[0].claim_id + r'.*?</tr>', page, re.S).group(0)
+    assert "262.50 EUR" in row and re.search(r'class="file-count">2<', row)
 
 
 def test_the_english_toggle(desk_storage):
@@ -205,7 +214,10 @@ def test_a_wrong_value_is_refused_with_a_message_and_nothing_recorded(desk_stora
     form = open_claim(client, claim.claim_id)
     document = f"{claim.documents[0].file}#0"
     answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="date", value="31/02/2026"))
-    assert answer.status_code == 400 and "JJ/MM/AAAA" in answer.text
+    assert answer.status_code == 400 and "31/02/2026 : ce jour n&#39;existe pas" in answer.text
+    assert 'value="31/02/2026"' in answer.text and 'aria-invalid="true"' in answer.text  # what was typed is kept
+    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="date", value="hier"))
+    assert answer.status_code == 400 and "JJ/MM/AAAA" in answer.text and 'value="hier"' in answer.text
     answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document="autre.pdf#0", field="date", value="01/02/2026"))
     assert answer.status_code == 400
     assert events(desk_storage, claim.claim_id) == [] and desk_storage.list("labels/") == []
@@ -358,3 +370,68 @@ def test_an_oversize_reason_or_correction_is_refused_and_nothing_recorded(desk_s
     assert events(desk_storage, claim.claim_id) == [] and desk_storage.list(f"outbox/claimant/{claim.claim_id}/") == []
     answer = client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 2000), follow_redirects=False)
     assert answer.status_code == 303  # exactly at the cap
+
+
+# -- the whole case: declaration, e-mail, files, messages ------------------------------------------
+
+def test_the_declaration_and_what_each_consistency_flag_compares(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "multiple_beneficiaries")[0]
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert 'id="declaration"' in page and "Claire Dubois" in page and "30.00 EUR" in page and "Pharmacie" in page
+    flag = next(f for f in claim.all_flags() if f.code.value == "multiple_beneficiaries")
+    assert flag.details["declared"] == "Claire Dubois" and flag.details["read"] in page.replace("&#39;", "'")
+    assert "Bénéficiaires différents" in page and "Déclaré" in page and "Lu sur les justificatifs" in page
+
+
+def test_an_email_claim_shows_its_sender_subject_and_text(desk_storage):
+    from tests.review_data import EMAIL_SENDER, EMAIL_SUBJECT
+
+    client = sign_in(desk(desk_storage), "marie")
+    claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.received_message)
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert EMAIL_SENDER[1] in page and EMAIL_SENDER[0] in page and EMAIL_SUBJECT in page and "kinésithérapie" in page
+    assert "Aucune déclaration" in page
+
+
+def test_originals_and_refused_files_download_as_attachments(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.rejected_files)
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert f'href="/claims/{claim.claim_id}/originals/kine.pdf"' in page and f'href="/claims/{claim.claim_id}/quarantine/scan.gif"' in page
+    for path, name in ((f"originals/{claim.documents[0].file}", claim.documents[0].file), ("quarantine/scan.gif", "scan.gif")):
+        answer = client.get(f"/claims/{claim.claim_id}/{path}")
+        assert answer.status_code == 200, path
+        assert answer.headers["content-type"] == "application/octet-stream"
+        assert answer.headers["content-disposition"].startswith(f'attachment; filename="{name}"')
+        assert answer.headers["x-content-type-options"] == "nosniff" and "sandbox" in answer.headers["content-security-policy"]
+    assert answer.content == desk_storage.get_bytes(f"quarantine/{claim.claim_id}/scan.gif")
+    assert "Format non accepté" in page
+    for path in ("originals/absent.pdf", "originals/..%2Fclaim.json", "quarantine/scan.gif.reason.json", "quarantine/kine.pdf"):
+        assert client.get(f"/claims/{claim.claim_id}/{path}").status_code == 404, path
+    assert sign_in(desk(desk_storage), "olivier").get(f"/claims/{claim.claim_id}/quarantine/scan.gif").status_code == 200
+
+
+def test_a_value_typed_again_records_nothing_and_the_banner_names_the_claim(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[-1]
+    document = claim.documents[0]
+    form = open_claim(client, claim.claim_id)
+    answer = client.post(f"/claims/{claim.claim_id}/field", follow_redirects=True,
+                         data=form.data(document=f"{document.file}#0", field="total", value=document.fields["total"].value))
+    assert "Valeur inchangée : rien n&#39;a été enregistré." in answer.text and "Champ corrigé" not in answer.text
+    assert events(desk_storage, claim.claim_id) == []
+    form = open_claim(client, claim.claim_id)
+    answer = client.post(f"/claims/{claim.claim_id}/approve", data=form.data(note=""), follow_redirects=False)
+    following = client.get(answer.headers["location"]).text
+    assert f"Demande {claim.claim_id} approuvée" in following
+    assert re.search(r'id="claim-id">([^<]+)<', following).group(1) != claim.claim_id  # the next claim, the banner naming this one
+
+
+def test_a_claim_with_nothing_to_ask_offers_no_empty_draft(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "not_covered")[0]  # ready: nothing missing
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert 'id="nothing-to-ask"' in page and "points suivants" not in page
+    asking = client.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text
+    assert 'id="nothing-to-ask"' not in asking and "ordonnance" in asking

@@ -74,3 +74,22 @@ def test_claim_ids_lists_only_claims_with_a_claim_json(store):
     store.receive("CLM-20261120-NNNNNN", [ReceivedFile("a.pdf", b"%PDF")])
     store.write(claim(), None, NOW)
     assert store.claim_ids() == [CLAIM_ID] and store.load("CLM-20261120-NNNNNN") is None
+
+
+def test_the_quarantine_is_listed_with_its_reasons_and_only_its_files_are_read(tmp_path):
+    from infra.storage.base import NotFound
+    from intake.claim_store import Quarantined
+
+    store = ClaimStore(LocalStorage(tmp_path))
+    claim_id = "CLM-20261120-ABC123"
+    refused = RejectedFile(index=0, file="scan.gif", size=3, sha256=None, detected_type="image/gif",
+                           flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="format refusé"),))
+    store.quarantine(claim_id, [refused], {"scan.gif": b"GIF"})
+    store.quarantine_received(claim_id, [Quarantined("bad\nname.pdf", FlagCode.INVALID_NAME.value, source="inbox/x")])
+    entries = store.quarantined(claim_id)
+    assert [(e.name, e.codes, e.messages, e.stored) for e in entries] == [
+        ("bad_name.pdf", ("invalid_name",), (), False), ("scan.gif", ("unsupported_format",), ("format refusé",), True)]
+    assert store.quarantined_file(claim_id, "scan.gif") == b"GIF"
+    for name in ("bad_name.pdf", "scan.gif.reason.json", "absent.pdf"):
+        with pytest.raises(NotFound):
+            store.quarantined_file(claim_id, name)

@@ -91,3 +91,20 @@ def test_an_oversized_message_is_an_email_error():
     with pytest.raises(EmailError) as caught:
         parse_email(b"x" * (MAX_EMAIL_BYTES + 1))
     assert isinstance(caught.value, InputError) and caught.value.code == "invalid_email"
+
+
+def test_the_sender_is_kept_with_its_display_name():
+    mail = EmailMessage()
+    mail["From"] = '"Léa Morel" <lea.morel@example.org>'
+    mail["Subject"] = "Remboursement"
+    mail.set_content("Bonjour")
+    request = parse_email(bytes(mail))
+    assert (request.sender_name, request.sender_address) == ("Léa Morel", "lea.morel@example.org")
+
+
+@pytest.mark.parametrize("header", [b"", b"From: \x1b[31m<<<\r\n", b"From: =?utf-8?q?\x00?= <\x07x@y>\r\n"])
+def test_a_missing_or_hostile_sender_costs_only_the_sender(header):
+    raw = header + b"Subject: Demande\r\nContent-Type: text/plain\r\n\r\nBonjour\r\n"
+    request = parse_email(raw)
+    assert request.subject == "Demande" and request.body == "Bonjour"
+    assert all(c.isprintable() for c in request.sender_name + request.sender_address)

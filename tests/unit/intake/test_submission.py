@@ -83,3 +83,28 @@ def test_objects_over_their_size_cap_are_not_read_but_recorded(tmp_path):
     assert {f.code.value for f in upload.flags} >= {"file_too_large", "invalid_manifest"}
     reasons = [json.loads(storage.get_bytes(i.key)) for i in storage.list("quarantine/") if i.key.endswith(".reason.json")]
     assert sorted(r["inbox_key"] for r in reasons) == ["inbox/email/huge.eml", "inbox/extranet/S2/manifest.json", "inbox/extranet/S2/scan.pdf"]
+
+
+def test_an_email_request_keeps_its_sender_subject_and_text_with_the_claim(tmp_path):
+    from email.message import EmailMessage
+
+    from models.claim import MAX_MESSAGE_TEXT
+
+    storage = LocalStorage(tmp_path)
+    mail = EmailMessage()
+    mail["From"] = "Léa Morel <lea.morel@example.org>"
+    mail["Subject"] = "Remboursement pharmacie"
+    mail.set_content("Bonjour, voici ma facture. " + "x" * (MAX_MESSAGE_TEXT + 100))
+    mail.add_attachment(b"GIF89a not read", maintype="image", subtype="gif", filename="scan.gif")  # refused: no OCR here
+    storage.put_bytes("inbox/email/m1.eml", bytes(mail))
+    (submission,) = inbox.pending(storage, NOW)
+    marker = inbox.take(storage, submission, NOW)
+    assert marker is not None
+    claim = process_submission(storage, submission, marker, clock=lambda: NOW)
+    message = claim.received_message
+    assert message is not None and (message.sender_name, message.sender_address) == ("Léa Morel", "lea.morel@example.org")
+    assert message.subject == "Remboursement pharmacie" and message.text.startswith("Bonjour, voici ma facture.")
+    assert len(message.text) == MAX_MESSAGE_TEXT and message.truncated
+    stored = json.loads(storage.get_bytes(f"claims/{claim.claim_id}/claim.json"))
+    assert stored["received_message"]["sender_address"] == "lea.morel@example.org"
+    assert [r.file for r in claim.rejected_files] == ["scan.gif"]

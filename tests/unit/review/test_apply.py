@@ -277,3 +277,17 @@ def test_a_dismissal_does_not_hide_another_flag_after_a_recheck():
     claim = reviewed_claim(machine, events, rules)
     missing = [f.details.get("proof") for f in claim.all_flags() if f.code is FlagCode.MISSING_PROOF]
     assert missing == ["dental_referral"]  # the referral is still missing and nobody dismissed it
+
+
+def test_a_corrected_foreign_total_is_put_in_euros_again():
+    """USD at the ECB rate of 2024-03-28 (1.0811 per EUR): a manager's correction of the total changes
+    the amount in euros and the claim's sum."""
+    from validators.exchange import in_euros
+
+    bill = in_euros(invoice("bill.pdf", date="2024-03-28", total="108.11", currency="USD"))
+    machine = machine_claim(bill)
+    assert doc(machine, "bill.pdf#0").fields["total_eur"].value == "100.00"
+    claim = reviewed_claim(machine, [event(1, ReviewAction.CORRECT_FIELD, document="bill.pdf#0", field="total", before="108.11",
+                                           after="216.22")], RULES)
+    assert doc(claim, "bill.pdf#0").fields["total_eur"].value == "200.00"
+    assert claim.total_eur is not None and claim.total_eur.amount == "200.00"

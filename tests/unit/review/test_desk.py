@@ -10,7 +10,7 @@ import pytest
 from infra.storage import LocalStorage
 from models import Claim, ClaimStatus
 from models.review import Decision, ReviewAction
-from review.desk import BadRequest, Desk, NotAllowed
+from review.desk import BadRequest, Desk, NotAllowed, Unchanged
 from review.field_values import InvalidValue
 from review.store import Conflict, UnknownClaim
 from tests.unit.review.review_claims import (
@@ -122,15 +122,19 @@ def test_an_invalid_value_raises_and_writes_nothing(desk, storage):
     seen = version(desk)
     with pytest.raises(InvalidValue) as caught:
         desk.correct_field(MANAGER, CLAIM_ID, seen, INVOICE, "date", "31/02/2026")
-    assert caught.value.code == "invalid_date"
+    assert (caught.value.code, caught.value.value) == ("impossible_date", "31/02/2026")  # the form is right, the day is not
+    with pytest.raises(InvalidValue) as caught:
+        desk.correct_field(MANAGER, CLAIM_ID, seen, INVOICE, "date", "hier")
+    assert (caught.value.code, caught.value.value) == ("invalid_date", "hier")
     assert written(storage) == []
     assert version(desk) == seen
 
 
-def test_the_same_value_adds_no_event(desk, storage):
+def test_the_same_value_is_unchanged_and_adds_no_event(desk, storage):
     seen = version(desk)
-    record = desk.correct_field(MANAGER, CLAIM_ID, seen, INVOICE, "total", "45,30")  # the value read, typed again
-    assert record.events == () and record.version == seen
+    with pytest.raises(Unchanged):
+        desk.correct_field(MANAGER, CLAIM_ID, seen, INVOICE, "total", "45,30")  # the value read, typed again
+    assert version(desk) == seen and desk.load(CLAIM_ID).events == ()
     assert written(storage) == []
 
 
@@ -162,7 +166,9 @@ def test_set_doc_type_labels_the_type_and_clears_the_missing_proof(desk, storage
 def test_set_doc_type_refuses_an_unknown_type_and_ignores_the_same_type(desk, storage):
     with pytest.raises(BadRequest, match="unknown_doc_type"):
         desk.set_doc_type(MANAGER, CLAIM_ID, version(desk), PRESCRIPTION, "ordonnance")
-    assert desk.set_doc_type(MANAGER, CLAIM_ID, version(desk), PRESCRIPTION, "other").events == ()
+    with pytest.raises(Unchanged):
+        desk.set_doc_type(MANAGER, CLAIM_ID, version(desk), PRESCRIPTION, "other")
+    assert desk.load(CLAIM_ID).events == ()
     assert written(storage) == []
 
 
@@ -211,11 +217,11 @@ def test_draft_request_is_in_the_claimants_languages_not_the_desks(storage):
     assert "prescription" in text and "ordonnance" in text
 
 
-def test_draft_request_of_a_ready_claim_is_still_a_message(storage):
+def test_a_claim_with_nothing_to_ask_has_no_draft(storage):
+    """Regression: a ready claim's draft said "nous devons vérifier les points suivants :" over an empty list."""
     put_claim(storage, ready_claim())
     desk = Desk(storage, RULES, clock=Clock())
-    subject, text = desk.draft_request(desk.load(OTHER_ID))
-    assert OTHER_ID in subject and text.strip()
+    assert desk.draft_request(desk.load(OTHER_ID)) == ("", "")
 
 
 def test_request_proofs_writes_the_message_for_the_claimant(desk, storage):

@@ -29,18 +29,24 @@ def test_dates_become_iso(text, expected):
     assert normalised("date", text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2026", "29/02/2025", "2026-02-30", "13/13/2026", "00/01/2026", "12/03/26", "hier",
-                                  "5 mars 2026", "2026/03/05"])
-def test_impossible_or_ambiguous_dates_are_refused(text):
+@pytest.mark.parametrize("text", ["31/02/2026", "29/02/2025", "2026-02-30", "13/13/2026", "00/01/2026"])
+def test_a_day_that_does_not_exist_is_refused_as_such_with_the_value_typed(text):
     error = refused("date", text)
-    assert error.code == "invalid_date"
+    assert (error.code, error.value) == ("impossible_date", text)
+    assert str(error) == f"{text} : ce jour n'existe pas"
+
+
+@pytest.mark.parametrize("text", ["12/03/26", "hier", "5 mars 2026", "2026/03/05"])
+def test_ambiguous_dates_are_refused_with_the_form_expected(text):
+    error = refused("date", text)
+    assert (error.code, error.value) == ("invalid_date", text)
     assert "JJ/MM/AAAA" in str(error)
 
 
 @pytest.mark.parametrize("field", sorted(DATE_FIELDS))
 def test_every_date_field_is_checked_as_a_date(field):
     assert normalised(field, "01/12/2025") == "2025-12-01"
-    assert refused(field, "31/11/2025").code == "invalid_date"
+    assert refused(field, "31/11/2025").code == "impossible_date"
 
 
 # -- amounts --------------------------------------------------------------------------------------

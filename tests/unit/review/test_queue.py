@@ -167,3 +167,22 @@ def test_all_entries_reads_every_claim_oldest_first(tmp_path):
     put_claim(storage, pharmacy_claim())
     entries = all_entries(ReviewStore(storage, RULES))
     assert [(e.claim_id, e.view) for e in entries] == [(CLAIM_ID, "to_review"), (ready_claim().claim_id, "done")]
+
+
+def test_the_queue_shows_totals_beneficiary_files_and_searches_without_case_or_accents():
+    from models import RejectedFile
+    from models.manifest import Manifest
+    from review.queue import build_queue, entry_of
+    from review.store import ClaimRecord
+    from tests.unit.review.review_claims import RULES as rules
+    from tests.unit.review.review_claims import pharmacy_claim as make
+
+    claim = make(declared=Manifest(beneficiary={"name": "Léa Morel"}, total_declared="45.30", currency="EUR"))
+    claim = claim.model_copy(update={"rejected_files": (RejectedFile(index=2, file="scan.gif", size=3, sha256=None, detected_type=None,
+                                                                     flags=()),)})
+    entry = entry_of(ClaimRecord(claim, "0" * 64, (), rules))
+    assert (entry.totals, entry.declared_total, entry.beneficiary) == ((("45.30", "EUR"),), "45.30 EUR", "Léa Morel")
+    assert entry.documents == 3 and entry.files == ("facture.pdf", "ordonnance.pdf", "scan.gif")
+    for search in ("lea morel", "MOREL", "Léa", "abc123", "SCAN.GIF", "ordonnance", ""):
+        assert build_queue([entry], search=search).entries == [entry], search
+    assert build_queue([entry], search="dubois").entries == []

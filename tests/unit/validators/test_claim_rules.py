@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import DocType, Flag, FlagCode, Severity
-from models.manifest import Manifest
+from models.manifest import Beneficiary, Manifest
 from tests.unit.validators.claim_fixtures import doc, item
 from validators.consistency import beneficiary_flags, date_flags, name_key, payment_flags, same_person
 from validators.coverage import coverage_flags
@@ -98,6 +98,8 @@ def test_dates_against_the_stay_and_the_limits():
     assert [(f.code.value, f.file) for f in flags] == [
         ("date_outside_stay", "b.pdf"), ("date_outside_stay", "c.pdf"), ("date_out_of_range", "c.pdf"),
         ("date_outside_stay", "d.pdf"), ("date_out_of_range", "d.pdf")]
+    assert (flags[0].details["declared"], flags[0].details["read"]) == (
+        f"{manifest.stay.start.isoformat()} / {manifest.stay.end.isoformat()}", flags[0].details["date"])
 
 
 @pytest.mark.parametrize("a, b, same", [("Claire DUBOIS", "DUBOIS Claire", True), ("Mme Claire Dubois", "Claire Duboiss", True),
@@ -113,7 +115,16 @@ def test_one_beneficiary_per_request():
     assert beneficiary_flags([a, b], None, RULES.limits) == []
     flags = beneficiary_flags([a, b, c], None, RULES.limits)
     assert flags[0].code is FlagCode.MULTIPLE_BENEFICIARIES and flags[0].details["files"] == "c.jpg"
+    assert flags[0].details["reference"] == "a.pdf : DUBOIS Claire" and flags[0].details["read"] == "c.jpg : Karim Benali"
     assert name_key("Dubois, Claire") == "claire dubois"
+
+
+def test_the_declared_beneficiary_is_what_the_documents_are_compared_with():
+    """Both documents name the same person, who is not the one declared: the flag says who was declared."""
+    a = doc("a.pdf", DocType.INVOICE, beneficiary="Léa Morel")
+    b = doc("b.jpg", DocType.PRESCRIPTION, beneficiary="MOREL Léa")
+    (flag,) = beneficiary_flags([a, b], Manifest(beneficiary=Beneficiary(name="Claire Dubois")), RULES.limits)
+    assert flag.details == {"files": "a.pdf, b.jpg", "declared": "Claire Dubois", "read": "a.pdf : Léa Morel; b.jpg : MOREL Léa"}
 
 
 def test_near_identical_pages_are_duplicates():
