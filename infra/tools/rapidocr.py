@@ -114,22 +114,39 @@ def read_words(image: Path | np.ndarray) -> list[Word]:
 
 
 def words_from_result(texts: Any, scores: Any, boxes: Any, word_results: Any, width: int, height: int) -> list[Word]:
-    """Convert RapidOCR's lines (text, score, 4-point box) and their words ((text, score, box), ...) into
-    Words; a line without word boxes becomes one Word per line."""
+    """Convert RapidOCR's lines (text, score, 4-point box) and their word pieces ((text, score, box), ...)
+    into Words: the line's space-separated words, each with the union of the pieces that spell it
+    (RapidOCR cuts at wide letter gaps too: `PHARM` + `ACIE`) and their lowest score; a line whose
+    pieces do not spell its text is cut by character position."""
     words: list[Word] = []
     for index, text in enumerate(texts):
-        line_words = word_results[index] if index < len(word_results) else ()
-        pieces = [(str(t), float(s), b) for t, s, b in line_words if str(t).strip()]
-        if not pieces and str(text).strip():
-            pieces = [(str(text), float(scores[index]), boxes[index])]
-        for piece_text, score, box in pieces:
-            bbox = _bbox(box, width, height)
-            if bbox is None:
+        line_box = _bbox(boxes[index], width, height) if boxes is not None and index < len(boxes) else None
+        pieces = [(str(t), float(sc), _bbox(b, width, height)) for t, sc, b in (word_results[index] if index < len(word_results) else ())]
+        spelled = _spell(str(text), [(t, sc, b) for t, sc, b in pieces if b is not None])
+        if spelled is None:
+            if line_box is None:
                 continue
-            confidence = max(0.0, min(1.0, score))
-            for part, part_box in _split(piece_text, bbox):
-                words.append(Word(text=part, confidence=confidence, bbox=part_box, block=1, line=index + 1))
+            score = max(0.0, min(1.0, float(scores[index])))
+            spelled = [(part, score, box) for part, box in _split(str(text), line_box)]
+        words.extend(Word(text=t, confidence=max(0.0, min(1.0, sc)), bbox=b, block=1, line=index + 1) for t, sc, b in spelled)
     return words
+
+
+def _spell(text: str, pieces: list[tuple[str, float, BBox]]) -> list[tuple[str, float, BBox]] | None:
+    """The words of `text`, each from the consecutive pieces spelling it; None when they do not."""
+    out: list[tuple[str, float, BBox]] = []
+    remaining = list(pieces)
+    for word in text.split():
+        spelled, score, box = "", 1.0, None
+        while remaining and len(spelled) < len(word):
+            piece, piece_score, piece_box = remaining.pop(0)
+            spelled += "".join(piece.split())
+            score = min(score, piece_score)
+            box = piece_box if box is None else box.union(piece_box)
+        if spelled != word or box is None:
+            return None
+        out.append((word, score, box))
+    return out if not remaining and out else None
 
 
 def _split(text: str, bbox: BBox) -> list[tuple[str, BBox]]:

@@ -83,9 +83,18 @@ def test_words_from_result_splits_a_line_without_word_boxes():
     assert {w.line for w in words} == {1} and all(w.confidence == 0.9 for w in words)
 
 
+def test_words_from_result_joins_the_pieces_spelling_a_word():
+    """RapidOCR cuts words at wide letter gaps too: the line's text says where words end."""
+    quad = [[0, 0], [10, 0], [10, 20], [0, 20]]
+    pieces = [("FACTURE", 0.99, quad), ("PHARM", 0.98, [[20, 0], [60, 0], [60, 20], [20, 20]]),
+              ("ACIE", 0.9, [[66, 0], [100, 0], [100, 20], [66, 20]])]
+    words = rapidocr.words_from_result(["FACTURE PHARMACIE"], [0.95], [[[0, 0], [100, 0], [100, 20], [0, 20]]], [pieces], 200, 100)
+    assert [(w.text, w.confidence, w.bbox.x0, w.bbox.x1) for w in words] == [("FACTURE", 0.99, 0, 10), ("PHARMACIE", 0.9, 20, 100)]
+
+
 def test_words_from_result_clamps_boxes_to_the_image():
     word_boxes = [(("12,00", 0.8, [[-5, 10], [60, 10], [60, 130], [-5, 130]]),)]
-    words = rapidocr.words_from_result(["12,00"], [0.8], [None], word_boxes, 50, 100)
+    words = rapidocr.words_from_result(["12,00"], [0.8], [word_boxes[0][0][2]], word_boxes, 50, 100)
     assert words[0].bbox == BBox(x0=0, y0=10, x1=50, y1=100)
 
 
