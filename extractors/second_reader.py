@@ -9,7 +9,8 @@ is doubtful:
   there (SROIE: the total is in its text on 80 % of receipts, in RapidOCR's on 100 %);
 - it read few words, or with a low mean confidence.
 The second reading replaces the first unless it holds clearly less text (a page RapidOCR's
-detector mostly missed), so that a re-read can only add what the first reader missed.
+detector mostly missed), so that a re-read never throws away most of a page; a failure of the second
+reader keeps the first reading.
 """
 
 from __future__ import annotations
