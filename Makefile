@@ -9,7 +9,7 @@ COUNT ?= 320
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup system-deps run test lint bench-throughput bench-sroie bench-accuracy schema clean
+.PHONY: setup system-deps run test lint bench-throughput bench-sroie bench-readers bench-accuracy schema clean
 
 setup: system-deps $(STAMP)
 
@@ -42,6 +42,9 @@ bench-throughput: setup
 
 bench-sroie: setup
 	$(BIN)/python bench/accuracy.py ../shared/corpus/sroie-dev --fields date,total,currency,issuer
+
+bench-readers: setup
+	$(BIN)/python bench/readers.py
 
 bench-accuracy: setup
 	$(BIN)/python -m samples.generator corpus --out out/corpus-seed$(SEED) --seed $(SEED) --count $(COUNT)

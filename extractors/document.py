@@ -13,7 +13,7 @@ from extractors.segment import segment_pages
 from models import Document, OcrPage, PageInfo, Upload
 
 # what a PageInfo and a Document keep, under the same names, of the page as read and of the file
-PAGE_AS_READ = ("page", "width", "height", "dpi", "source", "rotation", "skew", "a4_portrait", "quality", "phash")
+PAGE_AS_READ = ("page", "width", "height", "dpi", "source", "rotation", "skew", "a4_portrait", "quality", "phash", "engine")
 FILE_AS_RECEIVED = ("file", "sha256", "media_type", "size")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from extractors import ocr, preprocess
+from extractors import ocr, preprocess, second_reader
 from extractors.fingerprint import page_phash
 from extractors.pages import (
     PageImage,
@@ -26,18 +26,21 @@ from extractors.pages import (
 )
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from infra.tools import pdf
-from models import MediaType, OcrPage, TextSource, Upload, Word
+from infra.tools.ocr_settings import OcrMode
+from models import MediaType, OcrEngine, OcrPage, TextSource, Upload, Word
 
 MIN_GOOD_WORDS = 8
 MIN_GOOD_CONFIDENCE = 0.6
 
 
-def read_page(upload: Upload, page_no: int, workdir: str | None = None) -> OcrPage:
-    """Words of page `page_no` (1-based) of an accepted upload."""
-    return read_page_with_image(upload, page_no, workdir)[0]
+def read_page(upload: Upload, page_no: int, workdir: str | None = None, mode: OcrMode | None = None) -> OcrPage:
+    """Words of page `page_no` (1-based) of an accepted upload; `mode` (default: INTAKE_OCR_MODE) says
+    whether a second reader may re-read it (extractors/second_reader.py)."""
+    return read_page_with_image(upload, page_no, workdir, mode)[0]
 
 
-def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = None) -> tuple[OcrPage, np.ndarray | None]:
+def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = None,
+                         mode: OcrMode | None = None) -> tuple[OcrPage, np.ndarray | None]:
     """As `read_page`, plus the upright working image the words' boxes refer to (None for a text layer:
     its boxes refer to the PDF page rendered at the page's width x height pixels)."""
     if upload.media_type is MediaType.PDF:
@@ -49,7 +52,7 @@ def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = Non
         image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
     else:
         image = load_image_page(upload.path)
-    return ocr_page_with_image(image, page_no, workdir)
+    return ocr_page_with_image(image, page_no, workdir, mode)
 
 
 def _looks_wrong(words: list[Word]) -> bool:
@@ -93,16 +96,19 @@ def _turns_to_try(first: int, guess: int, confidence: float) -> list[int]:
     return [t for t in dict.fromkeys(turns) if t != first][:2]
 
 
-def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None) -> OcrPage:
+def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None, mode: OcrMode | None = None) -> OcrPage:
     """Orient, deskew, clean and OCR a page image (see `ocr_page_with_image`)."""
-    return ocr_page_with_image(image, page_no, workdir)[0]
+    return ocr_page_with_image(image, page_no, workdir, mode)[0]
 
 
-def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = None) -> tuple[OcrPage, np.ndarray]:
+def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = None,
+                        mode: OcrMode | None = None) -> tuple[OcrPage, np.ndarray]:
     """Orient, deskew, clean and OCR a page image; returns the page and its upright working image.
 
     Orientation: a landscape image first asks Tesseract OSD; any page read poorly asks it (again)
-    and tries the suggested quarter turn and its opposite, keeping the best reading.
+    and tries the suggested quarter turn and its opposite, keeping the best reading. Then, in the
+    accurate OCR mode, a doubtful reading may be replaced by RapidOCR's (extractors/second_reader.py);
+    the legibility measures stay Tesseract's.
     """
     gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
     scratch = _Scratch(workdir)
@@ -137,5 +143,6 @@ def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = No
         a4_portrait=is_a4_portrait(sheet_width, sheet_height),
         quality=image_quality(upright, dpi, words, image.gray, image.dpi),
         phash=page_phash(upright),
+        engine=OcrEngine.TESSERACT,
     )
-    return page, upright
+    return second_reader.combine(page, upright, mode), upright

@@ -6,7 +6,7 @@ from models.document import DocType, Document, Field, LineItem, PageInfo
 from models.flags import Flag, FlagCode, Severity
 from models.geometry import BBox
 from models.money import Conversion, EuroPart, EuroTotal
-from models.ocr import OcrPage, TextSource, Word
+from models.ocr import OcrEngine, OcrPage, TextSource, Word
 from models.quality import PageQuality
 from models.upload import MediaType, RejectedFile, Upload, UploadReport
 
@@ -26,6 +26,7 @@ __all__ = [
     "LineItem",
     "MediaType",
     "Model",
+    "OcrEngine",
     "OcrPage",
     "PageInfo",
     "PageQuality",

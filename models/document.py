@@ -10,7 +10,7 @@ from models.base import Model
 from models.flags import Flag
 from models.geometry import BBox
 from models.money import Conversion
-from models.ocr import TextSource
+from models.ocr import OcrEngine, TextSource
 from models.quality import PageQuality
 from models.upload import MediaType
 
@@ -70,6 +70,7 @@ class PageInfo(Model):
     a4_portrait: bool
     quality: PageQuality | None = None  # legibility measures and score
     phash: str | None = None  # perceptual hash of the page image, for duplicate detection (None: text layer)
+    engine: OcrEngine | None = None  # the OCR engine whose words were used (None: the PDF's text layer)
 
 
 class Document(Model):

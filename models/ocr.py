@@ -18,6 +18,13 @@ class TextSource(StrEnum):
     OCR = "ocr"  # Tesseract on the rendered / photographed page
 
 
+class OcrEngine(StrEnum):
+    """Which OCR engine read a page's words."""
+
+    TESSERACT = "tesseract"  # the first reader, every OCR'd page
+    RAPIDOCR = "rapidocr"  # the second reader (INTAKE_OCR_MODE=accurate), kept when it read the page better
+
+
 class Word(Model):
     """One word as read on the page."""
 
@@ -42,6 +49,7 @@ class OcrPage(Model):
     words: tuple[Word, ...] = ()
     quality: PageQuality | None = None  # legibility measures (None: read before they existed)
     phash: str | None = None  # 64-bit DCT perceptual hash of the upright page, 16 hex digits (None: text layer)
+    engine: OcrEngine | None = None  # the engine whose words these are (None: the PDF's text layer)
 
     @property
     def mean_confidence(self) -> float:

@@ -1,6 +1,8 @@
 """`check_tools()`: verify once per process, before any work, that the external tools are installed
 (Tesseract 5 or later with its French, English and orientation data; poppler's pdftotext, pdftoppm
-and pdfinfo; pikepdf with its libqpdf) and return their versions for logs and `--version`.
+and pdfinfo; pikepdf with its libqpdf) and return their versions for logs and `--version`. RapidOCR
+(the second reader) is checked only when INTAKE_OCR_MODE=accurate (its package, version and bundled
+models); otherwise its version is reported, as optional.
 
 Anything missing raises one `ToolMissing` naming every missing piece and the Debian/Ubuntu package
 that provides it. The adapters are imported here, inside the check, so that a missing Python package
@@ -14,6 +16,7 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from infra.tools.ocr_settings import OcrMode, ocr_mode
 from models.errors import DependencyError
 
 MIN_TESSERACT_MAJOR = 5
@@ -41,11 +44,14 @@ class ToolVersions:
     poppler: str
     pikepdf: str
     qpdf: str
+    rapidocr: str = ""  # "3.10.0 (onnxruntime 1.32.0)"; "" when not installed (needed only in accurate OCR mode)
 
     def summary(self) -> str:
-        """One line: "tesseract 5.3.0 (eng, fra, osd), poppler 22.12.0, pikepdf 10.17.0 (libqpdf 12.4.2)"."""
+        """One line: "tesseract 5.3.0 (eng, fra, osd), poppler 22.12.0, pikepdf 10.17.0 (libqpdf 12.4.2),
+        rapidocr 3.10.0 (onnxruntime 1.32.0)"."""
+        second = f"rapidocr {self.rapidocr}" if self.rapidocr else "rapidocr not installed (optional)"
         return (f"tesseract {self.tesseract} ({', '.join(self.languages)}), poppler {self.poppler}, "
-                f"pikepdf {self.pikepdf} (libqpdf {self.qpdf})")
+                f"pikepdf {self.pikepdf} (libqpdf {self.qpdf}), {second}")
 
 
 @functools.cache
@@ -66,6 +72,7 @@ def probe_tools() -> ToolVersions:
         poppler=_poppler(poppler, problems) if poppler else "",
         pikepdf=pikepdf,
         qpdf=qpdf,
+        rapidocr=_rapidocr(problems, required=ocr_mode() is OcrMode.ACCURATE),
     )
     if problems:
         raise ToolMissing("\n".join(problems))
@@ -111,3 +118,28 @@ def _poppler(adapter: ModuleType, problems: list[str]) -> str:
         problems.append(f"Poppler's {', '.join(missing)} {verb} missing (or another program of that name, e.g. xpdf's, "
                         f"comes first on PATH): apt-get install poppler-utils {SETUP}")
     return found["pdftotext"] or ""
+
+
+def _rapidocr(problems: list[str], required: bool) -> str:
+    """RapidOCR's and onnxruntime's versions; when the accurate OCR mode needs them, anything missing
+    (the packages, the pinned version, its bundled models) is a problem."""
+    try:
+        adapter = importlib.import_module("infra.tools.rapidocr")
+    except ImportError:
+        adapter = None
+    found = adapter.versions() if adapter else None
+    if not required:
+        return f"{found[0]} (onnxruntime {found[1]})" if found else ""
+    if adapter is None or found is None:
+        problems.append(f"INTAKE_OCR_MODE=accurate needs the Python packages rapidocr and onnxruntime: "
+                        f".venv/bin/pip install -r requirements.lock {SETUP}")
+        return ""
+    if found[0] != adapter.PINNED_VERSION:
+        problems.append(f"RapidOCR {found[0]} is installed, {adapter.PINNED_VERSION} is needed (its models are the ones bundled; "
+                        f"another version would download them): .venv/bin/pip install -r requirements.lock {SETUP}")
+    else:
+        try:
+            adapter.model_paths()
+        except adapter.RapidOcrUnavailable as exc:
+            problems.append(f"{exc}: .venv/bin/pip install --force-reinstall rapidocr=={adapter.PINNED_VERSION} {SETUP}")
+    return f"{found[0]} (onnxruntime {found[1]})"

@@ -1,0 +1,124 @@
+"""The combination of the two readers (extractors/second_reader.py): when RapidOCR re-reads a page,
+which reading wins, and the OCR mode setting (infra/tools/ocr_settings.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extractors import second_reader
+from infra.tools import ocr_settings, rapidocr
+from infra.tools.ocr_settings import InvalidOcrMode, OcrMode, ocr_mode, use_ocr_mode
+from models import BBox, OcrEngine, OcrPage, PageQuality, TextSource, Word
+from models.errors import ExitCode
+
+IMAGE = np.full((100, 100), 255, dtype=np.uint8)
+
+
+def words(texts: list[str], confidence: float = 0.95) -> tuple[Word, ...]:
+    return tuple(Word(text=t, confidence=confidence, bbox=BBox(x0=10 * i, y0=i, x1=10 * i + 8, y1=i + 8), block=1, line=i + 1)
+                 for i, t in enumerate(texts))
+
+
+A4_TEXT = [f"mot{i}" for i in range(60)]
+
+
+def page(texts: list[str] = A4_TEXT, confidence: float = 0.95, width: int = 2480, height: int = 3508,
+         source: TextSource = TextSource.OCR) -> OcrPage:
+    return OcrPage(page=1, width=width, height=height, dpi=300, source=source, words=words(texts, confidence),
+                   engine=OcrEngine.TESSERACT if source is TextSource.OCR else None,
+                   quality=PageQuality(text_density=0.2, ocr_confidence=confidence, score=0.9) if source is TextSource.OCR else None)
+
+
+@pytest.fixture
+def second(monkeypatch):
+    """RapidOCR replaced by a fake reading what `reading` holds; `calls` counts its calls."""
+    state: dict = {"reading": words(["TOTAL", "TTC", "45,30", "EUR", *A4_TEXT]), "calls": 0}
+
+    def fake(image):
+        state["calls"] += 1
+        if isinstance(state["reading"], Exception):
+            raise state["reading"]
+        return list(state["reading"])
+
+    monkeypatch.setattr(rapidocr, "read_words", fake)
+    return state
+
+
+def test_a_confident_a4_page_is_trusted():
+    assert second_reader.reasons_to_reread(page()) == []
+
+
+def test_doubtful_readings_name_their_reasons():
+    assert second_reader.reasons_to_reread(page(width=800, height=2400)) == ["strip"]
+    assert second_reader.reasons_to_reread(page(texts=["Total", "12,00"])) == ["few_words"]
+    assert second_reader.reasons_to_reread(page(confidence=0.6)) == ["low_confidence"]
+    assert second_reader.reasons_to_reread(page(texts=[], width=800, height=2400)) == ["strip", "few_words"]
+
+
+def test_a_text_layer_is_never_re_read():
+    assert second_reader.reasons_to_reread(page(texts=["x"], source=TextSource.TEXT_LAYER)) == []
+
+
+def test_the_second_reading_wins_unless_it_holds_clearly_less_text():
+    first = words(["Total", "TIC", "45,30"])
+    assert second_reader.keep_second(first, words(["Total", "TTC", "45,30"]))
+    assert second_reader.keep_second(first, words(["Total", "TTC", "45,30", "EUR"]))
+    assert not second_reader.keep_second(first, words(["45,30"]))  # RapidOCR's detector missed most of it
+    assert not second_reader.keep_second(first, ())
+    assert second_reader.keep_second((), words(["12,00"]))  # Tesseract read nothing
+
+
+def test_fast_mode_never_calls_the_second_reader(second):
+    doubtful = page(confidence=0.4)
+    assert second_reader.combine(doubtful, IMAGE, OcrMode.FAST) is doubtful
+    assert second["calls"] == 0
+
+
+def test_accurate_mode_leaves_a_trusted_page_alone(second):
+    trusted = page()
+    assert second_reader.combine(trusted, IMAGE, OcrMode.ACCURATE) is trusted
+    assert second["calls"] == 0
+
+
+def test_accurate_mode_keeps_rapidocr_reading_of_a_doubtful_page(second):
+    doubtful = page(confidence=0.5)
+    combined = second_reader.combine(doubtful, IMAGE, OcrMode.ACCURATE)
+    assert second["calls"] == 1
+    assert combined.engine is OcrEngine.RAPIDOCR
+    assert [w.text for w in combined.words][:3] == ["TOTAL", "TTC", "45,30"]
+    assert combined.quality == doubtful.quality  # legibility stays measured on the first reading
+    assert (combined.width, combined.height, combined.rotation) == (doubtful.width, doubtful.height, doubtful.rotation)
+
+
+def test_accurate_mode_keeps_tesseract_when_rapidocr_reads_much_less(second):
+    second["reading"] = words(["45,30"])
+    doubtful = page(confidence=0.5)
+    assert second_reader.combine(doubtful, IMAGE, OcrMode.ACCURATE) is doubtful
+
+
+@pytest.mark.parametrize("error", [rapidocr.RapidOcrFailed("bad image"), rapidocr.RapidOcrUnavailable("not installed")])
+def test_a_second_reader_failure_keeps_the_first_reading(second, error):
+    second["reading"] = error
+    strip = page(width=800, height=2400)
+    assert second_reader.combine(strip, IMAGE, OcrMode.ACCURATE) is strip
+
+
+def test_the_mode_comes_from_the_environment(second, monkeypatch):
+    monkeypatch.delenv("INTAKE_OCR_MODE", raising=False)
+    assert ocr_mode() is ocr_settings.DEFAULT_MODE
+    monkeypatch.setenv("INTAKE_OCR_MODE", "accurate")
+    assert ocr_mode() is OcrMode.ACCURATE
+    assert second_reader.combine(page(confidence=0.5), IMAGE).engine is OcrEngine.RAPIDOCR
+    monkeypatch.setenv("INTAKE_OCR_MODE", "best")
+    with pytest.raises(InvalidOcrMode) as caught:
+        ocr_mode()
+    assert caught.value.exit_code == ExitCode.CONFIG and "fast or accurate" in str(caught.value)
+
+
+def test_use_ocr_mode_sets_it_for_the_process(monkeypatch):
+    monkeypatch.setenv("INTAKE_OCR_MODE", "fast")
+    assert use_ocr_mode("Accurate") is OcrMode.ACCURATE
+    assert ocr_mode() is OcrMode.ACCURATE
+    with pytest.raises(InvalidOcrMode):
+        use_ocr_mode("slow")
