@@ -59,3 +59,20 @@ def desk_storage(desk_claims, tmp_path):
     root = tmp_path / "storage"
     shutil.copytree(desk_claims, root)
     return LocalStorage(root)
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` of the module's own (a subprocess on loopback, SQLite in a temporary
+    home), the in-process client pointed at it for the module's tests. (Prefect's own test harness runs
+    its server inside the test process: under load its event sending stalled the harness's shutdown.)"""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from tests.prefect_server import start_prefect_server, stop
+
+    server, url = start_prefect_server(tmp_path_factory.mktemp("prefect-home"))
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+    finally:
+        stop(server)

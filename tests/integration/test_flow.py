@@ -7,20 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from samples.generator import malformed as mf
 from tests import documents as docs
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def prefect_server():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def run_flow(tmp_path: Path, files: list[Path], claim_id: str):

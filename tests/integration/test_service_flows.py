@@ -8,21 +8,11 @@ import json
 import random
 from datetime import date, timedelta
 
-import pytest
-
 from samples.generator import fakes
 from samples.generator.corpus import generate
 from tests.unit.intake.test_handoff import Endpoint
 
 CARE_DAY = date.today() - timedelta(days=10)
-
-
-@pytest.fixture(scope="module")
-def prefect_server():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_watch_inbox_flow_runs_named_after_claims_with_artifacts(tmp_path, monkeypatch, prefect_server):
