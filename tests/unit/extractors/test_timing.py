@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 from extractors import timing
 
@@ -23,7 +24,7 @@ def test_on_counts_and_includes_children_cpu() -> None:
             with timing.stage("busy"):
                 sum(range(200_000))
         with timing.stage("child"):
-            subprocess.run(["python3", "-c", "sum(range(3_000_000))"], check=True)
+            subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)
         spent = timing.snapshot()
     finally:
         timing.enable(False)
