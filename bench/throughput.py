@@ -15,6 +15,7 @@ cores (ratios within one run; wall and CPU seconds, CPU = this process's childre
               page of each stage and Tesseract passes per page, per mode,
   - start-up: `intake --help` and a cold `intake extract` of one small receipt vs bare Tesseract on it,
   - "no regex cache": a cold run with INTAKE_REGEX_CACHE="" (extractors/fields/regex_cache.py off),
+  - with --baseline DIR: the cold runs of another checkout of the code (PYTHONPATH=DIR),
   - with --memory-request: peak RSS of a cold `intake extract` (accurate) on a 10-file request of
     5 receipts and 5 generated PDFs of 25 pages or more in all.
 """
@@ -108,10 +109,10 @@ class PeakRss:
         return self.peak / 1024 / 1024
 
 
-def run_cold(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+def run_cold(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, float]:
     """(wall s, CPU s of the process tree, peak RSS MiB) of a command."""
     cpu, started = children_cpu(), time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with PeakRss(process.pid) as peak:
         _, err = process.communicate()
     wall = time.perf_counter() - started
@@ -188,6 +189,8 @@ def main() -> int:
     parser.add_argument("--modes", default="fast,accurate")
     parser.add_argument("--memory-request", action="store_true")
     parser.add_argument("--skip-stages", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (e.g. `git archive REV | tar -x -C DIR`): "
+                                                      "its cold runs beside ours, with PYTHONPATH=DIR")
     args = parser.parse_args()
     modes = [m for m in args.modes.split(",") if m]
     receipts = sorted((CORPUS / "sroie-dev").glob("*.jpg"))
@@ -211,6 +214,12 @@ def main() -> int:
         rows.append((f"cold intake extract, {modes[0]}, no regex cache",
                      run_cold([str(BIN / "intake"), "extract", "--jsonl", *map(str, files)],
                               {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""})))
+        baseline = {**ENV, "PYTHONPATH": str(args.baseline)} if args.baseline else None
+        if baseline:
+            for mode in modes:
+                rows.append((f"cold intake extract, {mode}, baseline",
+                             run_cold([str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", *map(str, files)],
+                                      {**baseline, "INTAKE_OCR_MODE": mode}, args.baseline)))
         for mode in modes:
             rows.append((f"warm pipeline, {mode}", warm(files, warm_up, mode)))
         bare = rows[0][1][0]
@@ -229,6 +238,11 @@ def main() -> int:
         startup.append((f"intake extract, 1 receipt, {modes[0]}, no regex cache",
                         run_cold([str(BIN / "intake"), "extract", "--jsonl", str(one)],
                                  {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""})))
+        if baseline:
+            for mode in modes:
+                startup.append((f"intake extract, 1 receipt, {mode}, baseline",
+                                run_cold([str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", str(one)],
+                                         {**baseline, "INTAKE_OCR_MODE": mode}, args.baseline)))
         print("\n| start-up | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
         for name, (wall, cpu, mem) in startup:
             print(f"| {name} | {wall:.2f} | {cpu:.2f} | {mem:.0f} |")
