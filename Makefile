@@ -38,7 +38,7 @@ lint: setup
 	$(BIN)/mypy
 
 bench-throughput: setup
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py --memory-request
 
 bench-sroie: setup
 	$(BIN)/python bench/accuracy.py ../shared/corpus/sroie-dev --fields date,total,currency,issuer

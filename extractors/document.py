@@ -10,6 +10,7 @@ from extractors.classify import classify
 from extractors.fields.extract import extract_all
 from extractors.layout import document_lines
 from extractors.segment import segment_pages
+from extractors.timing import stage
 from models import Document, OcrPage, PageInfo, Upload
 
 # what a PageInfo and a Document keep, under the same names, of the page as read and of the file
@@ -30,9 +31,12 @@ def page_info(page: OcrPage) -> PageInfo:
 def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
     """Classify and extract pages of one proof (in page order) into a Document."""
     ordered = sorted(pages, key=lambda p: p.page)
-    lines = document_lines(ordered)
-    kind = classify(lines)
-    found = extract_all(lines, kind.doc_type.value)
+    with stage("layout"):
+        lines = document_lines(ordered)
+    with stage("classification"):
+        kind = classify(lines)
+    with stage("fields"):
+        found = extract_all(lines, kind.doc_type.value)
     return Document(
         **_same_named(upload, FILE_AS_RECEIVED),
         doc_type=kind.doc_type,
@@ -48,7 +52,8 @@ def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = 
 
 def build_documents(upload: Upload, pages: Sequence[OcrPage]) -> list[Document]:
     """One Document per proof in the file: several when its pages hold different proofs."""
-    groups = segment_pages(pages)
+    with stage("segmentation"):
+        groups = segment_pages(pages)
     if len(groups) == 1:
         return [build_document(upload, groups[0])]
     return [build_document(upload, group, part) for part, group in enumerate(groups, start=1)]

@@ -25,6 +25,7 @@ from extractors.pages import (
     text_layer_page,
 )
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
+from extractors.timing import stage
 from infra.tools import pdf
 from infra.tools.ocr_settings import OcrMode
 from models import MediaType, OcrEngine, OcrPage, TextSource, Upload, Word
@@ -44,14 +45,18 @@ def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = Non
     """As `read_page`, plus the upright working image the words' boxes refer to (None for a text layer:
     its boxes refer to the PDF page rendered at the page's width x height pixels)."""
     if upload.media_type is MediaType.PDF:
-        page = text_layer_page(upload.path, page_no)
+        with stage("text layer"):
+            page = text_layer_page(upload.path, page_no)
+            if page is not None:
+                width, height = pdf.page_size_points(upload.path, page_no)
+                page = page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
         if page is not None:
-            width, height = pdf.page_size_points(upload.path, page_no)
-            page = page.model_copy(update={"a4_portrait": is_a4_portrait(width, height), "quality": text_layer_quality(page)})
             return page, None
-        image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
+        with stage("render"):
+            image = embedded_scan(upload.path, page_no) or render_pdf_page(upload.path, page_no)
     else:
-        image = load_image_page(upload.path)
+        with stage("decode"):
+            image = load_image_page(upload.path)
     return ocr_page_with_image(image, page_no, workdir, mode)
 
 
@@ -78,10 +83,12 @@ class _Scratch:
 
 def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tuple[np.ndarray, float, list[Word]]:
     """Quarter-turn, deskew and OCR; returns the straightened image, the skew and the words."""
-    straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
+    with stage("deskew"):
+        straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
     height, width = straight.shape
     psm = ocr.PSM_STRIP if height / max(width, 1) >= ocr.STRIP_RATIO else ocr.PSM_PAGE
-    return straight, skew, ocr.read_words(scratch.write(straight), dpi, psm=psm)
+    with stage("tesseract pass"):
+        return straight, skew, ocr.read_words(scratch.write(straight), dpi, psm=psm)
 
 
 def _score(words: list[Word]) -> float:
@@ -110,17 +117,22 @@ def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = No
     accurate OCR mode, a doubtful reading may be replaced by RapidOCR's (extractors/second_reader.py);
     the legibility measures stay Tesseract's.
     """
-    gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
+    with stage("clean"):
+        gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
     scratch = _Scratch(workdir)
     try:
         first, osd = 0, None
         if gray.shape[1] > gray.shape[0]:  # landscape: likely a sideways photo or scan
-            osd = ocr.detect_rotation(scratch.write(gray), dpi)
+            with stage("osd"):
+                osd = ocr.detect_rotation(scratch.write(gray), dpi)
             first = osd[0] if osd[1] > 0 else 0
         best_turn = first
         upright, skew, words = _read_turned(gray, first, dpi, scratch)
         if _looks_wrong(words):
-            guess, confidence = osd or ocr.detect_rotation(scratch.write(gray), dpi)
+            if osd is None:
+                with stage("osd"):
+                    osd = ocr.detect_rotation(scratch.write(gray), dpi)
+            guess, confidence = osd
             for turn in _turns_to_try(first, guess, confidence):
                 candidate = _read_turned(gray, turn, dpi, scratch)
                 if _score(candidate[2]) > _score(words):
@@ -131,6 +143,10 @@ def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = No
         scratch.remove()
     sheet_height, sheet_width = preprocess.rotate_quadrant(gray, best_turn).shape
     height, width = upright.shape
+    with stage("legibility"):
+        quality = image_quality(upright, dpi, words, image.gray, image.dpi)
+    with stage("hash"):
+        phash = page_phash(upright)
     page = OcrPage(
         page=page_no,
         width=width,
@@ -141,8 +157,8 @@ def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = No
         skew=round(skew, 2),
         words=tuple(words),
         a4_portrait=is_a4_portrait(sheet_width, sheet_height),
-        quality=image_quality(upright, dpi, words, image.gray, image.dpi),
-        phash=page_phash(upright),
+        quality=quality,
+        phash=phash,
         engine=OcrEngine.TESSERACT,
     )
     return second_reader.combine(page, upright, mode), upright

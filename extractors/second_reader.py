@@ -20,6 +20,7 @@ import logging
 import numpy as np
 
 from extractors import ocr
+from extractors.timing import stage
 from infra.tools import rapidocr
 from infra.tools.ocr_settings import OcrMode, ocr_mode
 from models import OcrEngine, OcrPage, TextSource, Word
@@ -64,7 +65,8 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     if not reasons:
         return page
     try:
-        second = rapidocr.read_words(upright)
+        with stage("second reader (RapidOCR)"):
+            second = rapidocr.read_words(upright)
     except rapidocr.RapidOcrUnavailable as exc:
         log.warning("second reader unavailable, Tesseract's reading kept: %s", exc)
         return page
