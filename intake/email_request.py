@@ -26,6 +26,7 @@ from email.utils import parseaddr
 from html import unescape
 
 from infra.storage.keys import safe_name, unique_name
+from intake.claim_store import ReceivedFile
 from models.errors import InputError
 from models.manifest import quoted_claim_id
 from validators.upload import MAX_BYTES, MAX_FILES
@@ -45,12 +46,10 @@ class EmailError(InputError):
 
 
 @dataclass(frozen=True)
-class Attachment:
-    """One attached file: a safe, unique name, its bytes and the type the sender declared."""
+class Attachment(ReceivedFile):
+    """One attached file: a received file (a safe, unique name and its bytes) and the type the sender declared."""
 
-    name: str
-    data: bytes
-    declared_type: str
+    declared_type: str = ""
 
 
 @dataclass(frozen=True)

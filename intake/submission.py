@@ -101,7 +101,7 @@ def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Receiv
 
 def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
     request = parse_email(storage.get_bytes(check_key(submission.objects[0].key)))
-    files = tuple(ReceivedFile(a.name, a.data) for a in request.attachments)
+    files = tuple(request.attachments)
     message = ReceivedMessage.of(request.sender_name, request.sender_address, request.subject, request.body)
     return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL,
                     message=message)
