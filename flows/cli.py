@@ -297,7 +297,7 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
     root.add_argument("--version", action="version", version=f"intake {version()}")
     sub = root.add_subparsers(dest="command", required=True)
-    process = sub.add_parser("process", help="run the process_claim flow on the files of ONE request")
+    process = sub.add_parser("process", help="process the files of ONE request into one claim (a Prefect flow run when a server answers)")
     process.add_argument("files", nargs="+", metavar="FILE", help="the request's files, or its folder")
     process.add_argument("--claim-id", help="claim number to use (default: a new CLM-YYYYMMDD-XXXXXX)")
     process.add_argument("--out", help="a claim store folder: writes OUT/claims/<claim_id>/ (originals, claim.json, message, history/), OUT/quarantine/, OUT/outbox/, OUT/state/index/")
