@@ -68,11 +68,12 @@ def prefect_server(tmp_path_factory):
     its server inside the test process: under load its event sending stalled the harness's shutdown.)"""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from tests.prefect_server import start_prefect_server, stop
+    from tests.prefect_server import drain_prefect_workers, start_prefect_server, stop
 
     server, url = start_prefect_server(tmp_path_factory.mktemp("prefect-home"))
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
             yield url
+            drain_prefect_workers()
     finally:
         stop(server)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.prefect_server import start_prefect_server, stop
+from tests.prefect_server import drain_prefect_workers, start_prefect_server, stop
 
 NAMES = {"intake: a run failed or crashed", "intake: review backlog", "intake: outbox not delivered"}
 
@@ -58,6 +58,7 @@ def test_the_monitor_emits_backlog_and_stale_outbox_events(prefect_api, tmp_path
     os.utime(outbox, (old, old))
     with temporary_settings(updates={PREFECT_API_URL: url}):  # this server, not a temporary one
         assert monitor_flow(backlog_limit=0, outbox_minutes=60) == {"backlog": 1, "undelivered": 1}
+        drain_prefect_workers()  # its events sent while this server answers
 
     seen: set[str] = set()
     deadline = time.monotonic() + 60  # events reach the server from a background worker
