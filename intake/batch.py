@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.pipeline import documents_from_pages, read_all_pages, read_page_outcome, worker_count
+from intake.pipeline import documents_from_pages, page_jobs, read_all_pages, read_page_outcome, worker_count
 from models import Document, RejectedFile
 from validators.upload import check_uploads
 
@@ -55,7 +55,7 @@ def read_file(position: int, path: Path, parallel_pages: bool = False) -> FileRe
     if parallel_pages:
         outcomes = read_all_pages(report.accepted)
     else:
-        outcomes = [read_page_outcome(u, n) for u in report.accepted for n in range(1, u.page_count + 1)]
+        outcomes = [read_page_outcome(upload, page_no) for upload, page_no in page_jobs(report.accepted)]
     items: list[Document | RejectedFile] = [*documents_from_pages(report.accepted, outcomes),
                                             *(r.model_copy(update={"index": position}) for r in report.rejected)]
     return FileResult(position, path, tuple(items), sum(u.page_count for u in report.accepted))

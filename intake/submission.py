@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 
 from infra.storage.base import InvalidKey, ObjectInfo, Storage, StorageError
-from infra.storage.keys import check_key, safe_name, unique_name
+from infra.storage.keys import safe_name, unique_name
 from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.declaration import DeclarationError, parse_manifest, request_language
 from intake.email_request import parse_email
@@ -56,7 +56,7 @@ def _read_extranet(storage: Storage, submission: Submission) -> _Unpacked:
         if _too_large(unpacked, info):
             continue
         try:
-            data = storage.get_bytes(check_key(info.key))
+            data = storage.get_bytes(info.key)
         except InvalidKey:
             unpacked.quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
             continue
@@ -100,7 +100,7 @@ def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Receiv
 
 
 def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
-    request = parse_email(storage.get_bytes(check_key(submission.objects[0].key)))
+    request = parse_email(storage.get_bytes(submission.objects[0].key))
     files = tuple(request.attachments)
     message = ReceivedMessage.of(request.sender_name, request.sender_address, request.subject, request.body)
     return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL,
@@ -129,7 +129,7 @@ def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag
             quarantined.append(Quarantined(_file_name(info.key), FlagCode.FILE_TOO_LARGE.value, source=info.key))
             continue
         try:
-            quarantined.append(Quarantined(_file_name(info.key), flag.code.value, storage.get_bytes(check_key(info.key))))
+            quarantined.append(Quarantined(_file_name(info.key), flag.code.value, storage.get_bytes(info.key)))
         except InvalidKey:
             quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
     return Received(claim_id, (), flags=(flag,), quarantined=tuple(quarantined))
