@@ -135,7 +135,9 @@ class Parties(DataFile):
 
 class DateLabels(Model):
     issue: Words
+    issue_endings: Words
     other: Words
+    range: Words
 
 
 class Dates(DataFile):
@@ -201,6 +203,7 @@ class Shares(DataFile):
 
 class NotTotals(Model):
     words: Words
+    net_words: Words
     estimates: Words
     tax_words: Words
     tax_included: Words

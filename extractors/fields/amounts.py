@@ -43,6 +43,7 @@ TENDER_ONLY_SCORE = 1.1
 # "10 00" at the end of a total row: a decimal point lost by OCR (thousands groups have 3 digits)
 SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,4}) (\d{2})\s*$")
 MAX_AMOUNT = Decimal("1000000")
+SECTION_END_WEIGHT = 1.0  # a label this sure ("net à payer", "zahlbetrag", "te betalen") ends a tax summary
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,17 @@ def excluded_row(folded: str) -> bool:
 
 
 def counted_lines(lines: Sequence[Line]) -> list[Line]:
-    """Lines that can hold the total: a tax or payment summary section ends its page's candidates."""
+    """Lines that can hold the total: a tax or payment summary section ends its page's candidates,
+    unless a row after it names the amount due beyond doubt ("Détail TVA" printed above "NET A
+    PAYER"): the summary ended there and the rows after it count again."""
     kept: list[Line] = []
     cut_page = None
     for line in lines:
-        if line.page == cut_page:
-            continue
         folded = fold(line.text)
+        if line.page == cut_page:
+            if total_label(folded)[0] < SECTION_END_WEIGHT or excluded_row(folded):
+                continue
+            cut_page = None
         if _has(folded, TOTALS.sections.stop) or (_has(folded, TOTALS.sections.stop_with_tax) and _has(folded, TOTALS.not_totals.tax_words)):
             cut_page = line.page
             continue
@@ -279,9 +284,28 @@ def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     return [TotalCandidate(c.amount, c.score + REPEAT_BONUS, c.rule) if len(seen.get(c.amount.value, ())) >= 2 else c for c in candidates]
 
 
+def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A candidate that is the tax of a net + tax = gross triple printed on the page (the net on a net
+    row) is replaced by the gross: labels stacked in columns put the tax right of a total label."""
+    counted = counted_lines(lines)
+    nets = {a.value for line in counted if _has(fold(line.text), TOTALS.not_totals.net_words) for a in amounts_in(line)}
+    if not nets:
+        return candidates
+    printed: dict[Decimal, Amount] = {}
+    for line in counted:
+        for amount in amounts_in(line):
+            printed.setdefault(amount.value, amount)
+    out = []
+    for c in candidates:
+        gross = next((printed[n + c.amount.value] for n in sorted(nets) if n > 0 and n + c.amount.value in printed), None)
+        out.append(c if gross is None or c.amount.value in nets else TotalCandidate(gross, c.score, c.rule + "+net_plus_tax"))
+    return out
+
+
 def extract_total(lines: Sequence[Line]) -> Field | None:
     """The total paid as a Field, or None when no amount is printed."""
-    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, total_candidates(lines))))
+    candidates = total_candidates(lines)
+    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, tax_part_check(lines, candidates))))
     if any(c.amount.value > 0 for c in candidates):
         candidates = [c for c in candidates if c.amount.value > 0]  # "Balance due 0.00" once paid: the amount paid is elsewhere
     if candidates:

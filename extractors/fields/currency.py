@@ -1,13 +1,17 @@
 """Currency: ISO 4217 from codes, symbols and words, preferring the marker beside the total;
 ambiguous symbols ($, ¥, kr, Rs) are settled by country hints - at 0.85 by a country named on the
 page, under 0.8 by a weak hint (a company suffix) -, else kept with a low confidence. A currency is
-read only from evidence: a weak hint alone never makes a confident one."""
+read only from evidence: a weak hint alone never makes a confident one; with no currency printed, the
+country of the bank account printed (IBAN) gives its currency at a modest confidence."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from babel.numbers import get_territory_currencies
 
 from extractors.data_files import fold
 from extractors.fields.locale_hints import LocaleHint
@@ -70,13 +74,16 @@ def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
     return marker.code, marker.strength, "currency.ambiguous_symbol"
 
 
-def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None) -> Field | None:
-    """The document's currency as a Field, or None when nothing tells it."""
+def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None, iban: Field | None = None,
+                     when: Field | None = None) -> Field | None:
+    """The document's currency as a Field, or None when nothing tells it (`iban`: the bank account
+    printed, whose country's currency stands in when no currency is printed at all; `when`: the
+    document's date, to take the currency the country had then)."""
     markers = [m for line in lines for m in _markers(line)]
     if hint.currency is not None and _only_stray_symbols(markers, hint.currency):
         return _hinted_currency(lines, hint)
     if not markers:
-        return _default_currency(lines)
+        return _account_currency(iban, when) or _default_currency(lines)
     near_total = [m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text]
     counts: dict[str, int] = {}
     for m in markers:
@@ -102,6 +109,23 @@ def _hinted_currency(lines: Sequence[Line], hint: LocaleHint) -> Field:
     found = next((line for line in lines if hint.hint and hint.hint in fold(line.text)), lines[0])
     certainty, kind = (NO_MARKER_WEAK_CERTAINTY, "weak_hint") if hint.weak else (NO_MARKER_CERTAINTY, "country_hint")
     return Field(value=hint.currency or "", raw="", confidence=certainty, page=found.page, bbox=None, rule=f"currency.{kind}:{hint.hint}")
+
+
+def _account_currency(iban: Field | None, when: Field | None) -> Field | None:
+    """No currency printed, a bank account given: its country's legal tender on the document's date
+    (CLDR's history through babel: a Croatian account is in kuna before 2023, in euros after), said
+    with a modest confidence - an account can be held in another currency."""
+    if iban is None or len(iban.value) < 2 or "invalid" in (iban.rule or ""):
+        return None
+    try:
+        on = date.fromisoformat(when.value) if when is not None else None
+        currencies = get_territory_currencies(iban.value[:2], start_date=on)
+    except ValueError:
+        return None
+    if len(currencies) != 1:
+        return None
+    return Field(value=currencies[0], raw=iban.raw, confidence=NO_MARKER_CERTAINTY, page=iban.page, bbox=iban.bbox,
+                 rule=f"currency.account_country:{iban.value[:2]}")
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:

@@ -61,6 +61,7 @@ OTHER_LABELS = re.compile(
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 28
+PERIOD_START_PENALTY = 0.5  # cancels an issue label's bonus and then some
 STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
 STAY_START_BONUS = 0.5
 GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback")
@@ -101,13 +102,17 @@ def repair_year(year: int, today: date | None = None) -> int:
 
 def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
     """Whether numeric dates read month first here: the dates themselves decide when one of them can
-    only be read one way (13.05.2018 is day-first, 03/20/2023 month-first); else the country hint.
+    only be read one way (13/05/2018 is day-first, 03/20/2023 month-first) or is written with dots
+    (day-first in every country that writes dates so); else the country hint.
     An address that looks American does not turn a page of day-first dates around, and month-first
     dates without that hint need two such dates (one could be an OCR slip)."""
     day_first = month_first = 0
     for line in lines:
         for m in NUMERIC_DMY.finditer(line.text):
             a, b = int(m.group(1)), int(m.group(3))
+            if m.group(2) == ".":
+                day_first += 1  # 03.06.2025: dotted dates are day-first wherever they are written so
+                continue
             day_first += 12 < a <= 31 and 1 <= b <= 12
             month_first += 12 < b <= 31 and 1 <= a <= 12
     if day_first and not month_first:
@@ -174,16 +179,32 @@ def parse_text_date(raw: str) -> date | None:
     return _safe_date(_year(numbers[-1]), months[0], int(numbers[0]))
 
 
+@cache
+def _issue_ending() -> re.Pattern[str]:
+    return re.compile(rf"(?:{'|'.join(re.escape(fold(w)) for w in DATES.labels.issue_endings)})(?![a-z])")
+
+
+@cache
+def _range_after() -> re.Pattern[str]:
+    """Right after a date: a range word, then another date (not a time: "25/12/2018 - 8:13")."""
+    words = "|".join(re.escape(fold(w)) for w in sorted(DATES.labels.range, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{words})\s*[:.]?\s*(?:(?:le|den|dem)\s+)?(?:\d{{1,4}}[./-]\d{{1,2}}|\d{{1,2}}\.?\s*(?:{_MONTH})|(?:{_MONTH})\b)")
+
+
+def opens_period(line: Line, end: int) -> bool:
+    """The date is the first of a range ("vom 06.12.2013 bis zum 06.12.2014")."""
+    return _range_after().search(fold(line.text[end : end + 24])) is not None
+
+
 def _context_score(line: Line, start: int, end: int) -> float:
     before = line.text[max(0, start - CONTEXT_CHARS) : start]
     after = line.text[end : end + 8]
     folded_before = fold(before)
-    score = 0.0
     if OTHER_LABELS.search(before) or OTHER_LABELS.search(after) or phrase_pattern(DATES.labels.other).search(folded_before):
-        score -= 0.6
-    elif CARE_LABELS.search(before) or phrase_pattern(DATES.labels.issue).search(folded_before):
-        score += 0.3
-    return score
+        return -0.6
+    if CARE_LABELS.search(before) or phrase_pattern(DATES.labels.issue).search(folded_before) or _issue_ending().search(folded_before):
+        return 0.3
+    return 0.0
 
 
 def _plausibility(value: date, today: date) -> float:
@@ -218,7 +239,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
         for m in NUMERIC_YMD.finditer(line.text):
             matches.append((m, _safe_date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "date.numeric_ymd"))
         for m in NUMERIC_DMY.finditer(line.text):
-            matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first)))
+            dotted = m.group(2) == "."  # never month-first
+            matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
         for m in COMPACT_DMY.finditer(line.text):
@@ -253,6 +275,14 @@ def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
+def _period_start_malus(candidate: DateCandidate) -> DateCandidate:
+    """A date opening a range ("Zeitraum vom 06.12.2013 bis zum 06.12.2014") is not the date the
+    document was issued, whatever label precedes it (a hospital stay's first day is: not applied there)."""
+    if opens_period(candidate.line, candidate.end):
+        return DateCandidate(**{**candidate.__dict__, "score": candidate.score - PERIOD_START_PENALTY})
+    return candidate
+
+
 # Certificates and forms: their date is the day they were issued, not a date of the period they state.
 ISSUED_TYPES = {"rights_certificate", "prior_authorisation", "posting_certificate", "birth_certificate", "bank_details"}
 ISSUE_LABELS = re.compile(
@@ -282,6 +312,8 @@ def extract_date(lines: Sequence[Line], month_first: bool = False, today: date |
     candidates = list(dates) if dates is not None else find_dates(lines, month_first, today)
     if doc_type == "hospital_bulletin":
         candidates = [_care_start_bonus(c) for c in candidates]
+    else:
+        candidates = [_period_start_malus(c) for c in candidates]
     if doc_type in ISSUED_TYPES:
         candidates = [_issue_date_bonus(c) for c in candidates]
     if not candidates:

@@ -51,14 +51,16 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     _put(fields, "date", date)
     total = extract_total(lines) if doc_type in BILLS else None
     _put(fields, "total", total)
-    _put(fields, "currency", extract_currency(lines, hint, total) if doc_type in BILLS else None)
+    identifiers = extract_identifiers(lines)
+    if doc_type in BILLS:
+        _put(fields, "currency", extract_currency(lines, hint, total, identifiers.get("iban"), date))
     care_type = None if doc_type in NO_CARE else extract_care_type(lines, doc_type)
     _put(fields, "care_type", care_type)
     fields.update(extract_periods(lines, doc_type, hint.month_first, date, dates))
     _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first, dates))
     if "stay_from" in fields or doc_type == "hospital_bulletin":
         _put(fields, "stay_reason", extract_stay_reason(lines))
-    fields.update(extract_identifiers(lines))
+    fields.update(identifiers)
     fields.update(extract_parties(lines, doc_type))
     if doc_type not in BILLS:
         return Extraction(fields)

@@ -10,7 +10,9 @@ from extractors.data_files import fold
 from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 
-US_ADDRESS = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b")
+# "Boston, MA 02115" (USA): a state code after a comma, its ZIP code ending the address; not "teststr,
+# DE 55232 Teststadt" (a German postcode, the town after it)
+US_ADDRESS = re.compile(r",\s*(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?(?![\w-])(?![ \t]+(?!USA\b|U\.S\.A\b|United States\b)[^\W\d_])")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,39 @@ def test_an_invoice_summary_heading_does_not_hide_the_total():
     assert extract_total(lines_of("Invoice summary", "Charges 4.11", "Total for this invoice 4.11")).value == "4.11"
 
 
+def test_a_tax_summary_above_the_amount_due_does_not_hide_it():
+    lines = lines_of("Prestation support 60,00", "Détail TVA Code Taux Base TVA Montant TVA", "K 0,00% 100,00 0,00",
+                     "TOTAL HT TOTAL TVA TOTAL TTC", "100,00 0,00 100,00", "Acompte : 10,00",
+                     "Date d'échéance : 02/03/2022 NET A PAYER 90,00 EUR")
+    assert extract_total(lines).value == "90.00"
+
+
+def test_a_summary_below_the_total_is_still_skipped():
+    lines = lines_of("Total 10.60", "GST Summary Amount Tax", "SR 6% 10.00 0.60", "Total 10.00 0.60")
+    assert extract_total(lines).value == "10.60"
+
+
+@pytest.mark.parametrize(("balance", "value"), [("Solde à payer 470,15 €", "470.15"), ("Balance due 470.15", "470.15"),
+                                                ("Restbetrag 470,15 €", "470.15"), ("Nog te betalen € 470,15", "470.15"),
+                                                ("Saldo a pagar 470,15 €", "470.15")])
+def test_the_balance_left_after_a_deposit_is_the_amount_due(balance, value):
+    lines = lines_of("Total HT 624,90 €", "Total TTC 671,15 €", "Virement 05/11/2017 201,00 €", balance)
+    assert extract_total(lines).value == value
+
+
+def test_the_tax_under_a_total_label_gives_way_to_the_gross():
+    # labels stacked in columns, their amounts on one row: net, gross, tax
+    lines = lines_of("Rechnungssumme Netto (excl. USt.) 198,00",
+                     "Steuerbasisbetrag Rechnungssumme USt. Brutto 19% (inkl. USt.) 198,00 235,62 37,62")
+    total = extract_total(lines)
+    assert (total.value, total.rule) == ("235.62", "total.label_right+net_plus_tax")
+
+
+def test_a_deposit_is_not_taken_for_a_tax():
+    lines = lines_of("Total TTC 100,00 €", "Acompte 10,00 €", "Net à payer 90,00 €")
+    assert extract_total(lines).value == "90.00"
+
+
 # Dates ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -104,6 +137,34 @@ def test_day_first_dates_turn_an_american_looking_address_around():
     lines = lines_of("Musterstrasse 1, DE 80331 München", "Rechnung vom 13.05.2018", "Lieferung 05.06.2018")
     assert printed_order(lines, us_hint=True) is False
     assert extract_fields(lines, "invoice")["date"].value == "2018-05-13"
+
+
+def test_dotted_dates_are_day_first_even_beside_a_us_hint():
+    lines = lines_of("Handelsrechnung Nr. 123 vom 03.06.2025", "Lieferdatum 03.06.2025", "Amount $1.00 USA")
+    assert printed_order(lines, us_hint=True) is False
+    assert [c.value for c in find_dates(lines, month_first=True)] == [date(2025, 6, 3)] * 2
+
+
+@pytest.mark.parametrize(("address", "american"), [("CVS Pharmacy, Boston, MA 02115", True), ("Boston, MA 02115-1234 USA", True),
+                                                   ("teststr, DE 55232 teststadt", False), ("DE 55232 Teststadt", False),
+                                                   ("Musterstrasse 1, DE 80331 München", False)])
+def test_a_german_postcode_is_not_an_american_address(address, american):
+    assert locale_hint(lines_of(address, "Total 1,00")).month_first is american
+
+
+def test_the_start_of_a_period_is_not_the_issue_date():
+    fields = fields_of("Beitragsrechnung 24. Januar 2014", "Beitrag für den Zeitraum vom 06.12.2013 bis zum 06.12.2014",
+                       "am 06.12.2013", "Rechnungsbetrag 59,50 €")
+    assert fields["date"].value == "2014-01-24"
+
+
+def test_a_hospital_stay_still_starts_on_its_first_day():
+    lines = lines_of("BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €")
+    assert extract_fields(lines, "hospital_bulletin")["date"].value == "2024-10-04"
+
+
+def test_a_date_followed_by_a_time_is_not_a_period():
+    assert fields_of("Receipt", "Date 25/12/2018 - 8:13", "Total 9.00")["date"].value == "2018-12-25"
 
 
 def test_month_first_dates_read_as_such():
@@ -138,6 +199,19 @@ def test_a_hint_only_settles_a_marker_to_a_currency_it_can_mean():
                                             ("Gesamtbetrag 12,50 CHF", "CHF"), ("Total 1 200,00 SEK", "SEK")])
 def test_more_codes_and_symbols(text, code):
     assert currency_of(text).value == code
+
+
+def test_no_currency_printed_the_bank_account_country_tells_it():
+    lines = lines_of("My Supplier Company N.V.", "Bank account : BE54 0000 0000 0097", "Invoice", "Date: 09/04/2018",
+                     "Total excl VAT 400,00", "VAT 21,00% 84,00", "Total 484,00")
+    field = extract_fields(lines, "invoice")["currency"]
+    assert (field.value, field.rule) == ("EUR", "currency.account_country:BE")
+    assert field.confidence < 0.8
+
+
+def test_the_account_country_gives_the_currency_of_the_date():
+    lines = lines_of("Račun", "IBAN HR17 2360 0001 1012 3456 5", "Datum 09.04.2018", "Ukupno 484,00")
+    assert extract_fields(lines, "invoice")["currency"].value == "HRK"
 
 
 def test_company_suffix_alone_is_only_a_guess():
