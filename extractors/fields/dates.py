@@ -40,8 +40,10 @@ def _month_alternation() -> str:
 
 ACCENTED = {"a": "àâäáã", "e": "éèêë", "i": "íìî", "o": "óòôöõ", "u": "ûüúù", "c": "ç"}
 _MONTH = _month_alternation()
-NUMERIC_DMY = re.compile(r"(?<![\d/-])(?<!\d\.)(\d{1,2})\s?([/.\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
-NUMERIC_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})([/.\-])(\d{1,2})\2(\d{1,2})(?![\d/])")
+# A time glued to the date by OCR ("9/3/201820:54:50", "2018-01-0522:55:25") ends it as well as a space.
+GLUED_TIME = r"(?=\d{1,2}:\d{2})"
+NUMERIC_DMY = re.compile(rf"(?<![\d/-])(?<!\d\.)(\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))")
+NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "1er janvier 2020"
 TEXT_DMY = re.compile(
     rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-]*(?:de\s+)?({_MONTH})\.?[\s\-,]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",

@@ -163,6 +163,14 @@ def test_a_hospital_stay_still_starts_on_its_first_day():
     assert extract_fields(lines, "hospital_bulletin")["date"].value == "2024-10-04"
 
 
+@pytest.mark.parametrize(("text", "expected"), [("Date:9/3/201820:54:50", date(2018, 3, 9)),
+                                              ("Date : 17/06/20187:36:12 PM", date(2018, 6, 17)),
+                                              ("[Sales]2018-01-0522:55:25 PosNo:86", date(2018, 1, 5)),
+                                              ("11/02/1819:21 Slip No.: 6030098553", date(2018, 2, 11))])
+def test_a_time_glued_to_the_date_by_ocr(text, expected):
+    assert [c.value for c in find_dates(lines_of(text))] == [expected]
+
+
 def test_a_date_followed_by_a_time_is_not_a_period():
     assert fields_of("Receipt", "Date 25/12/2018 - 8:13", "Total 9.00")["date"].value == "2018-12-25"
 
