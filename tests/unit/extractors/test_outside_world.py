@@ -158,6 +158,15 @@ def test_the_start_of_a_period_is_not_the_issue_date():
     assert fields["date"].value == "2014-01-24"
 
 
+@pytest.mark.parametrize(("doc_type", "texts", "expected"), [
+    ("rights_certificate", ("Date d'édition : 1er février 2019", "Médecin traitant : Dr DA SILVA (déclaré le 23/09/2016)"), "2019-02-01"),
+    ("posting_certificate", ("employée depuis le 14/10/2019, est détachée", "Nice, le 04/12/2025"), "2025-12-04"),
+    ("invoice", ("Angestellt seit 01.02.2010", "Rechnungsdatum 03.03.2024", "Gesamtbetrag 10,00 €"), "2024-03-03"),
+])
+def test_the_date_of_a_past_fact_is_not_the_issue_date(doc_type, texts, expected):
+    assert extract_fields(lines_of(*texts), doc_type)["date"].value == expected
+
+
 def test_a_hospital_stay_still_starts_on_its_first_day():
     lines = lines_of("BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €")
     assert extract_fields(lines, "hospital_bulletin")["date"].value == "2024-10-04"
