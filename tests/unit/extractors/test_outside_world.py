@@ -94,6 +94,13 @@ def test_the_balance_left_after_a_deposit_is_the_amount_due(balance, value):
     assert extract_total(lines).value == value
 
 
+@pytest.mark.parametrize("text", ["Gesamtbetrag mit USt. 119,00 €", "Total with VAT 119.00", "Bruttosumme 119,00",
+                                  "Totaal incl. btw € 119,00", "Totale fattura IVA inclusa 119,00"])
+def test_a_total_with_its_tax_is_the_total(text):
+    lines = lines_of("Netto 100,00", "MwSt 19% 19,00", text, "Zahlungsziel 30 Tage 99,00")
+    assert (extract_total(lines).value, extract_total(lines).rule) == ("119.00", "total.label_right")
+
+
 def test_the_tax_under_a_total_label_gives_way_to_the_gross():
     # labels stacked in columns, their amounts on one row: net, gross, tax
     lines = lines_of("Rechnungssumme Netto (excl. USt.) 198,00",
