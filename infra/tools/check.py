@@ -1,8 +1,8 @@
 """`check_tools()`: verify once per process, before any work, that the external tools are installed
 (Tesseract 5 or later with its French, English and orientation data; poppler's pdftotext, pdftoppm
 and pdfinfo; pikepdf with its libqpdf) and return their versions for logs and `--version`. RapidOCR
-(the second reader) is checked only when INTAKE_OCR_MODE=accurate (its package, version and bundled
-models); otherwise its version is reported, as optional.
+(the second reader) is checked in the accurate OCR mode, the default (its package, version and bundled
+models); with INTAKE_OCR_MODE=fast its version is reported, as optional.
 
 Anything missing raises one `ToolMissing` naming every missing piece and the Debian/Ubuntu package
 that provides it. The adapters are imported here, inside the check, so that a missing Python package
@@ -131,8 +131,8 @@ def _rapidocr(problems: list[str], required: bool) -> str:
     if not required:
         return f"{found[0]} (onnxruntime {found[1]})" if found else ""
     if adapter is None or found is None:
-        problems.append(f"INTAKE_OCR_MODE=accurate needs the Python packages rapidocr and onnxruntime: "
-                        f".venv/bin/pip install -r requirements.lock {SETUP}")
+        problems.append(f"the accurate OCR mode (the default) needs the Python packages rapidocr and onnxruntime: "
+                        f".venv/bin/pip install -r requirements.lock {SETUP}, or set INTAKE_OCR_MODE=fast")
         return ""
     if found[0] != adapter.PINNED_VERSION:
         problems.append(f"RapidOCR {found[0]} is installed, {adapter.PINNED_VERSION} is needed (its models are the ones bundled; "

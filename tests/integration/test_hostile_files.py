@@ -2,8 +2,9 @@
 own (tests/integration/hostile_case.py), two at a time: no exception escapes, the outcome is the
 expected one, the case takes under 60 s per page and its process tree stays under 1 GiB.
 
-Memory is the process tree's resident size sampled every 50 ms (psutil), and never less than what
-`getrusage` says of the process and its waited-for children (poppler, Tesseract). A case that runs
+Memory is the process tree's resident size sampled every 50 ms (psutil), and never less than the
+process's own high-water mark (`VmHWM`) or what `getrusage` says of its waited-for children (poppler,
+Tesseract). A case that runs
 away is killed at 1.5 GiB or at its time limit plus a margin (so that the module can be pointed at
 older code: `HOSTILE_CODE_ROOT=/path/to/checkout` runs the cases against that code instead).
 A summary table is written to `HOSTILE_REPORT` when set.
