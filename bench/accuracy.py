@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import re
 import resource
 import sys
 import time
@@ -53,10 +54,12 @@ TITLE_FORMS = {"DOCTEUR": "DR", "DR.": "DR", "DOCTOR": "DR"}
 
 
 def person_or_company(value: str) -> str:
-    """A name compared without case, accents, title spelling or word order ("Dr GUÉRIN Élodie" is
-    "Docteur Élodie Guérin"); company names are unaffected in practice (their words keep their order)."""
+    """A name compared without case, accents, title spelling, punctuation or word order ("Dr GUÉRIN
+    Élodie" is "Docteur Élodie Guérin", "BAKERIES(KL)" is "BAKERIES (KL)": SROIE's company names are
+    copies of the print with irregular spacing, to compare loosely - its README); company names are
+    unaffected in practice (their words keep their order)."""
     words = [TITLE_FORMS.get(w, w) for w in fold(value).upper().replace(",", " ").split()]
-    return " ".join(sorted(words))
+    return " ".join(sorted(re.sub(r"[\W_]+", " ", " ".join(words)).split()))
 
 
 def extract_one(path: Path, cache: Path | None = None) -> list[Document]:
