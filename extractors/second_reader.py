@@ -7,10 +7,14 @@ reads the same upright working image, so its boxes are in the same pixels, when 
 is doubtful:
 - the page is a till-receipt strip (tall and narrow): Tesseract misses a fifth of receipts' totals
   there (SROIE: the total is in its text on 80 % of receipts, in RapidOCR's on 100 %);
-- it read few words, or with a low mean confidence.
+- it read few words, or with a low mean confidence;
+- it shows a total label with no amount read beside or below it (a column of amounts Tesseract
+  dropped).
 The second reading replaces the first unless it holds clearly less text (a page RapidOCR's
-detector mostly missed), so that a re-read never throws away most of a page; a failure of the second
-reader keeps the first reading.
+detector mostly missed), so that a re-read never throws away most of a page; a page re-read only
+for its unread total keeps the second reading only if that one reads an amount at a total label (the
+disagreement is settled by the check that raised it); a failure of the second reader keeps the first
+reading.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import logging
 import numpy as np
 
 from extractors import ocr
+from extractors.fields.amounts import reads_a_sure_total, total_label_unread
+from extractors.layout import document_lines
 from extractors.timing import stage
 from infra.tools import rapidocr
 from infra.tools.ocr_settings import OcrMode, ocr_mode
@@ -43,6 +49,8 @@ def reasons_to_reread(page: OcrPage) -> list[str]:
         reasons.append("few_words")
     if page.words and page.mean_confidence < MIN_CONFIDENCE:
         reasons.append("low_confidence")
+    if not reasons and total_label_unread(document_lines([page])):
+        reasons.append("total_unread")
     return reasons
 
 
@@ -73,7 +81,8 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     except rapidocr.RapidOcrFailed as exc:
         log.warning("second reader failed on page %d, Tesseract's reading kept: %s", page.page, exc)
         return page
-    if not keep_second(page.words, second):
+    settled = reasons != ["total_unread"] or reads_a_sure_total(document_lines([page.model_copy(update={"words": tuple(second)})]))
+    if not keep_second(page.words, second) or not settled:
         log.info("page %d (%s): Tesseract's reading kept", page.page, ",".join(reasons))
         return page
     return page.model_copy(update={"words": tuple(second), "engine": OcrEngine.RAPIDOCR})

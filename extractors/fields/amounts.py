@@ -196,6 +196,23 @@ def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:
     return found
 
 
+UNREAD_LABEL_WEIGHT = 0.8  # "Total" and surer labels
+
+
+def total_label_unread(lines: Sequence[Line]) -> bool:
+    """A total label ("Total" or surer) is printed on a row that can hold the total, but no amount was
+    read right of it or below it, nor at any other such label: the reading missed the amount (a column
+    the OCR dropped). A weaker label's amount ("Amount" over a table) does not count."""
+    labelled = any(total_label(fold(line.text))[0] >= UNREAD_LABEL_WEIGHT and not excluded_row(fold(line.text))
+                   for line in counted_lines(lines))
+    return labelled and not reads_a_sure_total(lines)
+
+
+def reads_a_sure_total(lines: Sequence[Line]) -> bool:
+    """An amount was read at a total label of weight 0.8 or more."""
+    return any(c.score >= UNREAD_LABEL_WEIGHT - BELOW_PENALTY for c in total_candidates(lines))
+
+
 def _row_amount(lines: Sequence[Line], labels: Words) -> Decimal | None:
     """The last amount on the last row carrying one of `labels` (totals.toml `payments`)."""
     value = None

@@ -56,6 +56,23 @@ def test_doubtful_readings_name_their_reasons():
     assert second_reader.reasons_to_reread(page(texts=[], width=800, height=2400)) == ["strip", "few_words"]
 
 
+BILL = [*A4_TEXT, "Description", "Quantity", "Amount", "Shoes", "2,00", "Total"]  # the amounts column dropped
+
+
+def test_a_total_label_without_its_amount_is_doubtful():
+    assert second_reader.reasons_to_reread(page(BILL)) == ["total_unread"]
+    assert second_reader.reasons_to_reread(page([*BILL, "484,00"])) == []
+
+
+def test_a_re_read_for_an_unread_total_is_kept_only_if_it_reads_one(second):
+    second["reading"] = words([*A4_TEXT, "Total", "484,00"])
+    reread = second_reader.combine(page(BILL), IMAGE, OcrMode.ACCURATE)
+    assert reread.engine is OcrEngine.RAPIDOCR and "484,00" in [w.text for w in reread.words]
+    second["reading"] = words([*A4_TEXT, "Shoes", "2,00", "x", "Total"])  # no amount at the label either
+    first = page(BILL)
+    assert second_reader.combine(first, IMAGE, OcrMode.ACCURATE) is first
+
+
 def test_a_text_layer_is_never_re_read():
     assert second_reader.reasons_to_reread(page(texts=["x"], source=TextSource.TEXT_LAYER)) == []
 
