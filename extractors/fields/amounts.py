@@ -310,11 +310,14 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
         return candidates
     printed: dict[Decimal, Amount] = {}
     for line in counted:
+        if excluded_row(fold(line.text)):
+            continue  # a sum paid in cash or a change given is no gross
         for amount in amounts_in(line):
             printed.setdefault(amount.value, amount)
     out = []
     for c in candidates:
-        gross = next((printed[n + c.amount.value] for n in sorted(nets) if n > 0 and n + c.amount.value in printed), None)
+        # a tax is less than its net: "Subtotal 10.00 / Total 10.60 / Cash 20.60" keeps 10.60
+        gross = next((printed[n + c.amount.value] for n in sorted(nets) if n > c.amount.value and n + c.amount.value in printed), None)
         out.append(c if gross is None or c.amount.value in nets else TotalCandidate(gross, c.score, c.rule + "+net_plus_tax"))
     return out
 

@@ -109,6 +109,12 @@ def test_the_tax_under_a_total_label_gives_way_to_the_gross():
     assert (total.value, total.rule) == ("235.62", "total.label_right+net_plus_tax")
 
 
+@pytest.mark.parametrize(("rows", "total"), [(("Subtotal 10.00", "Tax 0.60", "Total 10.60", "Cash 20.60", "Change 10.00"), "10.60"),
+                                             (("Sub Total 5.00", "Total 5.00", "Cash 10.00", "Change 5.00"), "5.00")])
+def test_a_total_is_not_taken_for_a_tax_by_a_coincidence_of_sums(rows, total):
+    assert extract_total(lines_of(*rows)).value == total
+
+
 def test_a_deposit_is_not_taken_for_a_tax():
     lines = lines_of("Total TTC 100,00 €", "Acompte 10,00 €", "Net à payer 90,00 €")
     assert extract_total(lines).value == "90.00"
@@ -157,6 +163,11 @@ def test_dotted_dates_are_day_first_even_beside_a_us_hint():
                                                    ("Musterstrasse 1, DE 80331 München", False)])
 def test_a_german_postcode_is_not_an_american_address(address, american):
     assert locale_hint(lines_of(address, "Total 1,00")).month_first is american
+
+
+@pytest.mark.parametrize("address", ["Boston MA 02115", "Boston MA 02115 USA", "Austin, TX 78701 (512) 555-0100"])
+def test_an_american_address_without_its_comma_or_with_a_phone_after_it(address):
+    assert locale_hint(lines_of("Pharmacy", address, "Total $1.00")).month_first is True
 
 
 def test_the_start_of_a_period_is_not_the_issue_date():
