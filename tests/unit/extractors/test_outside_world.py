@@ -87,6 +87,7 @@ def test_a_summary_below_the_total_is_still_skipped():
 
 
 @pytest.mark.parametrize(("balance", "value"), [("Solde à payer 470,15 €", "470.15"), ("Balance due 470.15", "470.15"),
+                                                ("Reste dû 470,15 €", "470.15"), ("Montant à régler : 470,15 €", "470.15"),
                                                 ("Restbetrag 470,15 €", "470.15"), ("Nog te betalen € 470,15", "470.15"),
                                                 ("Saldo a pagar 470,15 €", "470.15")])
 def test_the_balance_left_after_a_deposit_is_the_amount_due(balance, value):
