@@ -27,7 +27,7 @@ COUNT_ONLY_CERTAINTY = 0.8
 DISAGREEMENT_CERTAINTY = 0.5
 
 
-COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*:?\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
+COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*[:.;]*\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
 
 
 def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:

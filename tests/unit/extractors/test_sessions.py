@@ -37,3 +37,9 @@ def test_printed_count_alone():
 
 def test_a_single_dated_row_is_not_a_series():
     assert extract_sessions(lines_of("Consultation du 05/03/2024 25,00 €")) == ((), {})
+
+
+def test_a_printed_count_after_doubled_punctuation():
+    lines = lines_of("05/03/2024 AMK 7,5 16,13", "07/03/2024 AMK 7,5 16,13", "Nombre de séances ::3")
+    _, fields = extract_sessions(lines)
+    assert fields["session_count"].value == "3" and fields["session_count"].rule == "session_count.printed"
