@@ -69,3 +69,26 @@ def drain_prefect_workers(timeout: float = 60.0) -> None:
                 await result
 
     run_coro_as_sync(drain())
+
+
+# SQLite's answer to two writers at once: Prefect's SQLite server logs it (with its traceback) on a busy
+# machine and goes on; it says nothing about our code or Prefect's scheduler.
+SQLITE_CONTENTION = "database is locked"
+
+
+def unexplained_tracebacks(text: str) -> list[str]:
+    """The exception line ending each traceback in a log, except SQLite contention (see above)."""
+    lines = text.splitlines()
+    found, i = [], 0
+    while i < len(lines):
+        if lines[i].strip().startswith("Traceback (most recent call last):"):
+            j = i + 1
+            while j < len(lines) and (lines[j].startswith((" ", "\t")) or not lines[j].strip()):
+                j += 1
+            final = lines[j] if j < len(lines) else lines[i]
+            if SQLITE_CONTENTION not in final:
+                found.append(final)
+            i = j
+        else:
+            i += 1
+    return found

