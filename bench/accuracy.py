@@ -50,7 +50,7 @@ def normalise(name: str, value: str | None) -> str | None:
     return str(value)
 
 
-TITLE_FORMS = {"DOCTEUR": "DR", "DR.": "DR", "DOCTOR": "DR"}
+TITLE_FORMS = {"DOCTEUR": "DR", "DOCTOR": "DR"}
 
 
 def person_or_company(value: str) -> str:
@@ -58,8 +58,8 @@ def person_or_company(value: str) -> str:
     Élodie" is "Docteur Élodie Guérin", "BAKERIES(KL)" is "BAKERIES (KL)": SROIE's company names are
     copies of the print with irregular spacing, to compare loosely - its README); company names are
     unaffected in practice (their words keep their order)."""
-    words = [TITLE_FORMS.get(w, w) for w in fold(value).upper().replace(",", " ").split()]
-    return " ".join(sorted(re.sub(r"[\W_]+", " ", " ".join(words)).split()))
+    words = re.sub(r"[\W_]+", " ", fold(value).upper()).split()
+    return " ".join(sorted(TITLE_FORMS.get(w, w) for w in words))
 
 
 def extract_one(path: Path, cache: Path | None = None) -> list[Document]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from datetime import date
 from pathlib import Path
 
 import cv2
@@ -12,6 +14,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from extractors.preprocess import rotate_by, rotate_quadrant
+from samples.generator import fakes
+from samples.generator.corpus import generate
 from samples.generator.render import image_pdf, rasterise
 
 pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
@@ -83,3 +87,14 @@ def photo(pdf: Path, path: Path, rotate: int = 0, skew: float = 0.0, dpi: int = 
 def scanned_pdf(pdf: Path, path: Path, dpi: int = 200) -> Path:
     """An image-only PDF (no text layer) of every page of `pdf`."""
     return image_pdf(rasterise(pdf, dpi), path)
+
+
+def pharmacy_pair(folder: Path, person_seed: int, seed: int, day: date) -> tuple[Path, Path]:
+    """A generated pharmacy invoice (no third-party payment) and its prescription for one generated
+    patient, cared for on `day`: `facture.pdf` (generator seed `seed`) and `ordonnance.pdf` (`seed + 1`)
+    in `folder`."""
+    who = fakes.person(random.Random(person_seed), 1970, 1990)
+    invoice, prescription = folder / "facture.pdf", folder / "ordonnance.pdf"
+    generate("pharmacy_invoice", "pdf_text", "clean", seed, invoice, patient=who, day=day, third_party=False)
+    generate("prescription", "pdf_text", "clean", seed + 1, prescription, patient=who, day=day)
+    return invoice, prescription

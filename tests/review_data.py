@@ -5,13 +5,12 @@ them."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
+
+import pytest
 
 from infra.storage import LocalStorage
 from intake.service_pass import run_pass
@@ -49,24 +48,12 @@ def build_storage(root: Path, requests: tuple[str, ...] = REQUESTS) -> LocalStor
     (root / "inbox" / "email").mkdir(parents=True)
     (root / "inbox" / "email" / "kine.eml").write_bytes(email_request())
     storage = LocalStorage(root)
-    with fast_ocr():
+    # the sample claims read by Tesseract alone: the desk's tests need the pharmacy receipt's total read
+    # with a low confidence (a field to correct), which the second reader of the default mode reads surely
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INTAKE_OCR_MODE", "fast")
         run_pass(storage)
     return storage
-
-
-@contextmanager
-def fast_ocr() -> Iterator[None]:
-    """The sample claims read by Tesseract alone: the desk's tests need the pharmacy receipt's total read
-    with a low confidence (a field to correct), which the second reader of the default mode reads surely."""
-    before = os.environ.get("INTAKE_OCR_MODE")
-    os.environ["INTAKE_OCR_MODE"] = "fast"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["INTAKE_OCR_MODE"]
-        else:
-            os.environ["INTAKE_OCR_MODE"] = before
 
 
 def email_request() -> bytes:

@@ -6,15 +6,13 @@ INTAKE_REVIEW_SCREENSHOTS=docs, to docs/prefect-runs.png for the README)."""
 from __future__ import annotations
 
 import os
-import random
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from samples.generator import fakes
-from samples.generator.corpus import generate
+from tests.documents import pharmacy_pair
 
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
@@ -33,9 +31,7 @@ def test_the_runs_list_shows_each_claims_run_with_its_outcome(tmp_path, monkeypa
     monkeypatch.setenv("INTAKE_ROOT", str(tmp_path / "store"))
     monkeypatch.delenv("INTAKE_ADJUDICATION_URL", raising=False)
     storage = LocalStorage(tmp_path / "store")
-    who = fakes.person(random.Random(61), 1970, 1990)
-    generate("pharmacy_invoice", "pdf_text", "clean", 7201, tmp_path / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
-    generate("prescription", "pdf_text", "clean", 7202, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY)
+    pharmacy_pair(tmp_path, 61, 7201, CARE_DAY)
     for name in ("facture.pdf", "ordonnance.pdf"):
         storage.put_bytes(f"inbox/extranet/U-1/{name}", (tmp_path / name).read_bytes())
     storage.put_bytes("inbox/extranet/U-1/manifest.json", b'{"care_types": ["pharmacy"]}')

@@ -12,14 +12,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import random
 import subprocess
 import sys
 import time
 from datetime import date, timedelta
 
-from samples.generator import fakes
-from samples.generator.corpus import generate
+from tests.documents import pharmacy_pair
 from tests.prefect_server import start_prefect_server, stop, unexplained_tracebacks
 
 CARE_DAY = date.today() - timedelta(days=9)
@@ -56,9 +54,7 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
 
         folder = store / "inbox" / "extranet" / "S-1"
         folder.mkdir(parents=True)
-        who = fakes.person(random.Random(61), 1970, 1990)
-        generate("pharmacy_invoice", "pdf_text", "clean", 9201, folder / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
-        generate("prescription", "pdf_text", "clean", 9202, folder / "ordonnance.pdf", patient=who, day=CARE_DAY)
+        pharmacy_pair(folder, 61, 9201, CARE_DAY)
         (folder / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))  # last: the submission is complete
 
         deadline = time.monotonic() + CLAIM_SECONDS

@@ -5,11 +5,9 @@ COMPLETED, with its summary and flags artifacts; ready claims are handed off ove
 from __future__ import annotations
 
 import json
-import random
 from datetime import date, timedelta
 
-from samples.generator import fakes
-from samples.generator.corpus import generate
+from tests.documents import pharmacy_pair
 from tests.unit.intake.test_handoff import Endpoint
 
 CARE_DAY = date.today() - timedelta(days=10)
@@ -30,9 +28,7 @@ def test_watch_inbox_flow_runs_named_after_claims_with_artifacts(tmp_path, monke
     monkeypatch.setenv("INTAKE_ADJUDICATION_URL", endpoint.url)
     monkeypatch.setenv("INTAKE_REVIEW_URL", "http://desk.example/")
     storage = LocalStorage(tmp_path / "store")
-    who = fakes.person(random.Random(31), 1970, 1990)
-    generate("pharmacy_invoice", "pdf_text", "clean", 7101, tmp_path / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
-    generate("prescription", "pdf_text", "clean", 7102, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY)
+    pharmacy_pair(tmp_path, 31, 7101, CARE_DAY)
     for name in ("facture.pdf", "ordonnance.pdf"):
         storage.put_bytes(f"inbox/extranet/S-9/{name}", (tmp_path / name).read_bytes())
     storage.put_bytes("inbox/extranet/S-9/manifest.json", b'{"care_types": ["pharmacy"]}')
@@ -88,9 +84,7 @@ def test_a_replys_run_bears_the_claim_it_completes_and_its_outcome(tmp_path, mon
     monkeypatch.setenv("INTAKE_ROOT", str(tmp_path / "store"))
     monkeypatch.delenv("INTAKE_ADJUDICATION_URL", raising=False)
     storage = LocalStorage(tmp_path / "store")
-    who = fakes.person(random.Random(32), 1970, 1990)
-    generate("pharmacy_invoice", "pdf_text", "clean", 7111, tmp_path / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
-    generate("prescription", "pdf_text", "clean", 7112, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY)
+    pharmacy_pair(tmp_path, 32, 7111, CARE_DAY)
     storage.put_bytes("inbox/extranet/R-1/facture.pdf", (tmp_path / "facture.pdf").read_bytes())
     storage.put_bytes("inbox/extranet/R-1/manifest.json", b'{"care_types": ["pharmacy"]}')
     (first,) = watch_flow(quiet_seconds=120)
@@ -127,11 +121,8 @@ def test_a_failed_hand_off_is_a_warning_naming_the_claim_and_an_outbox_artifact(
     monkeypatch.setenv("INTAKE_ADJUDICATION_URL", f"http://127.0.0.1:{free_port()}/claims")  # nobody listens
     monkeypatch.setattr("intake.handoff.BACKOFF_SECONDS", 0.01)
     storage = LocalStorage(tmp_path / "store")
-    who = fakes.person(random.Random(33), 1970, 1990)
-    for kind, seed, name in (("pharmacy_invoice", 7121, "facture.pdf"), ("prescription", 7122, "ordonnance.pdf")):
-        options = {"third_party": False} if kind == "pharmacy_invoice" else {}
-        generate(kind, "pdf_text", "clean", seed, tmp_path / name, patient=who, day=CARE_DAY, **options)
-        storage.put_bytes(f"inbox/extranet/H-1/{name}", (tmp_path / name).read_bytes())
+    for path in pharmacy_pair(tmp_path, 33, 7121, CARE_DAY):
+        storage.put_bytes(f"inbox/extranet/H-1/{path.name}", path.read_bytes())
     storage.put_bytes("inbox/extranet/H-1/manifest.json", b'{"care_types": ["pharmacy"]}')
     (claim_id,) = watch_flow(quiet_seconds=120)
     assert storage.exists(f"outbox/adjudication/{claim_id}.json")  # kept for the next pass
