@@ -127,8 +127,8 @@ def _process(received: Received, store: ClaimStore, rules: Rules, record: str) -
 
 def cmd_process(args: argparse.Namespace) -> int:
     from infra.storage.local import LocalStorage
+    from intake.claim_ids import new_claim_id
     from intake.claim_store import ClaimStore
-    from intake.pipeline import new_claim_id
     from intake.request import Received
 
     if args.claim_id is not None and not CLAIM_ID.fullmatch(args.claim_id):
@@ -136,11 +136,11 @@ def cmd_process(args: argparse.Namespace) -> int:
     files = _input_files(args.files)
     manifest, body = declaration(args, files), _body(args)
     rules = load_rules(args.rules)
-    claim_id = args.claim_id or new_claim_id()
-    received = Received(claim_id, _received_files(files), manifest, quoted_claim(manifest, args.subject, body),
-                        request_language(manifest, args.subject, body))
     with tempfile.TemporaryDirectory(prefix="intake-claims-") as scratch:
         store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)))
+        claim_id = args.claim_id or new_claim_id(store.storage)
+        received = Received(claim_id, _received_files(files), manifest, quoted_claim(manifest, args.subject, body),
+                            request_language(manifest, args.subject, body))
         claim = _process(received, store, rules, args.record)
     print(claim.model_dump_json(indent=2) if args.json else summary(claim))
     return ExitCode.OK

@@ -5,7 +5,8 @@
     claims/<claim_id>/claim.json                the claim (published schema)
     claims/<claim_id>/message.txt|.html         the message to the claimant, when the claim is not ready
     claims/<claim_id>/history/<name>-<time>.*   earlier versions of those three, kept when a reply re-runs the checks
-    quarantine/<claim_id>/<name>                a copy of each refused file, with <name>.reason.json (codes, no content)
+    quarantine/<claim_id>/<id>-<name>           a copy of each refused file, with <id>-<name>.reason.json (codes, no
+                                                content); <id> identifies the received object (earlier claims: <name>)
     claims/<claim_id>/review/<seq>.json         the review desk's audit trail (one event per action, never rewritten)
     outbox/adjudication/<claim_id>.json         a ready (or approved) claim, for adjudication
     outbox/claimant/<claim_id>/<seq>.json       a message from the review desk for the claimant (a mail gateway sends it)
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from infra.storage.base import NotFound, Storage, StorageError
-from infra.storage.keys import InvalidKey, join, safe_name, unique_name
+from infra.storage.keys import InvalidKey, join, printable, safe_name, unique_name
 from intake.document_index import StorageIndex
 from models import Claim, ClaimStatus, RejectedFile
 from models.manifest import CLAIM_ID
@@ -54,14 +55,42 @@ class ReceivedFile:
 
 @dataclass(frozen=True)
 class Quarantined:
-    """Something received that is not read as a document (a manifest that does not validate, an
-    object where none belongs, a submission the pipeline failed on): kept with why. `data` is None
-    when its name cannot be a storage key: it stays in the inbox under `source`, recorded by reference."""
+    """Something received that is not read as a document (a file the upload rules refused, a manifest
+    that does not validate, an object where none belongs, a submission the pipeline failed on): kept
+    with why. `data` is None when its bytes are not read (its name cannot be a storage key, it is over
+    its size cap): it stays in the inbox under `source`, recorded by reference."""
 
-    name: str
-    code: str
+    name: str  # as received (may hold bytes that are not UTF-8: recorded escaped)
+    codes: tuple[str, ...]
     data: bytes | None = None
-    source: str | None = None
+    source: str | None = None  # its inbox key, when it came from the inbox
+    messages: tuple[str, ...] = ()  # the French reasons, when there are some
+
+    @classmethod
+    def of(cls, name: str, code: str, data: bytes | None = None, source: str | None = None) -> Quarantined:
+        return cls(name, (code,), data, source)
+
+    @classmethod
+    def refused(cls, refused: RejectedFile, data: bytes) -> Quarantined:
+        """A file the upload rules refused, with its flags' codes and messages."""
+        return cls(refused.file, tuple(f.code.value for f in refused.flags), data, None, tuple(f.message for f in refused.flags))
+
+    def entry_name(self) -> str:
+        """Its name under quarantine/<claim_id>/: 8 hex digits of what identifies this received object
+        (inbox key, name, bytes) then its safe name. Two objects never share one (a reply's `scan.pdf`
+        beside an earlier one, `a\\b.pdf` beside `b.pdf`), the same object always gets the same (a run
+        taken over rewrites it, never adds a copy)."""
+        identity = hashlib.sha256()
+        for part in (self.source or "", self.name):
+            identity.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+        identity.update(hashlib.sha256(self.data).digest() if self.data is not None else b"-")
+        return f"{identity.hexdigest()[:8]}-{safe_name(self.name)}"
+
+    def reason(self) -> bytes:
+        """The reason file: one shape for every writer (names escaped, codes, no document content)."""
+        reason = {"file": printable(self.name), "codes": list(self.codes), "messages": list(self.messages),
+                  "stored": self.data is not None, **({"inbox_key": printable(self.source)} if self.source else {})}
+        return json.dumps(reason, ensure_ascii=False).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -69,6 +98,7 @@ class QuarantineEntry:
     """One refused or unreadable thing of a claim, as its reason file records it."""
 
     name: str  # its name under quarantine/<claim_id>/
+    file: str  # its name as received (escaped)
     codes: tuple[str, ...]  # flag codes
     messages: tuple[str, ...]  # the French reasons, when recorded
     stored: bool  # its bytes are kept there (False: recorded by reference to the inbox)
@@ -151,24 +181,15 @@ class ClaimStore:
             names.append(name)
         return names
 
-    def quarantine(self, claim_id: str, rejected: Sequence[RejectedFile], originals: dict[str, bytes]) -> None:
-        """A copy of each refused file under `quarantine/<claim_id>/`, with why it was refused."""
-        for refused in rejected:
-            base = join(QUARANTINE + claim_id, refused.file)
-            self._put_verified(base, originals[refused.file])
-            reason = {"file": refused.file, "codes": [f.code.value for f in refused.flags], "messages": [f.message for f in refused.flags]}
-            self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
-
-    def quarantine_received(self, claim_id: str, items: Sequence[Quarantined]) -> None:
-        """What was received but not read as a document, under `quarantine/<claim_id>/` with its reason
-        (by reference to its inbox key when its bytes cannot be read by key)."""
-        taken: set[str] = set()
+    def quarantine(self, claim_id: str, items: Sequence[Quarantined]) -> None:
+        """The one quarantine writer: each item under `quarantine/<claim_id>/<entry name>` (its bytes, when
+        read) with `<entry name>.reason.json`. Entry names are per received object, so nothing received
+        overwrites the reason of something received before."""
         for item in items:
-            base = join(QUARANTINE + claim_id, unique_name(safe_name(item.name), taken))
+            base = join(QUARANTINE + claim_id, item.entry_name())
             if item.data is not None:
                 self._put_verified(base, item.data)
-            reason = {"file": item.name, "codes": [item.code], **({"inbox_key": item.source} if item.source else {})}
-            self.storage.put_bytes(base + ".reason.json", json.dumps(reason, ensure_ascii=False).encode("utf-8"), "application/json")
+            self.storage.put_bytes(base + ".reason.json", item.reason(), "application/json")
 
     def quarantined(self, claim_id: str) -> list[QuarantineEntry]:
         """What the claim's quarantine holds, with the reasons recorded, in name order."""
@@ -182,15 +203,21 @@ class ClaimStore:
                 reason = json.loads(self.storage.get_bytes(info.key))
             except (NotFound, ValueError):
                 continue
-            entries.append(QuarantineEntry(name=name, codes=tuple(map(str, reason.get("codes", []))),
+            entries.append(QuarantineEntry(name=name, file=str(reason.get("file", name)), codes=tuple(map(str, reason.get("codes", []))),
                                            messages=tuple(map(str, reason.get("messages", []))), stored=self.storage.exists(prefix + name)))
         return sorted(entries, key=lambda e: e.name)
 
     def quarantined_file(self, claim_id: str, name: str) -> bytes:
         """A quarantined file's bytes; NotFound unless `name` is one of the claim's quarantine entries."""
-        if not any(entry.name == name and entry.stored for entry in self.quarantined(claim_id)):
+        return self.quarantined_download(claim_id, name)[1]
+
+    def quarantined_download(self, claim_id: str, name: str) -> tuple[str, bytes]:
+        """A quarantined file as a download: its safe received name and its bytes; NotFound unless `name`
+        is one of the claim's stored quarantine entries."""
+        entry = next((e for e in self.quarantined(claim_id) if e.name == name and e.stored), None)
+        if entry is None:
             raise NotFound(name)
-        return self.storage.get_bytes(join(QUARANTINE + claim_id, name))
+        return safe_name(entry.file), self.storage.get_bytes(join(QUARANTINE + claim_id, name))
 
     def _keep_history(self, claim_id: str, when: datetime) -> None:
         """Move the current claim.json and messages to `history/` (copied there, then the messages removed:
@@ -206,15 +233,23 @@ class ClaimStore:
 
     def write(self, claim: Claim, message: ClaimantMessage | None, when: datetime) -> None:
         """A new version of the claim: earlier versions to history, claim.json, the message when there is
-        one, and the outbox when the claim is ready."""
+        one, and the outbox as its status says (`sync_outbox`)."""
         prefix = claim_prefix(claim.claim_id)
         self._keep_history(claim.claim_id, when)
         self.storage.put_bytes(prefix + "claim.json", claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
         if message is not None:
             self.storage.put_bytes(prefix + "message.txt", message_text(message).encode("utf-8"), "text/plain; charset=utf-8")
             self.storage.put_bytes(prefix + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")
+        self.sync_outbox(claim)
+
+    def sync_outbox(self, claim: Claim) -> None:
+        """The adjudication outbox follows the claim's status: a ready claim's latest version is there, a
+        claim no longer ready (a reply or a manager made it `needs_review` or `rejected`) leaves it before
+        any delivery."""
         if claim.status is ClaimStatus.READY:
             self.write_outbox(claim)
+        else:
+            self.storage.delete(outbox_key(claim.claim_id))
 
     def write_outbox(self, claim: Claim) -> str:
         """The claim JSON in the adjudication outbox (a newer version of the claim replaces the older one)."""

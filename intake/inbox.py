@@ -13,8 +13,9 @@ complete when its `manifest.json` exists (the extranet writes it after the files
 without a manifest, when no object of it changed for a quiet period (default 120 s).
 
 Exactly once: a worker takes a submission by creating its marker with `put_bytes(if_absent=True)`
-(atomic: one winner). The claim id is derived from the submission's key, so a run that crashed and
-is taken over later produces the same claim, never a second one. A marker left `processing` longer
+(atomic: one winner). The claim id is derived from the submission's key and reserved atomically
+(`intake.claim_ids`: two submissions never share one), so a run that crashed and is taken over later
+produces the same claim, never a second one. A marker left `processing` longer
 than the lease (a killed worker) may be taken over, by one worker only (an atomic takeover key per
 stale marker).
 """
@@ -31,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 from infra.storage.base import NotFound, ObjectInfo, Storage
 from infra.storage.keys import InvalidKey, check_prefix
+from intake.claim_ids import claim_id_for
 
 INBOX = "inbox/"
 EXTRANET = "extranet"
@@ -42,7 +44,6 @@ STATE = "state/submissions/"
 DONE = "state/done/"
 QUIET = timedelta(seconds=120)
 LEASE = timedelta(minutes=15)
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 @dataclass(frozen=True)
@@ -110,15 +111,6 @@ def is_complete(submission: Submission, now: datetime, quiet: timedelta = QUIET)
     return now - submission.last_change >= quiet
 
 
-def claim_id_for(submission_key: str, first_seen: datetime) -> str:
-    """The claim number of a submission: the day it was first seen + 6 characters of its key's hash
-    (deterministic: a taken-over run makes the same claim)."""
-    digest = hashlib.sha256(submission_key.encode("utf-8")).digest()
-    number = int.from_bytes(digest[:4], "big")
-    suffix = "".join(_CROCKFORD[(number >> (5 * i)) & 31] for i in range(6))
-    return f"CLM-{first_seen:%Y%m%d}-{suffix}"
-
-
 @dataclass(frozen=True)
 class Marker:
     """The service's record of a submission: its claim, state and the worker holding it."""
@@ -145,7 +137,7 @@ class Marker:
 
 
 def _token(submission: Submission) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8")).digest()[:12]).decode()
+    return base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8", "surrogatepass")).digest()[:12]).decode()
 
 
 def marker_key(submission: Submission) -> str:
@@ -168,15 +160,18 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
     """Take the submission for processing: the new marker when this worker won it, None when it is
     done or another worker holds a live lease. A lapsed lease is taken over with the same claim id."""
     key = marker_key(submission)
-    mine = Marker(claim_id_for(submission.key, now), "processing", secrets.token_hex(8), now)
-    if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
-        return mine
     current = read_marker(storage, submission)
+    token = secrets.token_hex(8)
+    if current is None:
+        mine = Marker(claim_id_for(storage, submission.key, now), "processing", token, now)
+        if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
+            return mine
+        current = read_marker(storage, submission)
     if current is None or current.state == "done" or now - current.since < lease:
         return None
-    taken = Marker(current.claim_id, "processing", mine.token, now, current.attempts + 1)
+    taken = Marker(current.claim_id, "processing", token, now, current.attempts + 1)
     # Only one worker may take over a given stale marker: the right to do so is its own atomic key.
-    if not storage.put_bytes(f"{key}.takeover-{current.token}", mine.token.encode(), "text/plain", if_absent=True):
+    if not storage.put_bytes(f"{key}.takeover-{current.token}", token.encode(), "text/plain", if_absent=True):
         return None
     storage.put_bytes(key, taken.to_bytes(), "application/json")
     return taken

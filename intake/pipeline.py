@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -23,29 +22,19 @@ from extractors.pages import UnreadablePage
 from infra.tools.command import ToolTimedOut
 from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Upload, UploadReport
 from models.manifest import Manifest
+from validators.assessment import assess, carried_flags, status_of
 from validators.claim_checks import CheckContext
-from validators.claim_checks import claim_flags as claim_flags_of
-from validators.consistency import claim_bills
-from validators.decide import decide_status
 from validators.document_checks import check_document
-from validators.exchange import euro_total, in_euros
+from validators.exchange import in_euros
 from validators.flag_wording import make_flag
 from validators.rules_file import load_rules
 
 log = logging.getLogger(__name__)
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def worker_count() -> int:
     """Concurrent page readers: one per core (Tesseract itself runs single-threaded)."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def new_claim_id(now: datetime | None = None) -> str:
-    """A claim number a claimant can quote: CLM-YYYYMMDD-XXXXXX (random, Crockford base32)."""
-    now = now or datetime.now(UTC)
-    suffix = "".join(secrets.choice(_CROCKFORD) for _ in range(6))
-    return f"CLM-{now:%Y%m%d}-{suffix}"
 
 
 @dataclass(frozen=True)
@@ -125,9 +114,10 @@ def unknown_claim_flag(quoted: str) -> Flag:
 def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
                 context: CheckContext | None = None, previous: Claim | None = None, received_flags: Sequence[Flag] = ()) -> Claim:
     """The claim with its claim-level flags (rules, consistency, duplicates, and `received_flags`: what
-    went wrong receiving the request), its bills summed in euros, and its status. With `previous` (a reply
-    to a request for proofs) the new files join the earlier ones and every claim-level check runs again
-    over all of them."""
+    went wrong receiving the request), its bills summed in euros, and its status (the one assessment,
+    `validators.assessment`). With `previous` (a reply to a request for proofs) the new files join the
+    earlier ones, every claim-level check runs again over all of them, and what went wrong receiving
+    the earlier submissions stays flagged."""
     now = now or datetime.now(UTC)
     context = context or default_context(now)
     manifest = context.manifest or (previous.declared if previous else None)
@@ -137,19 +127,12 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
         documents = [*previous.documents, *documents]
         report = UploadReport(accepted=report.accepted, rejected=(*previous.rejected_files, *report.rejected))
     documents = [in_euros(d) for d in documents]  # idempotent: an earlier claim's documents get the rates shipped now
-    claim_flags: list[Flag] = list(received_flags)
+    received = list(received_flags)
     if context.quoted_claim and (previous is None or previous.claim_id != context.quoted_claim):
-        claim_flags.append(unknown_claim_flag(context.quoted_claim))
-    nothing_covered = False
-    if not documents:
-        if not any(f.code is FlagCode.PROCESSING_FAILED for f in claim_flags):  # not the claimant's doing: no "nothing usable"
-            claim_flags.append(make_flag(FlagCode.NO_DOCUMENT))
-    else:
-        findings = claim_flags_of(claim_id, documents, context)
-        claim_flags += findings.flags
-        nothing_covered = findings.nothing_covered
-    every_flag = [*claim_flags, *(f for d in documents for f in d.flags), *(f for r in report.rejected for f in r.flags)]
-    status, reason = decide_status(documents, every_flag, nothing_covered, context.rules.not_covered)
+        received.append(unknown_claim_flag(context.quoted_claim))
+    carried = carried_flags(previous.flags if previous else ())
+    assessment = assess(claim_id, documents, carried + [f for f in received if f not in carried], context)
+    status, reason = status_of(documents, assessment.flags, report.rejected, assessment.nothing_covered, context)
     return Claim(
         claim_id=claim_id,
         created_at=previous.created_at if previous else now,
@@ -157,10 +140,10 @@ def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Documen
         status_reason=reason,
         documents=tuple(documents),
         rejected_files=tuple(report.rejected),
-        flags=tuple(claim_flags),
+        flags=assessment.flags,
         declared=manifest,
         replies=(*previous.replies, now.isoformat()) if previous else (),
-        total_eur=euro_total(claim_bills(documents)),
+        total_eur=assessment.total_eur,
     )
 
 

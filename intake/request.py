@@ -78,8 +78,8 @@ def process_request(received: Received, store: ClaimStore, rules: Rules, clock: 
     channel = previous.channel if previous is not None and previous.channel else received.channel
     message = received.message or (previous.received_message if previous is not None else None)
     claim = claim.model_copy(update={"channel": channel, "received_message": message})
-    store.quarantine(claim_id, report.rejected, {n: f.data for n, f in zip(names, received.files, strict=True)})
-    store.quarantine_received(claim_id, received.quarantined)
+    stored = {n: f.data for n, f in zip(names, received.files, strict=True)}
+    store.quarantine(claim_id, [*(Quarantined.refused(r, stored[r.file]) for r in report.rejected), *received.quarantined])
     store.write(claim, claimant_message(claim, rules, message_languages(received.language)), now)
     store.index.record(claim.claim_id, claim.documents)
     return claim

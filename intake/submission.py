@@ -58,13 +58,13 @@ def _read_extranet(storage: Storage, submission: Submission) -> _Unpacked:
         try:
             data = storage.get_bytes(info.key)
         except InvalidKey:
-            unpacked.quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
+            unpacked.quarantined.append(Quarantined.of(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
             continue
         if info.key.endswith("/" + MANIFEST):
-            _take_manifest(unpacked, data)
+            _take_manifest(unpacked, data, info.key)
         else:
             unpacked.files.append(ReceivedFile(unique_name(safe_name(_file_name(info.key)), taken), data))
-    unusable = sum(q.code == FlagCode.INVALID_NAME.value for q in unpacked.quarantined)
+    unusable = sum(FlagCode.INVALID_NAME.value in q.codes for q in unpacked.quarantined)
     if unusable:
         unpacked.flags.append(make_flag(FlagCode.INVALID_NAME, count=unusable))
     return unpacked
@@ -78,17 +78,17 @@ def _too_large(unpacked: _Unpacked, info: ObjectInfo) -> bool:
         return False
     name = _file_name(info.key)
     code = FlagCode.INVALID_MANIFEST if manifest else FlagCode.FILE_TOO_LARGE
-    unpacked.quarantined.append(Quarantined(name, code.value, source=info.key))
+    unpacked.quarantined.append(Quarantined.of(name, code.value, source=info.key))
     reason = f"{info.size // 1024} Ko, au-delà de la limite : non lu"
     unpacked.flags.append(make_flag(code, file=safe_name(name), reason=reason))
     return True
 
 
-def _take_manifest(unpacked: _Unpacked, data: bytes) -> None:
+def _take_manifest(unpacked: _Unpacked, data: bytes, source: str) -> None:
     try:
         unpacked.manifest = parse_manifest(data)
     except DeclarationError as error:
-        unpacked.quarantined.append(Quarantined(MANIFEST, FlagCode.INVALID_MANIFEST.value, data))
+        unpacked.quarantined.append(Quarantined(MANIFEST, (FlagCode.INVALID_MANIFEST.value,), data, source, (error.message,)))
         unpacked.flags.append(make_flag(FlagCode.INVALID_MANIFEST, file=MANIFEST, reason=error.message))
 
 
@@ -115,9 +115,13 @@ def receive_submission(storage: Storage, submission: Submission, claim_id: str) 
         reason = f"message de {submission.objects[0].size // MIB} Mo, au-delà de {MAX_EMAIL_BYTES // MIB} Mo : non lu"
         flag = make_flag(FlagCode.FILE_TOO_LARGE, file=safe_name(submission.name), reason=reason)
         return Received(claim_id, (), flags=(flag,), channel=Channel.EMAIL,
-                        quarantined=(Quarantined(submission.name, flag.code.value, source=submission.objects[0].key),))
-    reader = _email if submission.channel == EMAIL else _extranet
-    return reader(storage, submission, claim_id)
+                        quarantined=(Quarantined.of(submission.name, flag.code.value, source=submission.objects[0].key),))
+    if submission.channel == EMAIL:
+        try:
+            return _email(storage, submission, claim_id)
+        except InvalidKey:  # a name that cannot be a key, a link (local storage): recorded by reference
+            return _refused(storage, submission, claim_id, make_flag(FlagCode.INVALID_NAME, count=1))
+    return _extranet(storage, submission, claim_id)
 
 
 def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag) -> Received:
@@ -126,12 +130,12 @@ def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag
     quarantined = []
     for info in submission.objects:
         if info.size > MAX_FILE_BYTES:
-            quarantined.append(Quarantined(_file_name(info.key), FlagCode.FILE_TOO_LARGE.value, source=info.key))
+            quarantined.append(Quarantined.of(_file_name(info.key), FlagCode.FILE_TOO_LARGE.value, source=info.key))
             continue
         try:
-            quarantined.append(Quarantined(_file_name(info.key), flag.code.value, storage.get_bytes(info.key)))
+            quarantined.append(Quarantined.of(_file_name(info.key), flag.code.value, storage.get_bytes(info.key), info.key))
         except InvalidKey:
-            quarantined.append(Quarantined(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
+            quarantined.append(Quarantined.of(_file_name(info.key), FlagCode.INVALID_NAME.value, source=info.key))
     return Received(claim_id, (), flags=(flag,), quarantined=tuple(quarantined))
 
 

@@ -12,8 +12,11 @@ entry named (exit code 3). The desk re-reads the file when it changes (`Accounts
 account or a changed password ends that account's sessions; a file that no longer validates lets
 nobody in until it is fixed (fail closed, logged).
 
-A failed sign-in costs the same time whether the account exists or not, and an account is locked for
-a while after repeated failures; the failure table is bounded (review/throttle.py).
+A failed sign-in costs the same time whether the account exists or not. Repeated failures lock one
+(account name, source) pair for a while - the source is the client's address, or the browser when it
+is a known device of the account (review/sessions.py) - never the account itself: a stranger guessing
+a manager's name from elsewhere locks only their own pair. The failure table is bounded
+(review/throttle.py).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ MAX_FAILURES = 5
 LOCKOUT_SECONDS = 300.0
 MAX_NAME = 64  # an account name; longer names are refused before anything is recorded
 MAX_PASSWORD = 1024
-MAX_TRACKED_NAMES = 10_000  # the failure table's size (oldest evicted)
+MAX_TRACKED_NAMES = 10_000  # the failure table's size, in (name, source) pairs (oldest evicted)
+MAX_SOURCE = 100  # characters of a source (an address, a device) kept in a key
 ACCOUNT_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _HASH = re.compile(r"\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)")
 # Costs beyond these are a mistake or an attack on the desk (one sign-in would take seconds or GiBs).
@@ -190,7 +194,9 @@ def current_accounts(source: AccountsSource) -> dict[str, Account]:
 
 
 class Authenticator:
-    """Checks passwords, with a lock-out after repeated failures of one account name (a bounded table)."""
+    """Checks passwords, with a lock-out after repeated failures of one (account name, source) pair: the
+    source is where the attempt comes from (a client address, or a known device), so failures from one
+    place never lock the account for another. The failure table is bounded."""
 
     def __init__(self, accounts: AccountsSource, clock: Callable[[], float] = time.monotonic,
                  max_names: int = MAX_TRACKED_NAMES) -> None:
@@ -201,12 +207,13 @@ class Authenticator:
     def accounts(self) -> dict[str, Account]:
         return current_accounts(self.source)
 
-    def locked(self, name: str) -> bool:
-        return len(name) <= MAX_NAME and self.failures.full(name)
+    def locked(self, name: str, source: str = "") -> bool:
+        return len(name) <= MAX_NAME and self.failures.full(pair_key(name, source))
 
-    def check(self, name: str, password: str) -> Account | None:
-        """The account when the password is right (and the account not locked), else None. A name over
-        MAX_NAME characters or a password over MAX_PASSWORD is refused before anything is hashed or recorded."""
+    def check(self, name: str, password: str, source: str = "") -> Account | None:
+        """The account when the password is right (and the pair not locked), else None. A name over
+        MAX_NAME characters or a password over MAX_PASSWORD is refused before anything is hashed or recorded;
+        a locked pair's attempt is hashed all the same (it costs what any attempt costs)."""
         if not name or len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
             return None
         account = self.accounts.get(name)
@@ -215,8 +222,14 @@ class Authenticator:
             ok = account is not None
         except (VerificationError, InvalidHashError):
             ok = False
-        if ok and not self.locked(name):
-            self.failures.forget(name)
+        key = pair_key(name, source)
+        if ok and not self.failures.full(key):
+            self.failures.forget(key)
             return account
-        self.failures.hit(name)
+        self.failures.hit(key)
         return None
+
+
+def pair_key(name: str, source: str) -> str:
+    """The failure table's key of one account name tried from one source (names hold no NUL)."""
+    return f"{name}\0{source[:MAX_SOURCE]}"

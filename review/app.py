@@ -8,9 +8,12 @@ managers act. Claims are read and written through the storage interface (review/
 review/desk.py); page images are rendered on demand and cached in the storage (review/page_view.py).
 
 Under attack: password checks run in worker threads, at most `SignInLimits.concurrent_checks` at once (2, 1 on a two-core machine)
-(the event loop never hashes), sign-ins are rate-limited per client address and per account name
-(429 with Retry-After) on top of the lock-out, a POST body is at most MAX_BODY bytes and every form
-field has a length cap (FIELD_LIMITS; 400 with the form re-shown).
+(the event loop never hashes), a POST body is at most MAX_BODY bytes and every form field has a length
+cap (FIELD_LIMITS; 400 with the form re-shown). Sign-in attempts are limited per source - the client's
+address, or the browser when it is a known device of the account named (review/sessions.py) - and
+repeated failures lock one (name, source) pair (review/accounts.py); a per-name limit across all sources
+(429 with Retry-After) slows guessing one name from many addresses but never holds back a known device,
+so nobody can keep a manager out by guessing their name from elsewhere.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import logging
 import math
 import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,7 +44,7 @@ from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed, Unchanged
 from review.field_values import MAIN_FIELDS, InvalidValue
 from review.page_view import PageCache
 from review.queue import VIEWS, all_entries, build_queue, neighbours
-from review.sessions import COOKIE, IDLE_SECONDS, Session, SessionStore
+from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
 from review.wording import LANGUAGES, check_wording, labeller, translator, with_flag_labels
@@ -62,8 +66,8 @@ FIELD_LIMITS = {"account": MAX_NAME, "password": MAX_PASSWORD, "csrf": 100, "ver
 class SignInLimits:
     """How much password guessing the desk puts up with."""
 
-    per_address: int = 20  # attempts per client address per window
-    per_name: int = 10  # attempts per account name per window
+    per_address: int = 20  # attempts per source (client address, or known device) per window, whatever the name
+    per_name: int = 10  # attempts per account name per window from all sources but its known devices
     window: float = 60.0
     # Argon2 checks running at once (in worker threads): 2, but always a core left for the event loop
     concurrent_checks: int = max(1, min(2, (os.cpu_count() or 2) - 1))
@@ -79,6 +83,7 @@ class DeskConfig:
     rules: Rules
     secure_cookies: bool = False
     limits: SignInLimits = field(default_factory=SignInLimits)
+    clock: Callable[[], float] = time.monotonic  # the sign-in limits' and lock-out's clock (tests move it)
 
 
 def oversize(form) -> bool:
@@ -129,9 +134,10 @@ def create_app(config: DeskConfig) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Review desk")
     sessions = SessionStore(config.storage, config.secret)
     limits = config.limits
-    auth = Authenticator(config.accounts, max_names=limits.max_tracked)
-    by_address = SlidingWindow(limits.per_address, limits.window, limits.max_tracked)
-    by_name = SlidingWindow(limits.per_name, limits.window, limits.max_tracked)
+    auth = Authenticator(config.accounts, config.clock, max_names=limits.max_tracked)
+    by_source = SlidingWindow(limits.per_address, limits.window, limits.max_tracked, config.clock)
+    by_name = SlidingWindow(limits.per_name, limits.window, limits.max_tracked, config.clock)
+    devices = KnownDevices(config.secret)
     checks = anyio.CapacityLimiter(limits.concurrent_checks)
     desk = Desk(config.storage, config.rules)
     pages = PageCache(config.storage)
@@ -204,33 +210,55 @@ def create_app(config: DeskConfig) -> FastAPI:
             response.headers["Retry-After"] = str(seconds)
         return response
 
+    def sign_in_source(request: Request, name: str) -> tuple[str, bool]:
+        """Where an attempt on `name` comes from: (the known device's key, True) when the browser is a
+        known device of that account, else (the client's address, False)."""
+        account = accounts().get(name) if len(name) <= MAX_NAME else None
+        device = devices.recognise(request.cookies.get(DEVICE_COOKIE), account)
+        if device:
+            return f"device:{device}", True
+        return (request.client.host if request.client else "?"), False
+
+    def name_wait(name: str, source: str, known: bool) -> float:
+        """Seconds an attempt on `name` must wait for the per-name limit: never for a known device of the
+        name; an attempt of a locked pair is not counted (it is refused whatever the password)."""
+        if known or auth.locked(name, source):
+            return 0.0
+        return by_name.take(name)
+
+    def signed_in(request: Request, form, account: Account, cookie: str) -> Response:
+        response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
+        set_cookie(response, COOKIE, cookie, IDLE_SECONDS)
+        remembered = devices.remember(request.cookies.get(DEVICE_COOKIE), account)  # sent back to the sign-in only
+        response.set_cookie(DEVICE_COOKIE, remembered, max_age=DEVICE_SECONDS, httponly=True, samesite="strict",
+                            secure=config.secure_cookies, path="/login")
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+        return response
+
     @app.post("/login")
     async def login(request: Request):
         form = await request.form()
-        address = request.client.host if request.client else "?"
         name, password = str(form.get("account", "")), str(form.get("password", ""))
-        wait = by_address.take(address)  # every attempt counts against its address, whatever the name
+        source, known = sign_in_source(request, name)
+        wait = by_source.take(source)  # every attempt counts against its source, whatever the name
         if wait:
             return login_refused(request, form, 429, wait)
         token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if (oversize(form) or not name or not token
                 or not secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8"))):
             return login_refused(request, form, 401)  # nothing hashed, no name recorded
-        wait = by_name.take(name)
+        wait = name_wait(name, source, known)
         if wait:
             return login_refused(request, form, 429, wait)
         if checks.statistics().tasks_waiting >= limits.max_waiting:
             return login_refused(request, form, 429, 1.0)
         # Argon2 in a worker thread, at most `concurrent_checks` at once: the event loop keeps serving.
-        account = await anyio.to_thread.run_sync(auth.check, name, password, limiter=checks)
+        account = await anyio.to_thread.run_sync(auth.check, name, password, source, limiter=checks)
         if account is None:
             return login_refused(request, form, 401)
         _session, cookie = await run_in_threadpool(sessions.new, account)
-        response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
-        set_cookie(response, COOKIE, cookie, IDLE_SECONDS)
-        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
-        log.info("review desk: sign-in (%s)", account.role.value)
-        return response
+        log.info("review desk: sign-in (%s%s)", account.role.value, ", known device" if known else "")
+        return signed_in(request, form, account, cookie)
 
     async def checked_form(request: Request):
         """The POSTed form, or None when it lacks the session's CSRF token."""
@@ -338,7 +366,8 @@ def create_app(config: DeskConfig) -> FastAPI:
     @app.get("/claims/{claim_id}/quarantine/{name}")
     def quarantined_file(claim_id: str, name: str):
         desk.load(claim_id)  # UnknownClaim for what is not a claim
-        return attachment(desk.store.claims.quarantined_file(claim_id, name), name)
+        file, data = desk.store.claims.quarantined_download(claim_id, name)
+        return attachment(data, file)
 
     # -- actions --------------------------------------------------------------------------------
     async def act(request: Request, claim_id: str, action: str, do):

@@ -2,8 +2,10 @@
 
 Pure functions, no storage. A correction of a field or of a document's type makes the checks that
 depend on them run again (field presence per document, required proofs and consistency across the
-claim, with the rules in force), so changing a misread prescription's type clears its
-`missing_prescription`; flags that depend on the service's history (duplicates, unknown quoted claim) are kept as the intake found them. A
+claim, with the rules in force: the one assessment of `validators.assessment`), so changing a misread
+prescription's type clears its `missing_prescription`; flags that no re-check can recompute (what went
+wrong receiving the files, duplicates of earlier claims, an unknown quoted claim) are kept as the intake
+found them. A
 dismissed flag stays dismissed as long as a flag with its key is raised. The decision sets the status:
 approved -> ready, rejected -> rejected with the manager's reason.
 """
@@ -16,14 +18,13 @@ from datetime import datetime
 
 from models import Claim, ClaimStatus, DocType, Document, Field, Flag, FlagCode
 from models.review import Correction, Decision, DismissedFlag, Review, ReviewAction, ReviewEvent
-from validators.claim_checks import CheckContext, claim_flags
-from validators.consistency import claim_bills
+from validators.assessment import Assessment, assess, carried_flags
+from validators.claim_checks import CheckContext
 from validators.decide import decide_status
-from validators.exchange import euro_total, in_euros
+from validators.exchange import in_euros
 from validators.fields import REQUIRED, field_flags
 from validators.rules_file import Rules
 
-HISTORY_FLAGS = {FlagCode.DUPLICATE_DOCUMENT, FlagCode.UNKNOWN_CLAIM, FlagCode.NO_DOCUMENT}
 FIELD_FLAGS = set(REQUIRED.values())
 REVIEW_RULE = "review"
 
@@ -99,16 +100,14 @@ def _apply_one(state: _Reviewing, event: ReviewEvent, machine: dict[str, Documen
                                                  "reason": event.reason})
 
 
-def _rechecked(machine: Claim, documents: list[Document], rules: Rules) -> tuple[list[Document], list[Flag], bool]:
+def _rechecked(machine: Claim, documents: list[Document], rules: Rules) -> tuple[list[Document], Assessment]:
     """Field-presence flags per document, amounts in euros, and the claim-level checks, run again on
     corrected documents (a corrected total, currency or date changes the amount in euros)."""
     documents = [in_euros(d.model_copy(update={"flags": tuple(
         [f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))})) for d in documents]
     checked_on = datetime.fromisoformat(machine.replies[-1]) if machine.replies else machine.created_at
     context = CheckContext(rules=rules, today=checked_on.date(), manifest=machine.declared)  # as the intake last did
-    findings = claim_flags(machine.claim_id, documents, context)
-    kept = [f for f in machine.flags if f.code in HISTORY_FLAGS]
-    return documents, kept + [f for f in findings.flags if f.code not in HISTORY_FLAGS], findings.nothing_covered
+    return documents, assess(machine.claim_id, documents, carried_flags(machine.flags), context)
 
 
 def _without_dismissed(claim: Claim, dismissed: set[str]) -> Claim:
@@ -140,9 +139,9 @@ def reviewed_claim(machine: Claim, events: Sequence[ReviewEvent], rules: Rules) 
     state = _Reviewing(documents=dict(originals))
     for event in sorted(events, key=lambda e: e.seq):
         _apply_one(state, event, originals)
-    documents, flags, nothing_covered = _rechecked(machine, list(state.documents.values()), rules)
-    claim = machine.model_copy(update={"documents": tuple(documents), "flags": tuple(flags), "review": state.review,
-                                       "total_eur": euro_total(claim_bills(documents))})
+    documents, assessment = _rechecked(machine, list(state.documents.values()), rules)
+    claim = machine.model_copy(update={"documents": tuple(documents), "flags": assessment.flags, "review": state.review,
+                                       "total_eur": assessment.total_eur})
     claim = _without_dismissed(claim, {d.key for d in state.review.dismissed_flags})
-    status, reason = _status(claim, state.review, nothing_covered, rules)
+    status, reason = _status(claim, state.review, assessment.nothing_covered, rules)
     return claim.model_copy(update={"status": status, "status_reason": reason})

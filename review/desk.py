@@ -92,6 +92,12 @@ class Desk:
     def _event(self, who: Account, action: ReviewAction, **values) -> ReviewEvent:
         return ReviewEvent(seq=0, action=action, by=who.name, at=self._clock(), claim_version="", **values)
 
+    def _append(self, claim_id: str, version: str, event: ReviewEvent) -> ClaimRecord:
+        """Record one action; the adjudication outbox follows the reviewed claim's status."""
+        updated = self.store.append(claim_id, version, event)
+        self.store.claims.sync_outbox(updated.current)
+        return updated
+
     def _document(self, record: ClaimRecord, key: str):
         for document in record.current.documents:
             if document_key(document) == key:
@@ -108,7 +114,7 @@ class Desk:
         if old is not None and old.value == new:
             raise Unchanged(field)
         event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new)
-        updated = self.store.append(claim_id, version, event)
+        updated = self._append(claim_id, version, event)
         self._label(updated, updated.events[-1])
         return updated
 
@@ -122,7 +128,7 @@ class Desk:
         if new == current.doc_type.value:
             raise Unchanged("doc_type")
         event = self._event(who, ReviewAction.SET_DOC_TYPE, document=document, before=current.doc_type.value, after=new)
-        updated = self.store.append(claim_id, version, event)
+        updated = self._append(claim_id, version, event)
         self._label(updated, updated.events[-1])
         return updated
 
@@ -135,21 +141,20 @@ class Desk:
             raise BadRequest("reason_required")
         flag = flags[flag_key]
         event = self._event(who, ReviewAction.DISMISS_FLAG, flag=flag_key, before=flag.message, reason=reason.strip())
-        return self.store.append(claim_id, version, event)
+        return self._append(claim_id, version, event)
 
     def request_proofs(self, who: Account, claim_id: str, version: str, subject: str, text: str) -> ClaimRecord:
         self._open(who, claim_id, subject, text)
         if not text.strip() or not subject.strip():
             raise BadRequest("message_required")
         event = self._event(who, ReviewAction.REQUEST_PROOFS, reason=text.strip())
-        updated = self.store.append(claim_id, version, event)
+        updated = self._append(claim_id, version, event)
         self._to_claimant(updated, "request_proofs", subject.strip(), text.strip())
         return updated
 
     def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
         self._open(who, claim_id, note)
-        updated = self.store.append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
-        self.store.claims.write_outbox(updated.current)
+        updated = self._append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
         log.info("claim approved on the review desk: %s", claim_id)
         return updated
 
@@ -157,7 +162,7 @@ class Desk:
         self._open(who, claim_id, reason)
         if not reason.strip():
             raise BadRequest("reason_required")
-        updated = self.store.append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))
+        updated = self._append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))
         self._to_claimant(updated, "rejection", f"Votre demande {claim_id}", reason.strip())
         log.info("claim rejected on the review desk: %s", claim_id)
         return updated

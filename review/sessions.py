@@ -16,6 +16,14 @@ its record a session is dead, whatever its `.seen` says).
 
 Every form carries the session's CSRF token and every POST is refused without it; the cookie is
 HttpOnly and SameSite=Strict.
+
+A known device (`KnownDevices`): a successful sign-in also leaves a long-lived cookie naming the browser
+as a device of that account - a random id, signed with the same secret over the account's name and
+password fingerprint (neither is in the cookie) and the time it was issued, valid DEVICE_SECONDS. It
+lets nobody in by itself: it only tells the sign-in that the attempt comes from a browser where the
+account has signed in before, so that it is not held back by other people's guesses on the name
+(review/app.py). A changed password or a removed account makes every device of it unknown again; one
+browser remembers up to MAX_DEVICES accounts.
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, Signer, TimestampSigner
 
 from infra.storage.base import NotFound, Storage
 from review.accounts import Account, fingerprint
@@ -38,6 +47,10 @@ IDLE_SECONDS = 30 * 60
 MAX_SECONDS = 10 * 3600
 TOUCH_SECONDS = 60
 PREFIX = "state/review-sessions/"
+DEVICE_COOKIE = "intake_device"
+DEVICE_SECONDS = 180 * 86400
+MAX_DEVICES = 4  # accounts one browser is a known device of (the most recent sign-ins)
+_DEVICE_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{1,12}\.[A-Za-z0-9_-]{20,90}")
 
 
 @dataclass(frozen=True)
@@ -160,3 +173,51 @@ class SessionStore:
         for session in mine:
             self._delete(session.key)
         return len(mine)
+
+
+class _ClockedSigner(TimestampSigner):
+    """The known-device tokens' signer (HMAC-SHA256), reading the given clock (tests move it)."""
+
+    def __init__(self, secret: str, clock: Callable[[], float]) -> None:
+        super().__init__(secret, salt="intake-review-known-device", digest_method=hashlib.sha256)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock())
+
+
+class KnownDevices:
+    """The known-device cookie: up to MAX_DEVICES tokens ('~'-separated, the newest first), each bound to
+    one account (its name and password fingerprint) by a timestamped signature over the server's secret."""
+
+    def __init__(self, secret: str, max_age: int = DEVICE_SECONDS, clock: Callable[[], float] = time.time) -> None:
+        self._signer, self.max_age = _ClockedSigner(secret, clock), max_age
+
+    def _tokens(self, cookie: str | None) -> list[str]:
+        if not cookie or len(cookie) > 100 * MAX_DEVICES:
+            return []
+        return [token for token in cookie.split("~")[:MAX_DEVICES] if _DEVICE_TOKEN.fullmatch(token)]
+
+    def _device_of(self, token: str, account: Account) -> str | None:
+        """The token's device id when it was issued for this account (its current password), else None."""
+        try:
+            value = self._signer.unsign(f"{account.name}:{fingerprint(account)}:{token}", max_age=self.max_age)
+        except BadSignature:
+            return None
+        return value.decode("ascii").rpartition(":")[2]
+
+    def recognise(self, cookie: str | None, account: Account | None) -> str | None:
+        """The id of the device the cookie names for `account`, or None (no cookie, another account's, forged,
+        expired, issued before a password change, or no such account)."""
+        if account is None:
+            return None
+        found = (self._device_of(token, account) for token in self._tokens(cookie))
+        return next((device for device in found if device), None)
+
+    def remember(self, cookie: str | None, account: Account) -> str:
+        """The cookie's new value after `account` signed in: a fresh token first, the account's old ones
+        dropped, other accounts' kept (at most MAX_DEVICES in all)."""
+        bound = f"{account.name}:{fingerprint(account)}:"  # signed over, left out of the cookie
+        token = self._signer.sign(bound + secrets.token_urlsafe(16)).decode("ascii")[len(bound):]
+        others = [old for old in self._tokens(cookie) if self._device_of(old, account) is None]
+        return "~".join([token, *others][:MAX_DEVICES])

@@ -1,9 +1,10 @@
 """The review desk's configuration, from environment variables (pydantic-settings):
 
 INTAKE_REVIEW_ACCOUNTS        the accounts file (TOML, hashed passwords: see review/accounts.py); required
-INTAKE_REVIEW_SECRET          the key signing the session id in the cookie (32+ characters); when unset a random one is
-                              made at start, so sessions end when the desk restarts and several desk
-                              processes do not share sessions
+INTAKE_REVIEW_SECRET          the key signing the session id in the cookie and the known-device cookie (32+ characters);
+                              when unset a random one is made at start, so sessions end and every browser is
+                              an unknown device again when the desk restarts, and several desk processes do
+                              not share sessions
 INTAKE_REVIEW_SECURE_COOKIES  true behind HTTPS (cookies sent over TLS only); default false
 The storage is the service's (INTAKE_STORAGE, INTAKE_ROOT, INTAKE_S3_*), the rules INTAKE_RULES.
 """

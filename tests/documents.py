@@ -98,3 +98,12 @@ def pharmacy_pair(folder: Path, person_seed: int, seed: int, day: date) -> tuple
     generate("pharmacy_invoice", "pdf_text", "clean", seed, invoice, patient=who, day=day, third_party=False)
     generate("prescription", "pdf_text", "clean", seed + 1, prescription, patient=who, day=day)
     return invoice, prescription
+
+
+def quarantined(storage, claim_id: str, file: str):
+    """The quarantine entry of a claim for the received file `file` (its name as received)."""
+    from intake.claim_store import ClaimStore
+
+    entries = [e for e in ClaimStore(storage).quarantined(claim_id) if e.file == file]
+    assert entries, f"no quarantine entry for {file}"
+    return entries[0]

@@ -19,7 +19,20 @@ KEPT_PUNCTUATION = "-_.()"
 MAX_EXTENSION = 10
 _RUNS = re.compile(r"_{2,}|\.{2,}")
 
-__all__ = ["InvalidKey", "check_key", "check_prefix", "join", "safe_name", "unique_name"]
+__all__ = ["InvalidKey", "check_key", "check_prefix", "join", "printable", "safe_name", "unique_name"]
+
+
+def printable(text: str) -> str:
+    """`text` as it can always be written (JSON, UTF-8, a log of codes): a byte that was not UTF-8 in
+    a file name (Python's surrogate escape, U+DC80-U+DCFF) shown as `\\xNN`, any other lone surrogate
+    as `\\uNNNN`. Names are recorded this way, never refused for their bytes."""
+    return "".join(map(_escaped, text)) if any("\ud800" <= c <= "\udfff" for c in text) else text
+
+
+def _escaped(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return f"\\u{ord(char):04x}" if "\ud800" <= char <= "\udfff" else char
 
 
 def _is_control(char: str) -> bool:

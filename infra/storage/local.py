@@ -5,13 +5,26 @@ are flushed to disk, made read-only, then moved in with os.replace - or, for `if
 in with os.link, which fails when the name exists, so of two processes racing on one key exactly one
 wins and a reader never sees a half-written file. `content_type` is not kept. A key cannot be both an
 object and a folder ('a' and 'a/b'): that is an InvalidKey here, though S3 allows it.
+
+No symbolic link below the root is ever followed (the root itself may be one). Each folder of a key is
+opened from the one before it with O_NOFOLLOW, starting at the root, and every operation then works in
+that folder by descriptor, so a link planted in the inbox - to a file or to a folder, pointing out of
+the root or inside it - cannot make the service read, copy or write anything but the root's own files,
+even if it is swapped in while a call runs. A link, and a special file (FIFO, socket, device), is still
+listed (its own entry, never what it points to: the inbox accounts for every object it received), but
+any operation on its key or on a key below it raises LinkRefused, an InvalidKey with its own code: the
+intake records it in quarantine by reference, as it does an object whose name cannot be a key. Links
+that stay inside the root are refused too: simplest, and nothing the service writes makes one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import stat
 import uuid
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +34,15 @@ from infra.storage.keys import check_key, check_prefix
 TMP_PREFIX = ".intake-tmp-"
 READ_ONLY = 0o444
 NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
+FOLDER = os.O_RDONLY | os.O_DIRECTORY
+READ_ENTRY = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY  # a FIFO does not block the open
+LINK = "local storage: a symbolic link is neither an object nor a folder (never followed)"
+SPECIAL = "local storage: a special file (FIFO, socket, device) is not an object"
+
+
+class LinkRefused(InvalidKey, code="link_refused"):
+    """The key is, or goes through, a symbolic link below the root, or names a special file: never followed
+    nor read (the object is listed, as received, but cannot be used)."""
 
 
 def _failure(operation: str, error: OSError) -> StorageError:
@@ -29,17 +51,56 @@ def _failure(operation: str, error: OSError) -> StorageError:
     return StorageError(f"local storage: {operation} failed ({reason})")
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def _entry_mode(folder: int, name: str) -> int:
+    """The mode of `name` in `folder`, itself (a link is not followed)."""
+    return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
+
+
+def _refuse_unless_file(mode: int) -> None:
+    """LinkRefused for a link or a special file; nothing for a regular file or a folder."""
+    if stat.S_ISLNK(mode):
+        raise LinkRefused(LINK)
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise LinkRefused(SPECIAL)
+
+
+def _child_folder(folder: int, name: str, create: bool = False) -> int:
+    """A descriptor of the folder `name` in `folder`, opened without following a link (made first when
+    `create`): LinkRefused when it is a link, NotADirectoryError when it is anything else but a folder."""
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, dir_fd=folder)
     try:
-        os.fsync(fd)
+        return os.open(name, FOLDER | os.O_NOFOLLOW, dir_fd=folder)
+    except OSError as error:
+        if error.errno in (errno.ENOTDIR, errno.ELOOP):  # Linux answers ENOTDIR for a link with O_DIRECTORY
+            _refuse_unless_file(_entry_mode(folder, name))
+        raise
+
+
+def _read_at(folder: int, name: str) -> bytes:
+    """The bytes of the regular file `name` in `folder` (IsADirectoryError for a folder, LinkRefused for a
+    link or a special file)."""
+    try:
+        fd = os.open(name, READ_ENTRY, dir_fd=folder)
+    except OSError as error:
+        if error.errno in (errno.ELOOP, errno.ENXIO):  # a link; a socket
+            raise LinkRefused(LINK if error.errno == errno.ELOOP else SPECIAL) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "a folder")
+        _refuse_unless_file(mode)
+        with open(fd, "rb", closefd=False) as file:
+            return file.read()
     finally:
         os.close(fd)
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Create `path` (FileExistsError if it exists) read-only, holding `data`, flushed to disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, READ_ONLY)
+def _write_new(folder: int, name: str, data: bytes) -> None:
+    """Create `name` in `folder` (FileExistsError if it exists) read-only, holding `data`, flushed to disk."""
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, READ_ONLY, dir_fd=folder)
     try:
         view = memoryview(data)
         while view:
@@ -49,44 +110,121 @@ def _write_new(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_temp(directory: Path, data: bytes) -> Path:
-    temp = directory / f"{TMP_PREFIX}{uuid.uuid4().hex}"
+def _unlink_quietly(folder: int, name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
+def _write_temp(folder: int, data: bytes) -> str:
+    temp = f"{TMP_PREFIX}{uuid.uuid4().hex}"
     try:
-        _write_new(temp, data)
+        _write_new(folder, temp, data)
     except OSError:
-        temp.unlink(missing_ok=True)  # disk full, quota...: leave nothing behind
+        _unlink_quietly(folder, temp)  # disk full, quota...: leave nothing behind
         raise
     return temp
 
 
-def _create_exclusive(target: Path, data: bytes) -> bool:
+def _create_exclusive(folder: int, target: str, data: bytes) -> bool:
     """O_EXCL fallback where hard links are not supported (a reader may then see a partial file)."""
     try:
-        _write_new(target, data)
+        _write_new(folder, target, data)
     except FileExistsError:
         return False
     except OSError:
-        target.unlink(missing_ok=True)
+        _unlink_quietly(folder, target)
         raise
     return True
 
 
-def _raise_unless_gone(error: OSError) -> None:
-    if not isinstance(error, (FileNotFoundError, NotADirectoryError)):
-        raise error
-
-
-def _link_new(temp: Path, target: Path, data: bytes) -> bool:
+def _link_new(folder: int, temp: str, target: str, data: bytes) -> bool:
     """Move the temporary file in under `target` unless that name exists; True when this call won."""
     try:
-        os.link(temp, target)
+        os.link(temp, target, src_dir_fd=folder, dst_dir_fd=folder)
         return True
     except FileExistsError:
         return False
     except OSError as error:
         if error.errno in NO_HARD_LINKS:
-            return _create_exclusive(target, data)
+            return _create_exclusive(folder, target, data)
         raise
+
+
+def _same_bytes(folder: int, name: str, data: bytes) -> bool:
+    try:
+        return os.stat(name, dir_fd=folder, follow_symlinks=False).st_size == len(data) and _read_at(folder, name) == data
+    except (FileNotFoundError, LinkRefused):
+        return False
+
+
+def _check_target(folder: int, name: str) -> None:
+    """Nothing when `name` is free or a file; InvalidKey when it is a folder, LinkRefused when a link."""
+    try:
+        mode = _entry_mode(folder, name)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise InvalidKey("that key is already a folder of other objects")
+    _refuse_unless_file(mode)
+
+
+def _put_at(folder: int, name: str, data: bytes, if_absent: bool) -> bool:
+    _check_target(folder, name)
+    temp = _write_temp(folder, data)
+    try:
+        if not if_absent:
+            os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
+            return True
+        return _link_new(folder, temp, name, data) or _same_bytes(folder, name, data)
+    finally:
+        _unlink_quietly(folder, temp)
+
+
+def _delete_at(folder: int, name: str) -> None:
+    mode = _entry_mode(folder, name)
+    if stat.S_ISDIR(mode):
+        return
+    _refuse_unless_file(mode)
+    os.unlink(name, dir_fd=folder)
+
+
+def _info(key: str, status: os.stat_result) -> ObjectInfo:
+    """A listed object (a link's own size and dates: what it points to is never looked at)."""
+    modified = datetime.fromtimestamp(status.st_mtime, tz=UTC)
+    return ObjectInfo(key, status.st_size, modified, f"{status.st_size:x}-{status.st_mtime_ns:x}-{status.st_ino:x}")
+
+
+def _wanted(key: str, prefix: str, is_folder: bool) -> bool:
+    """Whether the entry `key` is listed under `prefix` or, for a folder, may hold entries that are."""
+    return key.startswith(prefix) or (is_folder and prefix.startswith(key + "/"))
+
+
+def _scan(folder: int, folder_key: str, prefix: str) -> list[ObjectInfo]:
+    """The entries under `folder` whose keys start with `prefix`, links and special files included, as
+    they are; folders are entered by descriptor, never through a link. Entries gone meanwhile are skipped."""
+    found: list[ObjectInfo] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            key = folder_key + entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+                if entry.name.startswith(TMP_PREFIX) or not _wanted(key, prefix, is_folder):
+                    continue
+                if is_folder:
+                    found += _scan_child(folder, entry.name, key + "/", prefix)
+                else:
+                    found.append(_info(key, entry.stat(follow_symlinks=False)))
+            except (FileNotFoundError, NotADirectoryError, LinkRefused):
+                continue  # removed or replaced while listing
+    return found
+
+
+def _scan_child(folder: int, name: str, folder_key: str, prefix: str) -> list[ObjectInfo]:
+    child = _child_folder(folder, name)
+    try:
+        return _scan(child, folder_key, prefix)
+    finally:
+        os.close(child)
 
 
 class LocalStorage:
@@ -105,104 +243,93 @@ class LocalStorage:
     def describe(self) -> str:
         return f"local folder {self.root}"
 
-    def _path(self, key: str) -> Path:
+    def _parts(self, key: str) -> list[str]:
         parts = check_key(key).split("/")
         if any(part.startswith(TMP_PREFIX) for part in parts):
             raise InvalidKey(f"key segments starting with {TMP_PREFIX!r} are reserved")
-        return self.root.joinpath(*parts)
+        return parts
 
-    def _root_is_there(self) -> None:
-        """StorageError when the root folder has gone (unmounted, removed): objects are not 'not found' then."""
-        if not self.root.is_dir():
-            raise StorageError("local storage: the root folder is missing")
-
-    def _parent_of(self, target: Path) -> Path:
-        self._root_is_there()
+    def _open_root(self) -> int:
+        """The root folder's descriptor; StorageError when it has gone (unmounted, removed): objects are not
+        'not found' then."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except (FileExistsError, NotADirectoryError):
-            raise InvalidKey("a folder of that key is already an object") from None
-        if target.is_dir():
-            raise InvalidKey("that key is already a folder of other objects")
-        return target.parent
+            return os.open(self.root, FOLDER)
+        except (FileNotFoundError, NotADirectoryError):
+            raise StorageError("local storage: the root folder is missing") from None
+        except OSError as error:
+            raise _failure("opening the root folder", error) from None
 
-    def _same_bytes(self, target: Path, data: bytes) -> bool:
+    @contextlib.contextmanager
+    def _folder(self, parts: Sequence[str], create: bool = False) -> Iterator[int]:
+        """The descriptor of ROOT/parts..., each folder opened from the one before, never through a link."""
+        fd = self._open_root()
         try:
-            return target.stat().st_size == len(data) and target.read_bytes() == data
-        except FileNotFoundError:
-            return False
+            for part in parts:
+                child = _child_folder(fd, part, create)
+                os.close(fd)
+                fd = child
+            yield fd
+        finally:
+            os.close(fd)
 
     def put_bytes(self, key: str, data: bytes, content_type: str | None = None, if_absent: bool = False) -> bool:
-        target = self._path(key)
+        parts = self._parts(key)
         try:
-            temp = _write_temp(self._parent_of(target), bytes(data))
-            try:
-                if not if_absent:
-                    temp.replace(target)
-                    won = True
-                else:
-                    won = _link_new(temp, target, data) or self._same_bytes(target, data)
-            finally:
-                temp.unlink(missing_ok=True)
-            _fsync_dir(target.parent)
+            with self._folder(parts[:-1], create=True) as folder:
+                won = _put_at(folder, parts[-1], bytes(data), if_absent)
+                os.fsync(folder)
+        except NotADirectoryError:
+            raise InvalidKey("a folder of that key is already an object") from None
         except OSError as error:
             raise _failure("put", error) from None
         return won
 
     def get_bytes(self, key: str) -> bytes:
-        path = self._path(key)
+        parts = self._parts(key)
         try:
-            return path.read_bytes()
+            with self._folder(parts[:-1]) as folder:
+                return _read_at(folder, parts[-1])
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            self._root_is_there()
             raise NotFound("no object under that key") from None
         except OSError as error:
             raise _failure("get", error) from None
 
     def exists(self, key: str) -> bool:
-        if self._path(key).is_file():
-            return True
-        self._root_is_there()
-        return False
-
-    def _walk_from(self, prefix: str) -> Path:
-        folder = prefix[:-1] if prefix.endswith("/") else prefix.rpartition("/")[0]
-        return self.root.joinpath(*folder.split("/")) if folder else self.root
+        """Whether a file is stored under the key (LinkRefused when it is, or goes through, a link)."""
+        parts = self._parts(key)
+        try:
+            with self._folder(parts[:-1]) as folder:
+                mode = _entry_mode(folder, parts[-1])
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError as error:
+            raise _failure("exists", error) from None
+        _refuse_unless_file(mode)
+        return stat.S_ISREG(mode)
 
     def list(self, prefix: str = "") -> list[ObjectInfo]:
-        start = self._walk_from(check_prefix(prefix))
-        self._root_is_there()
-        found = []
+        check_prefix(prefix)
+        folder = prefix[:-1] if prefix.endswith("/") else prefix.rpartition("/")[0]
         try:
-            for folder, _, files in os.walk(start, onerror=_raise_unless_gone):
-                for name in files:
-                    if not name.startswith(TMP_PREFIX):
-                        info = self._info(Path(folder) / name)
-                        if info is not None and info.key.startswith(prefix):
-                            found.append(info)
+            with self._folder(folder.split("/") if folder else []) as start:
+                found = _scan(start, folder + "/" if folder else "", prefix)
+        except (FileNotFoundError, NotADirectoryError, LinkRefused):
+            return []  # no such folder (a link on the way is listed by its own entry, under a shorter prefix)
         except OSError as error:
             raise _failure("list", error) from None
         return sorted(found, key=lambda info: info.key)
 
-    def _info(self, path: Path) -> ObjectInfo | None:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return None  # deleted while listing
-        key = path.relative_to(self.root).as_posix()
-        modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
-        return ObjectInfo(key, stat.st_size, modified, f"{stat.st_size:x}-{stat.st_mtime_ns:x}-{stat.st_ino:x}")
-
     def copy(self, src: str, dst: str) -> None:
-        self._path(dst)
+        self._parts(dst)
         self.put_bytes(dst, self.get_bytes(src))
 
     def delete(self, key: str) -> None:
         """Only for the service's own marker and lock objects: received files are never deleted."""
-        path = self._path(key)
+        parts = self._parts(key)
         try:
-            path.unlink(missing_ok=True)
-        except IsADirectoryError:
+            with self._folder(parts[:-1]) as folder:
+                _delete_at(folder, parts[-1])
+        except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as error:
             raise _failure("delete", error) from None

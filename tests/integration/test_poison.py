@@ -17,6 +17,7 @@ import pytest
 from infra.storage.local import LocalStorage
 from intake import inbox
 from intake.service_pass import run_pass
+from tests.documents import quarantined
 from tests.prefect_server import unexplained_tracebacks
 
 INVOICE = Path(__file__).resolve().parents[2] / "samples" / "requests" / "pharmacy" / "invoice.pdf"
@@ -77,7 +78,7 @@ def test_a_pass_accounts_for_every_poison_item_and_processes_the_rest(poisoned):
     for name in ("json", "type", "field"):
         claim = claim_of(name)
         assert "invalid_manifest" in codes(name) and claim.documents and claim.status.value == "needs_review", name
-        assert storage.exists(f"quarantine/{claim.claim_id}/manifest.json")
+        assert quarantined(storage, claim.claim_id, "manifest.json").stored
         assert storage.exists(f"claims/{claim.claim_id}/message.txt")  # the claimant is asked to say it again
     assert "Jean Dupont" not in json.dumps([f.message for f in claim_of("type").all_flags()])  # the reason, not the value
     for name in ("extranet/stray.pdf", "email/sub/x.eml", "notes.txt"):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from models import Claim
 from review.accounts import Role
 from review.app import DeskConfig, create_app
+from tests.documents import quarantined
 from tests.review_data import PASSWORDS, accounts
 from validators.rules_file import load_rules
 
@@ -345,6 +346,85 @@ def test_sign_in_is_rate_limited_per_account_name_and_per_address(desk_storage):
     assert login_attempt(client, "nobody", "wrong-password").status_code == 429  # the address's 7th attempt
 
 
+# -- nobody can lock a manager out by guessing her name from elsewhere (issue 22, defect 7) ----------
+class Clock:
+    """The sign-in limits' clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def guarded_desk(storage, clock: Clock):
+    """The desk with the default sign-in limits on a clock the test moves."""
+    return create_app(DeskConfig(storage=storage, accounts=ACCOUNTS, secret="s" * 40, rules=load_rules(), clock=clock))
+
+
+def browser(app, address: str) -> TestClient:
+    """A browser of its own (cookies) at a client address."""
+    return TestClient(app, client=(address, 50000))
+
+
+def sign_out(client: TestClient) -> TestClient:
+    """Signs out (the browser keeps its known-device cookie)."""
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/sessions").text).group(1)
+    assert client.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
+    return client
+
+
+def test_guesses_on_a_managers_name_from_elsewhere_do_not_lock_her_out(desk_storage):
+    clock = Clock()
+    app = guarded_desk(desk_storage, clock)
+    attacker = browser(app, "203.0.113.7")
+    assert [login_attempt(attacker, "marie", "wrong-password").status_code for _ in range(6)] == [401] * 6
+    for _ in range(5):  # then one guess a minute, to keep a lock going
+        clock.now += 60
+        assert login_attempt(attacker, "marie", "wrong-password").status_code == 401
+    assert sign_in(browser(app, "192.0.2.10"), "marie").get("/").status_code == 200  # her own address, a new browser
+    # the attacker's own pair stays locked: even the right password from there is refused
+    assert login_attempt(attacker, "marie", PASSWORDS["marie"]).status_code == 401
+    assert app.state.auth.locked("marie", "203.0.113.7") and not app.state.auth.locked("marie", "192.0.2.10")
+
+
+def test_a_known_device_signs_in_while_many_addresses_guess_her_name(desk_storage):
+    clock = Clock()
+    app = guarded_desk(desk_storage, clock)
+    marie = sign_out(sign_in(browser(app, "192.0.2.10"), "marie"))  # her browser: now a known device of hers
+    clock.now += 61
+    answers = [login_attempt(browser(app, f"198.51.100.{i}"), "marie", "wrong-password").status_code for i in range(12)]
+    assert answers == [401] * 10 + [429] * 2  # 12 a minute from 12 addresses: the per-name limit
+    assert sign_in(marie, "marie").get("/").status_code == 200  # her known device is not held back
+    limited = login_attempt(browser(app, "192.0.2.10"), "marie", PASSWORDS["marie"])  # a new browser is, for a minute
+    assert limited.status_code == 429 and 1 <= int(limited.headers["retry-after"]) <= 60
+    device = marie.cookies.get("intake_device")  # HttpOnly, sent to /login only, naming neither account nor password
+    assert device and "marie" not in device and PASSWORDS["marie"] not in device
+    stored = next(cookie for cookie in marie.cookies.jar if cookie.name == "intake_device")
+    assert stored.path == "/login" and stored.has_nonstandard_attr("HttpOnly") and stored.expires
+
+
+def test_a_known_device_is_locked_after_its_own_wrong_guesses(desk_storage):
+    app = guarded_desk(desk_storage, Clock())
+    marie = sign_out(sign_in(browser(app, "192.0.2.10"), "marie"))
+    assert [login_attempt(marie, "marie", "wrong-password").status_code for _ in range(5)] == [401] * 5
+    assert login_attempt(marie, "marie", PASSWORDS["marie"]).status_code == 401  # that device's pair is locked
+    assert sign_in(browser(app, "192.0.2.10"), "marie").get("/").status_code == 200  # not her account
+
+
+def test_guessing_one_name_from_many_addresses_is_slowed_to_the_per_name_limit(desk_storage):
+    clock = Clock()
+    app = guarded_desk(desk_storage, clock)
+    olivier = sign_out(sign_in(browser(app, "198.51.100.1"), "olivier"))  # a known device of another account
+    clock.now += 61
+    first = [login_attempt(browser(app, f"198.51.100.{i}"), "marie", "wrong-password") for i in range(2, 22)]
+    assert [a.status_code for a in first] == [401] * 10 + [429] * 10  # 10 checked a minute, whatever the number of addresses
+    assert all(1 <= int(a.headers["retry-after"]) <= 60 for a in first[10:])
+    assert login_attempt(olivier, "marie", "wrong-password").status_code == 429  # a device of olivier is not one of marie
+    clock.now += 61
+    assert login_attempt(browser(app, "198.51.100.30"), "marie", "wrong-password").status_code == 401  # the next minute's
+
+
 def test_a_huge_account_name_is_refused_and_never_recorded(desk_storage):
     client = desk(desk_storage)
     for i in range(3):
@@ -398,18 +478,19 @@ def test_originals_and_refused_files_download_as_attachments(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
     claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.rejected_files)
     page = client.get(f"/claims/{claim.claim_id}").text
-    assert f'href="/claims/{claim.claim_id}/originals/kine.pdf"' in page and f'href="/claims/{claim.claim_id}/quarantine/scan.gif"' in page
-    for path, name in ((f"originals/{claim.documents[0].file}", claim.documents[0].file), ("quarantine/scan.gif", "scan.gif")):
+    scan = quarantined(desk_storage, claim.claim_id, "scan.gif").name
+    assert f'href="/claims/{claim.claim_id}/originals/kine.pdf"' in page and f'href="/claims/{claim.claim_id}/quarantine/{scan}"' in page
+    for path, name in ((f"originals/{claim.documents[0].file}", claim.documents[0].file), (f"quarantine/{scan}", "scan.gif")):
         answer = client.get(f"/claims/{claim.claim_id}/{path}")
         assert answer.status_code == 200, path
         assert answer.headers["content-type"] == "application/octet-stream"
         assert answer.headers["content-disposition"].startswith(f'attachment; filename="{name}"')
         assert answer.headers["x-content-type-options"] == "nosniff" and "sandbox" in answer.headers["content-security-policy"]
-    assert answer.content == desk_storage.get_bytes(f"quarantine/{claim.claim_id}/scan.gif")
+    assert answer.content == desk_storage.get_bytes(f"quarantine/{claim.claim_id}/{scan}")
     assert "Format non accepté" in page
-    for path in ("originals/absent.pdf", "originals/..%2Fclaim.json", "quarantine/scan.gif.reason.json", "quarantine/kine.pdf"):
+    for path in ("originals/absent.pdf", "originals/..%2Fclaim.json", f"quarantine/{scan}.reason.json", "quarantine/kine.pdf", "quarantine/scan.gif"):
         assert client.get(f"/claims/{claim.claim_id}/{path}").status_code == 404, path
-    assert sign_in(desk(desk_storage), "olivier").get(f"/claims/{claim.claim_id}/quarantine/scan.gif").status_code == 200
+    assert sign_in(desk(desk_storage), "olivier").get(f"/claims/{claim.claim_id}/quarantine/{scan}").status_code == 200
 
 
 def test_a_value_typed_again_records_nothing_and_the_banner_names_the_claim(desk_storage):

@@ -16,6 +16,7 @@ from infra.storage.local import LocalStorage
 from intake.service_pass import run_pass
 from samples.generator import fakes
 from samples.generator.corpus import generate
+from tests.documents import quarantined
 
 CARE_DAY = date.today() - timedelta(days=15)
 
@@ -67,9 +68,10 @@ def test_refused_attachments_are_quarantined_with_their_reason(tmp_path, documen
     storage = LocalStorage(tmp_path / "store")
     storage.put_bytes("inbox/email/m.eml", email("Demande", {"facture.pdf": (documents / "facture.pdf").read_bytes(), "vide.pdf": b""}))
     (claim,) = run_pass(storage)
-    reason = json.loads(storage.get_bytes(f"quarantine/{claim.claim_id}/vide.pdf.reason.json"))
+    entry = quarantined(storage, claim.claim_id, "vide.pdf")
+    reason = json.loads(storage.get_bytes(f"quarantine/{claim.claim_id}/{entry.name}.reason.json"))
     assert reason["codes"] == ["empty_file"]
-    assert storage.get_bytes(f"quarantine/{claim.claim_id}/vide.pdf") == b""
+    assert storage.get_bytes(f"quarantine/{claim.claim_id}/{entry.name}") == b""
     assert storage.exists(f"claims/{claim.claim_id}/originals/vide.pdf") and storage.exists(f"claims/{claim.claim_id}/originals/facture.pdf")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from infra.storage import InvalidKey, LocalStorage, StorageError
-from infra.storage.local import TMP_PREFIX
+from infra.storage.local import TMP_PREFIX, LinkRefused
 from tests.storage_contract import StorageContract
 
 PROCESSES = 6
@@ -128,3 +128,93 @@ def test_processes_racing_if_absent_on_one_key_exactly_one_wins(tmp_path):
         winners = [token for token, won in wins.items() if n in won]
         assert len(winners) == 1, (n, winners)
         assert storage.get_bytes(f"locks/key-{n}") == f"process {winners[0]}".encode()
+
+
+# --- symbolic links below the root: listed as received, never followed -------------------------------
+
+@pytest.fixture
+def outside(tmp_path):
+    """A folder beside the root, holding what a planted link would reach."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.pdf").write_bytes(b"%PDF outside the root")
+    return folder
+
+
+def _refused(call):
+    with pytest.raises(LinkRefused) as caught:
+        call()
+    assert isinstance(caught.value, InvalidKey) and caught.value.code == "link_refused"
+    return str(caught.value)
+
+
+def test_a_file_link_leaving_the_root_is_listed_but_never_read(storage, outside):
+    storage.put_bytes("inbox/extranet/s1/facture.pdf", b"%PDF inside")
+    link = storage.root / "inbox" / "extranet" / "s1" / "releve.pdf"
+    link.symlink_to(outside / "secret.pdf")
+    listed = {o.key: o for o in storage.list("inbox/")}
+    assert sorted(listed) == ["inbox/extranet/s1/facture.pdf", "inbox/extranet/s1/releve.pdf"]  # accounted for
+    assert listed["inbox/extranet/s1/releve.pdf"].size == link.lstat().st_size  # the link's own, not the target's
+    key = "inbox/extranet/s1/releve.pdf"
+    for call in (lambda: storage.get_bytes(key), lambda: storage.exists(key), lambda: storage.delete(key),
+                 lambda: storage.copy(key, "claims/c/originals/releve.pdf"), lambda: storage.put_bytes(key, b"x"),
+                 lambda: storage.put_bytes(key, b"x", if_absent=True)):
+        message = _refused(call)
+        assert "releve" not in message and str(outside) not in message  # no key, no path
+    assert not storage.exists("claims/c/originals/releve.pdf")
+    assert link.is_symlink() and (outside / "secret.pdf").read_bytes() == b"%PDF outside the root"
+
+
+def test_a_folder_link_leaving_the_root_is_listed_by_itself_and_never_entered(storage, outside):
+    (storage.root / "inbox" / "extranet").mkdir(parents=True)
+    (storage.root / "inbox" / "extranet" / "sym").symlink_to(outside, target_is_directory=True)
+    assert [o.key for o in storage.list("inbox/")] == ["inbox/extranet/sym"]  # not sym/secret.pdf
+    assert [o.key for o in storage.list("inbox/extranet/sym")] == ["inbox/extranet/sym"]
+    assert storage.list("inbox/extranet/sym/") == []
+    for key in ("inbox/extranet/sym", "inbox/extranet/sym/secret.pdf"):
+        _refused(lambda key=key: storage.get_bytes(key))
+        _refused(lambda key=key: storage.exists(key))
+        _refused(lambda key=key: storage.delete(key))
+    _refused(lambda: storage.put_bytes("inbox/extranet/sym/new.pdf", b"x"))
+    _refused(lambda: storage.put_bytes("inbox/extranet/sym/deeper/new.pdf", b"x", if_absent=True))
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.pdf"]  # nothing written, nothing removed
+
+
+def test_a_link_above_the_key_is_refused_at_any_depth(storage, outside):
+    (storage.root / "claims").symlink_to(outside, target_is_directory=True)
+    (outside / "c" / "originals").mkdir(parents=True)
+    (outside / "c" / "originals" / "a.pdf").write_bytes(b"%PDF")
+    _refused(lambda: storage.get_bytes("claims/c/originals/a.pdf"))
+    _refused(lambda: storage.put_bytes("claims/c/originals/b.pdf", b"x"))
+    assert storage.list("claims/") == [] and [o.key for o in storage.list()] == ["claims"]
+    assert sorted(p.name for p in (outside / "c" / "originals").iterdir()) == ["a.pdf"]
+
+
+def test_links_that_stay_inside_the_root_are_refused_too(storage):
+    storage.put_bytes("inbox/extranet/s1/a.pdf", b"%PDF a")
+    s2 = storage.root / "inbox" / "extranet" / "s2"
+    s2.mkdir()
+    (s2 / "copy.pdf").symlink_to("../s1/a.pdf")
+    (s2 / "folder").symlink_to("../s1", target_is_directory=True)
+    (s2 / "dangling.pdf").symlink_to("../nothing.pdf")
+    assert [o.key for o in storage.list("inbox/extranet/s2/")] == [
+        "inbox/extranet/s2/copy.pdf", "inbox/extranet/s2/dangling.pdf", "inbox/extranet/s2/folder"]
+    for key in ("inbox/extranet/s2/copy.pdf", "inbox/extranet/s2/folder/a.pdf", "inbox/extranet/s2/dangling.pdf"):
+        _refused(lambda key=key: storage.get_bytes(key))
+    assert storage.get_bytes("inbox/extranet/s1/a.pdf") == b"%PDF a"
+
+
+def test_a_fifo_is_listed_and_refused_without_blocking(storage):
+    (storage.root / "inbox" / "email").mkdir(parents=True)
+    os.mkfifo(storage.root / "inbox" / "email" / "pipe.eml")
+    assert [o.key for o in storage.list("inbox/")] == ["inbox/email/pipe.eml"]
+    assert "special file" in _refused(lambda: storage.get_bytes("inbox/email/pipe.eml"))
+
+
+def test_the_root_itself_may_be_a_link(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "root").symlink_to(tmp_path / "data", target_is_directory=True)
+    storage = LocalStorage(tmp_path / "root")
+    storage.put_bytes("inbox/a.pdf", b"x")
+    assert storage.get_bytes("inbox/a.pdf") == b"x" and (tmp_path / "data" / "inbox" / "a.pdf").is_file()
+    assert [o.key for o in storage.list()] == ["inbox/a.pdf"]

@@ -9,7 +9,7 @@ import pytest
 
 from infra.storage.keys import InvalidKey
 from infra.storage.local import LocalStorage
-from intake.claim_store import ClaimStore, ReceivedFile, claim_prefix
+from intake.claim_store import ClaimStore, Quarantined, ReceivedFile, claim_prefix
 from models import ClaimStatus, DocType, Flag, FlagCode, RejectedFile, Severity
 from tests.unit.validators.claim_fixtures import NOW, claim, doc
 from validators.claimant_message import ClaimantMessage
@@ -55,10 +55,47 @@ def test_a_new_version_moves_the_previous_one_and_its_message_to_history(store, 
 def test_refused_files_are_quarantined_with_their_reason_codes(store, tmp_path):
     flag = Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="scan.gif : format non accepté.", file="scan.gif")
     refused = RejectedFile(index=0, file="scan.gif", size=6, sha256=None, detected_type="image/gif", flags=(flag,))
-    store.quarantine(CLAIM_ID, [refused], {"scan.gif": b"GIF89a"})
-    assert (tmp_path / "quarantine" / CLAIM_ID / "scan.gif").read_bytes() == b"GIF89a"
-    reason = json.loads((tmp_path / "quarantine" / CLAIM_ID / "scan.gif.reason.json").read_text(encoding="utf-8"))
-    assert reason["codes"] == ["unsupported_format"] and reason["file"] == "scan.gif"
+    store.quarantine(CLAIM_ID, [Quarantined.refused(refused, b"GIF89a")])
+    [entry] = store.quarantined(CLAIM_ID)
+    assert entry.name.endswith("-scan.gif") and entry.file == "scan.gif" and entry.stored
+    assert (tmp_path / "quarantine" / CLAIM_ID / entry.name).read_bytes() == b"GIF89a"
+    reason = json.loads((tmp_path / "quarantine" / CLAIM_ID / f"{entry.name}.reason.json").read_text(encoding="utf-8"))
+    assert reason["codes"] == ["unsupported_format"] and reason["file"] == "scan.gif" and reason["messages"] == [flag.message]
+
+
+def test_no_received_object_overwrites_the_reason_of_another(store):
+    """Issue 22 #5: a reply's empty scan.pdf beside an earlier 33 MiB scan.pdf, `a\\b.pdf` beside an empty
+    `b.pdf`, a reply's invalid manifest after the first one: every reason is kept, each object once."""
+    items = [
+        Quarantined.of("scan.pdf", FlagCode.FILE_TOO_LARGE.value, source="inbox/extranet/s1/scan.pdf"),
+        Quarantined.of("scan.pdf", FlagCode.EMPTY_FILE.value, b""),
+        Quarantined.of("a\\b.pdf", FlagCode.INVALID_NAME.value, source="inbox/extranet/s1/a\\b.pdf"),
+        Quarantined.of("b.pdf", FlagCode.EMPTY_FILE.value, b"", source="inbox/extranet/s1/b.pdf"),
+        Quarantined.of("manifest.json", FlagCode.INVALID_MANIFEST.value, b"{", source="inbox/extranet/s1/manifest.json"),
+        Quarantined.of("manifest.json", FlagCode.INVALID_MANIFEST.value, b"[", source="inbox/extranet/s2/manifest.json"),
+    ]
+    store.quarantine(CLAIM_ID, items[:2])
+    store.quarantine(CLAIM_ID, items[2:])
+    store.quarantine(CLAIM_ID, items)  # a run taken over writes the same entries again: no copy added
+    entries = store.quarantined(CLAIM_ID)
+    assert len(entries) == len(items) == len({e.name for e in entries})
+    assert sorted((e.file, e.codes) for e in entries) == sorted((q.name, q.codes) for q in items)
+
+
+def test_a_name_that_is_not_utf8_is_recorded_escaped(store):
+    """Issue 22 #3: a Latin-1 byte in a received name (Python's surrogate escape) is recorded, not a crash."""
+    store.quarantine(CLAIM_ID, [Quarantined.of("relev\udce9.pdf", FlagCode.INVALID_NAME.value, source="inbox/extranet/s/relev\udce9.pdf")])
+    [entry] = store.quarantined(CLAIM_ID)
+    assert entry.file == "relev\\xe9.pdf" and not entry.stored
+
+
+def test_an_earlier_release_quarantine_is_still_read(store, tmp_path):
+    folder = tmp_path / "quarantine" / CLAIM_ID
+    folder.mkdir(parents=True)
+    (folder / "scan.gif").write_bytes(b"GIF")
+    (folder / "scan.gif.reason.json").write_text(json.dumps({"file": "scan.gif", "codes": ["unsupported_format"]}))
+    assert [(e.name, e.file, e.codes, e.stored) for e in store.quarantined(CLAIM_ID)] == [("scan.gif", "scan.gif", ("unsupported_format",), True)]
+    assert store.quarantined_file(CLAIM_ID, "scan.gif") == b"GIF"
 
 
 def test_only_claim_numbers_become_keys(store):
@@ -78,18 +115,17 @@ def test_claim_ids_lists_only_claims_with_a_claim_json(store):
 
 def test_the_quarantine_is_listed_with_its_reasons_and_only_its_files_are_read(tmp_path):
     from infra.storage.base import NotFound
-    from intake.claim_store import Quarantined
 
     store = ClaimStore(LocalStorage(tmp_path))
     claim_id = "CLM-20261120-ABC123"
     refused = RejectedFile(index=0, file="scan.gif", size=3, sha256=None, detected_type="image/gif",
                            flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="format refusé"),))
-    store.quarantine(claim_id, [refused], {"scan.gif": b"GIF"})
-    store.quarantine_received(claim_id, [Quarantined("bad\nname.pdf", FlagCode.INVALID_NAME.value, source="inbox/x")])
-    entries = store.quarantined(claim_id)
-    assert [(e.name, e.codes, e.messages, e.stored) for e in entries] == [
-        ("bad_name.pdf", ("invalid_name",), (), False), ("scan.gif", ("unsupported_format",), ("format refusé",), True)]
-    assert store.quarantined_file(claim_id, "scan.gif") == b"GIF"
-    for name in ("bad_name.pdf", "scan.gif.reason.json", "absent.pdf"):
+    store.quarantine(claim_id, [Quarantined.refused(refused, b"GIF"), Quarantined.of("bad\nname.pdf", FlagCode.INVALID_NAME.value, source="inbox/x")])
+    entries = sorted(store.quarantined(claim_id), key=lambda e: e.file)
+    assert [(e.file, e.codes, e.messages, e.stored) for e in entries] == [
+        ("bad\nname.pdf", ("invalid_name",), (), False), ("scan.gif", ("unsupported_format",), ("format refusé",), True)]
+    by_file = {e.file: e.name for e in entries}
+    assert store.quarantined_file(claim_id, by_file["scan.gif"]) == b"GIF"
+    for name in (by_file["bad\nname.pdf"], by_file["scan.gif"] + ".reason.json", "absent.pdf", "scan.gif"):
         with pytest.raises(NotFound):
             store.quarantined_file(claim_id, name)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from infra.storage.base import ObjectInfo
 from infra.storage.local import LocalStorage
-from intake.inbox import EMAIL, EXTRANET, UNEXPECTED, claim_id_for, finish, group_submissions, is_complete, pending, take
+from intake.inbox import EMAIL, EXTRANET, UNEXPECTED, finish, group_submissions, is_complete, pending, take
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -32,12 +32,6 @@ def test_completeness():
     assert not is_complete(group_submissions([info("inbox/extranet/D/f.pdf", 10)])[0], NOW)  # files still arriving
     assert is_complete(still_uploading, NOW) and is_complete(quiet, NOW)  # quiet for long enough
     assert is_complete(email, NOW)
-
-
-def test_claim_ids_are_deterministic_per_submission():
-    a = claim_id_for("extranet/S1", NOW)
-    assert a == claim_id_for("extranet/S1", NOW) and a != claim_id_for("extranet/S2", NOW)
-    assert a.startswith("CLM-20261123-") and len(a) == len("CLM-20261123-XXXXXX")
 
 
 def test_taken_once_finished_once_and_a_lapsed_lease_resumes_the_same_claim(tmp_path):

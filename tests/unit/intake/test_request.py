@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from PIL import Image
 
 from infra.storage.local import LocalStorage
-from intake.claim_store import ClaimStore, ReceivedFile
+from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.pipeline import PageOutcome
 from intake.request import Received, process_request
 from intake.stages import Stages
-from models import DocType, Document, Upload
+from models import ClaimStatus, DocType, Document, FlagCode, Upload
 from models.manifest import Channel
 from tests.unit.validators.claim_fixtures import NOW, doc
+from validators.flag_wording import make_flag
 from validators.rules_file import load_rules
 
 RULES = load_rules()
@@ -44,7 +45,7 @@ def test_originals_claim_quarantine_and_index_are_written(tmp_path):
     assert [d.file for d in claim.documents] == ["facture.png"] and [r.file for r in claim.rejected_files] == ["scan.gif"]
     assert claim.channel is Channel.EXTRANET and store.load(claim.claim_id) == claim
     assert store.original(claim.claim_id, "scan.gif") == b"GIF89a...."  # refused files are kept too
-    assert (tmp_path / "quarantine" / claim.claim_id / "scan.gif.reason.json").is_file()
+    assert [(e.file, e.codes, e.stored) for e in store.quarantined(claim.claim_id)] == [("scan.gif", ("unsupported_format",), True)]
     assert store.index.seen_for(claim.documents)[0].claim_id == claim.claim_id
 
 
@@ -79,3 +80,36 @@ def test_the_claim_names_every_file_by_its_safe_stored_name(tmp_path):
     stored = store.claim_bytes(claim.claim_id).decode("utf-8")
     assert not any(c in stored for c in "\x1b\u202e\u2066") and "\\u0000" not in stored and "\\n" not in stored
     assert store.original(claim.claim_id, "fac_31mture_gnp.png") == png()
+
+
+def test_a_reply_keeps_what_went_wrong_receiving_the_first_submission(tmp_path):
+    """Issue 22 #2: a 33 MiB file and a file with an unusable name in submission 1, then a reply with the
+    invoice and the prescription: the claim keeps both receiving flags (two received files never read)
+    and is not handed to adjudication."""
+    store = ClaimStore(LocalStorage(tmp_path))
+    too_large = make_flag(FlagCode.FILE_TOO_LARGE, file="scan.pdf", reason="33792 Ko, au-delà de la limite : non lu")
+    first = Received("CLM-20261120-EEEEEE", (ReceivedFile("facture.png", png()),), channel=Channel.EXTRANET,
+                     flags=(too_large, make_flag(FlagCode.INVALID_NAME, count=1)),
+                     quarantined=(Quarantined.of("scan.pdf", FlagCode.FILE_TOO_LARGE.value, source="inbox/extranet/s/scan.pdf"),))
+    process_request(first, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
+    reply = Received("CLM-20261120-FFFFFF", (ReceivedFile("ordonnance.png", png()[:-1] + b"\x01"),), quoted="CLM-20261120-EEEEEE",
+                     channel=Channel.EMAIL)
+    claim = process_request(reply, store, RULES, lambda: NOW, stub_stages({"ordonnance.png": DocType.PRESCRIPTION,
+                                                                          "facture.png": DocType.INVOICE}))
+    codes = {f.code for f in claim.flags}
+    assert {FlagCode.FILE_TOO_LARGE, FlagCode.INVALID_NAME} <= codes
+    assert claim.status is ClaimStatus.NEEDS_REVIEW and not (tmp_path / "outbox" / "adjudication" / f"{claim.claim_id}.json").exists()
+
+
+def test_a_claim_no_longer_ready_leaves_the_adjudication_outbox(tmp_path):
+    """Issue 22 #2: a ready claim is in the outbox; a later reply that makes it `needs_review` takes it out
+    before any delivery."""
+    store = ClaimStore(LocalStorage(tmp_path))
+    outbox = tmp_path / "outbox" / "adjudication" / "CLM-20261120-GGGGGG.json"
+    kinds = {"facture.png": DocType.INVOICE, "ordonnance.png": DocType.PRESCRIPTION}
+    first = Received("CLM-20261120-GGGGGG", (ReceivedFile("facture.png", png()), ReceivedFile("ordonnance.png", png()[:-1] + b"\x01")))
+    assert process_request(first, store, RULES, lambda: NOW, stub_stages(kinds)).status is ClaimStatus.READY and outbox.is_file()
+    reply = Received("CLM-20261120-HHHHHH", (ReceivedFile("scan.gif", b"GIF89a...."),), quoted="CLM-20261120-GGGGGG",
+                     flags=(make_flag(FlagCode.INVALID_NAME, count=1),))
+    claim = process_request(reply, store, RULES, lambda: NOW, stub_stages(kinds))
+    assert claim.status is ClaimStatus.NEEDS_REVIEW and not outbox.exists()

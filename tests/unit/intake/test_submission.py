@@ -12,8 +12,10 @@ import pytest
 from infra.storage.base import StorageError
 from infra.storage.local import LocalStorage
 from intake import inbox
+from intake.claim_store import ClaimStore
 from intake.stages import Stages
 from intake.submission import process_submission
+from tests.documents import quarantined
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -37,7 +39,8 @@ def test_a_crashing_stage_ends_as_processing_failed_with_the_files_kept(tmp_path
     claim = process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=crashing))
     assert [f.code.value for f in claim.flags] == ["processing_failed"] and "KeyError" in claim.flags[0].message
     assert claim.status.value == "needs_review" and not claim.documents  # our failure: a manager looks
-    assert storage.get_bytes(f"quarantine/{claim.claim_id}/facture.pdf") == b"%PDF-1.7 not really"
+    entry = quarantined(storage, claim.claim_id, "facture.pdf")
+    assert storage.get_bytes(f"quarantine/{claim.claim_id}/{entry.name}") == b"%PDF-1.7 not really"
     assert inbox.read_marker(storage, submission).state == "done"
 
 
@@ -108,3 +111,25 @@ def test_an_email_request_keeps_its_sender_subject_and_text_with_the_claim(tmp_p
     stored = json.loads(storage.get_bytes(f"claims/{claim.claim_id}/claim.json"))
     assert stored["received_message"]["sender_address"] == "lea.morel@example.org"
     assert [r.file for r in claim.rejected_files] == ["scan.gif"]
+
+
+def test_names_that_are_not_utf8_never_stop_a_pass(tmp_path):
+    """Issue 22 #3: a folder, an e-mail and a file whose names hold a Latin-1 byte: the pass goes on, the
+    valid submission beside them is processed, each such object is quarantined (escaped) and every
+    marker ends done - nothing is retried forever."""
+    from intake.service_pass import run_pass
+
+    storage = LocalStorage(tmp_path)
+    for folder, name, data in ((b"inbox/extranet/dossier-\xe9", b"a.txt", b"notes"), (b"inbox/email", b"m\xe9.eml", b"From: a@b.c\r\n\r\nhi"),
+                               (b"inbox/extranet/ok", b"relev\xe9.txt", b"x"), (b"inbox/extranet/ok", b"notes.txt", b"notes")):
+        folder_path = tmp_path / folder.decode("utf-8", "surrogateescape")  # Path encodes it back to the same bytes
+        folder_path.mkdir(parents=True, exist_ok=True)
+        (folder_path / name.decode("utf-8", "surrogateescape")).write_bytes(data)
+    later = datetime.now(UTC) + inbox.QUIET  # the files were written now: quiet by then
+    assert len(inbox.pending(storage, later)) == 3
+    claims = run_pass(storage, clock=lambda: later)
+    assert len(claims) == 3 and inbox.pending(storage, later) == []
+    files = {e.file for c in claims for e in ClaimStore(storage).quarantined(c.claim_id)}
+    assert {"a.txt", "m\\xe9.eml", "relev\\xe9.txt", "notes.txt"} <= files
+    ok = next(c for c in claims if any(r.file == "notes.txt" for r in c.rejected_files))
+    assert "invalid_name" in {f.code.value for f in ok.flags}

@@ -1,4 +1,5 @@
-"""review.accounts: the accounts file (hashed passwords only), password checks and the lock-out."""
+"""review.accounts: the accounts file (hashed passwords only), password checks and the lock-out (per
+account name and source: a client address or a known device)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from review.accounts import (
     account_entry,
     hash_password,
     load_accounts,
+    pair_key,
     parse_accounts,
 )
 from review.throttle import SlidingWindow
@@ -189,6 +191,37 @@ def test_an_unknown_name_is_locked_like_a_real_one(accounts):
         assert auth.check("ghost", "whatever-password") is None
     assert auth.locked("ghost")
 
+
+
+def test_failures_from_one_source_lock_only_that_pair(accounts):
+    """A stranger guessing a manager's name locks their own (name, address) pair, not her account."""
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock)
+    for _ in range(MAX_FAILURES + 2):
+        assert auth.check("mdupont", "wrong password!", "203.0.113.7") is None
+        clock.now += 1
+    assert auth.locked("mdupont", "203.0.113.7")
+    assert auth.check("mdupont", PASSWORD, "203.0.113.7") is None  # the attacker's pair stays locked
+    assert not auth.locked("mdupont", "192.0.2.10") and not auth.locked("mdupont", "device:abc")
+    assert auth.check("mdupont", PASSWORD, "192.0.2.10") == accounts["mdupont"]  # her address
+    assert auth.check("mdupont", PASSWORD, "device:abc") == accounts["mdupont"]  # her known device
+    assert auth.locked("mdupont", "203.0.113.7")  # her success does not unlock the attacker's pair
+
+
+def test_one_guess_a_minute_keeps_only_the_guessers_pair_locked(accounts):
+    clock = FakeClock()
+    auth = Authenticator(accounts, clock=clock)
+    for guess in range(MAX_FAILURES + 3):
+        auth.check("mdupont", "wrong password!", "203.0.113.7")
+        clock.now += 30
+        assert auth.locked("mdupont", "203.0.113.7") == (guess >= MAX_FAILURES - 1)  # the minute after each guess
+        assert auth.check("mdupont", PASSWORD, "192.0.2.10") == accounts["mdupont"]  # her, meanwhile
+        clock.now += 30
+
+
+def test_a_pair_key_is_bounded():
+    assert len(pair_key("m" * MAX_NAME, "x" * 100_000)) <= MAX_NAME + 1 + 100
+    assert pair_key("a", "b:c") != pair_key("a:b", "c")
 
 # -- a fully validated accounts file --------------------------------------------------------------
 @pytest.mark.parametrize("bad_hash", [

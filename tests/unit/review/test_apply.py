@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from models import ClaimStatus, DocType, Flag, FlagCode, Severity
 from models.review import Decision, ReviewAction
-from review.apply import HISTORY_FLAGS, REVIEW_RULE, document_key, flag_keys, keyed_flags, reviewed_claim
+from review.apply import REVIEW_RULE, document_key, flag_keys, keyed_flags, reviewed_claim
 from tests.unit.review.review_claims import NOW, RULES, document, event, invoice, machine_claim, pharmacy_claim
+from validators.assessment import CARRIED
 
 INVOICE = "facture.pdf#0"
 PRESCRIPTION = "ordonnance.pdf#0"
@@ -175,7 +176,7 @@ def test_history_flags_are_kept_as_the_intake_found_them():
     duplicate = Flag(code=FlagCode.DUPLICATE_DOCUMENT, severity=Severity.WARNING, message="déjà reçu",
                      details={"claim_id": "CLM-20261001-AAAAAA"})
     machine = pharmacy_claim(history_flags=(duplicate,))
-    assert FlagCode.DUPLICATE_DOCUMENT in HISTORY_FLAGS
+    assert FlagCode.DUPLICATE_DOCUMENT in CARRIED
     claim = reviewed_claim(machine, [event(1, ReviewAction.SET_DOC_TYPE, document=PRESCRIPTION, after="prescription")], RULES)
     assert codes(claim) == ["duplicate_document"]
     assert claim.flags[0] == duplicate

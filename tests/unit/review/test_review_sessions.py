@@ -1,6 +1,6 @@
 """review.sessions: server-side sessions in the storage (the cookie names one, signed), idle and
-absolute expiry, sign-out, sign-out everywhere, an account removed or its password changed, and CSRF
-tokens.
+absolute expiry, sign-out, sign-out everywhere, an account removed or its password changed, CSRF
+tokens, and the known-device cookie.
 
 (Named test_review_sessions.py: tests/unit/extractors/test_sessions.py already holds the basename and
 these test folders are not packages.)"""
@@ -11,7 +11,17 @@ import pytest
 
 from infra.storage.local import LocalStorage
 from review.accounts import Account, Role
-from review.sessions import IDLE_SECONDS, MAX_SECONDS, PREFIX, TOUCH_SECONDS, Session, SessionStore
+from review.sessions import (
+    DEVICE_SECONDS,
+    IDLE_SECONDS,
+    MAX_DEVICES,
+    MAX_SECONDS,
+    PREFIX,
+    TOUCH_SECONDS,
+    KnownDevices,
+    Session,
+    SessionStore,
+)
 
 SECRET = "s" * 40
 T0 = 1_800_000_000.0
@@ -187,3 +197,52 @@ def test_empty_session_token_never_matches():
 
 def test_csrf_ok_refuses_a_non_ascii_token_without_crashing():
     assert not session_with("abc123-token").csrf_ok("é")
+
+
+# -- known devices ----------------------------------------------------------------------------------
+@pytest.fixture
+def devices(clock) -> KnownDevices:
+    return KnownDevices(SECRET, clock=clock)
+
+
+def test_a_known_device_is_recognised_for_its_account_only(devices):
+    cookie = devices.remember(None, MARIE)
+    device = devices.recognise(cookie, MARIE)
+    assert device and devices.recognise(cookie, PAUL) is None and devices.recognise(cookie, None) is None
+    assert "marie" not in cookie and MARIE.password_hash not in cookie and SECRET not in cookie
+    assert devices.recognise(devices.remember(None, MARIE), MARIE) != device  # each sign-in a fresh id
+
+
+@pytest.mark.parametrize("cookie", [None, "", "garbage", "a~b~c", "x" * 5000, "~" * 300])
+def test_an_absent_or_garbage_device_cookie_is_no_device(devices, cookie):
+    assert devices.recognise(cookie, MARIE) is None
+
+
+def test_a_forged_or_foreign_device_cookie_is_refused(devices, clock):
+    cookie = devices.remember(None, MARIE)
+    flipped = cookie[:-10] + ("A" if cookie[-10] != "A" else "B") + cookie[-9:]  # (not the last: base64 padding bits)
+    assert devices.recognise(flipped, MARIE) is None
+    assert KnownDevices("t" * 40, clock=clock).recognise(cookie, MARIE) is None  # another secret
+
+
+def test_a_changed_password_or_an_expired_token_makes_the_device_unknown(devices, clock):
+    cookie = devices.remember(None, MARIE)
+    changed = Account("marie", Role.MANAGER, MARIE.password_hash.replace("aGFzaGhh", "bmV3cGFz"))
+    assert devices.recognise(cookie, changed) is None
+    clock.now += DEVICE_SECONDS - 10
+    assert devices.recognise(cookie, MARIE) is not None
+    clock.now += 20
+    assert devices.recognise(cookie, MARIE) is None
+
+
+def test_one_browser_remembers_a_few_accounts_the_newest_first(devices):
+    cookie = devices.remember(None, MARIE)
+    cookie = devices.remember(cookie, PAUL)
+    assert devices.recognise(cookie, MARIE) and devices.recognise(cookie, PAUL)
+    again = devices.remember(cookie, MARIE)
+    assert again.count("~") == 1  # marie's old token replaced, paul's kept
+    others = [Account(f"user{i}", Role.OPERATOR, MARIE.password_hash) for i in range(MAX_DEVICES)]
+    for account in others:
+        again = devices.remember(again, account)
+    assert again.count("~") == MAX_DEVICES - 1 and devices.recognise(again, MARIE) is None
+    assert all(devices.recognise(again, account) for account in others)

@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from intake.pipeline import build_claim, new_claim_id
+from intake.claim_ids import new_claim_id
+from intake.pipeline import build_claim
 from models import ClaimStatus, DocType, Document, Flag, FlagCode, MediaType, RejectedFile, Severity, UploadReport
 from validators.decide import decide_status
 
@@ -37,6 +38,8 @@ def test_nothing_usable_is_rejected_with_a_claim_flag():
     assert claim.status is ClaimStatus.REJECTED and claim.flags[0].code is FlagCode.NO_DOCUMENT
 
 
-def test_claim_id_format():
-    claim_id = new_claim_id(datetime(2026, 11, 22, tzinfo=UTC))
+def test_claim_id_format(tmp_path):
+    from infra.storage.local import LocalStorage
+
+    claim_id = new_claim_id(LocalStorage(tmp_path), datetime(2026, 11, 22, tzinfo=UTC))
     assert claim_id.startswith("CLM-20261122-") and len(claim_id) == 19
