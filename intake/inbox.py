@@ -6,7 +6,13 @@ Layout (keys under the storage root or bucket):
     anything else under inbox/               an unexpected object: a submission of its own (channel
                                              `unexpected`), processed into a rejected claim, never skipped
     state/submissions/<channel>/<name>.json  the service's marker: which claim, processing or done
-    state/done/<channel>/<token>             empty: the submission is done (one listing per pass, no reads)
+    state/done/<channel>/<token>~<n>~<t>     empty: the submission is done with its n objects, the latest changed at t
+                                             (one listing per pass, no reads; `<token>` alone: an earlier release's)
+    state/claim-ids/<claim_id>               who holds a claim number (`intake.claim_ids`)
+
+Objects added to a submission folder after it was done (or replaced there) are not skipped: the done
+entry's count and time show the change in the listing, and they are processed as a late part of the
+submission (its own marker `<key>#after-<n>`) that joins the submission's claim, like a reply.
 
 When is a submission complete? An e-mail is one object, so as soon as it exists. An extranet upload is
 complete when its `manifest.json` exists (the extranet writes it after the files), or, for uploads
@@ -27,11 +33,11 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from infra.storage.base import NotFound, ObjectInfo, Storage
-from infra.storage.keys import InvalidKey, check_prefix
+from infra.storage.keys import InvalidKey, check_prefix, printable
 from intake.claim_ids import claim_id_for
 
 INBOX = "inbox/"
@@ -53,10 +59,23 @@ class Submission:
     channel: str  # extranet | email | unexpected
     name: str  # the submission folder, the .eml file name, or the unexpected object's key under inbox/
     objects: tuple[ObjectInfo, ...]
+    after: int = 0  # a late part: how many of the submission's objects were accounted for before it (0: the submission)
+    listed: tuple[ObjectInfo, ...] = ()  # a late part: every object of the submission as listed (accounted for once it is done)
+
+    @property
+    def base_key(self) -> str:
+        """The submission's key, whatever part of it this is."""
+        return f"{self.channel}/{self.name}"
 
     @property
     def key(self) -> str:
-        return f"{self.channel}/{self.name}"
+        """The key of this part: the submission's, or `<key>#after-<n>` for objects added once it was done."""
+        return self.base_key + (f"#after-{self.after}" if self.after else "")
+
+    @property
+    def whole(self) -> tuple[ObjectInfo, ...]:
+        """Every object of the submission as listed, this part's and the earlier ones'."""
+        return self.listed or self.objects
 
     @property
     def last_change(self) -> datetime:
@@ -120,6 +139,7 @@ class Marker:
     token: str
     since: datetime
     attempts: int = 1  # how many workers have taken it (more than one: the earlier ones died or were stopped)
+    objects: tuple[tuple[str, str], ...] = ()  # (inbox key escaped, etag) of every object accounted for (the submission's marker, once done)
 
     @property
     def exhausted(self) -> bool:
@@ -127,26 +147,66 @@ class Marker:
         return self.attempts > MAX_ATTEMPTS
 
     def to_bytes(self) -> bytes:
-        return json.dumps({"claim_id": self.claim_id, "state": self.state, "token": self.token,
-                           "since": self.since.isoformat(), "attempts": self.attempts}).encode("utf-8")
+        raw = {"claim_id": self.claim_id, "state": self.state, "token": self.token, "since": self.since.isoformat(),
+               "attempts": self.attempts, **({"objects": [list(o) for o in self.objects]} if self.objects else {})}
+        return json.dumps(raw).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Marker:
         raw = json.loads(data)
-        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]), int(raw.get("attempts", 1)))
+        objects = tuple((str(key), str(etag)) for key, etag in raw.get("objects", ()))
+        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]), int(raw.get("attempts", 1)), objects)
 
 
-def _token(submission: Submission) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(submission.key.encode("utf-8", "surrogatepass")).digest()[:12]).decode()
+def _token_of(key: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:12]).decode()
 
 
 def marker_key(submission: Submission) -> str:
-    return f"{STATE}{submission.channel}/{_token(submission)}.json"
+    """The marker of this part (`state/submissions/<channel>/<token>.json`)."""
+    return f"{STATE}{submission.channel}/{_token_of(submission.key)}.json"
+
+
+def _base_marker_key(submission: Submission) -> str:
+    return f"{STATE}{submission.channel}/{_token_of(submission.base_key)}.json"
+
+
+def _done_base(submission: Submission) -> str:
+    return f"{DONE}{submission.channel}/{_token_of(submission.base_key)}"
 
 
 def done_key(submission: Submission) -> str:
-    """An empty object saying the submission is done: a pass lists these instead of reading every marker."""
-    return f"{DONE}{submission.channel}/{_token(submission)}"
+    """An empty object saying the submission is done, and how far: `<token>~<objects>~<latest change,
+    microseconds>` - a pass lists these instead of reading every marker, and knows from the listing
+    alone when objects were added to a done submission. (`<token>` alone: done by an earlier release.)"""
+    objects = submission.whole
+    latest = max(o.last_modified for o in objects)
+    return f"{_done_base(submission)}~{len(objects)}~{int(latest.timestamp() * 1_000_000)}"
+
+
+@dataclass(frozen=True)
+class DoneState:
+    """How far a done submission was accounted for (None: done by an earlier release, not known)."""
+
+    objects: int | None
+    latest: int | None  # microseconds since the epoch
+
+
+def done_states(infos: Iterable[ObjectInfo]) -> dict[str, DoneState]:
+    """The listing of `state/done/` as each submission's furthest done state."""
+    states: dict[str, DoneState] = {}
+    for info in infos:
+        base, _, rest = info.key.partition("~")
+        count, _, latest = rest.partition("~")
+        state = DoneState(int(count), int(latest)) if count.isdigit() and latest.isdigit() else DoneState(None, None)
+        known = states.get(base)
+        if known is None or (state.objects or 0, state.latest or 0) > (known.objects or 0, known.latest or 0):
+            states[base] = state
+    return states
+
+
+def _escaped_objects(objects: Iterable[ObjectInfo]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((printable(o.key), o.etag) for o in objects))
 
 
 def read_marker(storage: Storage, submission: Submission) -> Marker | None:
@@ -156,6 +216,16 @@ def read_marker(storage: Storage, submission: Submission) -> Marker | None:
         return None
 
 
+def _claim_id(storage: Storage, submission: Submission, now: datetime) -> str:
+    """The submission's reserved claim number; a late part's is the submission's own (it joins that claim)."""
+    if submission.after:
+        try:
+            return Marker.from_bytes(storage.get_bytes(_base_marker_key(submission))).claim_id
+        except NotFound:
+            pass  # its submission's marker is gone (never: markers are not deleted): a claim of its own
+    return claim_id_for(storage, submission.key, now)
+
+
 def take(storage: Storage, submission: Submission, now: datetime, lease: timedelta = LEASE) -> Marker | None:
     """Take the submission for processing: the new marker when this worker won it, None when it is
     done or another worker holds a live lease. A lapsed lease is taken over with the same claim id."""
@@ -163,7 +233,7 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
     current = read_marker(storage, submission)
     token = secrets.token_hex(8)
     if current is None:
-        mine = Marker(claim_id_for(storage, submission.key, now), "processing", token, now)
+        mine = Marker(_claim_id(storage, submission, now), "processing", token, now)
         if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
             return mine
         current = read_marker(storage, submission)
@@ -178,21 +248,54 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
 
 
 def finish(storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None) -> Marker:
-    """Mark the submission done (after its claim is written)."""
-    done = Marker(marker.claim_id, "done", marker.token, now or datetime.now(UTC), marker.attempts)
+    """Mark the submission (or a late part of it) done, after its claim is written: its marker records
+    every object accounted for (a late part's objects are added to its submission's marker), then the
+    done entry says how many there are."""
+    now = now or datetime.now(UTC)
+    done = Marker(marker.claim_id, "done", marker.token, now, marker.attempts, _escaped_objects(submission.objects))
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
+    if submission.after:
+        base = storage.get_bytes(_base_marker_key(submission))
+        earlier = Marker.from_bytes(base)
+        accounted = tuple(sorted({*earlier.objects, *done.objects}))
+        storage.put_bytes(_base_marker_key(submission), replace(earlier, objects=accounted).to_bytes(), "application/json")
     storage.put_bytes(done_key(submission), b"", "text/plain", if_absent=True)
     return done
 
 
+def _late_part(storage: Storage, submission: Submission, state: DoneState) -> Submission | None:
+    """The objects added to (or replaced in) a done submission since it was accounted for, as a part of
+    their own; None when there are none. Costs one read, only when the listing shows a change."""
+    if state.objects is None or state.latest is None:
+        return None  # done by an earlier release, which did not record how far: not followed
+    latest = int(submission.last_change.timestamp() * 1_000_000)
+    if len(submission.objects) <= state.objects and latest <= state.latest:
+        return None
+    try:
+        accounted = dict(Marker.from_bytes(storage.get_bytes(_base_marker_key(submission))).objects)
+    except NotFound:
+        return None
+    late = tuple(o for o in submission.objects if accounted.get(printable(o.key)) != o.etag)
+    if not late:
+        return None
+    return Submission(submission.channel, submission.name, late, after=state.objects, listed=submission.objects)
+
+
 def pending(storage: Storage, now: datetime, quiet: timedelta = QUIET) -> list[Submission]:
-    """Complete submissions not yet done, oldest first. Done ones are known from one listing of
-    `state/done/`; only the others' markers are read (markers written before `state/done/` existed are
-    read too, and still say `done`)."""
-    done = {info.key for info in storage.list(DONE)}
+    """Complete submissions not yet done, oldest first, and the late parts of done ones (objects added
+    to a submission folder after it was processed: they join its claim). Done ones are known from one
+    listing of `state/done/`; only the others' markers are read (markers written before `state/done/`
+    existed are read too, and still say `done`)."""
+    states = done_states(storage.list(DONE))
     waiting = []
     for submission in group_submissions(storage.list(INBOX)):
-        if done_key(submission) in done or not is_complete(submission, now, quiet):
+        state = states.get(_done_base(submission))
+        if state is not None:
+            late = _late_part(storage, submission, state)
+            if late is not None and is_complete(late, now, quiet):
+                waiting.append(late)
+            continue
+        if not is_complete(submission, now, quiet):
             continue
         marker = read_marker(storage, submission)
         if marker is None or marker.state != "done":

@@ -13,7 +13,7 @@ The inbox objects are never altered or deleted."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from infra.storage.base import InvalidKey, ObjectInfo, Storage, StorageError
 from infra.storage.keys import safe_name, unique_name
@@ -139,11 +139,16 @@ def _refused(storage: Storage, submission: Submission, claim_id: str, flag: Flag
     return Received(claim_id, (), flags=(flag,), quarantined=tuple(quarantined))
 
 
+def _joined(received: Received, submission: Submission, marker: Marker) -> Received:
+    """A late part of a done submission joins the submission's claim (as a reply does)."""
+    return replace(received, quoted=marker.claim_id) if submission.after else received
+
+
 def _failed(storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, error: str) -> Claim:
     """A submission the pipeline could not process, or that killed its workers: a rejected claim
     holding its objects in quarantine, for a manager."""
     received = _refused(storage, submission, marker.claim_id, make_flag(FlagCode.PROCESSING_FAILED, error=error))
-    return process_request(received, ClaimStore(storage), rules, clock)
+    return process_request(_joined(received, submission, marker), ClaimStore(storage), rules, clock)
 
 
 def process_submission(storage: Storage, submission: Submission, marker: Marker, rules: Rules | None = None,
@@ -161,7 +166,8 @@ def process_submission(storage: Storage, submission: Submission, marker: Marker,
 
 def _process_isolated(storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, stages: Stages) -> Claim:
     try:
-        return process_request(receive_submission(storage, submission, marker.claim_id), ClaimStore(storage), rules, clock, stages)
+        received = _joined(receive_submission(storage, submission, marker.claim_id), submission, marker)
+        return process_request(received, ClaimStore(storage), rules, clock, stages)
     except StorageError:
         raise
     except Exception as error:  # the isolation boundary: one bad submission costs only its own claim

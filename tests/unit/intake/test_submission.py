@@ -133,3 +133,31 @@ def test_names_that_are_not_utf8_never_stop_a_pass(tmp_path):
     assert {"a.txt", "m\\xe9.eml", "relev\\xe9.txt", "notes.txt"} <= files
     ok = next(c for c in claims if any(r.file == "notes.txt" for r in c.rejected_files))
     assert "invalid_name" in {f.code.value for f in ok.flags}
+
+
+def test_a_file_added_to_a_done_submission_joins_its_claim(tmp_path):
+    """Issue 22 #10: a file added to a submission folder after it was processed is not skipped: it is
+    read as a late part of that submission and joins its claim (once, whatever the number of passes)."""
+    from intake.service_pass import run_pass
+
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/extranet/S9/notes.txt", b"notes")
+    later = datetime.now(UTC) + 2 * inbox.QUIET  # quiet, even for the file added below
+    (first,) = run_pass(storage, clock=lambda: later)
+    storage.put_bytes("inbox/extranet/S9/oubli.txt", b"forgotten")
+    assert [s.key for s in inbox.pending(storage, later)] == ["extranet/S9#after-1"]
+    (joined,) = run_pass(storage, clock=lambda: later + timedelta(seconds=1))
+    assert joined.claim_id == first.claim_id and len(joined.replies) == 1
+    assert sorted(r.file for r in joined.rejected_files) == ["notes.txt", "oubli.txt"]
+    assert inbox.pending(storage, later + timedelta(hours=1)) == [] and run_pass(storage, clock=lambda: later + timedelta(hours=1)) == []
+    storage.put_bytes("inbox/extranet/S9/encore.txt", b"again")
+    (third,) = run_pass(storage, clock=lambda: later + timedelta(hours=2))
+    assert third.claim_id == first.claim_id and len(third.rejected_files) == 3 and len(third.replies) == 2
+
+
+def test_a_submission_done_by_an_earlier_release_is_not_read_again(tmp_path):
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/email/old.eml", b"From: a@b.c\r\n\r\nhi")
+    (submission,) = inbox.pending(storage, NOW)
+    storage.put_bytes(inbox.done_key(submission).partition("~")[0], b"")  # the layout before counts were recorded
+    assert inbox.pending(storage, NOW) == []
