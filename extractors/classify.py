@@ -12,6 +12,7 @@ from extractors.fields.amounts import amounts_in, total_label
 from extractors.keywords import DOC_TYPES
 from extractors.layout import Line
 from models import DocType
+from models.document_kinds import kind_of
 
 MIN_SCORE = 2.0  # below this, nothing is recognised: `other`
 HEADER_LINES = 12  # a phrase in the first lines (the document's title) counts double
@@ -53,7 +54,6 @@ ITEM_ROWS_FOR_INVOICE = 3
 ITEM_ROWS_WEIGHT = 2.0
 
 
-PRICED_TYPES = (DocType.INVOICE, DocType.RECEIPT, DocType.QUOTE)
 UNPRICED_FACTOR = 0.4
 FOOTER_START = 0.6  # the last 40 % of a page's lines: where invoices print the seller's bank account
 FOOTER_FACTOR = 0.25
@@ -63,7 +63,7 @@ def _bank_details_in_footer(lines: Sequence[Line]) -> bool:
     """Every bank-details phrase (IBAN, BIC, RIB...) of the page is printed in its footer: below the
     total label, or in the last lines."""
     folded = [fold(line.text) for line in lines]
-    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p in DOC_TYPES.bank_details]
+    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p in DOC_TYPES.weights(DocType.BANK_DETAILS)]
     hits = [i for i, text in enumerate(folded) if any(p.search(text) for p in patterns)]
     if not hits:
         return False
@@ -85,7 +85,8 @@ TOTAL_CUE = 0.8
 def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
     """Layout evidence: several priced item rows (label ... amount) make a detailed invoice, not a
     prescription; bank details (IBAN, BIC) only in the footer of a page that bills something are the
-    seller's account, not a RIB; a document without a single amount is no invoice, receipt or quote."""
+    seller's account, not a RIB; a document without a single amount is of no kind that is always priced
+    (invoice, receipt, quote: `always_priced` in models/document_kinds.toml)."""
     items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
@@ -96,9 +97,8 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
         total, reasons = scores[DocType.BANK_DETAILS]
         scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, "coordonnées bancaires en pied de facture"])
     if lines and not any(amounts_in(line) for line in lines):
-        for kind in PRICED_TYPES:
-            total, reasons = scores[kind]
-            if total:
+        for kind, (total, reasons) in list(scores.items()):
+            if total and kind_of(kind).always_priced:
                 scores[kind] = (total * UNPRICED_FACTOR, [*reasons, "aucun montant (mise en page)"])
 
 

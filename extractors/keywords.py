@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field as PydanticField
+from pydantic import create_model
 
 from models.base import Model
 from models.document import DocType
+from models.document_kinds import KINDS
 from models.errors import ConfigError
 from models.toml_file import parse_toml, read_toml
 
@@ -67,25 +69,24 @@ class CareTypes(WeightTables):
     transport: Weights
 
 
-class DocTypes(WeightTables):
-    """doc_types.toml: phrases pointing to each document type (models.DocType), with weights."""
+class DocTypeTables(WeightTables):
+    """doc_types.toml: phrases pointing to each document type (models.DocType), with weights. One table per
+    kind the classifier recognises - every kind of models/document_kinds.toml but the unknown one: the
+    model's fields are made from that table (`DocTypes`), so a new kind is a row there and its phrases here."""
 
     file = "doc_types"
-    invoice: Weights
-    receipt: Weights
-    prescription: Weights
-    care_sheet: Weights
-    hospital_bulletin: Weights
-    quote: Weights
-    bank_details: Weights
-    rights_certificate: Weights
-    prior_authorisation: Weights
-    posting_certificate: Weights
-    birth_certificate: Weights
 
     def by_type(self) -> dict[DocType, Weights]:
-        """DocType -> its phrase weights, in the file's order."""
+        """DocType -> its phrase weights, in the kinds' order."""
         return {DocType(name): weights for name, weights in self.tables().items()}
+
+    def weights(self, doc_type: DocType) -> Weights:
+        """The phrase weights of one kind."""
+        return self.tables()[doc_type.value]
+
+
+_KIND_TABLES: dict[str, Any] = {doc_type.value: (Weights, ...) for doc_type, kind in KINDS.items() if kind.classified}
+DocTypes: type[DocTypeTables] = create_model("DocTypes", __base__=DocTypeTables, __module__=__name__, **_KIND_TABLES)
 
 
 class Currencies(DataFile):

@@ -5,10 +5,16 @@ EXIF-transposed, their transparency laid on white. Also the A4-portrait geometry
 themselves (poppler, qpdf) are run by infra/tools/poppler.py and infra/tools/pdf.py.
 
 Nothing is decoded at a size chosen by the file: a page is at most MAX_PAGE_PIXELS. An embedded scan
-declaring more (in its PDF dictionary) is not decoded but rendered by poppler at the working
-resolution; a page too large for that even at MIN_RENDER_DPI, or that renders to a few pixels, is
-unreadable (`UnreadablePage`); a photo larger than that is decoded reduced (JPEG) or reduced once
-decoded (PNG: the upload rules have already refused MAX_PIXELS and more).
+is decoded only when its PDF dictionary and its own data (JPEG / JPEG 2000 / JBIG2 header, Flate
+length) agree on a size under that (infra/tools/pdf.py); otherwise, or when it cannot be decoded (a
+JBIG2 scan without jbig2dec, damaged data), the page is rendered by poppler at the working resolution.
+Before rendering, the page's images are sized from their headers: one that poppler would hold whole
+(JPEG 2000, progressive JPEG, JBIG2) over MAX_PAGE_PIXELS bytes, or one whose data holds more than
+MAX_PAGE_PIXELS pixels while its dictionary declares another size (a lie told to pass the cap), makes
+the page unreadable (`OversizedImage`), neither decoded nor rendered. A page too large to render even
+at MIN_RENDER_DPI, or that renders to a few pixels, is unreadable (`UnreadablePage`); a photo larger
+than MAX_PAGE_PIXELS is decoded reduced (JPEG) or reduced once decoded (PNG: the upload rules have
+already refused MAX_PIXELS and more).
 """
 
 from __future__ import annotations
@@ -44,6 +50,15 @@ class UnreadablePage(IntakeError, code="unreadable_page"):
 
     def __init__(self, size: str):
         super().__init__(f"absurd page size {size} pt")
+        self.size = size
+
+
+class OversizedImage(IntakeError, code="image_too_large"):
+    """A page drawing an image too large to decode by its own header (see `check_page_images`): neither
+    decoded nor rendered; `size` is its size in pixels, as the flag shows it."""
+
+    def __init__(self, size: str):
+        super().__init__(f"page image of {size} pixels")
         self.size = size
 
 
@@ -114,7 +129,8 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
     """The page's scan itself when the page is one full-page image (a scanner's or phone app's PDF).
 
     Decoding the embedded image is ~20x faster than rendering the page and loses nothing; the
-    resolution is the image's pixels over the page's inches. None when the page is anything else.
+    resolution is the image's pixels over the page's inches. None when the page is anything else, or
+    when its image is not to be decoded here (see the module's docstring): render it instead.
     """
     scan = pdf.sole_image(path, page_no, max_pixels=MAX_PAGE_PIXELS)
     if scan is None:
@@ -138,15 +154,27 @@ def render_dpi(width_points: float, height_points: float, dpi: int = RENDER_DPI)
     return fitted
 
 
+def check_page_images(path: str, page_no: int) -> None:
+    """OversizedImage when the page draws an image, sized by its own header (not its dictionary), that
+    a decoder would hold whole at more than MAX_PAGE_PIXELS bytes (JPEG 2000, progressive JPEG, JBIG2),
+    or that holds more than MAX_PAGE_PIXELS pixels where its dictionary declares another size."""
+    for declared, coded in pdf.coded_images(path, page_no):
+        lying = declared != (coded.width, coded.height)
+        if (coded.whole and coded.decoded_bytes > MAX_PAGE_PIXELS) or (lying and coded.pixels > MAX_PAGE_PIXELS):
+            raise OversizedImage(f"{coded.width} x {coded.height}")
+
+
 def render_pdf_page(path: str, page_no: int, dpi: int = RENDER_DPI) -> PageImage:
     """Render one PDF page to grayscale with poppler, without loading the others, at `dpi` or lower for
     a large page; UnreadablePage when its size is absurd (checked before rendering, and on poppler's
-    result: it answers a page it cannot allocate with a 1 x 1 image)."""
+    result: it answers a page it cannot allocate with a 1 x 1 image), OversizedImage when it draws an
+    image too large to decode (`check_page_images`)."""
     width, height = pdf.page_size_points(path, page_no)
     size = f"{width:g} x {height:g}"
     fitted = render_dpi(width, height, dpi)
     if fitted is None:
         raise UnreadablePage(size)
+    check_page_images(path, page_no)
     gray = poppler.render_gray(path, page_no, fitted)
     if min(gray.shape) < MIN_PAGE_SIDE:
         raise UnreadablePage(size)

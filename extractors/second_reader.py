@@ -14,7 +14,7 @@ The second reading replaces the first unless it holds clearly less text (a page 
 detector mostly missed), so that a re-read never throws away most of a page; a page re-read only
 for its unread total keeps the second reading only if that one reads an amount at a total label (the
 disagreement is settled by the check that raised it); a failure of the second reader keeps the first
-reading.
+reading, and so does a page whose time budget has run out (infra/tools/deadline.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from extractors import ocr
 from extractors.fields.amounts import reads_a_sure_total, total_label_unread
 from extractors.layout import document_lines
 from extractors.timing import stage
-from infra.tools import rapidocr
+from infra.tools import deadline, rapidocr
 from infra.tools.ocr_settings import OcrMode, ocr_mode
 from models import OcrEngine, OcrPage, TextSource, Word
 
@@ -71,6 +71,9 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
         return page
     reasons = reasons_to_reread(page)
     if not reasons:
+        return page
+    if deadline.spent():
+        log.info("page %d: its time budget is spent, Tesseract's reading kept", page.page)
         return page
     try:
         with stage("second reader (RapidOCR)"):

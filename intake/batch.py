@@ -11,7 +11,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.pipeline import documents_from_pages, page_jobs, read_all_pages, read_page_outcome, worker_count
+from intake.budget import Budget, RequestClock
+from intake.pipeline import documents_from_pages, merge_unread, page_jobs, read_all_pages, read_page_outcome, worker_count
 from models import Document, RejectedFile
 from validators.upload import check_uploads
 
@@ -50,12 +51,14 @@ def expand(names: Sequence[str], recursive: bool = True, leave_out: Sequence[str
 
 
 def read_file(position: int, path: Path, parallel_pages: bool = False) -> FileResult:
-    """One file as its own request of one file: upload rules, pages, documents."""
+    """One file as its own request of one file: upload rules, pages (within a request's budget:
+    intake/budget.py), documents."""
     report = check_uploads([path])
     if parallel_pages:
         outcomes = read_all_pages(report.accepted)
-    else:
-        outcomes = [read_page_outcome(upload, page_no) for upload, page_no in page_jobs(report.accepted)]
+    else:  # files are read side by side: the process's CPU is not this file's, its wall time is
+        clock = RequestClock(Budget(request_cpu_seconds=None))
+        outcomes = merge_unread([read_page_outcome(upload, page_no, clock=clock) for upload, page_no in page_jobs(report.accepted)])
     items: list[Document | RejectedFile] = [*documents_from_pages(report.accepted, outcomes),
                                             *(r.model_copy(update={"index": position}) for r in report.rejected)]
     return FileResult(position, path, tuple(items), sum(u.page_count for u in report.accepted))

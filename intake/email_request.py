@@ -61,6 +61,7 @@ class EmailRequest:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     sender_name: str = ""  # the From header's display name
     sender_address: str = ""  # the From header's address
+    parts_unread: bool = False  # the message has more than MAX_PARTS parts: those beyond were not looked at
 
     @property
     def quoted_claim(self) -> str | None:
@@ -111,9 +112,10 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     return _one_line(name), _one_line(address)
 
 
-def _leaves(message: Message) -> Iterator[Message]:
+def _leaves(message: Message, unread: list[bool]) -> Iterator[Message]:
     """Every part that is not a container, depth first in the message's order: the parts of nested
-    multiparts and of forwarded messages (message/rfc822) included; at most MAX_PARTS."""
+    multiparts and of forwarded messages (message/rfc822) included; at most MAX_PARTS (`unread` gets
+    True when there were more: they are not silently dropped, the request is flagged)."""
     stack: list[Message] = [message]
     seen = 0
     while stack and seen < MAX_PARTS:
@@ -123,6 +125,8 @@ def _leaves(message: Message) -> Iterator[Message]:
             stack.extend(reversed([p for p in part.get_payload() if isinstance(p, Message)]))
         else:
             yield part
+    if stack:
+        unread.append(True)
 
 
 def _filename(part: Message) -> str | None:
@@ -158,7 +162,8 @@ def parse_email(raw: bytes) -> EmailRequest:
         raise EmailError(f"the e-mail cannot be parsed ({type(error).__name__})") from None
     taken: set[str] = set()
     attachments: list[Attachment] = []
-    for part in _leaves(message):
+    unread: list[bool] = []
+    for part in _leaves(message, unread):
         if part is body_part:
             continue
         filename = _filename(part)
@@ -169,4 +174,4 @@ def parse_email(raw: bytes) -> EmailRequest:
         name = unique_name(safe_attachment_name(filename, len(attachments) + 1), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
     return EmailRequest(subject=subject, body=body, attachments=tuple(attachments), sender_name=sender_name,
-                        sender_address=sender_address)
+                        sender_address=sender_address, parts_unread=bool(unread))

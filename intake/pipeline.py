@@ -18,8 +18,10 @@ from extractors.document import build_documents
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
-from extractors.pages import UnreadablePage
+from extractors.pages import MAX_PAGE_PIXELS, OversizedImage, UnreadablePage
+from infra.tools import deadline
 from infra.tools.command import ToolTimedOut
+from intake.budget import CAUSES, RequestClock, page_ranges
 from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Upload, UploadReport
 from models.manifest import Manifest
 from validators.assessment import assess, carried_flags, status_of
@@ -47,22 +49,50 @@ class PageOutcome:
     flag: Flag | None
 
 
-def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None) -> PageOutcome:
-    """Read one page; a failure becomes a flag naming the file and page, never an exception."""
+def read_page_outcome(upload: Upload, page_no: int, workdir: str | None = None, clock: RequestClock | None = None) -> PageOutcome:
+    """Read one page; a failure becomes a flag naming the file and page, never an exception. With a
+    request's `clock` (intake/budget.py) the page is read only within its file's and request's budget,
+    and its tools are stopped at their deadline."""
     values: dict[str, Any] = {}
+    details: dict[str, str] = {}
     try:
-        return PageOutcome(upload, page_no, read_page(upload, page_no, workdir), None)
+        with deadline.within(clock.deadline(upload.index) if clock else None):
+            return PageOutcome(upload, page_no, read_page(upload, page_no, workdir), None)
+    except deadline.BudgetSpent as exc:  # not read: its file's or its request's budget ran out
+        code, error, variant = FlagCode.UNREADABLE_FILE, exc.code, exc.reason
+        details = {"cause": exc.reason, "pages": str(page_no), "seconds": f"{exc.seconds:g}"}
     except OcrError as exc:
         code, error, variant = FlagCode.OCR_FAILED, type(exc).__name__, None
     except ToolTimedOut as exc:  # a page that takes a tool past its time limit (a hostile page): unreadable
         code, error, variant, values = FlagCode.UNREADABLE_FILE, exc.code, "page_timeout", {"seconds": f"{exc.seconds:g}"}
     except UnreadablePage as exc:
         code, error, variant, values = FlagCode.UNREADABLE_FILE, exc.code, "page_size", {"size": exc.size}
+    except OversizedImage as exc:
+        code, error, variant = FlagCode.UNREADABLE_FILE, exc.code, "image_size"
+        values = {"size": exc.size, "max_megapixels": MAX_PAGE_PIXELS // 1_000_000}
     except Exception as exc:
         code, error, variant = FlagCode.UNREADABLE_FILE, type(exc).__name__, "page"
     log.warning("page %d of a %s file failed: %s (%s)", page_no, upload.media_type.value, code.value, error)
-    flag = make_flag(code, file=upload.file, page=page_no, variant=variant, error=error, **values)
+    flag = make_flag(code, file=upload.file, page=page_no, variant=variant, error=error, details=details, **values)
     return PageOutcome(upload, page_no, None, flag)
+
+
+def merge_unread(outcomes: Sequence[PageOutcome]) -> list[PageOutcome]:
+    """One flag per file and budget for the pages a budget left unread, on the first of them and naming
+    them all ("pages 12-50"), instead of one per page; every other outcome as it was."""
+    unread: dict[tuple[int, str], list[PageOutcome]] = {}
+    for outcome in outcomes:
+        cause = outcome.flag.details.get("cause") if outcome.flag else None
+        if cause in CAUSES:
+            unread.setdefault((outcome.upload.index, str(cause)), []).append(outcome)
+    merged: dict[int, PageOutcome] = {}
+    for (_, cause), group in unread.items():
+        first, pages = group[0], page_ranges([o.page_no for o in group])
+        details = {**(first.flag.details if first.flag else {}), "pages": pages}
+        flag = make_flag(FlagCode.UNREADABLE_FILE, file=first.upload.file, page=first.page_no, variant=cause, details=details)
+        merged.update({id(o): PageOutcome(o.upload, o.page_no, None, None) for o in group[1:]})
+        merged[id(first)] = PageOutcome(first.upload, first.page_no, None, flag)
+    return [merged.get(id(o), o) for o in outcomes]
 
 
 def documents_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> list[Document]:
@@ -88,12 +118,15 @@ def warm_up_language_model() -> None:
     threading.Thread(target=parties.nlp_model, name="spacy-warm-up", daemon=True).start()
 
 
-def read_all_pages(uploads: Sequence[Upload], workers: int | None = None) -> list[PageOutcome]:
-    """Read every page of every upload concurrently, bounded by the cores; results in input order."""
+def read_all_pages(uploads: Sequence[Upload], workers: int | None = None, clock: RequestClock | None = None) -> list[PageOutcome]:
+    """Read every page of every upload concurrently, bounded by the cores, within the request's time
+    and CPU budget (`clock`, by default started now with intake/budget.py's budgets: what it leaves
+    unread is flagged); results in input order."""
     warm_up_language_model()
     jobs = page_jobs(uploads)
+    clock = clock or RequestClock()
     with ThreadPoolExecutor(max_workers=workers or worker_count()) as pool:
-        return list(pool.map(lambda job: read_page_outcome(*job), jobs))
+        return merge_unread(list(pool.map(lambda job: read_page_outcome(job[0], job[1], clock=clock), jobs)))
 
 
 def documents_from_pages(uploads: Sequence[Upload], outcomes: Sequence[PageOutcome]) -> list[Document]:

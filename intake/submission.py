@@ -19,7 +19,7 @@ from infra.storage.base import InvalidKey, ObjectInfo, Storage, StorageError
 from infra.storage.keys import safe_name, unique_name
 from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.declaration import DeclarationError, parse_manifest, request_language
-from intake.email_request import parse_email
+from intake.email_request import MAX_PARTS, parse_email
 from intake.inbox import EMAIL, MANIFEST, UNEXPECTED, Marker, Submission, finish
 from intake.request import Clock, Received, process_request, utc_now
 from intake.stages import PLAIN, Stages
@@ -103,8 +103,10 @@ def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
     request = parse_email(storage.get_bytes(submission.objects[0].key))
     files = tuple(request.attachments)
     message = ReceivedMessage.of(request.sender_name, request.sender_address, request.subject, request.body)
+    flags = (make_flag(FlagCode.FILE_TOO_LARGE, variant="email_parts", file=safe_name(submission.name), max_parts=MAX_PARTS,
+                       details={"cause": "parts"}),) if request.parts_unread else ()
     return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL,
-                    message=message)
+                    flags=flags, message=message)
 
 
 def receive_submission(storage: Storage, submission: Submission, claim_id: str) -> Received:

@@ -1,4 +1,6 @@
-"""Typed, frozen pydantic v2 models passed between the pipeline's stages (no I/O here)."""
+"""Typed, frozen pydantic v2 models passed between the pipeline's stages, and the tables that describe them: the
+kinds of document (document_kinds.py, its data read once from document_kinds.toml: the only I/O here) and the
+field catalogue (field_catalogue.py)."""
 
 from models.base import SCHEMA_VERSION, Model
 from models.claim import Claim, ClaimStatus

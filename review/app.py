@@ -23,10 +23,11 @@ import math
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
@@ -34,15 +35,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from infra.storage.base import NotFound, Storage
 from models import DocType
+from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
 from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed, Unchanged
-from review.field_values import MAIN_FIELDS, InvalidValue
-from review.page_view import PageCache
+from review.field_values import InvalidValue
+from review.page_view import PageCache, PageView
 from review.queue import VIEWS, all_entries, build_queue, neighbours
 from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
@@ -86,7 +89,11 @@ class DeskConfig:
     clock: Callable[[], float] = time.monotonic  # the sign-in limits' and lock-out's clock (tests move it)
 
 
-def oversize(form) -> bool:
+# A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
+DeskAction = Callable[[Account, Callable[[str], str]], ClaimRecord]
+
+
+def oversize(form: FormData) -> bool:
     """Whether a form field is longer than its limit."""
     return any(len(str(value)) > FIELD_LIMITS.get(name, MAX_TEXT) for name, value in form.multi_items())
 
@@ -150,7 +157,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", secure=config.secure_cookies, path="/")
 
     @app.middleware("http")
-    async def guard(request: Request, call_next):
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request.state.lang = request.cookies.get(LANG_COOKIE) if request.cookies.get(LANG_COOKIE) in LANGUAGES else "fr"
         request.state.nonce = secrets.token_urlsafe(12)
         cookie = request.cookies.get(COOKIE)
@@ -180,7 +187,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"))
         return response
 
-    def render(request: Request, template: str, status_code: int = 200, **values) -> HTMLResponse:
+    def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         session: Session | None = request.state.session
         account: Account | None = request.state.account
         context = {"t": translator(request.state.lang), "label": labeller(request.state.lang), "lang": request.state.lang,
@@ -191,7 +198,7 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- signing in ------------------------------------------------------------------------------
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/"):
+    def login_form(request: Request, next: str = "/") -> Response:
         # One token per browser until sign-in: a second tab (or the browser's favicon request, which
         # is redirected here too) must not invalidate the form already shown.
         token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
@@ -199,7 +206,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         set_cookie(response, LOGIN_CSRF_COOKIE, token, 3600)
         return response
 
-    def login_refused(request: Request, form, status_code: int, retry_after: float = 0.0) -> Response:
+    def login_refused(request: Request, form: FormData | None, status_code: int, retry_after: float = 0.0) -> Response:
         fresh = secrets.token_urlsafe(24)
         seconds = max(1, math.ceil(retry_after)) if status_code == 429 else 0
         next_path = str(form.get("next", "/")) if form is not None else "/"
@@ -226,7 +233,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             return 0.0
         return by_name.take(name)
 
-    def signed_in(request: Request, form, account: Account, cookie: str) -> Response:
+    def signed_in(request: Request, form: FormData, account: Account, cookie: str) -> Response:
         response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
         set_cookie(response, COOKIE, cookie, IDLE_SECONDS)
         remembered = devices.remember(request.cookies.get(DEVICE_COOKIE), account)  # sent back to the sign-in only
@@ -236,7 +243,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         return response
 
     @app.post("/login")
-    async def login(request: Request):
+    async def login(request: Request) -> Response:
         form = await request.form()
         name, password = str(form.get("account", "")), str(form.get("password", ""))
         source, known = sign_in_source(request, name)
@@ -260,7 +267,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         log.info("review desk: sign-in (%s%s)", account.role.value, ", known device" if known else "")
         return signed_in(request, form, account, cookie)
 
-    async def checked_form(request: Request):
+    async def checked_form(request: Request) -> FormData | None:
         """The POSTed form, or None when it lacks the session's CSRF token."""
         form = await request.form()
         return form if request.state.session.csrf_ok(str(form.get("csrf", ""))[:200]) else None
@@ -269,7 +276,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         return render(request, "message.html", 403, text=translator(request.state.lang)("error_csrf"))
 
     @app.post("/logout")
-    async def logout(request: Request):
+    async def logout(request: Request) -> Response:
         if await checked_form(request) is None:
             return csrf_refused(request)
         await run_in_threadpool(sessions.end, request.state.session)  # every copy of the cookie is dead now
@@ -278,13 +285,13 @@ def create_app(config: DeskConfig) -> FastAPI:
         return response
 
     @app.get("/sessions", response_class=HTMLResponse)
-    def my_sessions(request: Request):
+    def my_sessions(request: Request) -> Response:
         mine = sessions.of(request.state.account.name, accounts())
         rows = [(_when(s.started), _when(s.seen), s.key == request.state.session.key) for s in mine]
         return render(request, "sessions.html", rows=rows)
 
     @app.post("/sessions/end-all")
-    async def end_all(request: Request):
+    async def end_all(request: Request) -> Response:
         if await checked_form(request) is None:
             return csrf_refused(request)
         ended = await run_in_threadpool(sessions.end_all, request.state.account.name, accounts())
@@ -294,7 +301,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         return response
 
     @app.get("/lang/{language}")
-    def set_language(language: str, next: str = "/"):
+    def set_language(language: str, next: str = "/") -> Response:
         response = RedirectResponse(_local(next), status_code=303)
         if language in LANGUAGES:
             response.set_cookie(LANG_COOKIE, language, max_age=365 * 86400, samesite="strict", secure=config.secure_cookies)
@@ -302,7 +309,8 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- the queue ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "", q: str = ""):
+    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "",
+                   q: str = "") -> Response:
         view, q = (view if view in VIEWS else "to_review"), q[:200]
         queue = build_queue(all_entries(desk.store), view, flag, care, channel, q)
         filters = urlencode({k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel, "q": q}.items() if v})
@@ -311,7 +319,7 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- a claim --------------------------------------------------------------------------------
     def claim_page(request: Request, claim_id: str, status_code: int = 200, error: str | None = None, done: str | None = None,
-                   typed: tuple[str, str, str] | None = None):
+                   typed: tuple[str, str, str] | None = None) -> Response:
         """The claim page; `error` a wording key (its message may name `typed`'s value: (document, field, value as typed),
         which the field's input shows again)."""
         record = desk.load(claim_id)
@@ -328,10 +336,10 @@ def create_app(config: DeskConfig) -> FastAPI:
                       typed=typed, quarantine=desk.store.claims.quarantined(claim_id), compared=COMPARED)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
-    def show_claim(request: Request, claim_id: str):
+    def show_claim(request: Request, claim_id: str) -> Response:
         return claim_page(request, claim_id)
 
-    def page_of(claim_id: str, index: int, page: int):
+    def page_of(claim_id: str, index: int, page: int) -> PageView:
         # The intake's documents: the same files, pages and order as the reviewed claim's, without
         # applying the audit trail (and re-running the checks) for every image a page shows.
         documents = desk.load(claim_id).machine.documents
@@ -343,12 +351,12 @@ def create_app(config: DeskConfig) -> FastAPI:
         return pages.view(document.sha256, page, lambda: desk.store.original(claim_id, document.file), document.file)
 
     @app.get("/claims/{claim_id}/documents/{index}/pages/{page}.jpg")
-    def page_image(claim_id: str, index: int, page: int):
+    def page_image(claim_id: str, index: int, page: int) -> Response:
         view = page_of(claim_id, index, page)
         return Response(view.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/claims/{claim_id}/documents/{index}/pages/{page}.json")
-    def page_words(claim_id: str, index: int, page: int):
+    def page_words(claim_id: str, index: int, page: int) -> Response:
         view = page_of(claim_id, index, page)
         words = [{"text": w.text, "confidence": round(w.confidence, 2), "box": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1]}
                  for w in view.words]
@@ -357,27 +365,27 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- received files -------------------------------------------------------------------------
     @app.get("/claims/{claim_id}/originals/{name}")
-    def original_file(claim_id: str, name: str):
+    def original_file(claim_id: str, name: str) -> Response:
         claim = desk.load(claim_id).machine
         if name not in {d.file for d in claim.documents}:
             raise UnknownClaim(claim_id)
         return attachment(desk.store.original(claim_id, name), name)
 
     @app.get("/claims/{claim_id}/quarantine/{name}")
-    def quarantined_file(claim_id: str, name: str):
+    def quarantined_file(claim_id: str, name: str) -> Response:
         desk.load(claim_id)  # UnknownClaim for what is not a claim
         file, data = desk.store.claims.quarantined_download(claim_id, name)
         return attachment(data, file)
 
     # -- actions --------------------------------------------------------------------------------
-    async def act(request: Request, claim_id: str, action: str, do):
+    async def act(request: Request, claim_id: str, action: str, do: DeskAction) -> Response:
         form = await checked_form(request)
         if form is None:
             return csrf_refused(request)
         # storage I/O and the checks re-run: in a worker thread, not on the event loop
         return await run_in_threadpool(acted, request, claim_id, action, do, form)
 
-    def acted(request: Request, claim_id: str, action: str, do, form):
+    def acted(request: Request, claim_id: str, action: str, do: DeskAction, form: FormData) -> Response:
         if oversize(form):
             return claim_page(request, claim_id, 400, error="error_too_long")
         value = lambda name: str(form.get(name, ""))  # noqa: E731
@@ -400,10 +408,10 @@ def create_app(config: DeskConfig) -> FastAPI:
             return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
         return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}), status_code=303)
 
-    def action_route(action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]):
+    def action_route(action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]) -> Callable[[Request, str], Awaitable[Response]]:
         """The POST handler of one desk action: `method(who, claim_id, version, *form values of names)`."""
 
-        async def route(request: Request, claim_id: str):
+        async def route(request: Request, claim_id: str) -> Response:
             return await act(request, claim_id, action, lambda who, v: method(who, claim_id, v("version"), *map(v, names)))
 
         route.__name__ = action
@@ -421,11 +429,11 @@ def create_app(config: DeskConfig) -> FastAPI:
         app.post(f"/claims/{{claim_id}}/{path}")(action_route(action, method, names))
 
     @app.exception_handler(UnknownClaim)
-    async def unknown(request: Request, exc: UnknownClaim):
+    async def unknown(request: Request, exc: UnknownClaim) -> Response:
         return render(request, "message.html", 404, text=translator(request.state.lang)("not_found"))
 
     @app.exception_handler(NotFound)
-    async def missing(request: Request, exc: NotFound):
+    async def missing(request: Request, exc: NotFound) -> Response:
         return render(request, "message.html", 404, text=translator(request.state.lang)("not_found"))
 
     return app

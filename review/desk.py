@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from infra.storage.base import Storage
 from intake.declaration import message_languages
-from models import ClaimStatus, DocType
+from models import ClaimStatus, DocType, Document
 from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
@@ -89,7 +89,7 @@ class Desk:
             raise NotAllowed("claim_closed")
         return record
 
-    def _event(self, who: Account, action: ReviewAction, **values) -> ReviewEvent:
+    def _event(self, who: Account, action: ReviewAction, **values: str | None) -> ReviewEvent:
         return ReviewEvent(seq=0, action=action, by=who.name, at=self._clock(), claim_version="", **values)
 
     def _append(self, claim_id: str, version: str, event: ReviewEvent) -> ClaimRecord:
@@ -98,7 +98,7 @@ class Desk:
         self.store.claims.sync_outbox(updated.current)
         return updated
 
-    def _document(self, record: ClaimRecord, key: str):
+    def _document(self, record: ClaimRecord, key: str) -> Document:
         for document in record.current.documents:
             if document_key(document) == key:
                 return document

@@ -1,10 +1,12 @@
 """A manager's typed value, checked and put in the claim's canonical form (ISO dates, decimal amounts
-with a dot, ISO 4217 currencies, the care taxonomy), or refused with a message saying what is expected."""
+with a dot, ISO 4217 currencies, the care taxonomy), or refused with a message saying what is expected.
+Which form a field takes is the field catalogue's (models/field_catalogue.py); a field it does not know is text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 
 import dateparser
@@ -12,21 +14,10 @@ from babel.numbers import list_currencies
 
 from extractors.fields.amounts import parse_amount
 from models.errors import InputError
+from models.field_catalogue import FIELDS, ValueKind
 from models.manifest import CareType
 
-DATE_FIELDS = {"date", "stay_from", "stay_to", "valid_from", "valid_to", "prescription_date", "first_session", "last_session",
-               "beneficiary_birth_date"}
-AMOUNT_FIELDS = {"total", "gross_total", "reimbursed", "remaining"}
-COUNT_FIELDS = {"session_count"}
 MAX_TEXT = 200
-# Every field a document may carry (extractors/fields/extract.py; total_eur / gross_total_eur for a foreign bill):
-# each has a label in review/messages/ui.toml.
-FIELD_NAMES = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary", "beneficiary_birth_date",
-               "gross_total", "reimbursed", "remaining", "total_eur", "gross_total_eur", "stay_from", "stay_to", "stay_reason",
-               "valid_from", "valid_to", "prescription_date", "session_count", "first_session", "last_session",
-               "rpps", "adeli", "finess", "siret", "siren", "nir", "iban", "bic")
-# The fields a manager can add when the machine did not find them, in the order of the form.
-MAIN_FIELDS = ("date", "total", "currency", "care_type", "issuer", "practitioner", "beneficiary")
 
 
 class InvalidValue(InputError, ValueError):
@@ -88,21 +79,19 @@ def _care_type(text: str) -> str:
         raise InvalidValue("invalid_care_type", "type de soins de la liste attendu") from None
 
 
+# How each kind of value is checked (any other kind, and an unknown field, is one line of text).
+CHECKS: dict[ValueKind, Callable[[str], str]] = {ValueKind.DATE: _date, ValueKind.AMOUNT: _amount, ValueKind.CURRENCY: _currency,
+                                                 ValueKind.COUNT: _count, ValueKind.CARE_TYPE: _care_type}
+
+
 def normalised(field: str, text: str) -> str:
     """The canonical value of `text` for `field`; InvalidValue when it does not fit."""
     text = (text or "").strip()
     if not text:
         raise InvalidValue("empty_value", "valeur vide")
-    if field in DATE_FIELDS:
-        return _date(text)
-    if field in AMOUNT_FIELDS:
-        return _amount(text)
-    if field == "currency":
-        return _currency(text)
-    if field in COUNT_FIELDS:
-        return _count(text)
-    if field == "care_type":
-        return _care_type(text)
+    kind = FIELDS.get(field, ValueKind.TEXT)
+    if kind in CHECKS:
+        return CHECKS[kind](text)
     if len(text) > MAX_TEXT or any(unicodedata.category(c).startswith("C") for c in text):
         raise InvalidValue("invalid_text", f"texte d'au plus {MAX_TEXT} caractères, sur une ligne")
     return text

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from extractors.page_reader import read_page_with_image
+from extractors.pages import OversizedImage, check_page_images
 from infra.storage.base import NotFound, Storage, StorageError
 from infra.tools import poppler
 from models import Upload, Word
@@ -76,7 +77,14 @@ def _render_pdf(path: str, page_no: int, size: tuple[int, int]) -> np.ndarray:
 
     Exact size rather than dpi=300: poppler rounds 300-dpi sizes up (A4: 2481 px) where the text layer
     rounds (2480 px). Drawing straight at the display size also beats rendering at 300 dpi and shrinking.
+    A page drawing an image too large to decode (by its own header: extractors/pages.py
+    `check_page_images`) is shown blank, its words on it: poppler would decode that image whole.
     """
+    try:
+        check_page_images(path, page_no)
+    except OversizedImage:
+        log.warning("page %d draws an image too large to decode: shown blank", page_no)
+        return np.full((size[1], size[0]), 255, np.uint8)
     return poppler.render_gray_to_size(path, page_no, size)
 
 

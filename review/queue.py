@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from models import Claim, ClaimStatus, DocType
+from models import Claim, ClaimStatus
 from review.store import ClaimRecord, ReviewStore, UnknownClaim
+from validators.consistency import claim_bills
 
 VIEWS = ("to_review", "waiting", "decided", "all")
 
@@ -51,17 +52,14 @@ def _view(record: ClaimRecord) -> str:
     return "to_review"
 
 
-BILLS = (DocType.INVOICE, DocType.HOSPITAL_BULLETIN, DocType.CARE_SHEET)
-
-
 def folded(text: str) -> str:
     """Lower case, accents off: what the search compares."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def _totals(claim: Claim) -> tuple[tuple[str, str], ...]:
-    """The bills' totals summed per currency (receipts when there is no bill)."""
-    bills = [d for d in claim.documents if d.doc_type in BILLS] or [d for d in claim.documents if d.doc_type is DocType.RECEIPT]
+    """The totals of the claim's bills (`claim_bills`: its charges, or its payments when there is none), summed per currency."""
+    bills = claim_bills(claim.documents)
     sums: dict[str, Decimal] = {}
     for document in bills:
         total, currency = document.fields.get("total"), document.fields.get("currency")

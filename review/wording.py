@@ -1,20 +1,23 @@
 """The desk's interface wording in French (default) and English (review/messages/ui.toml), and the labels of
-every code the desk shows (document types, care types, field names, flag codes, channels...): the tables
-`[fr.label.<kind>]` / `[en.label.<kind>]` of the same file. `check_wording` (run when the app is created)
-refuses a file where a language lacks a key the other has, or a code lacks its label."""
+every code the desk shows (care types, field names, flag codes, channels...): the tables
+`[fr.label.<kind>]` / `[en.label.<kind>]` of the same file - but the document types', named in the table of
+document kinds (`label_fr` / `label_en` in models/document_kinds.toml) and read from there as
+`label.doc_type.<type>`. `check_wording` (run when the app is created) refuses a file where a language lacks
+a key the other has, or a code lacks its label."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
 from models import DocType, FlagCode, Severity
+from models.document_kinds import KINDS
 from models.errors import ConfigError
+from models.field_catalogue import FIELD_NAMES
 from models.manifest import CareRelation, CareType, Channel, Situation
-from review.field_values import FIELD_NAMES
 
 LANGUAGES = ("fr", "en")
 UI = Path(__file__).parent / "messages" / "ui.toml"
@@ -43,17 +46,33 @@ def _flat(table: dict, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def _kind_labels(language: str) -> dict[str, str]:
+    """The document types' labels, from the table of document kinds."""
+    return {f"label.doc_type.{doc_type.value}": kind.label(language) for doc_type, kind in KINDS.items()}
+
+
 @cache
-def _table() -> dict[str, dict[str, str]]:
+def _file() -> dict[str, dict[str, str]]:
     with UI.open("rb") as handle:
         data = tomllib.load(handle)
     return {language: _flat(data.get(language, {})) for language in LANGUAGES}
 
 
+@cache
+def _table() -> dict[str, dict[str, str]]:
+    """Every key per language: the file's, and the document types' labels."""
+    return {language: {**words, **_kind_labels(language)} for language, words in _file().items()}
+
+
 def problems(table: dict[str, dict[str, str]] | None = None) -> list[str]:
-    """What is wrong with the wording: keys one language has and the other lacks, codes without a label."""
-    table = table if table is not None else _table()
+    """What is wrong with the wording (`table`, or the desk's): keys one language has and the other lacks, codes
+    without a label; for the desk's, a document type labelled in ui.toml too (the table of kinds names them)."""
     found = []
+    if table is None:
+        table = _table()
+        doubled = sorted({key for words in _file().values() for key in words if key.startswith("label.doc_type.")})
+        if doubled:
+            found.append(f"{', '.join(doubled)}: document types are named in models/document_kinds.toml only")
     for language in LANGUAGES:
         other = "en" if language == "fr" else "fr"
         lacking = sorted(set(table.get(other, {})) - set(table.get(language, {})))
@@ -73,7 +92,7 @@ def check_wording() -> None:
         raise WordingError(f"{UI}: " + "; ".join(found))
 
 
-def translator(language: str):
+def translator(language: str) -> Callable[..., str]:
     """`t(key, **values)` for the language (French when unknown); a missing key shows itself."""
     words = _table()["en" if language == "en" else "fr"]
 
@@ -93,7 +112,7 @@ def with_flag_labels(text: str, language: str) -> str:
     return _FLAG_CODE.sub(lambda match: label("flag", match.group(1)), text)
 
 
-def labeller(language: str):
+def labeller(language: str) -> Callable[[str, object], str]:
     """`label(kind, code)`: a code's label in the language (the code itself when it has none: an unknown field)."""
     words = _table()["en" if language == "en" else "fr"]
 

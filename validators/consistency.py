@@ -12,14 +12,13 @@ from typing import TypedDict
 
 from extractors.data_files import fold
 from infra.tools.ecb_rates import NoEcbRate, ecb_rate
-from models import DocType, Document, Flag, FlagCode
+from models import Document, Flag, FlagCode
+from models.document_kinds import CARE_RECEIVED, CHARGES, PAYMENTS
 from models.manifest import Manifest
 from validators.exchange import care_date, euro_total, to_euros
 from validators.flag_wording import make_flag
 from validators.rules_file import Limits
 
-BILLS = (DocType.INVOICE, DocType.HOSPITAL_BULLETIN, DocType.CARE_SHEET)
-CARE_DATED = (DocType.INVOICE, DocType.RECEIPT, DocType.HOSPITAL_BULLETIN, DocType.CARE_SHEET)
 MIN_NAME_CONFIDENCE = 0.5
 
 
@@ -51,18 +50,18 @@ def _on(document: Document) -> Where:
     return Where(file=document.file, page=document.pages[0].page if document.pages else None)
 
 
-def _bills_with_amounts(documents: Sequence[Document]) -> list[tuple[Document, Decimal]]:
-    return [(d, amount) for d in documents if d.doc_type in BILLS and (amount := _amount(d)) is not None]
+def _charges_with_amounts(documents: Sequence[Document]) -> list[tuple[Document, Decimal]]:
+    return [(d, amount) for d in documents if d.doc_type in CHARGES and (amount := _amount(d)) is not None]
 
 
 def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
-    """`amount_mismatch`: a proof of payment whose amount matches no bill of the request (nor their sum)."""
-    bills = _bills_with_amounts(documents)
+    """`amount_mismatch`: a proof of payment whose amount matches no charge of the request (nor their sum)."""
+    bills = _charges_with_amounts(documents)
     if not bills:
         return []
     flags = []
     bill_sum = sum((amount for _, amount in bills), Decimal("0"))
-    for receipt in (d for d in documents if d.doc_type is DocType.RECEIPT):
+    for receipt in (d for d in documents if d.doc_type in PAYMENTS):
         paid = _amount(receipt)
         if paid is None or any(_close(paid, amount, limits) for _, amount in bills) or _close(paid, bill_sum, limits):
             continue
@@ -72,9 +71,9 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
 
 
 def claim_bills(documents: Sequence[Document]) -> list[Document]:
-    """The documents that bill the request: invoices, hospital bulletins, care sheets - or, without any,
-    the receipts."""
-    return [d for d in documents if d.doc_type in BILLS] or [d for d in documents if d.doc_type is DocType.RECEIPT]
+    """The documents whose amounts are the request's: its charges (invoices, hospital bulletins, care
+    sheets) - or, without any, its payments (receipts). The checks and the desk's queue both sum these."""
+    return [d for d in documents if d.doc_type in CHARGES] or [d for d in documents if d.doc_type in PAYMENTS]
 
 
 def declared_flags(documents: Sequence[Document], manifest: Manifest | None, limits: Limits) -> list[Flag]:
@@ -143,7 +142,7 @@ def date_flags(documents: Sequence[Document], manifest: Manifest | None, limits:
     flags = []
     oldest, latest = today - timedelta(days=limits.max_age_days), today + timedelta(days=limits.future_tolerance_days)
     stay = manifest.stay if manifest else None
-    for document in (d for d in documents if d.doc_type in CARE_DATED):
+    for document in (d for d in documents if d.doc_type in CARE_RECEIVED):
         dates = care_dates(document)
         outside = [d for d in dates if stay and not stay.holds(d)]
         if outside and stay:

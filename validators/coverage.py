@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from extractors.data_files import fold, phrase_pattern
 from models import Document, Flag, FlagCode, LineItem, Severity
+from models.document_kinds import CARE_RECEIVED
 from validators.flag_wording import make_flag
 from validators.rules_file import NotCovered
-
-BILLS_WITH_LINES = ("invoice", "receipt", "hospital_bulletin", "care_sheet")
 
 
 def not_covered_lines(document: Document, rules: NotCovered) -> list[LineItem]:
@@ -20,11 +19,11 @@ def not_covered_lines(document: Document, rules: NotCovered) -> list[LineItem]:
 
 
 def coverage_flags(documents: Sequence[Document], rules: NotCovered) -> tuple[list[Flag], bool]:
-    """(`not_covered` flags, one per document with such lines; True when every billed line of the
-    request is not covered - nothing to reimburse)."""
+    """(`not_covered` flags, one per bill of care received with such lines; True when every billed line
+    of the request is not covered - nothing to reimburse)."""
     flags, billed, uncovered = [], 0, 0
     for document in documents:
-        if document.doc_type.value not in BILLS_WITH_LINES:
+        if document.doc_type not in CARE_RECEIVED:  # a quote's lines are care to come
             continue
         lines = not_covered_lines(document, rules)
         billed += len(document.line_items)

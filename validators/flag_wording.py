@@ -31,7 +31,7 @@ PLACEHOLDERS = frozenset({
     "count", "lines", "reason_fr", "reason_en",  # not covered
     "paid", "declared", "read", "currencies", "files",  # consistency
     "care_date", "stay_start", "stay_end", "max_age_days",  # dates
-    "pages", "max_pages", "max_request_pages", "max_megapixels", "kinds",  # upload bounds, active content
+    "pages", "max_pages", "max_request_pages", "max_megapixels", "kinds", "max_parts",  # upload bounds, active content, e-mail parts
     "seconds", "size",  # a page stopped or of an absurd size
     "currency", "first_date", "last_date", "declared_eur", "read_eur", "package",  # amounts in euros (validators/exchange.py)
 })

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models import DocType, Document, Flag, FlagCode
+from models import Document, Flag, FlagCode
+from models.document_kinds import UNKNOWN_KIND
 from validators.flag_wording import make_flag
 from validators.request_facts import RequestFacts, usable
 from validators.rules_file import Condition, Proof, Rules
@@ -53,7 +54,7 @@ def required_proofs(facts: RequestFacts, rules: Rules) -> list[str]:
 
 def _illegible_candidates(proof: Proof, documents: Iterable[Document]) -> list[Flag]:
     """Illegibility flags of documents that may have been this proof (its type, or unrecognised)."""
-    kinds = {*proof.doc_types, *proof.field_doc_types, DocType.OTHER}
+    kinds = {*proof.doc_types, *proof.field_doc_types, UNKNOWN_KIND}
     return [f for d in documents if not usable(d) and d.doc_type in kinds for f in d.flags if f.code is FlagCode.ILLEGIBLE]
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models import DocType, Document, FlagCode
+from models import Document, FlagCode
+from models.document_kinds import ABOUT_CARE, kind_of
 from models.manifest import CareRelation, CareType, Manifest
 
-# Documents whose care type says what the request is about (a rights certificate's does not).
-CARE_DOCUMENTS = {DocType.INVOICE, DocType.RECEIPT, DocType.PRESCRIPTION, DocType.CARE_SHEET, DocType.HOSPITAL_BULLETIN,
-                  DocType.QUOTE, DocType.PRIOR_AUTHORISATION, DocType.OTHER}
 HOME_CURRENCY = "EUR"
 MIN_CARE_CONFIDENCE = 0.3
 
@@ -42,11 +40,12 @@ class RequestFacts:
 
 
 def read_care_types(documents: Sequence[Document]) -> frozenset[CareType]:
-    """Care types read on the documents (`other` only when nothing more precise was read)."""
+    """Care types read on the documents about care (a rights certificate's says nothing of the request;
+    `other` only when nothing more precise was read)."""
     found = set()
     for document in documents:
         field = document.fields.get("care_type")
-        if document.doc_type in CARE_DOCUMENTS and field is not None and field.confidence >= MIN_CARE_CONFIDENCE:
+        if document.doc_type in ABOUT_CARE and field is not None and field.confidence >= MIN_CARE_CONFIDENCE:
             found.add(CareType(field.value))
     if len(found) > 1:
         found.discard(CareType.OTHER)
@@ -54,11 +53,12 @@ def read_care_types(documents: Sequence[Document]) -> frozenset[CareType]:
 
 
 def looks_abroad(documents: Sequence[Document]) -> bool:
-    """A bill in a foreign currency: care received abroad."""
+    """A foreign currency on a document whose currency says where the care was given (an invoice, a
+    receipt, a hospital bulletin: `currency_locates_care` in models/document_kinds.toml): care received abroad."""
     return any(
         d.fields.get("currency") is not None and d.fields["currency"].value != HOME_CURRENCY
         for d in documents
-        if d.doc_type in (DocType.INVOICE, DocType.RECEIPT, DocType.HOSPITAL_BULLETIN)
+        if kind_of(d.doc_type).currency_locates_care
     )
 
 

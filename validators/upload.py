@@ -48,6 +48,8 @@ CONTAINER_SIGNATURES = {
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "application/x-ole-storage", b"MZ": "application/x-msdownload",
     b"\x7fELF": "application/x-executable", b"\xca\xfe\xba\xbe": "application/x-mach-binary",
     b"\xcf\xfa\xed\xfe": "application/x-mach-binary", b"#!": "text/x-shellscript",
+    b"070701": "application/x-cpio", b"070702": "application/x-cpio", b"070707": "application/x-cpio",
+    b"\xc7\x71": "application/x-cpio", b"\x71\xc7": "application/x-cpio",
 }
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow only warns below twice this: the exact cap is ours (`check_image`)
@@ -89,7 +91,8 @@ def container_type(head: bytes) -> str | None:
 
 def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
     """(accepted media type or None, detected MIME type for messages) from the first bytes: the type
-    they START as. `%PDF-` later in the first KiB counts only after junk that is no known file type."""
+    they START as. `%PDF-` later in the first KiB counts only after text junk that is no known file type
+(a header line, a BOM): binary junk (NUL bytes: an archive's header, a CPIO or tar entry) is no PDF."""
     container = container_type(head)
     if container:
         return None, container
@@ -98,6 +101,8 @@ def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
     kind = filetype.guess(head)
     detected = kind.mime if kind else None
     if detected is None and b"%PDF-" in head[:PDF_MAGIC_WINDOW]:
+        if b"\x00" in head[:head.index(b"%PDF-")]:  # binary junk first: an archive or container holding a PDF, not a PDF
+            return None, "application/octet-stream"
         return MediaType.PDF, MediaType.PDF.value
     accepted = {MediaType.JPEG.value: MediaType.JPEG, MediaType.PNG.value: MediaType.PNG}
     return accepted.get(detected or ""), detected

@@ -16,6 +16,7 @@ from extractors.data_files import fold, phrase_pattern
 from extractors.keywords import DATES
 from extractors.layout import Line
 from models import Field
+from models.document_kinds import DateMeaning, kind_of
 
 
 @cache
@@ -285,8 +286,6 @@ def _period_start_malus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
-# Certificates and forms: their date is the day they were issued, not a date of the period they state.
-ISSUED_TYPES = {"rights_certificate", "prior_authorisation", "posting_certificate", "birth_certificate", "bank_details"}
 ISSUE_LABELS = re.compile(
     r"(d[ée]livr[ée]+e?s?|[ée]tabli|[ée]mis|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},\s*le)?\W*$",
     re.IGNORECASE,
@@ -312,11 +311,12 @@ def extract_date(lines: Sequence[Line], month_first: bool = False, today: date |
     """The document's date of care / issue as a Field, or None when no date is printed (`dates`: the
     document's dates when already found)."""
     candidates = list(dates) if dates is not None else find_dates(lines, month_first, today)
-    if doc_type == "hospital_bulletin":
+    meaning = kind_of(doc_type).date  # what the kind's date is (models/document_kinds.toml)
+    if meaning is DateMeaning.STAY_START:
         candidates = [_care_start_bonus(c) for c in candidates]
     else:
         candidates = [_period_start_malus(c) for c in candidates]
-    if doc_type in ISSUED_TYPES:
+    if meaning is DateMeaning.ISSUE:
         candidates = [_issue_date_bonus(c) for c in candidates]
     if not candidates:
         return None

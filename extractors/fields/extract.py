@@ -18,11 +18,8 @@ from extractors.fields.periods import extract_periods, extract_prescription_date
 from extractors.fields.sessions import extract_sessions
 from extractors.layout import Line
 from models import Field, LineItem
+from models.document_kinds import DateMeaning, kind_of
 
-# Documents that bill something: their lines and the bill's split are read.
-BILLS = {"invoice", "receipt", "care_sheet", "hospital_bulletin", "quote", "other", None}
-# Documents that are about a person or an entitlement, not about care.
-NO_CARE = {"bank_details", "rights_certificate", "posting_certificate", "birth_certificate"}
 # Care given as a series of sessions (the session dates are read on their bills).
 SESSION_CARE = {"physiotherapy", "nursing", "alternative_medicine", "spa_cure", "specialist", "other"}
 
@@ -42,27 +39,31 @@ def _put(fields: dict[str, Field], name: str, field: Field | None) -> None:
 
 
 def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extraction:
-    """Fields, billed lines and session dates found in the document's lines (absent = not found)."""
+    """Fields, billed lines and session dates found in the document's lines (absent = not found). What is
+    read depends on the document's kind (models/document_kinds.toml): a bill's total, currency, split and
+    lines (also on a document of unknown kind, or not classified: `doc_type` None), no care type on a
+    document about the person, the reason of the stay a hospital bulletin states."""
+    kind = kind_of(doc_type)
     hint = locale_hint(lines)
     hint = replace(hint, month_first=printed_order(lines, hint.month_first))
     fields: dict[str, Field] = {}
     dates = find_dates(lines, hint.month_first)  # every printed date, found once for all the date fields
     date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates)
     _put(fields, "date", date)
-    total = extract_total(lines) if doc_type in BILLS else None
+    total = extract_total(lines) if kind.may_bill else None
     _put(fields, "total", total)
     identifiers = extract_identifiers(lines)
-    if doc_type in BILLS:
+    if kind.may_bill:
         _put(fields, "currency", extract_currency(lines, hint, total, identifiers.get("iban"), date))
-    care_type = None if doc_type in NO_CARE else extract_care_type(lines, doc_type)
+    care_type = extract_care_type(lines, doc_type) if kind.about_care else None
     _put(fields, "care_type", care_type)
     fields.update(extract_periods(lines, doc_type, hint.month_first, date, dates))
     _put(fields, "prescription_date", extract_prescription_date(lines, doc_type, date, hint.month_first, dates))
-    if "stay_from" in fields or doc_type == "hospital_bulletin":
+    if "stay_from" in fields or kind.date is DateMeaning.STAY_START:
         _put(fields, "stay_reason", extract_stay_reason(lines))
     fields.update(identifiers)
     fields.update(extract_parties(lines, doc_type))
-    if doc_type not in BILLS:
+    if not kind.may_bill:
         return Extraction(fields)
     fields.update(extract_shares(lines, total))
     sessions: tuple[Field, ...] = ()

@@ -33,6 +33,7 @@ from extractors.fields.regex_cache import cached_big_patterns
 from extractors.keywords import DOC_TYPES, PARTIES, Words
 from extractors.layout import Line, lines_below, union_boxes
 from models import Field
+from models.document_kinds import kind_of
 
 HEADER_ROWS = 10
 MIN_ROW_CONFIDENCE = 0.5
@@ -64,7 +65,6 @@ NOT_NAME_START = {
 }
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
-PRACTITIONER_DOCS = {"prescription", "care_sheet"}
 DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
 CIVIL_TITLE = re.compile(
     r"(?<![A-Za-z])(?:Mme|MME|Madame|MADAME|Mlle|Mademoiselle|M\.|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
@@ -254,7 +254,7 @@ def _issuer_score(line: Line, name: str, position: int, first: bool, context: Is
     score, rule = 0.4 + 0.1 * first - 0.05 * position, "issuer.header_first_line" if first else "issuer.header_row"
     doc_type, orgs = context.doc_type, context.orgs
     if DOCTOR.search(line.text) or line.index in context.practitioner_rows:
-        score, rule = score + (0.4 if doc_type in PRACTITIONER_DOCS else 0.3), "issuer.practitioner"
+        score, rule = score + (0.4 if kind_of(doc_type).by_practitioner else 0.3), "issuer.practitioner"
     elif _has(PARTIES.issuer.establishments, name):
         score, rule = score + 0.3, "issuer.establishment"
     elif _legal_forms(name):
@@ -437,7 +437,8 @@ def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str
 FIRST_NAMES_ROW = re.compile(r"^[\s\d.]*pr[ée]noms?(?:\(s\))?\s*:?\s*", re.IGNORECASE)
 
 
-def _first_names_below(lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None):
+def _first_names_below(lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None
+                       ) -> tuple[tuple[str, int, int], Line, str] | None:
     """A surname alone ("Nom : BRUNET") completed by the first names printed on the next row
     ("Prénom(s) : Jérôme")."""
     if hit is None or len(hit[0][0].split()) != 1 or hit[1].index + 1 >= len(lines):
@@ -575,7 +576,7 @@ def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[
     issuer = _issuer(lines, IssuerContext(doc_type, orgs, rows))
     if issuer is not None and practitioner is not None and issuer.rows == (practitioner.line,):
         issuer = _practitioner_as_issuer(issuer, practitioner)
-    elif practitioner is not None and doc_type in PRACTITIONER_DOCS and (issuer is None or issuer.certainty < WEAK_ISSUER):
+    elif practitioner is not None and kind_of(doc_type).by_practitioner and (issuer is None or issuer.certainty < WEAK_ISSUER):
         issuer = _titled(practitioner)  # a form's section title is not who issued it; its practitioner is
     if issuer is not None:
         fields["issuer"] = _to_field(issuer, suffix)

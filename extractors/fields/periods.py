@@ -17,6 +17,7 @@ from extractors.fields.dates import DateCandidate, candidate_field, find_dates
 from extractors.keywords import PERIODS
 from extractors.layout import Line
 from models import Field
+from models.document_kinds import DateMeaning, kind_of
 
 LOOKBEHIND = 60  # characters before a date in which its label is looked for
 RANGE_CERTAINTY = 0.95
@@ -30,12 +31,13 @@ def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
 
 
 def _kind(before: str, doc_type: str | None) -> str | None:
-    """'stay' or 'period' from the words before a date or range; a bare range on a bulletin is a stay."""
+    """'stay' or 'period' from the words before a date or range; a bare range on a document dated by its
+    stay (a hospital bulletin) is the stay."""
     if phrase_pattern(PERIODS.kinds.stay).search(before):
         return "stay"
     if phrase_pattern(PERIODS.kinds.period).search(before):
         return "period"
-    return "stay" if doc_type == "hospital_bulletin" else None
+    return "stay" if kind_of(doc_type).date is DateMeaning.STAY_START else None
 
 
 def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:

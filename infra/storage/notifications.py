@@ -136,7 +136,7 @@ class BucketNotifications:
             failures += 1
             self._stop.wait(RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS)) - 1])
 
-    def _read(self, response) -> bool:
+    def _read(self, response: urllib3.BaseHTTPResponse) -> bool:
         """Read the stream until it ends; False when it is not a notification stream."""
         while not self._stop.is_set():
             line = response.readline()

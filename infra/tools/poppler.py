@@ -2,8 +2,10 @@
 (`pdftotext -bbox-layout`), one page rendered in grayscale (`pdftoppm`, through pdf2image, which also
 runs `pdfinfo`), and the installed version.
 
-Pages are rendered one at a time: never a whole PDF in memory. Every run has a time limit: past it the
-tool is killed and `command.ToolTimedOut` raised (a page that takes longer is unreadable).
+Pages are rendered one at a time: never a whole PDF in memory. Every run has a time limit, cut to the
+work's deadline when there is one (infra/tools/deadline.py): past it the tool is killed and
+`command.ToolTimedOut` raised (a page that takes longer is unreadable), or `deadline.BudgetSpent` when
+the deadline was what stopped it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pdf2image import convert_from_path
 from pdf2image.exceptions import PDFPopplerTimeoutError
 from PIL import Image
 
-from infra.tools import command
+from infra.tools import command, deadline
 
 TEXT_TIMEOUT_SECONDS = 20  # pdftotext on one page (a normal page: well under a second)
 RENDER_TIMEOUT_SECONDS = 30  # pdfinfo, then pdftoppm on one page (a normal page at 300 dpi: 1-2 s)
@@ -31,11 +33,11 @@ def bbox_layout(path: str, page_no: int) -> bytes | None:
         result = subprocess.run(
             ["pdftotext", "-bbox-layout", "-f", str(page_no), "-l", str(page_no), path, "-"],
             capture_output=True,
-            timeout=TEXT_TIMEOUT_SECONDS,
+            timeout=deadline.seconds_for(TEXT_TIMEOUT_SECONDS),
             check=False,
         )
     except subprocess.TimeoutExpired as exc:  # run() has killed it
-        raise command.ToolTimedOut("pdftotext", TEXT_TIMEOUT_SECONDS) from exc
+        raise deadline.stopped("pdftotext", TEXT_TIMEOUT_SECONDS) from exc
     if result.returncode != 0 or not result.stdout:
         return None
     return result.stdout
@@ -43,10 +45,10 @@ def bbox_layout(path: str, page_no: int) -> bytes | None:
 
 def _render(path: str, page_no: int, **options: object) -> list[Image.Image]:
     try:
-        return convert_from_path(path, first_page=page_no, last_page=page_no, grayscale=True, timeout=RENDER_TIMEOUT_SECONDS,
-                                 **options)  # type: ignore[arg-type]
+        return convert_from_path(path, first_page=page_no, last_page=page_no, grayscale=True,
+                                 timeout=deadline.seconds_for(RENDER_TIMEOUT_SECONDS), **options)  # type: ignore[arg-type]
     except PDFPopplerTimeoutError as exc:  # pdf2image has killed it
-        raise command.ToolTimedOut("pdftoppm", RENDER_TIMEOUT_SECONDS) from exc
+        raise deadline.stopped("pdftoppm", RENDER_TIMEOUT_SECONDS) from exc
 
 
 def render_gray(path: str, page_no: int, dpi: int) -> np.ndarray:

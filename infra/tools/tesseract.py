@@ -2,7 +2,9 @@
 image_to_data columns, the page's orientation (OSD), and the installed version and language data.
 
 Tesseract runs single-threaded (OMP_THREAD_LIMIT=1): on this hardware its OpenMP threads cost
-more than they give, so the pipeline parallelises across pages instead.
+more than they give, so the pipeline parallelises across pages instead. Its time limits are cut to
+the work's deadline when there is one (infra/tools/deadline.py): stopped by it, a pass raises
+`deadline.BudgetSpent`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytesseract
 
-from infra.tools import command
+from infra.tools import command, deadline
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -35,9 +37,11 @@ def image_data(image_path: Path, languages: str, dpi: int, psm: int) -> dict[str
     config = f"--psm {psm} --dpi {dpi}"
     try:
         data: dict[str, list[Any]] = pytesseract.image_to_data(
-            str(image_path), lang=languages, config=config, output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_SECONDS
+            str(image_path), lang=languages, config=config, output_type=pytesseract.Output.DICT,
+            timeout=deadline.seconds_for(OCR_TIMEOUT_SECONDS),
         )
     except (pytesseract.TesseractError, RuntimeError) as exc:  # RuntimeError: pytesseract's timeout
+        deadline.check()  # stopped by the work's deadline, not by its own limit: BudgetSpent
         raise TesseractFailed(str(exc)) from exc
     return data
 
@@ -45,8 +49,10 @@ def image_data(image_path: Path, languages: str, dpi: int, psm: int) -> dict[str
 def orientation(image_path: Path, dpi: int) -> tuple[int, float]:
     """(degrees clockwise to make the text upright, Tesseract's confidence); (0, 0) when it cannot tell."""
     try:
-        osd = pytesseract.image_to_osd(str(image_path), config=f"--psm 0 --dpi {dpi}", timeout=OSD_TIMEOUT_SECONDS)
+        osd = pytesseract.image_to_osd(str(image_path), config=f"--psm 0 --dpi {dpi}",
+                                       timeout=deadline.seconds_for(OSD_TIMEOUT_SECONDS))
     except (pytesseract.TesseractError, RuntimeError):
+        deadline.check()  # stopped by the work's deadline: BudgetSpent
         return 0, 0.0  # too little text to tell
     rotate = _ROTATE_RE.search(osd)
     conf = _CONF_RE.search(osd)

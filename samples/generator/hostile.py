@@ -22,7 +22,9 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
+from intake.budget import FILE_SECONDS
 from samples.generator import malformed as mf
+from samples.generator.jbig2 import jbig2_page
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LINES = ["PHARMACIE DES TILLEULS", "FACTURE N 2021-0458", "Date : 12/10/2021", "Doliprane 1000 mg  2,18 EUR",
@@ -39,10 +41,13 @@ class Expect:
     absent: frozenset[str] = frozenset()
     media_type: str | None = None
     pages: int = 1  # pages the case reads (the time budget is 60 s per page)
+    seconds: float | None = None  # the time budget when it is not 60 s per page (a case bounded by a file budget)
+    causes: frozenset[str] = frozenset()  # `details.cause` values its flags must show (e.g. file_timeout)
 
 
-def accepted(*flags: str, absent: Iterable[str] = (), media_type: str | None = None, pages: int = 1) -> Expect:
-    return Expect(None, frozenset(flags), frozenset(absent), media_type, pages)
+def accepted(*flags: str, absent: Iterable[str] = (), media_type: str | None = None, pages: int = 1,
+             seconds: float | None = None, causes: Iterable[str] = ()) -> Expect:
+    return Expect(None, frozenset(flags), frozenset(absent), media_type, pages, seconds, frozenset(causes))
 
 
 def refused(code: str) -> Expect:
@@ -251,6 +256,82 @@ def lying_image_dictionary(path: Path) -> Path:
     image = stream(b"/Type /XObject /Subtype /Image /Width 60000 /Height 60000 /ColorSpace /DeviceGray "
                    b"/BitsPerComponent 8 /Filter /FlateDecode", deflate([b"\xff" * 60000 * 20]))
     return image_pages_pdf(path, image, 1, (595, 842))
+
+
+@cache
+def _big_jpeg(side: int, progressive: bool) -> bytes:
+    """A `side` x `side` colour JPEG of large text (~2.7 MB at 12000: JPEG's blocks, not its pixels, cost bytes)."""
+    page = Image.fromarray(255 - text_mask(1000, 1000, 40)).resize((side, side), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    page.convert("RGB").save(buffer, format="JPEG", quality=50, progressive=progressive)
+    return buffer.getvalue()
+
+
+def _jpeg_object(data: bytes, width: int, height: int) -> bytes:
+    return stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+                  b"/Filter /DCTDecode" % (width, height), data)
+
+
+def lying_jpeg(path: Path, pages: int = 1) -> Path:
+    """A 12000 x 12000 colour JPEG (432 MB decoded) whose dictionary says 1000 x 1000, full page on a 20 cm
+    square: 2.7 MB. Trusting the dictionary, it was decoded whole: 1.26 GiB for one page."""
+    return image_pages_pdf(path, _jpeg_object(_big_jpeg(12000, False), 1000, 1000), pages, (567, 567))
+
+
+def lying_jpeg_four_pages(path: Path) -> Path:
+    return lying_jpeg(path, pages=4)
+
+
+def progressive_jpeg(path: Path) -> Path:
+    """A 12600 x 12600 progressive colour JPEG, honestly declared (1.4 MB): rendering it, poppler's libjpeg
+    holds every coefficient of it (~0.5 GB) before drawing a row."""
+    return image_pages_pdf(path, _jpeg_object(_big_jpeg(12600, True), 12600, 12600), 1, (567, 567))
+
+
+def jpx_8000(path: Path) -> Path:
+    """An 8000 x 8000 grayscale JPEG 2000 image (0.8 MB): openjpeg decodes it whole, 4 bytes a pixel."""
+    page = Image.fromarray(255 - text_mask(1000, 1000, 40)).resize((8000, 8000), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    page.save(buffer, format="JPEG2000", quality_mode="rates", quality_layers=[80], irreversible=True)
+    image = stream(b"/Type /XObject /Subtype /Image /Width 8000 /Height 8000 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+                   b"/Filter /JPXDecode", buffer.getvalue())
+    return image_pages_pdf(path, image, 1, (567, 567))
+
+
+def jbig2_scan(path: Path) -> Path:
+    """An office scanner's PDF: an A4 page of text at 150 dpi as a 1-bit JBIG2 image (generic region,
+    arithmetic coding): it needs jbig2dec to be decoded, poppler renders it without."""
+    ink = text_mask(1240, 1754, 40) > 127
+    image = stream(b"/Type /XObject /Subtype /Image /Width 1240 /Height 1754 /ColorSpace /DeviceGray /BitsPerComponent 1 "
+                   b"/Filter /JBIG2Decode", jbig2_page(ink))
+    return image_pages_pdf(path, image, 1, (1240 * 72 / 150, 1754 * 72 / 150))
+
+
+def shared_content(path: Path, pages: int = 50, count: int = 8_000_000) -> Path:
+    """`pages` A4 pages drawing one shared content stream of `count` tiny rectangles (370 KB): each page
+    takes seconds to extract and render, under every per-page limit; together, minutes."""
+    op = b"10 10 0.5 0.5 re f\n"
+    content = deflate(op * 1_000_000 for _ in range(count // 1_000_000))
+    kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+               stream(b"/Filter /FlateDecode", content)]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages
+    path.write_bytes(raw_pdf(objects))
+    return path
+
+
+def shading_pages(path: Path, pages: int = 4, steps: int = 25) -> Path:
+    """`pages` A4 pages each filled by one function-based shading whose PostScript function takes
+    `steps` x 6 operations per pixel (3 KB): poppler evaluates it for every pixel, ~10-15 s a page."""
+    body = b"{ " + b"2 copy mul 0.5 add sin 0.001 mul add exch " * steps + b"pop }"
+    kids = b" ".join(b"%d 0 R" % (6 + n) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+               b"<< /ShadingType 1 /ColorSpace /DeviceGray /Domain [0 1 0 1] /Matrix [595 0 0 842 0 0] /Function 4 0 R >>",
+               stream(b"/FunctionType 4 /Domain [0 1 0 1] /Range [0 1]", body), stream(b"", b"/Sh0 sh")]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Shading << /Sh0 3 0 R >> >> "
+                b"/Contents 5 0 R >>"] * pages
+    path.write_bytes(raw_pdf(objects))
+    return path
 
 
 def alpha_text_png(path: Path) -> Path:
@@ -465,6 +546,8 @@ class Case:
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 ACTIVE = "active_content"
 MAIN = frozenset({"main"})  # the cases measured on main, before the bounds: each must fail there
+ISSUE_22 = frozenset({"issue-22"})  # the attacker test's cases (issue 22): each failed before its fix
+FILE_BUDGET = FILE_SECONDS + 10  # a file's time budget, then its documents built
 
 CASES: dict[str, Case] = {
     # resource bombs
@@ -484,6 +567,17 @@ CASES: dict[str, Case] = {
     "jpeg-zero-size": Case("zero.jpg", jpeg_zero_size, refused("unreadable_file")),
     "tiny-mediabox": Case("tiny-page.pdf", tiny_mediabox, accepted("unreadable_file", absent={"illegible"})),
     "lying-image-dictionary": Case("lying.pdf", lying_image_dictionary, accepted()),
+    "lying-jpeg": Case("lying-jpeg.pdf", lying_jpeg, accepted("unreadable_file"), "1000 x 1000 declared: decoded, 1.26 GiB",
+                       ISSUE_22),
+    "lying-jpeg-4-pages": Case("lying-jpeg-4.pdf", lying_jpeg_four_pages, accepted("unreadable_file", pages=4), "2.4-2.7 GiB",
+                               ISSUE_22),
+    "progressive-jpeg": Case("progressive.pdf", progressive_jpeg, accepted("unreadable_file"), "rendered: ~0.5 GB in pdftoppm",
+                             ISSUE_22),
+    "jpx-8000": Case("jpx.pdf", jpx_8000, accepted("unreadable_file"), "rendered: openjpeg decodes it whole", ISSUE_22),
+    "shared-content-50-pages": Case("shared-50.pdf", shared_content,
+                                    accepted("unreadable_file", seconds=FILE_BUDGET, causes={"file_timeout"}),
+                                    "no budget per file: 503 s", ISSUE_22),
+    "shading-4-pages": Case("shading-4.pdf", shading_pages, accepted(pages=4), "61 s, each page under the limits", ISSUE_22),
     # content rules
     "alpha-text-rgba": Case("alpha.png", alpha_text_png, accepted(absent=READABLE), "flattened to black: illegible", MAIN),
     "alpha-text-la": Case("alpha-la.png", la_text_png, accepted(absent=READABLE), "", MAIN),
@@ -525,6 +619,7 @@ CASES: dict[str, Case] = {
     "cmyk-jpeg": Case("cmyk.jpg", cmyk_jpeg, accepted(absent=READABLE)),
     "png-16-bit": Case("deep.png", png_16bit, accepted(absent=READABLE)),
     "png-1-bit": Case("bilevel.png", png_1bit, accepted(absent=READABLE)),
+    "jbig2-scan": Case("office-scan.pdf", jbig2_scan, accepted(absent=READABLE), "unreadable without jbig2dec", ISSUE_22),
     # hostile names
     "bidi-name": Case("facture\u202egpj.pdf", text_pdf, accepted(absent=READABLE)),
     "control-name": Case("scan\x1b[31m\r\n\x07.png", text_png, accepted(absent=READABLE)),

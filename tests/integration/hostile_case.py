@@ -1,5 +1,6 @@
 """Run ONE file through the real pipeline (`intake extract`'s path: the upload rules, then every page
-read) and print what came out as one JSON line: each result's kind, file, type and flag codes, or the
+read) and print what came out as one JSON line: each result's kind, file, type, flag codes (and the
+flags' `details.cause`), or the
 exception that escaped, and this process's peak memory (itself and its waited-for children: poppler,
 Tesseract). Run as a script by tests/integration/test_hostile_files.py, one process per case, so that
 memory and time are measured per case; `PYTHONPATH` chooses the code under test."""
@@ -23,8 +24,9 @@ def outcome(path: str) -> dict:
     for item in extract_report(check_uploads([path])):
         codes = sorted({f.code.value for f in item.flags})
         if isinstance(item, Document):
+            causes = sorted({f.details["cause"] for f in item.flags if "cause" in f.details})
             results.append({"kind": "document", "file": item.file, "media_type": item.media_type.value, "codes": codes,
-                            "pages": len(item.pages)})
+                            "causes": causes, "pages": len(item.pages)})
         else:
             results.append({"kind": "rejected", "file": item.file, "detected_type": item.detected_type, "codes": codes})
     return {"results": results}

@@ -1,13 +1,18 @@
-"""End to end through real Tesseract: text layer, scans, photos turned and skewed, multi-page."""
+"""End to end through real Tesseract: text layer, scans, photos turned and skewed, multi-page, an office
+scanner's JBIG2 PDF with and without jbig2dec."""
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
 from intake.pipeline import extract_report
 from models import FlagCode, TextSource
+from samples.generator import hostile
 from samples.generator import malformed as mf
 from tests import documents as docs
+from tests.unit.infra.tool_inputs import path_without_jbig2dec
 from validators.upload import check_uploads
 
 
@@ -65,3 +70,18 @@ def test_landscape_page_is_flagged(tmp_path):
 def test_results_keep_input_order_with_rejections_in_place(tmp_path):
     results = extract(mf.gif(tmp_path / "a.gif"), docs.invoice_pdf(tmp_path / "b.pdf"), mf.empty(tmp_path / "c.jpg"))
     assert [r.file for r in results] == ["a.gif", "b.pdf", "c.jpg"]
+
+
+@pytest.mark.parametrize("jbig2dec", [True, False], ids=["with-jbig2dec", "without-jbig2dec"])
+def test_an_office_scanners_jbig2_pdf_is_read(tmp_path, monkeypatch, jbig2dec):
+    """Issue 22: JBIG2 scans ended `unreadable_file (DependencyError)` without jbig2dec; now poppler renders them."""
+    if jbig2dec and shutil.which("jbig2dec") is None:
+        pytest.skip("jbig2dec not installed (infra/install-system-deps.sh)")
+    if not jbig2dec:
+        monkeypatch.setenv("PATH", path_without_jbig2dec(tmp_path))
+    (document,) = extract(hostile.jbig2_scan(tmp_path / "office-scan.pdf"))
+    assert not document.flags, [f.message_en for f in document.flags]
+    (page,) = document.pages
+    assert page.source is TextSource.OCR and page.word_count >= 15
+    assert {name: document.fields[name].value for name in ("date", "total", "currency")} == {
+        "date": "2021-10-12", "total": "10.60", "currency": "EUR"}

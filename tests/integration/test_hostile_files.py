@@ -1,6 +1,7 @@
 """Hostile files (samples/generator/hostile.py) through the real pipeline, each in a process of its
 own (tests/integration/hostile_case.py), two at a time: no exception escapes, the outcome is the
-expected one, the case takes under 60 s per page and its process tree stays under 1 GiB.
+expected one, the case takes under 60 s per page (or its own budget: a case bounded by the time budget
+of a file) and its process tree stays under 1 GiB.
 
 Memory is the process tree's resident size sampled every 50 ms (psutil), and never less than the
 process's own high-water mark (`VmHWM`) or what `getrusage` says of its waited-for children (poppler,
@@ -29,24 +30,40 @@ from samples.generator.hostile import CASES, Case, write_all
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("hostile_case.py")
 SECONDS_PER_PAGE = 60
+CASE_SECONDS = 90  # issue 22: every hostile case handled in under 90 s (and under 1 GiB), accurate mode included
 MAX_RSS_MIB = 1024
 KILL_RSS_MIB = 1536
 PARALLEL = 2
 
 
+def not_yet_exec(member: psutil.Process) -> bool:
+    """True for a child that has not exec'd its program yet: started with vfork (subprocess does), it
+    shares its parent's whole memory until then, and its RSS is its parent's, counted once already."""
+    parent = member.parent()
+    return parent is not None and member.exe() == parent.exe() and member.cmdline() == parent.cmdline()
+
+
 def tree_rss(process: psutil.Process) -> int:
-    """Resident bytes of a process and all its descendants (0 for those gone meanwhile)."""
+    """Resident bytes of a process and all its descendants (0 for those gone meanwhile; a child not yet
+    exec'd counts 0: a 900 MB worker starting Tesseract read as 1.8 GB for a few milliseconds)."""
     total = 0
     for member in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += member.memory_info().rss
+            if member is process or not not_yet_exec(member):
+                total += member.memory_info().rss
     return total
+
+
+def time_limit(case: Case) -> float:
+    """The seconds a case may take: issue 22's goal, under 90 s whatever it holds (its own budget, or 60 s
+    per page it reads, when that is less)."""
+    return min(CASE_SECONDS, case.expect.seconds or SECONDS_PER_PAGE * case.expect.pages)
 
 
 def run_case(name: str, path: Path) -> dict:
     """One case in its own process: its JSON answer plus the measured wall time, peak and any kill."""
     case = CASES[name]
-    limit = SECONDS_PER_PAGE * case.expect.pages
+    limit = time_limit(case)
     env = {**os.environ, "PYTHONPATH": os.environ.get("HOSTILE_CODE_ROOT", str(ROOT)), "OMP_THREAD_LIMIT": "1"}
     started = time.monotonic()
     child = subprocess.Popen([sys.executable, str(RUNNER), str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -78,7 +95,7 @@ def outcomes(tmp_path_factory):
     paths = write_all(tmp_path_factory.mktemp("hostile"))
     selected = [name for name in CASES if os.environ.get("HOSTILE_ONLY") in (None, "", *CASES[name].tags, name)]
     # the slowest first, so that the two workers finish together
-    selected.sort(key=lambda name: -CASES[name].expect.pages - (name in ("drawing-ops", "scan-20k")))
+    selected.sort(key=lambda name: -time_limit(CASES[name]) - SECONDS_PER_PAGE * (name in ("drawing-ops", "scan-20k")))
     with ThreadPoolExecutor(PARALLEL) as pool:
         results = dict(zip(selected, pool.map(lambda name: run_case(name, paths[name]), selected), strict=True))
     if os.environ.get("HOSTILE_REPORT"):
@@ -102,6 +119,7 @@ def check_outcome(case: Case, said: dict) -> None:
     assert all(r["kind"] == "document" for r in said["results"]), said
     assert case.expect.flags <= codes, said
     assert not case.expect.absent & codes, said
+    assert case.expect.causes <= {cause for r in said["results"] for cause in r.get("causes", [])}, said
     if case.expect.media_type:
         assert result["media_type"] == case.expect.media_type, said
 
@@ -113,5 +131,5 @@ def test_hostile_file(outcomes, name):
         pytest.skip("not selected (HOSTILE_ONLY)")
     case, said = CASES[name], outcomes[name]
     check_outcome(case, said)
-    assert said["wall"] < SECONDS_PER_PAGE * case.expect.pages, f"{said['wall']:.0f} s"
+    assert said["wall"] < time_limit(case), f"{said['wall']:.0f} s"
     assert said["peak_mib"] < MAX_RSS_MIB, f"{said['peak_mib']:.0f} MiB"

@@ -22,9 +22,9 @@ import pytest
 import uvicorn
 
 from models import Claim, DocType, FlagCode
+from models.field_catalogue import FIELD_NAMES
 from models.manifest import CareType
 from review.app import DeskConfig, create_app
-from review.field_values import FIELD_NAMES
 from tests.review_data import PASSWORDS, accounts
 from tests.s3_server import free_port
 from validators.rules_file import load_rules

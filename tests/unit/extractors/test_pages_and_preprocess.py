@@ -64,6 +64,7 @@ from PIL import Image, ImageOps  # noqa: E402
 
 from extractors import pages  # noqa: E402
 from samples.generator import hostile  # noqa: E402
+from tests.unit.infra.tool_inputs import image_pdf, jpeg_bytes, jpx_bytes, path_without_jbig2dec  # noqa: E402
 
 
 @pytest.mark.parametrize("make", [hostile.alpha_text_png, hostile.la_text_png, hostile.palette_transparent_png])
@@ -110,3 +111,52 @@ def test_render_resolution_fits_the_page_pixels(box, dpi):
 def test_a_page_of_absurd_size_is_unreadable_not_rendered(tmp_path, make):
     with pytest.raises(pages.UnreadablePage):
         pages.render_pdf_page(str(make(tmp_path / "page.pdf")), 1)
+
+
+
+def _never_rendered(*args, **kwargs):
+    raise AssertionError("rendered")
+
+
+SMALL_CAP = 1_000_000  # pages.MAX_PAGE_PIXELS in these tests: small images stand for large ones
+
+
+@pytest.mark.parametrize(
+    ("dictionary", "data"),
+    [
+        # 300 x 300 declared over 1500 x 1500 (issue 22: 1000 x 1000 over 12600 x 12600, decoded: 1.26 GiB)
+        (b"/Width 300 /Height 300 /BitsPerComponent 8 /Filter /DCTDecode", jpeg_bytes((1500, 1500))),
+        # honest, but a decoder holds them whole: a progressive JPEG, a JPEG 2000
+        (b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode", jpeg_bytes((1500, 1500), progressive=True)),
+        (b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /JPXDecode", jpx_bytes((1500, 1500))),
+    ],
+    ids=["lying-jpeg", "progressive-jpeg", "jpeg-2000"],
+)
+def test_a_page_image_too_large_by_its_own_header_is_neither_decoded_nor_rendered(tmp_path, monkeypatch, dictionary, data):
+    """The cap is on what the image's data holds, not on what its dictionary declares."""
+    path = image_pdf(tmp_path / "page.pdf", dictionary, data)
+    monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", SMALL_CAP)
+    monkeypatch.setattr(pages.poppler, "render_gray", _never_rendered)
+    assert pages.embedded_scan(path, 1) is None
+    with pytest.raises(pages.OversizedImage, match="1500 x 1500"):
+        pages.render_pdf_page(path, 1)
+
+
+def test_a_large_baseline_jpeg_declared_honestly_is_rendered(tmp_path, monkeypatch):
+    """poppler decodes a baseline JPEG a few rows at a time: a large one is rendered, not refused."""
+    path = image_pdf(tmp_path / "page.pdf", b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode",
+                     jpeg_bytes((1500, 1500)))
+    monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", SMALL_CAP)
+    assert pages.embedded_scan(path, 1) is None
+    assert pages.render_pdf_page(path, 1).gray.size <= SMALL_CAP
+
+
+def test_a_jbig2_scan_without_its_decoder_is_rendered_by_poppler(tmp_path, monkeypatch):
+    """Issue 22: office scanners' JBIG2 pages ended `unreadable_file (DependencyError)` without jbig2dec."""
+    path = str(hostile.jbig2_scan(tmp_path / "scan.pdf"))
+    monkeypatch.setenv("PATH", path_without_jbig2dec(tmp_path))
+    assert pages.embedded_scan(path, 1) is None
+    page = pages.render_pdf_page(path, 1)
+    ink = cv2.resize((hostile.text_mask(1240, 1754, 40) > 127).astype(np.uint8), page.gray.shape[::-1]) > 0
+    dark = page.gray < 128
+    assert page.dpi == 300 and (dark & ink).sum() > 0.8 * ink.sum() and (dark & ~ink).sum() < 0.05 * ink.sum()

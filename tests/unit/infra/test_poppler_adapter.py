@@ -1,12 +1,16 @@
-"""infra.tools.poppler against the installed poppler, on a generated PDF."""
+"""infra.tools.poppler against the installed poppler, on a generated PDF: its time limits, and the
+work's deadline cutting them."""
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
 
-from infra.tools import poppler
+from infra.tools import deadline, poppler
 from infra.tools.command import ToolTimedOut
+from samples.generator import hostile
 from tests.unit.infra.tool_inputs import LINES, text_pdf
 
 A4_POINTS = (595, 842)
@@ -57,4 +61,25 @@ def test_a_render_past_its_time_limit_is_stopped(tmp_path, monkeypatch):
 def test_a_text_layer_past_its_time_limit_is_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(poppler, "TEXT_TIMEOUT_SECONDS", 0.001)
     with pytest.raises(ToolTimedOut):
+        poppler.bbox_layout(str(text_pdf(tmp_path / "invoice.pdf")), 1)
+
+
+def near_deadline(seconds: float) -> deadline.Deadline:
+    return deadline.Deadline(time.monotonic() + seconds, "file_timeout", 180)
+
+
+def test_a_tool_is_stopped_at_the_works_deadline_not_its_own_limit(tmp_path):
+    """A page that takes poppler minutes, read with 1 s of its file's budget left: stopped after ~1 s,
+    as the budget's (BudgetSpent), not as the page's (ToolTimedOut, after 20 or 30 s)."""
+    slow = str(hostile.drawing_ops(tmp_path / "slow.pdf", count=20_000_000))
+    for run in (lambda: poppler.bbox_layout(slow, 1), lambda: poppler.render_gray(slow, 1, 300)):
+        started = time.monotonic()
+        with deadline.within(near_deadline(1.0)), pytest.raises(deadline.BudgetSpent) as spent:
+            run()
+        assert time.monotonic() - started < 5 and spent.value.reason == "file_timeout" and spent.value.seconds == 180
+
+
+def test_no_tool_is_started_past_the_works_deadline(tmp_path, monkeypatch):
+    monkeypatch.setattr(poppler.subprocess, "run", lambda *args, **kwargs: pytest.fail("started"))
+    with deadline.within(near_deadline(0.0)), pytest.raises(deadline.BudgetSpent):
         poppler.bbox_layout(str(text_pdf(tmp_path / "invoice.pdf")), 1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PIL import Image
 
-from infra.tools import tesseract
+from infra.tools import deadline, tesseract
 from tests.unit.infra.tool_inputs import text_image
 
 
@@ -38,3 +40,11 @@ def test_orientation_of_a_blank_page_is_unknown(tmp_path):
 def test_version_and_languages_of_the_installed_tesseract():
     assert int(tesseract.version().split(".")[0]) >= 5
     assert {"fra", "eng", "osd"} <= tesseract.languages()
+
+
+def test_a_pass_stopped_by_the_works_deadline_is_budget_spent(tmp_path):
+    page = text_image(tmp_path / "page.png")
+    with deadline.within(deadline.Deadline(time.monotonic() + 0.25, "request_timeout", 420)), \
+            pytest.raises(deadline.BudgetSpent) as spent:
+        tesseract.image_data(page, "fra+eng", 150, 3)
+    assert spent.value.reason == "request_timeout"

@@ -108,3 +108,29 @@ def test_a_missing_or_hostile_sender_costs_only_the_sender(header):
     request = parse_email(raw)
     assert request.subject == "Demande" and request.body == "Bonjour"
     assert all(c.isprintable() for c in request.sender_name + request.sender_address)
+
+
+def test_parts_beyond_the_cap_are_not_dropped_silently(tmp_path):
+    """Issue 22 (low): an e-mail with 1,000 inline parts before its attachment: the attachment is beyond
+    what is read, and the request says so (a blocking flag), instead of looking like a message without it."""
+    from datetime import UTC, datetime
+
+    from infra.storage.local import LocalStorage
+    from intake import inbox
+    from intake.email_request import MAX_PARTS
+    from intake.submission import receive_submission
+
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "claimant@example.org", "Demande"
+    mail.set_content("Bonjour")
+    for _ in range(MAX_PARTS):
+        mail.add_attachment(b"x", maintype="text", subtype="plain", disposition="inline")
+    mail.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="facture.pdf")
+    raw = bytes(mail)
+    assert parse_email(raw).parts_unread and not parse_email(message("a", "b", [("f.pdf", b"%PDF", "application/pdf")])).parts_unread
+    storage = LocalStorage(tmp_path)
+    storage.put_bytes("inbox/email/many.eml", raw)
+    (submission,) = inbox.pending(storage, datetime.now(UTC))
+    received = receive_submission(storage, submission, "CLM-20261205-AAAAAA")
+    assert [(f.code.value, f.details.get("cause")) for f in received.flags] == [("file_too_large", "parts")]
+    assert str(MAX_PARTS) in received.flags[0].message

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from models.field_catalogue import AMOUNT_FIELDS, DATE_FIELDS
 from models.manifest import CareType
-from review.field_values import AMOUNT_FIELDS, DATE_FIELDS, MAX_TEXT, InvalidValue, normalised
+from review.field_values import MAX_TEXT, InvalidValue, normalised
 
 
 def refused(field: str, text: str) -> InvalidValue:

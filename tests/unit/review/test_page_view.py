@@ -7,14 +7,18 @@ import io
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from extractors import pages
 from infra.storage import LocalStorage
 from intake.pipeline import extract_report
 from models import BBox, Document
+from review import page_view
 from review.page_view import MAX_JPEG_WIDTH, PageCache, PageView, render_page
 from samples.generator.corpus import generate
+from tests.unit.infra.tool_inputs import image_pdf, jpeg_bytes
 from validators.upload import check_uploads, sha256_of
 
 # (format, variant, seed, suffix): a text-layer PDF, a skewed phone JPEG, a scan turned a quarter.
@@ -125,3 +129,14 @@ def test_cache_renders_a_page_once_under_concurrent_requests(files, tmp_path):
 def test_cache_refuses_a_malformed_file_hash(tmp_path):
     with pytest.raises(ValueError):
         PageCache(LocalStorage(tmp_path)).view("../etc", 1, bytes, "x.pdf")
+
+
+def test_a_text_page_drawing_an_image_too_large_to_decode_is_shown_blank_not_rendered(tmp_path, monkeypatch):
+    """Issue 22: the desk rendered what the pipeline never decoded (a text page holding a huge progressive
+    JPEG: poppler would hold it whole); the page is shown blank, its words on it."""
+    path = image_pdf(tmp_path / "page.pdf", b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode",
+                     jpeg_bytes((1500, 1500), progressive=True))
+    monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", 1_000_000)
+    monkeypatch.setattr(page_view.poppler, "render_gray_to_size", lambda *args: pytest.fail("rendered"))
+    gray = page_view._render_pdf(path, 1, (700, 990))
+    assert gray.shape == (990, 700) and np.all(gray == 255)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import DocType, FlagCode
+from models.field_catalogue import DATE_FIELDS, FIELD_NAMES, MAIN_FIELDS
 from models.manifest import CareType
-from review.field_values import DATE_FIELDS, FIELD_NAMES, MAIN_FIELDS
 from review.wording import LABELLED, WordingError, check_wording, labeller, problems, translator
 
 

@@ -123,6 +123,9 @@ def test_a_zero_size_image_is_unreadable(tmp_path):
         (b"7z\xbc\xaf\x27\x1c%PDF-1.4", (None, "application/x-7z-compressed")),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00%PDF-1.4", (MediaType.JPEG, "image/jpeg")),  # a JPEG first stays a JPEG
         (b"\x89PNG\r\n\x1a\n%PDF-1.4", (MediaType.PNG, "image/png")),
+        (b"070701000000010000816d" + b"0" * 88 + b"releve.pdf\x00\x00%PDF-1.4", (None, "application/x-cpio")),  # issue 22
+        (b"\xc7\x71\x00\x01" + b"\x00" * 22 + b"a.pdf\x00%PDF-1.4", (None, "application/x-cpio")),
+        (b"\x00\x00\x00\x10unknown-archive\x00%PDF-1.4", (None, "application/octet-stream")),  # binary junk first
     ],
 )
 def test_a_file_is_the_type_its_first_bytes_say(head, expected):
