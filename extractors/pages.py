@@ -27,10 +27,12 @@ import numpy as np
 from PIL import Image
 
 from infra.tools import pdf, poppler
+from infra.tools.memory_gate import GATE, picture_bytes
 from models import BBox, OcrPage, TextSource, Word
 from models.errors import IntakeError
 
 RENDER_DPI = 300
+STRIP_ROWS = 256  # rows of a transparent picture laid on white at a time
 MAX_PAGE_PIXELS = 36_000_000  # an A4 page at 600 dpi (35 MP); 36 MB in grayscale
 MIN_RENDER_DPI = 50  # a page that fits MAX_PAGE_PIXELS only below this is not a document page
 MIN_PAGE_SIDE = 64  # pixels: a page rendered smaller (poppler's 1 x 1 fallback, a 1-point page) holds nothing
@@ -213,6 +215,15 @@ def gray_on_white(image: Image.Image) -> Image.Image:
         if image.mode.startswith("I;16"):  # 16-bit gray: keep the top 8 bits (a plain convert clips to white)
             return Image.fromarray((np.asarray(image, dtype=np.uint16) >> 8).astype(np.uint8))
         return image.convert("L")
+    image.load()
+    out = np.empty((image.height, image.width), np.uint8)  # laid on white strip by strip: one grayscale copy, not four
+    for top in range(0, image.height, STRIP_ROWS):
+        strip = image.crop((0, top, image.width, min(image.height, top + STRIP_ROWS)))
+        out[top:top + strip.height] = np.asarray(_laid_on_white(strip))
+    return Image.fromarray(out)
+
+
+def _laid_on_white(image: Image.Image) -> Image.Image:
     with_alpha = image if image.mode in ("RGBA", "LA") else image.convert("RGBA")
     gray, alpha = with_alpha.convert("L"), with_alpha.getchannel("A")
     return Image.composite(gray, Image.new("L", image.size, 255), alpha)
@@ -221,7 +232,15 @@ def gray_on_white(image: Image.Image) -> Image.Image:
 def load_image_page(path: str) -> PageImage:
     """Open a JPEG/PNG, apply its EXIF orientation, and return it in grayscale (transparency on white).
     A picture over MAX_PAGE_PIXELS is reduced: a JPEG decoded at a smaller scale (libjpeg's DCT
-    scaling), a PNG reduced once decoded."""
+    scaling), a PNG reduced once decoded. The decoding holds its share of the memory gate (the other
+    core's decoding or second reading waits when both would pass its bound)."""
+    with Image.open(path) as header:
+        held = picture_bytes(header.width, header.height, len(header.getbands()))
+    with GATE.holding(held):
+        return _decoded_page(path)
+
+
+def _decoded_page(path: str) -> PageImage:
     with Image.open(path) as image:
         dpi = image_dpi(image)
         orientation = image.getexif().get(0x0112)

@@ -29,6 +29,7 @@ import filetype
 from PIL import Image, UnidentifiedImageError
 
 from infra.tools import pdf
+from infra.tools.memory_gate import GATE, picture_bytes
 from models import Flag, FlagCode, MediaType, RejectedFile, Upload, UploadReport
 from models.errors import InputError
 from validators.flag_wording import make_flag
@@ -149,7 +150,8 @@ def check_image_decodes(path: Path) -> int:
                     raise undecodable
                 if width * height >= MAX_PIXELS:
                     raise too_many_pixels(width * height)
-                image.load()
+                with GATE.holding(picture_bytes(width, height, len(image.getbands()))):  # and handed back after
+                    image.load()
     except Image.DecompressionBombError as exc:  # over twice the cap: Pillow refuses to open it at all
         raise too_many_pixels(None) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

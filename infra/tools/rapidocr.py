@@ -16,8 +16,6 @@ Tesseract.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import importlib.metadata
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from infra.tools.memory_gate import GATE, release_memory
 from models import BBox, Word
 
 # role in RapidOCR's configuration -> the model file its wheel bundles
@@ -37,6 +36,7 @@ BUNDLED_MODELS = {
 PINNED_VERSION = "3.10.0"  # the version whose wheel bundles the models above (requirements.lock)
 THREADS = 1
 DETECTION_SIDE = 1600
+READING_BYTES = 450 * 1024 * 1024  # a reading's peak over the engine's own memory (measured: 400-480 MB, 2000-4000 px pages)
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -117,12 +117,7 @@ def _read_and_release(array: np.ndarray) -> Any:
     try:
         return engine()(array, return_word_box=True)
     finally:
-        _release_memory()
-
-
-def _release_memory() -> None:
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        release_memory()
 
 
 def read_words(image: Path | np.ndarray) -> list[Word]:
@@ -130,7 +125,8 @@ def read_words(image: Path | np.ndarray) -> list[Word]:
     text line is one line (numbered from 1 in RapidOCR's reading order) of block 1."""
     array = _load(image)
     try:
-        result = _reader_thread.submit(_read_and_release, array).result()
+        with GATE.holding(READING_BYTES):  # with the other core's picture decoding: bounded together
+            result = _reader_thread.submit(_read_and_release, array).result()
     except RapidOcrUnavailable:
         raise
     except Exception as exc:  # RapidOCR raises its own and onnxruntime's errors

@@ -510,6 +510,33 @@ def _add_link_js(pdf: pikepdf.Pdf) -> None:
     pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
 
 
+def _add_deep_js_chain(pdf: pikepdf.Pdf, links: int = 70) -> None:
+    """A link whose action is a chain of `links` harmless actions (each the direct /Next of the one
+    before), the last one running JavaScript: deeper than a walk bounded by nesting looks."""
+    action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("this.print();"))
+    for _ in range(links):
+        action = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([0, pikepdf.Name.Fit]), Next=action)
+    annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 10, 10]), A=action)
+    pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
+
+
+def _add_xfa(pdf: pikepdf.Pdf) -> None:
+    """An XFA form (XML that may hold scripts a viewer runs) in the document's AcroForm."""
+    xfa = pdf.make_stream(b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script>app.alert(1)</script></template></xdp:xdp>')
+    pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=xfa)
+
+
+def cpio_holding_pdf(path: Path) -> Path:
+    """A CPIO archive (newc) whose one entry is a PDF: the PDF header within the first KiB, behind the archive's."""
+    data = _pdf_bytes(path)
+    name = b"releve.pdf\x00"
+    fields = [1, 0o100644, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
+    header = b"070701" + b"".join(f"{value:08X}".encode() for value in fields) + name
+    header += b"\x00" * (-len(header) % 4)
+    path.write_bytes(header + data + b"\x00" * (-len(data) % 4) + b"07070100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000B00000000TRAILER!!!\x00\x00\x00\x00")
+    return path
+
+
 def _benign_open_action(pdf: pikepdf.Pdf) -> None:
     pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])  # a destination, not an action
 
@@ -600,6 +627,9 @@ CASES: dict[str, Case] = {
     "rich-media": Case("richmedia.pdf", active(_add_rich_media), accepted(ACTIVE), "", MAIN),
     "link-js": Case("link-js.pdf", active(_add_link_js), accepted(ACTIVE), "", MAIN),
     "benign-open-action": Case("open-dest.pdf", active(_benign_open_action), accepted(absent={ACTIVE})),
+    "js-70-links-deep": Case("deep-js.pdf", active(_add_deep_js_chain), accepted(ACTIVE), "escaped active_content", ISSUE_22),
+    "xfa-form": Case("xfa.pdf", active(_add_xfa), accepted(ACTIVE), "escaped active_content", ISSUE_22),
+    "cpio-holding-pdf": Case("archive.pdf", cpio_holding_pdf, refused("unsupported_format"), "accepted as a PDF", ISSUE_22),
     # damaged, locked, nested
     "truncated-pdf-10": Case("cut10.pdf", truncated(text_pdf, 0.1), refused("unreadable_file")),
     "truncated-pdf-50": Case("cut50.pdf", truncated(text_pdf, 0.5), refused("unreadable_file")),

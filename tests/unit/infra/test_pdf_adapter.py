@@ -73,6 +73,8 @@ def test_versions():
         (hostile._add_attachment, ("EmbeddedFiles",)),
         (hostile._add_rich_media, ("RichMedia",)),
         (hostile._add_link_js, ("JavaScript",)),
+        (hostile._add_deep_js_chain, ("JavaScript",)),  # issue 22: 70 actions deep
+        (hostile._add_xfa, ("XFA",)),  # issue 22: an XFA form's scripts
         (hostile._benign_open_action, ()),  # "open at page 1, fit": a destination, not an action
     ],
 )
