@@ -34,6 +34,7 @@ test: setup lint
 	$(BIN)/python -m pytest
 
 lint: setup
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

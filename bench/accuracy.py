@@ -33,9 +33,27 @@ from validators.upload import check_uploads
 
 CONFIDENT = 0.8
 TRUTH_TO_FIELD = {"company": "issuer"}
-FIELDS = ("doc_type", "date", "total", "currency", "issuer", "care_type", "beneficiary", "gross_total", "line_amounts",
-          "stay_from", "stay_to", "valid_from", "valid_to", "session_count", "first_session", "last_session", "prescription_date",
-          "identifiers", "parts")
+FIELDS = (
+    "doc_type",
+    "date",
+    "total",
+    "currency",
+    "issuer",
+    "care_type",
+    "beneficiary",
+    "gross_total",
+    "line_amounts",
+    "stay_from",
+    "stay_to",
+    "valid_from",
+    "valid_to",
+    "session_count",
+    "first_session",
+    "last_session",
+    "prescription_date",
+    "identifiers",
+    "parts",
+)
 DEFAULT_FIELDS = FIELDS
 IDENTIFIERS = ("rpps", "adeli", "finess", "siret", "nir", "iban", "bic")  # those the pipeline reads
 SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -140,13 +158,17 @@ def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...
             if name not in fields or expected is None:
                 continue
             value, confidence = predicted(doc, name, truth)
-            outcome = "missing" if value is None else ("right" if normalise(name, value) == normalise(name, expected) else "wrong")
+            outcome = (
+                "missing" if value is None else ("right" if normalise(name, value) == normalise(name, expected) else "wrong")
+            )
             for group in groups:
                 counts[(group, name)]["total"] += 1
                 counts[(group, name)][outcome] += 1
                 counts[(group, name)]["confident_wrong"] += outcome == "wrong" and confidence >= CONFIDENT
             if show and outcome != "right":
-                print(f"  {path.name} [{truth.get('variant', '-')}] {name}: expected {expected!r} got {value!r} ({confidence:.2f})")
+                print(
+                    f"  {path.name} [{truth.get('variant', '-')}] {name}: expected {expected!r} got {value!r} ({confidence:.2f})"
+                )
     return counts
 
 
@@ -178,10 +200,14 @@ def main() -> int:
     elapsed, cpu = time.monotonic() - started, cpu_seconds() - cpu_started
     pages = sum(len(d.pages) for doc in docs for d in doc)
     counts = score(files, docs, tuple(args.fields.split(",")), args.show_errors)
-    print(f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)")
+    print(
+        f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)"
+    )
     print(f"{'group':<10}{'field':<18}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}")
     for (group, name), c in sorted(counts.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], FIELDS.index(kv[0][1]))):
-        print(f"{group:<10}{name:<18}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}")
+        print(
+            f"{group:<10}{name:<18}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}"
+        )
     print(f"CPU: {cpu:.1f} s for {pages} pages = {cpu / max(pages, 1):.2f} s per page (this process + Tesseract)")
     return 0
 

@@ -123,13 +123,20 @@ def figures(results: list[tuple[dict, str | None]], unavailable: int) -> dict:
         if label["corrected_value"] != label["machine_value"]:
             corrected += 1
             fixed += result == "now_right"
-    return {**total, "fixed": fixed, "corrected": corrected, "unavailable": unavailable,
-            "fields": {name: fields[name] for name in sorted(fields, key=lambda f: (f != "doc_type", f))}}
+    return {
+        **total,
+        "fixed": fixed,
+        "corrected": corrected,
+        "unavailable": unavailable,
+        "fields": {name: fields[name] for name in sorted(fields, key=lambda f: (f != "doc_type", f))},
+    }
 
 
 def print_table(stats: dict, where: str, elapsed: float) -> None:
-    print(f"{where}: {stats['examples']} corrections replayed in {elapsed:.0f} s"
-          + (f" ({stats['unavailable']} without their original, left out)" if stats["unavailable"] else ""))
+    print(
+        f"{where}: {stats['examples']} corrections replayed in {elapsed:.0f} s"
+        + (f" ({stats['unavailable']} without their original, left out)" if stats["unavailable"] else "")
+    )
     print(f"{'field':<24}{'examples':>9}{'now right':>11}{'as machine':>12}{'other':>7}{'missing':>9}")
     rows = [*stats["fields"].items(), ("all", stats)]
     for name, c in rows:
@@ -140,8 +147,11 @@ def print_table(stats: dict, where: str, elapsed: float) -> None:
 def print_misses(results: list[tuple[dict, str | None]], out=sys.stdout) -> None:
     for label, value in results:
         if outcome(label, value) != "now_right":
-            print(f"  {label['claim_id']} {label['document']} {label['field']}: machine {label['machine_value']!r}"
-                  f" corrected {label['corrected_value']!r} now {value!r}", file=out)
+            print(
+                f"  {label['claim_id']} {label['document']} {label['field']}: machine {label['machine_value']!r}"
+                f" corrected {label['corrected_value']!r} now {value!r}",
+                file=out,
+            )
 
 
 def main() -> int:

@@ -81,22 +81,34 @@ def attacker(url: str, stop: threading.Event, answers: Counter, number: int) -> 
         while not stop.is_set():
             attempt += 1
             token = TOKEN.search(client.get(url + "/login").text)
-            answer = client.post(url + "/login", data={"account": f"guess-{number}-{attempt % 50}", "password": f"password-{attempt}",
-                                                       "csrf": token.group(1) if token else ""})
+            answer = client.post(
+                url + "/login",
+                data={
+                    "account": f"guess-{number}-{attempt % 50}",
+                    "password": f"password-{attempt}",
+                    "csrf": token.group(1) if token else "",
+                },
+            )
             answers[answer.status_code] += 1
 
 
 def figures(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    return {"requests": len(ordered), "median_ms": round(statistics.median(ordered), 1),
-            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1), "max_ms": round(ordered[-1], 1)}
+    return {
+        "requests": len(ordered),
+        "median_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "max_ms": round(ordered[-1], 1),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attackers", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--no-rate-limit", action="store_true", help="lift the per-address / per-name limits (every attempt hashed)")
+    parser.add_argument(
+        "--no-rate-limit", action="store_true", help="lift the per-address / per-name limits (every attempt hashed)"
+    )
     parser.add_argument("--checks", type=int, default=None, help="Argon2 checks at once (default: the desk's)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -105,7 +117,9 @@ def main() -> int:
         try:
             quiet = latencies(url, args.seconds)
             stop, answers = threading.Event(), Counter()
-            clients = [threading.Thread(target=attacker, args=(url, stop, answers, n), daemon=True) for n in range(args.attackers)]
+            clients = [
+                threading.Thread(target=attacker, args=(url, stop, answers, n), daemon=True) for n in range(args.attackers)
+            ]
             for client in clients:
                 client.start()
             time.sleep(0.5)
@@ -116,15 +130,24 @@ def main() -> int:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
-    result = {"quiet": figures(quiet), "under_attack": figures(loaded), "attackers": args.attackers,
-              "attempts": dict(sorted(answers.items())), "rate_limits": not args.no_rate_limit and hasattr(desk_app, "SignInLimits")}
+    result = {
+        "quiet": figures(quiet),
+        "under_attack": figures(loaded),
+        "attackers": args.attackers,
+        "attempts": dict(sorted(answers.items())),
+        "rate_limits": not args.no_rate_limit and hasattr(desk_app, "SignInLimits"),
+    }
     if args.json:
         print(json.dumps(result))
     else:
         q, a = result["quiet"], result["under_attack"]
-        print(f"GET /login, nobody signing in:      median {q['median_ms']} ms, p95 {q['p95_ms']} ms, max {q['max_ms']} ms ({q['requests']} requests)")
-        print(f"GET /login, {args.attackers} clients guessing:    median {a['median_ms']} ms, p95 {a['p95_ms']} ms, max {a['max_ms']} ms "
-              f"({a['requests']} requests)")
+        print(
+            f"GET /login, nobody signing in:      median {q['median_ms']} ms, p95 {q['p95_ms']} ms, max {q['max_ms']} ms ({q['requests']} requests)"
+        )
+        print(
+            f"GET /login, {args.attackers} clients guessing:    median {a['median_ms']} ms, p95 {a['p95_ms']} ms, max {a['max_ms']} ms "
+            f"({a['requests']} requests)"
+        )
         print(f"attempts by status: {result['attempts']} (rate limits {'on' if result['rate_limits'] else 'off'})")
     return 0
 

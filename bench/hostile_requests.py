@@ -31,7 +31,11 @@ from samples.generator.hostile import png_stream  # noqa: E402
 def rgba_rows(width: int, height: int) -> Iterator[bytes]:
     """An RGBA page: white, opaque, with a few black bars (compresses ~1000:1, decodes to 4 bytes a pixel)."""
     white = b"\xff" * 4 * width
-    bar = b"\xff\xff\xff\xff" * (width // 10) + b"\x00\x00\x00\xff" * (width - 2 * (width // 10)) + b"\xff\xff\xff\xff" * (width // 10)
+    bar = (
+        b"\xff\xff\xff\xff" * (width // 10)
+        + b"\x00\x00\x00\xff" * (width - 2 * (width // 10))
+        + b"\xff\xff\xff\xff" * (width // 10)
+    )
     for y in range(height):
         yield bar if (y // 50) % 40 == 1 else white
 
@@ -47,12 +51,18 @@ def run(files: list[Path], code_root: Path) -> tuple[float, float, list[str]]:
     """(wall s, peak MiB, codes) of a cold `intake extract` of `files` with the code at `code_root`."""
     env = {**os.environ, "PYTHONPATH": str(code_root), "OMP_THREAD_LIMIT": "1", "INTAKE_OCR_MODE": "accurate"}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "flows.cli", "extract", "--jsonl", *map(str, files)], env=env, cwd=code_root,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "extract", "--jsonl", *map(str, files)],
+        env=env,
+        cwd=code_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     with PeakRss(process.pid) as peak:
         out, _ = process.communicate()
-    codes = sorted({flag["code"] for line in out.decode().splitlines() if line.startswith("{")
-                    for flag in json.loads(line).get("flags", [])})
+    codes = sorted(
+        {flag["code"] for line in out.decode().splitlines() if line.startswith("{") for flag in json.loads(line).get("flags", [])}
+    )
     return time.perf_counter() - started, peak.mib, codes
 
 

@@ -158,8 +158,19 @@ def read_file(path: Path, truth: list[set[str]], group: str, kind: str, variant:
         measures = quality.model_dump(exclude={"score"}) if quality else dict.fromkeys(MEASURES)
         costs = {"quality_ms": QUALITY_TIMER.take(), "hash_ms": HASH_TIMER.take()}
         rows.append(
-            Row(group, kind, variant, fmt, page_no, quality.score if quality else None, main_cause(quality) if quality else None,
-                **measures, recall=round(recall, 3), seconds=round(seconds, 2), **costs)
+            Row(
+                group,
+                kind,
+                variant,
+                fmt,
+                page_no,
+                quality.score if quality else None,
+                main_cause(quality) if quality else None,
+                **measures,
+                recall=round(recall, 3),
+                seconds=round(seconds, 2),
+                **costs,
+            )
         )
     return rows
 
@@ -228,8 +239,10 @@ def report(rows: list[Row], elapsed: float) -> None:
     for name, value in (("chosen", threshold), ("in use (ILLEGIBLE_BELOW)", ILLEGIBLE_BELOW)):
         fp = sum(r.score < value for r in read)
         fn = sum(r.score >= value for r in unreadable)
-        print(f"threshold {name}: {value:.2f}  false positives {fp}/{len(read)} (generator pages read correctly, flagged)"
-              f"  false negatives {fn}/{len(unreadable)} (unreadable pages not flagged)")
+        print(
+            f"threshold {name}: {value:.2f}  false positives {fp}/{len(read)} (generator pages read correctly, flagged)"
+            f"  false negatives {fn}/{len(unreadable)} (unreadable pages not flagged)"
+        )
     flagged = [r for r in unreadable if r.score < ILLEGIBLE_BELOW]
     causes = sorted({r.cause for r in flagged})
     print("causes named on flagged unreadable pages:", ", ".join(f"{c} {sum(r.cause == c for r in flagged)}" for c in causes))
@@ -245,8 +258,10 @@ def report(rows: list[Row], elapsed: float) -> None:
             ms = sorted(getattr(r, key) for r in images)
             worst = max(images, key=lambda r: getattr(r, key))
             p90 = ms[int(0.9 * (len(ms) - 1))]
-            print(f"{name}: CPU median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms, max {ms[-1]:.1f} ms "
-                  f"({worst.group} {worst.kind} {worst.variant} {worst.fmt} p{worst.page}), over {len(ms)} image pages")
+            print(
+                f"{name}: CPU median {statistics.median(ms):.1f} ms, p90 {p90:.1f} ms, max {ms[-1]:.1f} ms "
+                f"({worst.group} {worst.kind} {worst.variant} {worst.fmt} p{worst.page}), over {len(ms)} image pages"
+            )
     seconds = sorted(r.seconds for r in rows)
     print(f"page reading (wall, {len(seconds)} pages, 2 at a time): median {statistics.median(seconds):.2f} s")
 

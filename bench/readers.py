@@ -82,8 +82,12 @@ def measure(mode: str, corpus: Path, pattern: str, args: argparse.Namespace) -> 
     if lines[:-1]:
         print("\n".join(lines[:-1]))
     result: dict = json.loads(lines[-1])
-    result.update(files=len(files), cpu=usage.ru_utime + usage.ru_stime, rss_mb=usage.ru_maxrss / 1024,
-                  process_wall=time.monotonic() - started)
+    result.update(
+        files=len(files),
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_mb=usage.ru_maxrss / 1024,
+        process_wall=time.monotonic() - started,
+    )
     return result
 
 
@@ -112,13 +116,20 @@ def main() -> int:
             result = measure(mode, args.corpus, pattern, args)
             if result:
                 rows.append((name, mode, result))
-    print(f"\n{'set':<20}{'mode':<10}{'files':>6}" + "".join(f"{f:>10}" for f in FIELDS)
-          + f"{'rapidocr':>10}{'cpu s/page':>12}{'wall s':>8}{'peak RSS':>10}")
+    print(
+        f"\n{'set':<20}{'mode':<10}{'files':>6}"
+        + "".join(f"{f:>10}" for f in FIELDS)
+        + f"{'rapidocr':>10}{'cpu s/page':>12}{'wall s':>8}{'peak RSS':>10}"
+    )
     for name, mode, r in rows:
-        accuracy = "".join(f"{r['fields'][f][0] / r['fields'][f][1]:>10.1%}" if f in r["fields"] else f"{'-':>10}" for f in FIELDS)
+        accuracy = "".join(
+            f"{r['fields'][f][0] / r['fields'][f][1]:>10.1%}" if f in r["fields"] else f"{'-':>10}" for f in FIELDS
+        )
         reread = f"{r['engines'].get('rapidocr', 0)}/{r['pages']}"
-        print(f"{name:<20}{mode:<10}{r['files']:>6}{accuracy}{reread:>10}{r['cpu'] / max(r['pages'], 1):>12.2f}"
-              f"{r['process_wall']:>8.0f}{r['rss_mb']:>8.0f} MB")
+        print(
+            f"{name:<20}{mode:<10}{r['files']:>6}{accuracy}{reread:>10}{r['cpu'] / max(r['pages'], 1):>12.2f}"
+            f"{r['process_wall']:>8.0f}{r['rss_mb']:>8.0f} MB"
+        )
     return 0
 
 

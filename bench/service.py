@@ -70,10 +70,19 @@ def build_inbox(folder: Path, count: int, seed: int) -> int:
         submission = folder / "inbox" / "extranet" / f"BENCH-{index + 1:03d}"
         submission.mkdir(parents=True)
         who, day = fakes.person(rng, 1950, 2000), care_day(index)
-        invoice = generate("pharmacy_invoice", "pdf_scan", "clean", rng.randrange(10**9), submission / "facture.pdf",
-                           patient=who, day=day, third_party=False)
-        prescription = generate("prescription", "pdf_scan", "clean", rng.randrange(10**9), submission / "ordonnance.pdf",
-                                patient=who, day=day)
+        invoice = generate(
+            "pharmacy_invoice",
+            "pdf_scan",
+            "clean",
+            rng.randrange(10**9),
+            submission / "facture.pdf",
+            patient=who,
+            day=day,
+            third_party=False,
+        )
+        prescription = generate(
+            "prescription", "pdf_scan", "clean", rng.randrange(10**9), submission / "ordonnance.pdf", patient=who, day=day
+        )
         pages += invoice["pages"] + prescription["pages"]
         (submission / "manifest.json").write_text(json.dumps(MANIFEST))  # last: the submission is complete
     return pages
@@ -157,8 +166,10 @@ def measure(name: str, root: Path, count: int, pages: int, workers: int, base_en
 def report(runs: list[Run]) -> None:
     print(f"{'run':<28}{'subm.':>6}{'pages':>7}{'wall s':>9}{'s/subm.':>9}{'pages/min':>11}{'peak MiB':>10}")
     for r in runs:
-        print(f"{r.name:<28}{r.submissions:>6}{r.pages:>7}{r.seconds:>9.1f}{r.seconds / r.submissions:>9.1f}"
-              f"{r.pages / r.seconds * 60:>11.1f}{r.peak_mib:>10.0f}")
+        print(
+            f"{r.name:<28}{r.submissions:>6}{r.pages:>7}{r.seconds:>9.1f}{r.seconds / r.submissions:>9.1f}"
+            f"{r.pages / r.seconds * 60:>11.1f}{r.peak_mib:>10.0f}"
+        )
     for r in runs:
         line = f"{r.name}: statuses " + ", ".join(f"{k} {v}" for k, v in sorted(r.statuses.items()))
         print(line + (f"; double-processed: {r.double}" if r.double is not None else ""))
@@ -180,15 +191,23 @@ def main() -> int:
     try:
         pages = build_inbox(tmp / "run-a", args.submissions, args.seed)
         copy_inbox(tmp / "run-a", tmp / "run-b")
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_API_URL": url,
-               "PREFECT_HOME": str(home), "INTAKE_STORAGE": "local"}
+        env = {
+            **os.environ,
+            "OMP_THREAD_LIMIT": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_API_URL": url,
+            "PREFECT_HOME": str(home),
+            "INTAKE_STORAGE": "local",
+        }
         env.pop("INTAKE_ADJUDICATION_URL", None)
         cores = len(os.sched_getaffinity(0))
         print(f"bench: python {' '.join(sys.argv)}")
         print(f"each worker: python {' '.join(WATCH[1:])}  (INTAKE_STORAGE=local OMP_THREAD_LIMIT=1, Prefect server {url})")
         print(f"{args.submissions} submissions x (scanned invoice + prescription) = {pages} pages, {cores} cores")
-        runs = [measure("A: 1 worker", tmp / "run-a", args.submissions, pages, 1, env),
-                measure("B: 2 workers, same root", tmp / "run-b", args.submissions, pages, 2, env)]
+        runs = [
+            measure("A: 1 worker", tmp / "run-a", args.submissions, pages, 1, env),
+            measure("B: 2 workers, same root", tmp / "run-b", args.submissions, pages, 2, env),
+        ]
     finally:
         stop(server)
         if args.keep:

@@ -50,8 +50,22 @@ CORES = len(os.sched_getaffinity(0))
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
 BIN = Path(sys.executable).parent
 CORPUS = REPO.parent / "shared" / "corpus"
-STAGE_ORDER = ("decode", "render", "text layer", "clean", "osd", "deskew", "tesseract pass", "second reader (RapidOCR)",
-               "legibility", "hash", "segmentation", "layout", "classification", "fields")
+STAGE_ORDER = (
+    "decode",
+    "render",
+    "text layer",
+    "clean",
+    "osd",
+    "deskew",
+    "tesseract pass",
+    "second reader (RapidOCR)",
+    "legibility",
+    "hash",
+    "segmentation",
+    "layout",
+    "classification",
+    "fields",
+)
 
 
 def generated(folder: Path, files: int, pages_per_file: int, seed: int) -> tuple[list[Path], list[Path]]:
@@ -61,7 +75,7 @@ def generated(folder: Path, files: int, pages_per_file: int, seed: int) -> tuple
     pdfs, images = [], []
     for f in range(files):
         pdf = folder / f"file{f:02d}.pdf"
-        for kind in kinds[f % len(kinds):] + kinds:  # a kind the generator cannot lay out on that many pages: the next
+        for kind in kinds[f % len(kinds) :] + kinds:  # a kind the generator cannot lay out on that many pages: the next
             try:
                 generate(kind, "pdf_scan", "multipage", rng.randrange(10**6), pdf, pages=pages_per_file)
                 break
@@ -144,8 +158,23 @@ def ocrmypdf(images: list[Path], folder: Path) -> tuple[float, float, float]:
 
     merged = folder / "all.pdf"
     merged.write_bytes(img2pdf.convert([str(p) for p in images]))
-    return run_cold([str(BIN / "ocrmypdf"), "--jobs", str(CORES), "-l", "fra+eng", "--output-type", "pdf", "--optimize", "0",
-                     "--force-ocr", str(merged), str(folder / "ocr.pdf")], ENV)
+    return run_cold(
+        [
+            str(BIN / "ocrmypdf"),
+            "--jobs",
+            str(CORES),
+            "-l",
+            "fra+eng",
+            "--output-type",
+            "pdf",
+            "--optimize",
+            "0",
+            "--force-ocr",
+            str(merged),
+            str(folder / "ocr.pdf"),
+        ],
+        ENV,
+    )
 
 
 def warm(files: list[Path], warm_up: Path, mode: str, workers: int | None = None) -> tuple[float, float, float]:
@@ -189,8 +218,12 @@ def main() -> int:
     parser.add_argument("--modes", default="fast,accurate")
     parser.add_argument("--memory-request", action="store_true")
     parser.add_argument("--skip-stages", action="store_true")
-    parser.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (e.g. `git archive REV | tar -x -C DIR`): "
-                                                      "its cold runs beside ours, with PYTHONPATH=DIR")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of the code to compare with (e.g. `git archive REV | tar -x -C DIR`): "
+        "its cold runs beside ours, with PYTHONPATH=DIR",
+    )
     args = parser.parse_args()
     modes = [m for m in args.modes.split(",") if m]
     receipts = sorted((CORPUS / "sroie-dev").glob("*.jpg"))
@@ -204,45 +237,87 @@ def main() -> int:
         files = [*receipts[: args.receipts], *scans[: args.scans], *pdfs]
         images = [*receipts[: args.receipts], *scans[: args.scans], *gen_images]
         pages = len(images)
-        print(f"{pages} pages in {len(files)} files ({args.receipts} receipts, {args.scans} A4 scans, {len(gen_images)} generated "
-              f"pages), {CORES} cores, Tesseract single-threaded; load average {os.getloadavg()[0]:.1f} at start")
+        print(
+            f"{pages} pages in {len(files)} files ({args.receipts} receipts, {args.scans} A4 scans, {len(gen_images)} generated "
+            f"pages), {CORES} cores, Tesseract single-threaded; load average {os.getloadavg()[0]:.1f} at start"
+        )
         rows: list[tuple[str, tuple[float, float, float]]] = [("bare tesseract (1 thread x cores)", bare_tesseract(images))]
         rows.append((f"ocrmypdf --jobs {CORES}", ocrmypdf(images, folder)))
         for mode in modes:
-            rows.append((f"cold intake extract, {mode}",
-                         run_cold([str(BIN / "intake"), "extract", "--jsonl", *map(str, files)], {**ENV, "INTAKE_OCR_MODE": mode})))
-        rows.append((f"cold intake extract, {modes[0]}, no regex cache",
-                     run_cold([str(BIN / "intake"), "extract", "--jsonl", *map(str, files)],
-                              {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""})))
+            rows.append(
+                (
+                    f"cold intake extract, {mode}",
+                    run_cold([str(BIN / "intake"), "extract", "--jsonl", *map(str, files)], {**ENV, "INTAKE_OCR_MODE": mode}),
+                )
+            )
+        rows.append(
+            (
+                f"cold intake extract, {modes[0]}, no regex cache",
+                run_cold(
+                    [str(BIN / "intake"), "extract", "--jsonl", *map(str, files)],
+                    {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""},
+                ),
+            )
+        )
         baseline = {**ENV, "PYTHONPATH": str(args.baseline)} if args.baseline else None
         if baseline:
             for mode in modes:
-                rows.append((f"cold intake extract, {mode}, baseline",
-                             run_cold([str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", *map(str, files)],
-                                      {**baseline, "INTAKE_OCR_MODE": mode}, args.baseline)))
+                rows.append(
+                    (
+                        f"cold intake extract, {mode}, baseline",
+                        run_cold(
+                            [str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", *map(str, files)],
+                            {**baseline, "INTAKE_OCR_MODE": mode},
+                            args.baseline,
+                        ),
+                    )
+                )
         for mode in modes:
             rows.append((f"warm pipeline, {mode}", warm(files, warm_up, mode)))
         bare = rows[0][1][0]
         ocrmypdf_wall = rows[1][1][0]
-        print("\n| | wall s | CPU s | CPU s / page | pages/min | vs bare | vs ocrmypdf | peak RSS MiB |\n|---|---|---|---|---|---|---|---|")
+        print(
+            "\n| | wall s | CPU s | CPU s / page | pages/min | vs bare | vs ocrmypdf | peak RSS MiB |\n|---|---|---|---|---|---|---|---|"
+        )
         for name, (wall, cpu, mem) in rows:
-            print(f"| {name} | {wall:.1f} | {cpu:.1f} | {cpu / pages:.2f} | {pages / wall * 60:.0f} | {bare / wall:.2f} | "
-                  f"{ocrmypdf_wall / wall:.2f} | {f'{mem:.0f}' if mem else '-'} |")
+            print(
+                f"| {name} | {wall:.1f} | {cpu:.1f} | {cpu / pages:.2f} | {pages / wall * 60:.0f} | {bare / wall:.2f} | "
+                f"{ocrmypdf_wall / wall:.2f} | {f'{mem:.0f}' if mem else '-'} |"
+            )
 
         one = receipts[0]
-        startup = [("bare tesseract, 1 receipt", run_cold(["tesseract", str(one), "-", "-l", "fra+eng", "tsv"], ENV)),
-                   ("intake --help", run_cold([str(BIN / "intake"), "--help"], ENV))]
+        startup = [
+            ("bare tesseract, 1 receipt", run_cold(["tesseract", str(one), "-", "-l", "fra+eng", "tsv"], ENV)),
+            ("intake --help", run_cold([str(BIN / "intake"), "--help"], ENV)),
+        ]
         for mode in modes:
-            startup.append((f"intake extract, 1 receipt, {mode}",
-                            run_cold([str(BIN / "intake"), "extract", "--jsonl", str(one)], {**ENV, "INTAKE_OCR_MODE": mode})))
-        startup.append((f"intake extract, 1 receipt, {modes[0]}, no regex cache",
-                        run_cold([str(BIN / "intake"), "extract", "--jsonl", str(one)],
-                                 {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""})))
+            startup.append(
+                (
+                    f"intake extract, 1 receipt, {mode}",
+                    run_cold([str(BIN / "intake"), "extract", "--jsonl", str(one)], {**ENV, "INTAKE_OCR_MODE": mode}),
+                )
+            )
+        startup.append(
+            (
+                f"intake extract, 1 receipt, {modes[0]}, no regex cache",
+                run_cold(
+                    [str(BIN / "intake"), "extract", "--jsonl", str(one)],
+                    {**ENV, "INTAKE_OCR_MODE": modes[0], "INTAKE_REGEX_CACHE": ""},
+                ),
+            )
+        )
         if baseline:
             for mode in modes:
-                startup.append((f"intake extract, 1 receipt, {mode}, baseline",
-                                run_cold([str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", str(one)],
-                                         {**baseline, "INTAKE_OCR_MODE": mode}, args.baseline)))
+                startup.append(
+                    (
+                        f"intake extract, 1 receipt, {mode}, baseline",
+                        run_cold(
+                            [str(BIN / "python"), "-m", "flows.cli", "extract", "--jsonl", str(one)],
+                            {**baseline, "INTAKE_OCR_MODE": mode},
+                            args.baseline,
+                        ),
+                    )
+                )
         print("\n| start-up | wall s | CPU s | peak RSS MiB |\n|---|---|---|---|")
         for name, (wall, cpu, mem) in startup:
             print(f"| {name} | {wall:.2f} | {cpu:.2f} | {mem:.0f} |")
@@ -272,9 +347,13 @@ def main() -> int:
                 if len(mpages) >= 25:
                     break
             request = [*receipts[:5], *mpdfs]
-            wall, cpu, mem = run_cold([str(BIN / "intake"), "extract", "--jsonl", *map(str, request)], {**ENV, "INTAKE_OCR_MODE": "accurate"})
-            print(f"\nmemory request ({len(request)} files, {5 + len(mpages)} pages: 5 receipts + 5 generated PDFs), accurate: "
-                  f"{wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {mem:.0f} MiB")
+            wall, cpu, mem = run_cold(
+                [str(BIN / "intake"), "extract", "--jsonl", *map(str, request)], {**ENV, "INTAKE_OCR_MODE": "accurate"}
+            )
+            print(
+                f"\nmemory request ({len(request)} files, {5 + len(mpages)} pages: 5 receipts + 5 generated PDFs), accurate: "
+                f"{wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {mem:.0f} MiB"
+            )
     return 0
 
 

@@ -84,7 +84,9 @@ def text_slope(lines: Sequence[Sequence[Word]]) -> float:
 def _span(words: Sequence[Word], slope: float) -> tuple[float, float]:
     """Vertical extent of words once the page's slope is taken out."""
     shifts = [slope * (w.bbox.x0 + w.bbox.x1) / 2 for w in words]
-    return min(w.bbox.y0 - d for w, d in zip(words, shifts, strict=True)), max(w.bbox.y1 - d for w, d in zip(words, shifts, strict=True))
+    return min(w.bbox.y0 - d for w, d in zip(words, shifts, strict=True)), max(
+        w.bbox.y1 - d for w, d in zip(words, shifts, strict=True)
+    )
 
 
 def split_stacked(words: Sequence[Word], slope: float = 0.0) -> list[list[Word]]:

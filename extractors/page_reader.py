@@ -40,8 +40,9 @@ def read_page(upload: Upload, page_no: int, workdir: str | None = None, mode: Oc
     return read_page_with_image(upload, page_no, workdir, mode)[0]
 
 
-def read_page_with_image(upload: Upload, page_no: int, workdir: str | None = None,
-                         mode: OcrMode | None = None) -> tuple[OcrPage, np.ndarray | None]:
+def read_page_with_image(
+    upload: Upload, page_no: int, workdir: str | None = None, mode: OcrMode | None = None
+) -> tuple[OcrPage, np.ndarray | None]:
     """As `read_page`, plus the upright working image the words' boxes refer to (None for a text layer:
     its boxes refer to the PDF page rendered at the page's width x height pixels)."""
     if upload.media_type is MediaType.PDF:
@@ -108,8 +109,9 @@ def ocr_page_image(image: PageImage, page_no: int, workdir: str | None = None, m
     return ocr_page_with_image(image, page_no, workdir, mode)[0]
 
 
-def ocr_page_with_image(image: PageImage, page_no: int, workdir: str | None = None,
-                        mode: OcrMode | None = None) -> tuple[OcrPage, np.ndarray]:
+def ocr_page_with_image(
+    image: PageImage, page_no: int, workdir: str | None = None, mode: OcrMode | None = None
+) -> tuple[OcrPage, np.ndarray]:
     """Orient, deskew, clean and OCR a page image; returns the page and its upright working image.
 
     Orientation: a landscape image first asks Tesseract OSD; any page read poorly asks it (again)

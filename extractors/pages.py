@@ -139,7 +139,11 @@ def embedded_scan(path: str, page_no: int) -> PageImage | None:
         return None
     width_in, height_in = scan.width_points / POINTS_PER_INCH, scan.height_points / POINTS_PER_INCH
     with scan.image as image:
-        if width_in <= 0 or height_in <= 0 or abs(image.width / width_in - image.height / height_in) > 0.05 * image.width / width_in:
+        if (
+            width_in <= 0
+            or height_in <= 0
+            or abs(image.width / width_in - image.height / height_in) > 0.05 * image.width / width_in
+        ):
             return None  # the image does not fill the page: render instead
         return PageImage(gray=np.asarray(image.convert("L")), dpi=max(70, round(image.width / width_in)))
 
@@ -198,9 +202,15 @@ def image_dpi(image: Image.Image) -> int:
 
 
 # EXIF orientation -> the transposition that makes the picture upright (as ImageOps.exif_transpose)
-_UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-            5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-            8: Image.Transpose.ROTATE_90}
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def has_transparency(image: Image.Image) -> bool:
@@ -219,7 +229,7 @@ def gray_on_white(image: Image.Image) -> Image.Image:
     out = np.empty((image.height, image.width), np.uint8)  # laid on white strip by strip: one grayscale copy, not four
     for top in range(0, image.height, STRIP_ROWS):
         strip = image.crop((0, top, image.width, min(image.height, top + STRIP_ROWS)))
-        out[top:top + strip.height] = np.asarray(_laid_on_white(strip))
+        out[top : top + strip.height] = np.asarray(_laid_on_white(strip))
     return Image.fromarray(out)
 
 

@@ -177,7 +177,9 @@ def clear_border(gray: np.ndarray) -> np.ndarray:
         return gray
     mask: MatLike = np.isin(labels, doomed).astype(np.uint8)
     if small is not gray:
-        mask = cv2.dilate(cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8))
+        mask = cv2.dilate(
+            cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST), np.ones((3, 3), np.uint8)
+        )
     out = gray.copy()
     out[mask.astype(bool)] = 255
     return out

@@ -84,7 +84,9 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     except rapidocr.RapidOcrFailed as exc:
         log.warning("second reader failed on page %d, Tesseract's reading kept: %s", page.page, exc)
         return page
-    settled = reasons != ["total_unread"] or reads_a_sure_total(document_lines([page.model_copy(update={"words": tuple(second)})]))
+    settled = reasons != ["total_unread"] or reads_a_sure_total(
+        document_lines([page.model_copy(update={"words": tuple(second)})])
+    )
     if not keep_second(page.words, second) or not settled:
         log.info("page %d (%s): Tesseract's reading kept", page.page, ",".join(reasons))
         return page

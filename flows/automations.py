@@ -33,18 +33,39 @@ def _action(block: UUID | None, subject: str, body: str) -> SendNotification | D
 
 def automations(block: UUID | None = None) -> list[Automation]:
     """The three automations (not yet created)."""
-    failed = EventTrigger(match={"prefect.resource.id": "prefect.flow-run.*"},
-                          expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}, posture=Posture.Reactive, threshold=1)
+    failed = EventTrigger(
+        match={"prefect.resource.id": "prefect.flow-run.*"},
+        expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+        posture=Posture.Reactive,
+        threshold=1,
+    )
     backlog = EventTrigger(expect={BACKLOG_EXCEEDED}, posture=Posture.Reactive, threshold=1, within=timedelta(0))
     outbox = EventTrigger(expect={OUTBOX_STALE}, posture=Posture.Reactive, threshold=1, within=timedelta(0))
     return [
-        Automation(name=f"{PREFIX}a run failed or crashed", trigger=failed, description="A flow run of the intake failed or crashed.",
-                   actions=[_action(block, "Intake: a run failed", "Flow run {{ flow_run.name }} is {{ flow_run.state.name }}.")]),
-        Automation(name=f"{PREFIX}review backlog", trigger=backlog, description="More claims wait for review than the limit.",
-                   actions=[_action(block, "Intake: review backlog", "{{ event.payload.count }} claims wait for review.")]),
-        Automation(name=f"{PREFIX}outbox not delivered", trigger=outbox, description="A claim waits in the outbox too long.",
-                   actions=[_action(block, "Intake: outbox not delivered",
-                                    "{{ event.payload.undelivered }} claim(s) undelivered, oldest {{ event.payload.oldest_minutes }} min.")]),
+        Automation(
+            name=f"{PREFIX}a run failed or crashed",
+            trigger=failed,
+            description="A flow run of the intake failed or crashed.",
+            actions=[_action(block, "Intake: a run failed", "Flow run {{ flow_run.name }} is {{ flow_run.state.name }}.")],
+        ),
+        Automation(
+            name=f"{PREFIX}review backlog",
+            trigger=backlog,
+            description="More claims wait for review than the limit.",
+            actions=[_action(block, "Intake: review backlog", "{{ event.payload.count }} claims wait for review.")],
+        ),
+        Automation(
+            name=f"{PREFIX}outbox not delivered",
+            trigger=outbox,
+            description="A claim waits in the outbox too long.",
+            actions=[
+                _action(
+                    block,
+                    "Intake: outbox not delivered",
+                    "{{ event.payload.undelivered }} claim(s) undelivered, oldest {{ event.payload.oldest_minutes }} min.",
+                )
+            ],
+        ),
     ]
 
 

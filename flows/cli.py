@@ -57,7 +57,11 @@ def _summary_lines(claim: Claim) -> list[str]:
         )
     for rejected in claim.rejected_files:
         out.append(f"  {rejected.file}: rejected")
-    if claim.total_eur is not None and claim.total_eur.amount is not None and any("total_eur" in d.fields for d in claim.documents):
+    if (
+        claim.total_eur is not None
+        and claim.total_eur.amount is not None
+        and any("total_eur" in d.fields for d in claim.documents)
+    ):
         out.append(f"  bills in EUR: {claim.total_eur.amount} (ECB rates of the dates of care)")
     flags = claim.all_flags()
     out.append(f"  flags ({len(flags)}):" if flags else "  flags: none")
@@ -139,8 +143,13 @@ def cmd_process(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="intake-claims-") as scratch:
         store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)))
         claim_id = args.claim_id or new_claim_id(store.storage)
-        received = Received(claim_id, _received_files(files), manifest, quoted_claim(manifest, args.subject, body),
-                            request_language(manifest, args.subject, body))
+        received = Received(
+            claim_id,
+            _received_files(files),
+            manifest,
+            quoted_claim(manifest, args.subject, body),
+            request_language(manifest, args.subject, body),
+        )
         claim = _process(received, store, rules, args.record)
     print(claim.model_dump_json(indent=2) if args.json else summary(claim))
     return ExitCode.OK
@@ -151,7 +160,8 @@ def _doc_line(item: Document | RejectedFile) -> str:
         return safe_text(f"{item.file}: rejected - " + "; ".join(f.code.value for f in item.flags))
     return safe_text(
         f"{item.file}: {item.doc_type.value}, date {_fmt_field(item, 'date')}, total {_fmt_field(item, 'total')}, "
-        f"currency {_fmt_field(item, 'currency')}" + (f", flags {', '.join(f.code.value for f in item.flags)}" if item.flags else "")
+        f"currency {_fmt_field(item, 'currency')}"
+        + (f", flags {', '.join(f.code.value for f in item.flags)}" if item.flags else "")
     )
 
 
@@ -194,7 +204,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
             except Exception as error:  # a failed pass (the storage down...): a watcher keeps watching, --once reports it
                 if signal is None:
                     raise
-                print(f"intake watch: pass failed ({type(error).__name__}); next pass in {args.interval:g} s", file=sys.stderr, flush=True)
+                print(
+                    f"intake watch: pass failed ({type(error).__name__}); next pass in {args.interval:g} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             else:
                 print(f"{len(claims)} submission(s) processed" + (f": {', '.join(claims)}" if claims else ""), flush=True)
                 if signal is None:
@@ -218,10 +232,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_notification_trigger, watch_flow
 
     ensure_ocr_limit(args.ocr_slots)
-    watch = watch_flow.to_deployment(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval),
-                                     parameters={"quiet_seconds": args.quiet}, tags=["intake"])
-    monitor = monitor_flow.to_deployment(name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.monitor_interval), tags=["intake"],
-                                         parameters={"backlog_limit": args.backlog, "outbox_minutes": args.outbox_minutes})
+    watch = watch_flow.to_deployment(
+        name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet}, tags=["intake"]
+    )
+    monitor = monitor_flow.to_deployment(
+        name=DEPLOYMENT_NAME,
+        interval=timedelta(seconds=args.monitor_interval),
+        tags=["intake"],
+        parameters={"backlog_limit": args.backlog, "outbox_minutes": args.outbox_minutes},
+    )
     if not isinstance(watch, RunnerDeployment) or not isinstance(monitor, RunnerDeployment):
         raise TypeError("to_deployment returned a coroutine in a synchronous context")  # Prefect types it both ways
     trigger = start_notification_trigger(args.interval, args.quiet)
@@ -256,11 +275,17 @@ def cmd_review(args: argparse.Namespace) -> int:
     accounts = AccountsFile(settings.accounts)  # validated whole now (exit 3), re-read when it changes
     secret, configured = settings.signing_secret()
     if not configured:
-        print("intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr)
+        print(
+            "intake review: INTAKE_REVIEW_SECRET not set (32+ characters): sessions end when the desk restarts", file=sys.stderr
+        )
     storage = open_storage()
-    config = DeskConfig(storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules),
-                        secure_cookies=settings.secure_cookies)
-    print(f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)", file=sys.stderr)
+    config = DeskConfig(
+        storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules), secure_cookies=settings.secure_cookies
+    )
+    print(
+        f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)",
+        file=sys.stderr,
+    )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return ExitCode.OK
 
@@ -297,14 +322,23 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="intake", description="Claim document intake: OCR, classify, extract, flag.")
     root.add_argument("--version", action="version", version=f"intake {version()}")
     sub = root.add_subparsers(dest="command", required=True)
-    process = sub.add_parser("process", help="process the files of ONE request into one claim (a Prefect flow run when a server answers)")
+    process = sub.add_parser(
+        "process", help="process the files of ONE request into one claim (a Prefect flow run when a server answers)"
+    )
     process.add_argument("files", nargs="+", metavar="FILE", help="the request's files, or its folder")
     process.add_argument("--claim-id", help="claim number to use (default: a new CLM-YYYYMMDD-XXXXXX)")
-    process.add_argument("--out", help="a claim store folder: writes OUT/claims/<claim_id>/ (originals, claim.json, message, history/), OUT/quarantine/, OUT/outbox/, OUT/state/index/")
+    process.add_argument(
+        "--out",
+        help="a claim store folder: writes OUT/claims/<claim_id>/ (originals, claim.json, message, history/), OUT/quarantine/, OUT/outbox/, OUT/state/index/",
+    )
     process.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
     process.add_argument("--json", action="store_true", help="print the claim JSON instead of a summary")
-    process.add_argument("--record", choices=("auto", "always", "never"), default="auto",
-                         help="record the run as a Prefect flow run: auto = when PREFECT_API_URL names a server that answers")
+    process.add_argument(
+        "--record",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="record the run as a Prefect flow run: auto = when PREFECT_API_URL names a server that answers",
+    )
     add_options(process)
     process.set_defaults(needs_tools=True, handler=cmd_process)
     extract = sub.add_parser("extract", help="extract each file as its own document (no claim rules, no file limit)")
@@ -315,19 +349,36 @@ def parser() -> argparse.ArgumentParser:
     watcher = sub.add_parser("watch", help="process the storage inbox (INTAKE_STORAGE, INTAKE_ROOT / INTAKE_S3_*)")
     watcher.add_argument("--once", action="store_true", help="process everything pending, then exit")
     watcher.add_argument("--interval", type=float, default=10.0, help="seconds between passes (polling)")
-    watcher.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
+    watcher.add_argument(
+        "--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete"
+    )
     watcher.set_defaults(needs_tools=True, handler=cmd_watch)
     serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
     serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
-    serve.add_argument("--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete")
-    serve.add_argument("--ocr-slots", type=int, default=DEFAULT_OCR_SLOTS, help="submissions read at once across all workers (Prefect concurrency limit)")
+    serve.add_argument(
+        "--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete"
+    )
+    serve.add_argument(
+        "--ocr-slots",
+        type=int,
+        default=DEFAULT_OCR_SLOTS,
+        help="submissions read at once across all workers (Prefect concurrency limit)",
+    )
     serve.add_argument("--monitor-interval", type=float, default=300.0, help="seconds between intake-monitor runs")
     serve.add_argument("--backlog", type=int, default=50, help="claims waiting for review above which the backlog alert fires")
-    serve.add_argument("--outbox-minutes", type=float, default=60.0, help="minutes an outbox claim may wait before the outbox alert fires")
+    serve.add_argument(
+        "--outbox-minutes", type=float, default=60.0, help="minutes an outbox claim may wait before the outbox alert fires"
+    )
     serve.set_defaults(needs_tools=True, handler=cmd_serve)
-    automation = sub.add_parser("automations", help="install the operators' alerts (failed runs, review backlog, outbox) on the Prefect server")
-    automation.add_argument("--notify", metavar="BLOCK", help="a Prefect notification block, as type/name (e.g. slack-webhook/ops); "
-                            "without it the alerts are only recorded in the UI")
+    automation = sub.add_parser(
+        "automations", help="install the operators' alerts (failed runs, review backlog, outbox) on the Prefect server"
+    )
+    automation.add_argument(
+        "--notify",
+        metavar="BLOCK",
+        help="a Prefect notification block, as type/name (e.g. slack-webhook/ops); "
+        "without it the alerts are only recorded in the UI",
+    )
     automation.set_defaults(handler=cmd_automations)
     review = sub.add_parser("review", help="the managers' review desk, a web app (INTAKE_REVIEW_ACCOUNTS, INTAKE_REVIEW_SECRET)")
     review.add_argument("--host", default="127.0.0.1")
@@ -362,8 +413,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     debug = os.environ.get("INTAKE_DEBUG") == "1"
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     arguments = sys.argv[1:] if argv is None else argv
     if not arguments:  # no command: the help, not an error
         parser().print_help()

@@ -12,8 +12,22 @@ from intake.declaration import MANIFEST_NAME, DeclarationError, parse_manifest
 from models.manifest import Manifest
 
 # command-line option -> manifest field
-OPTION_FIELDS = ("care_types", "situation", "country", "planned", "posted", "renewal", "hospitalisation", "stay_motive",
-                 "total_declared", "currency", "relates_to", "first_request", "student", "language")
+OPTION_FIELDS = (
+    "care_types",
+    "situation",
+    "country",
+    "planned",
+    "posted",
+    "renewal",
+    "hospitalisation",
+    "stay_motive",
+    "total_declared",
+    "currency",
+    "relates_to",
+    "first_request",
+    "student",
+    "language",
+)
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +46,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--stay-motive")
     group.add_argument("--total", dest="total_declared", help="declared total paid")
     group.add_argument("--currency", help="ISO 4217 currency of the declared total")
-    group.add_argument("--relates-to", choices=("illness", "long_term_illness", "maternity", "work_accident", "third_party_accident"))
+    group.add_argument(
+        "--relates-to", choices=("illness", "long_term_illness", "maternity", "work_accident", "third_party_accident")
+    )
     group.add_argument("--first-request", action="store_true", default=None)
     group.add_argument("--student", action="store_true", default=None)
     group.add_argument("--beneficiary", help="name of the person treated")

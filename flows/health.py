@@ -32,10 +32,10 @@ def review_backlog(storage: Storage, rules: Rules) -> int:
 
 def undelivered_ages(storage: Storage, now: datetime) -> list[timedelta]:
     """How long each outbox claim has waited without a delivery receipt newer than it."""
-    receipts = {i.key[len(DELIVERED):]: i.last_modified for i in storage.list(DELIVERED)}
+    receipts = {i.key[len(DELIVERED) :]: i.last_modified for i in storage.list(DELIVERED)}
     ages = []
     for info in storage.list(ADJUDICATION_OUTBOX):
-        name = info.key[len(ADJUDICATION_OUTBOX):]
+        name = info.key[len(ADJUDICATION_OUTBOX) :]
         if "/" in name or not name.endswith(".json"):
             continue
         delivered = receipts.get(name)

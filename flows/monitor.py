@@ -40,7 +40,10 @@ def monitor_flow(backlog_limit: int = 50, outbox_minutes: float = 60.0) -> dict[
         emit_event(BACKLOG_EXCEEDED, resource=QUEUE_RESOURCE, payload={"count": measured.backlog, "limit": backlog_limit})
     oldest = measured.oldest_undelivered
     if oldest is not None and oldest > timedelta(minutes=outbox_minutes):
-        emit_event(OUTBOX_STALE, resource=OUTBOX_RESOURCE,
-                   payload={"undelivered": measured.undelivered, "oldest_minutes": int(oldest.total_seconds() // 60)})
+        emit_event(
+            OUTBOX_STALE,
+            resource=OUTBOX_RESOURCE,
+            payload={"undelivered": measured.undelivered, "oldest_minutes": int(oldest.total_seconds() // 60)},
+        )
     get_run_logger().info("review backlog %d, %d claim(s) undelivered in the outbox", measured.backlog, measured.undelivered)
     return {"backlog": measured.backlog, "undelivered": measured.undelivered}

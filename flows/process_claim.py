@@ -21,6 +21,8 @@ from models import Claim
 from validators.rules_file import Rules
 
 FLOW_NAME = "process_claim"
+
+
 def run_claim_id(received: Received, store: ClaimStore) -> str:
     """The claim the run makes or completes: the quoted one when it is on file, else a new one."""
     return received.quoted if received.quoted and store.exists(received.quoted) else received.claim_id
@@ -35,7 +37,6 @@ def run_process_claim(received: Received, store: ClaimStore, rules: Rules, clock
 
     # Prefect types TaskRunner's future invariantly, so its own ThreadPoolTaskRunner does not match the parameter
     task_runner = ThreadPoolTaskRunner(max_workers=worker_count())  # type: ignore[var-annotated]
-    decorate = flow(name=FLOW_NAME, flow_run_name="{claim_id}", validate_parameters=False,
-                    task_runner=task_runner)  # type: ignore[arg-type]
+    decorate = flow(name=FLOW_NAME, flow_run_name="{claim_id}", validate_parameters=False, task_runner=task_runner)  # type: ignore[arg-type]
     runner = decorate(process_claim)
     return runner(claim_id=run_claim_id(received, store), files=len(received.files))

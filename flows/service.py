@@ -57,7 +57,10 @@ def summary_markdown(claim: Claim) -> str:
     lines = [f"# {claim.claim_id}: {claim.status.value}", ""]
     if claim.status_reason:
         lines += [f"**Why:** {claim.status_reason}", ""]
-    lines += ["| document | type | date | total | currency | total in EUR (ECB rate of the date of care) |", "|---|---|---|---|---|---|"]
+    lines += [
+        "| document | type | date | total | currency | total in EUR (ECB rate of the date of care) |",
+        "|---|---|---|---|---|---|",
+    ]
     for number, doc in enumerate(claim.documents, start=1):
         figures = " | ".join(_value(doc, n) for n in ("date", "total", "currency", "total_eur"))
         lines.append(f"| #{number} | {doc.doc_type.value} | {figures} |")
@@ -71,8 +74,15 @@ def flag_rows(claim: Claim) -> list[dict[str, str]]:
     """The flags for an operator: code, severity, which document (by its place in the request) and page."""
     numbers = {d.file: str(i) for i, d in enumerate(claim.documents, start=1)}
     numbers.update({r.file: f"refused {i}" for i, r in enumerate(claim.rejected_files, start=1)})
-    return [{"code": f.code.value, "severity": f.severity.value, "document": numbers.get(f.file or "", "-"), "page": str(f.page or "")}
-            for f in claim.all_flags()]
+    return [
+        {
+            "code": f.code.value,
+            "severity": f.severity.value,
+            "document": numbers.get(f.file or "", "-"),
+            "page": str(f.page or ""),
+        }
+        for f in claim.all_flags()
+    ]
 
 
 def review_link(claim_id: str) -> str | None:
@@ -101,8 +111,11 @@ def _publish(claim: Claim) -> None:
     link = review_link(claim.claim_id)
     markdown = summary_markdown(claim) + (f"\n\n[Open on the review desk]({link})" if link else "")
     create_markdown_artifact(markdown=markdown, key=f"{key}-summary", description=f"Claim {claim.claim_id}")
-    create_table_artifact(table=flag_rows(claim) or [{"code": "-", "severity": "-", "document": "-", "page": "-"}],
-                          key=f"{key}-flags", description=f"Flags of {claim.claim_id}")
+    create_table_artifact(
+        table=flag_rows(claim) or [{"code": "-", "severity": "-", "document": "-", "page": "-"}],
+        key=f"{key}-flags",
+        description=f"Flags of {claim.claim_id}",
+    )
 
 
 def _run_submission(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:

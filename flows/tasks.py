@@ -68,25 +68,42 @@ def build_documents_as_tasks(uploads: Sequence[Upload], outcomes: Sequence[pipel
     return [d for u in uploads for d in build_document_task(u, [o for o in outcomes if o.upload.index == u.index])]
 
 
-PREFECT_STAGES = Stages(check_uploads=check_uploads_task, read_pages=read_pages_as_tasks, build_documents=build_documents_as_tasks)
+PREFECT_STAGES = Stages(
+    check_uploads=check_uploads_task, read_pages=read_pages_as_tasks, build_documents=build_documents_as_tasks
+)
 
 
-@task(name="pending-submissions", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
-      retry_condition_fn=storage_failed)
+@task(
+    name="pending-submissions",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=storage_failed,
+)
 def pending_task(storage: Storage, now: datetime, quiet: timedelta) -> list[inbox.Submission]:
     """Every complete submission not done yet - not taken: each is taken just before it is processed."""
     return inbox.pending(storage, now, quiet)
 
 
-@task(name="take-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
-      retry_condition_fn=storage_failed)
+@task(
+    name="take-submission",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=storage_failed,
+)
 def take_task(storage: Storage, submission: inbox.Submission, now: datetime) -> inbox.Marker | None:
     """The new marker when this worker won the submission; None when another has it or it is done."""
     return inbox.take(storage, submission, now)
 
 
-@task(name="process-submission", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
-      retry_condition_fn=storage_failed)
+@task(
+    name="process-submission",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=storage_failed,
+)
 def process_task(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:
     """One submission read and written (a plain-stages run, taking one OCR slot), then marked done.
     Its arguments stay in this process (a task's values are never sent to the Prefect server)."""
@@ -94,8 +111,13 @@ def process_task(storage: Storage, submission: inbox.Submission, marker: inbox.M
         return process_submission(storage, submission, marker)
 
 
-@task(name="hand-off", cache_policy=NO_CACHE, retries=len(RETRY_DELAYS), retry_delay_seconds=RETRY_DELAYS,
-      retry_condition_fn=storage_failed)
+@task(
+    name="hand-off",
+    cache_policy=NO_CACHE,
+    retries=len(RETRY_DELAYS),
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=storage_failed,
+)
 def handoff_task(url: str) -> int:
     """POST ready claims to adjudication; failures stay in the outbox for the next pass, each one a
     warning naming its claim, and the `outbox` artifact lists what is still waiting."""
@@ -103,9 +125,16 @@ def handoff_task(url: str) -> int:
     waiting = [d for d in deliveries if not d.delivered]
     logger = get_run_logger()
     for delivery in waiting:
-        logger.warning("hand-off of claim %s failed (HTTP status %s after %d attempt(s)): kept in the outbox, retried next pass",
-                       delivery.claim_id, delivery.status or "none", delivery.attempts)
-    create_table_artifact(key="outbox", description="Claims waiting in the adjudication outbox after the last hand-off",
-                          table=[{"claim": d.claim_id, "status": str(d.status or "no answer"), "attempts": str(d.attempts)} for d in waiting]
-                          or [{"claim": "-", "status": "all delivered", "attempts": "-"}])
+        logger.warning(
+            "hand-off of claim %s failed (HTTP status %s after %d attempt(s)): kept in the outbox, retried next pass",
+            delivery.claim_id,
+            delivery.status or "none",
+            delivery.attempts,
+        )
+    create_table_artifact(
+        key="outbox",
+        description="Claims waiting in the adjudication outbox after the last hand-off",
+        table=[{"claim": d.claim_id, "status": str(d.status or "no answer"), "attempts": str(d.attempts)} for d in waiting]
+        or [{"claim": "-", "status": "all delivered", "attempts": "-"}],
+    )
     return sum(d.delivered for d in deliveries)

@@ -58,9 +58,13 @@ def read_file(position: int, path: Path, parallel_pages: bool = False) -> FileRe
         outcomes = read_all_pages(report.accepted)
     else:  # files are read side by side: the process's CPU is not this file's, its wall time is
         clock = RequestClock(Budget(request_cpu_seconds=None))
-        outcomes = merge_unread([read_page_outcome(upload, page_no, clock=clock) for upload, page_no in page_jobs(report.accepted)])
-    items: list[Document | RejectedFile] = [*documents_from_pages(report.accepted, outcomes),
-                                            *(r.model_copy(update={"index": position}) for r in report.rejected)]
+        outcomes = merge_unread(
+            [read_page_outcome(upload, page_no, clock=clock) for upload, page_no in page_jobs(report.accepted)]
+        )
+    items: list[Document | RejectedFile] = [
+        *documents_from_pages(report.accepted, outcomes),
+        *(r.model_copy(update={"index": position}) for r in report.rejected),
+    ]
     return FileResult(position, path, tuple(items), sum(u.page_count for u in report.accepted))
 
 

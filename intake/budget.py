@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 from infra.tools.deadline import BudgetSpent, Deadline
 
-FILE_SECONDS = 75.0  # a 50-page scanned file reads in ~60 s on two idle cores (accurate OCR mode); a hostile file is done in < 90 s
+FILE_SECONDS = (
+    75.0  # a 50-page scanned file reads in ~60 s on two idle cores (accurate OCR mode); a hostile file is done in < 90 s
+)
 REQUEST_SECONDS = 420.0  # 7 minutes: a 100-page request reads in ~2 min; the rest of the 15-minute lease is margin
 REQUEST_CPU_SECONDS = 720.0  # 100 pages at 7.2 CPU-s: twice the costliest page average measured (receipts, accurate)
 CAUSES = ("file_timeout", "request_timeout", "request_cpu")  # `details.cause` of the flags they give

@@ -88,8 +88,13 @@ class Quarantined:
 
     def reason(self) -> bytes:
         """The reason file: one shape for every writer (names escaped, codes, no document content)."""
-        reason = {"file": printable(self.name), "codes": list(self.codes), "messages": list(self.messages),
-                  "stored": self.data is not None, **({"inbox_key": printable(self.source)} if self.source else {})}
+        reason = {
+            "file": printable(self.name),
+            "codes": list(self.codes),
+            "messages": list(self.messages),
+            "stored": self.data is not None,
+            **({"inbox_key": printable(self.source)} if self.source else {}),
+        }
         return json.dumps(reason, ensure_ascii=False).encode("utf-8")
 
 
@@ -193,18 +198,25 @@ class ClaimStore:
 
     def quarantined(self, claim_id: str) -> list[QuarantineEntry]:
         """What the claim's quarantine holds, with the reasons recorded, in name order."""
-        prefix = QUARANTINE + claim_prefix(claim_id)[len(CLAIMS):]
+        prefix = QUARANTINE + claim_prefix(claim_id)[len(CLAIMS) :]
         entries = []
         for info in self.storage.list(prefix):
             if not info.key.endswith(".reason.json"):
                 continue
-            name = info.key[len(prefix):-len(".reason.json")]
+            name = info.key[len(prefix) : -len(".reason.json")]
             try:
                 reason = json.loads(self.storage.get_bytes(info.key))
             except (NotFound, ValueError):
                 continue
-            entries.append(QuarantineEntry(name=name, file=str(reason.get("file", name)), codes=tuple(map(str, reason.get("codes", []))),
-                                           messages=tuple(map(str, reason.get("messages", []))), stored=self.storage.exists(prefix + name)))
+            entries.append(
+                QuarantineEntry(
+                    name=name,
+                    file=str(reason.get("file", name)),
+                    codes=tuple(map(str, reason.get("codes", []))),
+                    messages=tuple(map(str, reason.get("messages", []))),
+                    stored=self.storage.exists(prefix + name),
+                )
+            )
         return sorted(entries, key=lambda e: e.name)
 
     def quarantined_file(self, claim_id: str, name: str) -> bytes:

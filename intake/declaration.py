@@ -90,8 +90,42 @@ def _byte_size(data: bytes | str) -> int:
     return len(data.encode("utf-8", "surrogatepass"))
 
 
-EN_WORDS = {"the", "and", "please", "my", "your", "request", "attached", "find", "invoice", "receipt", "thank", "you", "is", "for", "of", "to"}
-FR_WORDS = {"le", "la", "les", "et", "merci", "ma", "votre", "demande", "ci-joint", "facture", "bonjour", "de", "des", "pour", "je", "vous"}
+EN_WORDS = {
+    "the",
+    "and",
+    "please",
+    "my",
+    "your",
+    "request",
+    "attached",
+    "find",
+    "invoice",
+    "receipt",
+    "thank",
+    "you",
+    "is",
+    "for",
+    "of",
+    "to",
+}
+FR_WORDS = {
+    "le",
+    "la",
+    "les",
+    "et",
+    "merci",
+    "ma",
+    "votre",
+    "demande",
+    "ci-joint",
+    "facture",
+    "bonjour",
+    "de",
+    "des",
+    "pour",
+    "je",
+    "vous",
+}
 
 
 def message_languages(language: str | None) -> tuple[str, ...]:

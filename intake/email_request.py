@@ -173,5 +173,11 @@ def parse_email(raw: bytes) -> EmailRequest:
         data = payload if isinstance(payload, bytes) else b""
         name = unique_name(safe_attachment_name(filename, len(attachments) + 1), taken)
         attachments.append(Attachment(name=name, data=data, declared_type=part.get_content_type()))
-    return EmailRequest(subject=subject, body=body, attachments=tuple(attachments), sender_name=sender_name,
-                        sender_address=sender_address, parts_unread=bool(unread))
+    return EmailRequest(
+        subject=subject,
+        body=body,
+        attachments=tuple(attachments),
+        sender_name=sender_name,
+        sender_address=sender_address,
+        parts_unread=bool(unread),
+    )

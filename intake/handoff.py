@@ -42,8 +42,9 @@ def idempotency_key(claim_id: str, payload: bytes) -> str:
     return f"{claim_id}-{hashlib.sha256(payload).hexdigest()[:16]}"
 
 
-def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, attempts: int = ATTEMPTS,
-               backoff: float = BACKOFF_SECONDS) -> Delivery:
+def post_claim(
+    url: str, claim_id: str, payload: bytes, client: httpx.Client, attempts: int = ATTEMPTS, backoff: float = BACKOFF_SECONDS
+) -> Delivery:
     """POST the claim, retrying with exponential backoff on network errors and 5xx/429 answers."""
     headers = {"Content-Type": "application/json", "Idempotency-Key": idempotency_key(claim_id, payload)}
     status = None
@@ -63,8 +64,12 @@ def post_claim(url: str, claim_id: str, payload: bytes, client: httpx.Client, at
 
 
 def _receipt(storage: Storage, delivery: Delivery, key: str) -> None:
-    body = {"claim_id": delivery.claim_id, "status": delivery.status, "idempotency_key": key,
-            "delivered_at": datetime.now(UTC).isoformat()}
+    body = {
+        "claim_id": delivery.claim_id,
+        "status": delivery.status,
+        "idempotency_key": key,
+        "delivered_at": datetime.now(UTC).isoformat(),
+    }
     storage.put_bytes(f"{DELIVERED}{delivery.claim_id}.json", json.dumps(body).encode("utf-8"), "application/json")
 
 

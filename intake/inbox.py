@@ -139,7 +139,9 @@ class Marker:
     token: str
     since: datetime
     attempts: int = 1  # how many workers have taken it (more than one: the earlier ones died or were stopped)
-    objects: tuple[tuple[str, str], ...] = ()  # (inbox key escaped, etag) of every object accounted for (the submission's marker, once done)
+    objects: tuple[
+        tuple[str, str], ...
+    ] = ()  # (inbox key escaped, etag) of every object accounted for (the submission's marker, once done)
 
     @property
     def exhausted(self) -> bool:
@@ -147,15 +149,28 @@ class Marker:
         return self.attempts > MAX_ATTEMPTS
 
     def to_bytes(self) -> bytes:
-        raw = {"claim_id": self.claim_id, "state": self.state, "token": self.token, "since": self.since.isoformat(),
-               "attempts": self.attempts, **({"objects": [list(o) for o in self.objects]} if self.objects else {})}
+        raw = {
+            "claim_id": self.claim_id,
+            "state": self.state,
+            "token": self.token,
+            "since": self.since.isoformat(),
+            "attempts": self.attempts,
+            **({"objects": [list(o) for o in self.objects]} if self.objects else {}),
+        }
         return json.dumps(raw).encode("utf-8")
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Marker:
         raw = json.loads(data)
         objects = tuple((str(key), str(etag)) for key, etag in raw.get("objects", ()))
-        return cls(raw["claim_id"], raw["state"], raw["token"], datetime.fromisoformat(raw["since"]), int(raw.get("attempts", 1)), objects)
+        return cls(
+            raw["claim_id"],
+            raw["state"],
+            raw["token"],
+            datetime.fromisoformat(raw["since"]),
+            int(raw.get("attempts", 1)),
+            objects,
+        )
 
 
 def _token_of(key: str) -> str:

@@ -144,8 +144,15 @@ def unknown_claim_flag(quoted: str) -> Flag:
     return make_flag(FlagCode.UNKNOWN_CLAIM, details={"quoted_claim_id": quoted})
 
 
-def build_claim(claim_id: str, report: UploadReport, documents: Sequence[Document], now: datetime | None = None,
-                context: CheckContext | None = None, previous: Claim | None = None, received_flags: Sequence[Flag] = ()) -> Claim:
+def build_claim(
+    claim_id: str,
+    report: UploadReport,
+    documents: Sequence[Document],
+    now: datetime | None = None,
+    context: CheckContext | None = None,
+    previous: Claim | None = None,
+    received_flags: Sequence[Flag] = (),
+) -> Claim:
     """The claim with its claim-level flags (rules, consistency, duplicates, and `received_flags`: what
     went wrong receiving the request), its bills summed in euros, and its status (the one assessment,
     `validators.assessment`). With `previous` (a reply to a request for proofs) the new files join the

@@ -62,8 +62,7 @@ def _working_copies(names: list[str], files: tuple[ReceivedFile, ...], folder: P
     return paths
 
 
-def process_request(received: Received, store: ClaimStore, rules: Rules, clock: Clock = utc_now,
-                    stages: Stages = PLAIN) -> Claim:
+def process_request(received: Received, store: ClaimStore, rules: Rules, clock: Clock = utc_now, stages: Stages = PLAIN) -> Claim:
     """Store, read, check and write one request's claim (a reply joins the claim it quotes)."""
     now = clock()
     previous = store.load(received.quoted) if received.quoted else None
@@ -72,8 +71,13 @@ def process_request(received: Received, store: ClaimStore, rules: Rules, clock: 
     with tempfile.TemporaryDirectory(prefix="intake-") as folder:
         report = stages.check_uploads(_working_copies(names, received.files, Path(folder)))
         documents = stages.build_documents(report.accepted, stages.read_pages(report.accepted))
-    context = CheckContext(rules=rules, today=now.date(), manifest=received.manifest, earlier=tuple(store.index.seen_for(documents)),
-                           quoted_claim=received.quoted)
+    context = CheckContext(
+        rules=rules,
+        today=now.date(),
+        manifest=received.manifest,
+        earlier=tuple(store.index.seen_for(documents)),
+        quoted_claim=received.quoted,
+    )
     claim = build_claim(claim_id, report, documents, now, context, previous, received.flags)
     channel = previous.channel if previous is not None and previous.channel else received.channel
     message = received.message or (previous.received_message if previous is not None else None)

@@ -30,7 +30,9 @@ class PassSteps:
     process: Callable[[Storage, inbox.Submission, inbox.Marker], Claim] = process_submission
 
 
-def run_pass(storage: Storage, quiet: timedelta = inbox.QUIET, clock: Clock = utc_now, steps: PassSteps | None = None) -> list[Claim]:
+def run_pass(
+    storage: Storage, quiet: timedelta = inbox.QUIET, clock: Clock = utc_now, steps: PassSteps | None = None
+) -> list[Claim]:
     """One pass over the inbox: the claims made or completed."""
     steps = steps or PassSteps(process=lambda s, sub, marker: process_submission(s, sub, marker, clock=clock))
     done = []
@@ -43,7 +45,9 @@ def run_pass(storage: Storage, quiet: timedelta = inbox.QUIET, clock: Clock = ut
         except StorageError:
             raise  # the storage is down: the pass stops; this marker's lease lapses and a later pass resumes it
         except Exception as error:  # a runner failure (the submission itself never raises): the others go on
-            log.warning("submission for claim %s not finished (%s): retried after its lease", marker.claim_id, type(error).__name__)
+            log.warning(
+                "submission for claim %s not finished (%s): retried after its lease", marker.claim_id, type(error).__name__
+            )
             continue
         log.info("submission processed: %s, %d document(s), status %s", claim.claim_id, len(claim.documents), claim.status.value)
         done.append(claim)

@@ -95,18 +95,45 @@ def _take_manifest(unpacked: _Unpacked, data: bytes, source: str) -> None:
 def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Received:
     unpacked = _read_extranet(storage, submission)
     manifest = unpacked.manifest
-    return Received(claim_id, tuple(unpacked.files), manifest, manifest.claim_id if manifest else None, request_language(manifest),
-                    Channel.EXTRANET, tuple(unpacked.flags), tuple(unpacked.quarantined))
+    return Received(
+        claim_id,
+        tuple(unpacked.files),
+        manifest,
+        manifest.claim_id if manifest else None,
+        request_language(manifest),
+        Channel.EXTRANET,
+        tuple(unpacked.flags),
+        tuple(unpacked.quarantined),
+    )
 
 
 def _email(storage: Storage, submission: Submission, claim_id: str) -> Received:
     request = parse_email(storage.get_bytes(submission.objects[0].key))
     files = tuple(request.attachments)
     message = ReceivedMessage.of(request.sender_name, request.sender_address, request.subject, request.body)
-    flags = (make_flag(FlagCode.FILE_TOO_LARGE, variant="email_parts", file=safe_name(submission.name), max_parts=MAX_PARTS,
-                       details={"cause": "parts"}),) if request.parts_unread else ()
-    return Received(claim_id, files, None, request.quoted_claim, request_language(None, request.subject, request.body), Channel.EMAIL,
-                    flags=flags, message=message)
+    flags = (
+        (
+            make_flag(
+                FlagCode.FILE_TOO_LARGE,
+                variant="email_parts",
+                file=safe_name(submission.name),
+                max_parts=MAX_PARTS,
+                details={"cause": "parts"},
+            ),
+        )
+        if request.parts_unread
+        else ()
+    )
+    return Received(
+        claim_id,
+        files,
+        None,
+        request.quoted_claim,
+        request_language(None, request.subject, request.body),
+        Channel.EMAIL,
+        flags=flags,
+        message=message,
+    )
 
 
 def receive_submission(storage: Storage, submission: Submission, claim_id: str) -> Received:
@@ -116,8 +143,13 @@ def receive_submission(storage: Storage, submission: Submission, claim_id: str) 
     if submission.channel == EMAIL and submission.objects[0].size > MAX_EMAIL_BYTES:
         reason = f"message de {submission.objects[0].size // MIB} Mo, au-delà de {MAX_EMAIL_BYTES // MIB} Mo : non lu"
         flag = make_flag(FlagCode.FILE_TOO_LARGE, file=safe_name(submission.name), reason=reason)
-        return Received(claim_id, (), flags=(flag,), channel=Channel.EMAIL,
-                        quarantined=(Quarantined.of(submission.name, flag.code.value, source=submission.objects[0].key),))
+        return Received(
+            claim_id,
+            (),
+            flags=(flag,),
+            channel=Channel.EMAIL,
+            quarantined=(Quarantined.of(submission.name, flag.code.value, source=submission.objects[0].key),),
+        )
     if submission.channel == EMAIL:
         try:
             return _email(storage, submission, claim_id)
@@ -153,8 +185,14 @@ def _failed(storage: Storage, submission: Submission, marker: Marker, rules: Rul
     return process_request(_joined(received, submission, marker), ClaimStore(storage), rules, clock)
 
 
-def process_submission(storage: Storage, submission: Submission, marker: Marker, rules: Rules | None = None,
-                       clock: Clock = utc_now, stages: Stages = PLAIN) -> Claim:
+def process_submission(
+    storage: Storage,
+    submission: Submission,
+    marker: Marker,
+    rules: Rules | None = None,
+    clock: Clock = utc_now,
+    stages: Stages = PLAIN,
+) -> Claim:
     """Read, check and write one submission's claim (a reply joins the claim it quotes), then mark it
     done. Never raises for what the submission holds; only a failing storage propagates."""
     rules = rules or load_rules()
@@ -166,7 +204,9 @@ def process_submission(storage: Storage, submission: Submission, marker: Marker,
     return claim
 
 
-def _process_isolated(storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, stages: Stages) -> Claim:
+def _process_isolated(
+    storage: Storage, submission: Submission, marker: Marker, rules: Rules, clock: Clock, stages: Stages
+) -> Claim:
     try:
         received = _joined(receive_submission(storage, submission, marker.claim_id), submission, marker)
         return process_request(received, ClaimStore(storage), rules, clock, stages)

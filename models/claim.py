@@ -38,8 +38,13 @@ class ReceivedMessage(Model):
     @classmethod
     def of(cls, sender_name: str, sender_address: str, subject: str, text: str) -> ReceivedMessage:
         """The message with its text cut to MAX_MESSAGE_TEXT characters (and the header values to 1,000)."""
-        return cls(sender_name=sender_name[:1000], sender_address=sender_address[:1000], subject=subject[:1000],
-                   text=text[:MAX_MESSAGE_TEXT], truncated=len(text) > MAX_MESSAGE_TEXT)
+        return cls(
+            sender_name=sender_name[:1000],
+            sender_address=sender_address[:1000],
+            subject=subject[:1000],
+            text=text[:MAX_MESSAGE_TEXT],
+            truncated=len(text) > MAX_MESSAGE_TEXT,
+        )
 
 
 class Claim(Model):

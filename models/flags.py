@@ -78,4 +78,6 @@ class Flag(Model):
     message_en: str | None = None
     file: str | None = None
     page: int | None = None  # 1-based page number within the file
-    details: dict[str, str] = Field(default_factory=dict)  # machine-readable facts behind the flag (proof name, earlier claim id...)
+    details: dict[str, str] = Field(
+        default_factory=dict
+    )  # machine-readable facts behind the flag (proof name, earlier claim id...)

@@ -100,8 +100,11 @@ def hash_problem(password_hash: str) -> str | None:
         return "password hash is malformed (intake review-account makes a new one)"
     if parameters.type is not Type.ID or len(salt) < 8 or len(digest) < 16:
         return "password hash is malformed (salt or hash too short)"
-    if not (8 <= parameters.memory_cost <= MAX_MEMORY_KIB and 1 <= parameters.time_cost <= MAX_TIME_COST
-            and 1 <= parameters.parallelism <= MAX_PARALLELISM):
+    if not (
+        8 <= parameters.memory_cost <= MAX_MEMORY_KIB
+        and 1 <= parameters.time_cost <= MAX_TIME_COST
+        and 1 <= parameters.parallelism <= MAX_PARALLELISM
+    ):
         return "password hash has unusable costs (m, t or p out of range)"
     return None
 
@@ -198,8 +201,9 @@ class Authenticator:
     source is where the attempt comes from (a client address, or a known device), so failures from one
     place never lock the account for another. The failure table is bounded."""
 
-    def __init__(self, accounts: AccountsSource, clock: Callable[[], float] = time.monotonic,
-                 max_names: int = MAX_TRACKED_NAMES) -> None:
+    def __init__(
+        self, accounts: AccountsSource, clock: Callable[[], float] = time.monotonic, max_names: int = MAX_TRACKED_NAMES
+    ) -> None:
         self.source = accounts
         self.failures = SlidingWindow(MAX_FAILURES, LOCKOUT_SECONDS, max_names, clock)
 

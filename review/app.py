@@ -61,8 +61,18 @@ PUBLIC = {"/login"}
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_BODY = 64 * 1024  # bytes of a POSTed form (the largest: a 2,000-character message and its subject)
 # Characters per form field; a field not named here gets MAX_TEXT.
-FIELD_LIMITS = {"account": MAX_NAME, "password": MAX_PASSWORD, "csrf": 100, "version": 100, "next": 2000, "field": MAX_NAME,
-                "doc_type": MAX_NAME, "document": 300, "flag": 300, "subject": 300}
+FIELD_LIMITS = {
+    "account": MAX_NAME,
+    "password": MAX_PASSWORD,
+    "csrf": 100,
+    "version": 100,
+    "next": 2000,
+    "field": MAX_NAME,
+    "doc_type": MAX_NAME,
+    "document": 300,
+    "flag": 300,
+    "subject": 300,
+}
 
 
 @dataclass(frozen=True)
@@ -124,16 +134,26 @@ def _acted_on(request: Request) -> str | None:
 def attachment(data: bytes, name: str) -> Response:
     """A received file as a download, never rendered by the browser: a neutral type, `attachment`, nosniff, sandboxed."""
     fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name) or "file"
-    return Response(data, media_type="application/octet-stream", headers={
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
-        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
-        "Cache-Control": "private, no-store"})
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 # What a consistency flag compares, from its details: (first, second) detail names.
-COMPARED = {"declared_total_mismatch": ("declared", "read"), "declared_currency_mismatch": ("declared", "read"),
-            "date_outside_stay": ("declared", "read"), "multiple_beneficiaries": ("declared", "read"),
-            "amount_mismatch": ("paid", "invoices")}
+COMPARED = {
+    "declared_total_mismatch": ("declared", "read"),
+    "declared_currency_mismatch": ("declared", "read"),
+    "date_outside_stay": ("declared", "read"),
+    "multiple_beneficiaries": ("declared", "read"),
+    "amount_mismatch": ("paid", "invoices"),
+}
 
 
 def create_app(config: DeskConfig) -> FastAPI:
@@ -154,7 +174,9 @@ def create_app(config: DeskConfig) -> FastAPI:
         return current_accounts(config.accounts)
 
     def set_cookie(response: Response, name: str, value: str, max_age: int | None) -> None:
-        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", secure=config.secure_cookies, path="/")
+        response.set_cookie(
+            name, value, max_age=max_age, httponly=True, samesite="strict", secure=config.secure_cookies, path="/"
+        )
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -182,18 +204,30 @@ def create_app(config: DeskConfig) -> FastAPI:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Content-Security-Policy", (
-            f"default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'nonce-{request.state.nonce}'; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"))
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            (
+                f"default-src 'self'; img-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'nonce-{request.state.nonce}'; "
+                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            ),
+        )
         return response
 
     def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
         session: Session | None = request.state.session
         account: Account | None = request.state.account
-        context = {"t": translator(request.state.lang), "label": labeller(request.state.lang), "lang": request.state.lang,
-                   "flag_labels": lambda text: with_flag_labels(text, request.state.lang), "account": account,
-                   "csrf": session.csrf if session else "", "nonce": request.state.nonce, "path": request.url.path,
-                   "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""), **values}
+        context = {
+            "t": translator(request.state.lang),
+            "label": labeller(request.state.lang),
+            "lang": request.state.lang,
+            "flag_labels": lambda text: with_flag_labels(text, request.state.lang),
+            "account": account,
+            "csrf": session.csrf if session else "",
+            "nonce": request.state.nonce,
+            "path": request.url.path,
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **values,
+        }
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
 
     # -- signing in ------------------------------------------------------------------------------
@@ -210,8 +244,15 @@ def create_app(config: DeskConfig) -> FastAPI:
         fresh = secrets.token_urlsafe(24)
         seconds = max(1, math.ceil(retry_after)) if status_code == 429 else 0
         next_path = str(form.get("next", "/")) if form is not None else "/"
-        response: Response = render(request, "login.html", status_code, next=_local(next_path[:2000]), login_csrf=fresh,
-                                    failed=status_code == 401, wait=seconds)
+        response: Response = render(
+            request,
+            "login.html",
+            status_code,
+            next=_local(next_path[:2000]),
+            login_csrf=fresh,
+            failed=status_code == 401,
+            wait=seconds,
+        )
         set_cookie(response, LOGIN_CSRF_COOKIE, fresh, 3600)
         if seconds:
             response.headers["Retry-After"] = str(seconds)
@@ -237,8 +278,15 @@ def create_app(config: DeskConfig) -> FastAPI:
         response = RedirectResponse(_local(str(form.get("next", "/"))), status_code=303)
         set_cookie(response, COOKIE, cookie, IDLE_SECONDS)
         remembered = devices.remember(request.cookies.get(DEVICE_COOKIE), account)  # sent back to the sign-in only
-        response.set_cookie(DEVICE_COOKIE, remembered, max_age=DEVICE_SECONDS, httponly=True, samesite="strict",
-                            secure=config.secure_cookies, path="/login")
+        response.set_cookie(
+            DEVICE_COOKIE,
+            remembered,
+            max_age=DEVICE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=config.secure_cookies,
+            path="/login",
+        )
         response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
         return response
 
@@ -251,8 +299,12 @@ def create_app(config: DeskConfig) -> FastAPI:
         if wait:
             return login_refused(request, form, 429, wait)
         token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-        if (oversize(form) or not name or not token
-                or not secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8"))):
+        if (
+            oversize(form)
+            or not name
+            or not token
+            or not secrets.compare_digest(token.encode("utf-8"), str(form.get("csrf", "")).encode("utf-8"))
+        ):
             return login_refused(request, form, 401)  # nothing hashed, no name recorded
         wait = name_wait(name, source, known)
         if wait:
@@ -309,17 +361,38 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     # -- the queue ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "",
-                   q: str = "") -> Response:
+    def queue_page(
+        request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "", q: str = ""
+    ) -> Response:
         view, q = (view if view in VIEWS else "to_review"), q[:200]
         queue = build_queue(all_entries(desk.store), view, flag, care, channel, q)
-        filters = urlencode({k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel, "q": q}.items() if v})
-        return render(request, "queue.html", queue=queue, view=view, views=VIEWS, flag=flag, care=care, channel=channel,
-                      q=q, filters=filters, done=request.query_params.get("done"), acted_on=_acted_on(request))
+        filters = urlencode(
+            {k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel, "q": q}.items() if v}
+        )
+        return render(
+            request,
+            "queue.html",
+            queue=queue,
+            view=view,
+            views=VIEWS,
+            flag=flag,
+            care=care,
+            channel=channel,
+            q=q,
+            filters=filters,
+            done=request.query_params.get("done"),
+            acted_on=_acted_on(request),
+        )
 
     # -- a claim --------------------------------------------------------------------------------
-    def claim_page(request: Request, claim_id: str, status_code: int = 200, error: str | None = None, done: str | None = None,
-                   typed: tuple[str, str, str] | None = None) -> Response:
+    def claim_page(
+        request: Request,
+        claim_id: str,
+        status_code: int = 200,
+        error: str | None = None,
+        done: str | None = None,
+        typed: tuple[str, str, str] | None = None,
+    ) -> Response:
         """The claim page; `error` a wording key (its message may name `typed`'s value: (document, field, value as typed),
         which the field's input shows again)."""
         record = desk.load(claim_id)
@@ -329,11 +402,30 @@ def create_app(config: DeskConfig) -> FastAPI:
         subject, text = desk.draft_request(record)
         flags = keyed_flags(claim)
         documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
-        return render(request, "claim.html", status_code, record=record, claim=claim, documents=documents, flags=flags,
-                      main_fields=MAIN_FIELDS, doc_types=[t.value for t in DocType], care_types=[c.value for c in CareType],
-                      low=LOW_CONFIDENCE, previous=previous, following=following, draft_subject=subject, draft_text=text,
-                      error=error, done=done or request.query_params.get("done"), acted_on=_acted_on(request) or claim_id, quote=quote,
-                      typed=typed, quarantine=desk.store.claims.quarantined(claim_id), compared=COMPARED)
+        return render(
+            request,
+            "claim.html",
+            status_code,
+            record=record,
+            claim=claim,
+            documents=documents,
+            flags=flags,
+            main_fields=MAIN_FIELDS,
+            doc_types=[t.value for t in DocType],
+            care_types=[c.value for c in CareType],
+            low=LOW_CONFIDENCE,
+            previous=previous,
+            following=following,
+            draft_subject=subject,
+            draft_text=text,
+            error=error,
+            done=done or request.query_params.get("done"),
+            acted_on=_acted_on(request) or claim_id,
+            quote=quote,
+            typed=typed,
+            quarantine=desk.store.claims.quarantined(claim_id),
+            compared=COMPARED,
+        )
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def show_claim(request: Request, claim_id: str) -> Response:
@@ -358,10 +450,13 @@ def create_app(config: DeskConfig) -> FastAPI:
     @app.get("/claims/{claim_id}/documents/{index}/pages/{page}.json")
     def page_words(claim_id: str, index: int, page: int) -> Response:
         view = page_of(claim_id, index, page)
-        words = [{"text": w.text, "confidence": round(w.confidence, 2), "box": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1]}
-                 for w in view.words]
-        return JSONResponse({"width": view.width, "height": view.height, "words": words},
-                            headers={"Cache-Control": "private, max-age=3600"})
+        words = [
+            {"text": w.text, "confidence": round(w.confidence, 2), "box": [w.bbox.x0, w.bbox.y0, w.bbox.x1, w.bbox.y1]}
+            for w in view.words
+        ]
+        return JSONResponse(
+            {"width": view.width, "height": view.height, "words": words}, headers={"Cache-Control": "private, max-age=3600"}
+        )
 
     # -- received files -------------------------------------------------------------------------
     @app.get("/claims/{claim_id}/originals/{name}")
@@ -396,7 +491,9 @@ def create_app(config: DeskConfig) -> FastAPI:
         except NotAllowed:
             return claim_page(request, claim_id, 403, error="forbidden")
         except InvalidValue as error:  # the value typed stays in its input, the message says what is wrong with it
-            return claim_page(request, claim_id, 400, error=f"error_{error.code}", typed=(value("document"), value("field"), value("value")))
+            return claim_page(
+                request, claim_id, 400, error=f"error_{error.code}", typed=(value("document"), value("field"), value("value"))
+            )
         except Unchanged:
             return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": "unchanged", "claim": claim_id}), status_code=303)
         except BadRequest as error:
@@ -408,7 +505,9 @@ def create_app(config: DeskConfig) -> FastAPI:
             return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
         return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}), status_code=303)
 
-    def action_route(action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]) -> Callable[[Request, str], Awaitable[Response]]:
+    def action_route(
+        action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]
+    ) -> Callable[[Request, str], Awaitable[Response]]:
         """The POST handler of one desk action: `method(who, claim_id, version, *form values of names)`."""
 
         async def route(request: Request, claim_id: str) -> Response:

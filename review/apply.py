@@ -82,29 +82,46 @@ def _apply_one(state: _Reviewing, event: ReviewEvent, machine: dict[str, Documen
             original = machine[key].fields.get(name)
             machine_value = original.value if original else None
         else:
-            state.documents[key] = document.model_copy(update={
-                "doc_type": DocType(after), "doc_type_score": 1.0, "doc_type_reasons": (*document.doc_type_reasons, REVIEW_RULE)})
+            state.documents[key] = document.model_copy(
+                update={
+                    "doc_type": DocType(after),
+                    "doc_type_score": 1.0,
+                    "doc_type_reasons": (*document.doc_type_reasons, REVIEW_RULE),
+                }
+            )
             name, machine_value = "doc_type", machine[key].doc_type.value
         kept = tuple(c for c in review.corrections if (c.document, c.field) != (key, name))
-        correction = Correction(document=key, field=name, machine_value=machine_value, corrected_value=after, by=event.by, at=event.at)
+        correction = Correction(
+            document=key, field=name, machine_value=machine_value, corrected_value=after, by=event.by, at=event.at
+        )
         state.review = review.model_copy(update={"corrections": (*kept, correction) if after != machine_value else kept})
     elif event.action is ReviewAction.DISMISS_FLAG:
-        dismissed = DismissedFlag(key=event.flag or "", code=(event.flag or "").split(":")[0], reason=event.reason or "",
-                                  by=event.by, at=event.at)
+        dismissed = DismissedFlag(
+            key=event.flag or "", code=(event.flag or "").split(":")[0], reason=event.reason or "", by=event.by, at=event.at
+        )
         state.review = review.model_copy(update={"dismissed_flags": (*review.dismissed_flags, dismissed)})
     elif event.action is ReviewAction.REQUEST_PROOFS:
         state.review = review.model_copy(update={"proofs_requested_at": (*review.proofs_requested_at, event.at)})
     elif event.action in (ReviewAction.APPROVE, ReviewAction.REJECT):
         decision = Decision.APPROVED if event.action is ReviewAction.APPROVE else Decision.REJECTED
-        state.review = review.model_copy(update={"decision": decision, "decided_by": event.by, "decided_at": event.at,
-                                                 "reason": event.reason})
+        state.review = review.model_copy(
+            update={"decision": decision, "decided_by": event.by, "decided_at": event.at, "reason": event.reason}
+        )
 
 
 def _rechecked(machine: Claim, documents: list[Document], rules: Rules) -> tuple[list[Document], Assessment]:
     """Field-presence flags per document, amounts in euros, and the claim-level checks, run again on
     corrected documents (a corrected total, currency or date changes the amount in euros)."""
-    documents = [in_euros(d.model_copy(update={"flags": tuple(
-        [f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))})) for d in documents]
+    documents = [
+        in_euros(
+            d.model_copy(
+                update={
+                    "flags": tuple([f for f in d.flags if f.code not in FIELD_FLAGS] + field_flags(d.file, d.doc_type, d.fields))
+                }
+            )
+        )
+        for d in documents
+    ]
     checked_on = datetime.fromisoformat(machine.replies[-1]) if machine.replies else machine.created_at
     context = CheckContext(rules=rules, today=checked_on.date(), manifest=machine.declared)  # as the intake last did
     return documents, assess(machine.claim_id, documents, carried_flags(machine.flags), context)
@@ -116,10 +133,13 @@ def _without_dismissed(claim: Claim, dismissed: set[str]) -> Claim:
         return claim
     gone = {id(f) for key, f in keyed_flags(claim) if key in dismissed}
     keep = lambda flags: tuple(f for f in flags if id(f) not in gone)  # noqa: E731
-    return claim.model_copy(update={
-        "flags": keep(claim.flags),
-        "documents": tuple(d.model_copy(update={"flags": keep(d.flags)}) for d in claim.documents),
-        "rejected_files": tuple(r.model_copy(update={"flags": keep(r.flags)}) for r in claim.rejected_files)})
+    return claim.model_copy(
+        update={
+            "flags": keep(claim.flags),
+            "documents": tuple(d.model_copy(update={"flags": keep(d.flags)}) for d in claim.documents),
+            "rejected_files": tuple(r.model_copy(update={"flags": keep(r.flags)}) for r in claim.rejected_files),
+        }
+    )
 
 
 def _status(claim: Claim, review: Review, nothing_covered: bool, rules: Rules) -> tuple[ClaimStatus, str | None]:
@@ -140,8 +160,14 @@ def reviewed_claim(machine: Claim, events: Sequence[ReviewEvent], rules: Rules) 
     for event in sorted(events, key=lambda e: e.seq):
         _apply_one(state, event, originals)
     documents, assessment = _rechecked(machine, list(state.documents.values()), rules)
-    claim = machine.model_copy(update={"documents": tuple(documents), "flags": assessment.flags, "review": state.review,
-                                       "total_eur": assessment.total_eur})
+    claim = machine.model_copy(
+        update={
+            "documents": tuple(documents),
+            "flags": assessment.flags,
+            "review": state.review,
+            "total_eur": assessment.total_eur,
+        }
+    )
     claim = _without_dismissed(claim, {d.key for d in state.review.dismissed_flags})
     status, reason = _status(claim, state.review, assessment.nothing_covered, rules)
     return claim.model_copy(update={"status": status, "status_reason": reason})

@@ -113,7 +113,9 @@ class Desk:
         old = current.fields.get(field)
         if old is not None and old.value == new:
             raise Unchanged(field)
-        event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new)
+        event = self._event(
+            who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new
+        )
         updated = self._append(claim_id, version, event)
         self._label(updated, updated.events[-1])
         return updated
@@ -170,8 +172,14 @@ class Desk:
     # -- effects -------------------------------------------------------------------------------
     def _to_claimant(self, record: ClaimRecord, kind: str, subject: str, text: str) -> None:
         event = record.events[-1]
-        payload = {"claim_id": record.machine.claim_id, "kind": kind, "subject": subject, "text": text,
-                   "written_at": event.at.isoformat(), "by": event.by}
+        payload = {
+            "claim_id": record.machine.claim_id,
+            "kind": kind,
+            "subject": subject,
+            "text": text,
+            "written_at": event.at.isoformat(),
+            "by": event.by,
+        }
         self.store.claims.write_claimant_message(record.machine.claim_id, event.seq, payload)
 
     def _label(self, record: ClaimRecord, event: ReviewEvent) -> None:
@@ -179,13 +187,23 @@ class Desk:
         machine = next(d for d in record.machine.documents if document_key(d) == event.document)
         field = machine.fields.get(event.field) if event.field else None
         label = {
-            "claim_id": record.machine.claim_id, "document": event.document, "file": machine.file, "part": machine.part,
-            "sha256": machine.sha256, "original": self.store.claims.original_key(record.machine.claim_id, machine.file),
-            "field": event.field or "doc_type", "machine_doc_type": machine.doc_type.value,
+            "claim_id": record.machine.claim_id,
+            "document": event.document,
+            "file": machine.file,
+            "part": machine.part,
+            "sha256": machine.sha256,
+            "original": self.store.claims.original_key(record.machine.claim_id, machine.file),
+            "field": event.field or "doc_type",
+            "machine_doc_type": machine.doc_type.value,
             "machine_value": field.value if field else (machine.doc_type.value if not event.field else None),
-            "machine_raw": field.raw if field else None, "machine_confidence": field.confidence if field else None,
-            "page": field.page if field else None, "bbox": field.bbox.model_dump() if field and field.bbox else None,
-            "corrected_value": event.after, "by": event.by, "at": event.at.isoformat(), "seq": event.seq,
+            "machine_raw": field.raw if field else None,
+            "machine_confidence": field.confidence if field else None,
+            "page": field.page if field else None,
+            "bbox": field.bbox.model_dump() if field and field.bbox else None,
+            "corrected_value": event.after,
+            "by": event.by,
+            "at": event.at.isoformat(),
+            "seq": event.seq,
         }
         key = f"{LABELS}{record.machine.claim_id}/{event.seq:06d}.json"
         self.storage.put_bytes(key, json.dumps(label, ensure_ascii=False, indent=1).encode("utf-8"), "application/json")

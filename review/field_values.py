@@ -25,7 +25,6 @@ class InvalidValue(InputError, ValueError):
 
     code = "invalid_value"
 
-
     def __init__(self, code: str, expected: str, value: str = "") -> None:
         super().__init__(expected)
         self.code, self.value = code, value  # the value as typed (shown again with the message)
@@ -40,7 +39,9 @@ def _date(text: str) -> str:
         parsed = dateparser.parse(text, settings={"DATE_ORDER": "DMY", "STRICT_PARSING": True})
         if parsed is not None:
             return parsed.date().isoformat()
-        raise InvalidValue("impossible_date", f"{text} : ce jour n'existe pas", text)  # 31/02/2026: the form is right, the day is not
+        raise InvalidValue(
+            "impossible_date", f"{text} : ce jour n'existe pas", text
+        )  # 31/02/2026: the form is right, the day is not
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise InvalidValue("impossible_date", f"{text} : ce jour n'existe pas", text)
     raise InvalidValue("invalid_date", "date attendue : JJ/MM/AAAA ou AAAA-MM-JJ", text)
@@ -80,8 +81,13 @@ def _care_type(text: str) -> str:
 
 
 # How each kind of value is checked (any other kind, and an unknown field, is one line of text).
-CHECKS: dict[ValueKind, Callable[[str], str]] = {ValueKind.DATE: _date, ValueKind.AMOUNT: _amount, ValueKind.CURRENCY: _currency,
-                                                 ValueKind.COUNT: _count, ValueKind.CARE_TYPE: _care_type}
+CHECKS: dict[ValueKind, Callable[[str], str]] = {
+    ValueKind.DATE: _date,
+    ValueKind.AMOUNT: _amount,
+    ValueKind.CURRENCY: _currency,
+    ValueKind.COUNT: _count,
+    ValueKind.CARE_TYPE: _care_type,
+}
 
 
 def normalised(field: str, text: str) -> str:

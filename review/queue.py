@@ -89,13 +89,22 @@ def entry_of(record: ClaimRecord) -> QueueEntry:
     files = list(dict.fromkeys([*(d.file for d in claim.documents), *(r.file for r in claim.rejected_files)]))
     declared = claim.declared
     return QueueEntry(
-        claim_id=claim.claim_id, created_at=claim.created_at, status=claim.status.value, view=_view(record),
-        flag_codes=tuple(sorted({f.code.value for f in claim.all_flags()})), care_types=tuple(sorted(care)),
-        channel=channel.value if channel else "-", documents=len(files),
+        claim_id=claim.claim_id,
+        created_at=claim.created_at,
+        status=claim.status.value,
+        view=_view(record),
+        flag_codes=tuple(sorted({f.code.value for f in claim.all_flags()})),
+        care_types=tuple(sorted(care)),
+        channel=channel.value if channel else "-",
+        documents=len(files),
         decision=claim.review.decision.value if claim.review and claim.review.decision else None,
-        totals=_totals(claim), beneficiary=_beneficiary(claim), files=tuple(files),
+        totals=_totals(claim),
+        beneficiary=_beneficiary(claim),
+        files=tuple(files),
         declared_total=f"{declared.total_declared:.2f} {declared.currency or ''}".strip()
-        if declared is not None and declared.total_declared is not None else None)
+        if declared is not None and declared.total_declared is not None
+        else None,
+    )
 
 
 def all_entries(store: ReviewStore) -> list[QueueEntry]:
@@ -123,21 +132,30 @@ def matches(entry: QueueEntry, search: str) -> bool:
     return not wanted or any(wanted in folded(text) for text in (entry.claim_id, entry.beneficiary, *entry.files))
 
 
-def build_queue(entries: list[QueueEntry], view: str = "to_review", flag: str = "", care: str = "", channel: str = "",
-                search: str = "") -> Queue:
+def build_queue(
+    entries: list[QueueEntry], view: str = "to_review", flag: str = "", care: str = "", channel: str = "", search: str = ""
+) -> Queue:
     """The entries of one view, filtered by flag code, care type, channel and a search (claim number,
     beneficiary, file name), with the counts that let a manager pick a filter (counted over the view,
     before filtering)."""
     views = Counter(e.view for e in entries)
     counts = {v: views.get(v, 0) for v in VIEWS[:3]} | {"all": len(entries)}
     in_view = [e for e in entries if view == "all" or e.view == view]
-    chosen = [e for e in in_view if (not flag or flag in e.flag_codes) and (not care or care in e.care_types)
-              and (not channel or e.channel == channel) and matches(e, search)]
+    chosen = [
+        e
+        for e in in_view
+        if (not flag or flag in e.flag_codes)
+        and (not care or care in e.care_types)
+        and (not channel or e.channel == channel)
+        and matches(e, search)
+    ]
     return Queue(
-        entries=chosen, views=counts,
+        entries=chosen,
+        views=counts,
         flag_counts=dict(sorted(Counter(c for e in in_view for c in e.flag_codes).items())),
         care_counts=dict(sorted(Counter(c for e in in_view for c in e.care_types).items())),
-        channel_counts=dict(sorted(Counter(e.channel for e in in_view).items())))
+        channel_counts=dict(sorted(Counter(e.channel for e in in_view).items())),
+    )
 
 
 def neighbours(entries: list[QueueEntry], claim_id: str) -> tuple[str | None, str | None]:

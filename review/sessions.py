@@ -74,8 +74,15 @@ def _key_of(session_id: str) -> str:
 class SessionStore:
     """Sessions in a storage (shared by every desk process over it)."""
 
-    def __init__(self, storage: Storage, secret: str, idle_seconds: int = IDLE_SECONDS, max_seconds: int = MAX_SECONDS,
-                 clock: Callable[[], float] = time.time, touch_seconds: float = TOUCH_SECONDS) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        secret: str,
+        idle_seconds: int = IDLE_SECONDS,
+        max_seconds: int = MAX_SECONDS,
+        clock: Callable[[], float] = time.time,
+        touch_seconds: float = TOUCH_SECONDS,
+    ) -> None:
         self.storage = storage
         self._signer = Signer(secret, salt="intake-review-session-id")
         self.idle_seconds, self.max_seconds, self.touch_seconds, self._clock = idle_seconds, max_seconds, touch_seconds, clock
@@ -106,16 +113,23 @@ class SessionStore:
 
     def _alive(self, session: Session, accounts: dict[str, Account], now: float) -> bool:
         account = accounts.get(session.user)
-        return (account is not None and hmac.compare_digest(fingerprint(account), session.password)
-                and account.role.value == session.role and now - session.seen <= self.idle_seconds
-                and now - session.started <= self.max_seconds and session.seen <= now + 60)
+        return (
+            account is not None
+            and hmac.compare_digest(fingerprint(account), session.password)
+            and account.role.value == session.role
+            and now - session.seen <= self.idle_seconds
+            and now - session.started <= self.max_seconds
+            and session.seen <= now + 60
+        )
 
     # -- the desk's uses -------------------------------------------------------------------------
     def new(self, account: Account) -> tuple[Session, str]:
         """A new session for `account` and the cookie value that names it."""
         session_id = secrets.token_urlsafe(32)
         now = self._clock()
-        session = Session(_key_of(session_id), account.name, account.role.value, secrets.token_urlsafe(24), fingerprint(account), now, now)
+        session = Session(
+            _key_of(session_id), account.name, account.role.value, secrets.token_urlsafe(24), fingerprint(account), now, now
+        )
         self._put(session)
         return session, self._signer.sign(session_id).decode("ascii")
 
@@ -148,7 +162,7 @@ class SessionStore:
     def sessions(self, accounts: dict[str, Account]) -> list[Session]:
         """Every live session (dead ones met on the way are deleted)."""
         now, found = self._clock(), []
-        listed = [info.key[len(PREFIX):] for info in self.storage.list(PREFIX)]
+        listed = [info.key[len(PREFIX) :] for info in self.storage.list(PREFIX)]
         records = {name.removesuffix(".json") for name in listed if name.endswith(".json")}
         for name in listed:
             if name.endswith(".seen") and name.removesuffix(".seen") not in records:
@@ -218,6 +232,6 @@ class KnownDevices:
         """The cookie's new value after `account` signed in: a fresh token first, the account's old ones
         dropped, other accounts' kept (at most MAX_DEVICES in all)."""
         bound = f"{account.name}:{fingerprint(account)}:"  # signed over, left out of the cookie
-        token = self._signer.sign(bound + secrets.token_urlsafe(16)).decode("ascii")[len(bound):]
+        token = self._signer.sign(bound + secrets.token_urlsafe(16)).decode("ascii")[len(bound) :]
         others = [old for old in self._tokens(cookie) if self._device_of(old, account) is None]
         return "~".join([token, *others][:MAX_DEVICES])

@@ -23,9 +23,15 @@ LANGUAGES = ("fr", "en")
 UI = Path(__file__).parent / "messages" / "ui.toml"
 # Every code shown on the desk, by kind: each needs a label in both languages.
 LABELLED: dict[str, Iterable[str]] = {
-    "doc_type": [t.value for t in DocType], "care_type": [c.value for c in CareType], "field": FIELD_NAMES,
-    "flag": [f.value for f in FlagCode], "channel": [c.value for c in Channel], "situation": [s.value for s in Situation],
-    "relation": [r.value for r in CareRelation], "severity": [s.value for s in Severity], "detail": ("declared", "read", "reference", "paid", "invoices"),
+    "doc_type": [t.value for t in DocType],
+    "care_type": [c.value for c in CareType],
+    "field": FIELD_NAMES,
+    "flag": [f.value for f in FlagCode],
+    "channel": [c.value for c in Channel],
+    "situation": [s.value for s in Situation],
+    "relation": [r.value for r in CareRelation],
+    "severity": [s.value for s in Severity],
+    "detail": ("declared", "read", "reference", "paid", "invoices"),
 }
 
 
@@ -78,8 +84,12 @@ def problems(table: dict[str, dict[str, str]] | None = None) -> list[str]:
         lacking = sorted(set(table.get(other, {})) - set(table.get(language, {})))
         if lacking:
             found.append(f"[{language}] lacks {', '.join(lacking)}")
-        unlabelled = [f"label.{kind}.{code}" for kind, codes in LABELLED.items() for code in codes
-                      if f"label.{kind}.{code}" not in table.get(language, {})]
+        unlabelled = [
+            f"label.{kind}.{code}"
+            for kind, codes in LABELLED.items()
+            for code in codes
+            if f"label.{kind}.{code}" not in table.get(language, {})
+        ]
         if unlabelled:
             found.append(f"[{language}] has no label for {', '.join(unlabelled)}")
     return found

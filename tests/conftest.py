@@ -22,7 +22,15 @@ def line_of(text: str, index: int = 0, page: int = 1, confidence: float = 0.9) -
     words, x = [], 10
     for token in text.split():
         width = 12 * len(token)
-        words.append(Word(text=token, confidence=confidence, bbox=BBox(x0=x, y0=40 * index, x1=x + width, y1=40 * index + 25), block=1, line=index))
+        words.append(
+            Word(
+                text=token,
+                confidence=confidence,
+                bbox=BBox(x0=x, y0=40 * index, x1=x + width, y1=40 * index + 25),
+                block=1,
+                line=index,
+            )
+        )
         x += width + 12
     return make_line(page, words, index)
 

@@ -42,8 +42,14 @@ class PostgresServer:
         self.root.chmod(0o700)
 
     def _run(self, *command: str, **kwargs) -> subprocess.CompletedProcess:
-        return subprocess.run([*self._runas, str(self.bin_dir / command[0]), *command[1:]], check=True,
-                              capture_output=True, text=True, timeout=120, **kwargs)
+        return subprocess.run(
+            [*self._runas, str(self.bin_dir / command[0]), *command[1:]],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            **kwargs,
+        )
 
     def start(self) -> PostgresServer:
         pwfile = self.root / "pwfile"
@@ -51,10 +57,21 @@ class PostgresServer:
         if self._runas:
             shutil.chown(pwfile, self._runas[2])
         try:
-            self._run("initdb", "-D", str(self.data), "-U", USER, f"--pwfile={pwfile}", "--auth=scram-sha-256",
-                      "--encoding=UTF8", "--no-locale")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                USER,
+                f"--pwfile={pwfile}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+            )
             options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} -c fsync=off"
-            self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "-t", "60", "start")
+            self._run(
+                "pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "-t", "60", "start"
+            )
         except subprocess.CalledProcessError as error:
             raise RuntimeError(f"PostgreSQL did not start: {error.stderr[-2000:]}{self.log()[-2000:]}") from None
         finally:
@@ -64,8 +81,13 @@ class PostgresServer:
     def database(self, name: str) -> str:
         """A new, empty database; its SQLAlchemy URL for Prefect (asyncpg)."""
         env = {**os.environ, "PGPASSWORD": self.password}
-        subprocess.run([str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, name],
-                       check=True, capture_output=True, env=env, timeout=60)
+        subprocess.run(
+            [str(self.bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, name],
+            check=True,
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
         return f"postgresql+asyncpg://{USER}:{self.password}@127.0.0.1:{self.port}/{name}"
 
     def log(self) -> str:

@@ -25,14 +25,20 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_prefect_server(home: Path, log_file: Path | None = None, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+def start_prefect_server(
+    home: Path, log_file: Path | None = None, database_url: str | None = None
+) -> tuple[subprocess.Popen, str]:
     """The server process and its API URL, once /api/health answers; RuntimeError if it does not start.
     With `log_file`, the server's stdout and stderr go to that file (else they are discarded). The
     database is `database_url` (e.g. postgresql+asyncpg://...), else SQLite in `home`."""
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_API_DATABASE_CONNECTION_URL": database_url or f"sqlite+aiosqlite:///{home}/prefect.db",
-           "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api"}  # the UI's pages call this server, not :4200
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_API_DATABASE_CONNECTION_URL": database_url or f"sqlite+aiosqlite:///{home}/prefect.db",
+        "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
+    }  # the UI's pages call this server, not :4200
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     if log_file is None:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

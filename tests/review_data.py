@@ -19,8 +19,15 @@ from review.accounts import Account, Role, hash_password
 SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "requests"
 REQUESTS = ("missing-prescription", "pharmacy", "abroad-usa")
 # What the claimants declared (the samples have no manifest): a total that is not the invoice's, for the desk to compare.
-DECLARATIONS = {"missing-prescription": {"beneficiary": {"name": "Claire Dubois", "birth_date": "1984-05-17"}, "care_types": ["pharmacy"],
-                                         "situation": "france", "total_declared": "30.00", "currency": "EUR"}}
+DECLARATIONS = {
+    "missing-prescription": {
+        "beneficiary": {"name": "Claire Dubois", "birth_date": "1984-05-17"},
+        "care_types": ["pharmacy"],
+        "situation": "france",
+        "total_declared": "30.00",
+        "currency": "EUR",
+    }
+}
 # One request by e-mail: the physiotherapy invoice and a GIF the upload rules refuse (quarantined).
 EMAIL_SENDER = ("Léa Morel", "lea.morel@example.org")
 EMAIL_SUBJECT = "Remboursement séances de kiné"
@@ -30,9 +37,11 @@ PASSWORDS = {"marie": "marie-manager-pw", "olivier": "olivier-operator-pw", "pau
 
 def accounts() -> dict[str, Account]:
     """Two managers and an operator."""
-    return {"marie": Account("marie", Role.MANAGER, hash_password(PASSWORDS["marie"])),
-            "paul": Account("paul", Role.MANAGER, hash_password(PASSWORDS["paul"])),
-            "olivier": Account("olivier", Role.OPERATOR, hash_password(PASSWORDS["olivier"]))}
+    return {
+        "marie": Account("marie", Role.MANAGER, hash_password(PASSWORDS["marie"])),
+        "paul": Account("paul", Role.MANAGER, hash_password(PASSWORDS["paul"])),
+        "olivier": Account("olivier", Role.OPERATOR, hash_password(PASSWORDS["olivier"])),
+    }
 
 
 def build_storage(root: Path, requests: tuple[str, ...] = REQUESTS) -> LocalStorage:
@@ -63,6 +72,8 @@ def email_request() -> bytes:
     mail["To"] = "remboursements@example.org"
     mail["Subject"] = EMAIL_SUBJECT
     mail.set_content(EMAIL_TEXT)
-    mail.add_attachment((SAMPLES / "physio" / "kine.pdf").read_bytes(), maintype="application", subtype="pdf", filename="kine.pdf")
+    mail.add_attachment(
+        (SAMPLES / "physio" / "kine.pdf").read_bytes(), maintype="application", subtype="pdf", filename="kine.pdf"
+    )
     mail.add_attachment((SAMPLES / "rejects" / "scan.gif").read_bytes(), maintype="image", subtype="gif", filename="scan.gif")
     return bytes(mail)

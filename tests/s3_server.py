@@ -68,8 +68,16 @@ class S3Server:
 
     def _start_minio(self) -> None:
         env = {**os.environ, "MINIO_ROOT_USER": ACCESS_KEY, "MINIO_ROOT_PASSWORD": SECRET_KEY}
-        command = [shutil.which("minio") or "minio", "server", "--quiet", "--address", self.endpoint,
-                   "--console-address", f"127.0.0.1:{free_port()}", str(self.data_dir)]
+        command = [
+            shutil.which("minio") or "minio",
+            "server",
+            "--quiet",
+            "--address",
+            self.endpoint,
+            "--console-address",
+            f"127.0.0.1:{free_port()}",
+            str(self.data_dir),
+        ]
         self._process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def _start_moto(self) -> None:

@@ -40,8 +40,11 @@ class StorageContract:
     """Inherit, and provide a `storage` fixture."""
 
     def test_bytes_come_back_as_written(self, storage):
-        for key, data in [("a.bin", bytes(range(256)) * 40), ("inbox/extranet/s1/empty.pdf", b""),
-                          ("claims/CLM-1/originals/ordonnance-é.pdf", "é".encode())]:
+        for key, data in [
+            ("a.bin", bytes(range(256)) * 40),
+            ("inbox/extranet/s1/empty.pdf", b""),
+            ("claims/CLM-1/originals/ordonnance-é.pdf", "é".encode()),
+        ]:
             assert storage.put_bytes(key, data, content_type="application/pdf") is True
             assert storage.get_bytes(key) == data
             assert storage.exists(key)
@@ -128,9 +131,15 @@ class StorageContract:
 
     @pytest.mark.parametrize("key", UNSAFE_KEYS)
     def test_unsafe_keys_are_refused_by_every_operation(self, storage, key):
-        calls = [lambda: storage.put_bytes(key, b"x"), lambda: storage.put_bytes(key, b"x", if_absent=True),
-                 lambda: storage.get_bytes(key), lambda: storage.exists(key), lambda: storage.delete(key),
-                 lambda: storage.copy(key, "ok"), lambda: storage.copy("ok", key)]
+        calls = [
+            lambda: storage.put_bytes(key, b"x"),
+            lambda: storage.put_bytes(key, b"x", if_absent=True),
+            lambda: storage.get_bytes(key),
+            lambda: storage.exists(key),
+            lambda: storage.delete(key),
+            lambda: storage.copy(key, "ok"),
+            lambda: storage.copy("ok", key),
+        ]
         storage.put_bytes("ok", b"x")
         for call in calls:
             with pytest.raises(InvalidKey):

@@ -23,10 +23,17 @@ from validators.decide import decide_status
 from validators.exchange import euro_total
 from validators.flag_wording import make_flag
 
-CARRIED = frozenset({
-    FlagCode.FILE_TOO_LARGE, FlagCode.INVALID_NAME, FlagCode.INVALID_MANIFEST, FlagCode.UNEXPECTED_OBJECT,
-    FlagCode.PROCESSING_FAILED, FlagCode.UNKNOWN_CLAIM, FlagCode.DUPLICATE_DOCUMENT,
-})
+CARRIED = frozenset(
+    {
+        FlagCode.FILE_TOO_LARGE,
+        FlagCode.INVALID_NAME,
+        FlagCode.INVALID_MANIFEST,
+        FlagCode.UNEXPECTED_OBJECT,
+        FlagCode.PROCESSING_FAILED,
+        FlagCode.UNKNOWN_CLAIM,
+        FlagCode.DUPLICATE_DOCUMENT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,13 @@ def assess(claim_id: str, documents: Sequence[Document], carried: Sequence[Flag]
     return Assessment(tuple(flags), nothing_covered, euro_total(claim_bills(documents)))
 
 
-def status_of(documents: Sequence[Document], claim_level: Sequence[Flag], rejected: Sequence[RejectedFile], nothing_covered: bool,
-              context: CheckContext) -> tuple[ClaimStatus, str | None]:
+def status_of(
+    documents: Sequence[Document],
+    claim_level: Sequence[Flag],
+    rejected: Sequence[RejectedFile],
+    nothing_covered: bool,
+    context: CheckContext,
+) -> tuple[ClaimStatus, str | None]:
     """The status from every flag of the claim: claim-level, each document's, each refused file's."""
     every_flag = [*claim_level, *(f for d in documents for f in d.flags), *(f for r in rejected for f in r.flags)]
     return decide_status(documents, every_flag, nothing_covered, context.rules.not_covered)

@@ -53,5 +53,11 @@ def claim_flags(claim_id: str, documents: Sequence[Document], context: CheckCont
 
 def missing_codes(flags: Iterable[Flag]) -> list[str]:
     """The `missing_*` codes among flags (for summaries and tests)."""
-    return [f.code.value for f in flags if f.code.value.startswith("missing_") and f.code is not FlagCode.MISSING_DATE
-            and f.code is not FlagCode.MISSING_TOTAL and f.code is not FlagCode.MISSING_CURRENCY]
+    return [
+        f.code.value
+        for f in flags
+        if f.code.value.startswith("missing_")
+        and f.code is not FlagCode.MISSING_DATE
+        and f.code is not FlagCode.MISSING_TOTAL
+        and f.code is not FlagCode.MISSING_CURRENCY
+    ]

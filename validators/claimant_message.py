@@ -117,6 +117,7 @@ def claimant_message(claim: Claim, rules: Rules, languages: Sequence[str] = ("fr
     key = "subject_rejected" if claim.status is ClaimStatus.REJECTED else "subject"
     subject = " / ".join(wording()[lang][key].format(claim_id=claim.claim_id) for lang in chosen)
     separator = "\n\n" + "-" * 60 + "\n\n"
-    page = f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{html.escape(subject)}</title></head><body>{'<hr>'.join(htmls)}</body></html>\n"
-    return ClaimantMessage(claim_id=claim.claim_id, languages=chosen, subject=subject, text=separator.join(texts) + "\n",
-                           html=page, items=count)
+    page = f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(subject)}</title></head><body>{"<hr>".join(htmls)}</body></html>\n'
+    return ClaimantMessage(
+        claim_id=claim.claim_id, languages=chosen, subject=subject, text=separator.join(texts) + "\n", html=page, items=count
+    )

@@ -65,8 +65,13 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
         paid = _amount(receipt)
         if paid is None or any(_close(paid, amount, limits) for _, amount in bills) or _close(paid, bill_sum, limits):
             continue
-        flags.append(make_flag(FlagCode.AMOUNT_MISMATCH, **_on(receipt),
-                               details={"paid": str(paid), "invoices": ", ".join(str(a) for _, a in bills)}))
+        flags.append(
+            make_flag(
+                FlagCode.AMOUNT_MISMATCH,
+                **_on(receipt),
+                details={"paid": str(paid), "invoices": ", ".join(str(a) for _, a in bills)},
+            )
+        )
     return flags
 
 
@@ -85,8 +90,13 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
     currencies = sorted({c for c in (_currency(d) for d in bills) if c})
     flags = []
     if manifest.currency and currencies and manifest.currency not in currencies:
-        flags.append(make_flag(FlagCode.DECLARED_CURRENCY_MISMATCH, details={"declared": manifest.currency, "read": ",".join(currencies)},
-                               currencies=", ".join(currencies)))
+        flags.append(
+            make_flag(
+                FlagCode.DECLARED_CURRENCY_MISMATCH,
+                details={"declared": manifest.currency, "read": ",".join(currencies)},
+                currencies=", ".join(currencies),
+            )
+        )
     if manifest.total_declared is not None and manifest.currency and any(c != manifest.currency for c in currencies):
         return flags + declared_in_euros(bills, manifest.total_declared, manifest, limits)
     amounts = [_amount(d) for d in bills if _currency(d) in (None, manifest.currency)]
@@ -94,7 +104,9 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
     if manifest.total_declared is not None and known and len(known) == len(amounts):
         read = sum(known, Decimal("0"))
         if not _close(read, manifest.total_declared, limits):
-            flags.append(make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, details={"declared": str(manifest.total_declared), "read": str(read)}))
+            flags.append(
+                make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, details={"declared": str(manifest.total_declared), "read": str(read)})
+            )
     return flags
 
 
@@ -113,13 +125,26 @@ def declared_in_euros(bills: Sequence[Document], declared: Decimal, manifest: Ma
     try:
         rate = ecb_rate(manifest.currency, on)
     except NoEcbRate as problem:
-        return [make_flag(FlagCode.NO_EXCHANGE_RATE, variant="declared", currency=manifest.currency, care_date=on.isoformat(),
-                          details={"currency": manifest.currency, "care_date": on.isoformat(), "reason": problem.problem.value})]
+        return [
+            make_flag(
+                FlagCode.NO_EXCHANGE_RATE,
+                variant="declared",
+                currency=manifest.currency,
+                care_date=on.isoformat(),
+                details={"currency": manifest.currency, "care_date": on.isoformat(), "reason": problem.problem.value},
+            )
+        ]
     declared_eur, read_eur = to_euros(declared, rate.rate), Decimal(read.amount)
     if _close(declared_eur, read_eur, limits):
         return []
-    details = {"declared": f"{declared} {manifest.currency}", "read": ", ".join(f"{p.amount} {p.currency}" for p in read.parts),
-               "declared_eur": str(declared_eur), "read_eur": str(read_eur), "rate": str(rate.rate), "rate_date": rate.on.isoformat()}
+    details = {
+        "declared": f"{declared} {manifest.currency}",
+        "read": ", ".join(f"{p.amount} {p.currency}" for p in read.parts),
+        "declared_eur": str(declared_eur),
+        "read_eur": str(read_eur),
+        "rate": str(rate.rate),
+        "rate_date": rate.on.isoformat(),
+    }
     return [make_flag(FlagCode.DECLARED_TOTAL_MISMATCH, variant="in_euros", details=details)]
 
 
@@ -146,14 +171,32 @@ def date_flags(documents: Sequence[Document], manifest: Manifest | None, limits:
         dates = care_dates(document)
         outside = [d for d in dates if stay and not stay.holds(d)]
         if outside and stay:
-            flags.append(make_flag(FlagCode.DATE_OUTSIDE_STAY, **_on(document), details={"date": outside[0].isoformat(), "declared": f"{stay.start.isoformat()} / {stay.end.isoformat()}",
-                                                                 "read": outside[0].isoformat()},
-                                   care_date=outside[0], stay_start=stay.start, stay_end=stay.end))
+            flags.append(
+                make_flag(
+                    FlagCode.DATE_OUTSIDE_STAY,
+                    **_on(document),
+                    details={
+                        "date": outside[0].isoformat(),
+                        "declared": f"{stay.start.isoformat()} / {stay.end.isoformat()}",
+                        "read": outside[0].isoformat(),
+                    },
+                    care_date=outside[0],
+                    stay_start=stay.start,
+                    stay_end=stay.end,
+                )
+            )
         wrong = [d for d in dates if d < oldest or d > latest]
         if wrong:
-            flags.append(make_flag(FlagCode.DATE_OUT_OF_RANGE, **_on(document), details={"date": wrong[0].isoformat()},
-                                   variant="future" if wrong[0] > latest else "too_old",
-                                   care_date=wrong[0], max_age_days=limits.max_age_days))
+            flags.append(
+                make_flag(
+                    FlagCode.DATE_OUT_OF_RANGE,
+                    **_on(document),
+                    details={"date": wrong[0].isoformat()},
+                    variant="future" if wrong[0] > latest else "too_old",
+                    care_date=wrong[0],
+                    max_age_days=limits.max_age_days,
+                )
+            )
     return flags
 
 
@@ -171,8 +214,11 @@ def beneficiary_flags(documents: Sequence[Document], manifest: Manifest | None, 
     """`multiple_beneficiaries`: documents naming different patients (one request, one beneficiary). Details: `files`
     (those naming someone else), `declared` (the declared beneficiary) or `reference` (no declaration: the first
     document's name), `read` (each of those files with the name read on it)."""
-    named = [(d, d.fields["beneficiary"].value) for d in documents
-             if "beneficiary" in d.fields and d.fields["beneficiary"].confidence >= MIN_NAME_CONFIDENCE]
+    named = [
+        (d, d.fields["beneficiary"].value)
+        for d in documents
+        if "beneficiary" in d.fields and d.fields["beneficiary"].confidence >= MIN_NAME_CONFIDENCE
+    ]
     declared = manifest.beneficiary.name if manifest and manifest.beneficiary and manifest.beneficiary.name else None
     if declared:
         reference, compared = declared, {"declared": declared}

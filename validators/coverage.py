@@ -30,9 +30,16 @@ def coverage_flags(documents: Sequence[Document], rules: NotCovered) -> tuple[li
         uncovered += len(lines)
         if lines:
             labels = "; ".join(f"{item.label} ({item.amount})" for item in lines)
-            flags.append(make_flag(FlagCode.NOT_COVERED, file=document.file, page=lines[0].page,
-                                   details={"lines": labels, "count": str(len(lines))},
-                                   reason_fr=rules.reason_fr, reason_en=rules.reason_en))
+            flags.append(
+                make_flag(
+                    FlagCode.NOT_COVERED,
+                    file=document.file,
+                    page=lines[0].page,
+                    details={"lines": labels, "count": str(len(lines))},
+                    reason_fr=rules.reason_fr,
+                    reason_en=rules.reason_en,
+                )
+            )
     nothing_covered = billed > 0 and uncovered == billed
     if nothing_covered:
         flags = [f.model_copy(update={"severity": Severity.ERROR}) for f in flags]

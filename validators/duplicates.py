@@ -28,8 +28,9 @@ class Seen:
 
     def to_json(self) -> bytes:
         """The index entry (fingerprints only)."""
-        return json.dumps({"claim_id": self.claim_id, "file": self.file, "sha256": self.sha256,
-                           "phashes": list(self.phashes), "key": self.key}).encode("utf-8")
+        return json.dumps(
+            {"claim_id": self.claim_id, "file": self.file, "sha256": self.sha256, "phashes": list(self.phashes), "key": self.key}
+        ).encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Seen:
@@ -90,8 +91,12 @@ def matches(document: Document, earlier: Seen, max_distance: int) -> str | None:
 
 def _flag(document: Document, earlier: Seen, how: str, same_claim: bool) -> Flag:
     variant = f"{how.replace('-', '_')}_{'same' if same_claim else 'earlier'}_claim"
-    return make_flag(FlagCode.DUPLICATE_DOCUMENT, file=document.file, variant=variant,
-                     details={"earlier_claim_id": earlier.claim_id, "earlier_file": earlier.file, "match": how})
+    return make_flag(
+        FlagCode.DUPLICATE_DOCUMENT,
+        file=document.file,
+        variant=variant,
+        details={"earlier_claim_id": earlier.claim_id, "earlier_file": earlier.file, "match": how},
+    )
 
 
 def duplicate_flags(claim_id: str, documents: Sequence[Document], earlier: Iterable[Seen], max_distance: int) -> list[Flag]:

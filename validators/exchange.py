@@ -78,24 +78,41 @@ def no_rate_flag(problem: NoEcbRate, *, file: str | None, page: int | None) -> F
         details["first_date"] = first
     if last:
         details["last_date"] = last
-    return make_flag(FlagCode.NO_EXCHANGE_RATE, file=file, page=page, variant=problem.problem.value, details=details,
-                     first_date=first, last_date=last, package=PACKAGE)
+    return make_flag(
+        FlagCode.NO_EXCHANGE_RATE,
+        file=file,
+        page=page,
+        variant=problem.problem.value,
+        details=details,
+        first_date=first,
+        last_date=last,
+        package=PACKAGE,
+    )
 
 
 def _without_euros(document: Document) -> Document:
     """The document as read: no amount in euros, no conversion, no `no_exchange_rate` flag."""
     fields = {name: field for name, field in document.fields.items() if name not in CONVERTED.values()}
-    return document.model_copy(update={
-        "fields": fields, "conversion": None,
-        "line_items": tuple(item.model_copy(update={"amount_eur": None}) for item in document.line_items),
-        "flags": tuple(f for f in document.flags if f.code is not FlagCode.NO_EXCHANGE_RATE)})
+    return document.model_copy(
+        update={
+            "fields": fields,
+            "conversion": None,
+            "line_items": tuple(item.model_copy(update={"amount_eur": None}) for item in document.line_items),
+            "flags": tuple(f for f in document.flags if f.code is not FlagCode.NO_EXCHANGE_RATE),
+        }
+    )
 
 
 def _euro_field(amount_field: Field, amount: Decimal, currency: str, currency_confidence: float, rate: EcbRate) -> Field:
     eur = to_euros(amount, rate.rate)
-    return Field(value=str(eur), raw=f"{amount} {currency} / {rate.rate} {currency} per EUR (ECB {rate.on.isoformat()})",
-                 confidence=min(amount_field.confidence, currency_confidence), page=amount_field.page,
-                 bbox=amount_field.bbox, rule=RULE)
+    return Field(
+        value=str(eur),
+        raw=f"{amount} {currency} / {rate.rate} {currency} per EUR (ECB {rate.on.isoformat()})",
+        confidence=min(amount_field.confidence, currency_confidence),
+        page=amount_field.page,
+        bbox=amount_field.bbox,
+        rule=RULE,
+    )
 
 
 def in_euros(document: Document) -> Document:
@@ -104,16 +121,25 @@ def in_euros(document: Document) -> Document:
     document in euros, or without amounts, is returned as read. Idempotent."""
     document = _without_euros(document)
     currency = currency_of(document)
-    amounts = {name: (document.fields[name], value) for name in CONVERTED
-               if name in document.fields and (value := _decimal(document.fields[name].value)) is not None}
+    amounts = {
+        name: (document.fields[name], value)
+        for name in CONVERTED
+        if name in document.fields and (value := _decimal(document.fields[name].value)) is not None
+    }
     lines = [_decimal(item.amount) for item in document.line_items]
     if currency is None or currency == HOME_CURRENCY or not (amounts or any(v is not None for v in lines)):
         return document
     page = document.pages[0].page if document.pages else None
     when = care_date(document)
     if when is None:
-        flag = make_flag(FlagCode.NO_EXCHANGE_RATE, file=document.file, page=page, variant="no_date",
-                         details={"currency": currency, "reason": "no_date"}, currency=currency)
+        flag = make_flag(
+            FlagCode.NO_EXCHANGE_RATE,
+            file=document.file,
+            page=page,
+            variant="no_date",
+            details={"currency": currency, "reason": "no_date"},
+            currency=currency,
+        )
         return document.model_copy(update={"flags": (*document.flags, flag)})
     care_day, care_field = when
     try:
@@ -124,10 +150,13 @@ def in_euros(document: Document) -> Document:
     fields = dict(document.fields)
     for name, (field, value) in amounts.items():
         fields[CONVERTED[name]] = _euro_field(field, value, currency, currency_confidence, rate)
-    items = tuple(item.model_copy(update={"amount_eur": str(to_euros(value, rate.rate))}) if value is not None else item
-                  for item, value in zip(document.line_items, lines, strict=True))
-    conversion = Conversion(currency=currency, rate=str(rate.rate), rate_date=rate.on, care_date=care_day,
-                            care_date_field=care_field, source=SOURCE)
+    items = tuple(
+        item.model_copy(update={"amount_eur": str(to_euros(value, rate.rate))}) if value is not None else item
+        for item, value in zip(document.line_items, lines, strict=True)
+    )
+    conversion = Conversion(
+        currency=currency, rate=str(rate.rate), rate_date=rate.on, care_date=care_day, care_date_field=care_field, source=SOURCE
+    )
     return document.model_copy(update={"fields": fields, "line_items": items, "conversion": conversion})
 
 
@@ -151,12 +180,19 @@ def euro_total(bills: Sequence[Document]) -> EuroTotal | None:
             continue
         eur = amount_in_euros(bill)
         conversion = bill.conversion
-        parts.append(EuroPart(file=bill.file, part=bill.part, currency=currency_of(bill), amount=str(total),
-                              amount_eur=str(eur) if eur is not None else None,
-                              rate=conversion.rate if conversion else None, rate_date=conversion.rate_date if conversion else None))
+        parts.append(
+            EuroPart(
+                file=bill.file,
+                part=bill.part,
+                currency=currency_of(bill),
+                amount=str(total),
+                amount_eur=str(eur) if eur is not None else None,
+                rate=conversion.rate if conversion else None,
+                rate_date=conversion.rate_date if conversion else None,
+            )
+        )
     if not parts:
         return None
     known = [Decimal(p.amount_eur) for p in parts if p.amount_eur is not None]
     amount = str(sum(known, Decimal("0.00"))) if len(known) == len(parts) else None
     return EuroTotal(amount=amount, parts=tuple(parts))
-

@@ -23,18 +23,48 @@ from models.toml_file import parse_toml, read_toml
 FLAG_MESSAGES = Path(__file__).parent / "rules" / "flag_messages.toml"
 
 # Every name a template may use: where the flag points, then the details and values checks pass.
-PLACEHOLDERS = frozenset({
-    "file", "page",
-    "reason", "error", "confidence",  # upload rejection (French), page read failure, OCR confidence
-    "quoted_claim_id", "earlier_file", "earlier_claim_id",  # unknown claim, duplicates
-    "label_fr", "label_en", "illegible",  # required proofs
-    "count", "lines", "reason_fr", "reason_en",  # not covered
-    "paid", "declared", "read", "currencies", "files",  # consistency
-    "care_date", "stay_start", "stay_end", "max_age_days",  # dates
-    "pages", "max_pages", "max_request_pages", "max_megapixels", "kinds", "max_parts",  # upload bounds, active content, e-mail parts
-    "seconds", "size",  # a page stopped or of an absurd size
-    "currency", "first_date", "last_date", "declared_eur", "read_eur", "package",  # amounts in euros (validators/exchange.py)
-})
+PLACEHOLDERS = frozenset(
+    {
+        "file",
+        "page",
+        "reason",
+        "error",
+        "confidence",  # upload rejection (French), page read failure, OCR confidence
+        "quoted_claim_id",
+        "earlier_file",
+        "earlier_claim_id",  # unknown claim, duplicates
+        "label_fr",
+        "label_en",
+        "illegible",  # required proofs
+        "count",
+        "lines",
+        "reason_fr",
+        "reason_en",  # not covered
+        "paid",
+        "declared",
+        "read",
+        "currencies",
+        "files",  # consistency
+        "care_date",
+        "stay_start",
+        "stay_end",
+        "max_age_days",  # dates
+        "pages",
+        "max_pages",
+        "max_request_pages",
+        "max_megapixels",
+        "kinds",
+        "max_parts",  # upload bounds, active content, e-mail parts
+        "seconds",
+        "size",  # a page stopped or of an absurd size
+        "currency",
+        "first_date",
+        "last_date",
+        "declared_eur",
+        "read_eur",
+        "package",  # amounts in euros (validators/exchange.py)
+    }
+)
 
 
 class FlagMessagesError(ConfigError, ValueError):
@@ -118,8 +148,11 @@ class FlagMessages(Model):
     def _every_code(cls, data: Any) -> Any:
         given = set(data.get("flags", {})) if isinstance(data, dict) else set()
         codes = {c.value for c in FlagCode}
-        problems = [f"{what}: {', '.join(sorted(names))}"
-                    for what, names in (("unknown flag codes", given - codes), ("flag codes without wording", codes - given)) if names]
+        problems = [
+            f"{what}: {', '.join(sorted(names))}"
+            for what, names in (("unknown flag codes", given - codes), ("flag codes without wording", codes - given))
+            if names
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return data
@@ -139,8 +172,16 @@ def load_flag_messages(path: Path = FLAG_MESSAGES) -> FlagMessages:
 MESSAGES = load_flag_messages()  # checked at import: a broken file stops the start
 
 
-def make_flag(code: FlagCode, *, file: str | None = None, page: int | None = None, severity: Severity | None = None,
-              details: Mapping[str, str] | None = None, variant: str | None = None, **values: object) -> Flag:
+def make_flag(
+    code: FlagCode,
+    *,
+    file: str | None = None,
+    page: int | None = None,
+    severity: Severity | None = None,
+    details: Mapping[str, str] | None = None,
+    variant: str | None = None,
+    **values: object,
+) -> Flag:
     """A flag worded from the data file: severity defaults to the file's; the templates are filled with
     `file`, `page`, `details` and `values`. ValueError when the variant or a value is missing."""
     entry = MESSAGES.flags[code]
@@ -151,5 +192,12 @@ def make_flag(code: FlagCode, *, file: str | None = None, page: int | None = Non
         raise ValueError(f"flag {code.value}: {exc}") from exc
     except KeyError as exc:
         raise ValueError(f"flag {code.value}{f' ({variant})' if variant else ''}: no value for {{{exc.args[0]}}}") from exc
-    return Flag(code=code, severity=severity or entry.severity, message=message, message_en=message_en,
-                file=file, page=page, details=dict(details or {}))
+    return Flag(
+        code=code,
+        severity=severity or entry.severity,
+        message=message,
+        message_en=message_en,
+        file=file,
+        page=page,
+        details=dict(details or {}),
+    )

@@ -52,6 +52,13 @@ def illegible_flags(file: str, pages: Sequence[OcrPage], threshold: float = ILLE
         if quality is None or _legible(page, threshold) or (any_legible and is_blank(page)):
             continue
         cause = main_cause(quality)
-        flags.append(make_flag(FlagCode.ILLEGIBLE, file=file, page=page.page, variant=cause,
-                               details={"cause": cause, "score": f"{quality.score:.2f}"}))
+        flags.append(
+            make_flag(
+                FlagCode.ILLEGIBLE,
+                file=file,
+                page=page.page,
+                variant=cause,
+                details={"cause": cause, "score": f"{quality.score:.2f}"},
+            )
+        )
     return flags

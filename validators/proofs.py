@@ -64,8 +64,9 @@ def missing_flag(name: str, proof: Proof, illegible: list[Flag]) -> Flag:
     details = {"proof": name}
     if illegible:
         details["illegible"] = ", ".join(f"{f.file} page {f.page}" for f in illegible)
-    return make_flag(code, details=details, variant="illegible" if illegible else None,
-                     label_fr=proof.label_fr, label_en=proof.label_en)
+    return make_flag(
+        code, details=details, variant="illegible" if illegible else None, label_fr=proof.label_fr, label_en=proof.label_en
+    )
 
 
 def missing_proof_flags(facts: RequestFacts, rules: Rules) -> list[Flag]:

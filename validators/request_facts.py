@@ -71,7 +71,15 @@ def request_facts(documents: Sequence[Document], manifest: Manifest | None) -> R
     if hospitalisation is None and CareType.HOSPITALISATION in care_types:
         hospitalisation = True
     return RequestFacts(
-        documents=tuple(documents), care_types=care_types, relates_to=declared.relates_to, abroad=abroad,
-        planned=declared.planned, posted=declared.posted, renewal=declared.renewal, first_request=declared.first_request,
-        student=declared.student, hospitalisation=hospitalisation, manifest=manifest,
+        documents=tuple(documents),
+        care_types=care_types,
+        relates_to=declared.relates_to,
+        abroad=abroad,
+        planned=declared.planned,
+        posted=declared.posted,
+        renewal=declared.renewal,
+        first_request=declared.first_request,
+        student=declared.student,
+        hospitalisation=hospitalisation,
+        manifest=manifest,
     )

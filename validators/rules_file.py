@@ -50,8 +50,10 @@ class Proof(Model):
     send_fr: str
     send_en: str
 
-    _satisfiable = invariant(lambda proof: bool(proof.doc_types or (proof.field_doc_types and (proof.fields_all or proof.fields_any))),
-                             "a proof needs doc_types, or field_doc_types with fields_all / fields_any")
+    _satisfiable = invariant(
+        lambda proof: bool(proof.doc_types or (proof.field_doc_types and (proof.fields_all or proof.fields_any))),
+        "a proof needs doc_types, or field_doc_types with fields_all / fields_any",
+    )
 
 
 class Condition(Model):

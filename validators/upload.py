@@ -42,15 +42,27 @@ MAX_REQUEST_PAGES = 100  # pages of all the accepted files of one request
 PDF_MAGIC_WINDOW = 1024  # the PDF header may follow a little junk (ISO 32000-1, 7.5.2 tolerance)
 # First bytes of containers, archives and executables: a file starting so is never a PDF, whatever follows
 CONTAINER_SIGNATURES = {
-    b"PK\x03\x04": "application/zip", b"PK\x05\x06": "application/zip", b"PK\x07\x08": "application/zip",
-    b"Rar!\x1a\x07": "application/vnd.rar", b"7z\xbc\xaf\x27\x1c": "application/x-7z-compressed",
-    b"\x1f\x8b": "application/gzip", b"BZh": "application/x-bzip2", b"\xfd7zXZ\x00": "application/x-xz",
-    b"\x28\xb5\x2f\xfd": "application/zstd", b"MSCF": "application/vnd.ms-cab-compressed",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "application/x-ole-storage", b"MZ": "application/x-msdownload",
-    b"\x7fELF": "application/x-executable", b"\xca\xfe\xba\xbe": "application/x-mach-binary",
-    b"\xcf\xfa\xed\xfe": "application/x-mach-binary", b"#!": "text/x-shellscript",
-    b"070701": "application/x-cpio", b"070702": "application/x-cpio", b"070707": "application/x-cpio",
-    b"\xc7\x71": "application/x-cpio", b"\x71\xc7": "application/x-cpio",
+    b"PK\x03\x04": "application/zip",
+    b"PK\x05\x06": "application/zip",
+    b"PK\x07\x08": "application/zip",
+    b"Rar!\x1a\x07": "application/vnd.rar",
+    b"7z\xbc\xaf\x27\x1c": "application/x-7z-compressed",
+    b"\x1f\x8b": "application/gzip",
+    b"BZh": "application/x-bzip2",
+    b"\xfd7zXZ\x00": "application/x-xz",
+    b"\x28\xb5\x2f\xfd": "application/zstd",
+    b"MSCF": "application/vnd.ms-cab-compressed",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "application/x-ole-storage",
+    b"MZ": "application/x-msdownload",
+    b"\x7fELF": "application/x-executable",
+    b"\xca\xfe\xba\xbe": "application/x-mach-binary",
+    b"\xcf\xfa\xed\xfe": "application/x-mach-binary",
+    b"#!": "text/x-shellscript",
+    b"070701": "application/x-cpio",
+    b"070702": "application/x-cpio",
+    b"070707": "application/x-cpio",
+    b"\xc7\x71": "application/x-cpio",
+    b"\x71\xc7": "application/x-cpio",
 }
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow only warns below twice this: the exact cap is ours (`check_image`)
@@ -61,8 +73,15 @@ class UploadRejected(InputError):
 
     code = "upload_rejected"
 
-    def __init__(self, flag_code: FlagCode, reason: str, detected_type: str | None = None, variant: str | None = None,
-                 details: dict[str, str] | None = None, **values: Any):
+    def __init__(
+        self,
+        flag_code: FlagCode,
+        reason: str,
+        detected_type: str | None = None,
+        variant: str | None = None,
+        details: dict[str, str] | None = None,
+        **values: Any,
+    ):
         super().__init__(reason)
         self.flag_code = flag_code
         self.reason = reason
@@ -92,8 +111,8 @@ def container_type(head: bytes) -> str | None:
 
 def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
     """(accepted media type or None, detected MIME type for messages) from the first bytes: the type
-    they START as. `%PDF-` later in the first KiB counts only after text junk that is no known file type
-(a header line, a BOM): binary junk (NUL bytes: an archive's header, a CPIO or tar entry) is no PDF."""
+        they START as. `%PDF-` later in the first KiB counts only after text junk that is no known file type
+    (a header line, a BOM): binary junk (NUL bytes: an archive's header, a CPIO or tar entry) is no PDF."""
     container = container_type(head)
     if container:
         return None, container
@@ -102,7 +121,7 @@ def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
     kind = filetype.guess(head)
     detected = kind.mime if kind else None
     if detected is None and b"%PDF-" in head[:PDF_MAGIC_WINDOW]:
-        if b"\x00" in head[:head.index(b"%PDF-")]:  # binary junk first: an archive or container holding a PDF, not a PDF
+        if b"\x00" in head[: head.index(b"%PDF-")]:  # binary junk first: an archive or container holding a PDF, not a PDF
             return None, "application/octet-stream"
         return MediaType.PDF, MediaType.PDF.value
     accepted = {MediaType.JPEG.value: MediaType.JPEG, MediaType.PNG.value: MediaType.PNG}
@@ -110,8 +129,15 @@ def sniff_media_type(head: bytes) -> tuple[MediaType | None, str | None]:
 
 
 def too_many_pages(pages: int, reason: str, detected: str | None = None) -> UploadRejected:
-    return UploadRejected(FlagCode.TOO_MANY_PAGES, reason, detected, pages=pages, max_pages=MAX_FILE_PAGES,
-                          max_request_pages=MAX_REQUEST_PAGES, details={"pages": str(pages)})
+    return UploadRejected(
+        FlagCode.TOO_MANY_PAGES,
+        reason,
+        detected,
+        pages=pages,
+        max_pages=MAX_FILE_PAGES,
+        max_request_pages=MAX_REQUEST_PAGES,
+        details={"pages": str(pages)},
+    )
 
 
 def pdf_page_count(path: Path) -> int:
@@ -132,9 +158,13 @@ def pdf_page_count(path: Path) -> int:
 
 def too_many_pixels(pixels: int | None) -> UploadRejected:
     shown = f"{pixels / 1e6:.0f}" if pixels is not None else f"plus de {2 * MAX_PIXELS // 1_000_000}"
-    return UploadRejected(FlagCode.FILE_TOO_LARGE, f"l'image fait {shown} mégapixels, au-delà de la limite de "
-                          f"{MAX_PIXELS // 1_000_000} mégapixels", variant="pixels", max_megapixels=MAX_PIXELS // 1_000_000,
-                          details={"cause": "pixels", **({"pixels": str(pixels)} if pixels is not None else {})})
+    return UploadRejected(
+        FlagCode.FILE_TOO_LARGE,
+        f"l'image fait {shown} mégapixels, au-delà de la limite de {MAX_PIXELS // 1_000_000} mégapixels",
+        variant="pixels",
+        max_megapixels=MAX_PIXELS // 1_000_000,
+        details={"cause": "pixels", **({"pixels": str(pixels)} if pixels is not None else {})},
+    )
 
 
 def check_image_decodes(path: Path) -> int:
@@ -198,8 +228,9 @@ def inspect_file(path: Path) -> tuple[MediaType, int]:
     return media_type, pages
 
 
-def rejection(index: int, name: str, path: Path, code: FlagCode, reason: str, detected: str | None,
-              flag: Flag | None = None) -> RejectedFile:
+def rejection(
+    index: int, name: str, path: Path, code: FlagCode, reason: str, detected: str | None, flag: Flag | None = None
+) -> RejectedFile:
     """A RejectedFile whose flag (`flag`, or one made of `code` and `reason`) names the file and says why."""
     exists = path.is_file()
     return RejectedFile(
@@ -229,8 +260,11 @@ def check_uploads(paths: Sequence[str | os.PathLike[str]]) -> UploadReport:
         try:
             media_type, pages = inspect_file(path)
             if request_pages + pages > MAX_REQUEST_PAGES:
-                raise too_many_pages(pages, f"{pages} page(s) de plus porteraient la demande au-delà de "
-                                            f"{MAX_REQUEST_PAGES} pages au total", media_type.value)
+                raise too_many_pages(
+                    pages,
+                    f"{pages} page(s) de plus porteraient la demande au-delà de {MAX_REQUEST_PAGES} pages au total",
+                    media_type.value,
+                )
         except UploadRejected as exc:
             rejected.append(rejection(index, name, path, exc.flag_code, exc.reason, exc.detected_type, exc.flag(name)))
             continue

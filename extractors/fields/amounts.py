@@ -15,8 +15,10 @@ from extractors.keywords import TOTALS, Words
 from extractors.layout import Line, lines_below
 from models import Field
 
-_CUR = (r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
-        r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|INR|₹|Rs\.?)")
+_CUR = (
+    r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
+    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|INR|₹|Rs\.?)"
+)
 _NUMBER = (
     r"(?:\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 1'234.56 / 2,220
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"  # 1,23,456.00 (Indian grouping)
@@ -138,7 +140,9 @@ def counted_lines(lines: Sequence[Line]) -> list[Line]:
             if total_label(folded)[0] < SECTION_END_WEIGHT or excluded_row(folded):
                 continue
             cut_page = None
-        if _has(folded, TOTALS.sections.stop) or (_has(folded, TOTALS.sections.stop_with_tax) and _has(folded, TOTALS.not_totals.tax_words)):
+        if _has(folded, TOTALS.sections.stop) or (
+            _has(folded, TOTALS.sections.stop_with_tax) and _has(folded, TOTALS.not_totals.tax_words)
+        ):
             cut_page = line.page
             continue
         kept.append(line)
@@ -157,7 +161,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     right = [a for a in amounts_in(line) if a.start >= label_end]
     if right:
         return TotalCandidate(right[-1], weight + late, "total.label_right")
-    confused = [m for m in CONFUSED_AMOUNT.finditer(line.text) if m.start() >= label_end and any(ch.isdigit() for ch in m.group(0))]
+    confused = [
+        m for m in CONFUSED_AMOUNT.finditer(line.text) if m.start() >= label_end and any(ch.isdigit() for ch in m.group(0))
+    ]
     if confused:
         m = confused[-1]
         value = parse_amount(m.group(0).translate(CONFUSIONS))
@@ -168,7 +174,11 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if spaced:
         m = spaced[-1]
         value = Decimal(f"{m.group(1)}.{m.group(2)}")
-        return TotalCandidate(Amount(value, m.group(0), line, m.start(), m.end()), weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
+        return TotalCandidate(
+            Amount(value, m.group(0), line, m.start(), m.end()),
+            weight + late - SPACED_PENALTY,
+            "total.label_right_spaced_decimal",
+        )
     for below in lines_below(lines, line):
         if excluded_row(fold(below.text)):
             return None
@@ -203,8 +213,10 @@ def total_label_unread(lines: Sequence[Line]) -> bool:
     """A total label ("Total" or surer) is printed on a row that can hold the total, but no amount was
     read right of it or below it, nor at any other such label: the reading missed the amount (a column
     the OCR dropped). A weaker label's amount ("Amount" over a table) does not count."""
-    labelled = any(total_label(fold(line.text))[0] >= UNREAD_LABEL_WEIGHT and not excluded_row(fold(line.text))
-                   for line in counted_lines(lines))
+    labelled = any(
+        total_label(fold(line.text))[0] >= UNREAD_LABEL_WEIGHT and not excluded_row(fold(line.text))
+        for line in counted_lines(lines)
+    )
     return labelled and not reads_a_sure_total(lines)
 
 
@@ -238,7 +250,11 @@ def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     paid = paid_by_tender(lines)
     if paid is None:
         return candidates
-    agreeing = [TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+tender_check") for c in candidates if c.amount.value == paid]
+    agreeing = [
+        TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+tender_check")
+        for c in candidates
+        if c.amount.value == paid
+    ]
     if agreeing:
         return agreeing + [c for c in candidates if c.amount.value != paid]
     printed = [a for line in counted_lines(lines) for a in amounts_in(line) if a.value == paid]
@@ -274,8 +290,10 @@ def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
         return candidates
     values = {c.amount.value for c in candidates}
     wanted = {v + adj for adj, _, _ in rows if adj and abs(adj) < MAX_ROUNDING for v in values}
-    out = [TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounding_check") if c.amount.value in wanted else c
-           for c in candidates]
+    out = [
+        TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounding_check") if c.amount.value in wanted else c
+        for c in candidates
+    ]
     if any(c.amount.value in wanted for c in candidates):
         return out
     top = max(candidates, key=lambda c: c.score)
@@ -298,7 +316,10 @@ def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     for line in counted_lines(lines):
         for amount in amounts_in(line):
             seen.setdefault(amount.value, set()).add(line.index)
-    return [TotalCandidate(c.amount, c.score + REPEAT_BONUS, c.rule) if len(seen.get(c.amount.value, ())) >= 2 else c for c in candidates]
+    return [
+        TotalCandidate(c.amount, c.score + REPEAT_BONUS, c.rule) if len(seen.get(c.amount.value, ())) >= 2 else c
+        for c in candidates
+    ]
 
 
 def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
@@ -317,7 +338,9 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     out = []
     for c in candidates:
         # a tax is less than its net: "Subtotal 10.00 / Total 10.60 / Cash 20.60" keeps 10.60
-        gross = next((printed[n + c.amount.value] for n in sorted(nets) if n > c.amount.value and n + c.amount.value in printed), None)
+        gross = next(
+            (printed[n + c.amount.value] for n in sorted(nets) if n > c.amount.value and n + c.amount.value in printed), None
+        )
         out.append(c if gross is None or c.amount.value in nets else TotalCandidate(gross, c.score, c.rule + "+net_plus_tax"))
     return out
 

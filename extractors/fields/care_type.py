@@ -19,15 +19,31 @@ HEADER_WEIGHT = 3.0
 PRESCRIBER_TYPES = {"general_practitioner", "specialist"}
 MIN_SCORE = 2.0
 TAXONOMY = (
-    "pharmacy", "laboratory", "physiotherapy", "imaging", "hospitalisation", "general_practitioner", "specialist",
-    "dental", "optical", "hearing", "nursing", "alternative_medicine", "spa_cure", "medical_equipment", "transport", "other",
+    "pharmacy",
+    "laboratory",
+    "physiotherapy",
+    "imaging",
+    "hospitalisation",
+    "general_practitioner",
+    "specialist",
+    "dental",
+    "optical",
+    "hearing",
+    "nursing",
+    "alternative_medicine",
+    "spa_cure",
+    "medical_equipment",
+    "transport",
+    "other",
 )
 
 
 @cache
 def _patterns() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
     return {
-        kind: tuple((re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), float(weight), word) for word, weight in words.items())
+        kind: tuple(
+            (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), float(weight), word) for word, weight in words.items()
+        )
         for kind, words in CARE_TYPES.tables().items()
     }
 

@@ -19,7 +19,9 @@ from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 from models import Field
 
-FRENCH_MARKERS = re.compile(r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE)
+FRENCH_MARKERS = re.compile(
+    r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE
+)
 
 
 STRONG_HINT_CERTAINTY = 0.85
@@ -74,8 +76,9 @@ def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
     return marker.code, marker.strength, "currency.ambiguous_symbol"
 
 
-def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | None, iban: Field | None = None,
-                     when: Field | None = None) -> Field | None:
+def extract_currency(
+    lines: Sequence[Line], hint: LocaleHint, total: Field | None, iban: Field | None = None, when: Field | None = None
+) -> Field | None:
     """The document's currency as a Field, or None when nothing tells it (`iban`: the bank account
     printed, whose country's currency stands in when no currency is printed at all; `when`: the
     document's date, to take the currency the country had then)."""
@@ -84,7 +87,9 @@ def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | Non
         return _hinted_currency(lines, hint)
     if not markers:
         return _account_currency(iban, when) or _default_currency(lines)
-    near_total = [m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text]
+    near_total = [
+        m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text
+    ]
     counts: dict[str, int] = {}
     for m in markers:
         counts[_resolve(m, hint)[0]] = counts.get(_resolve(m, hint)[0], 0) + 1
@@ -93,7 +98,14 @@ def extract_currency(lines: Sequence[Line], hint: LocaleHint, total: Field | Non
     if len(counts) > 1 and not near_total:
         strength *= 0.7  # several currencies and none beside the total
     bbox, ocr_conf = chosen.line.locate(chosen.start, chosen.end)
-    return Field(value=code, raw=chosen.raw, confidence=round(strength * max(ocr_conf, 0.5), 3), page=chosen.line.page, bbox=bbox, rule=rule)
+    return Field(
+        value=code,
+        raw=chosen.raw,
+        confidence=round(strength * max(ocr_conf, 0.5), 3),
+        page=chosen.line.page,
+        bbox=bbox,
+        rule=rule,
+    )
 
 
 def _only_stray_symbols(markers: list[Marker], hinted: str) -> bool:
@@ -108,7 +120,9 @@ def _hinted_currency(lines: Sequence[Line], hint: LocaleHint) -> Field:
     """The country's currency when the document shows where it comes from but prints no currency."""
     found = next((line for line in lines if hint.hint and hint.hint in fold(line.text)), lines[0])
     certainty, kind = (NO_MARKER_WEAK_CERTAINTY, "weak_hint") if hint.weak else (NO_MARKER_CERTAINTY, "country_hint")
-    return Field(value=hint.currency or "", raw="", confidence=certainty, page=found.page, bbox=None, rule=f"currency.{kind}:{hint.hint}")
+    return Field(
+        value=hint.currency or "", raw="", confidence=certainty, page=found.page, bbox=None, rule=f"currency.{kind}:{hint.hint}"
+    )
 
 
 def _account_currency(iban: Field | None, when: Field | None) -> Field | None:
@@ -124,8 +138,14 @@ def _account_currency(iban: Field | None, when: Field | None) -> Field | None:
         return None
     if len(currencies) != 1:
         return None
-    return Field(value=currencies[0], raw=iban.raw, confidence=NO_MARKER_CERTAINTY, page=iban.page, bbox=iban.bbox,
-                 rule=f"currency.account_country:{iban.value[:2]}")
+    return Field(
+        value=currencies[0],
+        raw=iban.raw,
+        confidence=NO_MARKER_CERTAINTY,
+        page=iban.page,
+        bbox=iban.bbox,
+        rule=f"currency.account_country:{iban.value[:2]}",
+    )
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:

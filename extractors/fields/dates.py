@@ -34,8 +34,10 @@ def month_numbers() -> dict[str, int]:
 
 def _month_alternation() -> str:
     """Regex alternation of the month names, accents optional (an OCR'd "Marz" is "März")."""
+
     def loose(name: str) -> str:
         return "".join(f"[{ch}{''.join(ACCENTED.get(ch, ''))}]" if ch in ACCENTED else re.escape(ch) for ch in name)
+
     return "|".join(loose(name) for name in sorted(month_numbers(), key=len, reverse=True))
 
 
@@ -43,7 +45,9 @@ ACCENTED = {"a": "àâäáã", "e": "éèêë", "i": "íìî", "o": "óòôöõ"
 _MONTH = _month_alternation()
 # A time glued to the date by OCR ("9/3/201820:54:50", "2018-01-0522:55:25") ends it as well as a space.
 GLUED_TIME = r"(?=\d{1,2}:\d{2})"
-NUMERIC_DMY = re.compile(rf"(?<![\d/-])(?<!\d\.)(\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))")
+NUMERIC_DMY = re.compile(
+    rf"(?<![\d/-])(?<!\d\.)(\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))"
+)
 NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "1er janvier 2020"
 TEXT_DMY = re.compile(
@@ -169,8 +173,6 @@ def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tu
     return None, "date.numeric_dmy"
 
 
-
-
 def parse_text_date(raw: str) -> date | None:
     """A day-month-year date with a month name in any language of dates.toml ("5. März 2018",
     "5 de marzo de 2018", "1er janvier 2020")."""
@@ -191,7 +193,9 @@ def _issue_ending() -> re.Pattern[str]:
 def _range_after() -> re.Pattern[str]:
     """Right after a date: a range word, then another date (not a time: "25/12/2018 - 8:13")."""
     words = "|".join(re.escape(fold(w)) for w in sorted(DATES.labels.range, key=len, reverse=True))
-    return re.compile(rf"^\s*(?:{words})\s*[:.]?\s*(?:(?:le|den|dem)\s+)?(?:\d{{1,4}}[./-]\d{{1,2}}|\d{{1,2}}\.?\s*(?:{_MONTH})|(?:{_MONTH})\b)")
+    return re.compile(
+        rf"^\s*(?:{words})\s*[:.]?\s*(?:(?:le|den|dem)\s+)?(?:\d{{1,4}}[./-]\d{{1,2}}|\d{{1,2}}\.?\s*(?:{_MONTH})|(?:{_MONTH})\b)"
+    )
 
 
 def opens_period(line: Line, end: int) -> bool:
@@ -205,7 +209,11 @@ def _context_score(line: Line, start: int, end: int) -> float:
     folded_before = fold(before)
     if OTHER_LABELS.search(before) or OTHER_LABELS.search(after) or phrase_pattern(DATES.labels.other).search(folded_before):
         return -0.6
-    if CARE_LABELS.search(before) or phrase_pattern(DATES.labels.issue).search(folded_before) or _issue_ending().search(folded_before):
+    if (
+        CARE_LABELS.search(before)
+        or phrase_pattern(DATES.labels.issue).search(folded_before)
+        or _issue_ending().search(folded_before)
+    ):
         return 0.3
     return 0.0
 
@@ -225,8 +233,13 @@ def _without_overlaps(matches: list[tuple[re.Match[str], date | None, str]]) -> 
     kept = []
     for match in matches:
         m = match[0]
-        inside = any(o[0] is not m and o[0].start() <= m.start() and m.end() <= o[0].end() and (o[0].end() - o[0].start()) > (m.end() - m.start())
-                     for o in parsed)
+        inside = any(
+            o[0] is not m
+            and o[0].start() <= m.start()
+            and m.end() <= o[0].end()
+            and (o[0].end() - o[0].start()) > (m.end() - m.start())
+            for o in parsed
+        )
         if not inside:
             kept.append(match)
     return kept
@@ -266,15 +279,23 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
 def candidate_field(candidate: DateCandidate, rule: str, certainty: float) -> Field:
     """A date candidate as a Field: box and OCR confidence of its words, times the rule's certainty."""
     bbox, ocr_conf = candidate.line.locate(candidate.start, candidate.end)
-    return Field(value=candidate.value.isoformat(), raw=candidate.raw, confidence=round(ocr_conf * certainty, 3),
-                 page=candidate.line.page, bbox=bbox, rule=rule)
+    return Field(
+        value=candidate.value.isoformat(),
+        raw=candidate.raw,
+        confidence=round(ocr_conf * certainty, 3),
+        page=candidate.line.page,
+        bbox=bbox,
+        rule=rule,
+    )
 
 
 def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
     """On a hospital bulletin the date of care is the first day of the stay, not the issue date."""
     before = candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start]
     if STAY_START.search(before):
-        return DateCandidate(**{**candidate.__dict__, "score": candidate.score + STAY_START_BONUS, "rule": candidate.rule + "+stay_start"})
+        return DateCandidate(
+            **{**candidate.__dict__, "score": candidate.score + STAY_START_BONUS, "rule": candidate.rule + "+stay_start"}
+        )
     return candidate
 
 
@@ -300,14 +321,21 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
     one that bounds a period ('du ... au ...', 'date de départ') loses."""
     before = candidate.line.text[max(0, candidate.start - 45) : candidate.start]
     if ISSUE_LABELS.search(before):
-        return DateCandidate(**{**candidate.__dict__, "score": candidate.score + ISSUE_BONUS, "rule": candidate.rule + "+issue_label"})
+        return DateCandidate(
+            **{**candidate.__dict__, "score": candidate.score + ISSUE_BONUS, "rule": candidate.rule + "+issue_label"}
+        )
     if PERIOD_WORDS.search(before):
         return DateCandidate(**{**candidate.__dict__, "score": candidate.score - PERIOD_PENALTY})
     return candidate
 
 
-def extract_date(lines: Sequence[Line], month_first: bool = False, today: date | None = None, doc_type: str | None = None,
-                 dates: Sequence[DateCandidate] | None = None) -> Field | None:
+def extract_date(
+    lines: Sequence[Line],
+    month_first: bool = False,
+    today: date | None = None,
+    doc_type: str | None = None,
+    dates: Sequence[DateCandidate] | None = None,
+) -> Field | None:
     """The document's date of care / issue as a Field, or None when no date is printed (`dates`: the
     document's dates when already found)."""
     candidates = list(dates) if dates is not None else find_dates(lines, month_first, today)

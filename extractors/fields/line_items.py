@@ -35,7 +35,10 @@ def _is_item(line: Line, amount: Amount) -> bool:
     label = line.text[: amounts_in(line)[0].start]
     if not LABEL.search(label) or not_total_words(folded) or total_label(folded)[0] > 0:
         return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
-    if any(phrase_pattern(words).search(folded) for words in (SHARES.reimbursed_amo, SHARES.reimbursed_amc, SHARES.remaining, SHARES.not_items)):
+    if any(
+        phrase_pattern(words).search(folded)
+        for words in (SHARES.reimbursed_amo, SHARES.reimbursed_amc, SHARES.remaining, SHARES.not_items)
+    ):
         return False
     return not included_tax(folded)
 
@@ -54,8 +57,16 @@ def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
             continue
         first = amounts_in(line)[0]
         _bbox, ocr_conf = line.locate(amount.start, amount.end)
-        items.append(LineItem(label=clean_label(line.text[: first.start]), amount=str(amount.value), raw=line.text,
-                              confidence=round(ocr_conf * ITEM_CERTAINTY, 3), page=line.page, bbox=line.bbox))
+        items.append(
+            LineItem(
+                label=clean_label(line.text[: first.start]),
+                amount=str(amount.value),
+                raw=line.text,
+                confidence=round(ocr_conf * ITEM_CERTAINTY, 3),
+                page=line.page,
+                bbox=line.bbox,
+            )
+        )
     return tuple(items)
 
 
@@ -74,20 +85,36 @@ def _share(lines: Sequence[Line], labels: Words, name: str) -> Field | None:
         return None
     line, amount = found
     bbox, ocr_conf = line.locate(amount.start, amount.end)
-    return Field(value=str(amount.value), raw=amount.raw, confidence=round(ocr_conf * SHARE_CERTAINTY, 3),
-                 page=line.page, bbox=bbox, rule=f"{name}.label_right")
+    return Field(
+        value=str(amount.value),
+        raw=amount.raw,
+        confidence=round(ocr_conf * SHARE_CERTAINTY, 3),
+        page=line.page,
+        bbox=bbox,
+        rule=f"{name}.label_right",
+    )
 
 
 def _sum_fields(parts: list[Field], key: str) -> Field:
     total = sum((Decimal(p.value) for p in parts), Decimal("0"))
-    return parts[-1].model_copy(update={"value": str(total), "raw": " + ".join(p.raw for p in parts),
-                                        "confidence": min(p.confidence for p in parts), "rule": f"{key}.sum_of_parts"})
+    return parts[-1].model_copy(
+        update={
+            "value": str(total),
+            "raw": " + ".join(p.raw for p in parts),
+            "confidence": min(p.confidence for p in parts),
+            "rule": f"{key}.sum_of_parts",
+        }
+    )
 
 
 def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Field]:
     """gross_total, reimbursed (sum of third-party parts) and remaining, where the bill prints them."""
     fields: dict[str, Field] = {}
-    parts = [f for f in (_share(lines, SHARES.reimbursed_amo, "reimbursed_amo"), _share(lines, SHARES.reimbursed_amc, "reimbursed_amc")) if f is not None]
+    parts = [
+        f
+        for f in (_share(lines, SHARES.reimbursed_amo, "reimbursed_amo"), _share(lines, SHARES.reimbursed_amc, "reimbursed_amc"))
+        if f is not None
+    ]
     if parts:
         fields["reimbursed"] = parts[0] if len(parts) == 1 else _sum_fields(parts, "reimbursed")
     remaining = _share(lines, SHARES.remaining, "remaining")

@@ -10,8 +10,10 @@ from extractors.data_files import fold
 from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 
-_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK"
-           "|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY")
+_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK"
+    "|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
 # "Boston, MA 02115" or "Boston MA 02115" (USA): a state code and its ZIP code ending the address (the
 # line, or before "USA"; after a comma, anything but a word may follow); not "teststr, DE 55232
 # Teststadt" (a German postcode, the town after it)

@@ -54,14 +54,65 @@ CLOCK = re.compile(r"(?<!\d)\d{1,2}\s?:\s?\d{2}(?:\s?:\s?\d{2})?\s?(?:am|pm|h)?(
 PRICE = re.compile(r"\d[.,]\s?\d{2}(?![\d/.])")
 CONTINUATION = re.compile(r"^(?:co\b|co\.|\(m\)|sdn\b|bhd\b|&|and\b|et\b|enterprise|trading|holdings|ltd|limited)", re.IGNORECASE)
 NAME_STOP = {
-    "ne", "nee", "ne(e)", "date", "prenom", "prenoms", "adresse", "tel", "nom", "dob", "d.o.b", "born", "birth", "age",
-    "sex", "sexe", "gender", "id", "no", "n°", "nir", "ssn", "ic",
+    "ne",
+    "nee",
+    "ne(e)",
+    "date",
+    "prenom",
+    "prenoms",
+    "adresse",
+    "tel",
+    "nom",
+    "dob",
+    "d.o.b",
+    "born",
+    "birth",
+    "age",
+    "sex",
+    "sexe",
+    "gender",
+    "id",
+    "no",
+    "n°",
+    "nir",
+    "ssn",
+    "ic",
 }
 # Words that are never the first word of a person's name (articles, labels, document words).
 NOT_NAME_START = {
-    "les", "et", "and", "un", "une", "the", "a", "an", "of", "statement", "invoice", "facture", "receipt",
-    "hospitalise", "hospitalisee", "hospitalise(e)", "patient", "patiente", "assure", "assuree", "assure(e)", "account",
-    "numero", "number", "date", "service", "total", "montant", "amount", "signature", "copie", "extrait", "acte",
+    "les",
+    "et",
+    "and",
+    "un",
+    "une",
+    "the",
+    "a",
+    "an",
+    "of",
+    "statement",
+    "invoice",
+    "facture",
+    "receipt",
+    "hospitalise",
+    "hospitalisee",
+    "hospitalise(e)",
+    "patient",
+    "patiente",
+    "assure",
+    "assuree",
+    "assure(e)",
+    "account",
+    "numero",
+    "number",
+    "date",
+    "service",
+    "total",
+    "montant",
+    "amount",
+    "signature",
+    "copie",
+    "extrait",
+    "acte",
 }
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
@@ -174,7 +225,9 @@ def repair_legal_suffix(name: str) -> str:
     upper = name.upper() == name
     match = SDN_BHD.search(name)
     if match:
-        suffix = "SDN{} BHD{}" if upper or (name[match.start()].isupper() and name[match.start() + 1].isupper()) else "Sdn{} Bhd{}"
+        suffix = (
+            "SDN{} BHD{}" if upper or (name[match.start()].isupper() and name[match.start() + 1].isupper()) else "Sdn{} Bhd{}"
+        )
         name = name[: match.start()] + suffix.format(match.group(1), match.group(2))
     return S_B.sub("S/B", name)
 
@@ -222,8 +275,11 @@ TITLE_WEIGHT = 3.0  # a doc_types.toml phrase this strong names the document, no
 
 @cache
 def _title_phrases() -> re.Pattern[str]:
-    phrases = sorted({fold(p) for kinds in DOC_TYPES.tables().values() for p, w in kinds.items() if float(w) >= TITLE_WEIGHT},
-                     key=len, reverse=True)
+    phrases = sorted(
+        {fold(p) for kinds in DOC_TYPES.tables().values() for p, w in kinds.items() if float(w) >= TITLE_WEIGHT},
+        key=len,
+        reverse=True,
+    )
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z0-9])")
 
 
@@ -437,8 +493,9 @@ def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str
 FIRST_NAMES_ROW = re.compile(r"^[\s\d.]*pr[ée]noms?(?:\(s\))?\s*:?\s*", re.IGNORECASE)
 
 
-def _first_names_below(lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None
-                       ) -> tuple[tuple[str, int, int], Line, str] | None:
+def _first_names_below(
+    lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None
+) -> tuple[tuple[str, int, int], Line, str] | None:
     """A surname alone ("Nom : BRUNET") completed by the first names printed on the next row
     ("Prénom(s) : Jérôme")."""
     if hit is None or len(hit[0][0].split()) != 1 or hit[1].index + 1 >= len(lines):
@@ -476,7 +533,7 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
 
 
 def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
-    """"MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
+    """ "MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
     for line in lines:
         m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
         if m is None or m.start() == 0 or line.index in skip:

@@ -59,7 +59,9 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
     return found + wrapped_ranges(by_line, doc_type)
 
 
-def wrapped_ranges(by_line: dict[int, list[DateCandidate]], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:
+def wrapped_ranges(
+    by_line: dict[int, list[DateCandidate]], doc_type: str | None
+) -> list[tuple[str, DateCandidate, DateCandidate]]:
     """Ranges of prose cut by a line break: "... du 14 juil. 2019 au" / "16 mars 2021 ..."."""
     joiner = phrase_pattern(PERIODS.ranges.between)
     found = []
@@ -92,8 +94,13 @@ def labelled(candidates: Sequence[DateCandidate], doc_type: str | None) -> dict[
 NAMES = {"stay": ("stay_from", "stay_to"), "period": ("valid_from", "valid_to")}
 
 
-def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_first: bool = False,
-                    document_date: Field | None = None, dates: Sequence[DateCandidate] | None = None) -> dict[str, Field]:
+def extract_periods(
+    lines: Sequence[Line],
+    doc_type: str | None = None,
+    month_first: bool = False,
+    document_date: Field | None = None,
+    dates: Sequence[DateCandidate] | None = None,
+) -> dict[str, Field]:
     """stay_from / stay_to and valid_from / valid_to, where printed (`dates`: the document's dates when already found)."""
     candidates = [c for c in (find_dates(lines, month_first) if dates is None else dates) if c.value.year >= 1990]
     fields: dict[str, Field] = {}
@@ -115,13 +122,22 @@ def extract_periods(lines: Sequence[Line], doc_type: str | None = None, month_fi
     return fields
 
 
-def extract_prescription_date(lines: Sequence[Line], doc_type: str | None, document_date: Field | None,
-                              month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> Field | None:
+def extract_prescription_date(
+    lines: Sequence[Line],
+    doc_type: str | None,
+    document_date: Field | None,
+    month_first: bool = False,
+    dates: Sequence[DateCandidate] | None = None,
+) -> Field | None:
     """The date of the prescription: a prescription's own date, else a date announced as the
     prescription's ('sur prescription du Dr X du 02/03/2024', 'ordonnance du ...')."""
     if doc_type == "prescription" and document_date is not None:
-        return document_date.model_copy(update={"rule": "prescription_date.document_date",
-                                                "confidence": round(document_date.confidence * DOC_DATE_CERTAINTY, 3)})
+        return document_date.model_copy(
+            update={
+                "rule": "prescription_date.document_date",
+                "confidence": round(document_date.confidence * DOC_DATE_CERTAINTY, 3),
+            }
+        )
     label = phrase_pattern(PERIODS.prescription.labels)
     for candidate in find_dates(lines, month_first) if dates is None else dates:
         if label.search(_before(candidate)) and candidate.value <= date.today():
@@ -140,6 +156,12 @@ def extract_stay_reason(lines: Sequence[Line]) -> Field | None:
         reason = line.text[start:].strip()
         if sum(ch.isalpha() for ch in reason) >= 3:
             bbox, ocr_conf = line.locate(start, len(line.text))
-            return Field(value=reason, raw=reason, confidence=round(ocr_conf * LABEL_CERTAINTY, 3), page=line.page, bbox=bbox,
-                         rule="stay_reason.label_right")
+            return Field(
+                value=reason,
+                raw=reason,
+                confidence=round(ocr_conf * LABEL_CERTAINTY, 3),
+                page=line.page,
+                bbox=bbox,
+                rule="stay_reason.label_right",
+            )
     return None

@@ -27,7 +27,9 @@ COUNT_ONLY_CERTAINTY = 0.8
 DISAGREEMENT_CERTAINTY = 0.5
 
 
-COUNT = re.compile(r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*[:.;]*\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b")
+COUNT = re.compile(
+    r"(?:nombre|nb|total)\s+(?:de\s+|d')?(?:seances|sessions|actes)\s*[:.;]*\s*(\d{1,3})\b|\b(\d{1,3})\s+(?:seances|sessions)\b"
+)
 
 
 def _is_session_row(candidate: DateCandidate, dates_on_row: int) -> bool:
@@ -79,7 +81,9 @@ def listed_dates(lines: Sequence[Line], candidates: Sequence[DateCandidate]) -> 
     return found
 
 
-def session_rows(lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None) -> list[DateCandidate]:
+def session_rows(
+    lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None
+) -> list[DateCandidate]:
     """One date per session row, in reading order (`dates`: the document's dates when already found)."""
     candidates = find_dates(lines, month_first) if dates is None else dates
     per_line: dict[int, int] = {}
@@ -101,8 +105,9 @@ def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | No
     return None
 
 
-def extract_sessions(lines: Sequence[Line], month_first: bool = False,
-                     dates: Sequence[DateCandidate] | None = None) -> tuple[tuple[Field, ...], dict[str, Field]]:
+def extract_sessions(
+    lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None
+) -> tuple[tuple[Field, ...], dict[str, Field]]:
     """(each session's date, {session_count, first_session, last_session}) - empty when not itemised."""
     rows = session_rows(lines, month_first, dates)
     count = printed_count(lines)
@@ -117,10 +122,21 @@ def extract_sessions(lines: Sequence[Line], month_first: bool = False,
         value, line, match = count
         bbox, ocr_conf = line.locate(match.start(), match.end())
         agreed = bool(rows) and value == len(rows)
-        fields["session_count"] = Field(value=str(value), raw=line.text[match.start() : match.end()],
-                                        confidence=round(ocr_conf * (ROW_CERTAINTY if agreed or not rows else DISAGREEMENT_CERTAINTY), 3),
-                                        page=line.page, bbox=bbox, rule="session_count.printed" + ("+rows_agree" if agreed else ""))
+        fields["session_count"] = Field(
+            value=str(value),
+            raw=line.text[match.start() : match.end()],
+            confidence=round(ocr_conf * (ROW_CERTAINTY if agreed or not rows else DISAGREEMENT_CERTAINTY), 3),
+            page=line.page,
+            bbox=bbox,
+            rule="session_count.printed" + ("+rows_agree" if agreed else ""),
+        )
     elif rows:
-        fields["session_count"] = Field(value=str(len(rows)), raw=f"{len(rows)} lignes datées", confidence=round(certainty * 0.9, 3),
-                                        page=rows[0].line.page, bbox=None, rule="session_count.rows")
+        fields["session_count"] = Field(
+            value=str(len(rows)),
+            raw=f"{len(rows)} lignes datées",
+            confidence=round(certainty * 0.9, 3),
+            page=rows[0].line.page,
+            bbox=None,
+            rule="session_count.rows",
+        )
     return session_dates, fields

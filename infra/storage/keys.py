@@ -83,7 +83,7 @@ def _clean_char(char: str) -> str:
 
 def _split_extension(name: str) -> tuple[str, str]:
     dot = name.rfind(".")
-    extension = name[dot + 1:] if dot >= 0 else ""
+    extension = name[dot + 1 :] if dot >= 0 else ""
     if extension and len(extension) <= MAX_EXTENSION and extension.isascii() and extension.isalnum():
         return name[:dot], "." + extension
     return name, ""

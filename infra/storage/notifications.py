@@ -168,4 +168,3 @@ def inbox_signal(storage: Storage, prefix: str = "inbox/") -> InboxSignal:
     if isinstance(storage, S3Storage):
         return BucketNotifications(storage, prefix)
     return Polling()
-

@@ -47,9 +47,14 @@ CONDITION_NOT_SUPPORTED = {"NotImplemented"}
 BUCKET_THERE = {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
 RETRIED_STATUSES = (500, 502, 503, 504)
 PROBE_PREFIX = ".intake-probe/"
-PLAIN_REASONS = {"NewConnectionError": "cannot connect", "ConnectTimeoutError": "connection timed out",
-                 "ReadTimeoutError": "no answer in time", "ProtocolError": "connection dropped",
-                 "SSLError": "TLS failure", "NameResolutionError": "unknown host"}
+PLAIN_REASONS = {
+    "NewConnectionError": "cannot connect",
+    "ConnectTimeoutError": "connection timed out",
+    "ReadTimeoutError": "no answer in time",
+    "ProtocolError": "connection dropped",
+    "SSLError": "TLS failure",
+    "NameResolutionError": "unknown host",
+}
 
 
 def _reason(error: Exception) -> str:
@@ -79,25 +84,46 @@ def _mapped(operation: str) -> Iterator[None]:
 def http_pool(connect_timeout: float, read_timeout: float, retries: int) -> urllib3.PoolManager:
     """minio's default pool, with short timeouts and `retries` retries (connection errors, 5xx)."""
     retry = urllib3.Retry(total=retries, backoff_factor=0.2, status_forcelist=RETRIED_STATUSES)
-    return urllib3.PoolManager(timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout), maxsize=10,
-                               retries=retry, cert_reqs="CERT_REQUIRED",
-                               ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where())
+    return urllib3.PoolManager(
+        timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+        maxsize=10,
+        retries=retry,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+    )
 
 
 class S3Storage:
     """Objects in one bucket of an S3-protocol server (MinIO, AWS S3, moto)."""
 
-    def __init__(self, endpoint: str, access_key: str | None, secret_key: str | None, bucket: str, secure: bool = True, *,
-                 region: str = "us-east-1", connect_timeout: float = 5.0, read_timeout: float = 30.0, retries: int = 2,
-                 conditional_put: bool | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str | None,
+        secret_key: str | None,
+        bucket: str,
+        secure: bool = True,
+        *,
+        region: str = "us-east-1",
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        retries: int = 2,
+        conditional_put: bool | None = None,
+    ) -> None:
         """`endpoint` is host:port (no scheme: `secure` picks https). `conditional_put` None probes the
         server on the first `if_absent` put; True/False skip the probe."""
         if "://" in endpoint or "/" in endpoint:
             raise ValueError("the S3 endpoint is host:port, without scheme or path (secure chooses https)")
         self.endpoint, self.bucket, self.secure = endpoint, bucket, secure
         self.conditional_put = conditional_put
-        self._client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region,
-                             http_client=http_pool(connect_timeout, read_timeout, retries))
+        self._client = Minio(
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=http_pool(connect_timeout, read_timeout, retries),
+        )
         self._ensure_bucket()
 
     def __repr__(self) -> str:
@@ -206,8 +232,11 @@ class S3Storage:
         check_prefix(prefix)
         with _mapped("list"):
             objects = list(self._client.list_objects(self.bucket, prefix=prefix or None, recursive=True))
-        found = [ObjectInfo(o.object_name, o.size, o.last_modified, (o.etag or "").strip('"'))
-                 for o in objects if not o.is_dir and o.object_name and not o.object_name.endswith("/")]
+        found = [
+            ObjectInfo(o.object_name, o.size, o.last_modified, (o.etag or "").strip('"'))
+            for o in objects
+            if not o.is_dir and o.object_name and not o.object_name.endswith("/")
+        ]
         return sorted(found, key=lambda info: info.key)
 
     def copy(self, src: str, dst: str) -> None:
@@ -232,8 +261,9 @@ class S3Storage:
         and read by infra.storage.notifications. The caller closes it."""
         check_prefix(prefix)
         with _mapped("event stream"):
-            return self._client._execute("GET", self.bucket, query_params={"prefix": prefix, "suffix": "", "events": list(events)},
-                                         preload_content=False)
+            return self._client._execute(
+                "GET", self.bucket, query_params={"prefix": prefix, "suffix": "", "events": list(events)}, preload_content=False
+            )
 
     def delete(self, key: str) -> None:
         """Only for the service's own marker and lock objects: received files are never deleted."""

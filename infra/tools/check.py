@@ -50,8 +50,10 @@ class ToolVersions:
         """One line: "tesseract 5.3.0 (eng, fra, osd), poppler 22.12.0, pikepdf 10.17.0 (libqpdf 12.4.2),
         rapidocr 3.10.0 (onnxruntime 1.32.0)"."""
         second = f"rapidocr {self.rapidocr}" if self.rapidocr else "rapidocr not installed (optional)"
-        return (f"tesseract {self.tesseract} ({', '.join(self.languages)}), poppler {self.poppler}, "
-                f"pikepdf {self.pikepdf} (libqpdf {self.qpdf}), {second}")
+        return (
+            f"tesseract {self.tesseract} ({', '.join(self.languages)}), poppler {self.poppler}, "
+            f"pikepdf {self.pikepdf} (libqpdf {self.qpdf}), {second}"
+        )
 
 
 @functools.cache
@@ -92,10 +94,14 @@ def _adapter(name: str, problems: list[str]) -> ModuleType | None:
 def _tesseract(adapter: ModuleType, problems: list[str]) -> str:
     found: str | None = adapter.version()
     if found is None:
-        problems.append(f"Tesseract is not installed (no `tesseract` on PATH answering --version): apt-get install tesseract-ocr {SETUP}")
+        problems.append(
+            f"Tesseract is not installed (no `tesseract` on PATH answering --version): apt-get install tesseract-ocr {SETUP}"
+        )
     elif int(found.split(".")[0]) < MIN_TESSERACT_MAJOR:
-        problems.append(f"Tesseract {found} is too old ({MIN_TESSERACT_MAJOR} or later needed): apt-get install tesseract-ocr from "
-                        f"Debian 12+ or Ubuntu 24.04+ (on older Ubuntu, the alex-p/tesseract-ocr5 PPA) {SETUP}")
+        problems.append(
+            f"Tesseract {found} is too old ({MIN_TESSERACT_MAJOR} or later needed): apt-get install tesseract-ocr from "
+            f"Debian 12+ or Ubuntu 24.04+ (on older Ubuntu, the alex-p/tesseract-ocr5 PPA) {SETUP}"
+        )
     return found or ""
 
 
@@ -115,8 +121,10 @@ def _poppler(adapter: ModuleType, problems: list[str]) -> str:
     missing = [program for program, version in found.items() if version is None]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        problems.append(f"Poppler's {', '.join(missing)} {verb} missing (or another program of that name, e.g. xpdf's, "
-                        f"comes first on PATH): apt-get install poppler-utils {SETUP}")
+        problems.append(
+            f"Poppler's {', '.join(missing)} {verb} missing (or another program of that name, e.g. xpdf's, "
+            f"comes first on PATH): apt-get install poppler-utils {SETUP}"
+        )
     return found["pdftotext"] or ""
 
 
@@ -131,12 +139,16 @@ def _rapidocr(problems: list[str], required: bool) -> str:
     if not required:
         return f"{found[0]} (onnxruntime {found[1]})" if found else ""
     if adapter is None or found is None:
-        problems.append(f"the accurate OCR mode (the default) needs the Python packages rapidocr and onnxruntime: "
-                        f".venv/bin/pip install -r requirements.lock {SETUP}, or set INTAKE_OCR_MODE=fast")
+        problems.append(
+            f"the accurate OCR mode (the default) needs the Python packages rapidocr and onnxruntime: "
+            f".venv/bin/pip install -r requirements.lock {SETUP}, or set INTAKE_OCR_MODE=fast"
+        )
         return ""
     if found[0] != adapter.PINNED_VERSION:
-        problems.append(f"RapidOCR {found[0]} is installed, {adapter.PINNED_VERSION} is needed (its models are the ones bundled; "
-                        f"another version would download them): .venv/bin/pip install -r requirements.lock {SETUP}")
+        problems.append(
+            f"RapidOCR {found[0]} is installed, {adapter.PINNED_VERSION} is needed (its models are the ones bundled; "
+            f"another version would download them): .venv/bin/pip install -r requirements.lock {SETUP}"
+        )
     else:
         try:
             adapter.model_paths()

@@ -210,12 +210,32 @@ def coded_images(path: str, page_no: int) -> list[tuple[tuple[int, int] | None, 
 
 
 # Catalog and page keys, and action types, that make a PDF do something when opened or clicked.
-ACTIVE_KEYS = {"/JavaScript": "JavaScript", "/JS": "JavaScript", "/AA": "AA", "/EmbeddedFiles": "EmbeddedFiles",
-               "/EmbeddedFile": "EmbeddedFiles", "/RichMedia": "RichMedia", "/RichMediaContent": "RichMedia", "/XFA": "XFA"}
-ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "Launch", "/ImportData": "ImportData", "/SubmitForm": "SubmitForm",
-                  "/RichMediaExecute": "RichMedia", "/GoToE": "EmbeddedFiles"}
-ACTIVE_SUBTYPES = {"/RichMedia": "RichMedia", "/FileAttachment": "EmbeddedFiles", "/Movie": "RichMedia",
-                   "/Sound": "RichMedia", "/Screen": "RichMedia", "/3D": "RichMedia"}
+ACTIVE_KEYS = {
+    "/JavaScript": "JavaScript",
+    "/JS": "JavaScript",
+    "/AA": "AA",
+    "/EmbeddedFiles": "EmbeddedFiles",
+    "/EmbeddedFile": "EmbeddedFiles",
+    "/RichMedia": "RichMedia",
+    "/RichMediaContent": "RichMedia",
+    "/XFA": "XFA",
+}
+ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "Launch",
+    "/ImportData": "ImportData",
+    "/SubmitForm": "SubmitForm",
+    "/RichMediaExecute": "RichMedia",
+    "/GoToE": "EmbeddedFiles",
+}
+ACTIVE_SUBTYPES = {
+    "/RichMedia": "RichMedia",
+    "/FileAttachment": "EmbeddedFiles",
+    "/Movie": "RichMedia",
+    "/Sound": "RichMedia",
+    "/Screen": "RichMedia",
+    "/3D": "RichMedia",
+}
 MAX_PARTS_LOOKED_AT = 2_000_000  # direct parts of one object looked into; beyond, the PDF is named as not fully checked
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from typing import Any
 
 import numpy as np
 from pdf2image import convert_from_path
@@ -43,10 +44,10 @@ def bbox_layout(path: str, page_no: int) -> bytes | None:
     return result.stdout
 
 
-def _render(path: str, page_no: int, **options: object) -> list[Image.Image]:
+def _render(path: str, page_no: int, **options: Any) -> list[Image.Image]:
+    seconds: Any = deadline.seconds_for(RENDER_TIMEOUT_SECONDS)  # a float: pdf2image annotates int, passes it to subprocess
     try:
-        return convert_from_path(path, first_page=page_no, last_page=page_no, grayscale=True,
-                                 timeout=deadline.seconds_for(RENDER_TIMEOUT_SECONDS), **options)  # type: ignore[arg-type]
+        return convert_from_path(path, first_page=page_no, last_page=page_no, grayscale=True, timeout=seconds, **options)
     except PDFPopplerTimeoutError as exc:  # pdf2image has killed it
         raise deadline.stopped("pdftoppm", RENDER_TIMEOUT_SECONDS) from exc
 

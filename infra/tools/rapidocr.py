@@ -143,7 +143,10 @@ def words_from_result(texts: Any, scores: Any, boxes: Any, word_results: Any, wi
     words: list[Word] = []
     for index, text in enumerate(texts):
         line_box = _bbox(boxes[index], width, height) if boxes is not None and index < len(boxes) else None
-        pieces = [(str(t), float(sc), _bbox(b, width, height)) for t, sc, b in (word_results[index] if index < len(word_results) else ())]
+        pieces = [
+            (str(t), float(sc), _bbox(b, width, height))
+            for t, sc, b in (word_results[index] if index < len(word_results) else ())
+        ]
         spelled = _spell(str(text), [(t, sc, b) for t, sc, b in pieces if b is not None])
         if spelled is None:
             if line_box is None:

@@ -37,7 +37,10 @@ def image_data(image_path: Path, languages: str, dpi: int, psm: int) -> dict[str
     config = f"--psm {psm} --dpi {dpi}"
     try:
         data: dict[str, list[Any]] = pytesseract.image_to_data(
-            str(image_path), lang=languages, config=config, output_type=pytesseract.Output.DICT,
+            str(image_path),
+            lang=languages,
+            config=config,
+            output_type=pytesseract.Output.DICT,
             timeout=deadline.seconds_for(OCR_TIMEOUT_SECONDS),
         )
     except (pytesseract.TesseractError, RuntimeError) as exc:  # RuntimeError: pytesseract's timeout
@@ -49,8 +52,9 @@ def image_data(image_path: Path, languages: str, dpi: int, psm: int) -> dict[str
 def orientation(image_path: Path, dpi: int) -> tuple[int, float]:
     """(degrees clockwise to make the text upright, Tesseract's confidence); (0, 0) when it cannot tell."""
     try:
-        osd = pytesseract.image_to_osd(str(image_path), config=f"--psm 0 --dpi {dpi}",
-                                       timeout=deadline.seconds_for(OSD_TIMEOUT_SECONDS))
+        osd = pytesseract.image_to_osd(
+            str(image_path), config=f"--psm 0 --dpi {dpi}", timeout=deadline.seconds_for(OSD_TIMEOUT_SECONDS)
+        )
     except (pytesseract.TesseractError, RuntimeError):
         deadline.check()  # stopped by the work's deadline: BudgetSpent
         return 0, 0.0  # too little text to tell

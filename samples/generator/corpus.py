@@ -68,8 +68,16 @@ def pages_for(variant: str, rng: random.Random) -> int:
     return rng.choice([2, 2, 3]) if variant == "multipage" else 1
 
 
-def write_rasters(pdf: Path, path: Path, fmt: str, variant: str, rng: random.Random, gen: np.random.Generator,
-                  rotation: int, angle: float | None) -> None:
+def write_rasters(
+    pdf: Path,
+    path: Path,
+    fmt: str,
+    variant: str,
+    rng: random.Random,
+    gen: np.random.Generator,
+    rotation: int,
+    angle: float | None,
+) -> None:
     images = [degrade.apply(image, variant, rng, gen, rotation, angle or 0.0) for image in render.rasterise(pdf, DPI)]
     if fmt == "pdf_scan":
         render.image_pdf(images, path, JPEG_QUALITY["pdf_scan"])
@@ -84,12 +92,16 @@ def finish_truth(doc: Doc, pages: int, fmt: str, variant: str, seed: int, ident:
     record = dict(doc.truth)
     record.update(id=ident, seed=seed, format=fmt, variant=variant, pages=pages, rotation=rotation, skew_angle=angle)
     first = pages - len(doc.attachments) + 1
-    record["attachments"] = [{"doc_type": a.truth["doc_type"], "care_type": a.truth["care_type"], "date": a.truth["date"], "page": first + i}
-                             for i, a in enumerate(doc.attachments)]
+    record["attachments"] = [
+        {"doc_type": a.truth["doc_type"], "care_type": a.truth["care_type"], "date": a.truth["date"], "page": first + i}
+        for i, a in enumerate(doc.attachments)
+    ]
     return record
 
 
-def generate(kind: str, fmt: str, variant: str, seed: int, path: Path, ident: str | None = None, pages: int | None = None, **options) -> dict:
+def generate(
+    kind: str, fmt: str, variant: str, seed: int, path: Path, ident: str | None = None, pages: int | None = None, **options
+) -> dict:
     """Write one document to `path` (suffix chosen by the caller) and return its ground truth (not written).
 
     `pages` forces the page count of a multipage variant; other `options` go to the builder (patient, day...)."""

@@ -77,18 +77,27 @@ def photo(image: np.ndarray, rng: random.Random, gen: np.random.Generator, angle
     height, width = image.shape[:2]
     inset = lambda: gen.uniform(0.01, 0.06)  # noqa: E731
     src = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    dst = np.float32([[inset() * width, inset() * height], [(1 - inset()) * width, inset() * height],
-                      [(1 - inset()) * width, (1 - inset()) * height], [inset() * width, (1 - inset()) * height]])
+    dst = np.float32(
+        [
+            [inset() * width, inset() * height],
+            [(1 - inset()) * width, inset() * height],
+            [(1 - inset()) * width, (1 - inset()) * height],
+            [inset() * width, (1 - inset()) * height],
+        ]
+    )
     table = int(gen.integers(60, 150))
-    warped = cv2.warpPerspective(skew(image, angle, 255), cv2.getPerspectiveTransform(src, dst), (width, height),
-                                 flags=cv2.INTER_LINEAR, borderValue=table)
+    warped = cv2.warpPerspective(
+        skew(image, angle, 255), cv2.getPerspectiveTransform(src, dst), (width, height), flags=cv2.INTER_LINEAR, borderValue=table
+    )
     lit = warped.astype(np.float32) * lighting((height, width), gen)
     lit = cv2.GaussianBlur(lit, (0, 0), 0.7) + gen.normal(0, 3, lit.shape).astype(np.float32)
     tint = np.array([rng.uniform(0.82, 0.95), rng.uniform(0.93, 1.0), 1.0], dtype=np.float32)  # BGR: warm indoor light
     return np.clip(lit[..., None] * tint, 0, 255).astype(np.uint8)
 
 
-def apply(image: np.ndarray, variant: str, rng: random.Random, gen: np.random.Generator, rotation: int = 0, angle: float = 0.0) -> np.ndarray:
+def apply(
+    image: np.ndarray, variant: str, rng: random.Random, gen: np.random.Generator, rotation: int = 0, angle: float = 0.0
+) -> np.ndarray:
     """Degrade one page for `variant`; `rotation` and `angle` are drawn once per document by the caller."""
     if variant == "skew":
         return skew(image, angle, rng.choice([255, 255, 235, 200]))

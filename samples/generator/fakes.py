@@ -15,36 +15,204 @@ from stdnum import iban as iban_check
 from stdnum import luhn
 from stdnum.fr import nir as nir_check
 
-FIRST_F = ["Claire", "Sophie", "Nathalie", "Léa", "Inès", "Camille", "Chloé", "Manon", "Élodie", "Juliette", "Aurélie",
-           "Sandrine", "Hélène", "Zoé", "Anaïs", "Margaux", "Fatima", "Amélie", "Véronique", "Océane", "Maëlys", "Brigitte"]
-FIRST_M = ["Julien", "Karim", "Thomas", "Mathieu", "Hugo", "Nicolas", "François", "Jérôme", "Loïc", "Benoît", "Stéphane",
-           "Antoine", "Mehdi", "Yannick", "Guillaume", "Cédric", "Raphaël", "Théo", "Noé", "Gaël", "Olivier", "Sébastien"]
-LAST = ["Dubois", "Martin", "Bernard", "Moreau", "Laurent", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin", "Lefèvre",
-        "Mercier", "Bonnet", "Lambert", "Fontaine", "Chevalier", "Robin", "Masson", "Sanchez", "Gauthier", "Perrin",
-        "Morel", "Girard", "André", "Lemoine", "Roussel", "Meunier", "Boyer", "Caron", "Benali", "Nguyen", "Da Silva",
-        "Le Goff", "Kerboul", "Duval", "Brunet", "Picard", "Leroy", "Marchand", "Hoarau", "Besnard", "Texier"]
-STREETS = ["rue des Lilas", "avenue Jean Jaurès", "boulevard Victor Hugo", "place de la République", "rue Pasteur",
-           "allée des Tilleuls", "rue du Général de Gaulle", "chemin des Vignes", "rue Émile Zola", "cours Gambetta",
-           "avenue de la Libération", "rue Nationale", "impasse des Érables", "quai Saint-Antoine", "rue de la Gare",
-           "boulevard des Belges", "rue Sainte-Catherine", "route de Lyon", "rue du Faubourg", "place du Marché"]
-CITIES = [("69003", "Lyon", "04"), ("75011", "Paris", "01"), ("13006", "Marseille", "04"), ("31000", "Toulouse", "05"),
-          ("44000", "Nantes", "02"), ("67000", "Strasbourg", "03"), ("33000", "Bordeaux", "05"), ("59000", "Lille", "03"),
-          ("35000", "Rennes", "02"), ("06000", "Nice", "04"), ("34000", "Montpellier", "04"), ("21000", "Dijon", "03"),
-          ("37000", "Tours", "02"), ("63000", "Clermont-Ferrand", "04"), ("29200", "Brest", "02"), ("87000", "Limoges", "05"),
-          ("74000", "Annecy", "04"), ("57000", "Metz", "03"), ("92100", "Boulogne-Billancourt", "01"), ("97400", "Saint-Denis", "02")]
-PHARMACY_NAMES = ["Pharmacie des Tilleuls", "Pharmacie du Marché", "Pharmacie Centrale", "Pharmacie de la Gare",
-                  "Grande Pharmacie de {city}", "Pharmacie {last}", "Pharmacie du Centre", "Pharmacie de l'Hôtel de Ville",
-                  "Pharmacie des Arcades", "Pharmacie Saint-{first}", "Pharmacie du Parc", "Pharmacie {last} et {last2}"]
-HOSPITAL_NAMES = ["Centre Hospitalier de {city}", "CHU de {city}", "Clinique Saint-{first}", "Clinique des Cèdres",
-                  "Hôpital privé {last}", "Polyclinique du Parc", "Clinique du Val de {city}", "Groupe hospitalier {last}"]
-JP_CLINICS = ["Sakura Medical Clinic", "Aoyama Family Clinic", "Shinjuku International Clinic", "Minato Health Center",
-              "Kyoto Central Clinic", "Umeda Medical Office", "Tokyo Bay Clinic", "Hikari Internal Medicine"]
-JP_PLACES = [("Shinjuku-ku", "Tokyo", "160"), ("Minato-ku", "Tokyo", "106"), ("Kita-ku", "Osaka", "530"),
-             ("Nakagyo-ku", "Kyoto", "604"), ("Naka-ku", "Yokohama", "231"), ("Chuo-ku", "Sapporo", "060")]
-US_CLINICS = ["Harbor Family Clinic", "Maple Street Pharmacy", "Riverside Urgent Care", "Pinecrest Medical Group",
-              "Lakeview Drugstore", "Sunset Walk-In Clinic", "Greenway Pharmacy", "Bayside Health Partners"]
-US_PLACES = [("Boston", "MA", "021"), ("San Francisco", "CA", "941"), ("Austin", "TX", "787"), ("Chicago", "IL", "606"),
-             ("Seattle", "WA", "981"), ("Miami", "FL", "331"), ("Denver", "CO", "802"), ("New York", "NY", "100")]
+FIRST_F = [
+    "Claire",
+    "Sophie",
+    "Nathalie",
+    "Léa",
+    "Inès",
+    "Camille",
+    "Chloé",
+    "Manon",
+    "Élodie",
+    "Juliette",
+    "Aurélie",
+    "Sandrine",
+    "Hélène",
+    "Zoé",
+    "Anaïs",
+    "Margaux",
+    "Fatima",
+    "Amélie",
+    "Véronique",
+    "Océane",
+    "Maëlys",
+    "Brigitte",
+]
+FIRST_M = [
+    "Julien",
+    "Karim",
+    "Thomas",
+    "Mathieu",
+    "Hugo",
+    "Nicolas",
+    "François",
+    "Jérôme",
+    "Loïc",
+    "Benoît",
+    "Stéphane",
+    "Antoine",
+    "Mehdi",
+    "Yannick",
+    "Guillaume",
+    "Cédric",
+    "Raphaël",
+    "Théo",
+    "Noé",
+    "Gaël",
+    "Olivier",
+    "Sébastien",
+]
+LAST = [
+    "Dubois",
+    "Martin",
+    "Bernard",
+    "Moreau",
+    "Laurent",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Lefèvre",
+    "Mercier",
+    "Bonnet",
+    "Lambert",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Sanchez",
+    "Gauthier",
+    "Perrin",
+    "Morel",
+    "Girard",
+    "André",
+    "Lemoine",
+    "Roussel",
+    "Meunier",
+    "Boyer",
+    "Caron",
+    "Benali",
+    "Nguyen",
+    "Da Silva",
+    "Le Goff",
+    "Kerboul",
+    "Duval",
+    "Brunet",
+    "Picard",
+    "Leroy",
+    "Marchand",
+    "Hoarau",
+    "Besnard",
+    "Texier",
+]
+STREETS = [
+    "rue des Lilas",
+    "avenue Jean Jaurès",
+    "boulevard Victor Hugo",
+    "place de la République",
+    "rue Pasteur",
+    "allée des Tilleuls",
+    "rue du Général de Gaulle",
+    "chemin des Vignes",
+    "rue Émile Zola",
+    "cours Gambetta",
+    "avenue de la Libération",
+    "rue Nationale",
+    "impasse des Érables",
+    "quai Saint-Antoine",
+    "rue de la Gare",
+    "boulevard des Belges",
+    "rue Sainte-Catherine",
+    "route de Lyon",
+    "rue du Faubourg",
+    "place du Marché",
+]
+CITIES = [
+    ("69003", "Lyon", "04"),
+    ("75011", "Paris", "01"),
+    ("13006", "Marseille", "04"),
+    ("31000", "Toulouse", "05"),
+    ("44000", "Nantes", "02"),
+    ("67000", "Strasbourg", "03"),
+    ("33000", "Bordeaux", "05"),
+    ("59000", "Lille", "03"),
+    ("35000", "Rennes", "02"),
+    ("06000", "Nice", "04"),
+    ("34000", "Montpellier", "04"),
+    ("21000", "Dijon", "03"),
+    ("37000", "Tours", "02"),
+    ("63000", "Clermont-Ferrand", "04"),
+    ("29200", "Brest", "02"),
+    ("87000", "Limoges", "05"),
+    ("74000", "Annecy", "04"),
+    ("57000", "Metz", "03"),
+    ("92100", "Boulogne-Billancourt", "01"),
+    ("97400", "Saint-Denis", "02"),
+]
+PHARMACY_NAMES = [
+    "Pharmacie des Tilleuls",
+    "Pharmacie du Marché",
+    "Pharmacie Centrale",
+    "Pharmacie de la Gare",
+    "Grande Pharmacie de {city}",
+    "Pharmacie {last}",
+    "Pharmacie du Centre",
+    "Pharmacie de l'Hôtel de Ville",
+    "Pharmacie des Arcades",
+    "Pharmacie Saint-{first}",
+    "Pharmacie du Parc",
+    "Pharmacie {last} et {last2}",
+]
+HOSPITAL_NAMES = [
+    "Centre Hospitalier de {city}",
+    "CHU de {city}",
+    "Clinique Saint-{first}",
+    "Clinique des Cèdres",
+    "Hôpital privé {last}",
+    "Polyclinique du Parc",
+    "Clinique du Val de {city}",
+    "Groupe hospitalier {last}",
+]
+JP_CLINICS = [
+    "Sakura Medical Clinic",
+    "Aoyama Family Clinic",
+    "Shinjuku International Clinic",
+    "Minato Health Center",
+    "Kyoto Central Clinic",
+    "Umeda Medical Office",
+    "Tokyo Bay Clinic",
+    "Hikari Internal Medicine",
+]
+JP_PLACES = [
+    ("Shinjuku-ku", "Tokyo", "160"),
+    ("Minato-ku", "Tokyo", "106"),
+    ("Kita-ku", "Osaka", "530"),
+    ("Nakagyo-ku", "Kyoto", "604"),
+    ("Naka-ku", "Yokohama", "231"),
+    ("Chuo-ku", "Sapporo", "060"),
+]
+US_CLINICS = [
+    "Harbor Family Clinic",
+    "Maple Street Pharmacy",
+    "Riverside Urgent Care",
+    "Pinecrest Medical Group",
+    "Lakeview Drugstore",
+    "Sunset Walk-In Clinic",
+    "Greenway Pharmacy",
+    "Bayside Health Partners",
+]
+US_PLACES = [
+    ("Boston", "MA", "021"),
+    ("San Francisco", "CA", "941"),
+    ("Austin", "TX", "787"),
+    ("Chicago", "IL", "606"),
+    ("Seattle", "WA", "981"),
+    ("Miami", "FL", "331"),
+    ("Denver", "CO", "802"),
+    ("New York", "NY", "100"),
+]
 EN_FIRST = ["John", "Emily", "Michael", "Sarah", "David", "Laura", "James", "Megan", "Robert", "Hannah", "Kenji", "Yuki"]
 EN_LAST = ["Smith", "Johnson", "Miller", "Brown", "Davis", "Wilson", "Tanaka", "Suzuki", "Sato", "Anderson", "Clark"]
 US_STREETS = ["Main Street", "Oak Avenue", "Washington Blvd", "Elm Street", "Park Avenue", "Sunset Drive", "Lake Road"]
@@ -104,8 +272,13 @@ def fr_phone(rng: random.Random, prefix: str) -> str:
 def fr_address(rng: random.Random) -> Address:
     postcode, city, prefix = rng.choice(CITIES)
     number = f"{rng.randint(1, 180)}{rng.choice(['', '', '', ' bis', ' ter'])}"
-    return Address(f"{number} {rng.choice(STREETS)}", f"{postcode} {city.upper() if rng.random() < 0.4 else city}", city,
-                   fr_phone(rng, prefix), postcode[:2])
+    return Address(
+        f"{number} {rng.choice(STREETS)}",
+        f"{postcode} {city.upper() if rng.random() < 0.4 else city}",
+        city,
+        fr_phone(rng, prefix),
+        postcode[:2],
+    )
 
 
 def jp_address(rng: random.Random) -> Address:
@@ -118,12 +291,15 @@ def jp_address(rng: random.Random) -> Address:
 def us_address(rng: random.Random) -> Address:
     city, state, zip3 = rng.choice(US_PLACES)
     phone = f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}"
-    return Address(f"{rng.randint(10, 9800)} {rng.choice(US_STREETS)}", f"{city}, {state} {zip3}{rng.randint(10, 99)}", city, phone, "")
+    return Address(
+        f"{rng.randint(10, 9800)} {rng.choice(US_STREETS)}", f"{city}, {state} {zip3}{rng.randint(10, 99)}", city, phone, ""
+    )
 
 
 def shop_name(rng: random.Random, patterns: list[str], address: Address) -> str:
-    return rng.choice(patterns).format(city=address.city, last=rng.choice(LAST), last2=rng.choice(LAST),
-                                       first=rng.choice(FIRST_M + FIRST_F))
+    return rng.choice(patterns).format(
+        city=address.city, last=rng.choice(LAST), last2=rng.choice(LAST), first=rng.choice(FIRST_M + FIRST_F)
+    )
 
 
 def luhn_number(rng: random.Random, prefix: str, length: int) -> str:
@@ -160,7 +336,7 @@ def spaced_nir(number: str) -> str:
 
 
 def group_digits(number: str, size: int = 3) -> str:
-    return " ".join(number[i:i + size] for i in range(0, len(number), size))
+    return " ".join(number[i : i + size] for i in range(0, len(number), size))
 
 
 def rib_key(bank: str, branch: str, account: str) -> str:
@@ -178,4 +354,4 @@ def fr_iban(rng: random.Random, bank: str) -> tuple[str, str, str, str]:
 
 
 def spaced_iban(number: str) -> str:
-    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4))

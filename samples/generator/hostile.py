@@ -27,8 +27,14 @@ from samples.generator import malformed as mf
 from samples.generator.jbig2 import jbig2_page
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-LINES = ["PHARMACIE DES TILLEULS", "FACTURE N 2021-0458", "Date : 12/10/2021", "Doliprane 1000 mg  2,18 EUR",
-         "Amoxicilline 1 g  8,42 EUR", "Total TTC 10,60 EUR"]
+LINES = [
+    "PHARMACIE DES TILLEULS",
+    "FACTURE N 2021-0458",
+    "Date : 12/10/2021",
+    "Doliprane 1000 mg  2,18 EUR",
+    "Amoxicilline 1 g  8,42 EUR",
+    "Total TTC 10,60 EUR",
+]
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,14 @@ class Expect:
     causes: frozenset[str] = frozenset()  # `details.cause` values its flags must show (e.g. file_timeout)
 
 
-def accepted(*flags: str, absent: Iterable[str] = (), media_type: str | None = None, pages: int = 1,
-             seconds: float | None = None, causes: Iterable[str] = ()) -> Expect:
+def accepted(
+    *flags: str,
+    absent: Iterable[str] = (),
+    media_type: str | None = None,
+    pages: int = 1,
+    seconds: float | None = None,
+    causes: Iterable[str] = (),
+) -> Expect:
     return Expect(None, frozenset(flags), frozenset(absent), media_type, pages, seconds, frozenset(causes))
 
 
@@ -58,6 +70,7 @@ READABLE = ("illegible", "no_text", "unreadable_file", "ocr_failed")  # what a l
 
 
 # --- building blocks ---------------------------------------------------------------------------
+
 
 @cache
 def text_mask(width: int = 850, height: int = 1200, size: int = 34) -> np.ndarray:
@@ -128,17 +141,26 @@ def image_pages_pdf(path: Path, image: bytes, pages: int, box: tuple[float, floa
     width, height = box
     content = b"q %g 0 0 %g 0 0 cm /Im0 Do Q" % (width, height)
     kids = b" ".join(b"%d 0 R" % (5 + n) for n in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages), image,
-               stream(b"", content)]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /XObject << /Im0 3 0 R >> >> "
-                b"/Contents 4 0 R >>" % (width, height)] * pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        image,
+        stream(b"", content),
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Resources << /XObject << /Im0 3 0 R >> >> "
+        b"/Contents 4 0 R >>" % (width, height)
+    ] * pages
     path.write_bytes(raw_pdf(objects))
     return path
 
 
 def gray_image_object(width: int, height: int, rows: Iterable[bytes]) -> bytes:
-    return stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
-                  b"/Filter /FlateDecode" % (width, height), deflate(rows))
+    return stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode" % (width, height),
+        deflate(rows),
+    )
 
 
 def scaled_text_rows(side: int) -> Iterator[bytes]:
@@ -151,6 +173,7 @@ def scaled_text_rows(side: int) -> Iterator[bytes]:
 
 
 # --- the cases -----------------------------------------------------------------------------------
+
 
 def scan_20k(path: Path, pages: int = 1) -> Path:
     """One 20000 x 20000 8-bit grayscale scan (~400 MB decoded) on a 20 cm square page: a 390 KB file."""
@@ -178,9 +201,12 @@ def drawing_ops(path: Path, count: int = 60_000_000) -> Path:
     """One A4 page of `count` tiny filled rectangles: a 1 MB file that takes minutes to render."""
     op = b"10 10 0.5 0.5 re f\n"
     content = deflate(op * 1_000_000 for _ in range(count // 1_000_000))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               stream(b"/Filter /FlateDecode", content)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        stream(b"/Filter /FlateDecode", content),
+    ]
     path.write_bytes(raw_pdf(objects))
     return path
 
@@ -217,7 +243,7 @@ def _jpeg_bytes(image: Image.Image, quality: int = 85) -> bytes:
 def _with_sof_size(jpeg: bytes, width: int, height: int) -> bytes:
     """The JPEG with its frame header (SOF0) claiming another size."""
     sof = jpeg.index(b"\xff\xc0")
-    return jpeg[: sof + 5] + struct.pack(">HH", height, width) + jpeg[sof + 9:]
+    return jpeg[: sof + 5] + struct.pack(">HH", height, width) + jpeg[sof + 9 :]
 
 
 def jpeg_header_65k(path: Path) -> Path:
@@ -233,10 +259,15 @@ def jpeg_zero_size(path: Path) -> Path:
 def drawn_page(path: Path, box: tuple[float, float]) -> Path:
     """One page of size `box` (points) holding only drawn bars (no text layer, no image): it must be rendered."""
     width, height = box
-    bars = b"".join(b"0 g %g %g %g %g re f\n" % (width * 0.1, height * (0.9 - 0.05 * n), width * 0.6, height * 0.02)
-                    for n in range(12))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Contents 4 0 R >>" % (width, height), stream(b"", bars)]
+    bars = b"".join(
+        b"0 g %g %g %g %g re f\n" % (width * 0.1, height * (0.9 - 0.05 * n), width * 0.6, height * 0.02) for n in range(12)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %g %g] /Contents 4 0 R >>" % (width, height),
+        stream(b"", bars),
+    ]
     path.write_bytes(raw_pdf(objects))
     return path
 
@@ -253,8 +284,11 @@ def tiny_mediabox(path: Path) -> Path:
 
 def lying_image_dictionary(path: Path) -> Path:
     """An image XObject whose dictionary claims 60000 x 60000 pixels over a few KB of data."""
-    image = stream(b"/Type /XObject /Subtype /Image /Width 60000 /Height 60000 /ColorSpace /DeviceGray "
-                   b"/BitsPerComponent 8 /Filter /FlateDecode", deflate([b"\xff" * 60000 * 20]))
+    image = stream(
+        b"/Type /XObject /Subtype /Image /Width 60000 /Height 60000 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode",
+        deflate([b"\xff" * 60000 * 20]),
+    )
     return image_pages_pdf(path, image, 1, (595, 842))
 
 
@@ -268,8 +302,11 @@ def _big_jpeg(side: int, progressive: bool) -> bytes:
 
 
 def _jpeg_object(data: bytes, width: int, height: int) -> bytes:
-    return stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
-                  b"/Filter /DCTDecode" % (width, height), data)
+    return stream(
+        b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+        b"/Filter /DCTDecode" % (width, height),
+        data,
+    )
 
 
 def lying_jpeg(path: Path, pages: int = 1) -> Path:
@@ -293,8 +330,10 @@ def jpx_8000(path: Path) -> Path:
     page = Image.fromarray(255 - text_mask(1000, 1000, 40)).resize((8000, 8000), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     page.save(buffer, format="JPEG2000", quality_mode="rates", quality_layers=[80], irreversible=True)
-    image = stream(b"/Type /XObject /Subtype /Image /Width 8000 /Height 8000 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-                   b"/Filter /JPXDecode", buffer.getvalue())
+    image = stream(
+        b"/Type /XObject /Subtype /Image /Width 8000 /Height 8000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /JPXDecode",
+        buffer.getvalue(),
+    )
     return image_pages_pdf(path, image, 1, (567, 567))
 
 
@@ -302,8 +341,11 @@ def jbig2_scan(path: Path) -> Path:
     """An office scanner's PDF: an A4 page of text at 150 dpi as a 1-bit JBIG2 image (generic region,
     arithmetic coding): it needs jbig2dec to be decoded, poppler renders it without."""
     ink = text_mask(1240, 1754, 40) > 127
-    image = stream(b"/Type /XObject /Subtype /Image /Width 1240 /Height 1754 /ColorSpace /DeviceGray /BitsPerComponent 1 "
-                   b"/Filter /JBIG2Decode", jbig2_page(ink))
+    image = stream(
+        b"/Type /XObject /Subtype /Image /Width 1240 /Height 1754 /ColorSpace /DeviceGray /BitsPerComponent 1 "
+        b"/Filter /JBIG2Decode",
+        jbig2_page(ink),
+    )
     return image_pages_pdf(path, image, 1, (1240 * 72 / 150, 1754 * 72 / 150))
 
 
@@ -313,8 +355,11 @@ def shared_content(path: Path, pages: int = 50, count: int = 8_000_000) -> Path:
     op = b"10 10 0.5 0.5 re f\n"
     content = deflate(op * 1_000_000 for _ in range(count // 1_000_000))
     kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-               stream(b"/Filter /FlateDecode", content)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        stream(b"/Filter /FlateDecode", content),
+    ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages
     path.write_bytes(raw_pdf(objects))
     return path
@@ -325,11 +370,16 @@ def shading_pages(path: Path, pages: int = 4, steps: int = 25) -> Path:
     `steps` x 6 operations per pixel (3 KB): poppler evaluates it for every pixel, ~10-15 s a page."""
     body = b"{ " + b"2 copy mul 0.5 add sin 0.001 mul add exch " * steps + b"pop }"
     kids = b" ".join(b"%d 0 R" % (6 + n) for n in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
-               b"<< /ShadingType 1 /ColorSpace /DeviceGray /Domain [0 1 0 1] /Matrix [595 0 0 842 0 0] /Function 4 0 R >>",
-               stream(b"/FunctionType 4 /Domain [0 1 0 1] /Range [0 1]", body), stream(b"", b"/Sh0 sh")]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Shading << /Sh0 3 0 R >> >> "
-                b"/Contents 5 0 R >>"] * pages
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+        b"<< /ShadingType 1 /ColorSpace /DeviceGray /Domain [0 1 0 1] /Matrix [595 0 0 842 0 0] /Function 4 0 R >>",
+        stream(b"/FunctionType 4 /Domain [0 1 0 1] /Range [0 1]", body),
+        stream(b"", b"/Sh0 sh"),
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Shading << /Sh0 3 0 R >> >> /Contents 5 0 R >>"
+    ] * pages
     path.write_bytes(raw_pdf(objects))
     return path
 
@@ -373,9 +423,16 @@ def cmyk_jpeg(path: Path) -> Path:
 
 
 # what the stored pixels must undergo so that EXIF orientation n shows the upright page
-_STORED = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_90, 7: Image.Transpose.TRANSVERSE,
-           8: Image.Transpose.ROTATE_270}
+_STORED = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
 
 
 def exif_orientation(n: int) -> Callable[[Path], Path]:
@@ -386,6 +443,7 @@ def exif_orientation(n: int) -> Callable[[Path], Path]:
         exif[0x0112] = n
         stored.save(path, format="JPEG", quality=90, exif=exif, dpi=(100, 100))
         return path
+
     return make
 
 
@@ -398,6 +456,7 @@ def truncated(make: Callable[[Path], Path], fraction: float) -> Callable[[Path],
         data = make(path).read_bytes()
         path.write_bytes(data[: int(len(data) * fraction)])
         return path
+
     return cut
 
 
@@ -437,6 +496,7 @@ def prefixed_pdf(prefix: bytes) -> Callable[[Path], Path]:
     def make(path: Path) -> Path:
         path.write_bytes(prefix + _pdf_bytes(path))
         return path
+
     return make
 
 
@@ -463,6 +523,7 @@ def tiny_jpeg_then_pdf(path: Path) -> Path:
 
 def active(change: Callable[[pikepdf.Pdf], None]) -> Callable[[Path], Path]:
     """A text PDF with `change` applied to it (active content added)."""
+
     def make(path: Path) -> Path:
         plain = text_pdf(path.with_name(path.name + ".plain.pdf"))
         with pikepdf.open(plain) as pdf:
@@ -470,6 +531,7 @@ def active(change: Callable[[pikepdf.Pdf], None]) -> Callable[[Path], Path]:
             pdf.save(path)
         plain.unlink()
         return path
+
     return make
 
 
@@ -478,7 +540,9 @@ def _js_action(pdf: pikepdf.Pdf) -> pikepdf.Object:
 
 
 def _add_js_names(pdf: pikepdf.Pdf) -> None:
-    pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("init"), _js_action(pdf)])))
+    pdf.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("init"), _js_action(pdf)]))
+    )
 
 
 def _add_open_js(pdf: pikepdf.Pdf) -> None:
@@ -498,15 +562,20 @@ def _add_attachment(pdf: pikepdf.Pdf) -> None:
 
 
 def _add_rich_media(pdf: pikepdf.Pdf) -> None:
-    annotation = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.RichMedia,
-                                                      Rect=pikepdf.Array([0, 0, 10, 10])))
+    annotation = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.RichMedia, Rect=pikepdf.Array([0, 0, 10, 10]))
+    )
     pdf.pages[0].obj.Annots = pikepdf.Array([annotation])
 
 
 def _add_link_js(pdf: pikepdf.Pdf) -> None:
     """A link annotation whose action (a direct dictionary) runs JavaScript."""
-    annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 10, 10]),
-                                    A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("this.print();")))
+    annotation = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Link,
+        Rect=pikepdf.Array([0, 0, 10, 10]),
+        A=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("this.print();")),
+    )
     pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
 
 
@@ -516,13 +585,17 @@ def _add_deep_js_chain(pdf: pikepdf.Pdf, links: int = 70) -> None:
     action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("this.print();"))
     for _ in range(links):
         action = pikepdf.Dictionary(S=pikepdf.Name.GoTo, D=pikepdf.Array([0, pikepdf.Name.Fit]), Next=action)
-    annotation = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 10, 10]), A=action)
+    annotation = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=pikepdf.Array([0, 0, 10, 10]), A=action
+    )
     pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(annotation)])
 
 
 def _add_xfa(pdf: pikepdf.Pdf) -> None:
     """An XFA form (XML that may hold scripts a viewer runs) in the document's AcroForm."""
-    xfa = pdf.make_stream(b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script>app.alert(1)</script></template></xdp:xdp>')
+    xfa = pdf.make_stream(
+        b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><script>app.alert(1)</script></template></xdp:xdp>'
+    )
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=xfa)
 
 
@@ -533,7 +606,12 @@ def cpio_holding_pdf(path: Path) -> Path:
     fields = [1, 0o100644, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
     header = b"070701" + b"".join(f"{value:08X}".encode() for value in fields) + name
     header += b"\x00" * (-len(header) % 4)
-    path.write_bytes(header + data + b"\x00" * (-len(data) % 4) + b"07070100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000B00000000TRAILER!!!\x00\x00\x00\x00")
+    path.write_bytes(
+        header
+        + data
+        + b"\x00" * (-len(data) % 4)
+        + b"07070100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000B00000000TRAILER!!!\x00\x00\x00\x00"
+    )
     return path
 
 
@@ -555,8 +633,11 @@ def nested_page_tree(path: Path, depth: int = 300) -> Path:
 
 def nested_arrays(path: Path, depth: int = 20000) -> Path:
     """A page whose dictionary holds arrays nested `depth` deep."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Junk " + b"[" * depth + b"]" * depth + b" >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Junk " + b"[" * depth + b"]" * depth + b" >>",
+    ]
     path.write_bytes(raw_pdf(objects))
     return path
 
@@ -579,31 +660,44 @@ FILE_BUDGET = FILE_SECONDS + 10  # a file's time budget, then its documents buil
 CASES: dict[str, Case] = {
     # resource bombs
     "scan-20k": Case("scan-20k.pdf", scan_20k, accepted(absent={"unreadable_file"}), "decoded whole: 3.8 GB, 47 s", MAIN),
-    "scan-20k-4-pages": Case("scan-20k-4.pdf", scan_20k_four_pages, accepted(absent={"unreadable_file"}, pages=4),
-                             "7.2 GB, 162 s", MAIN),
+    "scan-20k-4-pages": Case(
+        "scan-20k-4.pdf", scan_20k_four_pages, accepted(absent={"unreadable_file"}, pages=4), "7.2 GB, 162 s", MAIN
+    ),
     "blank-5000-pages": Case("blank-5000.pdf", blank_pages, refused("too_many_pages"), "still running after 300 s", MAIN),
     "pages-51": Case("pages-51.pdf", pages_51, refused("too_many_pages"), "one page over the per-file limit", MAIN),
     "drawing-ops": Case("drawing-ops.pdf", drawing_ops, accepted("unreadable_file"), "minutes to render, no timeout", MAIN),
     "png-149mp": Case("big.png", png_149mp, refused("file_too_large"), "149 MP accepted under an 80 MP cap", MAIN),
     "png-80mp-exact": Case("cap.png", png_80mp_exact, refused("file_too_large"), "exactly the cap", MAIN),
-    "huge-mediabox": Case("huge-page.pdf", huge_mediabox, accepted("unreadable_file", absent={"illegible"}),
-                          "poppler's 1 x 1 fallback reported as a blurred page", MAIN),
+    "huge-mediabox": Case(
+        "huge-page.pdf",
+        huge_mediabox,
+        accepted("unreadable_file", absent={"illegible"}),
+        "poppler's 1 x 1 fallback reported as a blurred page",
+        MAIN,
+    ),
     "png-header-100k": Case("claims-100k.png", png_header_100k, refused("file_too_large")),
     "jpeg-header-65k": Case("claims-65k.jpg", jpeg_header_65k, refused("file_too_large")),
     "png-zero-size": Case("zero.png", png_zero_size, refused("unreadable_file")),
     "jpeg-zero-size": Case("zero.jpg", jpeg_zero_size, refused("unreadable_file")),
     "tiny-mediabox": Case("tiny-page.pdf", tiny_mediabox, accepted("unreadable_file", absent={"illegible"})),
     "lying-image-dictionary": Case("lying.pdf", lying_image_dictionary, accepted()),
-    "lying-jpeg": Case("lying-jpeg.pdf", lying_jpeg, accepted("unreadable_file"), "1000 x 1000 declared: decoded, 1.26 GiB",
-                       ISSUE_22),
-    "lying-jpeg-4-pages": Case("lying-jpeg-4.pdf", lying_jpeg_four_pages, accepted("unreadable_file", pages=4), "2.4-2.7 GiB",
-                               ISSUE_22),
-    "progressive-jpeg": Case("progressive.pdf", progressive_jpeg, accepted("unreadable_file"), "rendered: ~0.5 GB in pdftoppm",
-                             ISSUE_22),
+    "lying-jpeg": Case(
+        "lying-jpeg.pdf", lying_jpeg, accepted("unreadable_file"), "1000 x 1000 declared: decoded, 1.26 GiB", ISSUE_22
+    ),
+    "lying-jpeg-4-pages": Case(
+        "lying-jpeg-4.pdf", lying_jpeg_four_pages, accepted("unreadable_file", pages=4), "2.4-2.7 GiB", ISSUE_22
+    ),
+    "progressive-jpeg": Case(
+        "progressive.pdf", progressive_jpeg, accepted("unreadable_file"), "rendered: ~0.5 GB in pdftoppm", ISSUE_22
+    ),
     "jpx-8000": Case("jpx.pdf", jpx_8000, accepted("unreadable_file"), "rendered: openjpeg decodes it whole", ISSUE_22),
-    "shared-content-50-pages": Case("shared-50.pdf", shared_content,
-                                    accepted("unreadable_file", seconds=FILE_BUDGET, causes={"file_timeout"}),
-                                    "no budget per file: 503 s", ISSUE_22),
+    "shared-content-50-pages": Case(
+        "shared-50.pdf",
+        shared_content,
+        accepted("unreadable_file", seconds=FILE_BUDGET, causes={"file_timeout"}),
+        "no budget per file: 503 s",
+        ISSUE_22,
+    ),
     "shading-4-pages": Case("shading-4.pdf", shading_pages, accepted(pages=4), "61 s, each page under the limits", ISSUE_22),
     # content rules
     "alpha-text-rgba": Case("alpha.png", alpha_text_png, accepted(absent=READABLE), "flattened to black: illegible", MAIN),

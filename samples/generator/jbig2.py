@@ -17,16 +17,53 @@ import numpy as np
 
 # (Qe, next state after an MPS, next state after an LPS, switch MPS on LPS): T.88 table E.1
 _STATES = (
-    (0x5601, 1, 1, 1), (0x3401, 2, 6, 0), (0x1801, 3, 9, 0), (0x0AC1, 4, 12, 0), (0x0521, 5, 29, 0),
-    (0x0221, 38, 33, 0), (0x5601, 7, 6, 1), (0x5401, 8, 14, 0), (0x4801, 9, 14, 0), (0x3801, 10, 14, 0),
-    (0x3001, 11, 17, 0), (0x2401, 12, 18, 0), (0x1C01, 13, 20, 0), (0x1601, 29, 21, 0), (0x5601, 15, 14, 1),
-    (0x5401, 16, 14, 0), (0x5101, 17, 15, 0), (0x4801, 18, 16, 0), (0x3801, 19, 17, 0), (0x3401, 20, 18, 0),
-    (0x3001, 21, 19, 0), (0x2801, 22, 19, 0), (0x2401, 23, 20, 0), (0x2201, 24, 21, 0), (0x1C01, 25, 22, 0),
-    (0x1801, 26, 23, 0), (0x1601, 27, 24, 0), (0x1401, 28, 25, 0), (0x1201, 29, 26, 0), (0x1101, 30, 27, 0),
-    (0x0AC1, 31, 28, 0), (0x09C1, 32, 29, 0), (0x08A1, 33, 30, 0), (0x0521, 34, 31, 0), (0x0441, 35, 32, 0),
-    (0x02A1, 36, 33, 0), (0x0221, 37, 34, 0), (0x0141, 38, 35, 0), (0x0111, 39, 36, 0), (0x0085, 40, 37, 0),
-    (0x0049, 41, 38, 0), (0x0025, 42, 39, 0), (0x0015, 43, 40, 0), (0x0009, 44, 41, 0), (0x0005, 45, 42, 0),
-    (0x0001, 45, 43, 0), (0x5601, 46, 46, 0),
+    (0x5601, 1, 1, 1),
+    (0x3401, 2, 6, 0),
+    (0x1801, 3, 9, 0),
+    (0x0AC1, 4, 12, 0),
+    (0x0521, 5, 29, 0),
+    (0x0221, 38, 33, 0),
+    (0x5601, 7, 6, 1),
+    (0x5401, 8, 14, 0),
+    (0x4801, 9, 14, 0),
+    (0x3801, 10, 14, 0),
+    (0x3001, 11, 17, 0),
+    (0x2401, 12, 18, 0),
+    (0x1C01, 13, 20, 0),
+    (0x1601, 29, 21, 0),
+    (0x5601, 15, 14, 1),
+    (0x5401, 16, 14, 0),
+    (0x5101, 17, 15, 0),
+    (0x4801, 18, 16, 0),
+    (0x3801, 19, 17, 0),
+    (0x3401, 20, 18, 0),
+    (0x3001, 21, 19, 0),
+    (0x2801, 22, 19, 0),
+    (0x2401, 23, 20, 0),
+    (0x2201, 24, 21, 0),
+    (0x1C01, 25, 22, 0),
+    (0x1801, 26, 23, 0),
+    (0x1601, 27, 24, 0),
+    (0x1401, 28, 25, 0),
+    (0x1201, 29, 26, 0),
+    (0x1101, 30, 27, 0),
+    (0x0AC1, 31, 28, 0),
+    (0x09C1, 32, 29, 0),
+    (0x08A1, 33, 30, 0),
+    (0x0521, 34, 31, 0),
+    (0x0441, 35, 32, 0),
+    (0x02A1, 36, 33, 0),
+    (0x0221, 37, 34, 0),
+    (0x0141, 38, 35, 0),
+    (0x0111, 39, 36, 0),
+    (0x0085, 40, 37, 0),
+    (0x0049, 41, 38, 0),
+    (0x0025, 42, 39, 0),
+    (0x0015, 43, 40, 0),
+    (0x0009, 44, 41, 0),
+    (0x0005, 45, 42, 0),
+    (0x0001, 45, 43, 0),
+    (0x5601, 46, 46, 0),
 )
 AT_PIXELS = ((3, -1), (-3, -1), (2, -2), (-2, -2))  # template 0's adaptive pixels, at their nominal places
 SLTP_CONTEXT = 0x9B25  # the context the "row as the one above" bit is coded in (template 0)
@@ -113,13 +150,29 @@ def contexts(ink: np.ndarray) -> np.ndarray:
     """Each pixel's template-0 context (16 neighbours already coded), bit order as T.88 figure 3."""
     height, width = ink.shape
     padded = np.zeros((height + 2, width + 7), np.uint16)
-    padded[2:, 4:width + 4] = ink
+    padded[2:, 4 : width + 4] = ink
 
     def at(dx: int, dy: int) -> np.ndarray:
-        return padded[2 + dy:2 + dy + height, 4 + dx:4 + dx + width]
+        return padded[2 + dy : 2 + dy + height, 4 + dx : 4 + dx + width]
 
-    neighbours = [(-1, 0), (-2, 0), (-3, 0), (-4, 0), AT_PIXELS[0], (2, -1), (1, -1), (0, -1), (-1, -1), (-2, -1),
-                  AT_PIXELS[1], AT_PIXELS[2], (1, -2), (0, -2), (-1, -2), AT_PIXELS[3]]
+    neighbours = [
+        (-1, 0),
+        (-2, 0),
+        (-3, 0),
+        (-4, 0),
+        AT_PIXELS[0],
+        (2, -1),
+        (1, -1),
+        (0, -1),
+        (-1, -1),
+        (-2, -1),
+        AT_PIXELS[1],
+        AT_PIXELS[2],
+        (1, -2),
+        (0, -2),
+        (-1, -2),
+        AT_PIXELS[3],
+    ]
     context = np.zeros((height, width), np.uint16)
     for bit, (dx, dy) in enumerate(neighbours):
         context |= at(dx, dy) << bit
@@ -156,4 +209,3 @@ def jbig2_page(ink: np.ndarray) -> bytes:
     flags = 0b1000  # arithmetic coding, template 0, typical prediction on
     at = b"".join(struct.pack(">bb", dx, dy) for dx, dy in AT_PIXELS)
     return _segment(0, 48, page_info) + _segment(1, 38, region_info + bytes([flags]) + at + generic_region(ink))
-

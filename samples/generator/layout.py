@@ -67,7 +67,9 @@ class Doc:
     attachments: list[Doc] = field(default_factory=list)
 
 
-def text(*cells: Cell | str, size: float = 0.0, bold: bool = False, amount: Decimal | None = None, family: str | None = None) -> Row:
+def text(
+    *cells: Cell | str, size: float = 0.0, bold: bool = False, amount: Decimal | None = None, family: str | None = None
+) -> Row:
     """A text row; bare strings become left-aligned cells at x=0."""
     return Row([c if isinstance(c, Cell) else Cell(c) for c in cells], size, bold, "text", amount, family)
 
@@ -117,7 +119,12 @@ def paginate(doc: Doc, pages: int) -> list[tuple[list[Row], list[Row]]]:
         if i < pages:
             if doc.money and running:
                 top.append(pair(f"{doc.carry[0]}", doc.money(running), bold=True))
-            top.append(text(Cell("(suite page suivante)" if doc.truth.get("language") == "fr" else "(continued overleaf)", 1.0, "r"), size=8))
+            top.append(
+                text(
+                    Cell("(suite page suivante)" if doc.truth.get("language") == "fr" else "(continued overleaf)", 1.0, "r"),
+                    size=8,
+                )
+            )
         else:
             top.extend(doc.totals)
         bottom = list(doc.footer)

@@ -95,7 +95,9 @@ def encrypted_pdf(path: Path, owner_only: bool = False) -> Path:
     plain = text_pdf(path.with_name(path.stem + ".plain.pdf"), INVOICE_LINES)
     with pikepdf.open(plain) as pdf:
         permissions = pikepdf.Permissions(extract=False, modify_other=False) if owner_only else pikepdf.Permissions()
-        pdf.save(path, encryption=pikepdf.Encryption(owner="owner-secret", user="" if owner_only else "secret", allow=permissions))
+        pdf.save(
+            path, encryption=pikepdf.Encryption(owner="owner-secret", user="" if owner_only else "secret", allow=permissions)
+        )
     plain.unlink()
     return path
 
@@ -119,9 +121,18 @@ def landscape_pdf(path: Path) -> Path:
 
 
 ALL = {
-    "empty.pdf": empty, "truncated.pdf": truncated_pdf, "truncated.jpg": truncated_jpeg, "garbage.jpg": garbage_jpeg,
-    "garbage.png": undecodable_png, "scan.gif": gif, "text.pdf": text_named_pdf, "locked.pdf": encrypted_pdf,
-    "restricted.pdf": owner_password_pdf, "huge.jpg": oversized_jpeg, "landscape.pdf": landscape_pdf, "tiny.png": png,
+    "empty.pdf": empty,
+    "truncated.pdf": truncated_pdf,
+    "truncated.jpg": truncated_jpeg,
+    "garbage.jpg": garbage_jpeg,
+    "garbage.png": undecodable_png,
+    "scan.gif": gif,
+    "text.pdf": text_named_pdf,
+    "locked.pdf": encrypted_pdf,
+    "restricted.pdf": owner_password_pdf,
+    "huge.jpg": oversized_jpeg,
+    "landscape.pdf": landscape_pdf,
+    "tiny.png": png,
 }
 
 

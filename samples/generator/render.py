@@ -59,8 +59,12 @@ def fits(page: Page, pagesize: tuple[float, float]) -> bool:
 def shrink(doc: Doc, pagesize: tuple[float, float]) -> None:
     """Make a one-page document fit its sheet (landscape sheets are short) by tightening its style."""
     while not fits((doc.style, *paginate(doc, 1)[0]), pagesize) and doc.style.size > 6:
-        doc.style = replace(doc.style, size=doc.style.size * 0.9, leading=max(1.2, doc.style.leading * 0.93),
-                            margin=max(24.0, doc.style.margin * 0.85))
+        doc.style = replace(
+            doc.style,
+            size=doc.style.size * 0.9,
+            leading=max(1.2, doc.style.leading * 0.93),
+            margin=max(24.0, doc.style.margin * 0.85),
+        )
 
 
 def layout_pages(doc: Doc, wanted: int, pagesize: tuple[float, float]) -> list[Page]:
@@ -151,7 +155,7 @@ def encode(image: np.ndarray, kind: str, quality: int = 85) -> bytes:
 def encode_within(image: np.ndarray, kind: str, quality: int = 85, limit: int = MAX_BYTES) -> bytes:
     """Encode, lowering the JPEG quality then the resolution until the bytes fit `limit` (keeps the aspect)."""
     while True:
-        for q in ([quality] if kind == "png" else [quality, 70, 55]):
+        for q in [quality] if kind == "png" else [quality, 70, 55]:
             data = encode(image, kind, q)
             if len(data) <= limit:
                 return data

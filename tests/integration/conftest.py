@@ -32,8 +32,10 @@ def postgres_server():
 
     bin_dir = binaries()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (initdb, pg_ctl): `apt-get install postgresql`, "
-                    "which infra/install-system-deps.sh (make test) does")
+        pytest.skip(
+            "PostgreSQL is not installed (initdb, pg_ctl): `apt-get install postgresql`, "
+            "which infra/install-system-deps.sh (make test) does"
+        )
     server = PostgresServer(bin_dir).start()
     yield server
     server.stop()

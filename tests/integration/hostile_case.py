@@ -25,8 +25,16 @@ def outcome(path: str) -> dict:
         codes = sorted({f.code.value for f in item.flags})
         if isinstance(item, Document):
             causes = sorted({f.details["cause"] for f in item.flags if "cause" in f.details})
-            results.append({"kind": "document", "file": item.file, "media_type": item.media_type.value, "codes": codes,
-                            "causes": causes, "pages": len(item.pages)})
+            results.append(
+                {
+                    "kind": "document",
+                    "file": item.file,
+                    "media_type": item.media_type.value,
+                    "codes": codes,
+                    "causes": causes,
+                    "pages": len(item.pages),
+                }
+            )
         else:
             results.append({"kind": "rejected", "file": item.file, "detected_type": item.detected_type, "codes": codes})
     return {"results": results}
@@ -53,8 +61,10 @@ def own_peak_kib() -> int:
         status = Path("/proc/self/status").read_text(encoding="ascii")
     except OSError:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")),
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")),
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
 
 
 if __name__ == "__main__":

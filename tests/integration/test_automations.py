@@ -30,7 +30,9 @@ def test_automations_install_on_a_real_server_and_replace_themselves(prefect_api
     url, home = prefect_api
     env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home)}
     for _ in range(2):
-        run = subprocess.run([sys.executable, "-m", "flows.cli", "automations"], env=env, capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "automations"], env=env, capture_output=True, text=True, timeout=300
+        )
         assert run.returncode == 0, run.stderr[-2000:]
         assert run.stdout.count("installed: ") == 3
     found = httpx.post(f"{url}/automations/filter", json={}, timeout=10).json()

@@ -26,7 +26,11 @@ CARE_DAY = date(2026, 10, 14)
 
 def read(paths: list[Path]):
     report = check_uploads(paths)
-    documents = [d for u in report.accepted for d in documents_from_outcomes(u, [read_page_outcome(u, n) for n in range(1, u.page_count + 1)])]
+    documents = [
+        d
+        for u in report.accepted
+        for d in documents_from_outcomes(u, [read_page_outcome(u, n) for n in range(1, u.page_count + 1)])
+    ]
     return report, documents
 
 
@@ -114,7 +118,9 @@ def test_declared_stay_total_and_currency(pharmacy):
     # the euro bill's amount declared in dollars: another currency, and compared in euros another amount too
     dollars = Manifest(total_declared=Decimal(truth["total"]), currency="USD")
     assert codes(claim_of([invoice, prescription], dollars)) & {"declared_total_mismatch", "declared_currency_mismatch"} == {
-        "declared_currency_mismatch", "declared_total_mismatch"}
+        "declared_currency_mismatch",
+        "declared_total_mismatch",
+    }
     right = Manifest(total_declared=Decimal(truth["total"]), currency="EUR")
     assert not {"declared_total_mismatch", "declared_currency_mismatch"} & codes(claim_of([invoice, prescription], right))
 
@@ -167,10 +173,19 @@ def test_a_bill_of_hygiene_products_only_is_rejected_not_asked_for_proofs(tmp_pa
     from tests.documents import write_pdf
 
     day = f"{CARE_DAY:%d/%m/%Y}"
-    lines = [("PHARMACIE DU MARCHÉ", 16), ("8 place du Marché, 69003 Lyon", 10), ("", 10), ("FACTURE N° 2026-0912", 14),
-             (f"Date de facture : {day}", 11), ("", 10), ("Désignation                          Qté     Montant", 11),
-             ("Gel douche surgras 500 ml (NR)       1       6,90 €", 11), ("Crème hydratante 200 ml (NR)         1       9,90 €", 11),
-             ("", 10), ("Net à payer                                  16,80 €", 12)]
+    lines = [
+        ("PHARMACIE DU MARCHÉ", 16),
+        ("8 place du Marché, 69003 Lyon", 10),
+        ("", 10),
+        ("FACTURE N° 2026-0912", 14),
+        (f"Date de facture : {day}", 11),
+        ("", 10),
+        ("Désignation                          Qté     Montant", 11),
+        ("Gel douche surgras 500 ml (NR)       1       6,90 €", 11),
+        ("Crème hydratante 200 ml (NR)         1       9,90 €", 11),
+        ("", 10),
+        ("Net à payer                                  16,80 €", 12),
+    ]
     claim = claim_of([write_pdf(tmp_path / "parapharmacie.pdf", [lines])])
     assert claim.status is ClaimStatus.REJECTED and claim.status_reason.startswith("non pris en charge")
     assert not {c for c in codes(claim) if c.startswith("missing_")}

@@ -102,12 +102,22 @@ def make_locked_bucket(s3_server, services: dict) -> str:
 
     env = environment(services["create-bucket"])
     bucket = env["INTAKE_BUCKET"]
-    client = boto3.client("s3", endpoint_url=f"http://{s3_server.endpoint}", aws_access_key_id=ACCESS_KEY,
-                          aws_secret_access_key=SECRET_KEY, region_name="us-east-1")
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://{s3_server.endpoint}",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    )
     client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
     years = int(re.fullmatch(r"(\d+)y", env["INTAKE_RETENTION_VALIDITY"] or "").group(1))  # type: ignore[union-attr]
-    client.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": env["INTAKE_RETENTION_MODE"], "Years": years}}})
+    client.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": env["INTAKE_RETENTION_MODE"], "Years": years}},
+        },
+    )
     return bucket
 
 
@@ -119,8 +129,12 @@ def test_the_worker_command_serves_the_deployment_on_the_locked_bucket(tmp_path,
     bucket = make_locked_bucket(restartable_s3_server, services)
     home = tmp_path / "home-intake"
     home.mkdir()
-    env = service_env(worker, secrets_dir, image_env(home), {"minio:9000": restartable_s3_server.endpoint,
-                                                             "http://prefect-server:4200/api": url})
+    env = service_env(
+        worker,
+        secrets_dir,
+        image_env(home),
+        {"minio:9000": restartable_s3_server.endpoint, "http://prefect-server:4200/api": url},
+    )
     assert env["INTAKE_BUCKET"] == bucket and env["INTAKE_S3_SECRET_KEY"]
     storage = restartable_s3_server.storage(bucket)
     storage.put_bytes("inbox/extranet/COMPOSE-1/manifest.json", b"{not json")  # a bad manifest: a claim with its reason
@@ -163,15 +177,22 @@ def test_the_review_command_answers_its_healthcheck(tmp_path, s3_server, service
     accounts_target = review["volumes"][0]["target"]
     accounts = tmp_path / "run-intake" / Path(accounts_target).name
     accounts.parent.mkdir()
-    made = subprocess.run([str(VENV_BIN / "intake"), "review-account", "gestionnaire", "--role", "manager", "--password-stdin"],
-                          input="un mot de passe assez long\n", capture_output=True, text=True, check=True)
+    made = subprocess.run(
+        [str(VENV_BIN / "intake"), "review-account", "gestionnaire", "--role", "manager", "--password-stdin"],
+        input="un mot de passe assez long\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     accounts.write_text(made.stdout)
     port = str(free_port())
     env = service_env(review, secrets_dir, image_env(home), {"minio:9000": s3_server.endpoint, accounts_target: str(accounts)})
     assert env["INTAKE_REVIEW_SECURE_COOKIES"] == "true"
     log = tmp_path / "review.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command_of(review, {"8000": port}), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
+        process = subprocess.Popen(
+            command_of(review, {"8000": port}), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path
+        )
     try:
         wait_healthy(process, review, {"8000": port}, env, log)
     finally:
@@ -182,7 +203,9 @@ def test_the_review_command_answers_its_healthcheck(tmp_path, s3_server, service
     assert "INTAKE_REVIEW_SECRET not set" not in text  # review.env reached the desk
 
 
-def test_the_prefect_server_command_runs_on_postgresql_and_answers_its_healthcheck(tmp_path, postgres_server, services, secrets_dir):
+def test_the_prefect_server_command_runs_on_postgresql_and_answers_its_healthcheck(
+    tmp_path, postgres_server, services, secrets_dir
+):
     server = services["prefect-server"]
     env_file = read_env_file(secrets_dir / "postgres.env")
     assert env_file["POSTGRES_PASSWORD"] == env_file["PREFECT_SERVER_DATABASE_PASSWORD"]
@@ -192,14 +215,18 @@ def test_the_prefect_server_command_runs_on_postgresql_and_answers_its_healthche
     # Stand-ins: the postgres container was initialised with this file's POSTGRES_PASSWORD; ours has its own.
     secrets = tmp_path / "secrets"
     secrets.mkdir()
-    (secrets / "postgres.env").write_text(f"POSTGRES_PASSWORD={postgres_server.password}\n"
-                                          f"PREFECT_SERVER_DATABASE_PASSWORD={postgres_server.password}\n")
+    (secrets / "postgres.env").write_text(
+        f"POSTGRES_PASSWORD={postgres_server.password}\nPREFECT_SERVER_DATABASE_PASSWORD={postgres_server.password}\n"
+    )
     port = str(free_port())
     home = tmp_path / "prefect-home"
     env = service_env(server, secrets, {"PREFECT_HOME": str(home), "HOME": str(home)}, {})
     assert env["PREFECT_SERVER_DATABASE_HOST"] == "postgres" and env["PREFECT_SERVER_DATABASE_PORT"] == "5432"
-    env |= {"PREFECT_SERVER_DATABASE_HOST": "127.0.0.1", "PREFECT_SERVER_DATABASE_PORT": str(postgres_server.port),
-            "PREFECT_SERVER_API_PORT": port}  # the container's own network: 4200 there, a free port here
+    env |= {
+        "PREFECT_SERVER_DATABASE_HOST": "127.0.0.1",
+        "PREFECT_SERVER_DATABASE_PORT": str(postgres_server.port),
+        "PREFECT_SERVER_API_PORT": port,
+    }  # the container's own network: 4200 there, a free port here
     log = tmp_path / "prefect.log"
     with log.open("wb") as out:
         process = subprocess.Popen(command_of(server, {}), env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)

@@ -35,7 +35,11 @@ def test_every_corpus_file_yields_documents_or_rejections():
     files = corpus_files()
     with ThreadPoolExecutor(max_workers=2) as pool:
         outcomes = list(pool.map(_outcome, files))
-    crashed = [f"{path.parent.name}/{path.name}: {type(result).__name__}: {result}" for path, result in outcomes if isinstance(result, BaseException)]
+    crashed = [
+        f"{path.parent.name}/{path.name}: {type(result).__name__}: {result}"
+        for path, result in outcomes
+        if isinstance(result, BaseException)
+    ]
     assert not crashed, "\n".join(crashed)
     for path, result in outcomes:
         assert isinstance(result, list) and result, path.name

@@ -41,8 +41,13 @@ def test_corrections_replayed_against_the_current_code(tmp_path):
     record = desk.correct_field(marie, claim_id, record.version, key, "date", next_day)
     assert len(storage.list(f"labels/corrections/{claim_id}/")) == 3
 
-    run = subprocess.run([sys.executable, str(BENCH), "--root", str(tmp_path / "s"), "--json"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(BENCH), "--root", str(tmp_path / "s"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     stats = json.loads(run.stdout)
     assert (stats["examples"], stats["now_right"], stats["as_machine"], stats["other"], stats["missing"]) == (2, 0, 2, 0, 0)

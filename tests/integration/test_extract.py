@@ -84,4 +84,7 @@ def test_an_office_scanners_jbig2_pdf_is_read(tmp_path, monkeypatch, jbig2dec):
     (page,) = document.pages
     assert page.source is TextSource.OCR and page.word_count >= 15
     assert {name: document.fields[name].value for name in ("date", "total", "currency")} == {
-        "date": "2021-10-12", "total": "10.60", "currency": "EUR"}
+        "date": "2021-10-12",
+        "total": "10.60",
+        "currency": "EUR",
+    }

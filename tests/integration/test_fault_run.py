@@ -75,7 +75,9 @@ def drop(storage, raw_client, bucket: str, pdfs: list[bytes]) -> dict[str, str]:
             raw_client.put_object(bucket, f"inbox/extranet/S{n}/manifest.json", io.BytesIO(b"{}"), 2)
             made[f"S{n}"] = kind
         else:
-            manifest = {"good": b'{"care_types": ["pharmacy"]}', "bad_json": b"{not json", "wrong_type": b'{"care_types": "x"}'}[kind]
+            manifest = {"good": b'{"care_types": ["pharmacy"]}', "bad_json": b"{not json", "wrong_type": b'{"care_types": "x"}'}[
+                kind
+            ]
             storage.put_bytes(f"inbox/extranet/S{n}/facture.pdf", pdf)
             storage.put_bytes(f"inbox/extranet/S{n}/manifest.json", manifest)
             made[f"S{n}"] = kind
@@ -94,8 +96,12 @@ def wait_for(storage, count: int, timeout: float = 300) -> None:
 
 def kill_a_worker_mid_batch(server, bucket: str, after: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    worker = subprocess.Popen([sys.executable, "-c", WORKER, server.endpoint, ACCESS_KEY, SECRET_KEY, bucket], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, server.endpoint, ACCESS_KEY, SECRET_KEY, bucket],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for(server.storage(bucket), after)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
@@ -116,8 +122,12 @@ def stop_storage_under_a_worker(server, bucket: str, after: int) -> bool:
     return failed
 
 
-EXPECTED_CODES = {"bad_json": "invalid_manifest", "wrong_type": "invalid_manifest", "stray": "unexpected_object",
-                  "bad_name": "invalid_name"}
+EXPECTED_CODES = {
+    "bad_json": "invalid_manifest",
+    "wrong_type": "invalid_manifest",
+    "stray": "unexpected_object",
+    "bad_name": "invalid_name",
+}
 
 
 def test_two_hundred_submissions_through_a_killed_worker_and_a_storage_outage(tmp_path, restartable_s3_server):
@@ -142,7 +152,11 @@ def test_two_hundred_submissions_through_a_killed_worker_and_a_storage_outage(tm
     assert set(submissions) == set(made) and all(m is not None and m.state == "done" for m in markers.values())  # 0 lost
     claim_ids = [m.claim_id for m in markers.values() if m is not None]
     assert len(set(claim_ids)) == TOTAL  # one claim per submission
-    claims = {i.key.split("/")[1]: json.loads(storage.get_bytes(i.key)) for i in storage.list("claims/") if i.key.endswith("/claim.json")}
+    claims = {
+        i.key.split("/")[1]: json.loads(storage.get_bytes(i.key))
+        for i in storage.list("claims/")
+        if i.key.endswith("/claim.json")
+    }
     assert set(claims) == set(claim_ids)  # no claim without its submission, none missing
     originals = Counter(i.key.split("/")[1] for i in storage.list("claims/") if "/originals/" in i.key)
     history = sum("/history/claim-" in i.key for i in storage.list("claims/"))
@@ -158,8 +172,10 @@ def test_two_hundred_submissions_through_a_killed_worker_and_a_storage_outage(tm
     statuses = Counter(c["status"] for c in claims.values())
     taken_over = sum(m is not None and m.attempts > 1 for m in markers.values())
     assert taken_over >= 1  # the killed worker's submission was finished by another
-    print(f"\nfault run: {TOTAL} submissions ({Counter(made.values())}), {elapsed:.0f} s; worker killed after {killed_at} done; "
-          f"storage stopped after {outage_at} done (pass failed: {outage_failed}); taken over after a lapsed lease: {taken_over}; "
-          f"lost 0, duplicated 0; claims by status "
-          f"{dict(statuses)}; re-written claim versions kept in history: {history}; "
-          f"quarantine entries: {sum(i.key.endswith('.reason.json') for i in storage.list('quarantine/'))}")
+    print(
+        f"\nfault run: {TOTAL} submissions ({Counter(made.values())}), {elapsed:.0f} s; worker killed after {killed_at} done; "
+        f"storage stopped after {outage_at} done (pass failed: {outage_failed}); taken over after a lapsed lease: {taken_over}; "
+        f"lost 0, duplicated 0; claims by status "
+        f"{dict(statuses)}; re-written claim versions kept in history: {history}; "
+        f"quarantine entries: {sum(i.key.endswith('.reason.json') for i in storage.list('quarantine/'))}"
+    )

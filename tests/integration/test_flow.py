@@ -43,7 +43,9 @@ def test_process_claim_flow_run_is_named_after_the_claim(tmp_path, prefect_serve
 
     async def runs():
         async with get_client() as client:
-            return await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["CLM-20211012-TEST01"])))
+            return await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=["CLM-20211012-TEST01"]))
+            )
 
     import asyncio
 
@@ -97,8 +99,14 @@ def test_cli_process_without_a_prefect_server_runs_directly_and_says_why_when_on
 
     invoice = docs.invoice_pdf(tmp_path / "invoice.pdf")
     env = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}  # configured, nobody listening
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "process", str(invoice), "--json"], capture_output=True, text=True,
-                            cwd=REPO, timeout=300, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "process", str(invoice), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "does not answer: the run is not recorded" in result.stderr and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["documents"][0]["fields"]["total"]["value"] == "17.05"

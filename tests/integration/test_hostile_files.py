@@ -66,8 +66,13 @@ def run_case(name: str, path: Path) -> dict:
     limit = time_limit(case)
     env = {**os.environ, "PYTHONPATH": os.environ.get("HOSTILE_CODE_ROOT", str(ROOT)), "OMP_THREAD_LIMIT": "1"}
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, str(RUNNER), str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             env=env, start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, str(RUNNER), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
     watched = psutil.Process(child.pid)
     peak, killed = 0, None
     while child.poll() is None:

@@ -40,8 +40,14 @@ def test_no_personal_data_in_logs_parameters_states_or_results(tmp_path):
         storage.put_bytes(f"inbox/extranet/{name}/facture-{WHO.last}.pdf", invoice.read_bytes())
         storage.put_bytes(f"inbox/extranet/{name}/ordonnance-{WHO.first}.pdf", prescription.read_bytes())
         storage.put_bytes(f"inbox/extranet/{name}/manifest.json", json.dumps(manifest).encode())
-    env = {**os.environ, "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(store), "PREFECT_HOME": str(home),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "DEBUG"}
+    env = {
+        **os.environ,
+        "INTAKE_STORAGE": "local",
+        "INTAKE_ROOT": str(store),
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "DEBUG",
+    }
     env.pop("PREFECT_API_URL", None)
     run = subprocess.run([sys.executable, "-m", "flows.cli", "watch", "--once"], env=env, capture_output=True, timeout=900)
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-3000:]

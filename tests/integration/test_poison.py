@@ -40,7 +40,11 @@ def poisoned(tmp_path: Path) -> Path:
     put(root, "inbox/extranet/json/facture.pdf", pdf)
     put(root, "inbox/extranet/json/manifest.json", b"{not json")
     put(root, "inbox/extranet/type/facture.pdf", pdf)
-    put(root, "inbox/extranet/type/manifest.json", json.dumps({"care_types": "pharmacy", "beneficiary": {"name": "Jean Dupont"}}).encode())
+    put(
+        root,
+        "inbox/extranet/type/manifest.json",
+        json.dumps({"care_types": "pharmacy", "beneficiary": {"name": "Jean Dupont"}}).encode(),
+    )
     put(root, "inbox/extranet/field/facture.pdf", pdf)
     put(root, "inbox/extranet/field/manifest.json", b'{"care_types": ["pharmacy"], "favourite_colour": "blue"}')
     put(root, "inbox/extranet/stray.pdf", pdf)
@@ -52,7 +56,9 @@ def poisoned(tmp_path: Path) -> Path:
 
 
 def reasons(storage: LocalStorage, claim_id: str) -> list[dict]:
-    return [json.loads(storage.get_bytes(i.key)) for i in storage.list(f"quarantine/{claim_id}/") if i.key.endswith(".reason.json")]
+    return [
+        json.loads(storage.get_bytes(i.key)) for i in storage.list(f"quarantine/{claim_id}/") if i.key.endswith(".reason.json")
+    ]
 
 
 def test_a_pass_accounts_for_every_poison_item_and_processes_the_rest(poisoned):
@@ -91,7 +97,13 @@ def test_a_pass_accounts_for_every_poison_item_and_processes_the_rest(poisoned):
 def test_intake_watch_once_goes_on_after_poison_items(poisoned):
     env = {**os.environ, "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(poisoned), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
-    run = subprocess.run([sys.executable, "-m", "flows.cli", "watch", "--once", "--quiet", "0"], env=env, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "watch", "--once", "--quiet", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert "9 submission(s) processed" in run.stdout
     assert "Jean Dupont" not in run.stdout + run.stderr

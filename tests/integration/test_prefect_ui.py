@@ -41,8 +41,16 @@ def test_the_runs_list_shows_each_claims_run_with_its_outcome(tmp_path, monkeypa
     assert len(claims) == 2
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
         page.goto(prefect_server.removesuffix("/api") + "/runs", wait_until="domcontentloaded")
         for claim_id in claims:

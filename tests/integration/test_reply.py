@@ -29,7 +29,9 @@ def test_missing_prescription_message_then_reply_completes_the_claim(tmp_path):
     import random
 
     who = fakes.person(random.Random(11), 1970, 1990)
-    invoice = generate("pharmacy_invoice", "pdf_text", "clean", 5101, tmp_path / "facture.pdf", patient=who, day=CARE_DAY, third_party=False)
+    invoice = generate(
+        "pharmacy_invoice", "pdf_text", "clean", 5101, tmp_path / "facture.pdf", patient=who, day=CARE_DAY, third_party=False
+    )
     out = tmp_path / "claims"
     first = intake(str(tmp_path / "facture.pdf"), "--out", str(out), "--language", "en")
     assert first.returncode == 0, first.stderr[-2000:]
@@ -41,7 +43,9 @@ def test_missing_prescription_message_then_reply_completes_the_claim(tmp_path):
     assert "<ol><li>" in (folder / "message.html").read_text()
     assert (folder / "originals" / "facture.pdf").read_bytes() == (tmp_path / "facture.pdf").read_bytes()
 
-    generate("prescription", "pdf_text", "clean", 5102, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY - timedelta(days=2))
+    generate(
+        "prescription", "pdf_text", "clean", 5102, tmp_path / "ordonnance.pdf", patient=who, day=CARE_DAY - timedelta(days=2)
+    )
     reply = intake(str(tmp_path / "ordonnance.pdf"), "--out", str(out), "--subject", f"Re: votre demande {folder.name}")
     assert reply.returncode == 0, reply.stderr[-2000:]
     assert only_claim(out) == folder  # no new claim

@@ -64,8 +64,11 @@ def page():
 
 
 def claims(storage) -> list[Claim]:
-    return [Claim.model_validate_json(storage.get_bytes(i.key)) for i in storage.list("claims/")
-            if i.key.endswith("/claim.json") and i.key.count("/") == 2]
+    return [
+        Claim.model_validate_json(storage.get_bytes(i.key))
+        for i in storage.list("claims/")
+        if i.key.endswith("/claim.json") and i.key.count("/") == 2
+    ]
 
 
 def sign_in(page, desk_url: str) -> None:
@@ -97,8 +100,11 @@ def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_sto
     shoot(page, "queue")
 
     # 1. the claim whose receipt total was read with low confidence
-    claim_id = next(c.claim_id for c in claims(desk_storage)
-                    if any("total" in d.fields and d.fields["total"].confidence < 0.6 for d in c.documents))
+    claim_id = next(
+        c.claim_id
+        for c in claims(desk_storage)
+        if any("total" in d.fields and d.fields["total"].confidence < 0.6 for d in c.documents)
+    )
     page.click(f"a.claim-link:text-is('{claim_id}')")
     page.wait_for_selector("figure.page img")
     assert page.inner_text("#claim-id") == claim_id
@@ -149,14 +155,16 @@ CODES = {*(t.value for t in DocType), *(c.value for c in CareType), *(f.value fo
 # French the English single words (invoice, pharmacy...): none may show. ("prescription" is French too, "Missing
 # prescription" English: words of both languages are not checked.)
 RAW_CODES = re.compile(r"(?<![\w'’])(" + "|".join(sorted({c for c in CODES if "_" in c}, key=len, reverse=True)) + r")\b")
-ENGLISH_WORDS = re.compile(r"\b(invoice|receipt|pharmacy|laboratory|physiotherapy|imaging|dental|optical|hearing|nursing|specialist)\b")
+ENGLISH_WORDS = re.compile(
+    r"\b(invoice|receipt|pharmacy|laboratory|physiotherapy|imaging|dental|optical|hearing|nursing|specialist)\b"
+)
 
 
 def visible_raw_codes(page, language: str = "fr") -> list[str]:
     """Codes in the text a person sees (not in values, ids or attributes), each with what surrounds it."""
     text = page.inner_text("body")
     found = [*RAW_CODES.finditer(text), *(ENGLISH_WORDS.finditer(text) if language == "fr" else ())]
-    return sorted({f"{m.group(0)} in …{text[max(0, m.start() - 60):m.end() + 20]}…" for m in found})
+    return sorted({f"{m.group(0)} in …{text[max(0, m.start() - 60) : m.end() + 20]}…" for m in found})
 
 
 def test_the_whole_case_at_a_glance_in_french_and_english(desk_url, desk_storage, page):
@@ -185,7 +193,9 @@ def test_the_whole_case_at_a_glance_in_french_and_english(desk_url, desk_storage
     assert download.value.suggested_filename == "kine.pdf"
     assert Path(download.value.path()).read_bytes() == desk_storage.get_bytes(f"claims/{emailed.claim_id}/originals/kine.pdf")
     answer = page.request.get(f"{desk_url}/claims/{emailed.claim_id}/originals/kine.pdf")
-    assert answer.headers["content-disposition"].startswith("attachment;") and answer.headers["x-content-type-options"] == "nosniff"
+    assert (
+        answer.headers["content-disposition"].startswith("attachment;") and answer.headers["x-content-type-options"] == "nosniff"
+    )
     assert answer.headers["content-type"] == "application/octet-stream"
     assert page.locator("table.line-items tr.line-item").count() >= 1
     page.wait_for_load_state("networkidle")

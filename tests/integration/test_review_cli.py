@@ -14,8 +14,14 @@ from tests.s3_server import free_port
 
 
 def intake(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], input=stdin, capture_output=True, text=True, timeout=120,
-                          env=env or os.environ.copy())
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env or os.environ.copy(),
+    )
 
 
 def test_review_account_prints_a_hashed_entry_and_refuses_short_passwords():
@@ -29,11 +35,23 @@ def test_review_account_prints_a_hashed_entry_and_refuses_short_passwords():
 
 def test_review_serves_the_sign_in_page_and_refuses_a_bad_accounts_file(tmp_path):
     accounts = tmp_path / "accounts.toml"
-    accounts.write_text(intake("review-account", "marie", "--role", "manager", "--password-stdin", stdin="marie-manager-pw\n").stdout)
+    accounts.write_text(
+        intake("review-account", "marie", "--role", "manager", "--password-stdin", stdin="marie-manager-pw\n").stdout
+    )
     port = free_port()
-    env = {**os.environ, "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(tmp_path / "data"), "INTAKE_REVIEW_ACCOUNTS": str(accounts)}
-    desk = subprocess.Popen([sys.executable, "-m", "flows.cli", "review", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "INTAKE_STORAGE": "local",
+        "INTAKE_ROOT": str(tmp_path / "data"),
+        "INTAKE_REVIEW_ACCOUNTS": str(accounts),
+    }
+    desk = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "review", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -42,7 +60,9 @@ def test_review_serves_the_sign_in_page_and_refuses_a_bad_accounts_file(tmp_path
                     assert answer.url.endswith("/login?next=%2F") and "Connexion" in answer.read().decode()
                     break
             except (urllib.error.URLError, ConnectionError):
-                assert desk.poll() is None and time.monotonic() < deadline, desk.stderr.read() if desk.poll() is not None else "no answer"
+                assert desk.poll() is None and time.monotonic() < deadline, (
+                    desk.stderr.read() if desk.poll() is not None else "no answer"
+                )
                 time.sleep(0.3)
     finally:
         desk.terminate()

@@ -25,7 +25,9 @@ def desk(storage) -> TestClient:
 def sign_in(client: TestClient, name: str) -> TestClient:
     page = client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    answer = client.post("/login", data={"account": name, "password": PASSWORDS[name], "csrf": token, "next": "/"}, follow_redirects=False)
+    answer = client.post(
+        "/login", data={"account": name, "password": PASSWORDS[name], "csrf": token, "next": "/"}, follow_redirects=False
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/"
     return client
 
@@ -63,11 +65,17 @@ def events(storage, claim_id: str) -> list[dict]:
 
 # -- access ----------------------------------------------------------------------------------------
 
+
 def test_every_route_refuses_anonymous_access(desk_storage):
     client = desk(desk_storage)
     claim = claims_with(desk_storage, "missing_prescription")[0]
     for route in client.app.routes:
-        path = route.path.replace("{claim_id}", claim.claim_id).replace("{index}", "0").replace("{page}", "1").replace("{language}", "en")
+        path = (
+            route.path.replace("{claim_id}", claim.claim_id)
+            .replace("{index}", "0")
+            .replace("{page}", "1")
+            .replace("{language}", "en")
+        )
         for method in route.methods - {"HEAD"}:
             if path == "/login":
                 continue
@@ -125,6 +133,7 @@ def test_a_post_without_the_session_csrf_token_changes_nothing(desk_storage):
 
 # -- the queue -------------------------------------------------------------------------------------
 
+
 def test_the_queue_lists_claims_to_review_oldest_first_with_filters_and_counts(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
     page = client.get("/").text
@@ -142,10 +151,12 @@ def test_the_queue_lists_claims_to_review_oldest_first_with_filters_and_counts(d
     assert len(re.findall(r'class="claim-link">', client.get("/?view=all").text)) == 4
     # the search: claim number, beneficiary, file name; case and accents ignored
     assert re.findall(r'class="claim-link">([^<]+)<', client.get("/?q=KINÉ").text) == [emailed[0].claim_id]
-    assert re.findall(r'class="claim-link">([^<]+)<', client.get("/?q=" + emailed[0].claim_id[-6:].lower()).text) == [emailed[0].claim_id]
+    assert re.findall(r'class="claim-link">([^<]+)<', client.get("/?q=" + emailed[0].claim_id[-6:].lower()).text) == [
+        emailed[0].claim_id
+    ]
     assert re.findall(r'class="claim-link">', client.get("/?q=nobody-by-that-name").text) == []
     # amount, beneficiary and files received (documents + refused files) per claim
-    row = re.search(r'<tr>\s*<td><a href="/claims/' + emailed[0].claim_id + r'.*?</tr>', page, re.S).group(0)
+    row = re.search(r'<tr>\s*<td><a href="/claims/' + emailed[0].claim_id + r".*?</tr>", page, re.S).group(0)
     assert "262.50 EUR" in row and re.search(r'class="file-count">2<', row)
 
 
@@ -157,6 +168,7 @@ def test_the_english_toggle(desk_storage):
 
 
 # -- a claim ---------------------------------------------------------------------------------------
+
 
 def test_the_claim_page_shows_pages_boxes_fields_and_flags(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
@@ -181,13 +193,20 @@ def test_correcting_a_low_confidence_total_then_approving(desk_storage):
     receipt = next(d for d in claim.documents if d.fields["total"].confidence < 0.6)
     form = open_claim(client, claim.claim_id)
     document = f"{receipt.file}#0"
-    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="total", value="648,00"),
-                         follow_redirects=False)
+    answer = client.post(
+        f"/claims/{claim.claim_id}/field",
+        data=form.data(document=document, field="total", value="648,00"),
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     page = client.get(answer.headers["location"]).text
     assert 'value="648.00"' in page and "Champ corrigé" in page and page.count('class="audit-row"') == 1
     label = json.loads(desk_storage.get_bytes(f"labels/corrections/{claim.claim_id}/000001.json"))
-    assert (label["field"], label["machine_value"], label["corrected_value"]) == ("total", receipt.fields["total"].value, "648.00")
+    assert (label["field"], label["machine_value"], label["corrected_value"]) == (
+        "total",
+        receipt.fields["total"].value,
+        "648.00",
+    )
     assert label["original"] == f"claims/{claim.claim_id}/originals/{receipt.file}" and desk_storage.exists(label["original"])
     form = Form(page)
     flag = re.search(r'name="flag" value="([^"]+)"', page).group(1)
@@ -219,7 +238,9 @@ def test_a_wrong_value_is_refused_with_a_message_and_nothing_recorded(desk_stora
     assert 'value="31/02/2026"' in answer.text and 'aria-invalid="true"' in answer.text  # what was typed is kept
     answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document=document, field="date", value="hier"))
     assert answer.status_code == 400 and "JJ/MM/AAAA" in answer.text and 'value="hier"' in answer.text
-    answer = client.post(f"/claims/{claim.claim_id}/field", data=form.data(document="autre.pdf#0", field="date", value="01/02/2026"))
+    answer = client.post(
+        f"/claims/{claim.claim_id}/field", data=form.data(document="autre.pdf#0", field="date", value="01/02/2026")
+    )
     assert answer.status_code == 400
     assert events(desk_storage, claim.claim_id) == [] and desk_storage.list("labels/") == []
 
@@ -229,8 +250,14 @@ def test_two_managers_on_one_claim_do_not_overwrite_each_other(desk_storage):
     claim = claims_with(desk_storage, "missing_prescription")[0]
     document = f"{claim.documents[0].file}#0"
     seen_by_marie, seen_by_paul = open_claim(marie, claim.claim_id), open_claim(paul, claim.claim_id)
-    assert marie.post(f"/claims/{claim.claim_id}/field", data=seen_by_marie.data(document=document, field="total", value="2,65"),
-                      follow_redirects=False).status_code == 303
+    assert (
+        marie.post(
+            f"/claims/{claim.claim_id}/field",
+            data=seen_by_marie.data(document=document, field="total", value="2,65"),
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
     stale = paul.post(f"/claims/{claim.claim_id}/field", data=seen_by_paul.data(document=document, field="total", value="9,99"))
     assert stale.status_code == 409 and "a changé" in stale.text
     assert paul.post(f"/claims/{claim.claim_id}/approve", data=seen_by_paul.data()).status_code == 409
@@ -256,15 +283,20 @@ def test_asking_the_claimant_then_rejecting(desk_storage):
     draft = re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', page).group(1)
     assert "ordonnance" in draft.lower() and claim.claim_id in page
     form = Form(page)
-    answer = client.post(f"/claims/{claim.claim_id}/request", data=form.data(subject="Votre demande", text=draft + "\nMerci."),
-                         follow_redirects=False)
+    answer = client.post(
+        f"/claims/{claim.claim_id}/request",
+        data=form.data(subject="Votre demande", text=draft + "\nMerci."),
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     sent = [json.loads(desk_storage.get_bytes(i.key)) for i in desk_storage.list(f"outbox/claimant/{claim.claim_id}/")]
     assert len(sent) == 1 and sent[0]["kind"] == "request_proofs" and sent[0]["text"].endswith("Merci.")
     assert "En attente du demandeur (1)" in client.get("/").text
     form = open_claim(client, claim.claim_id)
     assert client.post(f"/claims/{claim.claim_id}/reject", data=form.data(reason=" ")).status_code == 400
-    answer = client.post(f"/claims/{claim.claim_id}/reject", data=form.data(reason="Ordonnance jamais reçue."), follow_redirects=False)
+    answer = client.post(
+        f"/claims/{claim.claim_id}/reject", data=form.data(reason="Ordonnance jamais reçue."), follow_redirects=False
+    )
     assert answer.status_code == 303
     assert len(desk_storage.list(f"outbox/claimant/{claim.claim_id}/")) == 2
     assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json")
@@ -280,6 +312,7 @@ def test_a_non_ascii_csrf_token_is_refused_not_a_server_error(desk_storage):
 
 
 # -- sessions that end, sign-in under attack, caps ---------------------------------------------------
+
 
 def test_a_cookie_copied_before_sign_out_is_dead_after_it(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
@@ -298,14 +331,24 @@ def test_a_cookie_copied_before_sign_out_is_dead_after_it(desk_storage):
 
 
 def test_a_manager_sees_their_sessions_and_signs_out_everywhere(desk_storage):
-    at_work, at_home, paul = sign_in(desk(desk_storage), "marie"), sign_in(desk(desk_storage), "marie"), sign_in(desk(desk_storage), "paul")
+    at_work, at_home, paul = (
+        sign_in(desk(desk_storage), "marie"),
+        sign_in(desk(desk_storage), "marie"),
+        sign_in(desk(desk_storage), "paul"),
+    )
     page = at_work.get("/sessions")
     assert page.status_code == 200 and page.text.count('class="session-row"') == 2 and page.text.count("cette session") == 1
     assert 'id="my-sessions"' in at_work.get("/").text
-    answer = at_work.post("/sessions/end-all", data={"csrf": Form(at_work.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text).csrf},
-                          follow_redirects=False)
+    answer = at_work.post(
+        "/sessions/end-all",
+        data={"csrf": Form(at_work.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text).csrf},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303 and answer.headers["location"] == "/login"
-    assert at_work.get("/", follow_redirects=False).status_code == 303 and at_home.get("/", follow_redirects=False).status_code == 303
+    assert (
+        at_work.get("/", follow_redirects=False).status_code == 303
+        and at_home.get("/", follow_redirects=False).status_code == 303
+    )
     assert paul.get("/", follow_redirects=False).status_code == 200
     assert at_home.post("/sessions/end-all", data={"csrf": "x"}).status_code == 401
 
@@ -316,7 +359,9 @@ def test_an_account_removed_or_its_password_changed_loses_its_sessions(desk_stor
     path = tmp_path / "reviewers.toml"
     pauls = account_entry("paul", Role.MANAGER, PASSWORDS["paul"])
     path.write_text(account_entry("marie", Role.MANAGER, PASSWORDS["marie"]) + pauls)
-    app = create_app(DeskConfig(storage=desk_storage, accounts=AccountsFile(path, check_seconds=0), secret="s" * 40, rules=load_rules()))
+    app = create_app(
+        DeskConfig(storage=desk_storage, accounts=AccountsFile(path, check_seconds=0), secret="s" * 40, rules=load_rules())
+    )
     marie, paul = sign_in(TestClient(app), "marie"), sign_in(TestClient(app), "paul")
     new_password = account_entry("marie", Role.MANAGER, "a new password for marie")
     path.write_text(new_password + pauls)
@@ -335,8 +380,13 @@ def login_attempt(client: TestClient, name: str, password: str):
 def test_sign_in_is_rate_limited_per_account_name_and_per_address(desk_storage):
     from review.app import SignInLimits
 
-    config = DeskConfig(storage=desk_storage, accounts=ACCOUNTS, secret="s" * 40, rules=load_rules(),
-                        limits=SignInLimits(per_address=6, per_name=3))
+    config = DeskConfig(
+        storage=desk_storage,
+        accounts=ACCOUNTS,
+        secret="s" * 40,
+        rules=load_rules(),
+        limits=SignInLimits(per_address=6, per_name=3),
+    )
     client = TestClient(create_app(config))
     assert [login_attempt(client, "marie", "wrong-password").status_code for _ in range(3)] == [401, 401, 401]
     limited = login_attempt(client, "marie", PASSWORDS["marie"])
@@ -448,11 +498,14 @@ def test_an_oversize_reason_or_correction_is_refused_and_nothing_recorded(desk_s
     assert answer.status_code == 400
     assert client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 900_000)).status_code == 413
     assert events(desk_storage, claim.claim_id) == [] and desk_storage.list(f"outbox/claimant/{claim.claim_id}/") == []
-    answer = client.post(f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 2000), follow_redirects=False)
+    answer = client.post(
+        f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=flag, reason="r" * 2000), follow_redirects=False
+    )
     assert answer.status_code == 303  # exactly at the cap
 
 
 # -- the whole case: declaration, e-mail, files, messages ------------------------------------------
+
 
 def test_the_declaration_and_what_each_consistency_flag_compares(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
@@ -479,7 +532,10 @@ def test_originals_and_refused_files_download_as_attachments(desk_storage):
     claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.rejected_files)
     page = client.get(f"/claims/{claim.claim_id}").text
     scan = quarantined(desk_storage, claim.claim_id, "scan.gif").name
-    assert f'href="/claims/{claim.claim_id}/originals/kine.pdf"' in page and f'href="/claims/{claim.claim_id}/quarantine/{scan}"' in page
+    assert (
+        f'href="/claims/{claim.claim_id}/originals/kine.pdf"' in page
+        and f'href="/claims/{claim.claim_id}/quarantine/{scan}"' in page
+    )
     for path, name in ((f"originals/{claim.documents[0].file}", claim.documents[0].file), (f"quarantine/{scan}", "scan.gif")):
         answer = client.get(f"/claims/{claim.claim_id}/{path}")
         assert answer.status_code == 200, path
@@ -488,7 +544,13 @@ def test_originals_and_refused_files_download_as_attachments(desk_storage):
         assert answer.headers["x-content-type-options"] == "nosniff" and "sandbox" in answer.headers["content-security-policy"]
     assert answer.content == desk_storage.get_bytes(f"quarantine/{claim.claim_id}/{scan}")
     assert "Format non accepté" in page
-    for path in ("originals/absent.pdf", "originals/..%2Fclaim.json", f"quarantine/{scan}.reason.json", "quarantine/kine.pdf", "quarantine/scan.gif"):
+    for path in (
+        "originals/absent.pdf",
+        "originals/..%2Fclaim.json",
+        f"quarantine/{scan}.reason.json",
+        "quarantine/kine.pdf",
+        "quarantine/scan.gif",
+    ):
         assert client.get(f"/claims/{claim.claim_id}/{path}").status_code == 404, path
     assert sign_in(desk(desk_storage), "olivier").get(f"/claims/{claim.claim_id}/quarantine/{scan}").status_code == 200
 
@@ -498,15 +560,20 @@ def test_a_value_typed_again_records_nothing_and_the_banner_names_the_claim(desk
     claim = claims_with(desk_storage, "missing_prescription")[-1]
     document = claim.documents[0]
     form = open_claim(client, claim.claim_id)
-    answer = client.post(f"/claims/{claim.claim_id}/field", follow_redirects=True,
-                         data=form.data(document=f"{document.file}#0", field="total", value=document.fields["total"].value))
+    answer = client.post(
+        f"/claims/{claim.claim_id}/field",
+        follow_redirects=True,
+        data=form.data(document=f"{document.file}#0", field="total", value=document.fields["total"].value),
+    )
     assert "Valeur inchangée : rien n&#39;a été enregistré." in answer.text and "Champ corrigé" not in answer.text
     assert events(desk_storage, claim.claim_id) == []
     form = open_claim(client, claim.claim_id)
     answer = client.post(f"/claims/{claim.claim_id}/approve", data=form.data(note=""), follow_redirects=False)
     following = client.get(answer.headers["location"]).text
     assert f"Demande {claim.claim_id} approuvée" in following
-    assert re.search(r'id="claim-id">([^<]+)<', following).group(1) != claim.claim_id  # the next claim, the banner naming this one
+    assert (
+        re.search(r'id="claim-id">([^<]+)<', following).group(1) != claim.claim_id
+    )  # the next claim, the banner naming this one
 
 
 def test_a_claim_with_nothing_to_ask_offers_no_empty_draft(desk_storage):

@@ -14,8 +14,13 @@ from tests.storage_contract import StorageContract
 
 
 def s3_client(s3_server):
-    return boto3.client("s3", endpoint_url=f"http://{s3_server.endpoint}", aws_access_key_id=ACCESS_KEY,
-                        aws_secret_access_key=SECRET_KEY, region_name="us-east-1")
+    return boto3.client(
+        "s3",
+        endpoint_url=f"http://{s3_server.endpoint}",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    )
 
 
 def locked_bucket(s3_server) -> str:
@@ -23,8 +28,10 @@ def locked_bucket(s3_server) -> str:
     `mc retention set --default GOVERNANCE ...`), with a one-day retention."""
     client, bucket = s3_client(s3_server), unique_bucket()
     client.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
-    client.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
-        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    client.put_object_lock_configuration(
+        Bucket=bucket,
+        ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}},
+    )
     return bucket
 
 

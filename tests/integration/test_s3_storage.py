@@ -82,9 +82,14 @@ def test_an_existing_bucket_is_used_as_it_is(s3_server):
 
 def test_open_storage_from_the_environment(s3_server, monkeypatch):
     bucket = unique_bucket()
-    for name, value in [("INTAKE_STORAGE", "s3"), ("INTAKE_S3_ENDPOINT", s3_server.endpoint), ("INTAKE_BUCKET", bucket),
-                        ("INTAKE_S3_ACCESS_KEY", ACCESS_KEY), ("INTAKE_S3_SECRET_KEY", SECRET_KEY),
-                        ("INTAKE_S3_SECURE", "0")]:
+    for name, value in [
+        ("INTAKE_STORAGE", "s3"),
+        ("INTAKE_S3_ENDPOINT", s3_server.endpoint),
+        ("INTAKE_BUCKET", bucket),
+        ("INTAKE_S3_ACCESS_KEY", ACCESS_KEY),
+        ("INTAKE_S3_SECRET_KEY", SECRET_KEY),
+        ("INTAKE_S3_SECURE", "0"),
+    ]:
         monkeypatch.setenv(name, value)
     storage = open_storage()
     assert isinstance(storage, S3Storage)
@@ -94,13 +99,15 @@ def test_open_storage_from_the_environment(s3_server, monkeypatch):
 
 
 def _calls(storage):
-    return {"put": lambda: storage.put_bytes("inbox/s/b.pdf", b"y"),
-            "put if absent": lambda: storage.put_bytes("inbox/s/c.pdf", b"z", if_absent=True),
-            "get": lambda: storage.get_bytes("inbox/s/a-Dupont.pdf"),
-            "exists": lambda: storage.exists("inbox/s/a-Dupont.pdf"),
-            "list": lambda: storage.list("inbox/"),
-            "copy": lambda: storage.copy("inbox/s/a-Dupont.pdf", "claims/c/a.pdf"),
-            "delete": lambda: storage.delete("locks/x")}
+    return {
+        "put": lambda: storage.put_bytes("inbox/s/b.pdf", b"y"),
+        "put if absent": lambda: storage.put_bytes("inbox/s/c.pdf", b"z", if_absent=True),
+        "get": lambda: storage.get_bytes("inbox/s/a-Dupont.pdf"),
+        "exists": lambda: storage.exists("inbox/s/a-Dupont.pdf"),
+        "list": lambda: storage.list("inbox/"),
+        "copy": lambda: storage.copy("inbox/s/a-Dupont.pdf", "claims/c/a.pdf"),
+        "delete": lambda: storage.delete("locks/x"),
+    }
 
 
 def test_a_stopped_server_gives_storage_errors_then_works_again_after_a_restart(restartable_s3_server):

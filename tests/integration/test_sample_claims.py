@@ -35,8 +35,13 @@ def ecb_history() -> dict[date, dict[str, Decimal]]:
         text = archive.read(archive.namelist()[0]).decode("utf-8")
     rows = csv.reader(io.StringIO(text))
     header = [name.strip() for name in next(rows)]
-    return {date.fromisoformat(row[0]): {code: Decimal(value) for code, value in zip(header[1:], row[1:], strict=False)
-                                         if code and value not in ("", "N/A")} for row in rows if row}
+    return {
+        date.fromisoformat(row[0]): {
+            code: Decimal(value) for code, value in zip(header[1:], row[1:], strict=False) if code and value not in ("", "N/A")
+        }
+        for row in rows
+        if row
+    }
 
 
 def expected_eur(amount: str, currency: str, care_day: date) -> tuple[Decimal, date]:
@@ -48,7 +53,9 @@ def expected_eur(amount: str, currency: str, care_day: date) -> tuple[Decimal, d
 
 
 def assert_in_euros_at_the_ecb_rate(claim) -> None:
-    foreign = [d for d in claim.documents if "total" in d.fields and d.fields.get("currency") and d.fields["currency"].value != "EUR"]
+    foreign = [
+        d for d in claim.documents if "total" in d.fields and d.fields.get("currency") and d.fields["currency"].value != "EUR"
+    ]
     assert foreign
     for document in foreign:
         currency, care_day = document.fields["currency"].value, date.fromisoformat(document.fields["date"].value)
@@ -67,9 +74,15 @@ def test_sample_request_claim(request_dir):
     manifest_file = folder / "manifest.json"
     manifest = Manifest.model_validate_json(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else None
     report = check_uploads(sorted(p for p in folder.iterdir() if p.suffix != ".json"))
-    documents = [d for u in report.accepted for d in documents_from_outcomes(u, [read_page_outcome(u, n) for n in range(1, u.page_count + 1)])]
+    documents = [
+        d
+        for u in report.accepted
+        for d in documents_from_outcomes(u, [read_page_outcome(u, n) for n in range(1, u.page_count + 1)])
+    ]
     rules = load_rules()
-    claim = build_claim(f"CLM-20261123-SAMPL{len(request_dir) % 10}", report, documents, NOW, CheckContext(rules, NOW.date(), manifest))
+    claim = build_claim(
+        f"CLM-20261123-SAMPL{len(request_dir) % 10}", report, documents, NOW, CheckContext(rules, NOW.date(), manifest)
+    )
     codes = {f.code.value for f in claim.all_flags()}
     assert claim.status.value == expected["status"], (claim.status_reason, sorted(codes))
     assert set(expected["flags"]) <= codes, sorted(codes)

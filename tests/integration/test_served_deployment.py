@@ -46,11 +46,18 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
     serve = None
     try:
         store = tmp_path / "intake-data"
-        env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(store)}
+        env = {
+            **os.environ,
+            "PREFECT_API_URL": url,
+            "PREFECT_HOME": str(home),
+            "INTAKE_STORAGE": "local",
+            "INTAKE_ROOT": str(store),
+        }
         env.pop("INTAKE_ADJUDICATION_URL", None)
         with serve_log.open("ab") as log:
-            serve = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--interval", "5"], env=env,
-                                     stdout=log, stderr=subprocess.STDOUT)
+            serve = subprocess.Popen(
+                [sys.executable, "-m", "flows.cli", "serve", "--interval", "5"], env=env, stdout=log, stderr=subprocess.STDOUT
+            )
 
         folder = store / "inbox" / "extranet" / "S-1"
         folder.mkdir(parents=True)
@@ -65,7 +72,8 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
             assert not errors, f"the Prefect server failed ({errors[-1]}):\n{_tail(server_log)}"  # fail fast: no run is coming
             assert time.monotonic() < deadline, (
                 f"no claim after {CLAIM_SECONDS} s: the deployment never ran on its schedule\n"
-                f"server log:\n{_tail(server_log)}\nintake serve log:\n{_tail(serve_log)}")
+                f"server log:\n{_tail(server_log)}\nintake serve log:\n{_tail(serve_log)}"
+            )
             time.sleep(1)
         assert len(claims) == 1
         claim_id = claims[0].parent.name
@@ -79,8 +87,12 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
                 deployment = await client.read_deployment_by_name("watch-inbox/intake")
                 deadline = time.monotonic() + 60  # the claim is written before its sub-flow run reports COMPLETED
                 while True:
-                    submission_runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[claim_id])))
-                    if (submission_runs and all(r.state and r.state.is_final() for r in submission_runs)) or time.monotonic() > deadline:
+                    submission_runs = await client.read_flow_runs(
+                        flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[claim_id]))
+                    )
+                    if (
+                        submission_runs and all(r.state and r.state.is_final() for r in submission_runs)
+                    ) or time.monotonic() > deadline:
                         break
                     await asyncio.sleep(1)
                 parents = []

@@ -62,10 +62,20 @@ def test_bucket_to_claims_outbox_and_prefect_runs(tmp_path, s3_server, prefect_a
     mail.add_attachment(other.read_bytes(), maintype="application", subtype="pdf", filename="facture-pharmacie.pdf")
     storage.put_bytes("inbox/email/msg-1.eml", bytes(mail))
 
-    env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "s3",
-           "INTAKE_S3_ENDPOINT": s3_server.endpoint, "INTAKE_S3_ACCESS_KEY": ACCESS_KEY, "INTAKE_S3_SECRET_KEY": SECRET_KEY,
-           "INTAKE_S3_SECURE": "false", "INTAKE_BUCKET": bucket}
-    run = subprocess.run([sys.executable, "-m", "flows.cli", "watch", "--once"], env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": url,
+        "PREFECT_HOME": str(home),
+        "INTAKE_STORAGE": "s3",
+        "INTAKE_S3_ENDPOINT": s3_server.endpoint,
+        "INTAKE_S3_ACCESS_KEY": ACCESS_KEY,
+        "INTAKE_S3_SECRET_KEY": SECRET_KEY,
+        "INTAKE_S3_SECURE": "false",
+        "INTAKE_BUCKET": bucket,
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "watch", "--once"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert SECRET_KEY not in run.stdout + run.stderr
 
@@ -97,8 +107,13 @@ def test_watch_keeps_watching_and_takes_a_submission_dropped_later(tmp_path, pre
     url, home = prefect_api
     root = tmp_path / "intake-data"
     env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(root)}
-    watcher = subprocess.Popen([sys.executable, "-m", "flows.cli", "watch", "--interval", "1"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "watch", "--interval", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = watcher.stdout.readline()
         assert first.startswith("0 submission(s) processed"), first

@@ -91,7 +91,9 @@ def test_a_replys_run_bears_the_claim_it_completes_and_its_outcome(tmp_path, mon
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = "a@example.org", "b@example.org", f"Re: {first}"
     mail.set_content("Voici l'ordonnance.")
-    mail.add_attachment((tmp_path / "ordonnance.pdf").read_bytes(), maintype="application", subtype="pdf", filename="ordonnance.pdf")
+    mail.add_attachment(
+        (tmp_path / "ordonnance.pdf").read_bytes(), maintype="application", subtype="pdf", filename="ordonnance.pdf"
+    )
     storage.put_bytes("inbox/email/reply-1.eml", bytes(mail))
     assert watch_flow(quiet_seconds=120) == [first]  # the reply completes the claim
 

@@ -41,12 +41,16 @@ def email(subject: str, attachments: dict[str, bytes]) -> bytes:
 
 def scenario(storage, documents: Path) -> None:
     storage.put_bytes("inbox/extranet/S-001/facture.pdf", (documents / "facture.pdf").read_bytes())
-    storage.put_bytes("inbox/extranet/S-001/manifest.json", json.dumps({"care_types": ["pharmacy"], "channel": "extranet"}).encode())
+    storage.put_bytes(
+        "inbox/extranet/S-001/manifest.json", json.dumps({"care_types": ["pharmacy"], "channel": "extranet"}).encode()
+    )
     (first,) = run_pass(storage)
     assert first.status.value == "needs_review" and "missing_prescription" in first.status_reason
     assert storage.exists(f"claims/{first.claim_id}/message.txt") and run_pass(storage) == []  # exactly once
 
-    storage.put_bytes("inbox/email/reply-1.eml", email(f"Re: {first.claim_id}", {"ordonnance.pdf": (documents / "ordonnance.pdf").read_bytes()}))
+    storage.put_bytes(
+        "inbox/email/reply-1.eml", email(f"Re: {first.claim_id}", {"ordonnance.pdf": (documents / "ordonnance.pdf").read_bytes()})
+    )
     (second,) = run_pass(storage)
     assert second.claim_id == first.claim_id and second.status.value == "ready", second.status_reason
     claim = json.loads(storage.get_bytes(f"claims/{first.claim_id}/claim.json"))
@@ -66,13 +70,17 @@ def test_watch_on_s3(s3_server, documents):
 
 def test_refused_attachments_are_quarantined_with_their_reason(tmp_path, documents):
     storage = LocalStorage(tmp_path / "store")
-    storage.put_bytes("inbox/email/m.eml", email("Demande", {"facture.pdf": (documents / "facture.pdf").read_bytes(), "vide.pdf": b""}))
+    storage.put_bytes(
+        "inbox/email/m.eml", email("Demande", {"facture.pdf": (documents / "facture.pdf").read_bytes(), "vide.pdf": b""})
+    )
     (claim,) = run_pass(storage)
     entry = quarantined(storage, claim.claim_id, "vide.pdf")
     reason = json.loads(storage.get_bytes(f"quarantine/{claim.claim_id}/{entry.name}.reason.json"))
     assert reason["codes"] == ["empty_file"]
     assert storage.get_bytes(f"quarantine/{claim.claim_id}/{entry.name}") == b""
-    assert storage.exists(f"claims/{claim.claim_id}/originals/vide.pdf") and storage.exists(f"claims/{claim.claim_id}/originals/facture.pdf")
+    assert storage.exists(f"claims/{claim.claim_id}/originals/vide.pdf") and storage.exists(
+        f"claims/{claim.claim_id}/originals/facture.pdf"
+    )
 
 
 def test_a_document_sent_again_in_another_request_is_a_duplicate(tmp_path, documents):

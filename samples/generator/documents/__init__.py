@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from samples.generator.documents import (
-                                         abroad,
-                                         bank_details,
-                                         birth_certificate,
-                                         care_sheet,
-                                         hospital,
-                                         pharmacy,
-                                         physio,
-                                         posting_certificate,
-                                         prescription,
-                                         prior_authorisation,
-                                         quote,
-                                         rights_certificate,
-                                         ticket,
+    abroad,
+    bank_details,
+    birth_certificate,
+    care_sheet,
+    hospital,
+    pharmacy,
+    physio,
+    posting_certificate,
+    prescription,
+    prior_authorisation,
+    quote,
+    rights_certificate,
+    ticket,
 )
 from samples.generator.layout import Doc
 

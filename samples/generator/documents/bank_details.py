@@ -19,28 +19,39 @@ from samples.generator.documents import common, official
 from samples.generator.layout import Cell, Doc, Row, gap, random_style, rule, text
 
 # (printed name, short name in the domiciliation, bank code, BIC without branch, branch codes printed after it)
-BANKS = [("BNP PARIBAS", "BNP PARIBAS", "30004", "BNPAFRPP", ["XXX", ""]),
-         ("SOCIETE GENERALE", "SG", "30003", "SOGEFRPP", ["", "XXX"]),
-         ("LCL - Le Crédit Lyonnais", "LCL", "30002", "CRLYFRPP", ["XXX", ""]),
-         ("Crédit Agricole Normandie", "CA NORMANDIE", "16606", "AGRIFRPP", ["866"]),
-         ("Crédit Agricole d'Île-de-France", "CA IDF", "18206", "AGRIFRPP", ["882"]),
-         ("CRÉDIT MUTUEL", "CCM", "10278", "CMCIFR2A", ["", "XXX"]),
-         ("La Banque Postale", "LBP", "20041", "PSSTFRPP", ["PAR", "LYO", "MAR", "LIL", "BDX"]),
-         ("CIC", "CIC", "30066", "CMCIFRPP", ["XXX", ""]), ("BRED Banque Populaire", "BRED", "10107", "BREDFRPP", ["XXX", ""]),
-         ("Caisse d'Epargne", "CE", "13335", "CEPAFRPP", ["333"]), ("Caisse d'Epargne", "CE", "14445", "CEPAFRPP", ["444"]),
-         ("BoursoBank", "BOURSOBANK", "40618", "BOUSFRPP", ["XXX", ""]),
-         ("AXA Banque", "AXA BANQUE", "12548", "AXABFRPP", ["XXX", ""])]
-TITLES = ["RELEVÉ D'IDENTITÉ BANCAIRE", "Relevé d'Identité Bancaire (RIB)", "RIB - Relevé d'identité bancaire",
-          "Vos coordonnées bancaires", "Relevé d'identité bancaire"]
+BANKS = [
+    ("BNP PARIBAS", "BNP PARIBAS", "30004", "BNPAFRPP", ["XXX", ""]),
+    ("SOCIETE GENERALE", "SG", "30003", "SOGEFRPP", ["", "XXX"]),
+    ("LCL - Le Crédit Lyonnais", "LCL", "30002", "CRLYFRPP", ["XXX", ""]),
+    ("Crédit Agricole Normandie", "CA NORMANDIE", "16606", "AGRIFRPP", ["866"]),
+    ("Crédit Agricole d'Île-de-France", "CA IDF", "18206", "AGRIFRPP", ["882"]),
+    ("CRÉDIT MUTUEL", "CCM", "10278", "CMCIFR2A", ["", "XXX"]),
+    ("La Banque Postale", "LBP", "20041", "PSSTFRPP", ["PAR", "LYO", "MAR", "LIL", "BDX"]),
+    ("CIC", "CIC", "30066", "CMCIFRPP", ["XXX", ""]),
+    ("BRED Banque Populaire", "BRED", "10107", "BREDFRPP", ["XXX", ""]),
+    ("Caisse d'Epargne", "CE", "13335", "CEPAFRPP", ["333"]),
+    ("Caisse d'Epargne", "CE", "14445", "CEPAFRPP", ["444"]),
+    ("BoursoBank", "BOURSOBANK", "40618", "BOUSFRPP", ["XXX", ""]),
+    ("AXA Banque", "AXA BANQUE", "12548", "AXABFRPP", ["XXX", ""]),
+]
+TITLES = [
+    "RELEVÉ D'IDENTITÉ BANCAIRE",
+    "Relevé d'Identité Bancaire (RIB)",
+    "RIB - Relevé d'identité bancaire",
+    "Vos coordonnées bancaires",
+    "Relevé d'identité bancaire",
+]
 HOLDER_LABELS = ["Titulaire du compte :", "Titulaire :", "Intitulé du compte :", "Nom du titulaire :"]
 DOMICILIATION_LABELS = ["Domiciliation :", "Agence :", "Banque / Agence :", "Domiciliation bancaire :"]
 IBAN_LABELS = ["IBAN :", "IBAN", "Identifiant international de compte (IBAN) :", "N° IBAN :"]
 BIC_LABELS = ["BIC :", "BIC", "Code BIC (SWIFT) :", "BIC (Bank Identifier Code) :"]
 AGENCIES = ["CENTRE", "GARE", "REPUBLIQUE", "HOTEL DE VILLE", "GAMBETTA", "JEAN JAURES", "LES HALLES", "PRINCIPALE"]
 CUTS = ["- " * 30 + "✂", "·" * 80, "- " * 27]
-INTRO = ("Ce relevé est destiné à être remis, sur leur demande, à vos créanciers ou débiteurs appelés à faire inscrire des "
-         "opérations à votre compte (virements, prélèvements, etc.). Son utilisation vous garantit le bon enregistrement des "
-         "opérations en cause et vous évite ainsi des réclamations pour erreurs ou retards d'imputation.")
+INTRO = (
+    "Ce relevé est destiné à être remis, sur leur demande, à vos créanciers ou débiteurs appelés à faire inscrire des "
+    "opérations à votre compte (virements, prélèvements, etc.). Son utilisation vous garantit le bon enregistrement des "
+    "opérations en cause et vous évite ainsi des réclamations pour erreurs ou retards d'imputation."
+)
 
 
 @dataclass(frozen=True)
@@ -65,14 +76,30 @@ def account(rng: random.Random, who: fakes.Person) -> Account:
     iban, branch, number, key = fakes.fr_iban(rng, code)
     agency = fakes.fr_address(rng)
     domiciliation = f"{short} {agency.city.upper()}" + (f" {rng.choice(AGENCIES)}" if len(agency.city) < 12 else "")
-    return Account(bank, code, branch, number, key, iban, bic8 + rng.choice(suffixes), domiciliation, holder_name(rng, who),
-                   fakes.fr_address(rng), agency.phone)
+    return Account(
+        bank,
+        code,
+        branch,
+        number,
+        key,
+        iban,
+        bic8 + rng.choice(suffixes),
+        domiciliation,
+        holder_name(rng, who),
+        fakes.fr_address(rng),
+        agency.phone,
+    )
 
 
 def holder_name(rng: random.Random, who: fakes.Person) -> list[str]:
     """The holder's name as printed, and a second holder's on a joint account."""
-    name = rng.choice([f"{who.title.upper()} {who.first.upper()} {who.last.upper()}",
-                       f"{who.title} {who.last.upper()} {who.first}", f"{who.last.upper()} {who.first.upper()}"])
+    name = rng.choice(
+        [
+            f"{who.title.upper()} {who.first.upper()} {who.last.upper()}",
+            f"{who.title} {who.last.upper()} {who.first}",
+            f"{who.last.upper()} {who.first.upper()}",
+        ]
+    )
     if rng.random() < 0.2:
         other = fakes.person(rng, who.born.year - 6, who.born.year + 6)
         return [name, f"OU {'M.' if other.sex == 1 else 'MME'} {other.first.upper()} {other.last.upper()}"]
@@ -84,8 +111,10 @@ def national_rows(acc: Account) -> list[Row]:
     xs = (0.0, 0.2, 0.42, 0.74)
     heads = ["Code banque", "Code guichet", "N° de compte", "Clé RIB"]
     values = [acc.code, acc.branch, acc.number, acc.key]
-    return [Row([Cell(h, x) for h, x in zip(heads, xs, strict=True)], size=8, bold=True),
-            Row([Cell(v, x) for v, x in zip(values, xs, strict=True)], family="mono")]
+    return [
+        Row([Cell(h, x) for h, x in zip(heads, xs, strict=True)], size=8, bold=True),
+        Row([Cell(v, x) for v, x in zip(values, xs, strict=True)], family="mono"),
+    ]
 
 
 def iban_rows(rng: random.Random, acc: Account, spaced: bool) -> list[Row]:
@@ -144,8 +173,16 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     who = patient or fakes.person(rng)
     printed = day or common.care_day(rng)
     acc = account(rng, who)
-    record = common.truth("bank_details", "bank_details", None, printed, date=None, issuer=acc.bank, beneficiary=who.name,
-                          identifiers={"iban": acc.iban, "bic": acc.bic})
+    record = common.truth(
+        "bank_details",
+        "bank_details",
+        None,
+        printed,
+        date=None,
+        issuer=acc.bank,
+        beneficiary=who.name,
+        identifiers={"iban": acc.iban, "bic": acc.bic},
+    )
     common.add_trap(record, "national_bank_ids")
     if len(acc.holder) > 1:
         common.add_trap(record, "joint_account")

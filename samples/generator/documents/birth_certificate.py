@@ -18,24 +18,60 @@ from samples.generator import fakes, formats
 from samples.generator.documents import common, official
 from samples.generator.layout import Cell, Doc, Row, Style, gap, random_style, text
 
-UNITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
-         "quatorze", "quinze", "seize"]
+UNITS = [
+    "zéro",
+    "un",
+    "deux",
+    "trois",
+    "quatre",
+    "cinq",
+    "six",
+    "sept",
+    "huit",
+    "neuf",
+    "dix",
+    "onze",
+    "douze",
+    "treize",
+    "quatorze",
+    "quinze",
+    "seize",
+]
 TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
-JOBS = [("ingénieur", "ingénieure"), ("infirmier", "infirmière"), ("professeur des écoles", "professeure des écoles"),
-        ("commerçant", "commerçante"), ("employé de banque", "employée de banque"), ("sans profession", "sans profession"),
-        ("technicien", "technicienne"), ("médecin", "médecin"), ("agriculteur", "agricultrice"), ("comptable", "comptable"),
-        ("artisan", "artisane"), ("étudiant", "étudiante")]
-TITLES = {"extract": ["EXTRAIT D'ACTE DE NAISSANCE", "Extrait d'acte de naissance avec filiation", "EXTRAIT AVEC FILIATION"],
-          "plain": ["EXTRAIT D'ACTE DE NAISSANCE", "Extrait d'acte de naissance sans filiation", "EXTRAIT SANS FILIATION"],
-          "copy": ["COPIE INTÉGRALE D'ACTE DE NAISSANCE", "Copie intégrale de l'acte de naissance",
-                   "ACTE DE NAISSANCE - COPIE INTÉGRALE"]}
+JOBS = [
+    ("ingénieur", "ingénieure"),
+    ("infirmier", "infirmière"),
+    ("professeur des écoles", "professeure des écoles"),
+    ("commerçant", "commerçante"),
+    ("employé de banque", "employée de banque"),
+    ("sans profession", "sans profession"),
+    ("technicien", "technicienne"),
+    ("médecin", "médecin"),
+    ("agriculteur", "agricultrice"),
+    ("comptable", "comptable"),
+    ("artisan", "artisane"),
+    ("étudiant", "étudiante"),
+]
+TITLES = {
+    "extract": ["EXTRAIT D'ACTE DE NAISSANCE", "Extrait d'acte de naissance avec filiation", "EXTRAIT AVEC FILIATION"],
+    "plain": ["EXTRAIT D'ACTE DE NAISSANCE", "Extrait d'acte de naissance sans filiation", "EXTRAIT SANS FILIATION"],
+    "copy": [
+        "COPIE INTÉGRALE D'ACTE DE NAISSANCE",
+        "Copie intégrale de l'acte de naissance",
+        "ACTE DE NAISSANCE - COPIE INTÉGRALE",
+    ],
+}
 SERVICES = ["Service de l'état civil", "État civil", "Direction de la population - état civil"]
 ROLES = ["adjoint au Maire", "conseiller municipal", "officier de l'état civil par délégation du Maire"]
-DELIVERY = {"copy": ["Délivrée le", "Délivrée à {city}, le", "Fait à {city}, le", "{city}, le", "Copie délivrée le"],
-            "extract": ["Délivré le", "Délivré à {city}, le", "Fait à {city}, le", "{city}, le", "Extrait délivré le"]}
-NOTICE = ("Extrait délivré conformément aux dispositions du décret n° 2017-890 du 6 mai 2017 relatif à l'état civil. La copie "
-          "intégrale ne peut être délivrée qu'à la personne concernée, à ses ascendants, descendants, conjoint ou représentant "
-          "légal. Toute falsification de cet acte est passible de poursuites pénales.")
+DELIVERY = {
+    "copy": ["Délivrée le", "Délivrée à {city}, le", "Fait à {city}, le", "{city}, le", "Copie délivrée le"],
+    "extract": ["Délivré le", "Délivré à {city}, le", "Fait à {city}, le", "{city}, le", "Extrait délivré le"],
+}
+NOTICE = (
+    "Extrait délivré conformément aux dispositions du décret n° 2017-890 du 6 mai 2017 relatif à l'état civil. La copie "
+    "intégrale ne peut être délivrée qu'à la personne concernée, à ses ascendants, descendants, conjoint ou représentant "
+    "légal. Toute falsification de cet acte est passible de poursuites pénales."
+)
 
 
 def words(n: int) -> str:
@@ -78,8 +114,9 @@ def hour_words(hour: int, minute: int) -> str:
 
 def shown_birth(rng: random.Random, born: date) -> str:
     """The birth date of an extract: long form mostly, sometimes in figures or in words."""
-    return rng.choice([formats.fr_date(born, "long"), formats.fr_date(born, "long"), formats.fr_date(born, "slash"),
-                       date_words(born)])
+    return rng.choice(
+        [formats.fr_date(born, "long"), formats.fr_date(born, "long"), formats.fr_date(born, "slash"), date_words(born)]
+    )
 
 
 def parents(rng: random.Random, child: fakes.Person) -> tuple[fakes.Person, fakes.Person]:
@@ -143,8 +180,11 @@ def marginal_rows(rng: random.Random, act: Act, delivered: date, record: dict) -
     married = earliest + timedelta(days=rng.randrange((delivered - earliest).days - 20))
     spouse = fakes.person(rng, child.born.year - 5, child.born.year + 5)
     common.add_trap(record, "marginal_mention_date")
-    return act.rows("Mentions marginales :", f"Marié{'e' if child.sex == 2 else ''} à {rng.choice(fakes.CITIES)[1]} le "
-                    f"{formats.fr_date(married, 'slash')} avec {spouse.first} {spouse.last.upper()}")
+    return act.rows(
+        "Mentions marginales :",
+        f"Marié{'e' if child.sex == 2 else ''} à {rng.choice(fakes.CITIES)[1]} le "
+        f"{formats.fr_date(married, 'slash')} avec {spouse.first} {spouse.last.upper()}",
+    )
 
 
 def extract_rows(rng: random.Random, act: Act, filiation: bool, record: dict) -> list[Row]:
@@ -171,14 +211,18 @@ def copy_rows(rng: random.Random, act: Act, drawn: date, record: dict) -> list[R
     cities = [rng.choice(fakes.CITIES)[1] for _ in range(2)]
     e, sex, kin = ("", "masculin", "fils") if child.sex == 1 else ("e", "féminin", "fille")
     father_born, mother_born = formats.fr_date(father.born, "long"), formats.fr_date(mother.born, "long")
-    words_ = (f"Le {born}, à {hour}, est né{e} à {act.place} : {act.names} {child.last.upper()}, de sexe {sex}, {kin} de "
-              f"{father.first} {father.last.upper()}, né le {father_born} à {cities[0]}, {jobs[0]}, et de {mother.first} "
-              f"{mother.last.upper()}, née le {mother_born} à {cities[1]}, {jobs[1]}, domiciliés {home.street}, "
-              f"{home.city_line}.")
+    words_ = (
+        f"Le {born}, à {hour}, est né{e} à {act.place} : {act.names} {child.last.upper()}, de sexe {sex}, {kin} de "
+        f"{father.first} {father.last.upper()}, né le {father_born} à {cities[0]}, {jobs[0]}, et de {mother.first} "
+        f"{mother.last.upper()}, née le {mother_born} à {cities[1]}, {jobs[1]}, domiciliés {home.street}, "
+        f"{home.city_line}."
+    )
     officer, declared = fakes.person(rng, 1950, 1990), hour_words(rng.randint(9, 17), rng.choice([0, 15, 30, 45]))
-    drawn_up = (f"Dressé le {formats.fr_date(drawn, 'long')}, à {declared}, sur la déclaration du père, qui, lecture faite et "
-                f"invité à lire l'acte, a signé avec Nous, {officer.first} {officer.last.upper()}, {rng.choice(ROLES)}, officier "
-                "de l'état civil.")
+    drawn_up = (
+        f"Dressé le {formats.fr_date(drawn, 'long')}, à {declared}, sur la déclaration du père, qui, lecture faite et "
+        f"invité à lire l'acte, a signé avec Nous, {officer.first} {officer.last.upper()}, {rng.choice(ROLES)}, officier "
+        "de l'état civil."
+    )
     common.add_trap(record, "birth_time", "declaration_date", "parents_birth_dates")
     return [*official.paragraph(official.elide(words_), act.style, 10), gap(), *official.paragraph(drawn_up, act.style, 10)]
 
@@ -208,8 +252,15 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     hall, place = town(rng, address)
     act = Act(child, given_names(rng, child), place, *parents(rng, child), dates, style)
     drawn = min(child.born + timedelta(days=rng.randint(0, 4)), delivered)
-    record = common.truth("birth_certificate", "birth_certificate", None, delivered, issuer=hall, beneficiary=child.name,
-                          beneficiary_birth_date=child.born.isoformat())
+    record = common.truth(
+        "birth_certificate",
+        "birth_certificate",
+        None,
+        delivered,
+        issuer=hall,
+        beneficiary=child.name,
+        beneficiary_birth_date=child.born.isoformat(),
+    )
     common.add_trap(record, "birth_date", "act_number")
     serial = rng.randint(1, 2999)
     number = rng.choice([f"{serial}", f"{child.born.year}/{serial:05d}", f"{serial:04d}"])
@@ -227,5 +278,4 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     totals += official.signature_rows(rng, [certified, "L'Officier de l'état civil"])
     footer = [official.fitted(f"{hall} - {address.street} - {address.city_line}", style, 7)]
     continuation = [official.fitted(f"{hall} - {title} (suite)", style, 9, True), gap()]
-    return Doc("birth_certificate", record, style, header, body, totals, footer, continuation, money=None,
-               page_numbers="{i}/{n}")
+    return Doc("birth_certificate", record, style, header, body, totals, footer, continuation, money=None, page_numbers="{i}/{n}")

@@ -34,11 +34,34 @@ def later(rng: random.Random, day: date, low: int, high: int) -> date:
 def truth(kind: str, doc_type: str, care_type: str, day: date, **fields) -> dict:
     """The ground-truth record with every key present (null / empty when it does not apply)."""
     record = {
-        "id": None, "seed": None, "kind": kind, "doc_type": doc_type, "care_type": care_type, "date": day.isoformat(),
-        "total": None, "gross_total": None, "currency": None, "format": None, "variant": None, "pages": 1,
-        "language": "fr", "country": "FR", "issuer": None, "beneficiary": None, "beneficiary_birth_date": None,
-        "practitioner": None, "identifiers": {}, "lines": None, "sessions": None, "stay": None, "print_date": None,
-        "due_date": None, "rotation": 0, "skew_angle": None, "attachments": [], "traps": [],
+        "id": None,
+        "seed": None,
+        "kind": kind,
+        "doc_type": doc_type,
+        "care_type": care_type,
+        "date": day.isoformat(),
+        "total": None,
+        "gross_total": None,
+        "currency": None,
+        "format": None,
+        "variant": None,
+        "pages": 1,
+        "language": "fr",
+        "country": "FR",
+        "issuer": None,
+        "beneficiary": None,
+        "beneficiary_birth_date": None,
+        "practitioner": None,
+        "identifiers": {},
+        "lines": None,
+        "sessions": None,
+        "stay": None,
+        "print_date": None,
+        "due_date": None,
+        "rotation": 0,
+        "skew_angle": None,
+        "attachments": [],
+        "traps": [],
     }
     unknown = set(fields) - set(record)
     if unknown:
@@ -78,7 +101,11 @@ def patient_rows(rng: random.Random, who: Person, record: dict, label: str | Non
 
 
 def address_rows(address: Address, phone_label: str = "Tél.", size: float = 8.5) -> list[Row]:
-    return [text(address.street, size=size), text(address.city_line, size=size), text(f"{phone_label} {address.phone}", size=size)]
+    return [
+        text(address.street, size=size),
+        text(address.city_line, size=size),
+        text(f"{phone_label} {address.phone}", size=size),
+    ]
 
 
 def print_footer(rng: random.Random, day: date, record: dict, language: str = "fr") -> list[Row]:
@@ -87,7 +114,10 @@ def print_footer(rng: random.Random, day: date, record: dict, language: str = "f
     record["print_date"] = printed.isoformat()
     add_trap(record, "print_date")
     if language == "en":
-        label, shown = rng.choice(["Printed on", "Printed", "Issued"]), formats.en_date(printed, rng.choice(formats.EN_DATE_STYLES))
+        label, shown = (
+            rng.choice(["Printed on", "Printed", "Issued"]),
+            formats.en_date(printed, rng.choice(formats.EN_DATE_STYLES)),
+        )
     else:
         label = rng.choice(["Imprimé le", "Edité le", "Édité le", "Document imprimé le", "Date d'édition :"])
         shown = formats.fr_date(printed, rng.choice(["slash", "slash", "dot_short", "iso"]))

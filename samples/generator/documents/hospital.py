@@ -16,9 +16,21 @@ from samples.generator import catalog, fakes, formats
 from samples.generator.documents import common
 from samples.generator.layout import Cell, Doc, Row, gap, pair, random_style, rule, text
 
-TITLES = ["BULLETIN DE SITUATION", "BULLETIN D'HOSPITALISATION", "Bulletin de situation", "BORDEREAU DE FACTURATION",
-          "Avis des sommes à payer - Hospitalisation"]
-TOTAL_LABELS = ["Total à votre charge", "Reste à charge patient", "Montant total dû", "Total à régler", "TOTAL A PAYER", "Net à payer"]
+TITLES = [
+    "BULLETIN DE SITUATION",
+    "BULLETIN D'HOSPITALISATION",
+    "Bulletin de situation",
+    "BORDEREAU DE FACTURATION",
+    "Avis des sommes à payer - Hospitalisation",
+]
+TOTAL_LABELS = [
+    "Total à votre charge",
+    "Reste à charge patient",
+    "Montant total dû",
+    "Total à régler",
+    "TOTAL A PAYER",
+    "Net à payer",
+]
 
 
 def charge_lines(rng: random.Random, nights: int) -> list[tuple[str, Decimal]]:
@@ -56,7 +68,12 @@ def stay_rows(rng: random.Random, entry, exit_, reason: str) -> list[Row]:
         rows.append(text(f"Hospitalisé(e) du {formats.fr_date(entry, style)} au {formats.fr_date(exit_, style)}"))
     label = rng.choice(["Motif :", "Motif d'hospitalisation :", "Nature du séjour :"])
     rows.append(text(f"{label} {reason}"))
-    rows.append(text(f"Service : {rng.choice(['Chirurgie orthopédique', 'Médecine interne', 'Maternité', 'Chirurgie viscérale', 'Pneumologie'])}", size=9))
+    rows.append(
+        text(
+            f"Service : {rng.choice(['Chirurgie orthopédique', 'Médecine interne', 'Maternité', 'Chirurgie viscérale', 'Pneumologie'])}",
+            size=9,
+        )
+    )
     return rows
 
 
@@ -69,29 +86,54 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     address = fakes.fr_address(rng)
     name = fakes.shop_name(rng, fakes.HOSPITAL_NAMES, address)
     ids = {"finess": fakes.finess(rng, address.department), "siret": fakes.siret(rng)}
-    amount_style, sep = rng.choice(["euro_sign", "euro_sign", "eur_suffix", "bare"]), rng.choice([" ", "\u00a0", "\u202f", " ", "."])
+    amount_style, sep = (
+        rng.choice(["euro_sign", "euro_sign", "eur_suffix", "bare"]),
+        rng.choice([" ", "\u00a0", "\u202f", " ", "."]),
+    )
     money = lambda v: formats.fr_amount(v, amount_style, sep)  # noqa: E731
     lines = charge_lines(rng, nights)
     total = sum((a for _, a in lines), Decimal("0"))
     reason = rng.choice(catalog.HOSPITAL_REASONS)
-    record = common.truth("hospital_bulletin", "hospital_bulletin", "hospitalisation", entry, currency="EUR",
-                          total=common.money_truth(total), gross_total=common.money_truth(total), issuer=name, identifiers=ids,
-                          lines=[common.line_truth(label, amount) for label, amount in lines],
-                          stay={"from": entry.isoformat(), "to": exit_.isoformat(), "reason": reason})
+    record = common.truth(
+        "hospital_bulletin",
+        "hospital_bulletin",
+        "hospitalisation",
+        entry,
+        currency="EUR",
+        total=common.money_truth(total),
+        gross_total=common.money_truth(total),
+        issuer=name,
+        identifiers=ids,
+        lines=[common.line_truth(label, amount) for label, amount in lines],
+        stay={"from": entry.isoformat(), "to": exit_.isoformat(), "reason": reason},
+    )
     common.add_trap(record, "stay_dates")
     if total >= 1000 and sep != ".":
         common.add_trap(record, "thousands_nbsp" if sep != " " else "thousands_space")
     issue_label = rng.choice(["Édité le", "Date d'édition :", "Fait le", f"{address.city}, le"])
-    header = [*establishment_rows(rng, name, address, ids), gap(), common.heading(rng.choice(TITLES), rng), text(f"{issue_label} {formats.fr_date(issued, rng.choice(formats.FR_DATE_STYLES))}"), gap()]
+    header = [
+        *establishment_rows(rng, name, address, ids),
+        gap(),
+        common.heading(rng.choice(TITLES), rng),
+        text(f"{issue_label} {formats.fr_date(issued, rng.choice(formats.FR_DATE_STYLES))}"),
+        gap(),
+    ]
     header += common.patient_rows(rng, who, record, rng.choice(["Patient :", "Nom de naissance :", "Hospitalisé(e) :"]))
-    header += [*stay_rows(rng, entry, exit_, reason), gap(), Row([Cell("Désignation"), Cell("Montant", 1.0, "r")], bold=True), rule()]
+    header += [
+        *stay_rows(rng, entry, exit_, reason),
+        gap(),
+        Row([Cell("Désignation"), Cell("Montant", 1.0, "r")], bold=True),
+        rule(),
+    ]
     body = [Row([Cell(label), Cell(money(amount), 1.0, "r")], amount=amount) for label, amount in lines]
     totals = [rule()]
     if rng.random() < 0.6:
         covered = catalog.price(rng, 1500, 14000)
         totals.append(pair("Frais de séjour pris en charge par l'Assurance Maladie", money(covered), size=8.5))
         common.add_trap(record, "covered_amount_not_total")
-    totals.append(pair(rng.choice(TOTAL_LABELS), money(total), bold=True, boxed=rng.random() < 0.4, size=rng.choice([0, 11.5, 12])))
+    totals.append(
+        pair(rng.choice(TOTAL_LABELS), money(total), bold=True, boxed=rng.random() < 0.4, size=rng.choice([0, 11.5, 12]))
+    )
     totals += [gap(), text("Document à conserver - à joindre à votre demande de remboursement auprès de votre mutuelle.", size=8)]
     footer = [text(f"{name} - {address.street} - {address.city_line}", size=7)]
     continuation = [text(f"{name} - {rng.choice(TITLES).lower().capitalize()} (suite)", size=9, bold=True), gap()]

@@ -21,26 +21,50 @@ from samples.generator.documents import common
 from samples.generator.layout import Cell, Row, Style, text
 
 # department (first 2 digits of the postcode) -> how the local primary fund is named after "CPAM"
-DEPARTMENTS = {"69": "du Rhône", "75": "de Paris", "13": "des Bouches-du-Rhône", "31": "de la Haute-Garonne",
-               "44": "de Loire-Atlantique", "67": "du Bas-Rhin", "33": "de la Gironde", "59": "de Lille-Douai",
-               "35": "d'Ille-et-Vilaine", "06": "des Alpes-Maritimes", "34": "de l'Hérault", "21": "de la Côte-d'Or",
-               "37": "d'Indre-et-Loire", "63": "du Puy-de-Dôme", "29": "du Finistère", "87": "de la Haute-Vienne",
-               "74": "de la Haute-Savoie", "57": "de la Moselle", "92": "des Hauts-de-Seine"}
+DEPARTMENTS = {
+    "69": "du Rhône",
+    "75": "de Paris",
+    "13": "des Bouches-du-Rhône",
+    "31": "de la Haute-Garonne",
+    "44": "de Loire-Atlantique",
+    "67": "du Bas-Rhin",
+    "33": "de la Gironde",
+    "59": "de Lille-Douai",
+    "35": "d'Ille-et-Vilaine",
+    "06": "des Alpes-Maritimes",
+    "34": "de l'Hérault",
+    "21": "de la Côte-d'Or",
+    "37": "d'Indre-et-Loire",
+    "63": "du Puy-de-Dôme",
+    "29": "du Finistère",
+    "87": "de la Haute-Vienne",
+    "74": "de la Haute-Savoie",
+    "57": "de la Moselle",
+    "92": "des Hauts-de-Seine",
+}
 # (ISO code, French name, "en"/"au"/"aux" form, cities) - EU/EEA/Swiss countries where S2, DA1 and A1 apply
-EUROPE = [("ES", "Espagne", "en Espagne", ["Málaga", "Valencia", "Alicante", "Barcelona"]),
-          ("BE", "Belgique", "en Belgique", ["Bruxelles", "Liège", "Namur"]),
-          ("DE", "Allemagne", "en Allemagne", ["Freiburg", "Saarbrücken", "München", "Köln"]),
-          ("PT", "Portugal", "au Portugal", ["Lisboa", "Porto", "Faro"]),
-          ("IT", "Italie", "en Italie", ["Torino", "Milano", "Genova"]),
-          ("CH", "Suisse", "en Suisse", ["Genève", "Lausanne", "Basel"]),
-          ("LU", "Luxembourg", "au Luxembourg", ["Luxembourg", "Esch-sur-Alzette"]),
-          ("NL", "Pays-Bas", "aux Pays-Bas", ["Rotterdam", "Utrecht"]),
-          ("AT", "Autriche", "en Autriche", ["Wien", "Innsbruck"]),
-          ("PL", "Pologne", "en Pologne", ["Warszawa", "Kraków"])]
-FAR = [("US", "États-Unis", "aux États-Unis", ["Houston", "Boston", "Atlanta"]),
-       ("JP", "Japon", "au Japon", ["Tokyo", "Osaka"]), ("CA", "Canada", "au Canada", ["Montréal", "Québec"]),
-       ("MA", "Maroc", "au Maroc", ["Casablanca", "Rabat"]), ("SG", "Singapour", "à Singapour", ["Singapour"]),
-       ("AE", "Émirats arabes unis", "aux Émirats arabes unis", ["Dubaï", "Abou Dabi"])]
+EUROPE = [
+    ("ES", "Espagne", "en Espagne", ["Málaga", "Valencia", "Alicante", "Barcelona"]),
+    ("BE", "Belgique", "en Belgique", ["Bruxelles", "Liège", "Namur"]),
+    ("DE", "Allemagne", "en Allemagne", ["Freiburg", "Saarbrücken", "München", "Köln"]),
+    ("PT", "Portugal", "au Portugal", ["Lisboa", "Porto", "Faro"]),
+    ("IT", "Italie", "en Italie", ["Torino", "Milano", "Genova"]),
+    ("CH", "Suisse", "en Suisse", ["Genève", "Lausanne", "Basel"]),
+    ("LU", "Luxembourg", "au Luxembourg", ["Luxembourg", "Esch-sur-Alzette"]),
+    ("NL", "Pays-Bas", "aux Pays-Bas", ["Rotterdam", "Utrecht"]),
+    ("AT", "Autriche", "en Autriche", ["Wien", "Innsbruck"]),
+    ("PL", "Pologne", "en Pologne", ["Warszawa", "Kraków"]),
+]
+FAR = [
+    ("US", "États-Unis", "aux États-Unis", ["Houston", "Boston", "Atlanta"]),
+    ("JP", "Japon", "au Japon", ["Tokyo", "Osaka"]),
+    ("CA", "Canada", "au Canada", ["Montréal", "Québec"]),
+    ("MA", "Maroc", "au Maroc", ["Casablanca", "Rabat"]),
+    ("SG", "Singapour", "à Singapour", ["Singapour"]),
+    ("AE", "Émirats arabes unis", "aux Émirats arabes unis", ["Dubaï", "Abou Dabi"]),
+]
+
+
 def clamp(day: date) -> date:
     """A printed date inside the corpus window (no date before 2019 or after common.LATEST)."""
     return min(max(day, common.FIRST_DAY), common.LATEST)
@@ -116,8 +140,9 @@ def labelled_rows(label: str, value: str, style: Style, at: float = 0.36, size: 
     return [text(Cell(label if i == 0 else ""), Cell(line, at), size=size, bold=bold) for i, line in enumerate(lines)]
 
 
-def section(style: Style, numbered: bool, n: int, title: str, items: list[tuple[str, str]], at: float = 0.4,
-            size: float = 9.5) -> list[Row]:
+def section(
+    style: Style, numbered: bool, n: int, title: str, items: list[tuple[str, str]], at: float = 0.4, size: float = 9.5
+) -> list[Row]:
     """A form section: its title, then labelled values (numbered 2.1, 2.2... on the European forms)."""
     rows = [Row(kind="gap", size=4), text(f"{n}. {title}" if numbered else title, bold=True, size=10), Row(kind="rule")]
     for i, (label, value) in enumerate(items, start=1):
@@ -172,9 +197,18 @@ def signature_rows(rng: random.Random, lines: list[str]) -> list[Row]:
 
 
 def company_name(rng: random.Random, address: fakes.Address) -> str:
-    patterns = ["{last} Ingénierie", "Société {last} et Fils", "Groupe {last}", "Transports {last}", "{last} Industries SAS",
-                "Bâtiments {last} & {last2}", "Cabinet {last} Conseil", "Ateliers de {city}", "{last} Logistique",
-                "Sud {last} Énergie"]
+    patterns = [
+        "{last} Ingénierie",
+        "Société {last} et Fils",
+        "Groupe {last}",
+        "Transports {last}",
+        "{last} Industries SAS",
+        "Bâtiments {last} & {last2}",
+        "Cabinet {last} Conseil",
+        "Ateliers de {city}",
+        "{last} Logistique",
+        "Sud {last} Énergie",
+    ]
     return elide(fakes.shop_name(rng, patterns, address))
 
 
@@ -189,16 +223,28 @@ def fitted(words: str, style: Style, size: float, bold: bool = False) -> Row:
 
 
 INFORMATION = [
-    ("Protection des données", "Les informations recueillies font l'objet d'un traitement informatique destiné à la gestion de "
-     "vos droits. Conformément au règlement général sur la protection des données (RGPD) et à la loi Informatique et Libertés, "
-     "vous disposez d'un droit d'accès, de rectification et d'opposition auprès du délégué à la protection des données de "
-     "l'organisme émetteur."),
-    ("Nous contacter", "Pour toute question, connectez-vous à votre espace personnel ou écrivez-nous en rappelant les références "
-     "figurant en haut de ce document. Joignez une copie de ce document à toute correspondance."),
-    ("Conservation", "Conservez ce document pendant toute sa durée de validité et au moins cinq ans : il peut vous être "
-     "demandé à l'appui d'une demande de remboursement."),
-    ("Fraude", "Toute fausse déclaration ou utilisation frauduleuse de ce document expose son auteur aux sanctions prévues par "
-     "le Code pénal et le Code de la sécurité sociale."),
+    (
+        "Protection des données",
+        "Les informations recueillies font l'objet d'un traitement informatique destiné à la gestion de "
+        "vos droits. Conformément au règlement général sur la protection des données (RGPD) et à la loi Informatique et Libertés, "
+        "vous disposez d'un droit d'accès, de rectification et d'opposition auprès du délégué à la protection des données de "
+        "l'organisme émetteur.",
+    ),
+    (
+        "Nous contacter",
+        "Pour toute question, connectez-vous à votre espace personnel ou écrivez-nous en rappelant les références "
+        "figurant en haut de ce document. Joignez une copie de ce document à toute correspondance.",
+    ),
+    (
+        "Conservation",
+        "Conservez ce document pendant toute sa durée de validité et au moins cinq ans : il peut vous être "
+        "demandé à l'appui d'une demande de remboursement.",
+    ),
+    (
+        "Fraude",
+        "Toute fausse déclaration ou utilisation frauduleuse de ce document expose son auteur aux sanctions prévues par "
+        "le Code pénal et le Code de la sécurité sociale.",
+    ),
 ]
 INFORMATION_TITLES = ["Informations importantes", "À savoir", "Informations complémentaires"]
 

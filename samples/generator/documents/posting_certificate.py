@@ -21,31 +21,61 @@ from samples.generator import fakes, formats
 from samples.generator.documents import common, official
 from samples.generator.layout import Doc, Row, Style, gap, random_style, text
 
-URSSAF = ["Urssaf Île-de-France", "Urssaf Rhône-Alpes", "Urssaf Provence-Alpes-Côte d'Azur", "Urssaf Occitanie",
-          "Urssaf Pays de la Loire", "Urssaf Grand Est", "Urssaf Nouvelle-Aquitaine", "Urssaf Bretagne"]
-JOBS = ["Ingénieur d'études", "Technicien de maintenance", "Chef de chantier", "Consultant senior", "Chargé d'affaires",
-        "Soudeur qualifié", "Développeur informatique", "Responsable commercial export", "Conducteur de travaux"]
-PURPOSES = ["Mise en service d'une ligne de production", "Audit chez un client", "Chantier de construction",
-            "Formation des équipes locales", "Salon professionnel", "Assistance technique",
-            "Installation d'équipements industriels"]
-TITLES = {"a1": ["DOCUMENT PORTABLE A1", "Certificat A1", "A1 - Certificat concernant la législation applicable"],
-          "employer": ["ATTESTATION DE DÉTACHEMENT", "Attestation de détachement", "ATTESTATION EMPLOYEUR - DÉTACHEMENT"],
-          "mission": ["ORDRE DE MISSION", "AVIS DE MISSION", "Ordre de mission à l'étranger"]}
+URSSAF = [
+    "Urssaf Île-de-France",
+    "Urssaf Rhône-Alpes",
+    "Urssaf Provence-Alpes-Côte d'Azur",
+    "Urssaf Occitanie",
+    "Urssaf Pays de la Loire",
+    "Urssaf Grand Est",
+    "Urssaf Nouvelle-Aquitaine",
+    "Urssaf Bretagne",
+]
+JOBS = [
+    "Ingénieur d'études",
+    "Technicien de maintenance",
+    "Chef de chantier",
+    "Consultant senior",
+    "Chargé d'affaires",
+    "Soudeur qualifié",
+    "Développeur informatique",
+    "Responsable commercial export",
+    "Conducteur de travaux",
+]
+PURPOSES = [
+    "Mise en service d'une ligne de production",
+    "Audit chez un client",
+    "Chantier de construction",
+    "Formation des équipes locales",
+    "Salon professionnel",
+    "Assistance technique",
+    "Installation d'équipements industriels",
+]
+TITLES = {
+    "a1": ["DOCUMENT PORTABLE A1", "Certificat A1", "A1 - Certificat concernant la législation applicable"],
+    "employer": ["ATTESTATION DE DÉTACHEMENT", "Attestation de détachement", "ATTESTATION EMPLOYEUR - DÉTACHEMENT"],
+    "mission": ["ORDRE DE MISSION", "AVIS DE MISSION", "Ordre de mission à l'étranger"],
+}
 ISSUE_LABELS = ["Délivré le", "Date :", "Fait à {city}, le", "{city}, le"]
-SIGNERS = {"a1": ["Pour le Directeur et par délégation", "L'agent habilité"],
-           "employer": ["La Direction", "Le DRH", "Le Gérant"],
-           "mission": ["La Direction", "Le Directeur technique", "Le Gérant"]}
-REGULATIONS = ("Règlements (CE) n° 883/2004 et 987/2009 - Certificat concernant la législation de sécurité sociale applicable "
-               "au titulaire")
-NOTICES = {"a1": "Ce certificat atteste que la législation de sécurité sociale indiquée s'applique au titulaire pendant la "
-                 "période mentionnée. Il doit être présenté aux institutions de l'État d'activité sur demande. Toute "
-                 "modification de la situation (durée, employeur, lieu d'activité) doit être signalée à l'institution qui l'a "
-                 "délivré.",
-           "employer": "Le salarié détaché conserve ses droits aux prestations du régime français. Les soins reçus dans l'État "
-                       "de détachement sont pris en charge sur présentation de ce document et de la carte européenne "
-                       "d'assurance maladie.",
-           "mission": "La présente mission est effectuée pour le compte exclusif de l'entreprise. Les frais engagés sont "
-                      "remboursés sur présentation des justificatifs originaux."}
+SIGNERS = {
+    "a1": ["Pour le Directeur et par délégation", "L'agent habilité"],
+    "employer": ["La Direction", "Le DRH", "Le Gérant"],
+    "mission": ["La Direction", "Le Directeur technique", "Le Gérant"],
+}
+REGULATIONS = (
+    "Règlements (CE) n° 883/2004 et 987/2009 - Certificat concernant la législation de sécurité sociale applicable au titulaire"
+)
+NOTICES = {
+    "a1": "Ce certificat atteste que la législation de sécurité sociale indiquée s'applique au titulaire pendant la "
+    "période mentionnée. Il doit être présenté aux institutions de l'État d'activité sur demande. Toute "
+    "modification de la situation (durée, employeur, lieu d'activité) doit être signalée à l'institution qui l'a "
+    "délivré.",
+    "employer": "Le salarié détaché conserve ses droits aux prestations du régime français. Les soins reçus dans l'État "
+    "de détachement sont pris en charge sur présentation de ce document et de la carte européenne "
+    "d'assurance maladie.",
+    "mission": "La présente mission est effectuée pour le compte exclusif de l'entreprise. Les frais engagés sont "
+    "remboursés sur présentation des justificatifs originaux.",
+}
 
 
 @dataclass(frozen=True)
@@ -100,12 +130,20 @@ def posting(rng: random.Random, who: fakes.Person, form: str, day: date) -> Post
 def a1_body(rng: random.Random, p: Posting) -> list[Row]:
     """The A1 form's numbered sections: person, applicable legislation, status, employer, place of work."""
     numbered, home, who = rng.random() < 0.8, fakes.fr_address(rng), p.who
-    person = [("N° d'identification", official.shown_nir(rng, p.nir)), ("Nom", who.last.upper()), ("Prénom(s)", who.first),
-              ("Date de naissance", p.day(who.born)), ("Nationalité", "Française"),
-              ("Adresse", f"{home.street}, {home.city_line}")]
+    person = [
+        ("N° d'identification", official.shown_nir(rng, p.nir)),
+        ("Nom", who.last.upper()),
+        ("Prénom(s)", who.first),
+        ("Date de naissance", p.day(who.born)),
+        ("Nationalité", "Française"),
+        ("Adresse", f"{home.street}, {home.city_line}"),
+    ]
     law = [("État membre", "FRANCE"), ("Date de début", p.day(p.start)), ("Date de fin", p.day(p.end))]
-    firm = [("N° d'identification", p.siret), ("Raison sociale", p.company),
-            ("Adresse", f"{p.address.street}, {p.address.city_line}")]
+    firm = [
+        ("N° d'identification", p.siret),
+        ("Raison sociale", p.company),
+        ("Adresse", f"{p.address.street}, {p.address.city_line}"),
+    ]
     status = [("Statut", "Travailleur salarié détaché (art. 12)")]
     rows = official.section(p.style, numbered, 1, "Personne concernée", person)
     rows += official.section(p.style, numbered, 2, "État membre dont la législation est applicable", law)
@@ -128,21 +166,29 @@ def employer_body(rng: random.Random, p: Posting, record: dict) -> list[Row]:
     hired = p.start - timedelta(days=rng.randint(200, 5000))
     common.add_trap(record, "hiring_date")
     role = rng.choice(["directeur des ressources humaines", "gérant", "responsable RH"])
-    words = (f"Je soussigné{signed} {boss.first} {boss.last.upper()}, {role} de la société {p.company} (SIRET {p.siret}), "
-             f"atteste que {who.title} {who.first} {who.last.upper()}, né{e} le {p.day(who.born)}, n° de sécurité sociale "
-             f"{official.shown_nir(rng, p.nir)}, employé{e} en qualité de {job} depuis le {p.day(hired)}, est détaché{e} "
-             f"{p.place[2]} ({p.place[3]}) du {p.day(p.start)} au {p.day(p.end)} pour le compte de notre société. Pendant toute "
-             f"la durée du détachement, l'intéressé{e} reste affilié{e} au régime général français de sécurité sociale.")
+    words = (
+        f"Je soussigné{signed} {boss.first} {boss.last.upper()}, {role} de la société {p.company} (SIRET {p.siret}), "
+        f"atteste que {who.title} {who.first} {who.last.upper()}, né{e} le {p.day(who.born)}, n° de sécurité sociale "
+        f"{official.shown_nir(rng, p.nir)}, employé{e} en qualité de {job} depuis le {p.day(hired)}, est détaché{e} "
+        f"{p.place[2]} ({p.place[3]}) du {p.day(p.start)} au {p.day(p.end)} pour le compte de notre société. Pendant toute "
+        f"la durée du détachement, l'intéressé{e} reste affilié{e} au régime général français de sécurité sociale."
+    )
     closing = "Attestation établie pour servir et valoir ce que de droit."
     return [*official.paragraph(official.elide(words), p.style, 10), gap(), *official.paragraph(closing, p.style, 10)]
 
 
 def mission_body(rng: random.Random, p: Posting, record: dict) -> list[Row]:
-    items = [("Missionnaire", f"{p.who.first} {p.who.last.upper()}"), ("Fonction", rng.choice(JOBS)),
-             ("Matricule", fakes.digits(rng, 6)), ("Destination", f"{p.place[3]} ({p.place[1]})"),
-             ("Objet de la mission", rng.choice(PURPOSES)), ("Date de départ", p.day(p.start)), ("Date de retour", p.day(p.end)),
-             ("Transport", rng.choice(["Avion", "Train", "Véhicule de service", "Avion + location de véhicule"])),
-             ("Hébergement", rng.choice(["Pris en charge par l'entreprise", "Hôtel réservé par l'agence", "Logement sur site"]))]
+    items = [
+        ("Missionnaire", f"{p.who.first} {p.who.last.upper()}"),
+        ("Fonction", rng.choice(JOBS)),
+        ("Matricule", fakes.digits(rng, 6)),
+        ("Destination", f"{p.place[3]} ({p.place[1]})"),
+        ("Objet de la mission", rng.choice(PURPOSES)),
+        ("Date de départ", p.day(p.start)),
+        ("Date de retour", p.day(p.end)),
+        ("Transport", rng.choice(["Avion", "Train", "Véhicule de service", "Avion + location de véhicule"])),
+        ("Hébergement", rng.choice(["Pris en charge par l'entreprise", "Hôtel réservé par l'agence", "Logement sur site"])),
+    ]
     if rng.random() < 0.5:
         advance = Decimal(rng.choice(["300.00", "500.00", "800.00", "1200.00"]))
         items.append(("Avance sur frais", formats.fr_amount(advance, "euro_sign", " ")))
@@ -174,8 +220,16 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     p, agency = posting(rng, who, form, day), fakes.fr_address(rng)
     issuer = rng.choice([*URSSAF, official.cpam(rng, agency)]) if form == "a1" else p.company
     reason = "mission" if form == "mission" else "détachement"
-    record = common.truth("posting_certificate", "posting_certificate", None, day, issuer=issuer, beneficiary=who.name,
-                          identifiers={"siret": p.siret}, stay=official.period(p.start, p.end, reason, p.place[0]))
+    record = common.truth(
+        "posting_certificate",
+        "posting_certificate",
+        None,
+        day,
+        issuer=issuer,
+        beneficiary=who.name,
+        identifiers={"siret": p.siret},
+        stay=official.period(p.start, p.end, reason, p.place[0]),
+    )
     common.add_trap(record, "posting_period", "siret")
     if form != "mission":
         record.update(beneficiary_birth_date=who.born.isoformat())
@@ -194,5 +248,6 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     site = "urssaf.fr" if issuer.startswith("Urssaf") else "ameli.fr"
     footer = [official.fitted(f"{issuer} - {site}" if form == "a1" else f"{p.company} - SIRET {p.siret}", p.style, 7)]
     continuation = [official.fitted(f"{issuer} - {title} (suite)", p.style, 9, True), gap()]
-    return Doc("posting_certificate", record, p.style, header, body, totals, footer, continuation, money=None,
-               page_numbers="{i}/{n}")
+    return Doc(
+        "posting_certificate", record, p.style, header, body, totals, footer, continuation, money=None, page_numbers="{i}/{n}"
+    )

@@ -12,8 +12,16 @@ from samples.generator import catalog, fakes, formats
 from samples.generator.documents import common
 from samples.generator.layout import Cell, Doc, Row, gap, random_style, rule, text
 
-SPECIALTIES = ["Médecine générale", "Médecin généraliste", "Pédiatrie", "Rhumatologie", "Médecine du sport",
-               "Dermatologie", "Gynécologie médicale", "ORL - chirurgie cervico-faciale"]
+SPECIALTIES = [
+    "Médecine générale",
+    "Médecin généraliste",
+    "Pédiatrie",
+    "Rhumatologie",
+    "Médecine du sport",
+    "Dermatologie",
+    "Gynécologie médicale",
+    "ORL - chirurgie cervico-faciale",
+]
 
 
 def medicine_rows(rng: random.Random, count: int) -> tuple[list[Row], list[dict]]:
@@ -30,19 +38,36 @@ def medicine_rows(rng: random.Random, count: int) -> tuple[list[Row], list[dict]
 
 
 def doctor_rows(rng: random.Random, doctor: fakes.Person, address: fakes.Address, ids: dict, specialty: str) -> list[Row]:
-    name = rng.choice([f"Docteur {doctor.name}", f"Dr {doctor.first} {doctor.last.upper()}", f"Dr {doctor.last.upper()} {doctor.first}"])
+    name = rng.choice(
+        [f"Docteur {doctor.name}", f"Dr {doctor.first} {doctor.last.upper()}", f"Dr {doctor.last.upper()} {doctor.first}"]
+    )
     rows = [text(name, size=rng.choice([13, 14, 15]), bold=True), text(specialty, size=9)]
     if rng.random() < 0.5:
-        rows.append(text(rng.choice(["Ancien interne des Hôpitaux", "Diplômé de la Faculté de Médecine de " + address.city,
-                                     "Conventionné secteur 1", "Conventionné secteur 2 - honoraires libres"]), size=8))
+        rows.append(
+            text(
+                rng.choice(
+                    [
+                        "Ancien interne des Hôpitaux",
+                        "Diplômé de la Faculté de Médecine de " + address.city,
+                        "Conventionné secteur 1",
+                        "Conventionné secteur 2 - honoraires libres",
+                    ]
+                ),
+                size=8,
+            )
+        )
     rows += [text(f"RPPS {ids['rpps']}" + (f"  -  N° AM {ids['am']}" if "am" in ids else ""), size=8.5)]
     rows += common.address_rows(address, rng.choice(["Tél.", "Tél :", "Secrétariat :"]))
     if rng.random() < 0.4:
-        rows.append(text(f"Consultations sur rendez-vous du lundi au vendredi de {rng.randint(8, 9)}h à {rng.randint(17, 19)}h", size=7.5))
+        rows.append(
+            text(f"Consultations sur rendez-vous du lundi au vendredi de {rng.randint(8, 9)}h à {rng.randint(17, 19)}h", size=7.5)
+        )
     return rows
 
 
-def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, for_physio: bool = False, **_) -> Doc:
+def build(
+    rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, for_physio: bool = False, **_
+) -> Doc:
     """A prescription of medicines, or of physiotherapy sessions when `for_physio`."""
     day = day or common.care_day(rng)
     who = patient or fakes.person(rng)
@@ -52,8 +77,9 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
         ids["am"] = f"{address.department}1{fakes.digits(rng, 5)}{fakes.digits(rng, 1)}"
     specialty = rng.choice(SPECIALTIES)
     care = "physiotherapy" if for_physio else "pharmacy"
-    record = common.truth("prescription", "prescription", care, day, issuer=f"Dr {doctor.name}", practitioner=f"Dr {doctor.name}",
-                          identifiers=ids)
+    record = common.truth(
+        "prescription", "prescription", care, day, issuer=f"Dr {doctor.name}", practitioner=f"Dr {doctor.name}", identifiers=ids
+    )
     header = [*doctor_rows(rng, doctor, address, ids, specialty), rule(), gap()]
     if rng.random() < 0.2:
         header.append(text(Cell("ORDONNANCE", 0.5, "c"), size=15, bold=True))
@@ -69,8 +95,11 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     header.append(gap(14))
     if care == "physiotherapy":
         sessions = rng.choice([10, 12, 15, 20])
-        body = [text(f"{sessions} séances de kinésithérapie"), text(Cell(rng.choice(catalog.PHYSIO_REASONS), 0.05)),
-                text(Cell(rng.choice(["À domicile si nécessaire", "2 à 3 séances par semaine", "Urgent"]), 0.05), size=9)]
+        body = [
+            text(f"{sessions} séances de kinésithérapie"),
+            text(Cell(rng.choice(catalog.PHYSIO_REASONS), 0.05)),
+            text(Cell(rng.choice(["À domicile si nécessaire", "2 à 3 séances par semaine", "Urgent"]), 0.05), size=9),
+        ]
         lines = [common.line_truth(f"{sessions} séances de kinésithérapie", None)]
     else:
         body, lines = medicine_rows(rng, rng.randint(3, 6) * pages if pages > 1 else rng.randint(1, 4))
@@ -80,5 +109,15 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     if rng.random() < 0.6:
         footer.append(text(Cell("En cas d'urgence, composez le 15", 0.5, "c"), size=7.5))
     continuation = [text(f"Dr {doctor.name} - suite de l'ordonnance du {formats.fr_date(day, 'slash')}", size=9), gap()]
-    return Doc("prescription", record, random_style(rng, ("sans", "serif", "serif", "condensed")), header, body, totals, footer,
-               continuation, money=None, page_numbers="{i}/{n}")
+    return Doc(
+        "prescription",
+        record,
+        random_style(rng, ("sans", "serif", "serif", "condensed")),
+        header,
+        body,
+        totals,
+        footer,
+        continuation,
+        money=None,
+        page_numbers="{i}/{n}",
+    )

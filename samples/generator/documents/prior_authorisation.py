@@ -21,42 +21,76 @@ from samples.generator import fakes, formats
 from samples.generator.documents import common, official
 from samples.generator.layout import Doc, Row, Style, gap, random_style, text
 
-TITLES = {"s2": ["DOCUMENT PORTABLE S2", "S2 - Droit à des soins programmés", "Attestation de droit à des soins programmés (S2)"],
-          "dialysis": ["AUTORISATION DE SOINS PROGRAMMÉS - DIALYSE", "Accord de prise en charge : dialyse en séjour temporaire",
-                       "Dialyse hors de France - accord préalable"],
-          "da1": ["DOCUMENT PORTABLE DA1", "DA1 - Droit aux prestations AT/MP", "Attestation DA1"],
-          "agreement": ["ACCORD PRÉALABLE", "Notification de décision - demande d'accord préalable",
-                        "Réponse à votre demande d'accord préalable"]}
-SUBTITLES = {"s2": "Attestation de droit à des soins programmés", "dialysis": "Séances d'hémodialyse lors d'un séjour temporaire",
-             "da1": "Droit aux prestations de l'assurance accident du travail et maladie professionnelle",
-             "agreement": "Prestations soumises à accord préalable (article L. 315-2 du Code de la sécurité sociale)"}
-TREATMENTS = ["Pose de prothèse totale de hanche", "Radiothérapie (séances programmées)", "Chirurgie de la cataracte",
-              "Protonthérapie", "Greffe de cornée", "Chirurgie bariatrique", "Arthroscopie du genou",
-              "Chimiothérapie (cures programmées)"]
-HOSPITALS = {"ES": "Hospital Universitario de {city}", "BE": "Clinique universitaire de {city}",
-             "DE": "Universitätsklinikum {city}", "PT": "Hospital de {city}", "IT": "Ospedale Civile di {city}",
-             "CH": "Hôpital cantonal de {city}", "LU": "Centre hospitalier de {city}", "NL": "Ziekenhuis {city}",
-             "AT": "Landeskrankenhaus {city}", "PL": "Szpital Miejski w {city}"}
-DIALYSIS = {"ES": "Centro de Diálisis {city}", "DE": "Dialysezentrum {city}", "IT": "Centro Dialisi {city}",
-            "PT": "Clínica de Hemodiálise de {city}"}
-AGREEMENTS = [("physiotherapy", "Séances de masso-kinésithérapie au-delà du référentiel (30 séances)"),
-              ("spa_cure", "Cure thermale - orientation rhumatologie (18 jours)"),
-              ("transport", "Transport en véhicule sanitaire de plus de 150 km"),
-              ("dental", "Traitement d'orthopédie dento-faciale (semestre de traitement)"),
-              ("medical_equipment", "Fauteuil roulant électrique (achat)")]
+TITLES = {
+    "s2": ["DOCUMENT PORTABLE S2", "S2 - Droit à des soins programmés", "Attestation de droit à des soins programmés (S2)"],
+    "dialysis": [
+        "AUTORISATION DE SOINS PROGRAMMÉS - DIALYSE",
+        "Accord de prise en charge : dialyse en séjour temporaire",
+        "Dialyse hors de France - accord préalable",
+    ],
+    "da1": ["DOCUMENT PORTABLE DA1", "DA1 - Droit aux prestations AT/MP", "Attestation DA1"],
+    "agreement": [
+        "ACCORD PRÉALABLE",
+        "Notification de décision - demande d'accord préalable",
+        "Réponse à votre demande d'accord préalable",
+    ],
+}
+SUBTITLES = {
+    "s2": "Attestation de droit à des soins programmés",
+    "dialysis": "Séances d'hémodialyse lors d'un séjour temporaire",
+    "da1": "Droit aux prestations de l'assurance accident du travail et maladie professionnelle",
+    "agreement": "Prestations soumises à accord préalable (article L. 315-2 du Code de la sécurité sociale)",
+}
+TREATMENTS = [
+    "Pose de prothèse totale de hanche",
+    "Radiothérapie (séances programmées)",
+    "Chirurgie de la cataracte",
+    "Protonthérapie",
+    "Greffe de cornée",
+    "Chirurgie bariatrique",
+    "Arthroscopie du genou",
+    "Chimiothérapie (cures programmées)",
+]
+HOSPITALS = {
+    "ES": "Hospital Universitario de {city}",
+    "BE": "Clinique universitaire de {city}",
+    "DE": "Universitätsklinikum {city}",
+    "PT": "Hospital de {city}",
+    "IT": "Ospedale Civile di {city}",
+    "CH": "Hôpital cantonal de {city}",
+    "LU": "Centre hospitalier de {city}",
+    "NL": "Ziekenhuis {city}",
+    "AT": "Landeskrankenhaus {city}",
+    "PL": "Szpital Miejski w {city}",
+}
+DIALYSIS = {
+    "ES": "Centro de Diálisis {city}",
+    "DE": "Dialysezentrum {city}",
+    "IT": "Centro Dialisi {city}",
+    "PT": "Clínica de Hemodiálise de {city}",
+}
+AGREEMENTS = [
+    ("physiotherapy", "Séances de masso-kinésithérapie au-delà du référentiel (30 séances)"),
+    ("spa_cure", "Cure thermale - orientation rhumatologie (18 jours)"),
+    ("transport", "Transport en véhicule sanitaire de plus de 150 km"),
+    ("dental", "Traitement d'orthopédie dento-faciale (semestre de traitement)"),
+    ("medical_equipment", "Fauteuil roulant électrique (achat)"),
+]
 ACCIDENT_LABELS = ["Date de l'accident du travail", "Date de l'accident", "Constatation de la MP"]
 ISSUE_LABELS = ["Délivré le", "Date d'émission :", "{city}, le", "Fait le"]
 SERVICES = ["ameli.fr", "Service des relations internationales", "CNSE - Centre national des soins à l'étranger"]
-NOTICES = {"s2": "Présentez ce document à l'institution d'assurance maladie du lieu de traitement avant le début des soins. Les "
-                 "soins sont pris en charge selon la législation de l'État de traitement, comme pour ses propres assurés. "
-                 "Conservez une copie.",
-           "dialysis": "Les séances sont prises en charge dans la limite indiquée. Les frais de transport et d'hébergement "
-                       "restent à votre charge. Joignez les factures acquittées et le présent accord à votre demande de "
-                       "remboursement.",
-           "da1": "Ce document vous permet de recevoir les soins liés à votre accident du travail ou à votre maladie "
-                  "professionnelle dans votre État de résidence. Présentez-le à l'institution d'assurance maladie de ce pays.",
-           "agreement": "Sans réponse de l'Assurance Maladie dans un délai de 15 jours, l'accord est réputé acquis. La prise en "
-                        "charge ne vaut que pour la prestation et la période indiquées. Cet accord doit être joint à la facture."}
+NOTICES = {
+    "s2": "Présentez ce document à l'institution d'assurance maladie du lieu de traitement avant le début des soins. Les "
+    "soins sont pris en charge selon la législation de l'État de traitement, comme pour ses propres assurés. "
+    "Conservez une copie.",
+    "dialysis": "Les séances sont prises en charge dans la limite indiquée. Les frais de transport et d'hébergement "
+    "restent à votre charge. Joignez les factures acquittées et le présent accord à votre demande de "
+    "remboursement.",
+    "da1": "Ce document vous permet de recevoir les soins liés à votre accident du travail ou à votre maladie "
+    "professionnelle dans votre État de résidence. Présentez-le à l'institution d'assurance maladie de ce pays.",
+    "agreement": "Sans réponse de l'Assurance Maladie dans un délai de 15 jours, l'accord est réputé acquis. La prise en "
+    "charge ne vaut que pour la prestation et la période indiquées. Cet accord doit être joint à la facture.",
+}
 
 
 @dataclass(frozen=True)
@@ -104,8 +138,13 @@ def country(code: str) -> tuple[str, list[str]]:
 
 def holder_items(rng: random.Random, who: fakes.Person, nir: str, address: fakes.Address, care: Care) -> list[tuple[str, str]]:
     label = rng.choice(["N° d'identification", "N° de sécurité sociale", "NIR"])
-    return [(label, official.shown_nir(rng, nir)), ("Nom", who.last.upper()), ("Prénom(s)", who.first),
-            ("Date de naissance", care.day(who.born)), ("Adresse", f"{address.street}, {address.city_line}")]
+    return [
+        (label, official.shown_nir(rng, nir)),
+        ("Nom", who.last.upper()),
+        ("Prénom(s)", who.first),
+        ("Date de naissance", care.day(who.born)),
+        ("Adresse", f"{address.street}, {address.city_line}"),
+    ]
 
 
 def place_items(rng: random.Random, care: Care, record: dict) -> list[tuple[str, str]]:
@@ -134,11 +173,17 @@ def care_items(rng: random.Random, care: Care, record: dict) -> list[tuple[str, 
     return items
 
 
-def institution_items(rng: random.Random, name: str, address: fakes.Address, day: date, care: Care,
-                      record: dict) -> list[tuple[str, str]]:
+def institution_items(
+    rng: random.Random, name: str, address: fakes.Address, day: date, care: Care, record: dict
+) -> list[tuple[str, str]]:
     common.add_trap(record, "institution_code")
-    return [("Nom", name), ("Code de l'institution", official.institution_code(rng, address)),
-            ("Adresse", f"{address.street}, {address.city_line}"), ("Date", care.day(day)), ("Signature", "")]
+    return [
+        ("Nom", name),
+        ("Code de l'institution", official.institution_code(rng, address)),
+        ("Adresse", f"{address.street}, {address.city_line}"),
+        ("Date", care.day(day)),
+        ("Signature", ""),
+    ]
 
 
 def header_rows(rng: random.Random, form: str, title: str, name: str, address: fakes.Address, style: Style) -> list[Row]:
@@ -155,9 +200,17 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     form = form or rng.choice(["s2", "s2", "dialysis", "agreement"] + (["da1"] if official.age(who, day) >= 18 else []))
     address, home, nir, style = fakes.fr_address(rng), fakes.fr_address(rng), fakes.nir(rng, who), random_style(rng)
     name, care = official.cpam(rng, address), planned(rng, form, day, official.date_style(rng))
-    record = common.truth("prior_authorisation", "prior_authorisation", care.care_type, day, issuer=name, beneficiary=who.name,
-                          beneficiary_birth_date=who.born.isoformat(), identifiers={"nir": nir},
-                          stay=official.period(care.start, care.end, care.what, care.country))
+    record = common.truth(
+        "prior_authorisation",
+        "prior_authorisation",
+        care.care_type,
+        day,
+        issuer=name,
+        beneficiary=who.name,
+        beneficiary_birth_date=who.born.isoformat(),
+        identifiers={"nir": nir},
+        stay=official.period(care.start, care.end, care.what, care.country),
+    )
     common.add_trap(record, "birth_date", "nir")
     numbered, title = form in ("s2", "da1") or rng.random() < 0.3, rng.choice(TITLES[form])
     header = header_rows(rng, form, title, name, address, style)
@@ -175,5 +228,6 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     totals = [gap(), *official.signature_rows(rng, ["Cachet de l'institution", signer])]
     footer = [official.fitted(f"{name} - {rng.choice(SERVICES)}", style, 7)]
     continuation = [official.fitted(f"{name} - {title} (suite)", style, 9, True), gap()]
-    return Doc("prior_authorisation", record, style, header, body, totals, footer, continuation, money=None,
-               page_numbers="{i}/{n}")
+    return Doc(
+        "prior_authorisation", record, style, header, body, totals, footer, continuation, money=None, page_numbers="{i}/{n}"
+    )

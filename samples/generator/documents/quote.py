@@ -19,42 +19,85 @@ from samples.generator.documents import common, official
 from samples.generator.layout import Cell, Doc, Row, Style, gap, pair, random_style, rule, text
 
 # (code, label, low, high, base of reimbursement or None when not reimbursed)
-DENTAL = [("HBLD634", "Couronne céramo-métallique", 480, 850, "120.00"),
-          ("HBLD680", "Couronne céramique zircone", 420, 800, "120.00"), ("HBLD090", "Inlay-core", 180, 350, "90.00"),
-          ("HBLD038", "Couronne transitoire", 40, 90, "10.00"),
-          ("HBLD031", "Bridge 3 éléments céramo-métallique", 1300, 2400, "279.50"),
-          ("HBLD131", "Prothèse amovible résine 1 à 3 dents", 350, 700, "182.75"),
-          ("HBLD040", "Prothèse complète résine maxillaire", 800, 1400, "182.75"),
-          ("HN", "Implant dentaire titane", 900, 1600, None),
-          ("HN", "Pilier implantaire", 250, 500, None), ("HBLD745", "Couronne métallique", 250, 420, "107.50")]
+DENTAL = [
+    ("HBLD634", "Couronne céramo-métallique", 480, 850, "120.00"),
+    ("HBLD680", "Couronne céramique zircone", 420, 800, "120.00"),
+    ("HBLD090", "Inlay-core", 180, 350, "90.00"),
+    ("HBLD038", "Couronne transitoire", 40, 90, "10.00"),
+    ("HBLD031", "Bridge 3 éléments céramo-métallique", 1300, 2400, "279.50"),
+    ("HBLD131", "Prothèse amovible résine 1 à 3 dents", 350, 700, "182.75"),
+    ("HBLD040", "Prothèse complète résine maxillaire", 800, 1400, "182.75"),
+    ("HN", "Implant dentaire titane", 900, 1600, None),
+    ("HN", "Pilier implantaire", 250, 500, None),
+    ("HBLD745", "Couronne métallique", 250, 420, "107.50"),
+]
 ORTHODONTICS = [("HBQK002", "Bilan orthodontique (examen et moulages)", 80, 150, "46.80")] + [
-    ("TO90", f"Traitement d'orthopédie dento-faciale - semestre {n}", 550, 900, "193.50") for n in range(1, 7)]
-OPTICAL = [("Monture {brand} réf. {ref}", 45, 260), ("Verre unifocal {eye} indice 1,6 antireflet", 55, 210),
-           ("Verre progressif {eye} indice 1,5 antireflet", 170, 420), ("Verre unifocal aminci {eye} indice 1,67", 90, 260)]
-OPTICAL_EXTRAS = [("Traitement anti-lumière bleue (2 verres)", 20, 60), ("Étui et chiffonnette", 0, 0),
-                  ("Teinte solaire (2 verres)", 25, 70)]
-HEARING = [("Aide auditive contour {model} - oreille {ear}", 950, 1990),
-           ("Aide auditive intra-auriculaire {model} - oreille {ear}", 1100, 2100)]
-HEARING_EXTRAS = [("Kit d'entretien", 15, 45), ("Piles (lot de 60)", 18, 35), ("Chargeur de nuit", 90, 180),
-                  ("Télécommande", 80, 200)]
+    ("TO90", f"Traitement d'orthopédie dento-faciale - semestre {n}", 550, 900, "193.50") for n in range(1, 7)
+]
+OPTICAL = [
+    ("Monture {brand} réf. {ref}", 45, 260),
+    ("Verre unifocal {eye} indice 1,6 antireflet", 55, 210),
+    ("Verre progressif {eye} indice 1,5 antireflet", 170, 420),
+    ("Verre unifocal aminci {eye} indice 1,67", 90, 260),
+]
+OPTICAL_EXTRAS = [
+    ("Traitement anti-lumière bleue (2 verres)", 20, 60),
+    ("Étui et chiffonnette", 0, 0),
+    ("Teinte solaire (2 verres)", 25, 70),
+]
+HEARING = [
+    ("Aide auditive contour {model} - oreille {ear}", 950, 1990),
+    ("Aide auditive intra-auriculaire {model} - oreille {ear}", 1100, 2100),
+]
+HEARING_EXTRAS = [
+    ("Kit d'entretien", 15, 45),
+    ("Piles (lot de 60)", 18, 35),
+    ("Chargeur de nuit", 90, 180),
+    ("Télécommande", 80, 200),
+]
 BRANDS = ["Lindberg", "Oxibis", "Morel", "Lafont", "Silhouette", "Ray-Ban", "Vuarnet"]
 MODELS = ["Nova 5", "Audeo L70", "Moxi 3", "Intuis 4", "Evolv AI 1600", "Pure Charge&Go 3IX"]
-ISSUERS = {"dental": ["Cabinet dentaire du Parc", "Centre dentaire de {city}", "Cabinet dentaire {last}",
-                      "Cabinet d'odontologie de la Gare", "Selarl des Docteurs {last} et {last2}"],
-           "optical": ["Optique {last}", "Les Opticiens du Marché", "Lunetterie de la Gare", "Optique du Centre",
-                       "Atelier optique {last}", "{city} Vision"],
-           "hearing": ["Audition {last}", "Centre auditif de {city}", "Audio Santé {city}", "Laboratoire d'audioprothèse {last}",
-                       "L'Atelier de l'Audition"]}
-TITLES = {"dental": ["DEVIS", "Devis pour traitements et actes bucco-dentaires", "PLAN DE TRAITEMENT ET DEVIS", "Devis n° {n}"],
-          "optical": ["DEVIS", "Devis normalisé - Optique médicale", "Devis équipement optique", "DEVIS N° {n}"],
-          "hearing": ["DEVIS NORMALISÉ", "Devis aide(s) auditive(s)", "Proposition tarifaire - appareillage auditif",
-                      "Devis n° {n}"]}
-PROFESSIONS = {"dental": ["Chirurgien-dentiste", "Chirurgien-dentiste - Omnipratique", "Docteur en chirurgie dentaire"],
-               "optical": ["Opticien diplômé", "Opticien-lunetier", "Opticien optométriste"],
-               "hearing": ["Audioprothésiste D.E.", "Audioprothésiste diplômé d'État", "Audioprothésiste"]}
+ISSUERS = {
+    "dental": [
+        "Cabinet dentaire du Parc",
+        "Centre dentaire de {city}",
+        "Cabinet dentaire {last}",
+        "Cabinet d'odontologie de la Gare",
+        "Selarl des Docteurs {last} et {last2}",
+    ],
+    "optical": [
+        "Optique {last}",
+        "Les Opticiens du Marché",
+        "Lunetterie de la Gare",
+        "Optique du Centre",
+        "Atelier optique {last}",
+        "{city} Vision",
+    ],
+    "hearing": [
+        "Audition {last}",
+        "Centre auditif de {city}",
+        "Audio Santé {city}",
+        "Laboratoire d'audioprothèse {last}",
+        "L'Atelier de l'Audition",
+    ],
+}
+TITLES = {
+    "dental": ["DEVIS", "Devis pour traitements et actes bucco-dentaires", "PLAN DE TRAITEMENT ET DEVIS", "Devis n° {n}"],
+    "optical": ["DEVIS", "Devis normalisé - Optique médicale", "Devis équipement optique", "DEVIS N° {n}"],
+    "hearing": ["DEVIS NORMALISÉ", "Devis aide(s) auditive(s)", "Proposition tarifaire - appareillage auditif", "Devis n° {n}"],
+}
+PROFESSIONS = {
+    "dental": ["Chirurgien-dentiste", "Chirurgien-dentiste - Omnipratique", "Docteur en chirurgie dentaire"],
+    "optical": ["Opticien diplômé", "Opticien-lunetier", "Opticien optométriste"],
+    "hearing": ["Audioprothésiste D.E.", "Audioprothésiste diplômé d'État", "Audioprothésiste"],
+}
 TOTAL_LABELS = ["Montant total", "Total TTC", "Montant total TTC", "Total des honoraires", "TOTAL", "Prix total de l'équipement"]
-VALIDITY = ["Devis valable jusqu'au", "Validité de l'offre : jusqu'au", "Ce devis est valable jusqu'au",
-            "Date de fin de validité :"]
+VALIDITY = [
+    "Devis valable jusqu'au",
+    "Validité de l'offre : jusqu'au",
+    "Ce devis est valable jusqu'au",
+    "Date de fin de validité :",
+]
 TEETH = [11, 12, 13, 14, 15, 16, 17, 21, 22, 23, 24, 25, 26, 27, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 47]
 
 Item = tuple[str, str, Decimal, Decimal | None]  # (code or tooth, label, price, base)
@@ -123,9 +166,13 @@ def head_row(layout: str, care: str) -> Row:
     return Row([Cell("Désignation"), Cell("Montant", 1.0, "r")], bold=True)
 
 
-MATERIALS = {"Couronne céramo-métallique": "céramo-métallique", "Couronne céramique zircone": "zircone",
-             "Couronne métallique": "métal non précieux", "Bridge 3 éléments céramo-métallique": "céramo-métallique",
-             "Implant dentaire titane": "titane"}
+MATERIALS = {
+    "Couronne céramo-métallique": "céramo-métallique",
+    "Couronne céramique zircone": "zircone",
+    "Couronne métallique": "métal non précieux",
+    "Bridge 3 éléments céramo-métallique": "céramo-métallique",
+    "Implant dentaire titane": "titane",
+}
 BASKETS = ["100 % Santé", "Tarifs maîtrisés", "Tarifs libres"]
 
 
@@ -159,8 +206,9 @@ def item_rows(rng: random.Random, items: list[Item], layout: str, money, details
     return rows
 
 
-def issuer_rows(rng: random.Random, care: str, name: str, person: fakes.Person, address: fakes.Address, ids: dict,
-                style: Style) -> list[Row]:
+def issuer_rows(
+    rng: random.Random, care: str, name: str, person: fakes.Person, address: fakes.Address, ids: dict, style: Style
+) -> list[Row]:
     rows = [official.name_row(name.upper() if rng.random() < 0.4 else name, rng, style)]
     who = f"Dr {person.first} {person.last.upper()}" if care == "dental" else f"{person.first} {person.last}"
     rows.append(text(f"{who} - {rng.choice(PROFESSIONS[care])}", size=9))
@@ -188,8 +236,15 @@ def validity(rng: random.Random, day: date, record: dict) -> tuple[date, Row]:
         shown = formats.fr_date(end, rng.choice(["slash", "long", "slash"]))
         return end, text(f"{rng.choice(VALIDITY)} {shown}", bold=rng.random() < 0.4)
     shown = f"{days // 30} mois" if days >= 60 else f"{days} jours"
-    return end, text(rng.choice([f"Ce devis est valable {shown}.", f"Durée de validité : {shown}",
-                                 f"Validité : {shown} à compter de sa date d'émission"]))
+    return end, text(
+        rng.choice(
+            [
+                f"Ce devis est valable {shown}.",
+                f"Durée de validité : {shown}",
+                f"Validité : {shown} à compter de sa date d'émission",
+            ]
+        )
+    )
 
 
 def correction(rng: random.Random) -> str:
@@ -227,8 +282,10 @@ def totals_rows(rng: random.Random, items: list[Item], total: Decimal, money, re
     rows.append(pair(rng.choice(TOTAL_LABELS), money(total), bold=True, boxed=rng.random() < 0.35, size=size))
     if rng.random() < 0.5:
         amo = (base * Decimal(rng.choice(["0.60", "0.70"]))).quantize(Decimal("0.01"))
-        rows += [pair("Montant remboursé par l'Assurance Maladie (estimation)", money(amo), size=9),
-                 pair("Reste à charge estimé (avant mutuelle)", money(total - amo), size=9)]
+        rows += [
+            pair("Montant remboursé par l'Assurance Maladie (estimation)", money(amo), size=9),
+            pair("Reste à charge estimé (avant mutuelle)", money(total - amo), size=9),
+        ]
         common.add_trap(record, "estimated_reimbursement", "estimated_out_of_pocket")
     if rng.random() < 0.3:
         rows.append(text(f"Acompte à la commande (30 %) : {money((total * Decimal('0.3')).quantize(Decimal('0.01')))}", size=9))
@@ -244,24 +301,36 @@ def agreement_rows(rng: random.Random) -> list[Row]:
     return [*rows, Row(kind="gap", size=30)]
 
 
-NOTICES = {"dental": "Le présent devis est établi conformément à la convention nationale des chirurgiens-dentistes. Les actes "
-                     "hors nomenclature (HN) ne donnent lieu à aucun remboursement par l'Assurance Maladie. Le patient dispose "
-                     "d'un délai de réflexion avant l'acceptation du devis ; les honoraires indiqués sont fermes pendant "
-                     "la durée de validité.",
-           "optical": "Conformément à la réglementation, votre opticien doit vous proposer au moins un équipement de classe A "
-                      "(100 % Santé), sans reste à charge après intervention de l'Assurance Maladie et de votre complémentaire "
-                      "santé responsable. Les verres et la monture peuvent être choisis dans des classes différentes.",
-           "hearing": "L'essai des aides auditives est d'une durée minimale de 30 jours avant l'achat. Le prix comprend "
-                      "l'adaptation et le suivi pendant toute la durée d'utilisation de l'appareil. Garantie : 4 ans. "
-                      "Renouvellement possible tous les 4 ans au plus tôt."}
+NOTICES = {
+    "dental": "Le présent devis est établi conformément à la convention nationale des chirurgiens-dentistes. Les actes "
+    "hors nomenclature (HN) ne donnent lieu à aucun remboursement par l'Assurance Maladie. Le patient dispose "
+    "d'un délai de réflexion avant l'acceptation du devis ; les honoraires indiqués sont fermes pendant "
+    "la durée de validité.",
+    "optical": "Conformément à la réglementation, votre opticien doit vous proposer au moins un équipement de classe A "
+    "(100 % Santé), sans reste à charge après intervention de l'Assurance Maladie et de votre complémentaire "
+    "santé responsable. Les verres et la monture peuvent être choisis dans des classes différentes.",
+    "hearing": "L'essai des aides auditives est d'une durée minimale de 30 jours avant l'achat. Le prix comprend "
+    "l'adaptation et le suivi pendant toute la durée d'utilisation de l'appareil. Garantie : 4 ans. "
+    "Renouvellement possible tous les 4 ans au plus tôt.",
+}
 
 
 def quote_record(care: str, day, items: list[Item], name: str, person: fakes.Person, ids: dict, sep: str) -> dict:
     total = sum((price for _, _, price, _ in items), Decimal("0"))
     practitioner = f"Dr {person.name}" if care == "dental" else person.name
-    record = common.truth("quote", "quote", care, day, currency="EUR", total=common.money_truth(total),
-                          gross_total=common.money_truth(total), issuer=name, practitioner=practitioner, identifiers=ids,
-                          lines=[common.line_truth(label, price) for _, label, price, _ in items])
+    record = common.truth(
+        "quote",
+        "quote",
+        care,
+        day,
+        currency="EUR",
+        total=common.money_truth(total),
+        gross_total=common.money_truth(total),
+        issuer=name,
+        practitioner=practitioner,
+        identifiers=ids,
+        lines=[common.line_truth(label, price) for _, label, price, _ in items],
+    )
     if total >= 1000 and sep != ".":
         common.add_trap(record, "thousands_nbsp" if sep in ("\u00a0", "\u202f") else "thousands_space")
     return record
@@ -288,8 +357,9 @@ def patient_block(rng: random.Random, care: str, who: fakes.Person, day, record:
     return rows + context_rows(rng, care, day, record)
 
 
-def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, care_type: str | None = None,
-          **_) -> Doc:
+def build(
+    rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, care_type: str | None = None, **_
+) -> Doc:
     """A quote; `care_type` forces dental, optical or hearing (random when None)."""
     day = day or common.care_day(rng)
     who = patient or fakes.person(rng)
@@ -315,5 +385,15 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     footer = common.legal_footer(rng, ids["siret"]) if rng.random() < 0.5 else []
     footer += common.print_footer(rng, day, record) if rng.random() < 0.3 else []
     continuation = [official.fitted(f"{name} - {title} (suite)", style, 9, True), gap(), head_row(layout, care), rule()]
-    return Doc("quote", record, style, header, body, totals, footer, continuation,
-               rng.choice([("A reporter", "Report"), ("Sous-total", "Report")]), money)
+    return Doc(
+        "quote",
+        record,
+        style,
+        header,
+        body,
+        totals,
+        footer,
+        continuation,
+        rng.choice([("A reporter", "Report"), ("Sous-total", "Report")]),
+        money,
+    )

@@ -19,26 +19,51 @@ from samples.generator import fakes, formats
 from samples.generator.documents import common, official
 from samples.generator.layout import Cell, Doc, Row, Style, gap, random_style, rule, text
 
-MUTUALS = ["Mutuelle Avenir Santé", "Mutuelle des Tilleuls", "Mutuelle Générale Interpro", "Prévoyance Santé {city}",
-           "Mutuelle Familiale de l'Ouest", "Solidarité Mutualiste {city}", "MSP - Mutuelle Santé Prévoyance", "Mutuelle {last}"]
-CPAM_TITLES = ["ATTESTATION DE DROITS", "Attestation de droits à l'assurance maladie", "Attestation de vos droits",
-               "ATTESTATION DE DROITS AUX PRESTATIONS"]
-MUTUAL_TITLES = ["ATTESTATION DE TIERS PAYANT", "Carte de tiers payant", "Attestation de droits - tiers payant",
-                 "CARTE MUTUALISTE - TIERS PAYANT"]
+MUTUALS = [
+    "Mutuelle Avenir Santé",
+    "Mutuelle des Tilleuls",
+    "Mutuelle Générale Interpro",
+    "Prévoyance Santé {city}",
+    "Mutuelle Familiale de l'Ouest",
+    "Solidarité Mutualiste {city}",
+    "MSP - Mutuelle Santé Prévoyance",
+    "Mutuelle {last}",
+]
+CPAM_TITLES = [
+    "ATTESTATION DE DROITS",
+    "Attestation de droits à l'assurance maladie",
+    "Attestation de vos droits",
+    "ATTESTATION DE DROITS AUX PRESTATIONS",
+]
+MUTUAL_TITLES = [
+    "ATTESTATION DE TIERS PAYANT",
+    "Carte de tiers payant",
+    "Attestation de droits - tiers payant",
+    "CARTE MUTUALISTE - TIERS PAYANT",
+]
 ISSUE_LABELS = ["Attestation délivrée le", "Délivrée le", "Fait à {city}, le", "Date d'édition :", "Le"]
 CPAM_RIGHTS = ["Droits ouverts du", "Période de validité : du", "Vos droits sont ouverts du", "Droits à l'assurance maladie : du"]
 MUTUAL_RIGHTS = ["Période de garantie : du", "Période de validité : du", "Droits ouverts du"]
 CPAM_NOTES = ["Exonération du ticket modérateur : non", "Complémentaire santé solidaire : non", "Régime : général"]
-CONTRACTS = ["Santé collective entreprise", "Santé individuelle - niveau 3", "Contrat responsable Confort",
-             "Garantie Essentielle"]
+CONTRACTS = [
+    "Santé collective entreprise",
+    "Santé individuelle - niveau 3",
+    "Contrat responsable Confort",
+    "Garantie Essentielle",
+]
 CODES = ["PHAR", "LABO", "RADL", "AUXM", "HOSP", "OPTI", "DENT", "AUDI", "SAGE", "TRAN"]  # pharmacy, laboratory, radiology...
 RATES = ["100 %", "100 % BR", "SP", "OC", "IS", "DRE"]
 SIGNERS = ["Le Directeur", "Pour le Directeur et par délégation", "Le service Adhérents"]
-FOOTERS = ["Document à conserver", "Ce document ne constitue pas une carte Vitale",
-           "Attestation établie à la demande de l'assuré(e)"]
-NOTICE = ("Cette attestation peut vous être demandée par les professionnels de santé, notamment en l'absence de carte Vitale. "
-          "Elle ne vaut que pour la période indiquée. Signalez tout changement de situation (adresse, situation familiale, "
-          "activité professionnelle) à votre organisme. Toute fraude ou fausse déclaration expose à des sanctions.")
+FOOTERS = [
+    "Document à conserver",
+    "Ce document ne constitue pas une carte Vitale",
+    "Attestation établie à la demande de l'assuré(e)",
+]
+NOTICE = (
+    "Cette attestation peut vous être demandée par les professionnels de santé, notamment en l'absence de carte Vitale. "
+    "Elle ne vaut que pour la période indiquée. Signalez tout changement de situation (adresse, situation familiale, "
+    "activité professionnelle) à votre organisme. Toute fraude ou fausse déclaration expose à des sanctions."
+)
 
 Member = tuple[fakes.Person, str]  # (person, relation)
 
@@ -117,7 +142,7 @@ def codes_rows(rng: random.Random) -> list[Row]:
     codes = rng.sample(CODES, rng.randint(5, 9))
     rows = [text(rng.choice(["Codes tiers payant", "Prestations couvertes en tiers payant"]), size=8.5, bold=True)]
     for i in range(0, len(codes), 3):
-        cells = [Cell(f"{code} {rng.choice(RATES)}", 0.34 * n) for n, code in enumerate(codes[i:i + 3])]
+        cells = [Cell(f"{code} {rng.choice(RATES)}", 0.34 * n) for n, code in enumerate(codes[i : i + 3])]
         rows.append(Row(cells, size=8.5, family="mono"))
     return rows
 
@@ -141,8 +166,9 @@ def mutual_header(rng: random.Random, address: fakes.Address, record: dict, styl
     return rows + common.address_rows(address, "Tél.", 8) + [gap()]
 
 
-def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, mutual: bool | None = None,
-          **_) -> Doc:
+def build(
+    rng: random.Random, pages: int = 1, patient: fakes.Person | None = None, day=None, mutual: bool | None = None, **_
+) -> Doc:
     """A rights certificate; `mutual` forces the mutual's third-party-payment certificate (True) or the CPAM's (False)."""
     day = day or common.care_day(rng)
     who = patient or fakes.person(rng)
@@ -151,9 +177,16 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     mutual = rng.random() < 0.45 if mutual is None else mutual
     start, end = rights_period(rng, day)
     style, doc_style = official.date_style(rng), random_style(rng)
-    record = common.truth("rights_certificate", "rights_certificate", None, day, beneficiary=insured.name,
-                          beneficiary_birth_date=insured.born.isoformat(), identifiers={"nir": nir},
-                          stay=official.period(start, end, "droits ouverts"))
+    record = common.truth(
+        "rights_certificate",
+        "rights_certificate",
+        None,
+        day,
+        beneficiary=insured.name,
+        beneficiary_birth_date=insured.born.isoformat(),
+        identifiers={"nir": nir},
+        stay=official.period(start, end, "droits ouverts"),
+    )
     common.add_trap(record, "birth_date", "nir")
     if len(members) > 1:
         common.add_trap(record, "dependants")
@@ -173,5 +206,15 @@ def build(rng: random.Random, pages: int = 1, patient: fakes.Person | None = Non
     totals = [gap(), *official.signature_rows(rng, [rng.choice(SIGNERS)])]
     footer = [text(rng.choice(FOOTERS), size=7)]
     continuation = [official.fitted(f"{record['issuer']} - {title} (suite)", doc_style, 9, True), gap()]
-    return Doc("rights_certificate", record, doc_style, header, body, totals, footer, continuation, money=None,
-               page_numbers="Page {i}/{n}")
+    return Doc(
+        "rights_certificate",
+        record,
+        doc_style,
+        header,
+        body,
+        totals,
+        footer,
+        continuation,
+        money=None,
+        page_numbers="Page {i}/{n}",
+    )

@@ -67,7 +67,9 @@ def test_third_party_payment_total_is_the_patients_share():
     assert extract_total(lines).value == "7.76"
 
 
-@pytest.mark.parametrize("row, expected", [("Total TTC 1O,5O €", "10.50"), ("TOTAL l2.00", "12.00"), ("Net à payer S,90", "5.90")])
+@pytest.mark.parametrize(
+    "row, expected", [("Total TTC 1O,5O €", "10.50"), ("TOTAL l2.00", "12.00"), ("Net à payer S,90", "5.90")]
+)
 def test_letters_read_for_digits_right_of_a_total_label(row, expected):
     field = extract_total(lines_of(row))
     assert field.value == expected and "ocr_repaired" in field.rule and field.confidence < 0.8

@@ -74,7 +74,9 @@ def test_hashing_does_not_import_scipy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, numpy as np; from extractors.fingerprint import page_phash; "
-            "page_phash(np.full((400, 300), 200, np.uint8)); print('scipy' in sys.modules)")
+    code = (
+        "import sys, numpy as np; from extractors.fingerprint import page_phash; "
+        "page_phash(np.full((400, 300), 200, np.uint8)); print('scipy' in sys.modules)"
+    )
     said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert said == "False"

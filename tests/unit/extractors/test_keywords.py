@@ -38,12 +38,20 @@ def test_a_typo_in_a_key_is_refused_naming_the_file_and_key(tmp_path, model):
     assert isinstance(caught.value, ConfigError) and caught.value.code == "invalid_data_file"
 
 
-@pytest.mark.parametrize(("file", "old", "new", "named"), [
-    ("sessions", "not_session = [", "not_sesion = [", "not_session: Field required; not_sesion: Extra inputs"),
-    ("periods", "[stay_labels]\nfrom = [", "[stay_labels]\nfrom_ = [", "stay_labels.from: Field required"),
-    ("totals", '"net a payer" = 1.0', '"net a payer" = "beaucoup"', "labels.net a payer: Input should be a valid number"),
-    ("parties", 'weak_labels = ["nom"', 'weak_labels = [1, "nom"', "beneficiary.weak_labels.0: Input should be a valid string"),
-])
+@pytest.mark.parametrize(
+    ("file", "old", "new", "named"),
+    [
+        ("sessions", "not_session = [", "not_sesion = [", "not_session: Field required; not_sesion: Extra inputs"),
+        ("periods", "[stay_labels]\nfrom = [", "[stay_labels]\nfrom_ = [", "stay_labels.from: Field required"),
+        ("totals", '"net a payer" = 1.0', '"net a payer" = "beaucoup"', "labels.net a payer: Input should be a valid number"),
+        (
+            "parties",
+            'weak_labels = ["nom"',
+            'weak_labels = [1, "nom"',
+            "beneficiary.weak_labels.0: Input should be a valid string",
+        ),
+    ],
+)
 def test_a_wrong_key_or_value_is_named(tmp_path, file, old, new, named):
     shutil.copytree(DATA_DIR, tmp_path, dirs_exist_ok=True)
     path = tmp_path / f"{file}.toml"

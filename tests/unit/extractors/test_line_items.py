@@ -5,17 +5,29 @@ from extractors.fields.line_items import extract_line_items, extract_shares
 from tests.conftest import lines_of
 
 PHARMACY = [
-    "Pharmacie du Marché", "SIRET 123 456 789 00012 - capital de 15 000,00 €", "Désignation Qté PU Montant",
-    "Doliprane 1000 mg cp B/8 2 2,18 4,36 €", "Spasfon lyoc 80 mg B/10 1 4,20 4,20 €", "Crème hydratante 200 ml (NR) 1 9,90 9,90",
-    "Sous-total 18,46 €", "Total TTC 18,46 €", "Part AMO (tiers payant) 5,12 €", "Part AMC 3,44 €", "Part assuré 9,90 €",
-    "TVA 2,10 % incluse 0,39 €", "Payé CB 9,90 €",
+    "Pharmacie du Marché",
+    "SIRET 123 456 789 00012 - capital de 15 000,00 €",
+    "Désignation Qté PU Montant",
+    "Doliprane 1000 mg cp B/8 2 2,18 4,36 €",
+    "Spasfon lyoc 80 mg B/10 1 4,20 4,20 €",
+    "Crème hydratante 200 ml (NR) 1 9,90 9,90",
+    "Sous-total 18,46 €",
+    "Total TTC 18,46 €",
+    "Part AMO (tiers payant) 5,12 €",
+    "Part AMC 3,44 €",
+    "Part assuré 9,90 €",
+    "TVA 2,10 % incluse 0,39 €",
+    "Payé CB 9,90 €",
 ]
 
 
 def test_items_are_label_and_last_amount():
     items = extract_line_items(lines_of(*PHARMACY))
     assert [(i.label, i.amount) for i in items] == [
-        ("Doliprane 1000 mg cp B/8", "4.36"), ("Spasfon lyoc 80 mg B/10", "4.20"), ("Crème hydratante 200 ml (NR)", "9.90")]
+        ("Doliprane 1000 mg cp B/8", "4.36"),
+        ("Spasfon lyoc 80 mg B/10", "4.20"),
+        ("Crème hydratante 200 ml (NR)", "9.90"),
+    ]
     assert all(i.bbox is not None and i.page == 1 for i in items)
 
 
@@ -34,8 +46,12 @@ def test_gross_is_the_total_when_nothing_is_split():
 
 
 def test_hospital_lines_with_amounts_inside_labels():
-    lines = lines_of("Forfait journalier (3 j x 20,00 €) 60,00 €", "Chambre particulière (2 nuits x 65,00 €) 130,00 €",
-                     "Frais de séjour pris en charge par l'Assurance Maladie 4 512,00 €", "Total à votre charge 190,00 €")
+    lines = lines_of(
+        "Forfait journalier (3 j x 20,00 €) 60,00 €",
+        "Chambre particulière (2 nuits x 65,00 €) 130,00 €",
+        "Frais de séjour pris en charge par l'Assurance Maladie 4 512,00 €",
+        "Total à votre charge 190,00 €",
+    )
     assert [i.amount for i in extract_line_items(lines)] == ["60.00", "130.00"]
 
 

@@ -26,6 +26,7 @@ def fields_of(*texts: str) -> dict:
 
 # Totals ---------------------------------------------------------------------------------------
 
+
 def test_a_date_between_the_label_and_the_amount():
     fields = fields_of("Invoice", "Invoice date: July 5, 2014", "TOTAL AMOUNT DUE ON August 3 , 2014 $4.11")
     assert fields["total"].value == "4.11"
@@ -36,21 +37,24 @@ def test_total_for_this_invoice():
     assert fields_of("Invoice", "Service 4.11", "Total for this invoice $4.11")["total"].value == "4.11"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("Gesamtbetrag 1.234,56 €", "1234.56"),
-    ("Zahlbetrag: 569,82 EUR", "569.82"),
-    ("Rechnungsbetrag 1 234,56 €", "1234.56"),
-    ("Te betalen € 1.234,56", "1234.56"),
-    ("Totaal 45,00", "45.00"),
-    ("Importe total 1.234,56 €", "1234.56"),
-    ("Total a pagar 99,90 €", "99.90"),
-    ("Totale da pagare 12,50 €", "12.50"),
-    ("Valor total 1.234,56 €", "1234.56"),
-    ("Amount due 1,234.56", "1234.56"),
-    ("Balance due $ 80.00", "80.00"),
-    ("Total CHF 1'234.56", "1234.56"),
-    ("Total due 1 234.56", "1234.56"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Gesamtbetrag 1.234,56 €", "1234.56"),
+        ("Zahlbetrag: 569,82 EUR", "569.82"),
+        ("Rechnungsbetrag 1 234,56 €", "1234.56"),
+        ("Te betalen € 1.234,56", "1234.56"),
+        ("Totaal 45,00", "45.00"),
+        ("Importe total 1.234,56 €", "1234.56"),
+        ("Total a pagar 99,90 €", "99.90"),
+        ("Totale da pagare 12,50 €", "12.50"),
+        ("Valor total 1.234,56 €", "1234.56"),
+        ("Amount due 1,234.56", "1234.56"),
+        ("Balance due $ 80.00", "80.00"),
+        ("Total CHF 1'234.56", "1234.56"),
+        ("Total due 1 234.56", "1234.56"),
+    ],
+)
 def test_total_labels_and_number_formats(text, value):
     assert extract_total(lines_of("Item 1,00", text)).value == value
 
@@ -75,9 +79,15 @@ def test_an_invoice_summary_heading_does_not_hide_the_total():
 
 
 def test_a_tax_summary_above_the_amount_due_does_not_hide_it():
-    lines = lines_of("Prestation support 60,00", "Détail TVA Code Taux Base TVA Montant TVA", "K 0,00% 100,00 0,00",
-                     "TOTAL HT TOTAL TVA TOTAL TTC", "100,00 0,00 100,00", "Acompte : 10,00",
-                     "Date d'échéance : 02/03/2022 NET A PAYER 90,00 EUR")
+    lines = lines_of(
+        "Prestation support 60,00",
+        "Détail TVA Code Taux Base TVA Montant TVA",
+        "K 0,00% 100,00 0,00",
+        "TOTAL HT TOTAL TVA TOTAL TTC",
+        "100,00 0,00 100,00",
+        "Acompte : 10,00",
+        "Date d'échéance : 02/03/2022 NET A PAYER 90,00 EUR",
+    )
     assert extract_total(lines).value == "90.00"
 
 
@@ -86,17 +96,33 @@ def test_a_summary_below_the_total_is_still_skipped():
     assert extract_total(lines).value == "10.60"
 
 
-@pytest.mark.parametrize(("balance", "value"), [("Solde à payer 470,15 €", "470.15"), ("Balance due 470.15", "470.15"),
-                                                ("Reste dû 470,15 €", "470.15"), ("Montant à régler : 470,15 €", "470.15"),
-                                                ("Restbetrag 470,15 €", "470.15"), ("Nog te betalen € 470,15", "470.15"),
-                                                ("Saldo a pagar 470,15 €", "470.15")])
+@pytest.mark.parametrize(
+    ("balance", "value"),
+    [
+        ("Solde à payer 470,15 €", "470.15"),
+        ("Balance due 470.15", "470.15"),
+        ("Reste dû 470,15 €", "470.15"),
+        ("Montant à régler : 470,15 €", "470.15"),
+        ("Restbetrag 470,15 €", "470.15"),
+        ("Nog te betalen € 470,15", "470.15"),
+        ("Saldo a pagar 470,15 €", "470.15"),
+    ],
+)
 def test_the_balance_left_after_a_deposit_is_the_amount_due(balance, value):
     lines = lines_of("Total HT 624,90 €", "Total TTC 671,15 €", "Virement 05/11/2017 201,00 €", balance)
     assert extract_total(lines).value == value
 
 
-@pytest.mark.parametrize("text", ["Gesamtbetrag mit USt. 119,00 €", "Total with VAT 119.00", "Bruttosumme 119,00",
-                                  "Totaal incl. btw € 119,00", "Totale fattura IVA inclusa 119,00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gesamtbetrag mit USt. 119,00 €",
+        "Total with VAT 119.00",
+        "Bruttosumme 119,00",
+        "Totaal incl. btw € 119,00",
+        "Totale fattura IVA inclusa 119,00",
+    ],
+)
 def test_a_total_with_its_tax_is_the_total(text):
     lines = lines_of("Netto 100,00", "MwSt 19% 19,00", text, "Zahlungsziel 30 Tage 99,00")
     assert (extract_total(lines).value, extract_total(lines).rule) == ("119.00", "total.label_right")
@@ -104,14 +130,21 @@ def test_a_total_with_its_tax_is_the_total(text):
 
 def test_the_tax_under_a_total_label_gives_way_to_the_gross():
     # labels stacked in columns, their amounts on one row: net, gross, tax
-    lines = lines_of("Rechnungssumme Netto (excl. USt.) 198,00",
-                     "Steuerbasisbetrag Rechnungssumme USt. Brutto 19% (inkl. USt.) 198,00 235,62 37,62")
+    lines = lines_of(
+        "Rechnungssumme Netto (excl. USt.) 198,00",
+        "Steuerbasisbetrag Rechnungssumme USt. Brutto 19% (inkl. USt.) 198,00 235,62 37,62",
+    )
     total = extract_total(lines)
     assert (total.value, total.rule) == ("235.62", "total.label_right+net_plus_tax")
 
 
-@pytest.mark.parametrize(("rows", "total"), [(("Subtotal 10.00", "Tax 0.60", "Total 10.60", "Cash 20.60", "Change 10.00"), "10.60"),
-                                             (("Sub Total 5.00", "Total 5.00", "Cash 10.00", "Change 5.00"), "5.00")])
+@pytest.mark.parametrize(
+    ("rows", "total"),
+    [
+        (("Subtotal 10.00", "Tax 0.60", "Total 10.60", "Cash 20.60", "Change 10.00"), "10.60"),
+        (("Sub Total 5.00", "Total 5.00", "Cash 10.00", "Change 5.00"), "5.00"),
+    ],
+)
 def test_a_total_is_not_taken_for_a_tax_by_a_coincidence_of_sums(rows, total):
     assert extract_total(lines_of(*rows)).value == total
 
@@ -123,25 +156,38 @@ def test_a_deposit_is_not_taken_for_a_tax():
 
 # Dates ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Rechnungsdatum: 5. März 2018", date(2018, 3, 5)),
-    ("Factuurdatum 3 maart 2018", date(2018, 3, 3)),
-    ("Fecha: 5 de marzo de 2018", date(2018, 3, 5)),
-    ("Data 12 giugno 2021", date(2021, 6, 12)),
-    ("Data de emissão: 7 de março de 2020", date(2020, 3, 7)),
-    ("Date of issue 12 Dec 2019", date(2019, 12, 12)),
-    ("Invoice date: Mar. 5th 2018", date(2018, 3, 5)),
-    ("Datum 3 mrt 2018", date(2018, 3, 3)),
-    ("Date : 1er janvier 2020", date(2020, 1, 1)),
-    ("05.03.2018", date(2018, 3, 5)),
-    ("Le 05/03/2018", date(2018, 3, 5)),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rechnungsdatum: 5. März 2018", date(2018, 3, 5)),
+        ("Factuurdatum 3 maart 2018", date(2018, 3, 3)),
+        ("Fecha: 5 de marzo de 2018", date(2018, 3, 5)),
+        ("Data 12 giugno 2021", date(2021, 6, 12)),
+        ("Data de emissão: 7 de março de 2020", date(2020, 3, 7)),
+        ("Date of issue 12 Dec 2019", date(2019, 12, 12)),
+        ("Invoice date: Mar. 5th 2018", date(2018, 3, 5)),
+        ("Datum 3 mrt 2018", date(2018, 3, 3)),
+        ("Date : 1er janvier 2020", date(2020, 1, 1)),
+        ("05.03.2018", date(2018, 3, 5)),
+        ("Le 05/03/2018", date(2018, 3, 5)),
+    ],
+)
 def test_dates_in_european_languages(text, expected):
     assert [c.value for c in find_dates(lines_of(text))] == [expected]
 
 
-@pytest.mark.parametrize("due", ["Fällig am 19.11.2015", "Vervaldatum: 19-11-2015", "Fecha de vencimiento 19/11/2015",
-                                 "Scadenza 19/11/2015", "Due date: 19/11/2015", "Zahlbar bis 19.11.2015"])
+@pytest.mark.parametrize(
+    "due",
+    [
+        "Fällig am 19.11.2015",
+        "Vervaldatum: 19-11-2015",
+        "Fecha de vencimiento 19/11/2015",
+        "Scadenza 19/11/2015",
+        "Due date: 19/11/2015",
+        "Zahlbar bis 19.11.2015",
+    ],
+)
 def test_a_due_date_is_not_the_issue_date(due):
     fields = fields_of("Rechnung", "Rechnungsdatum: 29.10.2015", "Gesamtbetrag 10,00 €", due)
     assert fields["date"].value == "2015-10-29"
@@ -159,9 +205,16 @@ def test_dotted_dates_are_day_first_even_beside_a_us_hint():
     assert [c.value for c in find_dates(lines, month_first=True)] == [date(2025, 6, 3)] * 2
 
 
-@pytest.mark.parametrize(("address", "american"), [("CVS Pharmacy, Boston, MA 02115", True), ("Boston, MA 02115-1234 USA", True),
-                                                   ("teststr, DE 55232 teststadt", False), ("DE 55232 Teststadt", False),
-                                                   ("Musterstrasse 1, DE 80331 München", False)])
+@pytest.mark.parametrize(
+    ("address", "american"),
+    [
+        ("CVS Pharmacy, Boston, MA 02115", True),
+        ("Boston, MA 02115-1234 USA", True),
+        ("teststr, DE 55232 teststadt", False),
+        ("DE 55232 Teststadt", False),
+        ("Musterstrasse 1, DE 80331 München", False),
+    ],
+)
 def test_a_german_postcode_is_not_an_american_address(address, american):
     assert locale_hint(lines_of(address, "Total 1,00")).month_first is american
 
@@ -172,29 +225,47 @@ def test_an_american_address_without_its_comma_or_with_a_phone_after_it(address)
 
 
 def test_the_start_of_a_period_is_not_the_issue_date():
-    fields = fields_of("Beitragsrechnung 24. Januar 2014", "Beitrag für den Zeitraum vom 06.12.2013 bis zum 06.12.2014",
-                       "am 06.12.2013", "Rechnungsbetrag 59,50 €")
+    fields = fields_of(
+        "Beitragsrechnung 24. Januar 2014",
+        "Beitrag für den Zeitraum vom 06.12.2013 bis zum 06.12.2014",
+        "am 06.12.2013",
+        "Rechnungsbetrag 59,50 €",
+    )
     assert fields["date"].value == "2014-01-24"
 
 
-@pytest.mark.parametrize(("doc_type", "texts", "expected"), [
-    ("rights_certificate", ("Date d'édition : 1er février 2019", "Médecin traitant : Dr DA SILVA (déclaré le 23/09/2016)"), "2019-02-01"),
-    ("posting_certificate", ("employée depuis le 14/10/2019, est détachée", "Nice, le 04/12/2025"), "2025-12-04"),
-    ("invoice", ("Angestellt seit 01.02.2010", "Rechnungsdatum 03.03.2024", "Gesamtbetrag 10,00 €"), "2024-03-03"),
-])
+@pytest.mark.parametrize(
+    ("doc_type", "texts", "expected"),
+    [
+        (
+            "rights_certificate",
+            ("Date d'édition : 1er février 2019", "Médecin traitant : Dr DA SILVA (déclaré le 23/09/2016)"),
+            "2019-02-01",
+        ),
+        ("posting_certificate", ("employée depuis le 14/10/2019, est détachée", "Nice, le 04/12/2025"), "2025-12-04"),
+        ("invoice", ("Angestellt seit 01.02.2010", "Rechnungsdatum 03.03.2024", "Gesamtbetrag 10,00 €"), "2024-03-03"),
+    ],
+)
 def test_the_date_of_a_past_fact_is_not_the_issue_date(doc_type, texts, expected):
     assert extract_fields(lines_of(*texts), doc_type)["date"].value == expected
 
 
 def test_a_hospital_stay_still_starts_on_its_first_day():
-    lines = lines_of("BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €")
+    lines = lines_of(
+        "BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €"
+    )
     assert extract_fields(lines, "hospital_bulletin")["date"].value == "2024-10-04"
 
 
-@pytest.mark.parametrize(("text", "expected"), [("Date:9/3/201820:54:50", date(2018, 3, 9)),
-                                              ("Date : 17/06/20187:36:12 PM", date(2018, 6, 17)),
-                                              ("[Sales]2018-01-0522:55:25 PosNo:86", date(2018, 1, 5)),
-                                              ("11/02/1819:21 Slip No.: 6030098553", date(2018, 2, 11))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Date:9/3/201820:54:50", date(2018, 3, 9)),
+        ("Date : 17/06/20187:36:12 PM", date(2018, 6, 17)),
+        ("[Sales]2018-01-0522:55:25 PosNo:86", date(2018, 1, 5)),
+        ("11/02/1819:21 Slip No.: 6030098553", date(2018, 2, 11)),
+    ],
+)
 def test_a_time_glued_to_the_date_by_ocr(text, expected):
     assert [c.value for c in find_dates(lines_of(text))] == [expected]
 
@@ -209,6 +280,7 @@ def test_month_first_dates_read_as_such():
 
 
 # Currency -------------------------------------------------------------------------------------
+
 
 def currency_of(*texts: str):
     lines = lines_of(*texts)
@@ -231,15 +303,30 @@ def test_a_hint_only_settles_a_marker_to_a_currency_it_can_mean():
     assert field.value == "USD" and field.confidence < 0.8
 
 
-@pytest.mark.parametrize(("text", "code"), [("Total 12,50 zł", "PLN"), ("Total INR 4,500.00", "INR"), ("Total ₹ 4,500.00", "INR"),
-                                            ("Gesamtbetrag 12,50 CHF", "CHF"), ("Total 1 200,00 SEK", "SEK")])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Total 12,50 zł", "PLN"),
+        ("Total INR 4,500.00", "INR"),
+        ("Total ₹ 4,500.00", "INR"),
+        ("Gesamtbetrag 12,50 CHF", "CHF"),
+        ("Total 1 200,00 SEK", "SEK"),
+    ],
+)
 def test_more_codes_and_symbols(text, code):
     assert currency_of(text).value == code
 
 
 def test_no_currency_printed_the_bank_account_country_tells_it():
-    lines = lines_of("My Supplier Company N.V.", "Bank account : BE54 0000 0000 0097", "Invoice", "Date: 09/04/2018",
-                     "Total excl VAT 400,00", "VAT 21,00% 84,00", "Total 484,00")
+    lines = lines_of(
+        "My Supplier Company N.V.",
+        "Bank account : BE54 0000 0000 0097",
+        "Invoice",
+        "Date: 09/04/2018",
+        "Total excl VAT 400,00",
+        "VAT 21,00% 84,00",
+        "Total 484,00",
+    )
     field = extract_fields(lines, "invoice")["currency"]
     assert (field.value, field.rule) == ("EUR", "currency.account_country:BE")
     assert field.confidence < 0.8
@@ -257,10 +344,21 @@ def test_company_suffix_alone_is_only_a_guess():
 
 # Classification -------------------------------------------------------------------------------
 
-DUTCH_INVOICE = ("Fysiotherapie De Linde B.V.", "Kerkstraat 12, 1012 AB Amsterdam", "Factuur", "Factuurnummer 2024-031",
-                 "Factuurdatum: 3 maart 2024", "Omschrijving Bedrag", "Behandeling fysiotherapie 45,00", "Subtotaal 45,00",
-                 "BTW 0% 0,00", "Totaal te betalen € 45,00", "Graag binnen 14 dagen overmaken", "IBAN NL91 ABNA 0417 1643 00",
-                 "BIC ABNANL2A KvK 12345678")
+DUTCH_INVOICE = (
+    "Fysiotherapie De Linde B.V.",
+    "Kerkstraat 12, 1012 AB Amsterdam",
+    "Factuur",
+    "Factuurnummer 2024-031",
+    "Factuurdatum: 3 maart 2024",
+    "Omschrijving Bedrag",
+    "Behandeling fysiotherapie 45,00",
+    "Subtotaal 45,00",
+    "BTW 0% 0,00",
+    "Totaal te betalen € 45,00",
+    "Graag binnen 14 dagen overmaken",
+    "IBAN NL91 ABNA 0417 1643 00",
+    "BIC ABNANL2A KvK 12345678",
+)
 
 
 def test_an_iban_in_an_invoice_footer_keeps_it_an_invoice():
@@ -271,26 +369,47 @@ def test_an_iban_in_an_invoice_footer_keeps_it_an_invoice():
 
 
 def test_german_invoice_with_bank_footer():
-    lines = lines_of("Bei Spiel GmbH", "Rechnung # RE-20151029/4 von 29.10.2015", "Menge Produkt Preis", "2 Konferenz 125,00 € 250,00 €",
-                     "Net amount: 250,00 €", "USt. Gesamt: 47,50 €", "Gesamtbetrag: 297,50 €", "Bitte überweisen Sie bis zum 19.11.2015.",
-                     "IBAN DE88200800000970375700", "BIC COBADEFXXX", "Kontoinhaber: Max Mustermann")
+    lines = lines_of(
+        "Bei Spiel GmbH",
+        "Rechnung # RE-20151029/4 von 29.10.2015",
+        "Menge Produkt Preis",
+        "2 Konferenz 125,00 € 250,00 €",
+        "Net amount: 250,00 €",
+        "USt. Gesamt: 47,50 €",
+        "Gesamtbetrag: 297,50 €",
+        "Bitte überweisen Sie bis zum 19.11.2015.",
+        "IBAN DE88200800000970375700",
+        "BIC COBADEFXXX",
+        "Kontoinhaber: Max Mustermann",
+    )
     assert classify(lines).doc_type is DocType.INVOICE
     fields = extract_fields(lines, "invoice")
     assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("297.50", "2015-10-29", "EUR")
 
 
 def test_a_rib_is_still_bank_details():
-    lines = lines_of("Relevé d'identité bancaire", "Titulaire du compte : M. Paul Durand", "Domiciliation : Banque X",
-                     "IBAN FR76 3000 6000 0112 3456 7890 189", "BIC AGRIFRPP")
+    lines = lines_of(
+        "Relevé d'identité bancaire",
+        "Titulaire du compte : M. Paul Durand",
+        "Domiciliation : Banque X",
+        "IBAN FR76 3000 6000 0112 3456 7890 189",
+        "BIC AGRIFRPP",
+    )
     assert classify(lines).doc_type is DocType.BANK_DETAILS
 
 
 # Sessions -------------------------------------------------------------------------------------
 
-PHYSIO_NOTE = ("Cabinet de kinésithérapie", "Mme Claire Martin, masseur-kinésithérapeute", "Note d'honoraires",
-               "Patient : M. Paul Durand", "Nombre de séances : 10",
-               "Dates des séances : 09/06/2025, 12/06/2025, 16/06/2025, 19/06/2025, 23/06/2025, 26/06/2025, 30/06/2025, "
-               "03/07/2025, 07/07/2025, 10/07/2025", "Montant total : 165,00 €")
+PHYSIO_NOTE = (
+    "Cabinet de kinésithérapie",
+    "Mme Claire Martin, masseur-kinésithérapeute",
+    "Note d'honoraires",
+    "Patient : M. Paul Durand",
+    "Nombre de séances : 10",
+    "Dates des séances : 09/06/2025, 12/06/2025, 16/06/2025, 19/06/2025, 23/06/2025, 26/06/2025, 30/06/2025, "
+    "03/07/2025, 07/07/2025, 10/07/2025",
+    "Montant total : 165,00 €",
+)
 
 
 def test_physio_session_dates_on_one_long_line():
@@ -298,7 +417,11 @@ def test_physio_session_dates_on_one_long_line():
     extraction = extract_all(lines, classify(lines).doc_type.value)
     assert len(extraction.sessions) == 10
     fields = extraction.fields
-    assert (fields["session_count"].value, fields["first_session"].value, fields["last_session"].value) == ("10", "2025-06-09", "2025-07-10")
+    assert (fields["session_count"].value, fields["first_session"].value, fields["last_session"].value) == (
+        "10",
+        "2025-06-09",
+        "2025-07-10",
+    )
     assert fields["session_count"].rule.endswith("+rows_agree")
 
 

@@ -113,7 +113,6 @@ def test_a_page_of_absurd_size_is_unreadable_not_rendered(tmp_path, make):
         pages.render_pdf_page(str(make(tmp_path / "page.pdf")), 1)
 
 
-
 def _never_rendered(*args, **kwargs):
     raise AssertionError("rendered")
 
@@ -144,8 +143,9 @@ def test_a_page_image_too_large_by_its_own_header_is_neither_decoded_nor_rendere
 
 def test_a_large_baseline_jpeg_declared_honestly_is_rendered(tmp_path, monkeypatch):
     """poppler decodes a baseline JPEG a few rows at a time: a large one is rendered, not refused."""
-    path = image_pdf(tmp_path / "page.pdf", b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode",
-                     jpeg_bytes((1500, 1500)))
+    path = image_pdf(
+        tmp_path / "page.pdf", b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode", jpeg_bytes((1500, 1500))
+    )
     monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", SMALL_CAP)
     assert pages.embedded_scan(path, 1) is None
     assert pages.render_pdf_page(path, 1).gray.size <= SMALL_CAP

@@ -178,7 +178,13 @@ def test_care_sheet_form_sections_are_not_names():
 
 
 def test_the_practitioner_of_the_header_beats_the_prescriber():
-    rows = ("MATHIEU HOARAU", "Masseur-Kinésithérapeute D.E.", "FACTURE", "Patient : MEUNIER Sandrine", "Sur prescription du Dr MASSON")
+    rows = (
+        "MATHIEU HOARAU",
+        "Masseur-Kinésithérapeute D.E.",
+        "FACTURE",
+        "Patient : MEUNIER Sandrine",
+        "Sur prescription du Dr MASSON",
+    )
     found = extract_parties(lines_of(*rows), "invoice")
     assert found["practitioner"].value == "MATHIEU HOARAU"
     assert found["issuer"].value == "MATHIEU HOARAU"
@@ -188,11 +194,20 @@ def test_the_practitioner_of_the_header_beats_the_prescriber():
 
 
 def test_card_ticket_skips_payment_words():
-    rows = ("CARTE BANCAIRE", "SANS CONTACT", "A0000000031010", "MASTERCARD", "LE 23/06/26 A 12:08:15", "MAISON DE SANTE DE DIJON")
+    rows = (
+        "CARTE BANCAIRE",
+        "SANS CONTACT",
+        "A0000000031010",
+        "MASTERCARD",
+        "LE 23/06/26 A 12:08:15",
+        "MAISON DE SANTE DE DIJON",
+    )
     assert extract_parties(lines_of(*rows), "receipt")["issuer"].value == "MAISON DE SANTE DE DIJON"
 
 
 def test_name_starting_a_birth_row():
-    found = extract_parties(lines_of("Pharmacie des Arcades", "Facture du 08-03-2024", "MOREL Fatima Née le 20/01/1942"), "invoice")
+    found = extract_parties(
+        lines_of("Pharmacie des Arcades", "Facture du 08-03-2024", "MOREL Fatima Née le 20/01/1942"), "invoice"
+    )
     assert found["beneficiary"].value == "MOREL Fatima"
     assert found["beneficiary"].rule.startswith("beneficiary.birth_row")

@@ -65,5 +65,7 @@ def test_period_read_through_ocr_noise_and_line_breaks():
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2026-01-01", "2026-11-01")
     fields = extract_periods(lines_of("Période autorisée : du 16.02.22 au.13.08.22"), "prior_authorisation")
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2022-02-16", "2022-08-13")
-    fields = extract_periods(lines_of("est détachée en Suisse du 14 juil. 2019 au", "16 mars 2021 pour y exercer"), "posting_certificate")
+    fields = extract_periods(
+        lines_of("est détachée en Suisse du 14 juil. 2019 au", "16 mars 2021 pour y exercer"), "posting_certificate"
+    )
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-07-14", "2021-03-16")

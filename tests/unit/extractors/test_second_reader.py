@@ -16,18 +16,32 @@ IMAGE = np.full((100, 100), 255, dtype=np.uint8)
 
 
 def words(texts: list[str], confidence: float = 0.95) -> tuple[Word, ...]:
-    return tuple(Word(text=t, confidence=confidence, bbox=BBox(x0=10 * i, y0=i, x1=10 * i + 8, y1=i + 8), block=1, line=i + 1)
-                 for i, t in enumerate(texts))
+    return tuple(
+        Word(text=t, confidence=confidence, bbox=BBox(x0=10 * i, y0=i, x1=10 * i + 8, y1=i + 8), block=1, line=i + 1)
+        for i, t in enumerate(texts)
+    )
 
 
 A4_TEXT = [f"mot{i}" for i in range(60)]
 
 
-def page(texts: list[str] = A4_TEXT, confidence: float = 0.95, width: int = 2480, height: int = 3508,
-         source: TextSource = TextSource.OCR) -> OcrPage:
-    return OcrPage(page=1, width=width, height=height, dpi=300, source=source, words=words(texts, confidence),
-                   engine=OcrEngine.TESSERACT if source is TextSource.OCR else None,
-                   quality=PageQuality(text_density=0.2, ocr_confidence=confidence, score=0.9) if source is TextSource.OCR else None)
+def page(
+    texts: list[str] = A4_TEXT,
+    confidence: float = 0.95,
+    width: int = 2480,
+    height: int = 3508,
+    source: TextSource = TextSource.OCR,
+) -> OcrPage:
+    return OcrPage(
+        page=1,
+        width=width,
+        height=height,
+        dpi=300,
+        source=source,
+        words=words(texts, confidence),
+        engine=OcrEngine.TESSERACT if source is TextSource.OCR else None,
+        quality=PageQuality(text_density=0.2, ocr_confidence=confidence, score=0.9) if source is TextSource.OCR else None,
+    )
 
 
 @pytest.fixture

@@ -12,15 +12,28 @@ def page_of(number: int, *rows: str) -> OcrPage:
     for index, row in enumerate(rows):
         x = 10
         for token in row.split():
-            words.append(Word(text=token, confidence=0.95, bbox=BBox(x0=x, y0=60 * index, x1=x + 14 * len(token), y1=60 * index + 30),
-                              block=1, line=index))
+            words.append(
+                Word(
+                    text=token,
+                    confidence=0.95,
+                    bbox=BBox(x0=x, y0=60 * index, x1=x + 14 * len(token), y1=60 * index + 30),
+                    block=1,
+                    line=index,
+                )
+            )
             x += 14 * len(token) + 14
     return OcrPage(page=number, width=2480, height=3508, dpi=300, source=TextSource.TEXT_LAYER, words=tuple(words))
 
 
 INVOICE = ("FACTURE N° 2025-114", "Date de facture : 12/03/2025", "Total TTC 84,00 €", "Net à payer 84,00 €", "TVA 20 %")
-PRESCRIPTION = ("ORDONNANCE", "Dr Jean Martin médecin généraliste", "Prescription", "Posologie : 1 comprimé matin et soir",
-                "Renouvelable 3 fois", "ordonnance bizone")
+PRESCRIPTION = (
+    "ORDONNANCE",
+    "Dr Jean Martin médecin généraliste",
+    "Prescription",
+    "Posologie : 1 comprimé matin et soir",
+    "Renouvelable 3 fois",
+    "ordonnance bizone",
+)
 
 
 def test_a_first_page_of_no_type_joins_the_proof_that_follows() -> None:

@@ -4,10 +4,18 @@ from extractors.fields.sessions import extract_sessions
 from tests.conftest import lines_of
 
 INVOICE = [
-    "Note d'honoraires", "Date : 28/03/2024", "Sur prescription du Dr MARTIN du 01/03/2024", "Né le 12/05/1980",
+    "Note d'honoraires",
+    "Date : 28/03/2024",
+    "Sur prescription du Dr MARTIN du 01/03/2024",
+    "Né le 12/05/1980",
     "Date de la séance Acte Honoraires",
-    "05/03/2024 AMK 7,5 16,13 €", "07/03/2024 AMK 7,5 16,13 €", "12.03.24 AMK 7,5 16,13 €", "14 mars 2024 AMK 7,5 16,13 €",
-    "Nombre de séances : 4", "Total honoraires 64,52 €", "Acquittée le 29/03/2024 - chèque",
+    "05/03/2024 AMK 7,5 16,13 €",
+    "07/03/2024 AMK 7,5 16,13 €",
+    "12.03.24 AMK 7,5 16,13 €",
+    "14 mars 2024 AMK 7,5 16,13 €",
+    "Nombre de séances : 4",
+    "Total honoraires 64,52 €",
+    "Acquittée le 29/03/2024 - chèque",
 ]
 
 

@@ -42,8 +42,13 @@ def test_a_missing_tool_is_named_before_any_work(tmp_path):
     import sys
 
     env = {**os.environ, "PATH": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "extract", str(tmp_path / "a.pdf")], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "extract", str(tmp_path / "a.pdf")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == ExitCode.MISSING_DEPENDENCY
     assert "[missing_tool]" in result.stderr and "tesseract-ocr" in result.stderr and "poppler-utils" in result.stderr
     assert "Traceback" not in result.stderr
@@ -90,10 +95,22 @@ def test_file_names_are_shown_safely_on_the_terminal():
 
     assert shown(HOSTILE) == "a\\x1b[31mred\\x0aline\\u202egpj.pdf\\u2028\\x00\\u200b"
     assert shown("facture n°2 – été.pdf") == "facture n°2 – été.pdf"  # ordinary text untouched
-    rejected = RejectedFile(index=1, file=HOSTILE, size=6, sha256=None, detected_type="image/gif", flags=(make_flag(FlagCode.UNSUPPORTED_FORMAT, file=HOSTILE, reason="format image/gif non accepté"),))
+    rejected = RejectedFile(
+        index=1,
+        file=HOSTILE,
+        size=6,
+        sha256=None,
+        detected_type="image/gif",
+        flags=(make_flag(FlagCode.UNSUPPORTED_FORMAT, file=HOSTILE, reason="format image/gif non accepté"),),
+    )
     document = doc(HOSTILE, DocType.INVOICE, total="12.50")
-    claim = Claim(claim_id="CLM-20261120-AAAAAA", created_at=NOW, status=ClaimStatus.NEEDS_REVIEW, documents=(document,),
-                  rejected_files=(rejected,))
+    claim = Claim(
+        claim_id="CLM-20261120-AAAAAA",
+        created_at=NOW,
+        status=ClaimStatus.NEEDS_REVIEW,
+        documents=(document,),
+        rejected_files=(rejected,),
+    )
     for text in (summary(claim), _doc_line(document), _doc_line(rejected)):
         assert not any(c in text for c in "\x1b\x00\u202e\u2028\u200b"), text
         assert "\\x1b[31m" in text and "\\u202e" in text
@@ -110,12 +127,25 @@ def test_a_foreign_bill_is_summed_up_in_euros_too():
     from tests.unit.validators.claim_fixtures import NOW, doc, field
 
     bill = doc("clinic.jpg", DocType.INVOICE, total="3810.00", currency="JPY")
-    conversion = Conversion(currency="JPY", rate="178.49", rate_date=date(2026, 10, 1), care_date=date(2026, 10, 1),
-                            care_date_field="date", source="ECB")
+    conversion = Conversion(
+        currency="JPY",
+        rate="178.49",
+        rate_date=date(2026, 10, 1),
+        care_date=date(2026, 10, 1),
+        care_date_field="date",
+        source="ECB",
+    )
     bill = bill.model_copy(update={"conversion": conversion, "fields": {**bill.fields, "total_eur": field("21.35")}})
-    part = EuroPart(file="clinic.jpg", currency="JPY", amount="3810.00", amount_eur="21.35", rate="178.49", rate_date=date(2026, 10, 1))
-    claim = Claim(claim_id="CLM-20261120-AAAAAA", created_at=NOW, status=ClaimStatus.READY, documents=(bill,),
-                  total_eur=EuroTotal(amount="21.35", parts=(part,)))
+    part = EuroPart(
+        file="clinic.jpg", currency="JPY", amount="3810.00", amount_eur="21.35", rate="178.49", rate_date=date(2026, 10, 1)
+    )
+    claim = Claim(
+        claim_id="CLM-20261120-AAAAAA",
+        created_at=NOW,
+        status=ClaimStatus.READY,
+        documents=(bill,),
+        total_eur=EuroTotal(amount="21.35", parts=(part,)),
+    )
     text = summary(claim)
     assert "total 3810.00 (90%), currency JPY (90%), 21.35 EUR at 178.49 (ECB 2026-10-01)" in text
     assert "bills in EUR: 21.35" in text

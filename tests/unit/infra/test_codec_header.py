@@ -57,7 +57,7 @@ def test_a_jbig2_stream_is_sized_from_its_page_and_regions():
     assert codec_header.jbig2_size(data) == codec_header.CodedSize(64, 40, 1, whole=True)
     # a region larger than its page: the decoder allocates the region
     region = data.rindex(struct.pack(">IIIIB", 64, 40, 0, 0, 0))  # the region's information, after the page's
-    big_region = data[:region] + struct.pack(">II", 60000, 60000) + data[region + 8:]
+    big_region = data[:region] + struct.pack(">II", 60000, 60000) + data[region + 8 :]
     assert codec_header.jbig2_size(big_region) == codec_header.CodedSize(60000, 60000, 1, whole=True)
 
 

@@ -187,20 +187,43 @@ def test_the_image_runs_as_a_user_with_a_writable_prefect_home():
     assert "PREFECT_HOME=/home/intake/.prefect" in dockerfile and "HOME=/home/intake" in dockerfile
 
 
-@pytest.mark.parametrize("path", ["intake-data/inbox/x.pdf", "test-output/review/a.png", "out/store/claims/x/claim.json",
-                                  ".env", "infra/secrets/minio.env", "infra/secrets/review-accounts.toml",
-                                  "reviewers.toml", "infra/review-accounts.toml", ".git/config", ".venv/bin/python"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "intake-data/inbox/x.pdf",
+        "test-output/review/a.png",
+        "out/store/claims/x/claim.json",
+        ".env",
+        "infra/secrets/minio.env",
+        "infra/secrets/review-accounts.toml",
+        "reviewers.toml",
+        "infra/review-accounts.toml",
+        ".git/config",
+        ".venv/bin/python",
+    ],
+)
 def test_dockerignore_keeps_data_outputs_and_secrets_out_of_images(path):
-    patterns = [line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    patterns = [
+        line.strip() for line in (REPO / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert any(_ignored(path, pattern) for pattern in patterns), path
 
 
-@pytest.mark.parametrize("path", ["requirements.lock", "pyproject.toml", "flows/cli.py", "infra/Dockerfile",
-                                  "review/templates/base.html", "validators/rules/default.toml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "requirements.lock",
+        "pyproject.toml",
+        "flows/cli.py",
+        "infra/Dockerfile",
+        "review/templates/base.html",
+        "validators/rules/default.toml",
+    ],
+)
 def test_dockerignore_keeps_what_the_build_needs(path):
-    patterns = [line.strip() for line in (REPO / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    patterns = [
+        line.strip() for line in (REPO / ".dockerignore").read_text().splitlines() if line.strip() and not line.startswith("#")
+    ]
     assert not any(_ignored(path, pattern) for pattern in patterns), path
 
 
@@ -217,6 +240,14 @@ def test_the_readme_checklist_matches_the_compose_file(services):
     section = readme.split("## Production checklist", 1)[1].split("\n## ", 1)[0]
     for file in SECRET_FILES | {"secrets/review-accounts.toml"}:
         assert f"infra/{file}" in section, file
-    for text in ("make-secrets.sh", "PREFECT_UI_API_URL", "compose.dev.yaml", "6y", "GOVERNANCE", "compose.yaml ps",
-                 "/api/health", "mc retention info"):
+    for text in (
+        "make-secrets.sh",
+        "PREFECT_UI_API_URL",
+        "compose.dev.yaml",
+        "6y",
+        "GOVERNANCE",
+        "compose.yaml ps",
+        "/api/health",
+        "mc retention info",
+    ):
         assert text in section, text

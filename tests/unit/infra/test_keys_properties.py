@@ -36,18 +36,72 @@ from infra.storage.local import TMP_PREFIX, LocalStorage
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-TRICKY = ["\x00", "\n", "\r", "\t", "\x1b", "\x7f", "\x85", "\u202e", "\u202d", "\u2066", "\u200b", "\ufeff", "\u2028",
-          "\ud800", "\udfff", "\\", "/", ".", "..", "\u2215", "\uff0f", "\uff0e", "\u2024", "\u0301", "\u0327", "\u0338",
-          "\U0001f600", "\U0001f468\u200d\U0001f469", "é", "ß", "İ", "ﬁ", "\u1100\u1161", " ", "-", "_", "(", ")", "~",
-          ":", "*", "?", "<", ">", "|", '"', "CON", "\uffff", "\U0010ffff"]
+TRICKY = [
+    "\x00",
+    "\n",
+    "\r",
+    "\t",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u202e",
+    "\u202d",
+    "\u2066",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\ud800",
+    "\udfff",
+    "\\",
+    "/",
+    ".",
+    "..",
+    "\u2215",
+    "\uff0f",
+    "\uff0e",
+    "\u2024",
+    "\u0301",
+    "\u0327",
+    "\u0338",
+    "\U0001f600",
+    "\U0001f468\u200d\U0001f469",
+    "é",
+    "ß",
+    "İ",
+    "ﬁ",
+    "\u1100\u1161",
+    " ",
+    "-",
+    "_",
+    "(",
+    ")",
+    "~",
+    ":",
+    "*",
+    "?",
+    "<",
+    ">",
+    "|",
+    '"',
+    "CON",
+    "\uffff",
+    "\U0010ffff",
+]
 
 # any text, surrogates and controls included, with the tricky pieces over-represented
 any_char = st.characters(codec=None)
 tricky_text = st.lists(st.one_of(st.sampled_from(TRICKY), st.text(any_char, max_size=8)), max_size=12).map("".join)
-names = st.one_of(st.text(any_char, max_size=40), tricky_text,
-                  st.builds(lambda stem, ext: stem + "." + ext, tricky_text, st.text(string.ascii_letters + string.digits, max_size=12)),
-                  st.builds(lambda c, n, ext: c * n + ext, st.sampled_from(["é", "x", "\U0001f600", "\u0301", "\u202e", "."]),
-                            st.integers(0, 400), st.sampled_from(["", ".pdf", ".jpeg", ".PNG", ".tar.gz", ".abcdefghij"])))
+names = st.one_of(
+    st.text(any_char, max_size=40),
+    tricky_text,
+    st.builds(lambda stem, ext: stem + "." + ext, tricky_text, st.text(string.ascii_letters + string.digits, max_size=12)),
+    st.builds(
+        lambda c, n, ext: c * n + ext,
+        st.sampled_from(["é", "x", "\U0001f600", "\u0301", "\u202e", "."]),
+        st.integers(0, 400),
+        st.sampled_from(["", ".pdf", ".jpeg", ".PNG", ".tar.gz", ".abcdefghij"]),
+    ),
+)
 
 
 def is_safe_key(key: object) -> bool:
@@ -68,9 +122,14 @@ def accepted(key: str) -> bool:
 
 # --- check_key, check_prefix ---------------------------------------------------------------------
 
-segments = st.one_of(st.sampled_from(["", ".", "..", "a", "\\", "x\x00", "\u202e", "é" * 130, "y" * 256]), st.text(any_char, max_size=10))
-keys = st.one_of(st.text(any_char, max_size=30), st.lists(segments, min_size=1, max_size=6).map("/".join),
-                 st.builds(lambda n: "k/" * n + "k", st.integers(0, 600)))
+segments = st.one_of(
+    st.sampled_from(["", ".", "..", "a", "\\", "x\x00", "\u202e", "é" * 130, "y" * 256]), st.text(any_char, max_size=10)
+)
+keys = st.one_of(
+    st.text(any_char, max_size=30),
+    st.lists(segments, min_size=1, max_size=6).map("/".join),
+    st.builds(lambda n: "k/" * n + "k", st.integers(0, 600)),
+)
 
 
 @SETTINGS
@@ -166,7 +225,9 @@ def test_safe_name_respects_any_byte_cap(name, max_bytes):
 
 
 @SETTINGS
-@given(st.lists(names, max_size=12), st.sets(st.sampled_from(["file", "file.pdf", "file-2.pdf", "scan.pdf", "a.pdf", "FILE-3.PDF"])))
+@given(
+    st.lists(names, max_size=12), st.sets(st.sampled_from(["file", "file.pdf", "file-2.pdf", "scan.pdf", "a.pdf", "FILE-3.PDF"]))
+)
 @example(["scan.pdf", "SCAN.pdf", "scan-2.pdf", "Scan.PDF"], set())
 def test_unique_name_never_returns_a_taken_name(raw_names, already):
     taken = {name.lower() for name in already}
@@ -179,13 +240,24 @@ def test_unique_name_never_returns_a_taken_name(raw_names, already):
         assert check_key(name) == name and "/" not in name and len(name.encode()) <= NAME_BYTES
 
 
-single_segments = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), min_size=1, max_size=20)
+single_segments = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), min_size=1, max_size=20
+)
 
 
 @SETTINGS
-@given(st.one_of(single_segments, st.builds(lambda c, n, ext: c * n + ext, st.sampled_from(["x", "é", "\U0001f600"]),
-                                             st.integers(1, 255), st.sampled_from(["", ".pdf", ".x" * 3]))),
-       st.integers(1, 5))
+@given(
+    st.one_of(
+        single_segments,
+        st.builds(
+            lambda c, n, ext: c * n + ext,
+            st.sampled_from(["x", "é", "\U0001f600"]),
+            st.integers(1, 255),
+            st.sampled_from(["", ".pdf", ".x" * 3]),
+        ),
+    ),
+    st.integers(1, 5),
+)
 @example("x" * 255, 3)
 @example("x" * 251 + ".pdf", 2)
 @example("a." + "b" * 253, 2)
@@ -202,8 +274,12 @@ def test_unique_name_of_any_valid_segment_stays_a_valid_segment(name, copies):
 
 # --- join ----------------------------------------------------------------------------------------
 
-parts_text = st.one_of(st.sampled_from(["claims", "a/b", "..", ".", "", "/", "/etc", "a/", "a//", "../x", "x/..", "a\\b", "\x00",
-                                        "\u202e", "~", "...", " .."]), st.text(any_char, max_size=8))
+parts_text = st.one_of(
+    st.sampled_from(
+        ["claims", "a/b", "..", ".", "", "/", "/etc", "a/", "a//", "../x", "x/..", "a\\b", "\x00", "\u202e", "~", "...", " .."]
+    ),
+    st.text(any_char, max_size=8),
+)
 
 
 @SETTINGS
@@ -229,9 +305,14 @@ def test_join_refuses_any_part_that_could_escape(parts):
 
 storable_segments = st.one_of(
     st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), min_size=1, max_size=12),
-    st.sampled_from(["...", " ", "\u202e", "\u2028", "CON", "a b", "\U0001f600", "é" * 127, "x" * 255, "e\u0301", "-rf"]))
-storable_keys = st.lists(storable_segments, min_size=1, max_size=4).map("/".join).filter(is_safe_key).filter(
-    lambda key: not any(s.startswith(TMP_PREFIX) for s in key.split("/")))
+    st.sampled_from(["...", " ", "\u202e", "\u2028", "CON", "a b", "\U0001f600", "é" * 127, "x" * 255, "e\u0301", "-rf"]),
+)
+storable_keys = (
+    st.lists(storable_segments, min_size=1, max_size=4)
+    .map("/".join)
+    .filter(is_safe_key)
+    .filter(lambda key: not any(s.startswith(TMP_PREFIX) for s in key.split("/")))
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -88,8 +88,12 @@ def test_a_disk_error_is_a_storage_error_naming_no_path_and_leaving_no_file(stor
 def test_a_vanished_root_folder_is_a_storage_error_not_a_missing_object(storage):
     storage.put_bytes("inbox/a.pdf", b"x")
     shutil.rmtree(storage.root)  # an unmounted or removed data folder
-    calls = [lambda: storage.get_bytes("inbox/a.pdf"), lambda: storage.exists("inbox/a.pdf"),
-             lambda: storage.list("inbox/"), lambda: storage.put_bytes("inbox/b.pdf", b"y")]
+    calls = [
+        lambda: storage.get_bytes("inbox/a.pdf"),
+        lambda: storage.exists("inbox/a.pdf"),
+        lambda: storage.list("inbox/"),
+        lambda: storage.put_bytes("inbox/b.pdf", b"y"),
+    ]
     for call in calls:
         with pytest.raises(StorageError):
             call()
@@ -132,6 +136,7 @@ def test_processes_racing_if_absent_on_one_key_exactly_one_wins(tmp_path):
 
 # --- symbolic links below the root: listed as received, never followed -------------------------------
 
+
 @pytest.fixture
 def outside(tmp_path):
     """A folder beside the root, holding what a planted link would reach."""
@@ -156,9 +161,14 @@ def test_a_file_link_leaving_the_root_is_listed_but_never_read(storage, outside)
     assert sorted(listed) == ["inbox/extranet/s1/facture.pdf", "inbox/extranet/s1/releve.pdf"]  # accounted for
     assert listed["inbox/extranet/s1/releve.pdf"].size == link.lstat().st_size  # the link's own, not the target's
     key = "inbox/extranet/s1/releve.pdf"
-    for call in (lambda: storage.get_bytes(key), lambda: storage.exists(key), lambda: storage.delete(key),
-                 lambda: storage.copy(key, "claims/c/originals/releve.pdf"), lambda: storage.put_bytes(key, b"x"),
-                 lambda: storage.put_bytes(key, b"x", if_absent=True)):
+    for call in (
+        lambda: storage.get_bytes(key),
+        lambda: storage.exists(key),
+        lambda: storage.delete(key),
+        lambda: storage.copy(key, "claims/c/originals/releve.pdf"),
+        lambda: storage.put_bytes(key, b"x"),
+        lambda: storage.put_bytes(key, b"x", if_absent=True),
+    ):
         message = _refused(call)
         assert "releve" not in message and str(outside) not in message  # no key, no path
     assert not storage.exists("claims/c/originals/releve.pdf")
@@ -198,7 +208,10 @@ def test_links_that_stay_inside_the_root_are_refused_too(storage):
     (s2 / "folder").symlink_to("../s1", target_is_directory=True)
     (s2 / "dangling.pdf").symlink_to("../nothing.pdf")
     assert [o.key for o in storage.list("inbox/extranet/s2/")] == [
-        "inbox/extranet/s2/copy.pdf", "inbox/extranet/s2/dangling.pdf", "inbox/extranet/s2/folder"]
+        "inbox/extranet/s2/copy.pdf",
+        "inbox/extranet/s2/dangling.pdf",
+        "inbox/extranet/s2/folder",
+    ]
     for key in ("inbox/extranet/s2/copy.pdf", "inbox/extranet/s2/folder/a.pdf", "inbox/extranet/s2/dangling.pdf"):
         _refused(lambda key=key: storage.get_bytes(key))
     assert storage.get_bytes("inbox/extranet/s1/a.pdf") == b"%PDF a"

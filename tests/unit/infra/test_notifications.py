@@ -14,8 +14,11 @@ import pytest
 from infra.storage import LocalStorage, S3Storage
 from infra.storage.notifications import BucketNotifications, Polling, event_keys, inbox_signal
 
-RECORD = {"EventName": "s3:ObjectCreated:Put", "Key": "intake/inbox/email/a.eml",
-          "Records": [{"s3": {"object": {"key": "inbox/email/a.eml"}}}]}
+RECORD = {
+    "EventName": "s3:ObjectCreated:Put",
+    "Key": "intake/inbox/email/a.eml",
+    "Records": [{"s3": {"object": {"key": "inbox/email/a.eml"}}}],
+}
 
 
 def test_event_keys_reads_records_keepalives_and_refuses_other_answers():

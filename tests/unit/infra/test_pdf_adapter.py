@@ -99,7 +99,6 @@ def test_page_count_stops_at_the_limit(tmp_path):
     assert pdf.page_count(hostile.blank_pages(tmp_path / "long.pdf", 120), limit=50) == 120
 
 
-
 def test_a_jpeg_larger_than_its_dictionary_says_is_not_decoded(tmp_path):
     """Issue 22: /Width 1000 /Height 1000 over a 12600 x 12600 JPEG was decoded whole (1.26 GiB)."""
     data = jpeg_bytes((3000, 3000))
@@ -114,30 +113,45 @@ def test_a_jpeg_larger_than_its_dictionary_says_is_not_decoded(tmp_path):
 
 
 def test_a_flate_image_inflating_past_its_size_is_not_decoded(tmp_path):
-    bomb = image_pdf(tmp_path / "bomb.pdf", b"/Width 100 /Height 100 /BitsPerComponent 8 /Filter /FlateDecode",
-                         zlib.compress(b"\xff" * 20_000_000, 9))
-    exact = image_pdf(tmp_path / "exact.pdf", b"/Width 100 /Height 100 /BitsPerComponent 8 /Filter /FlateDecode",
-                          zlib.compress(b"\xff" * 10_000))
+    bomb = image_pdf(
+        tmp_path / "bomb.pdf",
+        b"/Width 100 /Height 100 /BitsPerComponent 8 /Filter /FlateDecode",
+        zlib.compress(b"\xff" * 20_000_000, 9),
+    )
+    exact = image_pdf(
+        tmp_path / "exact.pdf",
+        b"/Width 100 /Height 100 /BitsPerComponent 8 /Filter /FlateDecode",
+        zlib.compress(b"\xff" * 10_000),
+    )
     assert pdf.sole_image(bomb, 1) is None
     assert pdf.sole_image(exact, 1) is not None
 
 
 def test_a_progressive_jpeg_is_reported_as_decoded_whole(tmp_path):
-    path = image_pdf(tmp_path / "p.pdf", b"/Width 200 /Height 100 /BitsPerComponent 8 /Filter /DCTDecode",
-                         jpeg_bytes((200, 100), progressive=True))
+    path = image_pdf(
+        tmp_path / "p.pdf",
+        b"/Width 200 /Height 100 /BitsPerComponent 8 /Filter /DCTDecode",
+        jpeg_bytes((200, 100), progressive=True),
+    )
     ((declared, coded),) = pdf.coded_images(path, 1)
     assert declared == (200, 100) and coded.whole
 
 
 def test_the_images_of_a_page_are_found_inside_its_forms(tmp_path):
     path = tmp_path / "form.pdf"
-    image = hostile.stream(b"/Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 "
-                           b"/Filter /DCTDecode", jpeg_bytes((640, 640)))
-    form = hostile.stream(b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im0 5 0 R >> >>",
-                          b"/Im0 Do")
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 4 0 R >> >> "
-               b"/Contents 6 0 R >>", form, image, hostile.stream(b"", b"q 595 0 0 842 0 0 cm /Fm0 Do Q")]
+    image = hostile.stream(
+        b"/Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode",
+        jpeg_bytes((640, 640)),
+    )
+    form = hostile.stream(b"/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Im0 5 0 R >> >>", b"/Im0 Do")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm0 4 0 R >> >> /Contents 6 0 R >>",
+        form,
+        image,
+        hostile.stream(b"", b"q 595 0 0 842 0 0 cm /Fm0 Do Q"),
+    ]
     path.write_bytes(hostile.raw_pdf(objects))
     ((declared, coded),) = pdf.coded_images(str(path), 1)
     assert declared == (64, 64) and (coded.width, coded.height) == (640, 640)
@@ -166,19 +180,25 @@ def test_without_jbig2dec_a_jbig2_scan_is_left_to_poppler(tmp_path, monkeypatch)
 @pytest.mark.skipif(shutil.which("jbig2dec") is None, reason="jbig2dec not installed (infra/install-system-deps.sh)")
 def test_jbig2dec_runs_within_the_deadline(tmp_path):
     path, _ = office_scan(tmp_path)
-    with deadline.within(deadline.Deadline(time.monotonic() + 0.05, "file_timeout", 180)), \
-            pytest.raises(deadline.BudgetSpent):
+    with deadline.within(deadline.Deadline(time.monotonic() + 0.05, "file_timeout", 180)), pytest.raises(deadline.BudgetSpent):
         pdf.sole_image(path, 1)
 
 
 def test_a_colour_flate_scan_with_an_icc_profile_is_decoded_here(tmp_path):
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    image = hostile.stream(b"/Type /XObject /Subtype /Image /Width 40 /Height 30 /ColorSpace [/ICCBased 6 0 R] "
-                           b"/BitsPerComponent 8 /Filter /FlateDecode", zlib.compress(b"\xff" * 40 * 30 * 3))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", image,
-               hostile.stream(b"", b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 3 0 R >> >> /Contents 4 0 R >>",
-               hostile.stream(b"/N 3", profile)]
+    image = hostile.stream(
+        b"/Type /XObject /Subtype /Image /Width 40 /Height 30 /ColorSpace [/ICCBased 6 0 R] "
+        b"/BitsPerComponent 8 /Filter /FlateDecode",
+        zlib.compress(b"\xff" * 40 * 30 * 3),
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        image,
+        hostile.stream(b"", b"q 595 0 0 842 0 0 cm /Im0 Do Q"),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 3 0 R >> >> /Contents 4 0 R >>",
+        hostile.stream(b"/N 3", profile),
+    ]
     path = tmp_path / "icc.pdf"
     path.write_bytes(hostile.raw_pdf(objects))
     scan = pdf.sole_image(str(path), 1)

@@ -86,10 +86,18 @@ def test_words_from_result_splits_a_line_without_word_boxes():
 def test_words_from_result_joins_the_pieces_spelling_a_word():
     """RapidOCR cuts words at wide letter gaps too: the line's text says where words end."""
     quad = [[0, 0], [10, 0], [10, 20], [0, 20]]
-    pieces = [("FACTURE", 0.99, quad), ("PHARM", 0.98, [[20, 0], [60, 0], [60, 20], [20, 20]]),
-              ("ACIE", 0.9, [[66, 0], [100, 0], [100, 20], [66, 20]])]
-    words = rapidocr.words_from_result(["FACTURE PHARMACIE"], [0.95], [[[0, 0], [100, 0], [100, 20], [0, 20]]], [pieces], 200, 100)
-    assert [(w.text, w.confidence, w.bbox.x0, w.bbox.x1) for w in words] == [("FACTURE", 0.99, 0, 10), ("PHARMACIE", 0.9, 20, 100)]
+    pieces = [
+        ("FACTURE", 0.99, quad),
+        ("PHARM", 0.98, [[20, 0], [60, 0], [60, 20], [20, 20]]),
+        ("ACIE", 0.9, [[66, 0], [100, 0], [100, 20], [66, 20]]),
+    ]
+    words = rapidocr.words_from_result(
+        ["FACTURE PHARMACIE"], [0.95], [[[0, 0], [100, 0], [100, 20], [0, 20]]], [pieces], 200, 100
+    )
+    assert [(w.text, w.confidence, w.bbox.x0, w.bbox.x1) for w in words] == [
+        ("FACTURE", 0.99, 0, 10),
+        ("PHARMACIE", 0.9, 20, 100),
+    ]
 
 
 def test_words_from_result_clamps_boxes_to_the_image():

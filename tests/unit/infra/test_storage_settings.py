@@ -8,8 +8,15 @@ from pydantic import ValidationError
 from infra.storage import LocalStorage, StorageSettings, open_storage
 
 SECRET = "s3cr3t-Do-Not-Print"
-VARIABLES = ("INTAKE_STORAGE", "INTAKE_ROOT", "INTAKE_S3_ENDPOINT", "INTAKE_S3_ACCESS_KEY", "INTAKE_S3_SECRET_KEY",
-             "INTAKE_S3_SECURE", "INTAKE_BUCKET")
+VARIABLES = (
+    "INTAKE_STORAGE",
+    "INTAKE_ROOT",
+    "INTAKE_S3_ENDPOINT",
+    "INTAKE_S3_ACCESS_KEY",
+    "INTAKE_S3_SECRET_KEY",
+    "INTAKE_S3_SECURE",
+    "INTAKE_BUCKET",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +48,12 @@ def test_s3_variables_are_read_and_the_secret_never_shown(monkeypatch):
     monkeypatch.setenv("INTAKE_S3_SECURE", "false")
     monkeypatch.setenv("INTAKE_BUCKET", "claims-bucket")
     settings = StorageSettings()
-    assert (settings.storage, settings.s3_endpoint, settings.s3_secure, settings.bucket) == \
-        ("s3", "minio.internal:9000", False, "claims-bucket")
+    assert (settings.storage, settings.s3_endpoint, settings.s3_secure, settings.bucket) == (
+        "s3",
+        "minio.internal:9000",
+        False,
+        "claims-bucket",
+    )
     assert settings.s3_secret_key.get_secret_value() == SECRET
     shown = [repr(settings), str(settings), settings.describe(), settings.model_dump_json(), str(settings.model_dump())]
     assert all(SECRET not in text for text in shown)

@@ -44,7 +44,9 @@ def test_version_and_languages_of_the_installed_tesseract():
 
 def test_a_pass_stopped_by_the_works_deadline_is_budget_spent(tmp_path):
     page = text_image(tmp_path / "page.png")
-    with deadline.within(deadline.Deadline(time.monotonic() + 0.25, "request_timeout", 420)), \
-            pytest.raises(deadline.BudgetSpent) as spent:
+    with (
+        deadline.within(deadline.Deadline(time.monotonic() + 0.25, "request_timeout", 420)),
+        pytest.raises(deadline.BudgetSpent) as spent,
+    ):
         tesseract.image_data(page, "fra+eng", 150, 3)
     assert spent.value.reason == "request_timeout"

@@ -19,8 +19,15 @@ PAGE_SECONDS = 0.2
 
 
 def upload(index: int, pages: int) -> Upload:
-    return Upload(index=index, file=f"file-{index}.pdf", path=f"/nowhere/{index}.pdf", size=1, sha256="0" * 64,
-                  media_type=MediaType.PDF, page_count=pages)
+    return Upload(
+        index=index,
+        file=f"file-{index}.pdf",
+        path=f"/nowhere/{index}.pdf",
+        size=1,
+        sha256="0" * 64,
+        media_type=MediaType.PDF,
+        page_count=pages,
+    )
 
 
 @pytest.fixture
@@ -62,8 +69,9 @@ def test_page_ranges():
 
 
 def test_a_file_past_its_budget_is_flagged_once_and_the_next_file_is_read(slow_reader):
-    outcomes = read([upload(0, 10), upload(1, 3)], Budget(file_seconds=3.5 * PAGE_SECONDS, request_seconds=60,
-                                                         request_cpu_seconds=None))
+    outcomes = read(
+        [upload(0, 10), upload(1, 3)], Budget(file_seconds=3.5 * PAGE_SECONDS, request_seconds=60, request_cpu_seconds=None)
+    )
     first = [o for o in outcomes if o.upload.index == 0]
     (flag,) = flags_of(first)
     read_pages = {o.page_no for o in first if o.page is not None}
@@ -93,8 +101,9 @@ def test_pages_left_by_the_request_budget_are_flagged_never_dropped(slow_reader)
 
 def test_the_request_cpu_budget_stops_the_reading(slow_reader):
     spent = iter(range(0, 1000, 10))  # each look at the clock: 10 more CPU-seconds
-    outcomes = read([upload(0, 6)], Budget(file_seconds=60, request_seconds=60, request_cpu_seconds=25),
-                    cpu=lambda: float(next(spent)))
+    outcomes = read(
+        [upload(0, 6)], Budget(file_seconds=60, request_seconds=60, request_cpu_seconds=25), cpu=lambda: float(next(spent))
+    )
     (flag,) = flags_of(outcomes)
     assert flag.details["cause"] == "request_cpu" and unread_pages(flag) == {3, 4, 5, 6}
     assert [o.page_no for o in outcomes if o.page is not None] == [1, 2]
@@ -119,8 +128,11 @@ def test_a_page_being_read_stops_at_its_deadline(monkeypatch):
 
 def test_without_a_clock_a_page_has_no_deadline(monkeypatch):
     seen = []
-    monkeypatch.setattr(pipeline, "read_page", lambda *args: seen.append(deadline.current()) or OcrPage(
-        page=1, width=10, height=10, dpi=300, source=TextSource.OCR))
+    monkeypatch.setattr(
+        pipeline,
+        "read_page",
+        lambda *args: seen.append(deadline.current()) or OcrPage(page=1, width=10, height=10, dpi=300, source=TextSource.OCR),
+    )
     assert pipeline.read_page_outcome(upload(0, 1), 1).page is not None
     assert seen == [None]
 

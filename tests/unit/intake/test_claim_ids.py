@@ -51,8 +51,10 @@ def test_the_two_keys_the_issue_found_colliding_get_two_numbers(tmp_path):
 
 def test_two_submissions_taken_the_same_day_never_share_a_claim(tmp_path):
     storage = LocalStorage(tmp_path)
-    submissions = [Submission("extranet", name, (ObjectInfo(f"inbox/extranet/{name}/a.pdf", 1, DAY, "e"),))
-                   for name in ("upload-005174", "upload-040394")]
+    submissions = [
+        Submission("extranet", name, (ObjectInfo(f"inbox/extranet/{name}/a.pdf", 1, DAY, "e"),))
+        for name in ("upload-005174", "upload-040394")
+    ]
     markers = [take(storage, s, DAY) for s in submissions]
     assert all(markers) and markers[0].claim_id != markers[1].claim_id  # type: ignore[union-attr]
 
@@ -68,7 +70,10 @@ def test_ten_thousand_submission_keys_and_names_never_share_a_number():
     storage = MemoryStorage()
     rng = random.Random(22)
     alphabet = "abcdefghijklmnopqrstuvwxyzé€- _.\\/\udce9\U0001f600"
-    keys = {f"{rng.choice(('extranet', 'email', 'unexpected'))}/{''.join(rng.choices(alphabet, k=rng.randint(1, 40)))}-{i}" for i in range(10_000)}
+    keys = {
+        f"{rng.choice(('extranet', 'email', 'unexpected'))}/{''.join(rng.choices(alphabet, k=rng.randint(1, 40)))}-{i}"
+        for i in range(10_000)
+    }
     numbers = [claim_id_for(storage, key, DAY) for key in keys]
     assert len(set(numbers)) == len(keys) and all(CLAIM_ID.fullmatch(n) for n in numbers)
     assert [claim_id_for(storage, key, DAY) for key in keys] == numbers  # stable: a takeover finds its own
@@ -77,7 +82,9 @@ def test_ten_thousand_submission_keys_and_names_never_share_a_number():
 def test_collisions_are_resolved_atomically_even_in_a_tiny_number_space(monkeypatch):
     """With 64 possible numbers a day, 50 submissions (and 8 threads racing on the same keys) still get
     50 different numbers, each submission always the same one."""
-    monkeypatch.setattr(claim_ids, "_suffix", lambda number: claim_ids.CROCKFORD[number % 32] + claim_ids.CROCKFORD[(number >> 5) % 2] + "0000")
+    monkeypatch.setattr(
+        claim_ids, "_suffix", lambda number: claim_ids.CROCKFORD[number % 32] + claim_ids.CROCKFORD[(number >> 5) % 2] + "0000"
+    )
     storage = MemoryStorage()
     keys = [f"extranet/s{i}" for i in range(50)]
     results: list[dict[str, str]] = []

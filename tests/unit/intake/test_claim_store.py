@@ -23,8 +23,9 @@ def store(tmp_path) -> ClaimStore:
 
 
 def test_received_files_get_unique_names_clear_of_the_claims_files(store):
-    names = store.receive(CLAIM_ID, [ReceivedFile("facture.pdf", b"%PDF one"), ReceivedFile("Facture.pdf", b"%PDF two")],
-                          taken={"ordonnance.pdf"})
+    names = store.receive(
+        CLAIM_ID, [ReceivedFile("facture.pdf", b"%PDF one"), ReceivedFile("Facture.pdf", b"%PDF two")], taken={"ordonnance.pdf"}
+    )
     assert names == ["facture.pdf", "Facture-2.pdf"]
     again = store.receive(CLAIM_ID, [ReceivedFile("ordonnance.pdf", b"%PDF three")], taken={"ordonnance.pdf"})
     assert again == ["ordonnance-2.pdf"] and store.original(CLAIM_ID, "ordonnance-2.pdf") == b"%PDF three"
@@ -38,8 +39,14 @@ def test_storing_the_same_file_again_is_a_no_op_and_other_bytes_never_overwrite(
 
 
 def test_a_new_version_moves_the_previous_one_and_its_message_to_history(store, tmp_path):
-    message = ClaimantMessage(claim_id=CLAIM_ID, languages=("fr",), subject="Pièces à compléter", text="Il manque l'ordonnance.",
-                              html="<p>Il manque</p>", items=1)
+    message = ClaimantMessage(
+        claim_id=CLAIM_ID,
+        languages=("fr",),
+        subject="Pièces à compléter",
+        text="Il manque l'ordonnance.",
+        html="<p>Il manque</p>",
+        items=1,
+    )
     first = claim(doc("facture.pdf", DocType.INVOICE))
     store.write(first, message, NOW)
     folder = tmp_path / "claims" / CLAIM_ID
@@ -48,12 +55,18 @@ def test_a_new_version_moves_the_previous_one_and_its_message_to_history(store, 
     store.write(ready, None, NOW.replace(hour=10))
     assert store.load(CLAIM_ID) == ready and not (folder / "message.txt").exists()
     history = sorted(p.name for p in (folder / "history").iterdir())
-    assert history == ["claim-20261120T100000000000Z.json", "message-20261120T100000000000Z.html", "message-20261120T100000000000Z.txt"]
+    assert history == [
+        "claim-20261120T100000000000Z.json",
+        "message-20261120T100000000000Z.html",
+        "message-20261120T100000000000Z.txt",
+    ]
     assert json.loads((tmp_path / "outbox" / "adjudication" / f"{CLAIM_ID}.json").read_text())["status"] == "ready"
 
 
 def test_refused_files_are_quarantined_with_their_reason_codes(store, tmp_path):
-    flag = Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="scan.gif : format non accepté.", file="scan.gif")
+    flag = Flag(
+        code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="scan.gif : format non accepté.", file="scan.gif"
+    )
     refused = RejectedFile(index=0, file="scan.gif", size=6, sha256=None, detected_type="image/gif", flags=(flag,))
     store.quarantine(CLAIM_ID, [Quarantined.refused(refused, b"GIF89a")])
     [entry] = store.quarantined(CLAIM_ID)
@@ -84,7 +97,9 @@ def test_no_received_object_overwrites_the_reason_of_another(store):
 
 def test_a_name_that_is_not_utf8_is_recorded_escaped(store):
     """Issue 22 #3: a Latin-1 byte in a received name (Python's surrogate escape) is recorded, not a crash."""
-    store.quarantine(CLAIM_ID, [Quarantined.of("relev\udce9.pdf", FlagCode.INVALID_NAME.value, source="inbox/extranet/s/relev\udce9.pdf")])
+    store.quarantine(
+        CLAIM_ID, [Quarantined.of("relev\udce9.pdf", FlagCode.INVALID_NAME.value, source="inbox/extranet/s/relev\udce9.pdf")]
+    )
     [entry] = store.quarantined(CLAIM_ID)
     assert entry.file == "relev\\xe9.pdf" and not entry.stored
 
@@ -94,7 +109,9 @@ def test_an_earlier_release_quarantine_is_still_read(store, tmp_path):
     folder.mkdir(parents=True)
     (folder / "scan.gif").write_bytes(b"GIF")
     (folder / "scan.gif.reason.json").write_text(json.dumps({"file": "scan.gif", "codes": ["unsupported_format"]}))
-    assert [(e.name, e.file, e.codes, e.stored) for e in store.quarantined(CLAIM_ID)] == [("scan.gif", "scan.gif", ("unsupported_format",), True)]
+    assert [(e.name, e.file, e.codes, e.stored) for e in store.quarantined(CLAIM_ID)] == [
+        ("scan.gif", "scan.gif", ("unsupported_format",), True)
+    ]
     assert store.quarantined_file(CLAIM_ID, "scan.gif") == b"GIF"
 
 
@@ -118,12 +135,23 @@ def test_the_quarantine_is_listed_with_its_reasons_and_only_its_files_are_read(t
 
     store = ClaimStore(LocalStorage(tmp_path))
     claim_id = "CLM-20261120-ABC123"
-    refused = RejectedFile(index=0, file="scan.gif", size=3, sha256=None, detected_type="image/gif",
-                           flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="format refusé"),))
-    store.quarantine(claim_id, [Quarantined.refused(refused, b"GIF"), Quarantined.of("bad\nname.pdf", FlagCode.INVALID_NAME.value, source="inbox/x")])
+    refused = RejectedFile(
+        index=0,
+        file="scan.gif",
+        size=3,
+        sha256=None,
+        detected_type="image/gif",
+        flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="format refusé"),),
+    )
+    store.quarantine(
+        claim_id,
+        [Quarantined.refused(refused, b"GIF"), Quarantined.of("bad\nname.pdf", FlagCode.INVALID_NAME.value, source="inbox/x")],
+    )
     entries = sorted(store.quarantined(claim_id), key=lambda e: e.file)
     assert [(e.file, e.codes, e.messages, e.stored) for e in entries] == [
-        ("bad\nname.pdf", ("invalid_name",), (), False), ("scan.gif", ("unsupported_format",), ("format refusé",), True)]
+        ("bad\nname.pdf", ("invalid_name",), (), False),
+        ("scan.gif", ("unsupported_format",), ("format refusé",), True),
+    ]
     by_file = {e.file: e.name for e in entries}
     assert store.quarantined_file(claim_id, by_file["scan.gif"]) == b"GIF"
     for name in (by_file["bad\nname.pdf"], by_file["scan.gif"] + ".reason.json", "absent.pdf", "scan.gif"):

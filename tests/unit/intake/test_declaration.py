@@ -21,13 +21,16 @@ def test_invalid_json_is_a_declaration_error():
         parse_manifest(b"{not json")
 
 
-@pytest.mark.parametrize(("manifest", "subject", "body", "expected"), [
-    (None, None, None, "fr"),
-    (None, "My claim", "Please find attached my invoice, thank you", "en"),
-    ({"language": "fr"}, None, "Please find attached my invoice, thank you", "fr"),  # declared wins
-    ({"language": "en"}, None, "Bonjour, merci de trouver ci-joint ma facture", "en"),
-    ({"care_types": ["pharmacy"]}, None, "Please find attached the invoice for my request", "en"),  # not declared: guessed
-])
+@pytest.mark.parametrize(
+    ("manifest", "subject", "body", "expected"),
+    [
+        (None, None, None, "fr"),
+        (None, "My claim", "Please find attached my invoice, thank you", "en"),
+        ({"language": "fr"}, None, "Please find attached my invoice, thank you", "fr"),  # declared wins
+        ({"language": "en"}, None, "Bonjour, merci de trouver ci-joint ma facture", "en"),
+        ({"care_types": ["pharmacy"]}, None, "Please find attached the invoice for my request", "en"),  # not declared: guessed
+    ],
+)
 def test_one_rule_for_the_claimants_language(manifest, subject, body, expected):
     declared = parse_manifest(manifest) if manifest else None
     assert request_language(declared, subject, body) == expected
@@ -40,8 +43,16 @@ def test_the_quoted_claim_comes_from_the_manifest_then_the_subject_then_the_body
     assert quoted_claim(None, None, "votre dossier CLM-20261120-CCCCCC") == "CLM-20261120-CCCCCC"
 
 
-@pytest.mark.parametrize("data", [b'{"Jean Dupont": "x"}', {"1850775123456": 1}, {12345678: 1},
-                                  b'{"beneficiary": {"name": "x", "Jean Dupont": 1}}', b'{"stay": {"Dupont": 1}}'])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"Jean Dupont": "x"}',
+        {"1850775123456": 1},
+        {12345678: 1},
+        b'{"beneficiary": {"name": "x", "Jean Dupont": 1}}',
+        b'{"stay": {"Dupont": 1}}',
+    ],
+)
 def test_an_unknown_key_is_not_repeated_in_the_message(data):
     """Regression: an unknown key (a claimant's own: a name, a number) was the field named in the error."""
     with pytest.raises(DeclarationError) as caught:

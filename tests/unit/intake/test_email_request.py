@@ -24,32 +24,57 @@ def message(subject: str, body: str, files: list[tuple[str | None, bytes, str]],
 
 
 def test_attachments_subject_and_quoted_claim():
-    raw = message("Re: votre demande CLM-20261123-97G8C1", "Bonjour, voici l'ordonnance demandée.",
-                  [("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"), ("facture.pdf", b"%PDF-1.4", "application/pdf")], html=True)
+    raw = message(
+        "Re: votre demande CLM-20261123-97G8C1",
+        "Bonjour, voici l'ordonnance demandée.",
+        [("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"), ("facture.pdf", b"%PDF-1.4", "application/pdf")],
+        html=True,
+    )
     request = parse_email(raw)
     assert [(a.name, a.data, a.declared_type) for a in request.attachments] == [
-        ("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"), ("facture.pdf", b"%PDF-1.4", "application/pdf")]
+        ("ordonnance.jpg", b"\xff\xd8jpeg", "image/jpeg"),
+        ("facture.pdf", b"%PDF-1.4", "application/pdf"),
+    ]
     assert request.quoted_claim == "CLM-20261123-97G8C1" and "ordonnance" in request.body
 
 
 def test_claim_number_in_the_body_and_every_attachment_kept():
-    raw = message("Remboursement", "Suite à votre message (dossier CLM-20261123-KQ8KQF), ci-joint.",
-                  [("notes.docx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")])
+    raw = message(
+        "Remboursement",
+        "Suite à votre message (dossier CLM-20261123-KQ8KQF), ci-joint.",
+        [("notes.docx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")],
+    )
     request = parse_email(raw)
     assert request.quoted_claim == "CLM-20261123-KQ8KQF"
     assert [a.name for a in request.attachments] == ["notes.docx"]  # refused later by the upload rules, not dropped here
 
 
 def test_hostile_and_duplicate_names_are_made_safe_and_unique():
-    raw = message("x", "y", [("../../etc/passwd", b"a", "application/octet-stream"), ("..\\..\\boot.ini", b"b", "text/plain"),
-                             ("scan.pdf", b"c", "application/pdf"), ("SCAN.pdf", b"d", "application/pdf")])
+    raw = message(
+        "x",
+        "y",
+        [
+            ("../../etc/passwd", b"a", "application/octet-stream"),
+            ("..\\..\\boot.ini", b"b", "text/plain"),
+            ("scan.pdf", b"c", "application/pdf"),
+            ("SCAN.pdf", b"d", "application/pdf"),
+        ],
+    )
     names = [a.name for a in parse_email(raw).attachments]
     assert names == ["passwd", "boot.ini", "scan.pdf", "SCAN-2.pdf"]
     assert all("/" not in n and "\\" not in n and not n.startswith(".") for n in names)
 
 
-@pytest.mark.parametrize("name, expected", [(None, "attachment-3"), ("", "attachment-3"), ("facture\x00.pdf", "facture.pdf"),
-                                            ("  relevé  bancaire.PNG", "relevé_bancaire.PNG"), ("/abs/path/x.jpg", "x.jpg")])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        (None, "attachment-3"),
+        ("", "attachment-3"),
+        ("facture\x00.pdf", "facture.pdf"),
+        ("  relevé  bancaire.PNG", "relevé_bancaire.PNG"),
+        ("/abs/path/x.jpg", "x.jpg"),
+    ],
+)
 def test_safe_names(name, expected):
     assert safe_attachment_name(name, 3) == expected
 
@@ -58,13 +83,17 @@ def test_no_claim_number_no_reply():
     assert parse_email(message("Ma demande", "Bonjour", [])).quoted_claim is None
 
 
-NESTED = (b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
-          b'--o\r\nContent-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
-          b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n')
-FORWARDED = (b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
-             b'--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\nSubject: x\r\n'
-             b'Content-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
-             b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n')
+NESTED = (
+    b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+    b'--o\r\nContent-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
+    b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n'
+)
+FORWARDED = (
+    b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n--o\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
+    b'--o\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename="fwd.eml"\r\n\r\nSubject: x\r\n'
+    b'Content-Type: multipart/mixed; boundary="n"\r\n\r\n--n\r\nContent-Type: application/pdf\r\n'
+    b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n%PDF\r\n--n--\r\n--o--\r\n'
+)
 
 
 @pytest.mark.parametrize("raw", [NESTED, FORWARDED])
@@ -127,7 +156,9 @@ def test_parts_beyond_the_cap_are_not_dropped_silently(tmp_path):
         mail.add_attachment(b"x", maintype="text", subtype="plain", disposition="inline")
     mail.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="facture.pdf")
     raw = bytes(mail)
-    assert parse_email(raw).parts_unread and not parse_email(message("a", "b", [("f.pdf", b"%PDF", "application/pdf")])).parts_unread
+    assert (
+        parse_email(raw).parts_unread and not parse_email(message("a", "b", [("f.pdf", b"%PDF", "application/pdf")])).parts_unread
+    )
     storage = LocalStorage(tmp_path)
     storage.put_bytes("inbox/email/many.eml", raw)
     (submission,) = inbox.pending(storage, datetime.now(UTC))

@@ -63,7 +63,9 @@ def test_delivered_once_with_a_stable_key(tmp_path, endpoint):
         again = deliver_pending(storage, endpoint.url, client)
     assert [(d.delivered, d.status) for d in first] == [(True, 201)] and again == []
     key, body = endpoint.received[0]
-    assert body["claim_id"] == "CLM-20261120-ABC123" and key == idempotency_key("CLM-20261120-ABC123", storage.get_bytes("outbox/adjudication/CLM-20261120-ABC123.json"))
+    assert body["claim_id"] == "CLM-20261120-ABC123" and key == idempotency_key(
+        "CLM-20261120-ABC123", storage.get_bytes("outbox/adjudication/CLM-20261120-ABC123.json")
+    )
 
 
 def test_endpoint_down_then_up_the_claim_is_not_lost(tmp_path, monkeypatch):

@@ -17,17 +17,34 @@ def info(key: str, seconds_ago: int = 600) -> ObjectInfo:
 
 
 def test_objects_group_into_submissions():
-    found = group_submissions([info("inbox/extranet/S1/facture.pdf"), info("inbox/extranet/S1/manifest.json"),
-                               info("inbox/email/m1.eml", 30), info("inbox/extranet/S2/a.jpg", 5), info("inbox/other.txt")])
+    found = group_submissions(
+        [
+            info("inbox/extranet/S1/facture.pdf"),
+            info("inbox/extranet/S1/manifest.json"),
+            info("inbox/email/m1.eml", 30),
+            info("inbox/extranet/S2/a.jpg", 5),
+            info("inbox/other.txt"),
+        ]
+    )
     assert [(s.channel, s.name, len(s.objects)) for s in found] == [
-        (EXTRANET, "S1", 2), (UNEXPECTED, "other.txt", 1), (EMAIL, "m1.eml", 1), (EXTRANET, "S2", 1)]
+        (EXTRANET, "S1", 2),
+        (UNEXPECTED, "other.txt", 1),
+        (EMAIL, "m1.eml", 1),
+        (EXTRANET, "S2", 1),
+    ]
     assert [o.key for o in found[0].files()] == ["inbox/extranet/S1/facture.pdf"]
 
 
 def test_completeness():
-    with_manifest, still_uploading, quiet, email = group_submissions([
-        info("inbox/extranet/A/f.pdf", 3000), info("inbox/extranet/A/manifest.json", 2900),
-        info("inbox/extranet/B/f.pdf", 2800), info("inbox/extranet/C/f.pdf", 400), info("inbox/email/m.eml", 2)])[:4]
+    with_manifest, still_uploading, quiet, email = group_submissions(
+        [
+            info("inbox/extranet/A/f.pdf", 3000),
+            info("inbox/extranet/A/manifest.json", 2900),
+            info("inbox/extranet/B/f.pdf", 2800),
+            info("inbox/extranet/C/f.pdf", 400),
+            info("inbox/email/m.eml", 2),
+        ]
+    )[:4]
     assert is_complete(with_manifest, NOW)
     assert not is_complete(group_submissions([info("inbox/extranet/D/f.pdf", 10)])[0], NOW)  # files still arriving
     assert is_complete(still_uploading, NOW) and is_complete(quiet, NOW)  # quiet for long enough
@@ -83,8 +100,13 @@ def test_find_submission_reads_only_its_own_keys(tmp_path):
     from intake.inbox import find_submission
 
     storage = LocalStorage(tmp_path)
-    for key in ("inbox/extranet/S-1/a.pdf", "inbox/extranet/S-1/manifest.json", "inbox/extranet/S-10/b.pdf",
-                "inbox/email/m.eml", "inbox/email/m.eml2"):
+    for key in (
+        "inbox/extranet/S-1/a.pdf",
+        "inbox/extranet/S-1/manifest.json",
+        "inbox/extranet/S-10/b.pdf",
+        "inbox/email/m.eml",
+        "inbox/email/m.eml2",
+    ):
         storage.put_bytes(key, b"x")
     found = find_submission(storage, EXTRANET, "S-1")
     assert [o.key for o in found.objects] == ["inbox/extranet/S-1/a.pdf", "inbox/extranet/S-1/manifest.json"]

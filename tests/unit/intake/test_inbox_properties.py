@@ -26,7 +26,10 @@ NAMES = st.text(NAME_CHARS, min_size=1, max_size=40).filter(lambda n: "/" not in
 @given(st.lists(st.tuples(st.sampled_from(["extranet/", "email/", ""]), NAMES, NAMES), min_size=1, max_size=8))
 def test_any_names_group_take_and_finish(names):
     storage = MemoryStorage()
-    keys = {f"inbox/{channel}{folder}/{name}" if channel == "extranet/" else f"inbox/{channel}{name}" for channel, folder, name in names}
+    keys = {
+        f"inbox/{channel}{folder}/{name}" if channel == "extranet/" else f"inbox/{channel}{name}"
+        for channel, folder, name in names
+    }
     objects = [ObjectInfo(key, 1, NOW, "e") for key in sorted(keys)]  # a listing names each key once
     for submission in inbox.group_submissions(objects):
         marker = inbox.take(storage, submission, NOW)
@@ -40,8 +43,10 @@ def test_any_names_group_take_and_finish(names):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(NAMES, st.binary(max_size=8), st.booleans()), min_size=2, max_size=6, unique=True))
 def test_quarantine_entries_and_reasons_for_any_names(items):
-    quarantined = [Quarantined.of(name, "invalid_name", data if stored else None, None if stored else f"inbox/x/{name}")
-                   for name, data, stored in items]
+    quarantined = [
+        Quarantined.of(name, "invalid_name", data if stored else None, None if stored else f"inbox/x/{name}")
+        for name, data, stored in items
+    ]
     entries = {q.entry_name() for q in quarantined}
     assert len(entries) == len({(q.name, q.data, q.source) for q in quarantined})  # distinct objects, distinct entries
     for q in quarantined:

@@ -21,20 +21,45 @@ from models.manifest import Beneficiary, CareRelation, CareType, Channel, Manife
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FIELDS = sorted(set(Manifest.model_fields) | set(Period.model_fields) | set(Beneficiary.model_fields))
 # What a message may hold without leaking: field names, pydantic's message templates, our own reasons.
-VOCABULARY = " ".join([*FIELDS, *(e["message_template_python"] for e in list_all_errors()), "invalid declaration (unknown field) (root)",
-                       "a claim number reads CLM-YYYYMMDD-XXXXXX", "the period ends before it starts",
-                       *(m.value for enum in (CareType, Situation, CareRelation, Channel) for m in enum)])
-PERSONAL = ["Jean Dupont", "1850775123456", "FR7630006000011234567890189", "jean.dupont@example.org", "12 rue des Lilas",
-            "CLM-20261123-97G8C1", "Dupont", "\u202eevil", "\ud800\udc00x", "ééééé"]
+VOCABULARY = " ".join(
+    [
+        *FIELDS,
+        *(e["message_template_python"] for e in list_all_errors()),
+        "invalid declaration (unknown field) (root)",
+        "a claim number reads CLM-YYYYMMDD-XXXXXX",
+        "the period ends before it starts",
+        *(m.value for enum in (CareType, Situation, CareRelation, Channel) for m in enum),
+    ]
+)
+PERSONAL = [
+    "Jean Dupont",
+    "1850775123456",
+    "FR7630006000011234567890189",
+    "jean.dupont@example.org",
+    "12 rue des Lilas",
+    "CLM-20261123-97G8C1",
+    "Dupont",
+    "\u202eevil",
+    "\ud800\udc00x",
+    "ééééé",
+]
 
 texts = st.one_of(st.sampled_from(PERSONAL), st.text(max_size=16))
 keys = st.one_of(st.sampled_from(FIELDS), texts)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts,
-                    st.sampled_from(["fr", "en", "FR", "EUR", "2026-01-31", "2026-13-45", "abroad", "pharmacy", "1e999"]))
-json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                            st.dictionaries(keys, inner, max_size=5)), max_leaves=20)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    texts,
+    st.sampled_from(["fr", "en", "FR", "EUR", "2026-01-31", "2026-13-45", "abroad", "pharmacy", "1e999"]),
+)
+json_values = st.recursive(
+    scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=5)), max_leaves=20
+)
 manifest_like = st.dictionaries(keys, json_values, max_size=8) | st.fixed_dictionaries(
-    {}, optional={name: json_values for name in Manifest.model_fields})
+    {}, optional={name: json_values for name in Manifest.model_fields}
+)
 
 
 def strings_in(value: object) -> set[str]:
@@ -91,17 +116,23 @@ manifests = st.builds(
     claim_id=st.none() | st.from_regex(r"CLM-[0-9]{8}-[0-9A-HJKMNP-TV-Z]{6}", fullmatch=True),
     channel=st.none() | st.sampled_from(Channel),
     language=st.sampled_from(["fr", "en"]),
-    beneficiary=st.none() | st.builds(Beneficiary, name=st.none() | plain_text, birth_date=st.none() | st.dates(max_value=date(2100, 1, 1))),
+    beneficiary=st.none()
+    | st.builds(Beneficiary, name=st.none() | plain_text, birth_date=st.none() | st.dates(max_value=date(2100, 1, 1))),
     care_types=st.lists(st.sampled_from(CareType), max_size=5).map(tuple),
-    renewal=st.booleans(), situation=st.none() | st.sampled_from(Situation), planned=st.booleans(), posted=st.booleans(),
+    renewal=st.booleans(),
+    situation=st.none() | st.sampled_from(Situation),
+    planned=st.booleans(),
+    posted=st.booleans(),
     country=st.none() | st.from_regex(r"[A-Z]{2}", fullmatch=True),
     stay=st.none() | periods,
     stay_motive=st.none() | plain_text,
     hospitalisation=st.none() | st.booleans(),
-    total_declared=st.none() | st.decimals(min_value=0, max_value=Decimal("1e9"), allow_nan=False, allow_infinity=False, places=2),
+    total_declared=st.none()
+    | st.decimals(min_value=0, max_value=Decimal("1e9"), allow_nan=False, allow_infinity=False, places=2),
     currency=st.none() | st.from_regex(r"[A-Z]{3}", fullmatch=True),
     relates_to=st.none() | st.sampled_from(CareRelation),
-    first_request=st.booleans(), student=st.booleans(),
+    first_request=st.booleans(),
+    student=st.booleans(),
 )
 
 
@@ -122,8 +153,14 @@ def test_a_manifest_at_the_cap_is_read(data):
     assert parse_manifest(data) == Manifest()
 
 
-@pytest.mark.parametrize("data", [b" " * MAX_MANIFEST_BYTES + b"{}", "é" * (MAX_MANIFEST_BYTES // 2) + "{}",
-                                  json.dumps({"stay_motive": "x" * MAX_MANIFEST_BYTES}).encode()])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b" " * MAX_MANIFEST_BYTES + b"{}",
+        "é" * (MAX_MANIFEST_BYTES // 2) + "{}",
+        json.dumps({"stay_motive": "x" * MAX_MANIFEST_BYTES}).encode(),
+    ],
+)
 def test_a_manifest_over_the_cap_is_refused_before_parsing(data, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed")

@@ -39,24 +39,40 @@ def stub_stages(kinds: dict[str, DocType]) -> Stages:
 
 def test_originals_claim_quarantine_and_index_are_written(tmp_path):
     store = ClaimStore(LocalStorage(tmp_path))
-    received = Received("CLM-20261120-AAAAAA", (ReceivedFile("facture.png", png()), ReceivedFile("scan.gif", b"GIF89a....")),
-                        channel=Channel.EXTRANET)
+    received = Received(
+        "CLM-20261120-AAAAAA",
+        (ReceivedFile("facture.png", png()), ReceivedFile("scan.gif", b"GIF89a....")),
+        channel=Channel.EXTRANET,
+    )
     claim = process_request(received, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
     assert [d.file for d in claim.documents] == ["facture.png"] and [r.file for r in claim.rejected_files] == ["scan.gif"]
     assert claim.channel is Channel.EXTRANET and store.load(claim.claim_id) == claim
     assert store.original(claim.claim_id, "scan.gif") == b"GIF89a...."  # refused files are kept too
-    assert [(e.file, e.codes, e.stored) for e in store.quarantined(claim.claim_id)] == [("scan.gif", ("unsupported_format",), True)]
+    assert [(e.file, e.codes, e.stored) for e in store.quarantined(claim.claim_id)] == [
+        ("scan.gif", ("unsupported_format",), True)
+    ]
     assert store.index.seen_for(claim.documents)[0].claim_id == claim.claim_id
 
 
 def test_a_reply_joins_the_claim_it_quotes_and_keeps_its_channel(tmp_path):
     store = ClaimStore(LocalStorage(tmp_path))
-    first = process_request(Received("CLM-20261120-BBBBBB", (ReceivedFile("facture.png", png()),), channel=Channel.EMAIL),
-                            store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
+    first = process_request(
+        Received("CLM-20261120-BBBBBB", (ReceivedFile("facture.png", png()),), channel=Channel.EMAIL),
+        store,
+        RULES,
+        lambda: NOW,
+        stub_stages({"facture.png": DocType.INVOICE}),
+    )
     assert first.claim_id == "CLM-20261120-BBBBBB"
-    reply = Received("CLM-20261120-CCCCCC", (ReceivedFile("facture.png", png()[:-1] + b"\x00"),), quoted=first.claim_id,
-                     channel=Channel.EXTRANET)
-    claim = process_request(reply, store, RULES, lambda: NOW, stub_stages({"facture-2.png": DocType.PRESCRIPTION, "facture.png": DocType.INVOICE}))
+    reply = Received(
+        "CLM-20261120-CCCCCC",
+        (ReceivedFile("facture.png", png()[:-1] + b"\x00"),),
+        quoted=first.claim_id,
+        channel=Channel.EXTRANET,
+    )
+    claim = process_request(
+        reply, store, RULES, lambda: NOW, stub_stages({"facture-2.png": DocType.PRESCRIPTION, "facture.png": DocType.INVOICE})
+    )
     assert claim.claim_id == first.claim_id and claim.channel is Channel.EMAIL
     assert [d.file for d in claim.documents] == ["facture.png", "facture-2.png"] and len(claim.replies) == 1
     assert not store.exists("CLM-20261120-CCCCCC")
@@ -88,17 +104,29 @@ def test_a_reply_keeps_what_went_wrong_receiving_the_first_submission(tmp_path):
     and is not handed to adjudication."""
     store = ClaimStore(LocalStorage(tmp_path))
     too_large = make_flag(FlagCode.FILE_TOO_LARGE, file="scan.pdf", reason="33792 Ko, au-delà de la limite : non lu")
-    first = Received("CLM-20261120-EEEEEE", (ReceivedFile("facture.png", png()),), channel=Channel.EXTRANET,
-                     flags=(too_large, make_flag(FlagCode.INVALID_NAME, count=1)),
-                     quarantined=(Quarantined.of("scan.pdf", FlagCode.FILE_TOO_LARGE.value, source="inbox/extranet/s/scan.pdf"),))
+    first = Received(
+        "CLM-20261120-EEEEEE",
+        (ReceivedFile("facture.png", png()),),
+        channel=Channel.EXTRANET,
+        flags=(too_large, make_flag(FlagCode.INVALID_NAME, count=1)),
+        quarantined=(Quarantined.of("scan.pdf", FlagCode.FILE_TOO_LARGE.value, source="inbox/extranet/s/scan.pdf"),),
+    )
     process_request(first, store, RULES, lambda: NOW, stub_stages({"facture.png": DocType.INVOICE}))
-    reply = Received("CLM-20261120-FFFFFF", (ReceivedFile("ordonnance.png", png()[:-1] + b"\x01"),), quoted="CLM-20261120-EEEEEE",
-                     channel=Channel.EMAIL)
-    claim = process_request(reply, store, RULES, lambda: NOW, stub_stages({"ordonnance.png": DocType.PRESCRIPTION,
-                                                                          "facture.png": DocType.INVOICE}))
+    reply = Received(
+        "CLM-20261120-FFFFFF",
+        (ReceivedFile("ordonnance.png", png()[:-1] + b"\x01"),),
+        quoted="CLM-20261120-EEEEEE",
+        channel=Channel.EMAIL,
+    )
+    claim = process_request(
+        reply, store, RULES, lambda: NOW, stub_stages({"ordonnance.png": DocType.PRESCRIPTION, "facture.png": DocType.INVOICE})
+    )
     codes = {f.code for f in claim.flags}
     assert {FlagCode.FILE_TOO_LARGE, FlagCode.INVALID_NAME} <= codes
-    assert claim.status is ClaimStatus.NEEDS_REVIEW and not (tmp_path / "outbox" / "adjudication" / f"{claim.claim_id}.json").exists()
+    assert (
+        claim.status is ClaimStatus.NEEDS_REVIEW
+        and not (tmp_path / "outbox" / "adjudication" / f"{claim.claim_id}.json").exists()
+    )
 
 
 def test_a_claim_no_longer_ready_leaves_the_adjudication_outbox(tmp_path):
@@ -107,9 +135,15 @@ def test_a_claim_no_longer_ready_leaves_the_adjudication_outbox(tmp_path):
     store = ClaimStore(LocalStorage(tmp_path))
     outbox = tmp_path / "outbox" / "adjudication" / "CLM-20261120-GGGGGG.json"
     kinds = {"facture.png": DocType.INVOICE, "ordonnance.png": DocType.PRESCRIPTION}
-    first = Received("CLM-20261120-GGGGGG", (ReceivedFile("facture.png", png()), ReceivedFile("ordonnance.png", png()[:-1] + b"\x01")))
+    first = Received(
+        "CLM-20261120-GGGGGG", (ReceivedFile("facture.png", png()), ReceivedFile("ordonnance.png", png()[:-1] + b"\x01"))
+    )
     assert process_request(first, store, RULES, lambda: NOW, stub_stages(kinds)).status is ClaimStatus.READY and outbox.is_file()
-    reply = Received("CLM-20261120-HHHHHH", (ReceivedFile("scan.gif", b"GIF89a...."),), quoted="CLM-20261120-GGGGGG",
-                     flags=(make_flag(FlagCode.INVALID_NAME, count=1),))
+    reply = Received(
+        "CLM-20261120-HHHHHH",
+        (ReceivedFile("scan.gif", b"GIF89a...."),),
+        quoted="CLM-20261120-GGGGGG",
+        flags=(make_flag(FlagCode.INVALID_NAME, count=1),),
+    )
     claim = process_request(reply, store, RULES, lambda: NOW, stub_stages(kinds))
     assert claim.status is ClaimStatus.NEEDS_REVIEW and not outbox.exists()

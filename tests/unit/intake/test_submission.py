@@ -52,7 +52,9 @@ def test_a_submission_that_stopped_its_workers_too_often_is_not_read_again(tmp_p
         marker = inbox.take(storage, submission, NOW + attempt * (inbox.LEASE + timedelta(minutes=1)))
         assert marker is not None and marker.attempts == attempt + 1
     assert marker.exhausted
-    claim = process_submission(storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=crashing, check_uploads=crashing))
+    claim = process_submission(
+        storage, submission, marker, clock=lambda: NOW, stages=Stages(read_pages=crashing, check_uploads=crashing)
+    )
     assert [f.code.value for f in claim.flags] == ["processing_failed"] and "worker" in claim.flags[0].message
 
 
@@ -85,7 +87,11 @@ def test_objects_over_their_size_cap_are_not_read_but_recorded(tmp_path):
     assert [f.code.value for f in email.flags][:1] == ["file_too_large"] and email.status.value == "rejected"
     assert {f.code.value for f in upload.flags} >= {"file_too_large", "invalid_manifest"}
     reasons = [json.loads(storage.get_bytes(i.key)) for i in storage.list("quarantine/") if i.key.endswith(".reason.json")]
-    assert sorted(r["inbox_key"] for r in reasons) == ["inbox/email/huge.eml", "inbox/extranet/S2/manifest.json", "inbox/extranet/S2/scan.pdf"]
+    assert sorted(r["inbox_key"] for r in reasons) == [
+        "inbox/email/huge.eml",
+        "inbox/extranet/S2/manifest.json",
+        "inbox/extranet/S2/scan.pdf",
+    ]
 
 
 def test_an_email_request_keeps_its_sender_subject_and_text_with_the_claim(tmp_path):
@@ -120,8 +126,12 @@ def test_names_that_are_not_utf8_never_stop_a_pass(tmp_path):
     from intake.service_pass import run_pass
 
     storage = LocalStorage(tmp_path)
-    for folder, name, data in ((b"inbox/extranet/dossier-\xe9", b"a.txt", b"notes"), (b"inbox/email", b"m\xe9.eml", b"From: a@b.c\r\n\r\nhi"),
-                               (b"inbox/extranet/ok", b"relev\xe9.txt", b"x"), (b"inbox/extranet/ok", b"notes.txt", b"notes")):
+    for folder, name, data in (
+        (b"inbox/extranet/dossier-\xe9", b"a.txt", b"notes"),
+        (b"inbox/email", b"m\xe9.eml", b"From: a@b.c\r\n\r\nhi"),
+        (b"inbox/extranet/ok", b"relev\xe9.txt", b"x"),
+        (b"inbox/extranet/ok", b"notes.txt", b"notes"),
+    ):
         folder_path = tmp_path / folder.decode("utf-8", "surrogateescape")  # Path encodes it back to the same bytes
         folder_path.mkdir(parents=True, exist_ok=True)
         (folder_path / name.decode("utf-8", "surrogateescape")).write_bytes(data)
@@ -149,7 +159,10 @@ def test_a_file_added_to_a_done_submission_joins_its_claim(tmp_path):
     (joined,) = run_pass(storage, clock=lambda: later + timedelta(seconds=1))
     assert joined.claim_id == first.claim_id and len(joined.replies) == 1
     assert sorted(r.file for r in joined.rejected_files) == ["notes.txt", "oubli.txt"]
-    assert inbox.pending(storage, later + timedelta(hours=1)) == [] and run_pass(storage, clock=lambda: later + timedelta(hours=1)) == []
+    assert (
+        inbox.pending(storage, later + timedelta(hours=1)) == []
+        and run_pass(storage, clock=lambda: later + timedelta(hours=1)) == []
+    )
     storage.put_bytes("inbox/extranet/S9/encore.txt", b"again")
     (third,) = run_pass(storage, clock=lambda: later + timedelta(hours=2))
     assert third.claim_id == first.claim_id and len(third.rejected_files) == 3 and len(third.replies) == 2

@@ -14,4 +14,6 @@ def test_schema_names_the_public_fields():
 
 
 def test_committed_manifest_schema_is_in_sync():
-    assert MANIFEST_SCHEMA_PATH.read_text(encoding="utf-8") == render("manifest"), "run `make schema` and commit models/manifest.schema.json"
+    assert MANIFEST_SCHEMA_PATH.read_text(encoding="utf-8") == render("manifest"), (
+        "run `make schema` and commit models/manifest.schema.json"
+    )

@@ -26,11 +26,14 @@ def test_a_valid_file_gives_its_model(tmp_path):
     assert parse_toml(Range, "low = 1\nhigh = 2\n", "r", Broken, root=None).high == 2
 
 
-@pytest.mark.parametrize(("text", "named"), [
-    ("low = 1\nhihg = 2\n", "r.toml: high: Field required; hihg: Extra inputs are not permitted"),
-    ("low = 3\nhigh = 2\n", "r.toml: file: Value error, low above high: low=3 high=2"),
-    ("low = ", "r.toml: not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("low = 1\nhihg = 2\n", "r.toml: high: Field required; hihg: Extra inputs are not permitted"),
+        ("low = 3\nhigh = 2\n", "r.toml: file: Value error, low above high: low=3 high=2"),
+        ("low = ", "r.toml: not valid TOML"),
+    ],
+)
 def test_a_broken_file_is_named_with_its_key(text, named):
     with pytest.raises(Broken) as caught:
         parse_toml(Range, text, "r.toml", Broken)

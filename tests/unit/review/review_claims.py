@@ -32,31 +32,66 @@ def fld(value: str, confidence: float = 0.9, raw: str | None = None, page: int =
 
 
 def page(number: int = 1) -> PageInfo:
-    return PageInfo(page=number, width=1240, height=1754, dpi=150, source=TextSource.OCR, rotation=0, skew=0.0,
-                    word_count=120, mean_confidence=0.9, a4_portrait=True)
+    return PageInfo(
+        page=number,
+        width=1240,
+        height=1754,
+        dpi=150,
+        source=TextSource.OCR,
+        rotation=0,
+        skew=0.0,
+        word_count=120,
+        mean_confidence=0.9,
+        a4_portrait=True,
+    )
 
 
-def document(file: str, doc_type: DocType, part: int | None = None, flags: tuple[Flag, ...] = (), pages: int = 1,
-             **fields: str | Field) -> Document:
+def document(
+    file: str, doc_type: DocType, part: int | None = None, flags: tuple[Flag, ...] = (), pages: int = 1, **fields: str | Field
+) -> Document:
     """A read document; its field-presence flags are added as the intake adds them."""
     values = {k: v if isinstance(v, Field) else fld(v) for k, v in fields.items()}
-    made = Document(file=file, sha256=file.encode().hex().ljust(64, "0")[:64], media_type=MediaType.PDF, size=1000,
-                    doc_type=doc_type, doc_type_score=0.8, doc_type_reasons=("test",), part=part,
-                    pages=tuple(page(n) for n in range(1, pages + 1)), fields=values)
+    made = Document(
+        file=file,
+        sha256=file.encode().hex().ljust(64, "0")[:64],
+        media_type=MediaType.PDF,
+        size=1000,
+        doc_type=doc_type,
+        doc_type_score=0.8,
+        doc_type_reasons=("test",),
+        part=part,
+        pages=tuple(page(n) for n in range(1, pages + 1)),
+        fields=values,
+    )
     return made.model_copy(update={"flags": (*flags, *field_flags(file, doc_type, values))})
 
 
-def machine_claim(*documents: Document, claim_id: str = CLAIM_ID, created_at: datetime = NOW,
-                  declared: Manifest | None = None, history_flags: tuple[Flag, ...] = (), replies: tuple[str, ...] = (),
-                  today: datetime | None = None, rules: Rules = RULES) -> Claim:
+def machine_claim(
+    *documents: Document,
+    claim_id: str = CLAIM_ID,
+    created_at: datetime = NOW,
+    declared: Manifest | None = None,
+    history_flags: tuple[Flag, ...] = (),
+    replies: tuple[str, ...] = (),
+    today: datetime | None = None,
+    rules: Rules = RULES,
+) -> Claim:
     """The claim as the intake writes it: claim-level flags from `claim_flags`, status from `decide_status`."""
     context = CheckContext(rules=rules, today=(today or created_at).date(), manifest=declared)
     findings = claim_flags(claim_id, documents, context)
     flags = (*history_flags, *findings.flags)
     every = [*flags, *(f for d in documents for f in d.flags)]
     status, reason = decide_status(documents, every, findings.nothing_covered, rules.not_covered)
-    return Claim(claim_id=claim_id, created_at=created_at, status=status, status_reason=reason, documents=tuple(documents),
-                 flags=flags, declared=declared, replies=replies)
+    return Claim(
+        claim_id=claim_id,
+        created_at=created_at,
+        status=status,
+        status_reason=reason,
+        documents=tuple(documents),
+        flags=flags,
+        declared=declared,
+        replies=replies,
+    )
 
 
 def invoice(file: str = "facture.pdf", **overrides: str) -> Document:
@@ -73,8 +108,9 @@ def pharmacy_claim(claim_id: str = CLAIM_ID, **kwargs) -> Claim:
 
 def ready_claim(claim_id: str = OTHER_ID) -> Claim:
     """A complete dental request: nothing to review."""
-    return machine_claim(invoice(care_type="dental", issuer="Cabinet dentaire"), claim_id=claim_id,
-                         created_at=NOW + timedelta(days=1))
+    return machine_claim(
+        invoice(care_type="dental", issuer="Cabinet dentaire"), claim_id=claim_id, created_at=NOW + timedelta(days=1)
+    )
 
 
 def event(seq: int, action: ReviewAction, by: str = "marie", minutes: int = 0, **values: str) -> ReviewEvent:

@@ -91,7 +91,7 @@ def test_bad_toml_is_refused():
         parse_accounts('[accounts.bob\nrole = "manager"\n')
 
 
-@pytest.mark.parametrize("text", ["", "# nobody yet\n", "[accounts]\n", '[other]\nx = 1\n'])
+@pytest.mark.parametrize("text", ["", "# nobody yet\n", "[accounts]\n", "[other]\nx = 1\n"])
 def test_a_file_without_accounts_is_refused(text):
     with pytest.raises(AccountsError, match="no account"):
         parse_accounts(text)
@@ -192,7 +192,6 @@ def test_an_unknown_name_is_locked_like_a_real_one(accounts):
     assert auth.locked("ghost")
 
 
-
 def test_failures_from_one_source_lock_only_that_pair(accounts):
     """A stranger guessing a manager's name locks their own (name, address) pair, not her account."""
     clock = FakeClock()
@@ -223,16 +222,20 @@ def test_a_pair_key_is_bounded():
     assert len(pair_key("m" * MAX_NAME, "x" * 100_000)) <= MAX_NAME + 1 + 100
     assert pair_key("a", "b:c") != pair_key("a:b", "c")
 
+
 # -- a fully validated accounts file --------------------------------------------------------------
-@pytest.mark.parametrize("bad_hash", [
-    "$argon2id$garbage",
-    "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ",  # no hash part
-    "$argon2id$v=19$m=65536,t=3,p=4$!!!!$aGFzaGhhc2hoYXNoaGFzaA",  # salt not base64
-    "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaA",  # hash too short
-    "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # argon2i, not argon2id
-    "$argon2id$v=19$m=4194304,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # 4 GiB per sign-in
-    "$argon2id$v=19$m=65536,t=1000,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
-])
+@pytest.mark.parametrize(
+    "bad_hash",
+    [
+        "$argon2id$garbage",
+        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ",  # no hash part
+        "$argon2id$v=19$m=65536,t=3,p=4$!!!!$aGFzaGhhc2hoYXNoaGFzaA",  # salt not base64
+        "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaA",  # hash too short
+        "$argon2i$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # argon2i, not argon2id
+        "$argon2id$v=19$m=4194304,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",  # 4 GiB per sign-in
+        "$argon2id$v=19$m=65536,t=1000,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+    ],
+)
 def test_a_malformed_or_unusable_hash_is_refused_at_load_naming_the_account(entries, bad_hash):
     with pytest.raises(AccountsError, match=r"account 'bob': password") as refused:
         parse_accounts(entries + f'\n[accounts.bob]\nrole = "manager"\npassword = "{bad_hash}"\n')

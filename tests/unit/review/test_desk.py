@@ -69,14 +69,18 @@ def written(storage: LocalStorage) -> list[str]:
 
 
 # -- who may act ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("act", [
-    lambda d, v: d.correct_field(OPERATOR, CLAIM_ID, v, INVOICE, "total", "54,30"),
-    lambda d, v: d.set_doc_type(OPERATOR, CLAIM_ID, v, PRESCRIPTION, "prescription"),
-    lambda d, v: d.dismiss_flag(OPERATOR, CLAIM_ID, v, MISSING_PRESCRIPTION, "vue"),
-    lambda d, v: d.request_proofs(OPERATOR, CLAIM_ID, v, "Votre demande", "Envoyez l'ordonnance"),
-    lambda d, v: d.approve(OPERATOR, CLAIM_ID, v),
-    lambda d, v: d.reject(OPERATOR, CLAIM_ID, v, "hors délai"),
-], ids=["correct_field", "set_doc_type", "dismiss_flag", "request_proofs", "approve", "reject"])
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda d, v: d.correct_field(OPERATOR, CLAIM_ID, v, INVOICE, "total", "54,30"),
+        lambda d, v: d.set_doc_type(OPERATOR, CLAIM_ID, v, PRESCRIPTION, "prescription"),
+        lambda d, v: d.dismiss_flag(OPERATOR, CLAIM_ID, v, MISSING_PRESCRIPTION, "vue"),
+        lambda d, v: d.request_proofs(OPERATOR, CLAIM_ID, v, "Votre demande", "Envoyez l'ordonnance"),
+        lambda d, v: d.approve(OPERATOR, CLAIM_ID, v),
+        lambda d, v: d.reject(OPERATOR, CLAIM_ID, v, "hors délai"),
+    ],
+    ids=["correct_field", "set_doc_type", "dismiss_flag", "request_proofs", "approve", "reject"],
+)
 def test_an_operator_may_not_act(desk, storage, act):
     with pytest.raises(NotAllowed, match="read_only"):
         act(desk, version(desk))
@@ -97,12 +101,25 @@ def test_correct_field_writes_a_labelled_example(desk, storage):
     record = desk.correct_field(MANAGER, CLAIM_ID, version(desk), INVOICE, "total", "54,30")
     [event] = record.events
     assert (event.seq, event.action, event.by, event.document, event.field, event.before, event.after) == (
-        1, ReviewAction.CORRECT_FIELD, "marie", INVOICE, "total", "45.30", "54.30")
+        1,
+        ReviewAction.CORRECT_FIELD,
+        "marie",
+        INVOICE,
+        "total",
+        "45.30",
+        "54.30",
+    )
     label = read_json(storage, f"labels/corrections/{CLAIM_ID}/000001.json")
     assert label["machine_value"] == "45.30"
     assert label["corrected_value"] == "54.30"
     assert (label["claim_id"], label["document"], label["file"], label["field"], label["seq"], label["by"]) == (
-        CLAIM_ID, INVOICE, "facture.pdf", "total", 1, "marie")
+        CLAIM_ID,
+        INVOICE,
+        "facture.pdf",
+        "total",
+        1,
+        "marie",
+    )
     assert label["machine_doc_type"] == "invoice" and label["machine_raw"] == "45.30" and label["machine_confidence"] == 0.9
     assert label["original"] == f"claims/{CLAIM_ID}/originals/facture.pdf"
     assert storage.get_bytes(label["original"]) == b"%PDF-1.7 facture"  # the label points at the received file
@@ -115,7 +132,11 @@ def test_correcting_a_field_the_machine_missed_labels_it_with_no_machine_value(d
     desk.correct_field(MANAGER, CLAIM_ID, version(desk), INVOICE, "practitioner", "Dr Martin")
     label = read_json(storage, f"labels/corrections/{CLAIM_ID}/000001.json")
     assert (label["field"], label["machine_value"], label["machine_raw"], label["corrected_value"]) == (
-        "practitioner", None, None, "Dr Martin")
+        "practitioner",
+        None,
+        None,
+        "Dr Martin",
+    )
 
 
 def test_an_invalid_value_raises_and_writes_nothing(desk, storage):
@@ -138,10 +159,15 @@ def test_the_same_value_is_unchanged_and_adds_no_event(desk, storage):
     assert written(storage) == []
 
 
-@pytest.mark.parametrize("document, field, error", [("absent.pdf#0", "total", "unknown_document"),
-                                                    (INVOICE, "", "unknown_field"),
-                                                    (INVOICE, "../total", "unknown_field"),
-                                                    (INVOICE, "to tal", "unknown_field")])
+@pytest.mark.parametrize(
+    "document, field, error",
+    [
+        ("absent.pdf#0", "total", "unknown_document"),
+        (INVOICE, "", "unknown_field"),
+        (INVOICE, "../total", "unknown_field"),
+        (INVOICE, "to tal", "unknown_field"),
+    ],
+)
 def test_correcting_nothing_on_the_claim_is_a_bad_request(desk, storage, document, field, error):
     with pytest.raises(BadRequest, match=error):
         desk.correct_field(MANAGER, CLAIM_ID, version(desk), document, field, "45,30")
@@ -229,8 +255,14 @@ def test_request_proofs_writes_the_message_for_the_claimant(desk, storage):
     [event] = record.events
     assert (event.action, event.reason) == (ReviewAction.REQUEST_PROOFS, "Merci d'envoyer l'ordonnance.")
     message = read_json(storage, f"outbox/claimant/{CLAIM_ID}/000001.json")
-    assert message == {"claim_id": CLAIM_ID, "kind": "request_proofs", "subject": "Votre demande",
-                       "text": "Merci d'envoyer l'ordonnance.", "written_at": event.at.isoformat(), "by": "marie"}
+    assert message == {
+        "claim_id": CLAIM_ID,
+        "kind": "request_proofs",
+        "subject": "Votre demande",
+        "text": "Merci d'envoyer l'ordonnance.",
+        "written_at": event.at.isoformat(),
+        "by": "marie",
+    }
     assert record.current.review.proofs_requested_at == (event.at,)
     assert not record.decided  # still open: the claimant has the next move
 
@@ -269,20 +301,31 @@ def test_reject_tells_the_claimant_why(desk, storage):
     assert (record.current.status, record.current.status_reason) == (ClaimStatus.REJECTED, "soins hors délai")
     message = read_json(storage, f"outbox/claimant/{CLAIM_ID}/000001.json")
     assert (message["kind"], message["subject"], message["text"], message["by"]) == (
-        "rejection", f"Votre demande {CLAIM_ID}", "soins hors délai", "marie")
+        "rejection",
+        f"Votre demande {CLAIM_ID}",
+        "soins hors délai",
+        "marie",
+    )
     assert not storage.exists(f"outbox/adjudication/{CLAIM_ID}.json")  # nothing for adjudication
 
 
-@pytest.mark.parametrize("decide", [lambda d, v: d.approve(MANAGER, CLAIM_ID, v),
-                                    lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai")], ids=["approved", "rejected"])
-@pytest.mark.parametrize("act", [
-    lambda d, v: d.correct_field(MANAGER, CLAIM_ID, v, INVOICE, "total", "54,30"),
-    lambda d, v: d.set_doc_type(MANAGER, CLAIM_ID, v, PRESCRIPTION, "prescription"),
-    lambda d, v: d.dismiss_flag(OTHER_MANAGER, CLAIM_ID, v, MISSING_PRESCRIPTION, "vue"),
-    lambda d, v: d.request_proofs(MANAGER, CLAIM_ID, v, "Votre demande", "Envoyez l'ordonnance"),
-    lambda d, v: d.approve(OTHER_MANAGER, CLAIM_ID, v),
-    lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai"),
-], ids=["correct_field", "set_doc_type", "dismiss_flag", "request_proofs", "approve", "reject"])
+@pytest.mark.parametrize(
+    "decide",
+    [lambda d, v: d.approve(MANAGER, CLAIM_ID, v), lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai")],
+    ids=["approved", "rejected"],
+)
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda d, v: d.correct_field(MANAGER, CLAIM_ID, v, INVOICE, "total", "54,30"),
+        lambda d, v: d.set_doc_type(MANAGER, CLAIM_ID, v, PRESCRIPTION, "prescription"),
+        lambda d, v: d.dismiss_flag(OTHER_MANAGER, CLAIM_ID, v, MISSING_PRESCRIPTION, "vue"),
+        lambda d, v: d.request_proofs(MANAGER, CLAIM_ID, v, "Votre demande", "Envoyez l'ordonnance"),
+        lambda d, v: d.approve(OTHER_MANAGER, CLAIM_ID, v),
+        lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai"),
+    ],
+    ids=["correct_field", "set_doc_type", "dismiss_flag", "request_proofs", "approve", "reject"],
+)
 def test_a_decided_claim_is_closed(desk, storage, decide, act):
     decide(desk, version(desk))
     before = written(storage)

@@ -16,16 +16,19 @@ def refused(field: str, text: str) -> InvalidValue:
 
 
 # -- dates ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("05/03/2026", "2026-03-05"),  # day first, as a French manager types it
-    ("5/3/2026", "2026-03-05"),
-    ("3/5/2026", "2026-05-03"),  # never month first
-    ("05.03.2026", "2026-03-05"),
-    ("05-03-2026", "2026-03-05"),
-    ("29/02/2024", "2024-02-29"),  # leap year
-    ("2026-03-05", "2026-03-05"),  # ISO as is
-    (" 2026-03-05 ", "2026-03-05"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("05/03/2026", "2026-03-05"),  # day first, as a French manager types it
+        ("5/3/2026", "2026-03-05"),
+        ("3/5/2026", "2026-05-03"),  # never month first
+        ("05.03.2026", "2026-03-05"),
+        ("05-03-2026", "2026-03-05"),
+        ("29/02/2024", "2024-02-29"),  # leap year
+        ("2026-03-05", "2026-03-05"),  # ISO as is
+        (" 2026-03-05 ", "2026-03-05"),
+    ],
+)
 def test_dates_become_iso(text, expected):
     assert normalised("date", text) == expected
 
@@ -51,15 +54,18 @@ def test_every_date_field_is_checked_as_a_date(field):
 
 
 # -- amounts --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("45,30", "45.30"),
-    ("45.3", "45.30"),
-    ("45", "45.00"),
-    ("1 234,50 €", "1234.50"),
-    ("1\u202f234,50", "1234.50"),  # narrow no-break space, as copied from a PDF
-    ("1.234,50", "1234.50"),
-    ("€ 12,00", "12.00"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("45,30", "45.30"),
+        ("45.3", "45.30"),
+        ("45", "45.00"),
+        ("1 234,50 €", "1234.50"),
+        ("1\u202f234,50", "1234.50"),  # narrow no-break space, as copied from a PDF
+        ("1.234,50", "1234.50"),
+        ("€ 12,00", "12.00"),
+    ],
+)
 def test_amounts_become_decimals_with_a_dot(text, expected):
     assert normalised("total", text) == expected
 
@@ -82,8 +88,9 @@ def test_negative_amount_is_refused_not_made_positive():
 
 
 # -- currency -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [("eur", "EUR"), ("EUR", "EUR"), (" usd ", "USD"), ("€", "EUR"), ("$", "USD"),
-                                            ("£", "GBP"), ("chf", "CHF")])
+@pytest.mark.parametrize(
+    "text, expected", [("eur", "EUR"), ("EUR", "EUR"), (" usd ", "USD"), ("€", "EUR"), ("$", "USD"), ("£", "GBP"), ("chf", "CHF")]
+)
 def test_currencies_become_iso_codes(text, expected):
     assert normalised("currency", text) == expected
 

@@ -134,8 +134,11 @@ def test_cache_refuses_a_malformed_file_hash(tmp_path):
 def test_a_text_page_drawing_an_image_too_large_to_decode_is_shown_blank_not_rendered(tmp_path, monkeypatch):
     """Issue 22: the desk rendered what the pipeline never decoded (a text page holding a huge progressive
     JPEG: poppler would hold it whole); the page is shown blank, its words on it."""
-    path = image_pdf(tmp_path / "page.pdf", b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode",
-                     jpeg_bytes((1500, 1500), progressive=True))
+    path = image_pdf(
+        tmp_path / "page.pdf",
+        b"/Width 1500 /Height 1500 /BitsPerComponent 8 /Filter /DCTDecode",
+        jpeg_bytes((1500, 1500), progressive=True),
+    )
     monkeypatch.setattr(pages, "MAX_PAGE_PIXELS", 1_000_000)
     monkeypatch.setattr(page_view.poppler, "render_gray_to_size", lambda *args: pytest.fail("rendered"))
     gray = page_view._render_pdf(path, 1, (700, 990))

@@ -15,15 +15,36 @@ from review.store import ClaimRecord, ReviewStore
 from tests.unit.review.review_claims import CLAIM_ID, NOW, RULES, event, pharmacy_claim, put_claim, ready_claim
 
 
-def entry(claim_id: str, view: str = "to_review", flags: tuple[str, ...] = (), care: tuple[str, ...] = (), channel: str = "extranet",
-          day: int = 1) -> QueueEntry:
-    return QueueEntry(claim_id=claim_id, created_at=datetime(2026, 11, day, tzinfo=UTC), status="needs_review", view=view,
-                      flag_codes=flags, care_types=care, channel=channel, documents=2, decision=None)
+def entry(
+    claim_id: str,
+    view: str = "to_review",
+    flags: tuple[str, ...] = (),
+    care: tuple[str, ...] = (),
+    channel: str = "extranet",
+    day: int = 1,
+) -> QueueEntry:
+    return QueueEntry(
+        claim_id=claim_id,
+        created_at=datetime(2026, 11, day, tzinfo=UTC),
+        status="needs_review",
+        view=view,
+        flag_codes=flags,
+        care_types=care,
+        channel=channel,
+        documents=2,
+        decision=None,
+    )
 
 
 ENTRIES = [
     entry("CLM-20261101-AAAAAA", flags=("missing_prescription",), care=("pharmacy",), day=1),
-    entry("CLM-20261102-BBBBBB", flags=("missing_prescription", "missing_total"), care=("pharmacy", "laboratory"), channel="email", day=2),
+    entry(
+        "CLM-20261102-BBBBBB",
+        flags=("missing_prescription", "missing_total"),
+        care=("pharmacy", "laboratory"),
+        channel="email",
+        day=2,
+    ),
     entry("CLM-20261103-CCCCCC", flags=("amount_mismatch",), care=("dental",), day=3),
     entry("CLM-20261104-DDDDDD", view="waiting", flags=("missing_prescription",), care=("pharmacy",), day=4),
     entry("CLM-20261105-EEEEEE", view="decided", flags=("missing_total",), care=("optical",), channel="email", day=5),
@@ -42,9 +63,15 @@ def test_default_view_is_to_review_with_counts_per_view():
     assert queue.views == {"to_review": 3, "waiting": 1, "decided": 1, "all": 6}
 
 
-@pytest.mark.parametrize("view, expected", [("waiting", ["DDDDDD"]), ("decided", ["EEEEEE"]),
-                                            ("all", ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF"]),
-                                            ("nonsense", [])])
+@pytest.mark.parametrize(
+    "view, expected",
+    [
+        ("waiting", ["DDDDDD"]),
+        ("decided", ["EEEEEE"]),
+        ("all", ["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD", "EEEEEE", "FFFFFF"]),
+        ("nonsense", []),
+    ],
+)
 def test_each_view(view, expected):
     assert ids(build_queue(ENTRIES, view=view)) == expected
 
@@ -145,12 +172,18 @@ def test_a_reply_after_the_request_puts_it_back_to_review():
 
 def test_a_reply_before_the_last_request_still_waits():
     earlier = (NOW + timedelta(minutes=30)).isoformat()  # replied, then asked again at NOW + 1h
-    assert entry_of(record(pharmacy_claim(replies=(earlier,)), event(1, ReviewAction.REQUEST_PROOFS, reason="encore"))).view == "waiting"
+    assert (
+        entry_of(record(pharmacy_claim(replies=(earlier,)), event(1, ReviewAction.REQUEST_PROOFS, reason="encore"))).view
+        == "waiting"
+    )
 
 
 def test_the_last_request_counts():
     reply = (NOW + timedelta(hours=2)).isoformat()
-    events = [event(1, ReviewAction.REQUEST_PROOFS, reason="a", minutes=0), event(2, ReviewAction.REQUEST_PROOFS, reason="b", minutes=120)]
+    events = [
+        event(1, ReviewAction.REQUEST_PROOFS, reason="a", minutes=0),
+        event(2, ReviewAction.REQUEST_PROOFS, reason="b", minutes=120),
+    ]
     # asked at +1h, replied at +2h, asked again at +3h: waiting again
     assert entry_of(record(pharmacy_claim(replies=(reply,)), *events)).view == "waiting"
 
@@ -178,8 +211,9 @@ def test_the_queue_shows_totals_beneficiary_files_and_searches_without_case_or_a
     from tests.unit.review.review_claims import pharmacy_claim as make
 
     claim = make(declared=Manifest(beneficiary={"name": "Léa Morel"}, total_declared="45.30", currency="EUR"))
-    claim = claim.model_copy(update={"rejected_files": (RejectedFile(index=2, file="scan.gif", size=3, sha256=None, detected_type=None,
-                                                                     flags=()),)})
+    claim = claim.model_copy(
+        update={"rejected_files": (RejectedFile(index=2, file="scan.gif", size=3, sha256=None, detected_type=None, flags=()),)}
+    )
     entry = entry_of(ClaimRecord(claim, "0" * 64, (), rules))
     assert (entry.totals, entry.declared_total, entry.beneficiary) == ((("45.30", "EUR"),), "45.30 EUR", "Léa Morel")
     assert entry.documents == 3 and entry.files == ("facture.pdf", "ordonnance.pdf", "scan.gif")

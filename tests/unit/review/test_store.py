@@ -39,9 +39,24 @@ def test_claim_prefix_of_a_well_formed_number(tmp_path):
     assert ClaimStore(LocalStorage(tmp_path)).review_key(CLAIM_ID, 12) == f"claims/{CLAIM_ID}/review/000012.json"
 
 
-@pytest.mark.parametrize("claim_id", ["../x", "CLM-1", "", "clm-20261120-abc123", "CLM-20261120-ABC12", "CLM-20261120-ABC1234",
-                                      "CLM-20261120-ABCI23", "CLM-20261120-ABCO23", "CLM-20261120-ABCU23", "CLM-20261120-ABCL23",
-                                      "CLM-20261120-ABC123/../../etc", "x CLM-20261120-ABC123", "CLM-2026112-ABC1234"])
+@pytest.mark.parametrize(
+    "claim_id",
+    [
+        "../x",
+        "CLM-1",
+        "",
+        "clm-20261120-abc123",
+        "CLM-20261120-ABC12",
+        "CLM-20261120-ABC1234",
+        "CLM-20261120-ABCI23",
+        "CLM-20261120-ABCO23",
+        "CLM-20261120-ABCU23",
+        "CLM-20261120-ABCL23",
+        "CLM-20261120-ABC123/../../etc",
+        "x CLM-20261120-ABC123",
+        "CLM-2026112-ABC1234",
+    ],
+)
 def test_claim_prefix_refuses_anything_but_a_claim_number(claim_id):
     with pytest.raises(UnknownClaim):
         claim_prefix(claim_id)
@@ -96,7 +111,9 @@ def test_append_numbers_events_one_two_three(store, storage):
     record = store.load(CLAIM_ID)
     record = store.append(CLAIM_ID, record.version, event(0, ReviewAction.REQUEST_PROOFS, reason="envoyez l'ordonnance"))
     assert [e.seq for e in record.events] == [1]
-    record = store.append(CLAIM_ID, record.version, event(0, ReviewAction.SET_DOC_TYPE, document=PRESCRIPTION, after="prescription"))
+    record = store.append(
+        CLAIM_ID, record.version, event(0, ReviewAction.SET_DOC_TYPE, document=PRESCRIPTION, after="prescription")
+    )
     record = store.append(CLAIM_ID, record.version, event(0, ReviewAction.APPROVE))
     assert [e.seq for e in record.events] == [1, 2, 3]
     assert [e.action for e in record.events] == [ReviewAction.REQUEST_PROOFS, ReviewAction.SET_DOC_TYPE, ReviewAction.APPROVE]

@@ -28,7 +28,10 @@ def test_the_file_is_complete_and_checked():
 
 
 def test_a_missing_label_or_key_is_named():
-    table = {"fr": {"title": "Bureau", "label.flag.missing_date": "Date manquante"}, "en": {"label.flag.missing_date": "Missing date"}}
+    table = {
+        "fr": {"title": "Bureau", "label.flag.missing_date": "Date manquante"},
+        "en": {"label.flag.missing_date": "Missing date"},
+    }
     found = problems(table)
     assert any("[en] lacks title" in p for p in found)
     assert any("label.flag.missing_total" in p for p in found) and any("label.doc_type.invoice" in p for p in found)

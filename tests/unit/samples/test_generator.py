@@ -19,7 +19,14 @@ from samples.generator import malformed as mf
 from samples.generator.corpus import SUFFIX, VARIANTS, build_corpus, plan
 from samples.generator.documents import REGISTRY
 
-UNPRICED = {"prescription", "bank_details", "rights_certificate", "prior_authorisation", "posting_certificate", "birth_certificate"}
+UNPRICED = {
+    "prescription",
+    "bank_details",
+    "rights_certificate",
+    "prior_authorisation",
+    "posting_certificate",
+    "birth_certificate",
+}
 
 MAX_BYTES = 3 * 1024 * 1024
 A4_RATIO = 297 / 210

@@ -21,11 +21,15 @@ from samples.generator.corpus import SUFFIX, build_corpus
 from samples.generator.documents import REGISTRY, common
 
 KINDS = ("quote", "bank_details", "rights_certificate", "prior_authorisation", "posting_certificate", "birth_certificate")
-FORMS = {"prior_authorisation": ("s2", "dialysis", "da1", "agreement"), "posting_certificate": ("a1", "employer", "mission"),
-         "birth_certificate": ("extract", "plain", "copy")}
-CARE_TYPES = {"quote": {"dental", "optical", "hearing"},
-              "prior_authorisation": {"hospitalisation", "physiotherapy", "spa_cure", "transport", "dental", "medical_equipment",
-                                      None}}
+FORMS = {
+    "prior_authorisation": ("s2", "dialysis", "da1", "agreement"),
+    "posting_certificate": ("a1", "employer", "mission"),
+    "birth_certificate": ("extract", "plain", "copy"),
+}
+CARE_TYPES = {
+    "quote": {"dental", "optical", "hearing"},
+    "prior_authorisation": {"hospitalisation", "physiotherapy", "spa_cure", "transport", "dental", "medical_equipment", None},
+}
 KEYS = set(common.truth("x", "x", None, date(2020, 1, 1)))
 
 

@@ -17,9 +17,25 @@ def item(label: str, amount: str) -> LineItem:
     return LineItem(label=label, amount=amount, raw=f"{label} {amount}", confidence=0.9, page=1, bbox=None)
 
 
-def doc(file: str, doc_type: DocType, flags: tuple[Flag, ...] = (), items: tuple[LineItem, ...] = (), sha: str | None = None, **fields: str) -> Document:
-    return Document(file=file, sha256=sha or file.encode().hex().ljust(64, "0")[:64], media_type=MediaType.PDF, size=100,
-                    doc_type=doc_type, doc_type_score=0.9, fields={k: field(v) for k, v in fields.items()}, line_items=items, flags=flags)
+def doc(
+    file: str,
+    doc_type: DocType,
+    flags: tuple[Flag, ...] = (),
+    items: tuple[LineItem, ...] = (),
+    sha: str | None = None,
+    **fields: str,
+) -> Document:
+    return Document(
+        file=file,
+        sha256=sha or file.encode().hex().ljust(64, "0")[:64],
+        media_type=MediaType.PDF,
+        size=100,
+        doc_type=doc_type,
+        doc_type_score=0.9,
+        fields={k: field(v) for k, v in fields.items()},
+        line_items=items,
+        flags=flags,
+    )
 
 
 def claim(*documents: Document, status: ClaimStatus = ClaimStatus.NEEDS_REVIEW, flags: tuple[Flag, ...] = ()) -> Claim:

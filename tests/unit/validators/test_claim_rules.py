@@ -28,7 +28,9 @@ def missing(documents, manifest=None) -> list[str]:
 def test_rules_file_errors_are_explained():
     with pytest.raises(RulesError, match="not valid TOML"):
         parse_rules("limits = [", "bad.toml")
-    broken = DEFAULT_RULES.read_text(encoding="utf-8").replace('requires = ["invoice", "prescription"]', 'requires = ["invoice", "ordonance"]', 1)
+    broken = DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        'requires = ["invoice", "prescription"]', 'requires = ["invoice", "ordonance"]', 1
+    )
     with pytest.raises(RulesError, match="unknown proofs: ordonance"):
         parse_rules(broken, "typo.toml")
 
@@ -36,7 +38,14 @@ def test_rules_file_errors_are_explained():
 def test_care_type_read_on_the_documents_decides_the_proofs():
     invoice = doc("f.pdf", DocType.INVOICE, care_type="physiotherapy", date="2026-11-01")
     assert missing([invoice]) == ["missing_prescription", "missing_session_dates"]
-    sessions = doc("f.pdf", DocType.INVOICE, care_type="physiotherapy", first_session="2026-10-01", last_session="2026-10-20", session_count="6")
+    sessions = doc(
+        "f.pdf",
+        DocType.INVOICE,
+        care_type="physiotherapy",
+        first_session="2026-10-01",
+        last_session="2026-10-20",
+        session_count="6",
+    )
     assert missing([sessions, doc("o.jpg", DocType.PRESCRIPTION, care_type="physiotherapy")]) == []
 
 
@@ -60,8 +69,12 @@ def test_first_student_request_needs_affiliation_and_bank_details():
 
 def test_an_illegible_proof_is_missing_and_named():
     blurred = Flag(code=FlagCode.ILLEGIBLE, severity=Severity.ERROR, message="m", file="o.jpg", page=1)
-    flags = missing_proof_flags(request_facts([doc("f.pdf", DocType.INVOICE, care_type="pharmacy"),
-                                               doc("o.jpg", DocType.PRESCRIPTION, flags=(blurred,))], None), RULES)
+    flags = missing_proof_flags(
+        request_facts(
+            [doc("f.pdf", DocType.INVOICE, care_type="pharmacy"), doc("o.jpg", DocType.PRESCRIPTION, flags=(blurred,))], None
+        ),
+        RULES,
+    )
     assert [f.code for f in flags] == [FlagCode.MISSING_PRESCRIPTION] and flags[0].details["illegible"] == "o.jpg page 1"
 
 
@@ -71,7 +84,9 @@ def test_required_proofs_follow_rules_order_once():
 
 
 def test_only_non_covered_lines_reject_the_request():
-    hygiene = doc("f.pdf", DocType.INVOICE, items=(item("Gel douche surgras 500 ml (NR)", "6.90"), item("Crème hydratante 200 ml", "9.90")))
+    hygiene = doc(
+        "f.pdf", DocType.INVOICE, items=(item("Gel douche surgras 500 ml (NR)", "6.90"), item("Crème hydratante 200 ml", "9.90"))
+    )
     flags, nothing = coverage_flags([hygiene], RULES.not_covered)
     assert nothing and flags[0].severity is Severity.ERROR and flags[0].details["count"] == "2"
     mixed = doc("g.pdf", DocType.INVOICE, items=(item("Doliprane 1000 mg", "2.18"), item("Gel douche (NR)", "6.90")))
@@ -96,14 +111,27 @@ def test_dates_against_the_stay_and_the_limits():
     old = doc("d.pdf", DocType.INVOICE, date="2023-01-05")
     flags = date_flags([inside, outside, future, old], manifest, RULES.limits, TODAY)
     assert [(f.code.value, f.file) for f in flags] == [
-        ("date_outside_stay", "b.pdf"), ("date_outside_stay", "c.pdf"), ("date_out_of_range", "c.pdf"),
-        ("date_outside_stay", "d.pdf"), ("date_out_of_range", "d.pdf")]
+        ("date_outside_stay", "b.pdf"),
+        ("date_outside_stay", "c.pdf"),
+        ("date_out_of_range", "c.pdf"),
+        ("date_outside_stay", "d.pdf"),
+        ("date_out_of_range", "d.pdf"),
+    ]
     assert (flags[0].details["declared"], flags[0].details["read"]) == (
-        f"{manifest.stay.start.isoformat()} / {manifest.stay.end.isoformat()}", flags[0].details["date"])
+        f"{manifest.stay.start.isoformat()} / {manifest.stay.end.isoformat()}",
+        flags[0].details["date"],
+    )
 
 
-@pytest.mark.parametrize("a, b, same", [("Claire DUBOIS", "DUBOIS Claire", True), ("Mme Claire Dubois", "Claire Duboiss", True),
-                                        ("Claire Dubois", "Karim Benali", False), ("LE GOFF Nathalie", "Nathalie Le Goff", True)])
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Claire DUBOIS", "DUBOIS Claire", True),
+        ("Mme Claire Dubois", "Claire Duboiss", True),
+        ("Claire Dubois", "Karim Benali", False),
+        ("LE GOFF Nathalie", "Nathalie Le Goff", True),
+    ],
+)
 def test_same_person(a, b, same):
     assert same_person(a, b, RULES.limits) is same
 
@@ -153,8 +181,12 @@ def test_look_alike_pages_saying_different_things_are_not_duplicates():
     page = {"phash": "ffff0000ffff0000"}
     earlier_doc = doc("ticket.png", DocType.RECEIPT, total="12.00", date="2026-10-01")
     earlier = [fingerprint("CLM-20261001-OLD001", earlier_doc.model_copy(update={"pages": (_page(**page),)}))]
-    rescan = doc("ticket-photo.jpg", DocType.RECEIPT, total="12.00", date="2026-10-01").model_copy(update={"pages": (_page(phash="ffff0000ffff0003"),)})
-    other = doc("autre.jpg", DocType.RECEIPT, total="48.10", date="2026-10-03").model_copy(update={"pages": (_page(phash="ffff0000ffff0000"),)})
+    rescan = doc("ticket-photo.jpg", DocType.RECEIPT, total="12.00", date="2026-10-01").model_copy(
+        update={"pages": (_page(phash="ffff0000ffff0003"),)}
+    )
+    other = doc("autre.jpg", DocType.RECEIPT, total="48.10", date="2026-10-03").model_copy(
+        update={"pages": (_page(phash="ffff0000ffff0000"),)}
+    )
     flags = duplicate_flags("CLM-20261120-ABC123", [rescan, other], earlier, 6)
     assert [(f.file, f.details["match"]) for f in flags] == [("ticket-photo.jpg", "near-identical")]
 
@@ -162,8 +194,19 @@ def test_look_alike_pages_saying_different_things_are_not_duplicates():
 def _page(phash: str):
     from models import PageInfo, TextSource
 
-    return PageInfo(page=1, width=100, height=141, dpi=200, source=TextSource.OCR, rotation=0, skew=0.0, word_count=10,
-                    mean_confidence=0.9, a4_portrait=True, phash=phash)
+    return PageInfo(
+        page=1,
+        width=100,
+        height=141,
+        dpi=200,
+        source=TextSource.OCR,
+        rotation=0,
+        skew=0.0,
+        word_count=10,
+        mean_confidence=0.9,
+        a4_portrait=True,
+        phash=phash,
+    )
 
 
 def test_look_alike_prescriptions_of_two_patients_on_one_day_are_not_duplicates():
@@ -181,4 +224,12 @@ def test_look_alike_prescriptions_of_two_patients_on_one_day_are_not_duplicates(
     assert flags == []
     flags = duplicate_flags("CLM-20261121-ABC124", [same_patient], earlier, 6)
     assert [(f.file, f.details["match"]) for f in flags] == [("ordonnance-3.pdf", "near-identical")]
-    assert duplicate_flags("CLM-20261122-ABC125", [nobody], [fingerprint("CLM-20261001-OLD001", nobody.model_copy(update={"file": "x.pdf", "sha256": "1" * 64}))], 6) == []
+    assert (
+        duplicate_flags(
+            "CLM-20261122-ABC125",
+            [nobody],
+            [fingerprint("CLM-20261001-OLD001", nobody.model_copy(update={"file": "x.pdf", "sha256": "1" * 64}))],
+            6,
+        )
+        == []
+    )

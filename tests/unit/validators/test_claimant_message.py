@@ -17,9 +17,19 @@ def test_ready_claims_get_no_message():
 
 def test_missing_illegible_and_refused_files_in_plain_words():
     blurred = Flag(code=FlagCode.ILLEGIBLE, severity=Severity.ERROR, message="m", file="ordonnance.jpg", page=2)
-    needs = claim(doc("facture.pdf", DocType.INVOICE), doc("ordonnance.jpg", DocType.PRESCRIPTION, flags=(blurred,)),
-                  flags=(missing_flag("prescription", RULES.proofs["prescription"], [blurred]),))
-    gif = RejectedFile(index=3, file="scan.gif", size=10, sha256=None, detected_type="image/gif", flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="m", file="scan.gif"),))
+    needs = claim(
+        doc("facture.pdf", DocType.INVOICE),
+        doc("ordonnance.jpg", DocType.PRESCRIPTION, flags=(blurred,)),
+        flags=(missing_flag("prescription", RULES.proofs["prescription"], [blurred]),),
+    )
+    gif = RejectedFile(
+        index=3,
+        file="scan.gif",
+        size=10,
+        sha256=None,
+        detected_type="image/gif",
+        flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="m", file="scan.gif"),),
+    )
     needs = needs.model_copy(update={"rejected_files": (gif,)})
     message = claimant_message(needs, RULES, ("fr", "en"))
     assert message.items == 2 and message.languages == ("fr", "en")

@@ -9,7 +9,15 @@ from validators.decide import decide_status
 
 
 def document(*flags: Flag) -> Document:
-    return Document(file="a.pdf", sha256="0" * 64, media_type=MediaType.PDF, size=10, doc_type=DocType.INVOICE, doc_type_score=0.9, flags=flags)
+    return Document(
+        file="a.pdf",
+        sha256="0" * 64,
+        media_type=MediaType.PDF,
+        size=10,
+        doc_type=DocType.INVOICE,
+        doc_type_score=0.9,
+        flags=flags,
+    )
 
 
 def flag(severity: Severity) -> Flag:
@@ -27,8 +35,14 @@ def test_policy():
 
 
 def test_rejected_file_flags_count_for_the_status():
-    rejected = RejectedFile(index=1, file="b.gif", size=3, sha256=None, detected_type="image/gif",
-                            flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="b.gif", file="b.gif"),))
+    rejected = RejectedFile(
+        index=1,
+        file="b.gif",
+        size=3,
+        sha256=None,
+        detected_type="image/gif",
+        flags=(Flag(code=FlagCode.UNSUPPORTED_FORMAT, severity=Severity.ERROR, message="b.gif", file="b.gif"),),
+    )
     claim = build_claim("CLM-1", UploadReport(rejected=(rejected,)), [document()], datetime(2026, 1, 1, tzinfo=UTC))
     assert claim.status is ClaimStatus.NEEDS_REVIEW and [f.code for f in claim.all_flags()] == [FlagCode.UNSUPPORTED_FORMAT]
 

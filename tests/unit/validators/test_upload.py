@@ -68,6 +68,7 @@ def test_accepted_upload_has_checksum_and_pages(tmp_path):
 
 # --- bounds checked before the cost is paid, and the type the first bytes say ---------------------
 
+
 def blank_pdf(path, pages):
     return hostile.blank_pages(path, pages)
 
@@ -138,7 +139,9 @@ def test_a_zip_holding_a_pdf_is_refused(tmp_path):
 
 
 def test_active_content_is_noted_on_the_accepted_upload(tmp_path):
-    report = check_uploads([hostile.active(hostile._add_open_js)(tmp_path / "js.pdf"), mf.text_pdf(tmp_path / "plain.pdf", ["Facture"])])
+    report = check_uploads(
+        [hostile.active(hostile._add_open_js)(tmp_path / "js.pdf"), mf.text_pdf(tmp_path / "plain.pdf", ["Facture"])]
+    )
     scripted, plain = report.accepted
     (flag,) = scripted.flags
     assert flag.code is FlagCode.ACTIVE_CONTENT and flag.severity.value == "info"

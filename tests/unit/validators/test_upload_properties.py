@@ -20,11 +20,19 @@ from models import FlagCode, MediaType
 from validators.upload import MAX_FILES, check_uploads
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-UPLOAD_CODES = {FlagCode.TOO_MANY_FILES, FlagCode.FILE_TOO_LARGE, FlagCode.EMPTY_FILE, FlagCode.UNSUPPORTED_FORMAT,
-                FlagCode.UNREADABLE_FILE, FlagCode.ENCRYPTED_PDF}
-MAGIC = {MediaType.PNG: lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
-         MediaType.JPEG: lambda head: head.startswith(b"\xff\xd8\xff"),
-         MediaType.PDF: lambda head: b"%PDF-" in head[:1024]}
+UPLOAD_CODES = {
+    FlagCode.TOO_MANY_FILES,
+    FlagCode.FILE_TOO_LARGE,
+    FlagCode.EMPTY_FILE,
+    FlagCode.UNSUPPORTED_FORMAT,
+    FlagCode.UNREADABLE_FILE,
+    FlagCode.ENCRYPTED_PDF,
+}
+MAGIC = {
+    MediaType.PNG: lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    MediaType.JPEG: lambda head: head.startswith(b"\xff\xd8\xff"),
+    MediaType.PDF: lambda head: b"%PDF-" in head[:1024],
+}
 
 
 @cache
@@ -49,7 +57,7 @@ def file_bytes(draw) -> bytes:
     for _ in range(draw(st.integers(0, 3))):
         mutation = draw(st.sampled_from(["truncate", "flip", "prefix", "none"]))
         if mutation == "truncate" and data:
-            del data[draw(st.integers(0, len(data) - 1)):]
+            del data[draw(st.integers(0, len(data) - 1)) :]
         elif mutation == "flip" and data:
             data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
         elif mutation == "prefix":
@@ -57,9 +65,12 @@ def file_bytes(draw) -> bytes:
     return bytes(data)
 
 
-names = st.one_of(st.sampled_from(["facture.pdf", "scan.jpg", "photo.png", "notes.txt", "x", "a b.PDF", "reçu.jpeg"]),
-                  st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), min_size=1, max_size=12)
-                  .filter(lambda n: n not in (".", "..")))
+names = st.one_of(
+    st.sampled_from(["facture.pdf", "scan.jpg", "photo.png", "notes.txt", "x", "a b.PDF", "reçu.jpeg"]),
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), min_size=1, max_size=12
+    ).filter(lambda n: n not in (".", "..")),
+)
 
 
 def check_report(files: list[tuple[str, bytes]]) -> None:
