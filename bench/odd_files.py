@@ -12,7 +12,6 @@ largest file and the number over the hostile suite's bounds (90 s, 1 GiB).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -20,20 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.throughput import PeakRss  # noqa: E402
+
 RUNNER = ROOT / "tests" / "integration" / "hostile_case.py"
 ACCEPTED = {".pdf", ".png", ".jpg", ".jpeg"}
 MAX_SECONDS, MAX_MIB = 90, 1024
-
-
-def tree_rss(process: psutil.Process) -> int:
-    total = 0
-    for member in [process, *process.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            total += member.memory_info().rss
-    return total
 
 
 def run(path: Path, code_root: Path) -> tuple[float, float, str]:
@@ -41,11 +34,8 @@ def run(path: Path, code_root: Path) -> tuple[float, float, str]:
     env = {**os.environ, "PYTHONPATH": str(code_root), "OMP_THREAD_LIMIT": "1"}
     started = time.monotonic()
     child = subprocess.Popen([sys.executable, str(RUNNER), str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    watched, peak = psutil.Process(child.pid), 0
-    while child.poll() is None:
-        peak = max(peak, tree_rss(watched))
-        time.sleep(0.05)
-    out = child.stdout.read().decode() if child.stdout else ""
+    with PeakRss(child.pid) as peak:
+        out = child.communicate()[0].decode()
     said = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"error": "no answer"}
     if "error" in said:
         shown = "ERROR " + said["error"].strip().splitlines()[-1][:100]
@@ -54,7 +44,7 @@ def run(path: Path, code_root: Path) -> tuple[float, float, str]:
             f"{r['kind']} {','.join(r['codes']) or '-'}" + (f" ({','.join(r['causes'])})" if r.get("causes") else "")
             for r in said["results"]
         )
-    return time.monotonic() - started, peak / 2**20, shown
+    return time.monotonic() - started, peak.mib, shown
 
 
 def main() -> int:

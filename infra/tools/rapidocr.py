@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from infra.tools.memory_gate import GATE, release_memory
+from infra.tools.memory_gate import GATE
 from models import BBox, Word
 
 # role in RapidOCR's configuration -> the model file its wheel bundles
@@ -112,12 +112,8 @@ def engine() -> Any:
     return _engine
 
 
-def _read_and_release(array: np.ndarray) -> Any:
-    """One reading, then the memory it freed handed back to the system (glibc keeps it otherwise)."""
-    try:
-        return engine()(array, return_word_box=True)
-    finally:
-        release_memory()
+def _read(array: np.ndarray) -> Any:
+    return engine()(array, return_word_box=True)
 
 
 def read_words(image: Path | np.ndarray) -> list[Word]:
@@ -125,8 +121,9 @@ def read_words(image: Path | np.ndarray) -> list[Word]:
     text line is one line (numbered from 1 in RapidOCR's reading order) of block 1."""
     array = _load(image)
     try:
-        with GATE.holding(READING_BYTES):  # with the other core's picture decoding: bounded together
-            result = _reader_thread.submit(_read_and_release, array).result()
+        # with the other core's picture decoding: bounded together; the gate hands the freed memory back after
+        with GATE.holding(READING_BYTES):
+            result = _reader_thread.submit(_read, array).result()
     except RapidOcrUnavailable:
         raise
     except Exception as exc:  # RapidOCR raises its own and onnxruntime's errors
