@@ -1,0 +1,94 @@
+"""Where the index lives and how it is opened: INTAKE_INDEX_URL (any SQLAlchemy URL; PostgreSQL in
+production: `postgresql+psycopg://user:password@host/intake_index`), else a SQLite file beside a local
+storage (`<root>.index.sqlite`), else, for a bucket, one under INTAKE_INDEX_DIR (default
+`~/.local/state/claim-intake/`) named after the bucket. Opening runs the migrations to the latest
+(Alembic, infra/index/migrations), once per process and URL."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from infra.storage.base import Storage
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_MS = 30_000
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def default_url(storage: Storage) -> str:
+    """The index of this storage when INTAKE_INDEX_URL does not name one."""
+    configured = os.environ.get("INTAKE_INDEX_URL", "").strip()
+    if configured:
+        return configured
+    root = getattr(storage, "root", None)
+    if isinstance(root, Path):
+        return f"sqlite:///{root.parent / (root.name + '.index.sqlite')}"
+    folder = Path(os.environ.get("INTAKE_INDEX_DIR") or Path.home() / ".local/state/claim-intake")
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = hashlib.sha256(storage.describe().encode("utf-8")).hexdigest()[:16]
+    return f"sqlite:///{folder / f'index-{tag}.sqlite'}"
+
+
+def _sqlite_pragmas(connection: Any, _record: object) -> None:
+    """Write-ahead log (readers never wait for a writer), a busy timeout instead of 'database is locked',
+    and transactions begun by SQLAlchemy (BEGIN IMMEDIATE: a writer takes the lock before it reads)."""
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    """BEGIN IMMEDIATE for a writer (`execution_options(writer=True)`: it holds the write lock before it
+    reads, so two writers never deadlock on an upgrade), a plain deferred BEGIN for readers."""
+    writer = connection.get_execution_options().get("writer", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the latest migration (a no-op when it is there)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def engine_for(url: str) -> Engine:
+    """One engine per URL and process, migrated on first use."""
+    with _lock:
+        engine = _engines.get(url)
+        if engine is not None:
+            return engine
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _begin)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        migrate(engine)
+        _engines[url] = engine
+        return engine
+
+
+def dispose_all() -> None:
+    """Close every engine of this process (tests, and a worker before it forks)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,534 @@
+"""Reading and writing the index (infra/index/tables.py): one small method per question a pass, the desk
+or the monitor asks, each one query or one short transaction. Every write is idempotent (an upsert of
+what the bucket says), so writing the same row twice, or again after a crash, changes nothing.
+
+`open_index(storage)` is the index of a storage (INTAKE_INDEX_URL, or the default beside it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from infra.index.engine import default_url, engine_for
+from infra.index.tables import claim_counts, claim_tags, claims, cursors, outbox, submissions
+from infra.storage.base import Storage
+
+VIEWS = ("to_review", "waiting", "decided", "done")
+PAGE = 50
+SORTS = {
+    "age": (claims.c.created_at, claims.c.claim_id),  # oldest first
+    "-age": (claims.c.created_at.desc(), claims.c.claim_id.desc()),
+    "amount": (claims.c.total_eur.desc(), claims.c.created_at, claims.c.claim_id),  # largest first
+    "-amount": (claims.c.total_eur, claims.c.created_at, claims.c.claim_id),
+    "status": (claims.c.status, claims.c.created_at, claims.c.claim_id),
+}
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim as the queue shows it (review/claim_row.py makes it from the claim and its audit trail)."""
+
+    claim_id: str
+    created_at: datetime
+    updated_at: datetime
+    status: str
+    view: str
+    channel: str
+    flag_codes: tuple[str, ...] = ()
+    care_types: tuple[str, ...] = ()
+    documents: int = 0
+    totals: tuple[tuple[str, str], ...] = ()
+    total_eur: Decimal | None = None
+    declared_total: str | None = None
+    beneficiary: str = ""
+    files: tuple[str, ...] = ()
+    decision: str | None = None
+    decided_at: datetime | None = None
+    replied_at: datetime | None = None
+    version: str = ""
+    terms: frozenset[str] = field(default_factory=frozenset)  # folded words the search finds it by
+
+    def tags(self) -> set[str]:
+        return {
+            *(f"flag:{c}" for c in self.flag_codes),
+            *(f"care:{c}" for c in self.care_types),
+            f"channel:{self.channel}",
+            *(f"term:{t[:180]}" for t in self.terms),
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "claim_id": self.claim_id,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "status": self.status,
+            "view": self.view,
+            "decision": self.decision,
+            "decided_at": self.decided_at,
+            "replied_at": self.replied_at,
+            "channel": self.channel,
+            "flag_codes": " ".join(self.flag_codes),
+            "care_types": " ".join(self.care_types),
+            "documents": self.documents,
+            "totals": json.dumps([list(t) for t in self.totals]),
+            "total_eur": self.total_eur,
+            "declared_total": self.declared_total,
+            "beneficiary": self.beneficiary,
+            "files": json.dumps(list(self.files), ensure_ascii=False),
+            "version": self.version,
+        }
+
+    @classmethod
+    def of(cls, row: Any) -> ClaimRow:
+        return cls(
+            claim_id=row.claim_id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            status=row.status,
+            view=row.view,
+            channel=row.channel,
+            flag_codes=tuple(row.flag_codes.split()),
+            care_types=tuple(row.care_types.split()),
+            documents=row.documents,
+            totals=tuple((str(a), str(c)) for a, c in json.loads(row.totals)),
+            total_eur=Decimal(row.total_eur).quantize(Decimal("0.01")) if row.total_eur is not None else None,
+            declared_total=row.declared_total,
+            beneficiary=row.beneficiary,
+            files=tuple(json.loads(row.files)),
+            decision=row.decision,
+            decided_at=row.decided_at,
+            replied_at=row.replied_at,
+            version=row.version,
+        )
+
+
+def _count_keys(view: str, row_tags: Iterable[str]) -> list[tuple[str, str, str]]:
+    """The claim_counts rows a claim adds 1 to: its view's claim count and each flag, care, channel."""
+    keys = [(view, "claims", "")]
+    for tag in row_tags:
+        kind, _, value = tag.partition(":")
+        if kind in ("flag", "care", "channel"):
+            keys.append((view, kind, value))
+    return keys
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """A submission as the index knows it (the marker stays the truth: `intake.inbox`)."""
+
+    marker: str
+    channel: str
+    partition: str
+    name: str
+    after: int
+    state: str  # waiting | dispatched | processing | done
+    claim_id: str | None
+    lease_since: datetime | None
+    attempts: int
+    objects: int
+    latest_us: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[ClaimRow]
+    total: int  # rows matching the filters (every page)
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A claim in the adjudication outbox as the bucket shows it (`intake reindex`): when its payload was
+    written, and when and under which idempotency key that payload was delivered (None: not yet)."""
+
+    claim_id: str
+    written_at: datetime
+    delivered_at: datetime | None = None
+    delivered_key: str | None = None
+
+
+class ClaimIndex:
+    """The index in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.writer = engine.execution_options(writer=True)
+
+    # -- claims ------------------------------------------------------------------------------------
+    def put_claim(self, row: ClaimRow) -> bool:
+        """Insert or replace a claim's row, its tags and the counts it is in; False when the index
+        already held exactly this version (nothing written)."""
+        for attempt in range(3):
+            try:
+                with self.writer.begin() as connection:
+                    return self._put_claim(connection, row)
+            except IntegrityError:  # two writers inserted the same new claim at once: the second retries
+                if attempt == 2:
+                    raise
+        return False
+
+    def _put_claim(self, connection: Connection, row: ClaimRow) -> bool:
+        old = connection.execute(select(claims).where(claims.c.claim_id == row.claim_id).with_for_update()).first()
+        new_tags = row.tags()
+        if old is not None:
+            old_tags = set(connection.scalars(select(claim_tags.c.tag).where(claim_tags.c.claim_id == row.claim_id)))
+            if old.version == row.version and old.view == row.view and old_tags == new_tags:
+                return False
+            self._count(connection, _count_keys(old.view, old_tags), -1)
+            connection.execute(delete(claim_tags).where(claim_tags.c.claim_id == row.claim_id))
+            connection.execute(update(claims).where(claims.c.claim_id == row.claim_id).values(**row.values()))
+        else:
+            connection.execute(insert(claims).values(**row.values()))
+        if new_tags:
+            connection.execute(
+                insert(claim_tags),
+                [{"tag": t, "claim_id": row.claim_id, "view": row.view, "created_at": row.created_at} for t in sorted(new_tags)],
+            )
+        self._count(connection, _count_keys(row.view, new_tags), +1)
+        return True
+
+    def put_claims(self, rows: Sequence[ClaimRow]) -> None:
+        """Many rows in one transaction (reindex)."""
+        with self.writer.begin() as connection:
+            for row in rows:
+                self._put_claim(connection, row)
+
+    def add_claims(self, rows: Sequence[ClaimRow]) -> None:
+        """Rows of claims the index does not hold yet, in one transaction of a few statements: the rows
+        in one insert, their tags in another, one update per count they add to (`intake reindex` into an
+        emptied index). A claim already there (written meanwhile by the service) makes the batch an
+        upsert (`put_claims`) instead."""
+        if not rows:
+            return
+        added: dict[tuple[str, str, str], int] = {}
+        tags = []
+        for row in rows:
+            row_tags = sorted(row.tags())
+            for key in _count_keys(row.view, row_tags):
+                added[key] = added.get(key, 0) + 1
+            tags += [{"tag": t, "claim_id": row.claim_id, "view": row.view, "created_at": row.created_at} for t in row_tags]
+        try:
+            with self.writer.begin() as connection:
+                connection.execute(insert(claims), [row.values() for row in rows])
+                if tags:
+                    connection.execute(insert(claim_tags), tags)
+                for key, n in sorted(added.items()):
+                    self._count(connection, [key], n)
+        except IntegrityError:
+            self.put_claims(rows)
+
+    @staticmethod
+    def _count(connection: Connection, keys: list[tuple[str, str, str]], delta: int) -> None:
+        for view, kind, value in keys:
+            where = and_(claim_counts.c.view == view, claim_counts.c.kind == kind, claim_counts.c.value == value)
+            if connection.execute(update(claim_counts).where(where).values(n=claim_counts.c.n + delta)).rowcount == 0:
+                connection.execute(insert(claim_counts).values(view=view, kind=kind, value=value, n=max(delta, 0)))
+
+    def claim(self, claim_id: str) -> ClaimRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(claims).where(claims.c.claim_id == claim_id)).first()
+        return ClaimRow.of(row) if row is not None else None
+
+    def claim_count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.scalar(select(func.count()).select_from(claims)) or 0)
+
+    def _filtered(self, view: str, flag: str, care: str, channel: str, search: str) -> Any:
+        """The claims query of one view ('all': every view) with its filters, each filter an EXISTS on the
+        tag index (every word of the search must begin a word of the claim number, beneficiary or a file)."""
+        query = select(claims)
+        if view != "all":
+            query = query.where(claims.c.view == view)
+        wanted = [f"flag:{flag}" if flag else "", f"care:{care}" if care else "", f"channel:{channel}" if channel else ""]
+        for tag in filter(None, wanted):
+            query = query.where(exists().where(claim_tags.c.claim_id == claims.c.claim_id, claim_tags.c.tag == tag))
+        for word in search_words(search):
+            prefix = f"term:{word[:180]}"
+            query = query.where(
+                exists().where(
+                    claim_tags.c.claim_id == claims.c.claim_id,
+                    claim_tags.c.tag >= prefix,
+                    claim_tags.c.tag < prefix + "\uffff",
+                )
+            )
+        return query
+
+    def queue(
+        self,
+        view: str = "to_review",
+        flag: str = "",
+        care: str = "",
+        channel: str = "",
+        search: str = "",
+        sort: str = "age",
+        page: int = 1,
+        per_page: int = PAGE,
+    ) -> QueuePage:
+        """One page of a view, filtered and sorted (`SORTS`), and how many match in all."""
+        query = self._filtered(view, flag, care, channel, search)
+        page = max(page, 1)
+        with self.engine.connect() as connection:
+            total = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0)
+            pages = max((total + per_page - 1) // per_page, 1)
+            page = min(page, pages)
+            rows = connection.execute(
+                query.order_by(*SORTS.get(sort, SORTS["age"])).limit(per_page).offset((page - 1) * per_page)
+            )
+            return QueuePage([ClaimRow.of(r) for r in rows], total, page, pages)
+
+    def neighbours(self, claim_id: str, view: str = "to_review") -> tuple[str | None, str | None]:
+        """The claims before and after this one in its view, oldest first (keyboard navigation); the view's
+        first claim as the next one when this claim is not in the view."""
+        with self.engine.connect() as connection:
+            here = connection.execute(select(claims.c.created_at, claims.c.view).where(claims.c.claim_id == claim_id)).first()
+            in_view = [claims.c.view == view] if view != "all" else []
+            if here is None or (view != "all" and here.view != view):
+                first = connection.scalar(select(claims.c.claim_id).where(*in_view).order_by(*SORTS["age"]).limit(1))
+                return None, first
+            key = (here.created_at, claim_id)
+            before = or_(claims.c.created_at < key[0], and_(claims.c.created_at == key[0], claims.c.claim_id < key[1]))
+            after = or_(claims.c.created_at > key[0], and_(claims.c.created_at == key[0], claims.c.claim_id > key[1]))
+            previous = connection.scalar(select(claims.c.claim_id).where(*in_view, before).order_by(*SORTS["-age"]).limit(1))
+            following = connection.scalar(select(claims.c.claim_id).where(*in_view, after).order_by(*SORTS["age"]).limit(1))
+        return previous, following
+
+    def counts(self, view: str = "to_review") -> dict[str, dict[str, int]]:
+        """The desk's counts: claims per view ('all' too), and per flag, care type and channel within `view`."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(claim_counts).where(claim_counts.c.n > 0)).all()
+        result: dict[str, dict[str, int]] = {"views": {v: 0 for v in VIEWS}, "flag": {}, "care": {}, "channel": {}}
+        for row in rows:
+            if row.kind == "claims":
+                result["views"][row.view] = result["views"].get(row.view, 0) + row.n
+            elif view == "all" or row.view == view:
+                result[row.kind][row.value] = result[row.kind].get(row.value, 0) + row.n
+        result["views"]["all"] = sum(n for v, n in result["views"].items() if v != "all")
+        return {k: dict(sorted(v.items())) if k != "views" else v for k, v in result.items()}
+
+    def backlog(self) -> int:
+        """Claims waiting for a manager's decision (the `to_review` view)."""
+        return self.counts().get("views", {}).get("to_review", 0)
+
+    # -- the adjudication outbox -------------------------------------------------------------------
+    def outbox_written(self, claim_id: str, when: datetime) -> None:
+        with self.writer.begin() as connection:
+            changed = connection.execute(
+                update(outbox).where(outbox.c.claim_id == claim_id).values(written_at=when, delivered_at=None, delivered_key=None)
+            ).rowcount
+            if not changed:
+                connection.execute(insert(outbox).values(claim_id=claim_id, written_at=when))
+
+    @staticmethod
+    def _outbox_row(claim_id: str, written_at: datetime | None) -> Any:
+        """The claim's outbox row; only as written at `written_at` when given (a version written since is
+        another row: a hand-off that read the older one leaves it alone)."""
+        where = outbox.c.claim_id == claim_id
+        return and_(where, outbox.c.written_at == written_at) if written_at is not None else where
+
+    def outbox_removed(self, claim_id: str, written_at: datetime | None = None) -> None:
+        with self.writer.begin() as connection:
+            connection.execute(delete(outbox).where(self._outbox_row(claim_id, written_at)))
+
+    def outbox_delivered(self, claim_id: str, key: str, when: datetime, written_at: datetime | None = None) -> None:
+        with self.writer.begin() as connection:
+            connection.execute(
+                update(outbox).where(self._outbox_row(claim_id, written_at)).values(delivered_at=when, delivered_key=key)
+            )
+
+    def undelivered(self, limit: int | None = None) -> list[tuple[str, datetime]]:
+        """Outbox claims without a delivery since they were written, oldest first: (claim id, written at)."""
+        query = (
+            select(outbox.c.claim_id, outbox.c.written_at)
+            .where(or_(outbox.c.delivered_at.is_(None), outbox.c.delivered_at < outbox.c.written_at))
+            .order_by(outbox.c.written_at)
+        )
+        with self.engine.connect() as connection:
+            return [(r.claim_id, r.written_at) for r in connection.execute(query.limit(limit) if limit else query)]
+
+    def undelivered_summary(self) -> tuple[int, datetime | None]:
+        """How many outbox claims wait for delivery, and since when the oldest has."""
+        waiting = or_(outbox.c.delivered_at.is_(None), outbox.c.delivered_at < outbox.c.written_at)
+        with self.engine.connect() as connection:
+            row = connection.execute(select(func.count(), func.min(outbox.c.written_at)).where(waiting)).one()
+        return int(row[0]), row[1]
+
+    def restore_outbox(self, entries: Sequence[OutboxEntry]) -> None:
+        """The outbox as the bucket shows it (`intake reindex`), in one transaction. A claim the index does
+        not know is added as it is. A known one is marked delivered only when the bucket shows a delivery of
+        its current payload that is not older than the index's own record of its writing (a version the
+        service wrote meanwhile stays undelivered), else undelivered: erring towards delivering again is
+        harmless, the adjudication side drops repeats (same idempotency key)."""
+        if not entries:
+            return
+        with self.writer.begin() as connection:
+            wanted = [e.claim_id for e in entries]
+            known = {r.claim_id: r for r in connection.execute(select(outbox).where(outbox.c.claim_id.in_(wanted)))}
+            new = [
+                {"claim_id": e.claim_id, "written_at": e.written_at, "delivered_at": e.delivered_at, "delivered_key": e.delivered_key}
+                for e in entries
+                if e.claim_id not in known
+            ]
+            if new:
+                connection.execute(insert(outbox), new)
+            for entry in entries:
+                old = known.get(entry.claim_id)
+                if old is None:
+                    continue
+                delivered = entry.delivered_at is not None and old.written_at <= entry.delivered_at
+                connection.execute(
+                    update(outbox)
+                    .where(outbox.c.claim_id == entry.claim_id)
+                    .values(
+                        written_at=max(old.written_at, entry.written_at),
+                        delivered_at=entry.delivered_at if delivered else None,
+                        delivered_key=entry.delivered_key if delivered else None,
+                    )
+                )
+
+    # -- submissions -------------------------------------------------------------------------------
+    def put_submission(self, row: SubmissionRow, when: datetime) -> None:
+        """Record a submission's state as its marker says (or `waiting`: seen, not complete)."""
+        values = {**row.__dict__, "updated_at": when}
+        with self.writer.begin() as connection:
+            existing = connection.execute(select(submissions.c.state).where(submissions.c.marker == row.marker)).first()
+            if existing is None:
+                connection.execute(insert(submissions).values(**values))
+            elif not (existing.state == "done" and row.state in ("waiting", "dispatched")):  # done stays done
+                connection.execute(update(submissions).where(submissions.c.marker == row.marker).values(**values))
+
+    def submission(self, marker: str) -> SubmissionRow | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(submissions).where(submissions.c.marker == marker)).first()
+        return _submission(row) if row is not None else None
+
+    def submission_states(self, markers: Iterable[str]) -> dict[str, SubmissionRow]:
+        """The known rows of these markers (one query per 500)."""
+        wanted, found = list(markers), {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for row in connection.execute(select(submissions).where(submissions.c.marker.in_(chunk))):
+                    found[row.marker] = _submission(row)
+        return found
+
+    def unfinished(
+        self, now: datetime, lease: timedelta, dispatch_lease: timedelta | None = None, limit: int = 200
+    ) -> list[SubmissionRow]:
+        """Submissions seen and not complete yet (`waiting`), those whose lease lapsed (a worker died) and
+        those dispatched to a run that did not take them in time (`dispatch_lease`, default `lease`)."""
+        lapsed = or_(
+            and_(submissions.c.state == "processing", submissions.c.lease_since < now - lease),
+            and_(submissions.c.state == "dispatched", submissions.c.lease_since < now - (dispatch_lease or lease)),
+        )
+        query = select(submissions).where(or_(submissions.c.state == "waiting", lapsed)).order_by(submissions.c.updated_at)
+        with self.engine.connect() as connection:
+            return [_submission(r) for r in connection.execute(query.limit(limit))]
+
+    def forget_submission(self, marker: str) -> None:
+        with self.writer.begin() as connection:
+            connection.execute(delete(submissions).where(submissions.c.marker == marker, submissions.c.state == "waiting"))
+
+    def restore_submissions(self, rows: Sequence[SubmissionRow], when: datetime) -> None:
+        """Rows made from the markers alone (`intake reindex`), in one transaction. A marker the index does
+        not know is added as it is; a known one takes the marker's state, claim, lease and attempts (and
+        how far it was accounted for, when `latest_us` is known) and keeps its name, partition and part,
+        which a marker does not hold. A done row stays done (markers never go back: a `processing` one was
+        read before the service finished it)."""
+        if not rows:
+            return
+        with self.writer.begin() as connection:
+            wanted = [r.marker for r in rows]
+            query = select(submissions.c.marker, submissions.c.state).where(submissions.c.marker.in_(wanted))
+            known = {r.marker: r.state for r in connection.execute(query)}
+            new = [{**r.__dict__, "updated_at": when} for r in rows if r.marker not in known]
+            if new:
+                connection.execute(insert(submissions), new)
+            for row in rows:
+                state = known.get(row.marker)
+                if state is None or (state == "done" and row.state != "done"):
+                    continue
+                values: dict[str, Any] = {
+                    "state": row.state,
+                    "claim_id": row.claim_id,
+                    "lease_since": row.lease_since,
+                    "attempts": row.attempts,
+                    "updated_at": when,
+                }
+                if row.latest_us:
+                    values |= {"objects": row.objects, "latest_us": row.latest_us}
+                connection.execute(update(submissions).where(submissions.c.marker == row.marker).values(**values))
+
+    # -- cursors -----------------------------------------------------------------------------------
+    def cursor(self, name: str) -> str | None:
+        with self.engine.connect() as connection:
+            return connection.scalar(select(cursors.c.value).where(cursors.c.name == name))
+
+    def set_cursor(self, name: str, value: str, when: datetime) -> None:
+        with self.writer.begin() as connection:
+            if not connection.execute(
+                update(cursors).where(cursors.c.name == name).values(value=value, updated_at=when)
+            ).rowcount:
+                connection.execute(insert(cursors).values(name=name, value=value, updated_at=when))
+
+    # -- all ---------------------------------------------------------------------------------------
+    def clear_claims(self) -> None:
+        """Empty the claims, their tags and counts, and the outbox (reindex starts from the bucket)."""
+        with self.writer.begin() as connection:
+            for table in (claim_tags, claim_counts, claims, outbox):
+                connection.execute(delete(table))
+
+
+def _submission(row: Any) -> SubmissionRow:
+    return SubmissionRow(
+        row.marker,
+        row.channel,
+        row.partition,
+        row.name,
+        row.after,
+        row.state,
+        row.claim_id,
+        row.lease_since,
+        row.attempts,
+        row.objects,
+        row.latest_us,
+    )
+
+
+def _folded(text: str) -> str:
+    from unicodedata import combining, normalize
+
+    return "".join(c for c in normalize("NFKD", text.casefold()) if not combining(c))
+
+
+def _words(folded: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in folded).split()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search: folded (lower case, no accents), split on anything that is not a letter or
+    digit; a claim number (or its beginning, `CLM-2026...`) is one word, whole."""
+    folded = _folded(text).strip()
+    if folded.startswith("clm-") and " " not in folded:
+        return [folded]
+    return list(dict.fromkeys(_words(folded)))
+
+
+def terms_of(claim_id: str, *texts: str) -> frozenset[str]:
+    """What a claim is found by: its number whole and each of its words (`abc123` finds CLM-20261120-ABC123),
+    and every folded word of its texts (beneficiary, files)."""
+    number = _folded(claim_id)
+    return frozenset([number, *_words(number), *(w for t in texts for w in _words(_folded(t)))])
+
+
+def open_index(storage: Storage) -> ClaimIndex:
+    """The index of this storage (one engine per database and process)."""
+    return ClaimIndex(engine_for(default_url(storage)))
