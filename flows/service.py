@@ -1,15 +1,20 @@
-"""The service's Prefect flows: `watch-inbox` (scheduled by `intake serve`, or run by `intake watch`)
-runs the inbox pass of `intake.service_pass` with Prefect steps: finding and taking submissions are
-tasks, each submission is an `intake-submission` sub-flow run named after its claim id and tagged
-with its channel. Storage and network failures are retried with backoff (a bad document is never
+"""The service's Prefect flows.
+
+`intake serve` serves the deployment `intake-submission/intake`: one run per submission, started by the
+service's dispatcher (intake/dispatch.py: a bucket notification, or the reconciliation pass that costs
+what is new) and named after its claim; nothing runs while nothing arrives. Its parameters are the
+claim number, the channel and the marker key (no name, no file name: the run finds the submission
+through the index). `watch-inbox` (run by `intake watch`, without a deployment) runs the inbox pass of
+`intake.service_pass` with Prefect steps: finding and taking submissions are tasks, each submission an
+`intake-submission` sub-flow run named after its claim id and tagged with its channel. Storage and network failures are retried with backoff (a bad document is never
 retried: it becomes flags). Each submission run publishes a markdown summary of its claim and a table
 of its flags, so an operator sees in the UI why a claim needs review without opening any file."""
 
 from __future__ import annotations
 
 import os
-import threading
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -21,15 +26,21 @@ from prefect.deployments import run_deployment
 from prefect.logging import get_logger
 
 from flows.tasks import OCR_LIMIT, handoff_task, pending_task, process_task, take_task
+from infra.index.store import open_index
 from infra.storage.base import Storage
 from infra.storage.notifications import InboxSignal, inbox_signal
 from infra.storage.settings import open_storage
+from infra.storage.webhook import EventWebhook
 from intake import inbox
+from intake.dispatch import Dispatcher, ServiceLoop, locate
+from intake.handoff import deliver_pending
+from intake.reconcile import Reconciler
 from intake.service_pass import PassSteps, run_pass
 from models import Claim, Document
 
 SUBMISSION_FLOW = "intake-submission"
-DEPLOYMENT_NAME = "intake"  # `intake serve` serves watch-inbox as the deployment `watch-inbox/intake`
+DEPLOYMENT_NAME = "intake"  # `intake serve` serves `intake-submission/intake` and `intake-monitor/intake`
+SUBMISSION_DEPLOYMENT = f"{SUBMISSION_FLOW}/{DEPLOYMENT_NAME}"
 
 
 def ensure_ocr_limit(slots: int, resize: bool = True) -> None:
@@ -137,11 +148,49 @@ def _run_submission(storage: Storage, submission: inbox.Submission, marker: inbo
 PREFECT_STEPS = PassSteps(pending=pending_task, take=take_task, process=_run_submission)
 
 
-@flow(name="watch-inbox", validate_parameters=False)
-def watch_flow(quiet_seconds: float = 120.0) -> list[str]:
-    """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off."""
+@flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False)
+def submission_flow(claim_id: str, channel: str, marker: str) -> str | None:
+    """One dispatched submission (the deployment's run): taken (exactly once), read, written, handed off.
+    None when it is not to be processed here (done, or another run holds it)."""
     logger = get_run_logger()
-    claims = [claim.claim_id for claim in run_pass(open_storage(), timedelta(seconds=quiet_seconds), steps=PREFECT_STEPS)]
+    storage = open_storage()
+    submission = locate(storage, open_index(storage), marker)
+    if submission is None:
+        logger.warning("claim %s: its submission is not in the index; the reconciliation will dispatch it again", claim_id)
+        return None
+    taken = take_task(storage, submission, datetime.now(UTC), claim_id=claim_id)
+    if taken is None:
+        logger.info("claim %s: done or taken by another run, nothing to do", claim_id)
+        return None
+    claim = process_task(storage, submission, taken)
+    _publish(claim)
+    _mark_outcome(claim, channel)
+    url = os.environ.get("INTAKE_ADJUDICATION_URL")
+    if url:
+        logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
+    return claim.claim_id
+
+
+def start_run(submission: inbox.Submission, claim_id: str) -> None:
+    """Start the submission's deployment run, named after its claim, tagged with its channel (returns at
+    once: the runner of `intake serve` picks it up)."""
+    parameters = {"claim_id": claim_id, "channel": submission.channel, "marker": inbox.marker_key(submission)}
+    run_deployment(
+        SUBMISSION_DEPLOYMENT,
+        parameters=parameters,
+        flow_run_name=claim_id,
+        tags=[submission.channel],
+        timeout=0,
+    )
+
+
+@flow(name="watch-inbox", validate_parameters=False)
+def watch_flow(quiet_seconds: float = 120.0, incremental: bool = False) -> list[str]:
+    """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off.
+    `incremental`: the reconciliation pass (intake/reconcile.py) instead of listing everything."""
+    logger = get_run_logger()
+    steps = replace(PREFECT_STEPS, pending=Reconciler()) if incremental else PREFECT_STEPS
+    claims = [claim.claim_id for claim in run_pass(open_storage(), timedelta(seconds=quiet_seconds), steps=steps)]
     url = os.environ.get("INTAKE_ADJUDICATION_URL")
     if url:
         logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
@@ -149,18 +198,43 @@ def watch_flow(quiet_seconds: float = 120.0) -> list[str]:
     return claims
 
 
-def start_notification_trigger(interval: float, quiet_seconds: float) -> InboxSignal:
-    """When the bucket announces new inbox objects (MinIO), start a `watch-inbox` run at once instead of
-    waiting for the schedule. Without notifications nothing is started: the schedule polls."""
-    signal = inbox_signal(open_storage())
+@dataclass
+class Service:
+    """What `intake serve` runs beside its deployments: the reconciliation loop, the bucket's event
+    stream where MinIO offers one, the webhook where configured."""
 
-    def trigger() -> None:
-        while signal.mode == "notifications":
-            if signal.wait(interval):
-                try:
-                    run_deployment(f"{watch_flow.name}/{DEPLOYMENT_NAME}", parameters={"quiet_seconds": quiet_seconds}, timeout=0)
-                except Exception as error:
-                    get_logger().warning("could not start watch-inbox on a notification (%s)", type(error).__name__)
+    loop: ServiceLoop
+    signal: InboxSignal
+    webhook: EventWebhook | None = None
 
-    threading.Thread(target=trigger, name="notification-trigger", daemon=True).start()
-    return signal
+    def close(self) -> None:
+        self.loop.close()
+        self.signal.close()
+        if self.webhook is not None:
+            self.webhook.close()
+
+
+def _hand_off() -> None:
+    """Deliver what waits in the adjudication outbox (a query of the index: nothing to do costs nothing)."""
+    url = os.environ.get("INTAKE_ADJUDICATION_URL")
+    storage = open_storage()
+    if url and open_index(storage).undelivered(limit=1):
+        for delivery in deliver_pending(storage, url):
+            if not delivery.delivered:
+                get_logger().warning("hand-off of claim %s failed: kept in the outbox", delivery.claim_id)
+
+
+def start_service(interval: float, quiet_seconds: float, events_port: int | None = None, events_host: str = "0.0.0.0") -> Service:
+    """Start the dispatcher: a reconciliation pass every `interval` seconds (at once when MinIO's stream
+    announces an object), and, with `events_port`, the webhook MinIO POSTs its events to (token:
+    INTAKE_EVENTS_TOKEN). Each submission found is started as its own deployment run."""
+    storage = open_storage()
+    bucket = getattr(storage, "bucket", None)
+    dispatcher = Dispatcher(storage, start_run, quiet=timedelta(seconds=quiet_seconds), bucket=bucket)
+    signal = inbox_signal(storage)
+    loop = ServiceLoop(dispatcher, interval, waker=signal, after_pass=_hand_off).start()
+    webhook = None
+    if events_port is not None:
+        token = os.environ.get("INTAKE_EVENTS_TOKEN", "")
+        webhook = EventWebhook(events_host, events_port, token, dispatcher.on_event)
+    return Service(loop, signal, webhook)

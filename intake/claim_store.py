@@ -12,6 +12,9 @@
     outbox/claimant/<claim_id>/<seq>.json       a message from the review desk for the claimant (a mail gateway sends it)
     state/index/...                             fingerprints of every document received (`intake.document_index`)
 
+Each write also updates the index (infra/index: the claim's queue row, the outbox), after the bucket:
+the bucket is the truth, and a crash between the two is repaired by the next write or `intake reindex`.
+
 Writing is idempotent: a run taken over after a crash rewrites the same keys for the same claim id and
 never stores a second copy of an original it already stored.
 """
@@ -22,14 +25,18 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from infra.index.store import ClaimIndex, ClaimRow, open_index
 from infra.storage.base import NotFound, Storage, StorageError
 from infra.storage.keys import InvalidKey, join, printable, safe_name, unique_name
 from intake.document_index import StorageIndex
 from models import Claim, ClaimStatus, RejectedFile
 from models.manifest import CLAIM_ID
+from models.review import ReviewEvent
+from review.claim_row import row_of
 from validators.claimant_message import ClaimantMessage
+from validators.rules_file import Rules, load_rules
 
 CLAIMS = "claims/"
 QUARANTINE = "quarantine/"
@@ -129,9 +136,32 @@ def message_text(message: ClaimantMessage) -> str:
 class ClaimStore:
     """Claims in a storage: originals, versions with their history, messages, quarantine, outbox, index."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, claim_index: ClaimIndex | None = None, indexed: bool = True) -> None:
         self.storage = storage
         self.index = StorageIndex(storage)
+        self._claim_index, self._indexed = claim_index, indexed
+
+    @property
+    def claim_index(self) -> ClaimIndex | None:
+        """The index this store keeps up to date (None: a scratch store nobody queries)."""
+        if self._claim_index is None and self._indexed:
+            self._claim_index = open_index(self.storage)
+        return self._claim_index
+
+    def index_claim(self, claim_id: str, rules: Rules | None = None, when: datetime | None = None) -> ClaimRow | None:
+        """The claim's queue row rewritten from the bucket (claim.json and its audit trail); None when the
+        claim has no claim.json or the store keeps no index."""
+        index = self.claim_index
+        if index is None:
+            return None
+        try:
+            data = self.claim_bytes(claim_id)
+        except NotFound:
+            return None
+        events = [ReviewEvent.model_validate_json(raw) for raw in self.review_events(claim_id)]
+        row = row_of(data, events, rules or load_rules(), when or datetime.now(UTC))
+        index.put_claim(row)
+        return row
 
     def exists(self, claim_id: str) -> bool:
         return self.storage.exists(claim_prefix(claim_id) + "claim.json")
@@ -253,6 +283,7 @@ class ClaimStore:
             self.storage.put_bytes(prefix + "message.txt", message_text(message).encode("utf-8"), "text/plain; charset=utf-8")
             self.storage.put_bytes(prefix + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")
         self.sync_outbox(claim)
+        self.index_claim(claim.claim_id, when=when)
 
     def sync_outbox(self, claim: Claim) -> None:
         """The adjudication outbox follows the claim's status: a ready claim's latest version is there, a
@@ -262,11 +293,15 @@ class ClaimStore:
             self.write_outbox(claim)
         else:
             self.storage.delete(outbox_key(claim.claim_id))
+            if self.claim_index is not None:
+                self.claim_index.outbox_removed(claim.claim_id)
 
     def write_outbox(self, claim: Claim) -> str:
         """The claim JSON in the adjudication outbox (a newer version of the claim replaces the older one)."""
         key = outbox_key(claim.claim_id)
         self.storage.put_bytes(key, claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
+        if self.claim_index is not None:
+            self.claim_index.outbox_written(claim.claim_id, datetime.now(UTC))
         return key
 
     def write_claimant_message(self, claim_id: str, seq: int, payload: dict[str, str]) -> str:

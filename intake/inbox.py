@@ -1,8 +1,12 @@
 """The inbox of the storage: which submissions are waiting, which are complete, and who processes each.
 
 Layout (keys under the storage root or bucket):
-    inbox/extranet/<submission>/<files...>   an extranet upload; `manifest.json` is written LAST
-    inbox/email/<message>.eml                a raw e-mail (one object: complete once it exists)
+    inbox/<hour>/extranet/<submission>/<files...>   an extranet upload; `manifest.json` is written LAST
+    inbox/<hour>/email/<message>.eml                a raw e-mail (one object: complete once it exists)
+        <hour> is the UTC hour the writer started writing, `YYYY-MM-DDTHH` (`2026-12-05T13`): the dated
+        layout, which lets a pass list only the recent hours (intake/reconcile.py) whatever the history
+    inbox/extranet/..., inbox/email/...             the same without the hour: the undated layout of earlier
+                                                    releases, still read (by the full sweep and by events)
     anything else under inbox/               an unexpected object: a submission of its own (channel
                                              `unexpected`), processed into a rejected claim, never skipped
     state/submissions/<channel>/<name>.json  the service's marker: which claim, processing or done
@@ -31,11 +35,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from infra.index.store import ClaimIndex, SubmissionRow, open_index
 from infra.storage.base import NotFound, ObjectInfo, Storage
 from infra.storage.keys import InvalidKey, check_prefix, printable
 from intake.claim_ids import claim_id_for
@@ -50,6 +56,12 @@ STATE = "state/submissions/"
 DONE = "state/done/"
 QUIET = timedelta(seconds=120)
 LEASE = timedelta(minutes=15)
+PARTITION = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}")  # inbox/<YYYY-MM-DDTHH>/: the dated layout's hour
+
+
+def partition_of(moment: datetime) -> str:
+    """The dated layout's folder for a moment (UTC hour): `2026-12-05T13`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H")
 
 
 @dataclass(frozen=True)
@@ -61,11 +73,12 @@ class Submission:
     objects: tuple[ObjectInfo, ...]
     after: int = 0  # a late part: how many of the submission's objects were accounted for before it (0: the submission)
     listed: tuple[ObjectInfo, ...] = ()  # a late part: every object of the submission as listed (accounted for once it is done)
+    partition: str = ""  # the dated layout's hour ('': the undated layout)
 
     @property
     def base_key(self) -> str:
-        """The submission's key, whatever part of it this is."""
-        return f"{self.channel}/{self.name}"
+        """The submission's key, whatever part of it this is (`<hour>/<channel>/<name>` in the dated layout)."""
+        return (f"{self.partition}/" if self.partition else "") + f"{self.channel}/{self.name}"
 
     @property
     def key(self) -> str:
@@ -90,35 +103,42 @@ def group_submissions(objects: Iterable[ObjectInfo]) -> list[Submission]:
     """Inbox objects grouped into submissions, oldest change first. An object where none is expected
     (`inbox/extranet/stray.pdf`, `inbox/email/sub/x.eml`, `inbox/other.txt`) is a submission of its own
     in the `unexpected` channel: it is accounted for, never skipped."""
-    extranet: dict[str, list[ObjectInfo]] = {}
+    extranet: dict[tuple[str, str], list[ObjectInfo]] = {}
     singles = []
     for info in objects:
         rest = info.key[len(INBOX) :]
-        parts = rest.split("/")
+        partition, _, dated = rest.partition("/")
+        if not (PARTITION.fullmatch(partition) and dated):
+            partition, dated = "", rest
+        parts = dated.split("/")
         if parts[0] == EXTRANET and len(parts) >= 3:
-            extranet.setdefault(parts[1], []).append(info)
+            extranet.setdefault((partition, parts[1]), []).append(info)
         elif parts[0] == EMAIL and len(parts) == 2 and parts[1]:
-            singles.append(Submission(EMAIL, parts[1], (info,)))
+            singles.append(Submission(EMAIL, parts[1], (info,), partition=partition))
         else:
-            singles.append(Submission(UNEXPECTED, rest, (info,)))
-    found = [Submission(EXTRANET, name, tuple(items)) for name, items in extranet.items()] + singles
+            singles.append(Submission(UNEXPECTED, dated, (info,), partition=partition))
+    found = [Submission(EXTRANET, name, tuple(items), partition=p) for (p, name), items in extranet.items()] + singles
     return sorted(found, key=lambda s: (s.last_change, s.key))
 
 
-def _listing_prefix(channel: str, name: str) -> str:
+def _listing_prefix(channel: str, name: str, partition: str = "") -> str:
     """The narrowest prefix that lists a submission's keys (its channel's folder when its name is not a
     safe key: such a name can still be listed, never used to build a key)."""
-    prefix = INBOX + (name if channel == UNEXPECTED else f"{channel}/{name}" + ("/" if channel == EXTRANET else ""))
+    top = INBOX + (f"{partition}/" if partition else "")
+    prefix = top + (name if channel == UNEXPECTED else f"{channel}/{name}" + ("/" if channel == EXTRANET else ""))
     try:
         return check_prefix(prefix)
     except InvalidKey:
-        return INBOX if channel == UNEXPECTED else f"{INBOX}{channel}/"
+        return top if channel == UNEXPECTED else f"{top}{channel}/"
 
 
-def find_submission(storage: Storage, channel: str, name: str) -> Submission | None:
-    """One submission by its channel and name, listing only its own keys (not the whole inbox)."""
-    found = group_submissions(storage.list(_listing_prefix(channel, name)))
-    return next((s for s in found if (s.channel, s.name) == (channel, name)), None)
+def find_submission(storage: Storage, channel: str, name: str, partition: str = "") -> Submission | None:
+    """One submission by its channel, name (as listed, or escaped) and hour, listing only its own keys
+    (not the whole inbox)."""
+    found = group_submissions(storage.list(_listing_prefix(channel, name, partition)))
+    return next(
+        (s for s in found if (s.channel, s.partition) == (channel, partition) and name in (s.name, printable(s.name))), None
+    )
 
 
 def is_complete(submission: Submission, now: datetime, quiet: timedelta = QUIET) -> bool:
@@ -231,7 +251,25 @@ def read_marker(storage: Storage, submission: Submission) -> Marker | None:
         return None
 
 
-def _claim_id(storage: Storage, submission: Submission, now: datetime) -> str:
+def index_row(submission: Submission, state: str, marker: Marker | None = None) -> SubmissionRow:
+    """The index's row of a submission (or late part) in `state`, as its marker says."""
+    objects = submission.whole
+    return SubmissionRow(
+        marker=marker_key(submission),
+        channel=submission.channel,
+        partition=submission.partition,
+        name=printable(submission.name),
+        after=submission.after,
+        state=state,
+        claim_id=marker.claim_id if marker else None,
+        lease_since=marker.since if marker else None,
+        attempts=marker.attempts if marker else 0,
+        objects=len(objects),
+        latest_us=int(max(o.last_modified for o in objects).timestamp() * 1_000_000),
+    )
+
+
+def reserve_claim_id(storage: Storage, submission: Submission, now: datetime) -> str:
     """The submission's reserved claim number; a late part's is the submission's own (it joins that claim)."""
     if submission.after:
         try:
@@ -241,17 +279,30 @@ def _claim_id(storage: Storage, submission: Submission, now: datetime) -> str:
     return claim_id_for(storage, submission.key, now)
 
 
-def take(storage: Storage, submission: Submission, now: datetime, lease: timedelta = LEASE) -> Marker | None:
+def take(
+    storage: Storage,
+    submission: Submission,
+    now: datetime,
+    lease: timedelta = LEASE,
+    claim_id: str | None = None,
+    index: ClaimIndex | None = None,
+) -> Marker | None:
     """Take the submission for processing: the new marker when this worker won it, None when it is
-    done or another worker holds a live lease. A lapsed lease is taken over with the same claim id."""
+    done or another worker holds a live lease. A lapsed lease is taken over with the same claim id.
+    `claim_id`: the number already reserved for it (a dispatched run is named after it). The index
+    learns the marker's state (a done marker found here repairs an index that missed it)."""
     key = marker_key(submission)
     current = read_marker(storage, submission)
     token = secrets.token_hex(8)
+    index = index or open_index(storage)
     if current is None:
-        mine = Marker(_claim_id(storage, submission, now), "processing", token, now)
+        mine = Marker(claim_id or reserve_claim_id(storage, submission, now), "processing", token, now)
         if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
+            index.put_submission(index_row(submission, "processing", mine), now)
             return mine
         current = read_marker(storage, submission)
+    if current is not None and current.state == "done":
+        index.put_submission(index_row(submission, "done", current), now)
     if current is None or current.state == "done" or now - current.since < lease:
         return None
     taken = Marker(current.claim_id, "processing", token, now, current.attempts + 1)
@@ -259,6 +310,7 @@ def take(storage: Storage, submission: Submission, now: datetime, lease: timedel
     if not storage.put_bytes(f"{key}.takeover-{current.token}", token.encode(), "text/plain", if_absent=True):
         return None
     storage.put_bytes(key, taken.to_bytes(), "application/json")
+    index.put_submission(index_row(submission, "processing", taken), now)
     return taken
 
 
@@ -269,16 +321,20 @@ def finish(storage: Storage, submission: Submission, marker: Marker, now: dateti
     now = now or datetime.now(UTC)
     done = Marker(marker.claim_id, "done", marker.token, now, marker.attempts, _escaped_objects(submission.objects))
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
+    index = open_index(storage)
     if submission.after:
         base = storage.get_bytes(_base_marker_key(submission))
         earlier = Marker.from_bytes(base)
         accounted = tuple(sorted({*earlier.objects, *done.objects}))
-        storage.put_bytes(_base_marker_key(submission), replace(earlier, objects=accounted).to_bytes(), "application/json")
+        whole = replace(earlier, objects=accounted)
+        storage.put_bytes(_base_marker_key(submission), whole.to_bytes(), "application/json")
+        index.put_submission(index_row(replace(submission, after=0, objects=submission.whole), "done", whole), now)
     storage.put_bytes(done_key(submission), b"", "text/plain", if_absent=True)
+    index.put_submission(index_row(submission, "done", done), now)
     return done
 
 
-def _late_part(storage: Storage, submission: Submission, state: DoneState) -> Submission | None:
+def late_part(storage: Storage, submission: Submission, state: DoneState) -> Submission | None:
     """The objects added to (or replaced in) a done submission since it was accounted for, as a part of
     their own; None when there are none. Costs one read, only when the listing shows a change."""
     if state.objects is None or state.latest is None:
@@ -293,7 +349,7 @@ def _late_part(storage: Storage, submission: Submission, state: DoneState) -> Su
     late = tuple(o for o in submission.objects if accounted.get(printable(o.key)) != o.etag)
     if not late:
         return None
-    return Submission(submission.channel, submission.name, late, after=state.objects, listed=submission.objects)
+    return replace(submission, objects=late, after=state.objects, listed=submission.objects)
 
 
 def pending(storage: Storage, now: datetime, quiet: timedelta = QUIET) -> list[Submission]:
@@ -306,7 +362,7 @@ def pending(storage: Storage, now: datetime, quiet: timedelta = QUIET) -> list[S
     for submission in group_submissions(storage.list(INBOX)):
         state = states.get(_done_base(submission))
         if state is not None:
-            late = _late_part(storage, submission, state)
+            late = late_part(storage, submission, state)
             if late is not None and is_complete(late, now, quiet):
                 waiting.append(late)
             continue
