@@ -184,6 +184,13 @@ def start_run(submission: inbox.Submission, claim_id: str) -> None:
     )
 
 
+def run_here(submission: inbox.Submission, claim_id: str) -> None:
+    """Run the submission's flow in this process (`intake watch`: no deployment, no runner), tagged with
+    its channel: a top-level `intake-submission` run named after its claim."""
+    with tags(submission.channel):
+        submission_flow(claim_id=claim_id, channel=submission.channel, marker=inbox.marker_key(submission))
+
+
 @flow(name="watch-inbox", validate_parameters=False)
 def watch_flow(quiet_seconds: float = 120.0, incremental: bool = False) -> list[str]:
     """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off.

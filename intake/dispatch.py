@@ -28,6 +28,7 @@ from intake.reconcile import Reconciler
 from intake.request import Clock, utc_now
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 10.0  # the next pass, when a run could not be started (the orchestrator down)
 Start = Callable[[Submission, str], None]
 
 
@@ -63,8 +64,12 @@ class Dispatcher:
         clock: Clock = utc_now,
         bucket: str | None = None,
         reconciler: Reconciler | None = None,
+        strict: bool = False,
     ) -> None:
+        """`strict`: a start that fails raises (after the index is told), for a one-off run that reports it."""
         self.storage, self.start, self.quiet, self.clock, self.bucket = storage, start, quiet, clock, bucket
+        self.strict = strict
+        self.failed_starts = 0  # in the last pass or event: runs that could not be started
         self.index = index or open_index(storage)
         self.reconciler = reconciler or Reconciler(index=self.index)
         self._lock = threading.Lock()  # an event and a pass never decide the same submission at once
@@ -86,7 +91,7 @@ class Dispatcher:
             return self._dispatch(found, now)
 
     def _dispatch(self, submissions: list[Submission], now: datetime) -> list[str]:
-        started = []
+        started, self.failed_starts = [], 0
         for submission in submissions:
             claim_id = claim_number(self.storage, submission, now)
             row = replace(inbox.index_row(submission, "dispatched"), claim_id=claim_id, lease_since=now)
@@ -96,6 +101,9 @@ class Dispatcher:
             except Exception as error:  # the orchestrator is down: the next pass dispatches it again
                 log.warning("run for claim %s not started (%s): retried by a later pass", claim_id, type(error).__name__)
                 self.index.put_submission(replace(row, state="waiting", lease_since=None), now)
+                self.failed_starts += 1
+                if self.strict:
+                    raise
                 continue
             started.append(claim_id)
         return started
@@ -143,10 +151,11 @@ class ServiceLoop:
             self._sleep()
 
     def _sleep(self) -> None:
+        interval = min(self.interval, RETRY_SECONDS) if self.dispatcher.failed_starts else self.interval
         if self.waker is not None:
-            self.waker.wait(self.interval)  # returns early when the bucket announced something
+            self.waker.wait(interval)  # returns early when the bucket announced something
         else:
-            self._wake.wait(self.interval)
+            self._wake.wait(interval)
         self._wake.clear()
 
     def close(self) -> None:

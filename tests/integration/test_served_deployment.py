@@ -1,11 +1,14 @@
-"""The served deployment runs on its schedule: a dedicated `prefect server start` (SQLite, loopback) and
-`intake serve --interval 5` as subprocesses, one extranet submission dropped in a local store. Nothing
-starts a run by hand: the claim appears only if the server's scheduler creates `watch-inbox` runs of
-the deployment and the served runner executes them. Afterwards the Prefect API shows that the run which
-made the claim was auto-scheduled for the deployment, its `intake-submission` sub-flow run is COMPLETED
-and named after the claim, and the server's log has no traceback (SQLAlchemy 2.1.x broke Prefect
-3.8.8's scheduler with `InvalidRequestError: Can't evaluate bulk DML statement`: no run ever came) -
-SQLite's "database is locked", which Prefect logs on a busy machine and goes on from, excepted."""
+"""The served deployments: a dedicated `prefect server start` (SQLite, loopback) and `intake serve` as
+subprocesses, a local store. Nothing starts a run by hand:
+- a submission left in the undated layout of earlier releases before the service starts is found by its
+  first pass (a full sweep), and one dropped in the dated layout while it runs is announced by MinIO's
+  event JSON POSTed to the service's webhook;
+- each becomes its own run of the deployment `intake-submission/intake`, named after its claim and
+  COMPLETED; no `watch-inbox` run exists (nothing runs while nothing arrives);
+- `intake-monitor` runs on its schedule: the server's scheduler works (SQLAlchemy 2.1.x broke Prefect
+  3.8.8's scheduler with `InvalidRequestError: Can't evaluate bulk DML statement`), and the server's log
+  has no traceback (SQLite's "database is locked", which Prefect logs on a busy machine and goes on
+  from, excepted)."""
 
 from __future__ import annotations
 
@@ -15,14 +18,20 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import httpx
+
+from intake.inbox import partition_of
 from tests.documents import pharmacy_pair
+from tests.minio_events import created_event
 from tests.prefect_server import start_prefect_server, stop, unexplained_tracebacks
+from tests.s3_server import free_port
 
 CARE_DAY = date.today() - timedelta(days=9)
-CLAIM_SECONDS = 180
+CLAIM_SECONDS = 240
 BROKEN_SCHEDULER = "InvalidRequestError"
+TOKEN = "webhook-token-for-tests"
 
 
 def server_errors(text: str) -> list[str]:
@@ -38,7 +47,24 @@ def _tail(path) -> str:
     return _text(path)[-3000:]
 
 
-def test_served_deployment_runs_on_its_schedule(tmp_path):
+def _post_event(port: int, key: str) -> None:
+    """POST MinIO's event for `key` to the service's webhook, once it listens."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/minio/events",
+                content=created_event("intake", key),
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+            assert answer.status_code == 204, answer.status_code
+            return
+        except httpx.ConnectError:
+            assert time.monotonic() < deadline, "the webhook never listened"
+            time.sleep(0.5)
+
+
+def test_each_submission_is_a_deployment_run_named_after_its_claim(tmp_path):
     home = tmp_path / "prefect-home"
     home.mkdir()
     server_log, serve_log = tmp_path / "prefect-server.log", tmp_path / "intake-serve.log"
@@ -46,73 +72,88 @@ def test_served_deployment_runs_on_its_schedule(tmp_path):
     serve = None
     try:
         store = tmp_path / "intake-data"
+        legacy = store / "inbox" / "extranet" / "OLD-1"  # before the service starts: its first pass sweeps it
+        legacy.mkdir(parents=True)
+        pharmacy_pair(legacy, 61, 9201, CARE_DAY)
+        (legacy / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))
+        port = free_port()
         env = {
             **os.environ,
             "PREFECT_API_URL": url,
             "PREFECT_HOME": str(home),
             "INTAKE_STORAGE": "local",
             "INTAKE_ROOT": str(store),
+            "INTAKE_EVENTS_TOKEN": TOKEN,
         }
         env.pop("INTAKE_ADJUDICATION_URL", None)
+        command = [
+            "serve",
+            "--interval",
+            "600",
+            "--monitor-interval",
+            "5",
+            "--events-port",
+            str(port),
+            "--events-host",
+            "127.0.0.1",
+        ]
         with serve_log.open("ab") as log:
-            serve = subprocess.Popen(
-                [sys.executable, "-m", "flows.cli", "serve", "--interval", "5"], env=env, stdout=log, stderr=subprocess.STDOUT
-            )
+            serve = subprocess.Popen([sys.executable, "-m", "flows.cli", *command], env=env, stdout=log, stderr=subprocess.STDOUT)
 
-        folder = store / "inbox" / "extranet" / "S-1"
-        folder.mkdir(parents=True)
-        pharmacy_pair(folder, 61, 9201, CARE_DAY)
-        (folder / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))  # last: the submission is complete
+        def wait_for_claims(count: int) -> list:
+            deadline = time.monotonic() + CLAIM_SECONDS
+            while len(claims := sorted((store / "claims").glob("*/claim.json"))) < count:
+                assert serve.poll() is None, f"intake serve exited ({serve.returncode}):\n{_tail(serve_log)}"
+                assert server.poll() is None, f"the Prefect server exited:\n{_tail(server_log)}"
+                errors = server_errors(_text(server_log))
+                assert not errors, f"the Prefect server failed ({errors[-1]}):\n{_tail(server_log)}"
+                assert time.monotonic() < deadline, (
+                    f"{len(claims)} claim(s) after {CLAIM_SECONDS} s\nserver log:\n{_tail(server_log)}\n"
+                    f"intake serve log:\n{_tail(serve_log)}"
+                )
+                time.sleep(1)
+            return claims
 
-        deadline = time.monotonic() + CLAIM_SECONDS
-        while not (claims := sorted((store / "claims").glob("*/claim.json"))):
-            assert serve.poll() is None, f"intake serve exited ({serve.returncode}):\n{_tail(serve_log)}"
-            assert server.poll() is None, f"the Prefect server exited:\n{_tail(server_log)}"
-            errors = server_errors(_text(server_log))
-            assert not errors, f"the Prefect server failed ({errors[-1]}):\n{_tail(server_log)}"  # fail fast: no run is coming
-            assert time.monotonic() < deadline, (
-                f"no claim after {CLAIM_SECONDS} s: the deployment never ran on its schedule\n"
-                f"server log:\n{_tail(server_log)}\nintake serve log:\n{_tail(serve_log)}"
-            )
-            time.sleep(1)
-        assert len(claims) == 1
-        claim_id = claims[0].parent.name
+        wait_for_claims(1)  # the first pass swept the undated layout
+        hour = partition_of(datetime.now(UTC))
+        dated = store / "inbox" / hour / "extranet" / "NEW-1"
+        dated.mkdir(parents=True)
+        pharmacy_pair(dated, 62, 9202, CARE_DAY)
+        (dated / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))  # last: the submission is complete
+        _post_event(port, f"inbox/{hour}/extranet/NEW-1/manifest.json")  # no pass for 10 minutes: only the event starts it
+        claims = wait_for_claims(2)
+        claim_ids = sorted(c.parent.name for c in claims)
 
         from prefect import get_client
-        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+        from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterName
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         async def runs():
             async with get_client() as client:
-                deployment = await client.read_deployment_by_name("watch-inbox/intake")
-                deadline = time.monotonic() + 60  # the claim is written before its sub-flow run reports COMPLETED
+                deployment = await client.read_deployment_by_name("intake-submission/intake")
+                monitor = await client.read_deployment_by_name("intake-monitor/intake")
+                deadline = time.monotonic() + 60  # the claim is written before its run reports COMPLETED
                 while True:
-                    submission_runs = await client.read_flow_runs(
-                        flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[claim_id]))
-                    )
-                    if (
-                        submission_runs and all(r.state and r.state.is_final() for r in submission_runs)
-                    ) or time.monotonic() > deadline:
+                    named = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=claim_ids)))
+                    if (named and all(r.state and r.state.is_final() for r in named)) or time.monotonic() > deadline:
                         break
                     await asyncio.sleep(1)
-                parents = []
-                for run in submission_runs:
-                    assert run.parent_task_run_id is not None, "the submission run is not a sub-flow run of watch-inbox"
-                    parent_task = await client.read_task_run(run.parent_task_run_id)
-                    parents.append(await client.read_flow_run(parent_task.flow_run_id))
-                return deployment, submission_runs, parents
+                watch = await client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=["watch-inbox"])))
+                monitor_runs = await client.read_flow_runs(
+                    flow_filter=FlowFilter(name=FlowFilterName(any_=["intake-monitor"])), limit=20
+                )
+                return deployment, monitor, named, watch, monitor_runs
 
         with temporary_settings({PREFECT_API_URL: url}):
-            deployment, submission_runs, parents = asyncio.run(runs())
+            deployment, monitor, named, watch, monitor_runs = asyncio.run(runs())
 
-        assert [r.name for r in submission_runs] == [claim_id]
-        assert submission_runs[0].state.is_completed(), submission_runs[0].state
-        (parent,) = parents
-        flow_name = parent.name  # the watch-inbox run that made the claim
-        assert parent.deployment_id == deployment.id, flow_name
-        assert parent.auto_scheduled, f"{flow_name} was not created by the scheduler"
-        assert (parent.idempotency_key or "").startswith(f"scheduled {deployment.id}"), parent.idempotency_key
-        assert parent.state.is_completed() or parent.state.is_running(), parent.state
+        assert sorted(r.name for r in named) == claim_ids  # one run per submission, named after its claim
+        assert all(r.deployment_id == deployment.id for r in named)
+        assert all(r.state.is_completed() for r in named), [r.state for r in named]
+        assert {t for r in named for t in r.tags} >= {"extranet", "status:ready"}
+        assert watch == []  # no polling run
+        scheduled = [r for r in monitor_runs if r.deployment_id == monitor.id and r.auto_scheduled]
+        assert scheduled, "intake-monitor never ran on its schedule: the scheduler is broken"
 
         server_text = _text(server_log)
         assert not server_errors(server_text), f"the server log:\n{server_text[-3000:]}"

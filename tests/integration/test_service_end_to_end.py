@@ -13,7 +13,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
@@ -102,8 +102,9 @@ def test_bucket_to_claims_outbox_and_prefect_runs(tmp_path, s3_server, prefect_a
 
 
 def test_watch_keeps_watching_and_takes_a_submission_dropped_later(tmp_path, prefect_api):
-    """`intake watch` without --once, on the local folder (polling): a request dropped while it runs
-    becomes a claim on a later pass; the first pass found nothing."""
+    """`intake watch` without --once, on the local folder (polling): a request dropped while it runs (in
+    the dated layout: its hour's folder, which the reconciliation pass lists) becomes a claim on a later
+    pass, a flow run named after it; the first pass found nothing and made no run."""
     url, home = prefect_api
     root = tmp_path / "intake-data"
     env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(home), "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(root)}
@@ -117,7 +118,9 @@ def test_watch_keeps_watching_and_takes_a_submission_dropped_later(tmp_path, pre
     try:
         first = watcher.stdout.readline()
         assert first.startswith("0 submission(s) processed"), first
-        folder = root / "inbox" / "extranet" / "LATER-1"
+        from intake.inbox import partition_of
+
+        folder = root / "inbox" / partition_of(datetime.now(UTC)) / "extranet" / "LATER-1"
         folder.mkdir(parents=True)
         generate("pharmacy_invoice", "pdf_text", "clean", 9104, folder / "facture.pdf", day=CARE_DAY, third_party=False)
         (folder / "manifest.json").write_text(json.dumps({"care_types": ["pharmacy"]}))
