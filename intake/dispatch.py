@@ -75,10 +75,21 @@ class Dispatcher:
         self._lock = threading.Lock()  # an event and a pass never decide the same submission at once
 
     def reconcile(self) -> list[str]:
-        """One reconciliation pass: the claim numbers of the runs started."""
+        """One reconciliation pass: the claim numbers of the runs started. The listing is made outside
+        the lock (a full sweep may take a while: events go on meanwhile); each submission found is
+        checked again against the index under the lock, so an event that started it meanwhile wins."""
+        found = self.reconciler.pending(self.storage, self.clock(), self.quiet)
         with self._lock:
             now = self.clock()
-            return self._dispatch(self.reconciler.pending(self.storage, now, self.quiet), now)
+            return self._dispatch([s for s in found if not self._started(s, now)], now)
+
+    def _started(self, submission: Submission, now: datetime) -> bool:
+        """Whether the index says a run was started for it meanwhile (or it is done)."""
+        row = self.index.submission(marker_key(submission))
+        if row is None or row.lease_since is None:
+            return row is not None and row.state == "done"
+        live = self.reconciler.dispatch_lease if row.state == "dispatched" else self.reconciler.lease
+        return row.state == "done" or (row.state in ("dispatched", "processing") and now - row.lease_since < live)
 
     def on_event(self, body: bytes) -> list[str]:
         """One notification document (BadEvent when it is not one): the runs started for it."""

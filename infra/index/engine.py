@@ -17,11 +17,31 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from infra.storage.base import Storage
+from infra.storage.base import Storage, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_MS = 30_000
 _engines: dict[str, Engine] = {}
+
+
+class IndexUnavailable(StorageError):
+    """The index database failed (down, unreachable, locked too long): retryable, like the storage - a
+    pass stops and its lease lapses, a desk page answers 503. Never carries the URL or the SQL."""
+
+    code = "index_unavailable"
+
+
+def _as_storage_error(context: Any) -> BaseException | None:
+    """Operational failures of the database become IndexUnavailable (the retry paths know StorageError);
+    a constraint or a programming error stays what it is."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    error = context.sqlalchemy_exception
+    if isinstance(error, (OperationalError, InterfaceError)) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return IndexUnavailable(f"the index database failed ({type(context.original_exception).__name__})")
+    return None
+
+
 _lock = threading.Lock()
 
 
@@ -81,6 +101,7 @@ def engine_for(url: str) -> Engine:
             event.listen(engine, "begin", _begin)
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        event.listen(engine, "handle_error", _as_storage_error)
         migrate(engine)
         _engines[url] = engine
         return engine

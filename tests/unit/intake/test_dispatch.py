@@ -3,6 +3,7 @@ once (per lease), under its reserved claim number; the run finds it again from i
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -111,3 +112,26 @@ def test_a_done_submission_is_not_started_again_and_a_late_file_is_located(setup
     late = started[-1][0]
     found = locate(storage, open_index(storage), inbox.marker_key(late))
     assert found is not None and found.after == 2 and [o.key.rsplit("/", 1)[1] for o in found.objects] == ["b.pdf"]
+
+
+def test_the_service_loop_passes_at_its_interval_and_when_woken(tmp_path):
+    import threading
+
+    from intake.dispatch import ServiceLoop
+
+    storage = LocalStorage(tmp_path / "store")
+    started = threading.Event()
+    dispatcher = Dispatcher(storage, lambda s, c: started.set())
+    handed_off = []
+    loop = ServiceLoop(dispatcher, interval=3600, after_pass=lambda: handed_off.append(1)).start()
+    try:
+        deadline = time.monotonic() + 10
+        while loop.passes < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        storage.put_bytes(f"inbox/{partition_of(datetime.now(UTC))}/email/m.eml", b"x")
+        loop.wake()  # the interval is an hour: only the wake makes the pass
+        assert started.wait(10)
+        assert handed_off  # the hand-off runs after each pass
+    finally:
+        loop.close()
