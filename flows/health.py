@@ -1,18 +1,16 @@
-"""What operators are alerted on, measured over the storage: the review backlog (the review desk's
-queue of claims waiting for a manager's decision) and the adjudication outbox's oldest undelivered
-claim. Plain functions, no Prefect; the flow `intake-monitor` (flows/monitor.py) emits them as events
-that the automations of flows/automations.py watch."""
+"""What operators are alerted on, read from the index (infra/index): the review backlog (the review
+desk's queue of claims waiting for a manager's decision) and the adjudication outbox's oldest
+undelivered claim. Two small queries whatever the number of claims: no claim is read, no bucket listed.
+Plain functions, no Prefect; the flow `intake-monitor` (flows/monitor.py) emits them as events that the
+automations of flows/automations.py watch."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from infra.index.store import ClaimIndex, open_index
 from infra.storage.base import Storage
-from intake.claim_store import ADJUDICATION_OUTBOX
-from intake.handoff import DELIVERED
-from review.queue import all_entries
-from review.store import ReviewStore
 from validators.rules_file import Rules
 
 
@@ -25,25 +23,21 @@ class Health:
     oldest_undelivered: timedelta | None  # how long the oldest of them has waited
 
 
-def review_backlog(storage: Storage, rules: Rules) -> int:
+def review_backlog(index: ClaimIndex) -> int:
     """Claims in the managers' queue (`to_review`: needs review, no decision, not waiting on the claimant)."""
-    return sum(entry.view == "to_review" for entry in all_entries(ReviewStore(storage, rules)))
+    return index.backlog()
 
 
-def undelivered_ages(storage: Storage, now: datetime) -> list[timedelta]:
-    """How long each outbox claim has waited without a delivery receipt newer than it."""
-    receipts = {i.key[len(DELIVERED) :]: i.last_modified for i in storage.list(DELIVERED)}
-    ages = []
-    for info in storage.list(ADJUDICATION_OUTBOX):
-        name = info.key[len(ADJUDICATION_OUTBOX) :]
-        if "/" in name or not name.endswith(".json"):
-            continue
-        delivered = receipts.get(name)
-        if delivered is None or delivered < info.last_modified:
-            ages.append(now - info.last_modified)
-    return ages
+def undelivered(index: ClaimIndex, now: datetime) -> tuple[int, timedelta | None]:
+    """How many outbox claims wait for a delivery newer than their last version, and for how long the
+    oldest has (None: none waits)."""
+    count, oldest = index.undelivered_summary()
+    return count, (max(now - oldest, timedelta(0)) if oldest is not None else None)
 
 
-def health(storage: Storage, rules: Rules, now: datetime) -> Health:
-    ages = undelivered_ages(storage, now)
-    return Health(review_backlog(storage, rules), len(ages), max(ages) if ages else None)
+def health(storage: Storage, rules: Rules, now: datetime, index: ClaimIndex | None = None) -> Health:
+    """The storage's backlog and outbox (`rules` is no longer needed: the index holds each claim's
+    reviewed view; kept for the callers)."""
+    index = index or open_index(storage)
+    count, oldest = undelivered(index, now)
+    return Health(review_backlog(index), count, oldest)

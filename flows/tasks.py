@@ -92,9 +92,7 @@ def pending_task(storage: Storage, now: datetime, quiet: timedelta) -> list[inbo
     retry_delay_seconds=RETRY_DELAYS,
     retry_condition_fn=storage_failed,
 )
-def take_task(
-    storage: Storage, submission: inbox.Submission, now: datetime, claim_id: str | None = None
-) -> inbox.Marker | None:
+def take_task(storage: Storage, submission: inbox.Submission, now: datetime, claim_id: str | None = None) -> inbox.Marker | None:
     """The new marker when this worker won the submission; None when another has it or it is done.
     `claim_id`: the number reserved when it was dispatched (its run is named after it)."""
     return inbox.take(storage, submission, now, claim_id=claim_id)

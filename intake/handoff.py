@@ -3,7 +3,14 @@ published Claim schema, written by the claim store) and, when an adjudication UR
 POSTed there with an idempotency key. A delivery that fails stays pending in the outbox and is retried by the next
 `deliver_pending` call: a claim is never lost, and re-sending it is harmless (same key).
 
-Delivered claims get a receipt `outbox/adjudication/delivered/<claim_id>.json` (status, time, key).
+Which claims wait is the index's to say (infra/index `outbox`: the claim store records each outbox write
+and removal), not a listing of the outbox: a pass costs what waits, not the outbox's history. An outbox
+object written behind the claim store's back is not seen until `intake reindex` rebuilds the index from
+the bucket.
+
+Delivered claims get a receipt `outbox/adjudication/delivered/<claim_id>.json` (status, time, key), and
+the index records the delivery. An outbox object gone meanwhile (the claim is no longer ready) leaves the
+index's outbox.
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ from datetime import UTC, datetime
 
 import httpx
 
+from infra.index.store import ClaimIndex, open_index
 from infra.storage.base import NotFound, Storage, StorageError
 from intake.claim_store import ADJUDICATION_OUTBOX as OUTBOX
+from intake.claim_store import outbox_key
 
 DELIVERED = OUTBOX + "delivered/"
 ATTEMPTS = 3
@@ -73,29 +82,46 @@ def _receipt(storage: Storage, delivery: Delivery, key: str) -> None:
     storage.put_bytes(f"{DELIVERED}{delivery.claim_id}.json", json.dumps(body).encode("utf-8"), "application/json")
 
 
-def deliver_pending(storage: Storage, url: str, client: httpx.Client | None = None) -> list[Delivery]:
-    """POST every outbox claim not delivered yet (or changed since); failures stay pending."""
+def deliver_pending(
+    storage: Storage, url: str, client: httpx.Client | None = None, index: ClaimIndex | None = None
+) -> list[Delivery]:
+    """POST every outbox claim the index says is not delivered yet (or changed since); failures stay pending."""
+    index = index or open_index(storage)
     results = []
     own_client = client is None
     client = client or httpx.Client(timeout=TIMEOUT_SECONDS)
     try:
-        for info in storage.list(OUTBOX):
-            name = info.key[len(OUTBOX) :]
-            if "/" in name or not name.endswith(".json"):
-                continue
-            claim_id = name[: -len(".json")]
-            payload = storage.get_bytes(info.key)
-            key = idempotency_key(claim_id, payload)
-            if _already_delivered(storage, claim_id, key):
-                continue
-            delivery = post_claim(url, claim_id, payload, client)
-            if delivery.delivered:
-                _receipt(storage, delivery, key)
-            results.append(delivery)
+        for claim_id, written_at in index.undelivered():
+            delivery = _deliver(storage, index, url, (claim_id, written_at), client)
+            if delivery is not None:
+                results.append(delivery)
     finally:
         if own_client:
             client.close()
     return results
+
+
+def _deliver(
+    storage: Storage, index: ClaimIndex, url: str, waiting: tuple[str, datetime], client: httpx.Client
+) -> Delivery | None:
+    """One outbox claim delivered (None: nothing to deliver). The index learns of the delivery (or of the
+    object gone) only for the version it listed: one written meanwhile stays undelivered, for the next call."""
+    claim_id, written_at = waiting
+    try:
+        payload = storage.get_bytes(outbox_key(claim_id))
+    except NotFound:
+        index.outbox_removed(claim_id, written_at)  # no longer ready: nothing waits
+        return None
+    key = idempotency_key(claim_id, payload)
+    delivered_at = max(datetime.now(UTC), written_at)  # after the write, whatever the writer's clock said
+    if _already_delivered(storage, claim_id, key):
+        index.outbox_delivered(claim_id, key, delivered_at, written_at)  # a receipt the index missed (a crash)
+        return None
+    delivery = post_claim(url, claim_id, payload, client)
+    if delivery.delivered:
+        _receipt(storage, delivery, key)
+        index.outbox_delivered(claim_id, key, delivered_at, written_at)
+    return delivery
 
 
 def _already_delivered(storage: Storage, claim_id: str, key: str) -> bool:

@@ -314,14 +314,16 @@ def take(
     return taken
 
 
-def finish(storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None) -> Marker:
+def finish(
+    storage: Storage, submission: Submission, marker: Marker, now: datetime | None = None, index: ClaimIndex | None = None
+) -> Marker:
     """Mark the submission (or a late part of it) done, after its claim is written: its marker records
     every object accounted for (a late part's objects are added to its submission's marker), then the
     done entry says how many there are."""
     now = now or datetime.now(UTC)
     done = Marker(marker.claim_id, "done", marker.token, now, marker.attempts, _escaped_objects(submission.objects))
     storage.put_bytes(marker_key(submission), done.to_bytes(), "application/json")
-    index = open_index(storage)
+    index = index or open_index(storage)
     if submission.after:
         base = storage.get_bytes(_base_marker_key(submission))
         earlier = Marker.from_bytes(base)

@@ -5,7 +5,9 @@ the middleware `guard` turns them away before any route runs); sessions live in 
 (review/sessions.py), so signing out ends every copy of the cookie. Every POST needs the session's
 CSRF token (`checked_form`; the sign-in form has its own, bound to a cookie); operators read,
 managers act. Claims are read and written through the storage interface (review/store.py,
-review/desk.py); page images are rendered on demand and cached in the storage (review/page_view.py).
+review/desk.py); the queue, its counts and a claim's neighbours come from the index (review/queue.py,
+infra/index), one page at a time; page images are rendered on demand and cached in the storage
+(review/page_view.py).
 
 Under attack: password checks run in worker threads, at most `SignInLimits.concurrent_checks` at once (2, 1 on a two-core machine)
 (the event loop never hashes), a POST body is at most MAX_BODY bytes and every form field has a length
@@ -46,7 +48,7 @@ from review.apply import document_key, keyed_flags
 from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed, Unchanged
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
-from review.queue import VIEWS, all_entries, build_queue, neighbours
+from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key
 from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
@@ -123,6 +125,11 @@ def _body_refused(request: Request) -> int:
 def _local(path: str | None) -> str:
     """Only a path of this site is a redirect target (no open redirect)."""
     return path if path and path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+
+
+def _view(view: str) -> str:
+    """A view of the queue from a URL (the claims to review when it names none)."""
+    return view if view in VIEWS else "to_review"
 
 
 def _acted_on(request: Request) -> str | None:
@@ -362,13 +369,19 @@ def create_app(config: DeskConfig) -> FastAPI:
     # -- the queue ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
     def queue_page(
-        request: Request, view: str = "to_review", flag: str = "", care: str = "", channel: str = "", q: str = ""
+        request: Request,
+        view: str = "to_review",
+        flag: str = "",
+        care: str = "",
+        channel: str = "",
+        q: str = "",
+        sort: str = "age",
+        page: str = "1",
     ) -> Response:
-        view, q = (view if view in VIEWS else "to_review"), q[:200]
-        queue = build_queue(all_entries(desk.store), view, flag, care, channel, q)
-        filters = urlencode(
-            {k: v for k, v in {"view": view, "flag": flag, "care": care, "channel": channel, "q": q}.items() if v}
-        )
+        view, q, sort = _view(view), q[:200], sort_key(sort)
+        flag, care, channel = flag[:200], care[:200], channel[:200]
+        queue = build_queue(desk.store.index, view, flag, care, channel, q, sort, page_number(page))
+        chosen = {"view": view, "flag": flag, "care": care, "channel": channel, "q": q, "sort": sort if sort != "age" else ""}
         return render(
             request,
             "queue.html",
@@ -379,7 +392,9 @@ def create_app(config: DeskConfig) -> FastAPI:
             care=care,
             channel=channel,
             q=q,
-            filters=filters,
+            sort=sort,
+            sorts=SORT_LABELS,
+            filters=urlencode({k: v for k, v in chosen.items() if v}),
             done=request.query_params.get("done"),
             acted_on=_acted_on(request),
         )
@@ -395,10 +410,10 @@ def create_app(config: DeskConfig) -> FastAPI:
     ) -> Response:
         """The claim page; `error` a wording key (its message may name `typed`'s value: (document, field, value as typed),
         which the field's input shows again)."""
-        record = desk.load(claim_id)
+        record = desk.read(claim_id)  # the index row repaired when a crash left it behind
         claim = record.current
-        entries = build_queue(all_entries(desk.store), request.query_params.get("view", "to_review")).entries
-        previous, following = neighbours(entries, claim_id)
+        view = _view(request.query_params.get("view", "to_review"))
+        previous, following = desk.neighbours(claim_id, view)
         subject, text = desk.draft_request(record)
         flags = keyed_flags(claim)
         documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
@@ -416,6 +431,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             low=LOW_CONFIDENCE,
             previous=previous,
             following=following,
+            in_view="" if view == "to_review" else "?" + urlencode({"view": view}),
             draft_subject=subject,
             draft_text=text,
             error=error,
@@ -499,8 +515,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         except BadRequest as error:
             return claim_page(request, claim_id, 400, error=f"error_{error}")
         if action in ("approve", "reject"):
-            entries = build_queue(all_entries(desk.store)).entries
-            _, following = neighbours(entries, claim_id)
+            _, following = desk.neighbours(claim_id)  # the claim is no longer to review: the queue's first
             done = urlencode({"done": action, "claim": claim_id})  # the banner names the claim acted on, not the one shown next
             return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
         return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}), status_code=303)

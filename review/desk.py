@@ -5,6 +5,9 @@
     approve                                   -> outbox/adjudication/<claim_id>.json (the claim with its review)
     reject                                    -> outbox/claimant/<claim_id>/<seq>.json (the reason, for the claimant)
 
+After each action the claim's row in the index (the queue's) is rewritten from the claim as reviewed;
+a claim page repairs a row left behind by a crash between the two writes (`Desk.read`).
+
 Only managers act; a decided claim is closed. A correction to the value already there is `Unchanged`
 (nothing recorded). Values are checked (review/field_values.py) before
 anything is written, and no text is longer than MAX_TEXT characters (a reason, a note, a message, a
@@ -67,6 +70,15 @@ class Desk:
     def load(self, claim_id: str) -> ClaimRecord:
         return self.store.load(claim_id)
 
+    def read(self, claim_id: str) -> ClaimRecord:
+        """The claim as a claim page shows it, its index row repaired when stale (or missing)."""
+        return self.store.load_indexed(claim_id, self._clock())
+
+    def neighbours(self, claim_id: str, view: str = "to_review") -> tuple[str | None, str | None]:
+        """The claims before and after this one in the view, oldest first; the view's first claim as the
+        next one when this claim is not (or no longer) in the view."""
+        return self.store.index.neighbours(claim_id, view)
+
     def draft_request(self, record: ClaimRecord) -> tuple[str, str]:
         """(subject, text) of the message asking for what the flags say is missing (editable), in the
         claimant's languages (French, and English when declared), whatever the desk's language; ("", "")
@@ -93,9 +105,10 @@ class Desk:
         return ReviewEvent(seq=0, action=action, by=who.name, at=self._clock(), claim_version="", **values)
 
     def _append(self, claim_id: str, version: str, event: ReviewEvent) -> ClaimRecord:
-        """Record one action; the adjudication outbox follows the reviewed claim's status."""
+        """Record one action; the adjudication outbox and the claim's index row follow the reviewed claim."""
         updated = self.store.append(claim_id, version, event)
         self.store.claims.sync_outbox(updated.current)
+        self.store.index_record(updated, event.at)
         return updated
 
     def _document(self, record: ClaimRecord, key: str) -> Document:

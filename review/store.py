@@ -8,6 +8,10 @@ Nothing is overwritten: an action adds the next event, created with `put_bytes(i
 of two managers acting on the same version only one wins; the other gets `Conflict`. The version a
 manager saw is the claim.json's hash and the number of events: a claim re-processed after a reply, or
 acted on by a colleague, is another version and the stale form is refused (optimistic locking).
+
+The queue reads the index (infra/index), not the claims: after each action the desk rewrites the claim's
+row (`index_record`), and a claim page repairs a row whose version is not the claim's (`load_indexed`:
+a crash between the bucket's write and the index's, or a claim the index never saw).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
+from infra.index.store import ClaimIndex, ClaimRow, open_index
 from infra.storage.base import NotFound, Storage
 from infra.storage.keys import InvalidKey
 from intake.claim_store import ClaimStore
@@ -25,6 +31,7 @@ from models import Claim
 from models.errors import InputError, IntakeError
 from models.review import ReviewEvent
 from review.apply import reviewed_claim
+from review.claim_row import claim_version, row_of_reviewed
 from validators.rules_file import Rules
 
 
@@ -64,7 +71,7 @@ class ClaimRecord:
     @property
     def version(self) -> str:
         """What a manager's form was made from: the claim.json's hash and the number of events."""
-        return f"{self.machine_sha[:16]}.{len(self.events)}"
+        return claim_version(self.machine_sha, len(self.events))
 
     @property
     def decided(self) -> bool:
@@ -73,10 +80,12 @@ class ClaimRecord:
 
 
 class ReviewStore:
-    """Read claims, append audit events."""
+    """Read claims, append audit events, keep their index rows."""
 
-    def __init__(self, storage: Storage, rules: Rules) -> None:
-        self.storage, self.rules, self.claims = storage, rules, ClaimStore(storage)
+    def __init__(self, storage: Storage, rules: Rules, index: ClaimIndex | None = None) -> None:
+        self.storage, self.rules = storage, rules
+        self.index = index or open_index(storage)
+        self.claims = ClaimStore(storage, self.index)
 
     def claim_ids(self) -> list[str]:
         """Every claim number with a claim.json."""
@@ -91,6 +100,20 @@ class ReviewStore:
         events = [ReviewEvent.model_validate_json(raw) for raw in self.claims.review_events(claim_id)]
         events.sort(key=lambda e: e.seq)
         return ClaimRecord(Claim.model_validate_json(data), hashlib.sha256(data).hexdigest(), tuple(events), self.rules)
+
+    def index_record(self, record: ClaimRecord, when: datetime) -> ClaimRow:
+        """The claim's queue row rewritten from the claim as reviewed."""
+        row = row_of_reviewed(record.current, record.version, when)
+        self.index.put_claim(row)
+        return row
+
+    def load_indexed(self, claim_id: str, when: datetime) -> ClaimRecord:
+        """The claim (`load`), its index row repaired when it is missing or of another version."""
+        record = self.load(claim_id)
+        row = self.index.claim(claim_id)
+        if row is None or row.version != record.version:
+            self.index_record(record, when)
+        return record
 
     def append(self, claim_id: str, seen_version: str, event: ReviewEvent) -> ClaimRecord:
         """Add the next event if the claim is still at `seen_version`; Conflict otherwise."""

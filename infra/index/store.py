@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infra.index.engine import default_url, engine_for
@@ -26,8 +26,8 @@ PAGE = 50
 SORTS = {
     "age": (claims.c.created_at, claims.c.claim_id),  # oldest first
     "-age": (claims.c.created_at.desc(), claims.c.claim_id.desc()),
-    "amount": (claims.c.total_eur.desc(), claims.c.created_at, claims.c.claim_id),  # largest first
-    "-amount": (claims.c.total_eur, claims.c.created_at, claims.c.claim_id),
+    "amount": (claims.c.total_eur.desc().nulls_last(), claims.c.created_at, claims.c.claim_id),  # largest first
+    "-amount": (claims.c.total_eur.nulls_last(), claims.c.created_at, claims.c.claim_id),
     "status": (claims.c.status, claims.c.created_at, claims.c.claim_id),
 }
 
@@ -202,6 +202,32 @@ class ClaimIndex:
             for row in rows:
                 self._put_claim(connection, row)
 
+    def upsert_claims(self, rows: Sequence[ClaimRow]) -> int:
+        """Many rows in one transaction, what the index holds of them read first in two queries: only the
+        rows that differ from it (version, view or tags) are rewritten, as `put_claim` does (`intake
+        reindex --keep`). How many were. A claim inserted meanwhile by another writer makes the batch
+        one `put_claim` per row instead."""
+        if not rows:
+            return 0
+        ids = [row.claim_id for row in rows]
+        try:
+            with self.writer.begin() as connection:
+                query = select(claims.c.claim_id, claims.c.version, claims.c.view).where(claims.c.claim_id.in_(ids))
+                held = {r.claim_id: (r.version, r.view) for r in connection.execute(query)}
+                tags: dict[str, set[str]] = {}
+                for r in connection.execute(
+                    select(claim_tags.c.claim_id, claim_tags.c.tag).where(claim_tags.c.claim_id.in_(ids))
+                ):
+                    tags.setdefault(r.claim_id, set()).add(r.tag)
+                changed = [
+                    r for r in rows if held.get(r.claim_id) != (r.version, r.view) or tags.get(r.claim_id, set()) != r.tags()
+                ]
+                for row in changed:
+                    self._put_claim(connection, row)
+                return len(changed)
+        except IntegrityError:
+            return sum(self.put_claim(row) for row in rows)
+
     def add_claims(self, rows: Sequence[ClaimRow]) -> None:
         """Rows of claims the index does not hold yet, in one transaction of a few statements: the rows
         in one insert, their tags in another, one update per count they add to (`intake reindex` into an
@@ -243,23 +269,23 @@ class ClaimIndex:
             return int(connection.scalar(select(func.count()).select_from(claims)) or 0)
 
     def _filtered(self, view: str, flag: str, care: str, channel: str, search: str) -> Any:
-        """The claims query of one view ('all': every view) with its filters, each filter an EXISTS on the
-        tag index (every word of the search must begin a word of the claim number, beneficiary or a file)."""
+        """The claims query of one view ('all': every view) with its filters, each filter an IN over the
+        tag index (tag, view, ...): driven from the tags that match, not by probing every claim of the view
+        (every word of the search must begin a word of the claim number, beneficiary or a file)."""
         query = select(claims)
         if view != "all":
             query = query.where(claims.c.view == view)
+
+        def tagged(*conditions: Any) -> Any:
+            inner = select(claim_tags.c.claim_id).where(*conditions)
+            return claims.c.claim_id.in_(inner.where(claim_tags.c.view == view) if view != "all" else inner)
+
         wanted = [f"flag:{flag}" if flag else "", f"care:{care}" if care else "", f"channel:{channel}" if channel else ""]
         for tag in filter(None, wanted):
-            query = query.where(exists().where(claim_tags.c.claim_id == claims.c.claim_id, claim_tags.c.tag == tag))
+            query = query.where(tagged(claim_tags.c.tag == tag))
         for word in search_words(search):
             prefix = f"term:{word[:180]}"
-            query = query.where(
-                exists().where(
-                    claim_tags.c.claim_id == claims.c.claim_id,
-                    claim_tags.c.tag >= prefix,
-                    claim_tags.c.tag < prefix + "\uffff",
-                )
-            )
+            query = query.where(tagged(claim_tags.c.tag >= prefix, claim_tags.c.tag < prefix + "\uffff"))
         return query
 
     def queue(
@@ -277,13 +303,30 @@ class ClaimIndex:
         query = self._filtered(view, flag, care, channel, search)
         page = max(page, 1)
         with self.engine.connect() as connection:
-            total = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0)
+            total = self._kept_total(connection, view, flag, care, channel, search)
+            if total is None:
+                total = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0)
             pages = max((total + per_page - 1) // per_page, 1)
             page = min(page, pages)
             rows = connection.execute(
                 query.order_by(*SORTS.get(sort, SORTS["age"])).limit(per_page).offset((page - 1) * per_page)
             )
             return QueuePage([ClaimRow.of(r) for r in rows], total, page, pages)
+
+    @staticmethod
+    def _kept_total(connection: Connection, view: str, flag: str, care: str, channel: str, search: str) -> int | None:
+        """The number of claims a view holds, or holds with one flag, care type or channel, from the counts
+        each write keeps (no count over the claims); None when the filters need counting."""
+        chosen = [(kind, value) for kind, value in (("flag", flag), ("care", care), ("channel", channel)) if value]
+        if search.strip() or len(chosen) > 1:
+            return None
+        kind, value = chosen[0] if chosen else ("claims", "")
+        query = select(func.coalesce(func.sum(claim_counts.c.n), 0)).where(
+            claim_counts.c.kind == kind, claim_counts.c.value == value
+        )
+        if view != "all":
+            query = query.where(claim_counts.c.view == view)
+        return int(connection.scalar(query) or 0)
 
     def neighbours(self, claim_id: str, view: str = "to_review") -> tuple[str | None, str | None]:
         """The claims before and after this one in its view, oldest first (keyboard navigation); the view's
@@ -373,7 +416,12 @@ class ClaimIndex:
             wanted = [e.claim_id for e in entries]
             known = {r.claim_id: r for r in connection.execute(select(outbox).where(outbox.c.claim_id.in_(wanted)))}
             new = [
-                {"claim_id": e.claim_id, "written_at": e.written_at, "delivered_at": e.delivered_at, "delivered_key": e.delivered_key}
+                {
+                    "claim_id": e.claim_id,
+                    "written_at": e.written_at,
+                    "delivered_at": e.delivered_at,
+                    "delivered_key": e.delivered_key,
+                }
                 for e in entries
                 if e.claim_id not in known
             ]

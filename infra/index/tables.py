@@ -90,6 +90,8 @@ claims = Table(
     Index("ix_claims_view_amount", "view", "total_eur"),
     Index("ix_claims_view_status", "view", "status", "created_at"),
     Index("ix_claims_created", "created_at", "claim_id"),
+    Index("ix_claims_amount", "total_eur", "created_at"),
+    Index("ix_claims_status", "status", "created_at"),
 )
 
 claim_tags = Table(

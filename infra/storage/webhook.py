@@ -15,8 +15,8 @@ import hmac
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1 << 20  # MinIO sends one record per document: a few KiB

@@ -53,11 +53,12 @@ def test_the_monitor_emits_backlog_and_stale_outbox_events(prefect_api, tmp_path
     monkeypatch.setenv("INTAKE_STORAGE", "local")
     monkeypatch.setenv("INTAKE_ROOT", str(tmp_path))
     storage = LocalStorage(tmp_path)
-    put_claim(storage, pharmacy_claim())  # needs review: in the managers' queue
-    ClaimStore(storage).write_outbox(pharmacy_claim())
-    outbox = next(tmp_path.rglob("outbox/adjudication/*.json"))
-    old = (datetime.now(UTC) - timedelta(hours=3)).timestamp()
-    os.utime(outbox, (old, old))
+    claim = pharmacy_claim()
+    put_claim(storage, claim)  # needs review: in the managers' queue
+    store = ClaimStore(storage)
+    store.index_claim(claim.claim_id)  # as the intake does after writing a claim
+    store.write_outbox(claim)
+    store.claim_index.outbox_written(claim.claim_id, datetime.now(UTC) - timedelta(hours=3))  # written 3 hours ago
     with temporary_settings(updates={PREFECT_API_URL: url}):  # this server, not a temporary one
         assert monitor_flow(backlog_limit=0, outbox_minutes=60) == {"backlog": 1, "undelivered": 1}
         drain_prefect_workers()  # its events sent while this server answers

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from intake.reindex import Reindex
 from models import Claim, DocType, FlagCode
 from models.field_catalogue import FIELD_NAMES
 from models.manifest import CareType
@@ -32,6 +33,14 @@ from validators.rules_file import load_rules
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "review"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+@pytest.fixture
+def desk_storage(desk_storage):
+    """The copied claims with their index: it lives beside a storage, so a copy starts without one, and
+    `intake reindex` rebuilds it from the bucket, as after restoring a bucket."""
+    Reindex(desk_storage).run()
+    return desk_storage
 
 
 @pytest.fixture

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
+from infra.index.store import open_index
+from intake.reindex import Reindex
 from models import Claim
 from review.accounts import Role
 from review.app import DeskConfig, create_app
@@ -16,6 +21,14 @@ from tests.review_data import PASSWORDS, accounts
 from validators.rules_file import load_rules
 
 ACCOUNTS = accounts()
+
+
+@pytest.fixture
+def desk_storage(desk_storage):
+    """The copied claims with their index: it lives beside a storage, so a copy starts without one, and
+    `intake reindex` rebuilds it from the bucket, as after restoring a bucket."""
+    Reindex(desk_storage).run()
+    return desk_storage
 
 
 def desk(storage) -> TestClient:
@@ -158,6 +171,68 @@ def test_the_queue_lists_claims_to_review_oldest_first_with_filters_and_counts(d
     # amount, beneficiary and files received (documents + refused files) per claim
     row = re.search(r'<tr>\s*<td><a href="/claims/' + emailed[0].claim_id + r".*?</tr>", page, re.S).group(0)
     assert "262.50 EUR" in row and re.search(r'class="file-count">2<', row)
+
+
+def listed(page: str) -> list[str]:
+    return re.findall(r'class="claim-link">([^<]+)<', page)
+
+
+def test_the_queue_sorts_and_pages_from_the_index(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claims = {c.claim_id: c for c in claims_with(desk_storage, "missing_prescription")}
+    totals = {row.claim_id: row.total_eur for row in open_index(desk_storage).queue(per_page=500).rows}
+    assert set(totals) == set(claims) and all(totals.values())
+    by_amount = listed(client.get("/?sort=amount").text)
+    assert [totals[c] for c in by_amount] == sorted(totals.values(), reverse=True)
+    assert [totals[c] for c in listed(client.get("/?sort=-amount").text)] == sorted(totals.values())
+    oldest_first = listed(client.get("/").text)
+    assert listed(client.get("/?sort=-age").text) == oldest_first[::-1]
+    assert listed(client.get("/?sort=nonsense&page=x").text) == oldest_first  # the defaults
+    page = client.get("/?sort=amount&page=9").text  # past the end: the last page
+    assert listed(page) == by_amount and 'value="amount" selected' in page
+    assert "Page 1 sur 1 · 3 demande(s)" in page and 'id="page-next"' not in page
+
+
+def test_fifty_claims_a_page_with_links_that_keep_the_filters(desk_storage):
+    index = open_index(desk_storage)
+    real = index.queue().rows[0]
+    created = max(r.created_at for r in index.queue(per_page=500).rows)
+    extra = [  # rows only (the bucket does not hold these claims): the queue reads nothing else
+        replace(real, claim_id=f"CLM-20991231-{n:06d}", created_at=created + timedelta(minutes=n + 1), version=f"x.{n}")
+        for n in range(60)
+    ]
+    index.put_claims(extra)
+    client = sign_in(desk(desk_storage), "marie")
+    first = client.get("/?channel=extranet").text
+    assert len(listed(first)) == 50 and "Page 1 sur 2 · 62 demande(s)" in first
+    assert 'href="/?view=to_review&amp;channel=extranet&amp;page=2" rel="next"' in first and 'id="page-prev"' not in first
+    second = client.get("/?channel=extranet&page=2").text
+    assert len(listed(second)) == 12 and listed(second)[-1] == "CLM-20991231-000059"
+    assert 'href="/?view=to_review&amp;channel=extranet&amp;page=1" rel="prev"' in second and 'id="page-next"' not in second
+    assert not set(listed(first)) & set(listed(second))
+    newest = client.get("/?channel=extranet&sort=-age").text
+    assert (
+        listed(newest)[0] == "CLM-20991231-000059"
+        and 'href="/?view=to_review&amp;channel=extranet&amp;sort=-age&amp;page=2"' in newest
+    )
+
+
+def test_a_claim_page_keeps_its_view_for_previous_and_next(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    everything = listed(client.get("/?view=all").text)
+    middle = client.get(f"/claims/{everything[1]}?view=all").text
+    assert f'href="/claims/{everything[0]}?view=all" id="prev-claim"' in middle
+    assert f'href="/claims/{everything[2]}?view=all" id="next-claim"' in middle
+
+
+def test_a_claim_the_index_lost_still_opens_and_is_indexed_again(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    index = open_index(desk_storage)
+    index.clear_claims()  # the index lost (or never had) every claim
+    assert listed(client.get("/").text) == []
+    assert client.get(f"/claims/{claim.claim_id}").status_code == 200
+    assert listed(client.get("/").text) == [claim.claim_id] and index.claim(claim.claim_id).view == "to_review"
 
 
 def test_the_english_toggle(desk_storage):

@@ -4,12 +4,16 @@ stops a pass, and two received objects never share a quarantine entry."""
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infra.index.engine import engine_for
+from infra.index.store import ClaimIndex
 from infra.storage.base import ObjectInfo
 from infra.storage.keys import printable
 from intake import inbox
@@ -17,6 +21,14 @@ from intake.claim_store import Quarantined
 from tests.unit.intake.test_claim_ids import MemoryStorage
 
 NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+
+
+@functools.cache
+def _index() -> ClaimIndex:
+    """One index for every example (the in-memory storage has none beside it)."""
+    return ClaimIndex(engine_for(f"sqlite:///{tempfile.mkdtemp(prefix='inbox-properties-')}/index.sqlite"))
+
+
 # names as a local folder lists them: any character, a byte that is not UTF-8 as a surrogate escape
 NAME_CHARS = st.one_of(st.characters(blacklist_categories=("Cs",)), st.integers(0x80, 0xFF).map(lambda b: chr(0xDC00 + b)))
 NAMES = st.text(NAME_CHARS, min_size=1, max_size=40).filter(lambda n: "/" not in n)
@@ -25,17 +37,18 @@ NAMES = st.text(NAME_CHARS, min_size=1, max_size=40).filter(lambda n: "/" not in
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["extranet/", "email/", ""]), NAMES, NAMES), min_size=1, max_size=8))
 def test_any_names_group_take_and_finish(names):
-    storage = MemoryStorage()
+    storage, index = MemoryStorage(), _index()
     keys = {
         f"inbox/{channel}{folder}/{name}" if channel == "extranet/" else f"inbox/{channel}{name}"
         for channel, folder, name in names
     }
     objects = [ObjectInfo(key, 1, NOW, "e") for key in sorted(keys)]  # a listing names each key once
     for submission in inbox.group_submissions(objects):
-        marker = inbox.take(storage, submission, NOW)
+        marker = inbox.take(storage, submission, NOW, index=index)
         assert marker is not None
         json.loads(marker.to_bytes())
-        done = inbox.finish(storage, submission, marker, NOW)
+        done = inbox.finish(storage, submission, marker, NOW, index=index)
+        assert index.submission(inbox.marker_key(submission)).state == "done"  # any name goes into the index
         assert inbox.Marker.from_bytes(done.to_bytes()).objects == done.objects
         assert inbox.done_key(submission).isascii()
 

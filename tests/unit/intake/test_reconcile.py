@@ -123,7 +123,7 @@ def test_a_manifest_less_upload_is_found_after_its_quiet_period_even_once_its_ho
     later = NOW + timedelta(hours=3)  # its hour is no longer listed
     (found,) = reconciler(storage, later)
     assert (found.partition, found.name) == (HOUR, "Q-1")
-    assert (f"list", f"inbox/{HOUR}/extranet/Q-1/") in storage.requests  # looked up by its own keys
+    assert ("list", f"inbox/{HOUR}/extranet/Q-1/") in storage.requests  # looked up by its own keys
 
 
 def test_a_lapsed_lease_is_found_again_and_taken_over_with_the_same_claim(tmp_path):

@@ -21,6 +21,7 @@ from tests.unit.review.review_claims import (
     OTHER_ID,
     OTHER_MANAGER,
     RULES,
+    event,
     pharmacy_claim,
     put_claim,
     read_json,
@@ -353,3 +354,45 @@ def test_default_clock_is_utc(storage):
     desk = Desk(storage, RULES)
     record = desk.dismiss_flag(MANAGER, CLAIM_ID, desk.load(CLAIM_ID).version, MISSING_PRESCRIPTION, "vue")
     assert record.events[0].at.utcoffset() == UTC.utcoffset(None)
+
+
+# -- the queue's index ----------------------------------------------------------------------------
+def test_each_action_rewrites_the_claims_row_in_the_index(desk):
+    index = desk.store.index
+    record = desk.correct_field(MANAGER, CLAIM_ID, version(desk), INVOICE, "total", "54,30")
+    row = index.claim(CLAIM_ID)
+    assert (row.version, row.updated_at, row.view) == (record.version, record.events[-1].at, "to_review")
+    assert row.totals == (("54.30", "EUR"),) and row.flag_codes == ("missing_prescription",)
+    record = desk.request_proofs(MANAGER, CLAIM_ID, record.version, "Votre demande", "Envoyez l'ordonnance")
+    assert (index.claim(CLAIM_ID).version, index.claim(CLAIM_ID).view) == (record.version, "waiting")
+    assert index.counts()["views"]["waiting"] == 1 and index.backlog() == 0
+
+
+def test_dismissing_the_last_flag_takes_the_claim_out_of_the_queue(desk):
+    record = desk.dismiss_flag(MANAGER, CLAIM_ID, version(desk), MISSING_PRESCRIPTION, "vue")
+    row = desk.store.index.claim(CLAIM_ID)
+    assert (row.version, row.view, row.status, row.flag_codes) == (record.version, "done", "ready", ())
+    assert desk.store.index.undelivered()[0][0] == CLAIM_ID  # ready: in the adjudication outbox
+
+
+def test_a_decision_leaves_the_queue_and_the_next_claim_is_the_first_to_review(desk, storage):
+    put_claim(storage, pharmacy_claim(OTHER_ID, created_at=NOW + timedelta(days=1)))
+    desk.read(OTHER_ID)  # written behind the index's back: opening it indexes it
+    desk.read(CLAIM_ID)
+    assert desk.store.index.backlog() == 2 and desk.neighbours(CLAIM_ID) == (None, OTHER_ID)
+    record = desk.approve(MANAGER, CLAIM_ID, version(desk))
+    row = desk.store.index.claim(CLAIM_ID)
+    assert (row.view, row.status, row.decision, row.version) == ("decided", "ready", "approved", record.version)
+    assert desk.store.index.backlog() == 1
+    assert desk.neighbours(CLAIM_ID) == (None, OTHER_ID)  # no longer to review: the queue's first
+    assert desk.neighbours(CLAIM_ID, "decided") == (None, None)
+
+
+def test_reading_repairs_a_row_an_interrupted_action_left_behind(desk):
+    desk.read(CLAIM_ID)
+    before = desk.store.index.claim(CLAIM_ID)
+    # the audit event written, the index not (a crash between the two)
+    record = desk.store.append(CLAIM_ID, before.version, event(0, ReviewAction.REJECT, reason="hors délai"))
+    assert desk.store.index.claim(CLAIM_ID).version == before.version
+    assert desk.read(CLAIM_ID).version == record.version
+    assert (desk.store.index.claim(CLAIM_ID).view, desk.store.index.backlog()) == ("decided", 0)

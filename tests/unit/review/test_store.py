@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -11,8 +13,19 @@ from infra.storage import LocalStorage
 from intake.claim_store import ClaimStore
 from models import ClaimStatus
 from models.review import ReviewAction
+from review.claim_row import claim_version
 from review.store import Conflict, ReviewStore, UnknownClaim, claim_prefix
-from tests.unit.review.review_claims import CLAIM_ID, OTHER_ID, RULES, claim_bytes, event, pharmacy_claim, put_claim, ready_claim
+from tests.unit.review.review_claims import (
+    CLAIM_ID,
+    NOW,
+    OTHER_ID,
+    RULES,
+    claim_bytes,
+    event,
+    pharmacy_claim,
+    put_claim,
+    ready_claim,
+)
 
 PRESCRIPTION = "ordonnance.pdf#0"
 
@@ -198,3 +211,56 @@ def test_events_are_read_in_seq_order(store):
         record = store.append(CLAIM_ID, record.version, event(0, ReviewAction.REQUEST_PROOFS, reason=f"demande {n}"))
     assert [e.seq for e in store.load(CLAIM_ID).events] == list(range(1, 12))
     assert store.load(CLAIM_ID).events[-1].reason == "demande 10"
+
+
+# -- the index row --------------------------------------------------------------------------------
+LATER = NOW + timedelta(days=3)
+
+
+def test_the_version_is_the_one_the_index_keeps(store, storage):
+    record = store.load(CLAIM_ID)
+    assert record.version == claim_version(record.machine_sha, 0)
+    row = store.index_record(record, LATER)
+    assert store.index.claim(CLAIM_ID) == replace(row, terms=frozenset())  # the terms are tags, not columns
+    assert (row.version, row.view, row.updated_at) == (record.version, "to_review", LATER)
+    # the intake's own row of the same claim.json and trail (review/claim_row.py) is the same version
+    assert store.claims.index_claim(CLAIM_ID, RULES, LATER).version == record.version
+
+
+def test_a_claim_the_index_never_saw_opens_and_is_indexed(store):
+    assert store.index.claim(CLAIM_ID) is None  # written straight into the bucket
+    record = store.load_indexed(CLAIM_ID, LATER)
+    row = store.index.claim(CLAIM_ID)
+    assert row is not None and (row.version, row.view, row.updated_at) == (record.version, "to_review", LATER)
+    assert store.index.backlog() == 1
+
+
+def test_a_row_behind_the_claim_is_repaired_on_read(store, storage):
+    store.index_record(store.load(CLAIM_ID), NOW)
+    # an action recorded in the bucket, then a crash before the index was written
+    record = store.append(CLAIM_ID, store.load(CLAIM_ID).version, event(0, ReviewAction.REQUEST_PROOFS, reason="pièce"))
+    stale = store.index.claim(CLAIM_ID)
+    assert stale.version != record.version and stale.view == "to_review"
+    assert store.load_indexed(CLAIM_ID, LATER).version == record.version
+    repaired = store.index.claim(CLAIM_ID)
+    assert (repaired.version, repaired.view, repaired.updated_at) == (record.version, "waiting", LATER)
+    assert store.index.counts()["views"] == {"to_review": 0, "waiting": 1, "decided": 0, "done": 0, "all": 1}
+
+
+def test_a_claim_reprocessed_behind_the_index_is_repaired_on_read(store, storage):
+    store.index_record(store.load(CLAIM_ID), NOW)
+    storage.put_bytes(f"claims/{CLAIM_ID}/claim.json", claim_bytes(ready_claim(CLAIM_ID)), "application/json")
+    store.load_indexed(CLAIM_ID, LATER)
+    assert (store.index.claim(CLAIM_ID).view, store.index.backlog()) == ("done", 0)
+
+
+def test_a_row_at_the_claims_version_is_left_alone(store):
+    store.index_record(store.load(CLAIM_ID), NOW)
+    store.load_indexed(CLAIM_ID, LATER)
+    assert store.index.claim(CLAIM_ID).updated_at == NOW  # nothing rewritten
+
+
+def test_an_unknown_claim_is_not_indexed(store):
+    with pytest.raises(UnknownClaim):
+        store.load_indexed(OTHER_ID, LATER)
+    assert store.index.claim(OTHER_ID) is None and store.index.claim_count() == 0

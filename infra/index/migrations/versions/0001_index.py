@@ -61,6 +61,10 @@ def upgrade() -> None:
     op.create_index("ix_claims_view_amount", "claims", ["view", "total_eur"])
     op.create_index("ix_claims_view_status", "claims", ["view", "status", "created_at"])
     op.create_index("ix_claims_created", "claims", ["created_at", "claim_id"])
+    op.create_index("ix_claims_amount", "claims", ["total_eur", "created_at"])
+    op.create_index("ix_claims_status", "claims", ["status", "created_at"])
+    if op.get_bind().dialect.name == "postgresql":  # the amount sort, largest first, claims without an amount last
+        op.create_index("ix_claims_view_amount_desc", "claims", ["view", sa.text("total_eur DESC NULLS LAST")])
     op.create_table(
         "claim_tags",
         sa.Column("tag", sa.String(200), primary_key=True),
