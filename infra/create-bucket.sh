@@ -42,4 +42,17 @@ mc admin policy create local intake-service "$policy"
 mc admin user add local "$INTAKE_S3_ACCESS_KEY" "$INTAKE_S3_SECRET_KEY"
 mc admin policy attach local intake-service --user "$INTAKE_S3_ACCESS_KEY" \
   || mc admin user info local "$INTAKE_S3_ACCESS_KEY" | grep -q intake-service   # attached before
-echo "create-bucket: $bucket ready (object lock, default retention $mode $validity), user $INTAKE_S3_ACCESS_KEY"
+
+# MinIO's bucket notifications: every object created under inbox/ is POSTed to the worker's webhook, the
+# target `INTAKE` of the minio service's MINIO_NOTIFY_WEBHOOK_*_INTAKE variables (infra/compose.yaml). An
+# event only makes the worker look sooner (its reconciliation pass finds what an event missed). The rule
+# is added once: --ignore-existing, and a rule already there (an older mc says so differently) is fine.
+arn="arn:minio:sqs::INTAKE:webhook"
+if ! mc event add --ignore-existing "$bucket" "$arn" --event put --prefix inbox/; then
+  if ! mc event ls "$bucket" "$arn" | grep -q "inbox/"; then
+    echo "create-bucket: no notification target $arn (minio's MINIO_NOTIFY_WEBHOOK_*_INTAKE, secrets/events-minio.env)" >&2
+    exit 1
+  fi
+fi
+mc event ls "$bucket" "$arn"
+echo "create-bucket: $bucket ready (object lock, default retention $mode $validity), user $INTAKE_S3_ACCESS_KEY, events to $arn"

@@ -19,4 +19,17 @@ write intake-s3.env "INTAKE_S3_ACCESS_KEY=intake-service" "INTAKE_S3_SECRET_KEY=
 pg="$(random)"
 write postgres.env "POSTGRES_PASSWORD=$pg" "PREFECT_SERVER_DATABASE_PASSWORD=$pg"
 write review.env "INTAKE_REVIEW_SECRET=$(random)"
+write index-db.env "INTAKE_INDEX_PASSWORD=$(random)"
+# MinIO's bucket notifications to the worker's webhook: one token, in two files (one per service). MinIO
+# sends its value as the Authorization header verbatim ("Bearer <token>"); the worker checks the token.
+# When one file exists, its token is reused for the other, so that the two always agree.
+token="$(sed -n 's/^INTAKE_EVENTS_TOKEN=//p' "$dir/events-worker.env" 2>/dev/null || true)"
+[ -n "$token" ] || token="$(sed -n 's/^MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE=Bearer //p' "$dir/events-minio.env" 2>/dev/null || true)"
+[ -n "$token" ] || token="$(random)"
+write events-minio.env "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE=Bearer $token"
+write events-worker.env "INTAKE_EVENTS_TOKEN=$token"
+if ! grep -qxF "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE=Bearer $token" "$dir/events-minio.env"; then
+  echo "differ  $dir/events-minio.env and events-worker.env hold different tokens: remove both and run again" >&2
+  exit 1
+fi
 [ -e "$dir/review-accounts.toml" ] || echo "missing $dir/review-accounts.toml: make it with \`intake review-account\`"

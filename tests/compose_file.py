@@ -55,3 +55,9 @@ def read_env_file(path: Path) -> dict[str, str]:
             key, _, value = line.partition("=")
             pairs[key.strip()] = value
     return pairs
+
+
+def option(service: dict, name: str) -> str | None:
+    """The value after `name` in a service's list-form command (`--events-port 8081` -> "8081")."""
+    command = service.get("command") or []
+    return command[command.index(name) + 1] if name in command[:-1] else None

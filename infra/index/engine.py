@@ -1,5 +1,6 @@
 """Where the index lives and how it is opened: INTAKE_INDEX_URL (any SQLAlchemy URL; PostgreSQL in
-production: `postgresql+psycopg://user:password@host/intake_index`), else a SQLite file beside a local
+production: `postgresql+psycopg://intake@postgres:5432/intake_index`, its password in INTAKE_INDEX_PASSWORD
+so that the URL itself holds no secret - a password written in the URL wins), else a SQLite file beside a local
 storage (`<root>.index.sqlite`), else, for a bucket, one under INTAKE_INDEX_DIR (default
 `~/.local/state/claim-intake/`) named after the bucket. Opening runs the migrations to the latest
 (Alembic, infra/index/migrations), once per process and URL."""
@@ -49,7 +50,7 @@ def default_url(storage: Storage) -> str:
     """The index of this storage when INTAKE_INDEX_URL does not name one."""
     configured = os.environ.get("INTAKE_INDEX_URL", "").strip()
     if configured:
-        return configured
+        return with_password(configured, os.environ.get("INTAKE_INDEX_PASSWORD", ""))
     root = getattr(storage, "root", None)
     if isinstance(root, Path):
         return f"sqlite:///{root.parent / (root.name + '.index.sqlite')}"
@@ -57,6 +58,28 @@ def default_url(storage: Storage) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     tag = hashlib.sha256(storage.describe().encode("utf-8")).hexdigest()[:16]
     return f"sqlite:///{folder / f'index-{tag}.sqlite'}"
+
+
+def with_password(url: str, password: str) -> str:
+    """`url` with `password` when it names none (INTAKE_INDEX_PASSWORD: the env file holds the secret, the
+    URL stays printable); a URL with a password of its own, or no password given, is kept as written."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # its message would quote the URL, password included
+        raise ValueError("INTAKE_INDEX_URL is not a SQLAlchemy URL (dialect+driver://user@host:port/database)") from None
+    if not password or parsed.password:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+def shown(url: str) -> str:
+    """A URL as it may be printed or logged: its password, if any, as `***`."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: say nothing of it
+        return "<an index URL SQLAlchemy cannot read>"
 
 
 def _sqlite_pragmas(connection: Any, _record: object) -> None:

@@ -1,16 +1,21 @@
 """The production set-up as written (infra/compose.yaml, compose.dev.yaml, Dockerfile, create-bucket.sh,
-make-secrets.sh, .dockerignore): no Docker engine runs on the build machines, so its properties are read
-from the files and kept here. Its commands are run in tests/integration/test_compose_commands.py."""
+make-secrets.sh, postgres-init.sql, .dockerignore): no Docker engine runs on the build machines, so its
+properties are read from the files and kept here. Its commands are run in
+tests/integration/test_compose_commands.py (the init script on a real PostgreSQL)."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import shutil
 import subprocess
+from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy.engine import make_url
 
-from tests.compose_file import INFRA, environment, load
+from infra.storage.webhook import EventWebhook
+from tests.compose_file import INFRA, environment, load, option, read_env_file
 
 REPO = INFRA.parent
 LONG_RUNNING = {"minio", "postgres", "prefect-server", "worker", "review"}
@@ -25,8 +30,22 @@ SECRETS = {
     "POSTGRES_PASSWORD": ("secrets/postgres.env", {"postgres", "prefect-server"}),
     "PREFECT_SERVER_DATABASE_PASSWORD": ("secrets/postgres.env", {"postgres", "prefect-server"}),
     "INTAKE_REVIEW_SECRET": ("secrets/review.env", {"review"}),
+    "INTAKE_INDEX_PASSWORD": ("secrets/index-db.env", {"postgres", "worker", "review"}),
+    "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE": ("secrets/events-minio.env", {"minio"}),
+    "INTAKE_EVENTS_TOKEN": ("secrets/events-worker.env", {"worker"}),
 }
 SECRET_FILES = {file for file, _ in SECRETS.values()}
+# The secrets make-secrets.sh draws at random (60 hex characters each, all different).
+RANDOM = (
+    "MINIO_ROOT_PASSWORD",
+    "INTAKE_S3_SECRET_KEY",
+    "POSTGRES_PASSWORD",
+    "INTAKE_REVIEW_SECRET",
+    "INTAKE_INDEX_PASSWORD",
+    "INTAKE_EVENTS_TOKEN",
+)
+INIT_SQL = "/docker-entrypoint-initdb.d/10-intake-index.sql"
+EVENTS_ARN = "arn:minio:sqs::INTAKE:webhook"
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +78,16 @@ def test_healthchecks_and_every_dependency_waits_for_health_or_completion(servic
             assert condition == {"condition": wanted}, f"{name} -> {dependency}"
             assert dependency in ONE_SHOT or dependency in HEALTHCHECKED
     assert services["worker"]["depends_on"]["prefect-server"] == {"condition": "service_healthy"}
-    assert set(services["worker"]["depends_on"]) == {"create-bucket", "prefect-server"}
+    assert set(services["worker"]["depends_on"]) == {"create-bucket", "postgres", "prefect-server"}
+    assert set(services["review"]["depends_on"]) == {"create-bucket", "postgres"}  # both open the index
     assert set(services["prefect-server"]["depends_on"]) == {"postgres"}
     assert set(services["create-bucket"]["depends_on"]) == {"minio"}
 
 
 def test_the_healthchecks_ask_the_right_ports(services):
     assert "4200/api/health" in " ".join(services["prefect-server"]["healthcheck"]["test"])
+    # over TCP, which the postgres image opens only once its init scripts (the index database) are done
+    assert "pg_isready -h 127.0.0.1 " in " ".join(services["postgres"]["healthcheck"]["test"])
     assert "8000/login" in " ".join(services["review"]["healthcheck"]["test"])
     assert "8000" in services["review"]["command"]
 
@@ -157,11 +179,20 @@ def test_make_secrets_writes_every_env_file_once_with_random_values(tmp_path):
         values |= dict(line.split("=", 1) for line in path.read_text().splitlines())
     assert set(values) == set(SECRETS)
     assert values["POSTGRES_PASSWORD"] == values["PREFECT_SERVER_DATABASE_PASSWORD"]
-    for secret in ("MINIO_ROOT_PASSWORD", "INTAKE_S3_SECRET_KEY", "POSTGRES_PASSWORD", "INTAKE_REVIEW_SECRET"):
-        assert len(values[secret]) >= 32
-    before = (secrets_dir / "review.env").read_text()
+    for secret in RANDOM:
+        assert len(values[secret]) >= 32 and re.fullmatch(r"[0-9a-f]+", values[secret]), secret
+    assert len({values[secret] for secret in RANDOM}) == len(RANDOM), "each secret its own value"
+    assert values["MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE"] == "Bearer " + values["INTAKE_EVENTS_TOKEN"]
+    before = {path.name: path.read_text() for path in secrets_dir.iterdir()}
     subprocess.run(["sh", str(script)], check=True, capture_output=True)
-    assert (secrets_dir / "review.env").read_text() == before  # kept, never regenerated
+    assert {path.name: path.read_text() for path in secrets_dir.iterdir()} == before  # kept, never regenerated
+    for lost in ("events-worker.env", "events-minio.env"):  # one of the pair lost: made again with the other's token
+        (secrets_dir / lost).unlink()
+        subprocess.run(["sh", str(script)], check=True, capture_output=True)
+        assert {path.name: path.read_text() for path in secrets_dir.iterdir()} == before, lost
+    (secrets_dir / "events-worker.env").write_text("INTAKE_EVENTS_TOKEN=" + "0" * 60 + "\n")
+    differ = subprocess.run(["sh", str(script)], capture_output=True, text=True)
+    assert differ.returncode != 0 and "different tokens" in differ.stderr
 
 
 def test_the_dev_override_is_the_only_place_with_credentials_and_resets_the_env_files():
@@ -177,6 +208,115 @@ def test_the_dev_override_is_the_only_place_with_credentials_and_resets_the_env_
     for secret, (_, users) in SECRETS.items():
         for name in users:
             assert (name, secret) in unused or secret in environment(dev["services"][name]), f"dev {name} lacks {secret}"
+    minio, worker = environment(dev["services"]["minio"]), environment(dev["services"]["worker"])
+    assert minio["MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE"] == f"Bearer {worker['INTAKE_EVENTS_TOKEN']}"
+    passwords = {environment(dev["services"][name])["INTAKE_INDEX_PASSWORD"] for name in ("postgres", "worker", "review")}
+    assert len(passwords) == 1 and len(passwords.pop()) >= 16  # postgres-init.sql refuses a shorter one
+
+
+def test_the_index_database_is_made_at_postgres_first_start_and_reached_without_a_password_in_the_file(services):
+    postgres = services["postgres"]
+    assert f"./postgres-init.sql:{INIT_SQL}:ro" in postgres["volumes"]
+    assert "postgres-data:/var/lib/postgresql/data" in postgres["volumes"]
+    sql = (INFRA / "postgres-init.sql").read_text()
+    urls = {environment(services[name])["INTAKE_INDEX_URL"] for name in ("worker", "review")}
+    assert len(urls) == 1, "the worker and the desk share one index"
+    url = make_url(urls.pop() or "")
+    assert url.drivername == "postgresql+psycopg" and url.password is None
+    assert (url.host, url.port) == ("postgres", 5432)
+    assert url.database != environment(postgres)["POSTGRES_DB"], "not Prefect's database"
+    assert url.username != environment(postgres)["POSTGRES_USER"], "not Prefect's superuser"
+    assert f"CREATE ROLE {url.username} LOGIN" in sql
+    assert f"CREATE DATABASE {url.database} OWNER {url.username}" in sql
+    assert "NOSUPERUSER NOCREATEDB NOCREATEROLE" in sql
+    assert "\\getenv index_password INTAKE_INDEX_PASSWORD" in sql  # from the environment, not a command line
+    assert "WHERE NOT EXISTS" in sql, "safe to run again (an existing volume needs it run by hand)"
+    assert "exec postgres" in sql, "says how to run it on an existing volume"
+
+
+def test_minio_sends_inbox_events_to_the_worker_webhook(services):
+    minio, worker = environment(services["minio"]), services["worker"]
+    assert minio["MINIO_NOTIFY_WEBHOOK_ENABLE_INTAKE"] == "on"
+    endpoint = urlsplit(minio["MINIO_NOTIFY_WEBHOOK_ENDPOINT_INTAKE"] or "")
+    assert endpoint.scheme == "http" and endpoint.hostname == "worker"
+    assert str(endpoint.port) == option(worker, "--events-port"), "MinIO calls the port the worker serves"
+    assert endpoint.path == inspect.signature(EventWebhook).parameters["path"].default
+    assert option(worker, "--interval") is not None, "the reconciliation pass catches what an event missed"
+    assert "ports" not in worker, "the webhook is for MinIO on the compose network only"
+    queue = minio["MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_INTAKE"] or ""
+    assert queue.startswith("/data/") and "minio-data:/data" in services["minio"]["volumes"], "events kept across restarts"
+    assert "INTAKE_EVENTS_TOKEN" not in environment(worker) and "secrets/events-worker.env" in worker["env_file"]
+    # the ARN's id is the variables' suffix (MinIO keeps its case)
+    assert EVENTS_ARN.split(":")[-2] == ["MINIO_NOTIFY_WEBHOOK_ENABLE", "INTAKE"][1]
+
+
+def test_create_bucket_adds_the_event_rule_once(services):
+    script = (INFRA / "create-bucket.sh").read_text()
+    assert f'arn="{EVENTS_ARN}"' in script
+    assert 'mc event add --ignore-existing "$bucket" "$arn" --event put --prefix inbox/' in script
+    assert 'mc event ls "$bucket" "$arn"' in script  # an existing rule (an older mc's error) is not a failure
+
+
+FAKE_MC = """#!/bin/sh
+# mc as create-bucket.sh calls it: each call logged; `event add` and `event ls` answer as the test says.
+echo "$*" >> "$MC_LOG"
+case "$1 $2" in
+  "event add") exit "$FAKE_EVENT_ADD" ;;
+  "event ls") printf '%s' "$FAKE_EVENT_LS" ;;
+esac
+exit 0
+"""
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
+@pytest.mark.parametrize(
+    ("add_exits", "listed", "succeeds"),
+    [
+        (0, "", True),  # added (or, with --ignore-existing, already there)
+        (1, f'{EVENTS_ARN}   s3:ObjectCreated:*   Filter: prefix="inbox/"', True),  # an older mc: "already exists"
+        (1, "", False),  # no such target: MinIO's environment is missing
+    ],
+)
+def test_create_bucket_runs_through_the_event_rule(tmp_path, services, add_exits, listed, succeeds):
+    (tmp_path / "mc").write_text(FAKE_MC)
+    (tmp_path / "mc").chmod(0o755)
+    log = tmp_path / "mc.log"
+    env = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "MC_LOG": str(log),
+        "FAKE_EVENT_ADD": str(add_exits),
+        "FAKE_EVENT_LS": listed,
+        "MINIO_ROOT_USER": "root",
+        "MINIO_ROOT_PASSWORD": "root-password",
+        "INTAKE_S3_ACCESS_KEY": "intake-service",
+        "INTAKE_S3_SECRET_KEY": "service-password",
+        **{k: v or "" for k, v in environment(services["create-bucket"]).items()},
+    }
+    done = subprocess.run(["sh", str(INFRA / "create-bucket.sh")], env=env, capture_output=True, text=True)
+    assert (done.returncode == 0) is succeeds, done.stderr
+    bucket = f"local/{env['INTAKE_BUCKET']}"
+    calls = log.read_text().splitlines()
+    rule = f"event add --ignore-existing {bucket} {EVENTS_ARN} --event put --prefix inbox/"
+    assert calls.index(f"mb --ignore-existing --with-lock {bucket}") < calls.index(rule)
+    if succeeds:
+        assert "events to arn:minio:sqs::INTAKE:webhook" in done.stdout
+    else:
+        assert "no notification target" in done.stderr
+
+
+def test_make_secrets_writes_the_tokens_each_service_reads(tmp_path):
+    (tmp_path / "infra").mkdir()
+    script = tmp_path / "infra" / "make-secrets.sh"
+    shutil.copy(INFRA / "make-secrets.sh", script)
+    subprocess.run(["sh", str(script)], check=True, capture_output=True)
+    minio = read_env_file(tmp_path / "infra" / "secrets" / "events-minio.env")
+    worker = read_env_file(tmp_path / "infra" / "secrets" / "events-worker.env")
+    hook = EventWebhook("127.0.0.1", 0, worker["INTAKE_EVENTS_TOKEN"], lambda body: None)
+    try:
+        assert hook.authorised(minio["MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INTAKE"])  # as MinIO sends it, verbatim
+        assert not hook.authorised("Bearer " + "0" * 60)
+    finally:
+        hook.close()
 
 
 def test_the_image_runs_as_a_user_with_a_writable_prefect_home():
@@ -249,5 +389,7 @@ def test_the_readme_checklist_matches_the_compose_file(services):
         "compose.yaml ps",
         "/api/health",
         "mc retention info",
+        "postgres-init.sql",  # an existing postgres volume needs it run once by hand
+        "mc event ls",
     ):
         assert text in section, text
