@@ -13,15 +13,17 @@ holds:
   ends), taken by a worker that died (its lease lapsed), dispatched to a run that never took them. Only
   those are looked at again (one LIST of their own keys each). A submission the index does not know is
   checked against its marker (one GET): the bucket stays the truth, the index is repaired from it;
-- a full sweep (today's `inbox.pending`: the whole inbox, both layouts, and `state/done/`) runs when the
-  index has no watermark (first start, a new database), when the watermark is older than CATCH_UP (the
-  service was stopped), and every `sweep_every` (default 24 h): what no event announced in the undated
-  layout of earlier releases, or added late to an old hour, is found then.
+- a full sweep (the whole inbox, both layouts, listed one folder at a time: an hour, or a channel of the
+  undated layout - never the whole inbox in memory) runs when the index has no watermark (first start,
+  a new database), when the watermark is older than CATCH_UP (the service was stopped), and every
+  `sweep_every` (default 24 h): what no event announced in the undated layout of earlier releases, or
+  added late to an old hour, is found then. Done submissions the index does not know (a new or lost
+  index) cost one marker read each, once: their rows are written from the markers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from infra.index.store import ClaimIndex, SubmissionRow, open_index
@@ -75,11 +77,21 @@ class Reconciler:
         return now - datetime.strptime(watermark, "%Y-%m-%dT%H").replace(tzinfo=UTC) > CATCH_UP
 
     def sweep(self, storage: Storage, index: ClaimIndex, now: datetime, quiet: timedelta) -> list[Submission]:
-        """Everything, both layouts (as earlier releases did each pass); then the cursors."""
-        found = inbox.pending(storage, now, quiet)
+        """Everything, both layouts, one folder at a time (an hour of the dated layout, a channel of the
+        undated one: never the whole inbox in memory), each decided with the index; then the cursors."""
+        folders, loose = storage.list_level(INBOX)
+        found = self._decided(storage, index, inbox.group_submissions(loose), now, quiet)
+        for folder in folders:
+            found += self._decided(storage, index, inbox.group_submissions(storage.list(f"{INBOX}{folder}/")), now, quiet)
         index.set_cursor(LAST_SWEEP, now.isoformat(), now)
         index.set_cursor(WATERMARK, partition_of(now - WINDOW), now)
-        return found
+        return sorted(found, key=lambda s: (s.last_change, s.key))
+
+    def _decided(
+        self, storage: Storage, index: ClaimIndex, listed: list[Submission], now: datetime, quiet: timedelta
+    ) -> list[Submission]:
+        rows = index.submission_states(marker_key(s) for s in listed)
+        return [s for s in (self.decide(storage, index, s, rows.get(marker_key(s)), now, quiet) for s in listed) if s]
 
     def recent(self, storage: Storage, index: ClaimIndex, now: datetime, quiet: timedelta, watermark: str) -> list[Submission]:
         """The recent hours' submissions and the index's open ones."""
@@ -130,9 +142,22 @@ class Reconciler:
             return None
         marker = inbox.read_marker(storage, submission)
         if marker is not None and marker.state == "done":  # the index missed it: repaired from the bucket
-            index.put_submission(inbox.index_row(submission, "done", marker), now)
-            return None
+            return self._repair(storage, index, submission, marker, now, quiet)
         return submission
+
+    def _repair(
+        self, storage: Storage, index: ClaimIndex, submission: Submission, marker: inbox.Marker, now: datetime, quiet: timedelta
+    ) -> Submission | None:
+        """A done submission the index did not know (or thought open): its row written as its marker
+        accounts for it (the objects it lists, not those added since), and a late part returned if any."""
+        state = DoneState(len(marker.objects), 0) if marker.objects else DoneState(None, None)
+        late = inbox.late_part(storage, submission, state)
+        late_keys = {o.key for o in late.objects} if late is not None else set()
+        accounted = replace(
+            submission, objects=tuple(o for o in submission.objects if o.key not in late_keys) or submission.objects
+        )
+        index.put_submission(inbox.index_row(accounted, "done", marker), now)
+        return late if late is not None and is_complete(late, now, quiet) else None
 
     @staticmethod
     def _late(

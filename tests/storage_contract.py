@@ -102,6 +102,18 @@ class StorageContract:
             assert abs(info.last_modified - now) < timedelta(minutes=2)
             assert info.etag
 
+    def test_list_level_gives_one_level_folders_and_objects(self, storage):
+        for key in ("inbox/a.txt", "inbox/2026-12-05T13/email/m.eml", "inbox/2026-12-05T14/x", "inbox/email/n.eml", "inboxes/z"):
+            storage.put_bytes(key, b"x")
+        folders, objects = storage.list_level("inbox/")
+        assert folders == ["2026-12-05T13", "2026-12-05T14", "email"]
+        assert [o.key for o in objects] == ["inbox/a.txt"] and objects[0].size == 1 and objects[0].etag
+        assert storage.list_level("inbox/2026-12-05T13/") == (["email"], [])
+        assert storage.list_level("nothing/") == ([], [])
+        assert "inbox" in storage.list_level("")[0]
+        with pytest.raises(InvalidKey):
+            storage.list_level("inbox")  # a level is under a folder
+
     def test_list_gives_unicode_keys_as_written(self, storage):
         storage.put_bytes("inbox/email/reçu (1).pdf", b"x")
         assert [o.key for o in storage.list("inbox/email/")] == ["inbox/email/reçu (1).pdf"]

@@ -73,6 +73,12 @@ class Storage(Protocol):
         key raises InvalidKey: the inbox records them in quarantine by reference)."""
         ...
 
+    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+        """One level below `prefix` (a folder: '' or ending in '/'): the names of the folders directly under
+        it, and the objects directly in it, each sorted - so a large tree is listed folder by folder,
+        never held whole (S3: a delimiter listing)."""
+        ...
+
     def copy(self, src: str, dst: str) -> None:
         """Copy an object to another key (replacing it); NotFound when `src` does not exist."""
         ...

@@ -319,6 +319,30 @@ class LocalStorage:
             raise _failure("list", error) from None
         return sorted(found, key=lambda info: info.key)
 
+    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+        check_prefix(prefix)
+        if prefix and not prefix.endswith("/"):
+            raise InvalidKey("a level is listed under a folder prefix ending in '/'")
+        folders: list[str] = []
+        objects: list[ObjectInfo] = []
+        try:
+            with self._folder(prefix[:-1].split("/") if prefix else []) as start, os.scandir(start) as entries:
+                for entry in entries:
+                    if entry.name.startswith(TMP_PREFIX):
+                        continue
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(entry.name)
+                        else:
+                            objects.append(_info(prefix + entry.name, entry.stat(follow_symlinks=False)))
+                    except FileNotFoundError:
+                        continue  # removed while listing
+        except (FileNotFoundError, NotADirectoryError, LinkRefused):
+            return [], []
+        except OSError as error:
+            raise _failure("list", error) from None
+        return sorted(folders), sorted(objects, key=lambda info: info.key)
+
     def copy(self, src: str, dst: str) -> None:
         self._parts(dst)
         self.put_bytes(dst, self.get_bytes(src))

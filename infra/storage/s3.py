@@ -37,7 +37,7 @@ from minio import Minio
 from minio.error import MinioException, S3Error, ServerError
 from minio.helpers import DictType
 
-from infra.storage.base import NotFound, ObjectInfo, StorageError
+from infra.storage.base import InvalidKey, NotFound, ObjectInfo, StorageError
 from infra.storage.keys import check_key, check_prefix
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -238,6 +238,21 @@ class S3Storage:
             if not o.is_dir and o.object_name and not o.object_name.endswith("/")
         ]
         return sorted(found, key=lambda info: info.key)
+
+    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+        """A delimiter listing: the common prefixes under `prefix` as folder names, and its objects."""
+        check_prefix(prefix)
+        if prefix and not prefix.endswith("/"):
+            raise InvalidKey("a level is listed under a folder prefix ending in '/'")
+        with _mapped("list"):
+            entries = list(self._client.list_objects(self.bucket, prefix=prefix or None, recursive=False))
+        folders = sorted({e.object_name[len(prefix) :].rstrip("/") for e in entries if e.is_dir and e.object_name})
+        objects = [
+            ObjectInfo(e.object_name, e.size, e.last_modified, (e.etag or "").strip('"'))
+            for e in entries
+            if not e.is_dir and e.object_name and not e.object_name.endswith("/")
+        ]
+        return [f for f in folders if f], sorted(objects, key=lambda info: info.key)
 
     def copy(self, src: str, dst: str) -> None:
         """Read, then PUT (with Content-MD5, content type kept): a server-side CopyObject into a bucket with a

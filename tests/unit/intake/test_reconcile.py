@@ -3,6 +3,7 @@ index's open submissions re-checked, the full sweep for the undated layout and a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -185,3 +186,21 @@ def test_after_a_stop_the_missed_hours_are_listed_or_swept(tmp_path, stopped):
     if stopped < reconcile.CATCH_UP:
         listed = [prefix for kind, prefix in storage.requests if kind == "list"]
         assert f"inbox/{HOUR}/" in listed and "inbox/" not in listed  # one LIST per missed hour, no sweep
+
+
+def test_a_sweep_over_a_lost_index_repairs_it_from_the_markers_and_finds_a_late_file(tmp_path):
+    from infra.index.engine import dispose_all
+
+    storage = CountingStorage(tmp_path / "store")
+    storage.put_bytes(f"inbox/{HOUR}/extranet/R-1/a.pdf", b"x")
+    storage.put_bytes(f"inbox/{HOUR}/extranet/R-1/manifest.json", b"{}")
+    _done(storage, Reconciler()(storage, NOW))
+    dispose_all()
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"store.index.sqlite{suffix}").unlink(missing_ok=True)
+    storage.put_bytes(f"inbox/{HOUR}/extranet/R-1/b.pdf", b"late")
+    (late,) = Reconciler()(storage, NOW + timedelta(minutes=5))  # a sweep (no watermark), past b's quiet period
+    assert late.after == 2 and [o.key.rsplit("/", 1)[1] for o in late.objects] == ["b.pdf"]
+    row = open_index(storage).submission(inbox.marker_key(replace(late, after=0)))
+    assert (row.state, row.objects) == ("done", 2)  # the row says what the marker accounted for, not b
+    assert Reconciler()(storage, NOW + timedelta(minutes=5, seconds=1)) == [late]  # not taken yet: found again
