@@ -141,7 +141,7 @@ def cmd_process(args: argparse.Namespace) -> int:
     manifest, body = declaration(args, files), _body(args)
     rules = load_rules(args.rules)
     with tempfile.TemporaryDirectory(prefix="intake-claims-") as scratch:
-        store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)))
+        store = ClaimStore(LocalStorage(Path(args.out) if args.out else Path(scratch)), indexed=bool(args.out))
         claim_id = args.claim_id or new_claim_id(store.storage)
         received = Received(
             claim_id,
@@ -187,20 +187,28 @@ DEFAULT_OCR_SLOTS = 2
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    """Run the `watch-inbox` flow once, or again after each bucket notification (MinIO) and at least
-    every `--interval` seconds (polling: the only way on other servers and local folders)."""
-    from flows.service import ensure_ocr_limit, watch_flow
+    """Process the inbox in this process, each submission an `intake-submission` flow run named after its
+    claim: `--once` everything pending (a full sweep, both layouts), else a reconciliation pass every
+    `--interval` seconds (at once after a bucket notification, MinIO) that lists only what is new
+    (intake/reconcile.py). No run is made while nothing arrives."""
+    from datetime import timedelta
+
+    from flows.service import ensure_ocr_limit, run_here
     from infra.storage.notifications import inbox_signal
     from infra.storage.settings import open_storage
+    from intake.dispatch import Dispatcher
+    from intake.reconcile import Reconciler
 
     storage = open_storage()
     print(f"watching {storage.describe()}", file=sys.stderr)
     ensure_ocr_limit(DEFAULT_OCR_SLOTS, resize=False)  # the one `intake serve` set, else a default
+    reconciler = Reconciler(sweep_every=timedelta(0)) if args.once else Reconciler()
+    dispatcher = Dispatcher(storage, run_here, quiet=timedelta(seconds=args.quiet), reconciler=reconciler, strict=args.once)
     signal = None if args.once else inbox_signal(storage)
     try:
         while True:
             try:
-                claims = watch_flow(quiet_seconds=args.quiet)
+                claims = dispatcher.reconcile()
             except Exception as error:  # a failed pass (the storage down...): a watcher keeps watching, --once reports it
                 if signal is None:
                     raise
@@ -220,34 +228,36 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the `watch-inbox` deployment (Prefect runs it every `--interval` seconds, and at once when
-    the bucket announces a new object: MinIO notifications) and the `intake-monitor` deployment (every
-    `--monitor-interval` seconds: the review backlog and the outbox, for the automations)."""
+    """Serve the `intake-submission` deployment (one run per submission, named after its claim, started by
+    the dispatcher: MinIO's events on the webhook, and a reconciliation pass every `--interval` seconds
+    that lists only what is new) and `intake-monitor` (every `--monitor-interval` seconds: the review
+    backlog and the outbox, for the automations). Nothing runs in Prefect while nothing arrives."""
     from datetime import timedelta
 
     from prefect import serve
     from prefect.deployments.runner import RunnerDeployment
 
     from flows.monitor import monitor_flow
-    from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_notification_trigger, watch_flow
+    from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_service, submission_flow
 
     ensure_ocr_limit(args.ocr_slots)
-    watch = watch_flow.to_deployment(
-        name=DEPLOYMENT_NAME, interval=timedelta(seconds=args.interval), parameters={"quiet_seconds": args.quiet}, tags=["intake"]
-    )
+    submissions = submission_flow.to_deployment(name=DEPLOYMENT_NAME, tags=["intake"])
     monitor = monitor_flow.to_deployment(
         name=DEPLOYMENT_NAME,
         interval=timedelta(seconds=args.monitor_interval),
         tags=["intake"],
         parameters={"backlog_limit": args.backlog, "outbox_minutes": args.outbox_minutes},
     )
-    if not isinstance(watch, RunnerDeployment) or not isinstance(monitor, RunnerDeployment):
+    if not isinstance(submissions, RunnerDeployment) or not isinstance(monitor, RunnerDeployment):
         raise TypeError("to_deployment returned a coroutine in a synchronous context")  # Prefect types it both ways
-    trigger = start_notification_trigger(args.interval, args.quiet)
+    submissions.apply()  # registered before the dispatcher's first pass starts runs of it
+    service = start_service(args.interval, args.quiet, args.events_port, args.events_host)
     try:
-        serve(watch, monitor)
+        # the runner looks for new runs every second (a run starts within ~1 s of its event), at most
+        # --runs at once (each reads its submission in a process of its own)
+        serve(submissions, monitor, limit=args.runs, query_seconds=1)
     finally:
-        trigger.close()
+        service.close()
     return ExitCode.OK
 
 
@@ -306,6 +316,14 @@ def cmd_review_account(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the index (infra/index: the queue, the outbox, the submissions) from the storage."""
+    from infra.storage.settings import open_storage
+    from intake.reindex import reindex_command
+
+    return reindex_command(open_storage(), load_rules(args.rules), keep=args.keep, every=args.progress)
+
+
 def version() -> str:
     """The installed intake's version."""
     from importlib.metadata import PackageNotFoundError
@@ -353,8 +371,18 @@ def parser() -> argparse.ArgumentParser:
         "--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete"
     )
     watcher.set_defaults(needs_tools=True, handler=cmd_watch)
-    serve = sub.add_parser("serve", help="serve the watch-inbox Prefect deployment (needs PREFECT_API_URL)")
-    serve.add_argument("--interval", type=float, default=30.0, help="seconds between scheduled runs")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the intake-submission and intake-monitor deployments and dispatch submissions (needs PREFECT_API_URL)",
+    )
+    serve.add_argument(
+        "--interval", type=float, default=30.0, help="seconds between reconciliation passes (what no event announced)"
+    )
+    serve.add_argument(
+        "--events-port", type=int, default=None, help="serve MinIO's webhook on this port (token: INTAKE_EVENTS_TOKEN)"
+    )
+    serve.add_argument("--events-host", default="0.0.0.0", help="the webhook's address (default all interfaces)")
+    serve.add_argument("--runs", type=int, default=2, help="submission runs at once in this process's runner")
     serve.add_argument(
         "--quiet", type=float, default=120.0, help="seconds without change after which a manifest-less upload is complete"
     )
@@ -390,6 +418,15 @@ def parser() -> argparse.ArgumentParser:
     account.add_argument("--role", choices=["manager", "operator"], required=True)
     account.add_argument("--password-stdin", action="store_true", help="read the password from stdin instead of the terminal")
     account.set_defaults(handler=cmd_review_account)
+    reindex = sub.add_parser(
+        "reindex", help="rebuild the index database (INTAKE_INDEX_URL) from the storage: claims, outbox, submissions"
+    )
+    reindex.add_argument(
+        "--keep", action="store_true", help="only upsert (safe beside a running service) instead of emptying the claims first"
+    )
+    reindex.add_argument("--progress", type=int, default=1000, metavar="N", help="a progress line every N claims")
+    reindex.add_argument("--rules", help="the insurer's rules file (default: $INTAKE_RULES or the bundled rules)")
+    reindex.set_defaults(handler=cmd_reindex)
     return root
 
 

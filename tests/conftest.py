@@ -1,8 +1,10 @@
-"""Shared test helpers: build lines of words without OCR, and locate the shared corpus."""
+"""Shared test helpers: build lines of words without OCR, and locate the shared corpus; every test's index
+engines closed after it."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,13 @@ def lines_of(*texts: str) -> list[Line]:
 @pytest.fixture
 def make_lines():
     return lines_of
+
+
+@pytest.fixture(autouse=True)
+def _index_engines_closed():
+    """Each test's index engines closed after it (infra.index.engine keeps one per database and process:
+    a test's SQLite file or PostgreSQL database must not stay open into the next tests)."""
+    yield
+    engine = sys.modules.get("infra.index.engine")
+    if engine is not None:
+        engine.dispose_all()

@@ -1,5 +1,6 @@
 """A PostgreSQL server of its own on loopback for the tests (Debian's `postgresql` package: initdb into a
-temporary folder, `pg_ctl start`, password authentication as in production), for Prefect's database.
+temporary folder, `pg_ctl start`, password authentication as in production), for Prefect's database and
+the intake's index (`index_database`: a fresh database per test, through psycopg 3 as in production).
 PostgreSQL refuses to run as root: as root, the folder is given to the `postgres` user (made by the
 package) and every command runs through `runuser`."""
 
@@ -90,6 +91,13 @@ class PostgresServer:
         )
         return f"postgresql+asyncpg://{USER}:{self.password}@127.0.0.1:{self.port}/{name}"
 
+    def index_database(self, name: str) -> str:
+        """A new, empty database for the index; its SQLAlchemy URL (psycopg 3, INTAKE_INDEX_URL's driver).
+        Made over a connection, not by `createdb`: a test's database costs milliseconds."""
+        url = f"postgresql+psycopg://{USER}:{self.password}@127.0.0.1:{self.port}/{name}"
+        recreate_database(url)
+        return url
+
     def log(self) -> str:
         try:
             return (self.root / "server.log").read_text()
@@ -103,6 +111,30 @@ class PostgresServer:
             pass
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _on_server(url: str, *statements: str) -> None:
+    """Run statements on the database a URL names ({} stands for its name) from the server's `postgres`
+    database (autocommit: CREATE and DROP DATABASE run outside a transaction)."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    with psycopg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, dbname="postgres", autocommit=True
+    ) as connection:
+        for statement in statements:
+            connection.execute(sql.SQL(statement).format(sql.Identifier(parsed.database or "")))
+
+
+def recreate_database(url: str) -> None:
+    """Drop the database a URL names (its connections closed) and make it again, empty."""
+    _on_server(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", "CREATE DATABASE {}")
+
+
+def drop_database(url: str) -> None:
+    _on_server(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
 
 
 def _user_exists(name: str) -> bool:

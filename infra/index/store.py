@@ -489,31 +489,34 @@ class ClaimIndex:
         """Rows made from the markers alone (`intake reindex`), in one transaction. A marker the index does
         not know is added as it is; a known one takes the marker's state, claim, lease and attempts (and
         how far it was accounted for, when `latest_us` is known) and keeps its name, partition and part,
-        which a marker does not hold. A done row stays done (markers never go back: a `processing` one was
-        read before the service finished it)."""
+        which a marker does not hold; a row that already says all that is left alone. A done row stays
+        done (markers never go back: a `processing` one was read before the service finished it)."""
         if not rows:
             return
         with self.writer.begin() as connection:
             wanted = [r.marker for r in rows]
-            query = select(submissions.c.marker, submissions.c.state).where(submissions.c.marker.in_(wanted))
-            known = {r.marker: r.state for r in connection.execute(query)}
+            known = {
+                r.marker: _submission(r) for r in connection.execute(select(submissions).where(submissions.c.marker.in_(wanted)))
+            }
             new = [{**r.__dict__, "updated_at": when} for r in rows if r.marker not in known]
             if new:
                 connection.execute(insert(submissions), new)
             for row in rows:
-                state = known.get(row.marker)
-                if state is None or (state == "done" and row.state != "done"):
+                old = known.get(row.marker)
+                if old is None or (old.state == "done" and row.state != "done"):
                     continue
                 values: dict[str, Any] = {
                     "state": row.state,
                     "claim_id": row.claim_id,
                     "lease_since": row.lease_since,
                     "attempts": row.attempts,
-                    "updated_at": when,
                 }
                 if row.latest_us:
                     values |= {"objects": row.objects, "latest_us": row.latest_us}
-                connection.execute(update(submissions).where(submissions.c.marker == row.marker).values(**values))
+                if any(getattr(old, name) != value for name, value in values.items()):
+                    connection.execute(
+                        update(submissions).where(submissions.c.marker == row.marker).values(**values, updated_at=when)
+                    )
 
     # -- cursors -----------------------------------------------------------------------------------
     def cursor(self, name: str) -> str | None:

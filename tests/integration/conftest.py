@@ -1,7 +1,9 @@
 """Integration fixtures: an S3-protocol server on loopback (tests/s3_server.py), a PostgreSQL server
-(tests/postgres.py)."""
+(tests/postgres.py), and the index database on each backend (`index_url`)."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 
@@ -39,6 +41,32 @@ def postgres_server():
     server = PostgresServer(bin_dir).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def index_url(request, monkeypatch, tmp_path):
+    """The index database (infra/index) of one test, on each backend: `sqlite` leaves INTAKE_INDEX_URL unset
+    (the default: a file beside a local storage; a bucket's under the test's own INTAKE_INDEX_DIR), and
+    `postgresql` sets it to a fresh database of the session's PostgreSQL server (psycopg 3, as in
+    production; skipped, saying why, when PostgreSQL is not installed). The value: INTAKE_INDEX_URL, None
+    for SQLite. Every engine of the process is closed before and after (`dispose_all`)."""
+    from infra.index.engine import dispose_all
+
+    monkeypatch.setenv("INTAKE_INDEX_DIR", str(tmp_path / "index-dir"))
+    url = None
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        url = server.index_database(f"index_{uuid.uuid4().hex[:16]}")
+        monkeypatch.setenv("INTAKE_INDEX_URL", url)
+    else:
+        monkeypatch.delenv("INTAKE_INDEX_URL", raising=False)
+    dispose_all()
+    yield url
+    dispose_all()
+    if url is not None:
+        from tests.postgres import drop_database
+
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 from infra.storage.base import StorageError
 from intake import inbox
 from intake.service_pass import run_pass
@@ -130,6 +132,7 @@ EXPECTED_CODES = {
 }
 
 
+@pytest.mark.usefixtures("index_url")  # the index database on SQLite and on PostgreSQL (tests/integration/conftest.py)
 def test_two_hundred_submissions_through_a_killed_worker_and_a_storage_outage(tmp_path, restartable_s3_server):
     server, bucket = restartable_s3_server, unique_bucket()
     storage = server.storage(bucket)

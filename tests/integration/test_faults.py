@@ -17,6 +17,8 @@ from samples.generator import fakes
 from samples.generator.corpus import generate
 
 CARE_DAY = date.today() - timedelta(days=12)
+# the index database on SQLite and on PostgreSQL (tests/integration/conftest.py)
+pytestmark = pytest.mark.usefixtures("index_url")
 
 
 @pytest.fixture(scope="module")

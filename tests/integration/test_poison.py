@@ -61,6 +61,7 @@ def reasons(storage: LocalStorage, claim_id: str) -> list[dict]:
     ]
 
 
+@pytest.mark.usefixtures("index_url")  # the index database on SQLite and on PostgreSQL (tests/integration/conftest.py)
 def test_a_pass_accounts_for_every_poison_item_and_processes_the_rest(poisoned):
     storage = LocalStorage(poisoned)
     claims = {c.claim_id: c for c in run_pass(storage, quiet=timedelta(0))}  # uploads without a manifest: complete at once

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from tests.documents import pharmacy_pair
 from tests.unit.intake.test_handoff import Endpoint
 
@@ -108,6 +110,7 @@ def test_a_replys_run_bears_the_claim_it_completes_and_its_outcome(tmp_path, mon
     assert sorted(tuple(sorted(r.tags)) for r in named) == [("email", "status:ready"), ("extranet", "status:needs_review")]
 
 
+@pytest.mark.usefixtures("index_url")  # the index database on SQLite and on PostgreSQL (tests/integration/conftest.py)
 def test_a_failed_hand_off_is_a_warning_naming_the_claim_and_an_outbox_artifact(tmp_path, monkeypatch, prefect_server):
     import asyncio
 

@@ -19,6 +19,8 @@ from samples.generator.corpus import generate
 from tests.documents import quarantined
 
 CARE_DAY = date.today() - timedelta(days=15)
+# the index database on SQLite and on PostgreSQL (tests/integration/conftest.py)
+pytestmark = pytest.mark.usefixtures("index_url")
 
 
 @pytest.fixture(scope="module")
