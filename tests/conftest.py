@@ -55,3 +55,15 @@ def _index_engines_closed():
     engine = sys.modules.get("infra.index.engine")
     if engine is not None:
         engine.dispose_all()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _index_files_in_the_session_folder(tmp_path_factory):
+    """The SQLite index of a bucket (no INTAKE_INDEX_URL, no local root to sit beside) goes to this session's
+    own folder, never to the user's ~/.local/state: a bucket name reused by a later session meets no stale row."""
+    if "INTAKE_INDEX_DIR" in os.environ:
+        yield
+        return
+    os.environ["INTAKE_INDEX_DIR"] = str(tmp_path_factory.mktemp("index"))
+    yield
+    os.environ.pop("INTAKE_INDEX_DIR", None)

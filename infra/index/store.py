@@ -179,11 +179,13 @@ class ClaimIndex:
     def _put_claim(self, connection: Connection, row: ClaimRow) -> bool:
         old = connection.execute(select(claims).where(claims.c.claim_id == row.claim_id).with_for_update()).first()
         new_tags = row.tags()
+        changes: dict[tuple[str, str, str], int] = {}
         if old is not None:
             old_tags = set(connection.scalars(select(claim_tags.c.tag).where(claim_tags.c.claim_id == row.claim_id)))
             if old.version == row.version and old.view == row.view and old_tags == new_tags:
                 return False
-            self._count(connection, _count_keys(old.view, old_tags), -1)
+            for key in _count_keys(old.view, old_tags):
+                changes[key] = changes.get(key, 0) - 1
             connection.execute(delete(claim_tags).where(claim_tags.c.claim_id == row.claim_id))
             connection.execute(update(claims).where(claims.c.claim_id == row.claim_id).values(**row.values()))
         else:
@@ -193,7 +195,12 @@ class ClaimIndex:
                 insert(claim_tags),
                 [{"tag": t, "claim_id": row.claim_id, "view": row.view, "created_at": row.created_at} for t in sorted(new_tags)],
             )
-        self._count(connection, _count_keys(row.view, new_tags), +1)
+        for key in _count_keys(row.view, new_tags):
+            changes[key] = changes.get(key, 0) + 1
+        # the counts in one order for every writer (sorted keys): two writers never wait for each other in a cycle
+        for key in sorted(changes):
+            if changes[key]:
+                self._count(connection, [key], changes[key])
         return True
 
     def put_claims(self, rows: Sequence[ClaimRow]) -> None:
