@@ -51,6 +51,9 @@ class ObjectInfo:
     etag: str
 
 
+Level = tuple[list[str], list[ObjectInfo]]  # one level of a folder: its sub-folders' names, its objects
+
+
 @runtime_checkable
 class Storage(Protocol):
     """Objects under '/'-separated keys (see `infra.storage.keys` to build keys from strangers' names)."""
@@ -73,7 +76,7 @@ class Storage(Protocol):
         key raises InvalidKey: the inbox records them in quarantine by reference)."""
         ...
 
-    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+    def list_level(self, prefix: str) -> Level:
         """One level below `prefix` (a folder: '' or ending in '/'): the names of the folders directly under
         it, and the objects directly in it, each sorted - so a large tree is listed folder by folder,
         never held whole (S3: a delimiter listing)."""

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infra.storage.base import InvalidKey, NotFound, ObjectInfo, StorageError
+from infra.storage.base import InvalidKey, Level, NotFound, ObjectInfo, StorageError
 from infra.storage.keys import check_key, check_prefix
 
 TMP_PREFIX = ".intake-tmp-"
@@ -319,7 +319,7 @@ class LocalStorage:
             raise _failure("list", error) from None
         return sorted(found, key=lambda info: info.key)
 
-    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+    def list_level(self, prefix: str) -> Level:
         check_prefix(prefix)
         if prefix and not prefix.endswith("/"):
             raise InvalidKey("a level is listed under a folder prefix ending in '/'")

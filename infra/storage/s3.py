@@ -37,7 +37,7 @@ from minio import Minio
 from minio.error import MinioException, S3Error, ServerError
 from minio.helpers import DictType
 
-from infra.storage.base import InvalidKey, NotFound, ObjectInfo, StorageError
+from infra.storage.base import InvalidKey, Level, NotFound, ObjectInfo, StorageError
 from infra.storage.keys import check_key, check_prefix
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -239,7 +239,7 @@ class S3Storage:
         ]
         return sorted(found, key=lambda info: info.key)
 
-    def list_level(self, prefix: str) -> tuple[list[str], list[ObjectInfo]]:
+    def list_level(self, prefix: str) -> Level:
         """A delimiter listing: the common prefixes under `prefix` as folder names, and its objects."""
         check_prefix(prefix)
         if prefix and not prefix.endswith("/"):
