@@ -67,3 +67,35 @@ def _index_files_in_the_session_folder(tmp_path_factory):
     os.environ["INTAKE_INDEX_DIR"] = str(tmp_path_factory.mktemp("index"))
     yield
     os.environ.pop("INTAKE_INDEX_DIR", None)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the index engines and collect garbage while every module is still loaded; keep the exit status
+    for `pytest_unconfigure`."""
+    import gc
+
+    engine = sys.modules.get("infra.index.engine")
+    if engine is not None:
+        engine.dispose_all()
+    gc.collect()
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+_EXIT_STATUS = pytest.StashKey[int]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave with the session's exit status once everything is reported and the exit handlers ran (Prefect's
+    temporary servers stopped...), without the interpreter's final garbage collection: after a whole
+    integration run in one process (not in either half of it) that collection segfaults in a C extension,
+    after every test passed, which would turn a green run into exit 139."""
+    status = config.stash.get(_EXIT_STATUS, None)
+    if status is None or os.environ.get("INTAKE_TESTS_NORMAL_EXIT"):
+        return
+    import atexit
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(status)
