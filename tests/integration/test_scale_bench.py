@@ -33,7 +33,7 @@ def bench(tmp_path: Path, *args: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory) -> dict:
+def local(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return bench(tmp_path_factory.mktemp("scale-local"), "--sizes", ",".join(map(str, SIZES)), "--backend", "local")
 
 
@@ -94,9 +94,11 @@ def test_reindex_indexes_every_claim(local):
 
 
 def test_on_the_s3_protocol_server(tmp_path):
-    result = bench(tmp_path, "--sizes", "2000", "--backend", "s3")
+    # today's desk and monitor left out: moto scans the whole bucket for every LIST, one per claim (minutes)
+    result = bench(tmp_path, "--sizes", "2000", "--backend", "s3", "--phases", "new-service,new-reindex,old-service")
     size = sized(result, 2000)
-    assert size["new-service"]["idle"]["requests"] <= 5 < size["old-service"]["idle"]["requests"]
+    assert size["new-service"]["idle"]["requests"] <= 5
+    assert size["new-service"]["idle"]["requests"] < size["old-service"]["idle"]["requests"]
     assert size["new-service"]["idle"]["found"] == 0 == size["old-service"]["idle"]["found"]
     assert size["new-service"]["event"]["started"] == size["new-service"]["event"]["sent"]
     assert size["new-reindex"]["reindex"]["claims"] == 2000
