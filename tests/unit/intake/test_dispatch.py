@@ -17,8 +17,17 @@ from intake.inbox import finish, partition_of, take
 from intake.reconcile import DISPATCH_LEASE
 from tests.minio_events import created_event
 
-NOW = datetime.now(UTC)
+NOW = datetime.now(UTC)  # set again before each test (autouse fixture below): files written now must not look old
 HOUR = partition_of(NOW)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    """NOW and HOUR as the test starts (a module imported half an hour before its tests run would put the
+    files it writes in the future of NOW: never quiet, never in NOW's hour)."""
+    global NOW, HOUR
+    NOW = datetime.now(UTC)
+    HOUR = partition_of(NOW)
 
 
 class Clock:

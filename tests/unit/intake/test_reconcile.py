@@ -15,8 +15,17 @@ from intake import inbox, reconcile
 from intake.inbox import EMAIL, EXTRANET, UNEXPECTED, finish, group_submissions, partition_of, take
 from intake.reconcile import Reconciler, hours
 
-NOW = datetime.now(UTC)
+NOW = datetime.now(UTC)  # set again before each test (autouse fixture below): files written now must not look old
 HOUR = partition_of(NOW)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    """NOW and HOUR as the test starts (a module imported half an hour before its tests run would put the
+    files it writes in the future of NOW: never quiet, never in NOW's hour)."""
+    global NOW, HOUR
+    NOW = datetime.now(UTC)
+    HOUR = partition_of(NOW)
 
 
 class CountingStorage(LocalStorage):
@@ -35,7 +44,8 @@ class CountingStorage(LocalStorage):
         return super().get_bytes(key)
 
 
-def _done(storage, submissions, now=NOW):
+def _done(storage, submissions, now=None):
+    now = now or NOW
     for submission in submissions:
         finish(storage, submission, take(storage, submission, now), now)
 
