@@ -15,6 +15,8 @@ its own (sampled by bench/throughput's PeakRss):
                 generation stands for), a new submission's event until its run is started
                 (Dispatcher.on_event with MinIO's event JSON, tests/minio_events.py), and a pass that
                 finds a new submission without an event
+  new-sweep     the new service's full sweep (every 24 h, or after a long stop): every folder of the
+                inbox listed one at a time, each decided with the index
   new-desk      queue pages through the desk's HTTP app (FastAPI's TestClient, signed in; rendered,
                 without page images) over views, filters, searches, sorts and pages; claim pages; the
                 same queries on the index alone (review.queue.build_queue, ReviewStore.load + neighbours)
@@ -65,9 +67,9 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infra.storage.base import ObjectInfo, Storage  # noqa: E402
+from infra.storage.base import Level, ObjectInfo, Storage  # noqa: E402
 
-PHASES_NEW = ("new-service", "new-desk", "new-monitor", "new-reindex")
+PHASES_NEW = ("new-service", "new-sweep", "new-desk", "new-monitor", "new-reindex")
 PHASES_OLD = ("old-service", "old-desk", "old-monitor")
 LIST_PAGE = 1000  # keys per S3 LIST request
 EVENTS = 10  # new submissions announced by an event
@@ -131,6 +133,13 @@ class Counted:
         with self._lock:
             self.listed += len(found)
         return found
+
+    def list_level(self, prefix: str) -> Level:
+        folders, objects = self.inner.list_level(prefix)
+        self._count("list", max(1, math.ceil((len(folders) + len(objects)) / LIST_PAGE)))
+        with self._lock:
+            self.listed += len(folders) + len(objects)
+        return folders, objects
 
     def copy(self, src: str, dst: str) -> None:
         self._count("get")
@@ -292,6 +301,25 @@ def phase_new_service(spec: dict[str, Any]) -> dict[str, Any]:
         arrivals.forget(claims)
     result["rss_start"], result["rss_end"] = rss_start, rss_mib()
     return result
+
+
+def phase_new_sweep(spec: dict[str, Any]) -> dict[str, Any]:
+    """The new service's full sweep (every 24 h, after a stop of over 48 h, on a new index): both layouts,
+    one folder at a time, each decided with the index."""
+    from infra.index.store import open_index
+    from intake.inbox import QUIET
+    from intake.reconcile import Reconciler
+
+    storage = Counted(open_storage(spec))
+    index = open_index(storage)
+    rss_start = rss_mib()
+    reconciler = Reconciler(index=index)
+    found, seconds, requests = timed(lambda: reconciler.sweep(storage, index, datetime.now(UTC), QUIET), storage)
+    return {
+        "sweep": {**summary([seconds]), "requests": requests, "found": len(found), "listed": storage.listed},
+        "rss_start": rss_start,
+        "rss_end": rss_mib(),
+    }
 
 
 def queue_queries(spec: dict[str, Any]) -> list[dict[str, str]]:
@@ -657,6 +685,7 @@ def phase_old_monitor(spec: dict[str, Any]) -> dict[str, Any]:
 
 PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "new-service": phase_new_service,
+    "new-sweep": phase_new_sweep,
     "new-desk": phase_new_desk,
     "new-monitor": phase_new_monitor,
     "new-reindex": phase_new_reindex,
@@ -759,7 +788,9 @@ def run_size(
     spec_path.write_text(json.dumps(spec))
     env = {**os.environ, "INTAKE_INDEX_URL": spec["index_url"], "PYTHONPATH": str(ROOT)}
     results: dict[str, Any] = {"generation": generated}
-    phases = [p for p in PHASES_NEW if p != "new-reindex" or (n <= args.reindex_max and not generated.get("sparse"))]
+    whole = not generated.get("sparse")  # the sweep and reindex read every file
+    phases = [p for p in PHASES_NEW if p not in ("new-reindex", "new-sweep") or whole]
+    phases = [p for p in phases if p != "new-reindex" or n <= args.reindex_max]
     phases += list(PHASES_OLD) if n <= args.baseline_max and not generated.get("sparse") else []
     phases = [p for p in phases if p in args.phases]
     for phase in phases:
@@ -841,6 +872,9 @@ MEASURES = [
         ("new-service", "no_event", "max"),
         ("old-service", "no_event", "max"),
     ),
+    Measure("daily full sweep (today: every pass)", "", "s", ("new-sweep", "sweep", "max"), ("old-service", "idle", "max")),
+    Measure("  its storage requests", "", "n", ("new-sweep", "sweep", "requests"), ("old-service", "idle", "requests")),
+    Measure("  peak RSS of its process", "flat", "MiB", ("new-sweep", "peak_mib"), ("old-service", "peak_mib"), flat=True),
     Measure("queue page p50 (HTTP, rendered)", "", "ms", ("new-desk", "queue_http_ms", "p50"), ("old-desk", "queue_ms", "p50")),
     Measure(
         "queue page p95 (HTTP, rendered)",

@@ -47,6 +47,7 @@ def test_the_idle_pass_costs_a_few_requests_whatever_the_history(local):
         assert new["found"] == 0 and today["found"] == 0  # the history is all done: nothing to start
         assert new["requests"] <= 5
         assert new["requests"] < today["requests"]
+        assert sized(local, n)["new-sweep"]["sweep"]["found"] == 0  # the daily sweep agrees with the index
     small, large = (sized(local, n) for n in SIZES)
     assert large["new-service"]["idle"]["requests"] <= small["new-service"]["idle"]["requests"] + 1  # an hour may turn
     assert large["old-service"]["idle"]["requests"] >= 3 * small["old-service"]["idle"]["requests"]  # every key listed
