@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from uuid import UUID
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -25,7 +26,7 @@ from prefect.client.orchestration import get_client
 from prefect.logging import get_logger
 
 from flows.tasks import OCR_LIMIT, handoff_task, pending_task, process_task, take_task
-from infra.index.store import open_index
+from infra.index.store import ClaimIndex, open_index
 from infra.storage.base import Storage
 from infra.storage.notifications import InboxSignal, inbox_signal
 from infra.storage.settings import open_storage
@@ -217,11 +218,10 @@ class Service:
             self.webhook.close()
 
 
-def _hand_off() -> None:
+def _hand_off(storage: Storage, index: ClaimIndex) -> None:
     """Deliver what waits in the adjudication outbox (a query of the index: nothing to do costs nothing)."""
     url = os.environ.get("INTAKE_ADJUDICATION_URL")
-    storage = open_storage()
-    if url and open_index(storage).undelivered(limit=1):
+    if url and index.undelivered(limit=1):
         for delivery in deliver_pending(storage, url):
             if not delivery.delivered:
                 get_logger().warning("hand-off of claim %s failed: kept in the outbox", delivery.claim_id)
@@ -235,7 +235,7 @@ def start_service(interval: float, quiet_seconds: float, events_port: int | None
     bucket = getattr(storage, "bucket", None)
     dispatcher = Dispatcher(storage, start_run, quiet=timedelta(seconds=quiet_seconds), bucket=bucket)
     signal = inbox_signal(storage)
-    loop = ServiceLoop(dispatcher, interval, waker=signal, after_pass=_hand_off).start()
+    loop = ServiceLoop(dispatcher, interval, waker=signal, after_pass=partial(_hand_off, storage, dispatcher.index)).start()
     webhook = None
     if events_port is not None:
         token = os.environ.get("INTAKE_EVENTS_TOKEN", "")

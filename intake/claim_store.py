@@ -148,14 +148,17 @@ class ClaimStore:
             self._claim_index = open_index(self.storage)
         return self._claim_index
 
-    def index_claim(self, claim_id: str, rules: Rules | None = None, when: datetime | None = None) -> ClaimRow | None:
-        """The claim's queue row rewritten from the bucket (claim.json and its audit trail); None when the
-        claim has no claim.json or the store keeps no index."""
+    def index_claim(
+        self, claim_id: str, rules: Rules | None = None, when: datetime | None = None, data: bytes | None = None
+    ) -> ClaimRow | None:
+        """The claim's queue row rewritten from the bucket (claim.json and its audit trail; `data`: the
+        claim.json just written, not read back); None when the claim has no claim.json or the store keeps
+        no index."""
         index = self.claim_index
         if index is None:
             return None
         try:
-            data = self.claim_bytes(claim_id)
+            data = data if data is not None else self.claim_bytes(claim_id)
         except NotFound:
             return None
         events = [ReviewEvent.model_validate_json(raw) for raw in self.review_events(claim_id)]
@@ -278,12 +281,13 @@ class ClaimStore:
         one, and the outbox as its status says (`sync_outbox`)."""
         prefix = claim_prefix(claim.claim_id)
         self._keep_history(claim.claim_id, when)
-        self.storage.put_bytes(prefix + "claim.json", claim.model_dump_json(indent=2).encode("utf-8"), "application/json")
+        data = claim.model_dump_json(indent=2).encode("utf-8")
+        self.storage.put_bytes(prefix + "claim.json", data, "application/json")
         if message is not None:
             self.storage.put_bytes(prefix + "message.txt", message_text(message).encode("utf-8"), "text/plain; charset=utf-8")
             self.storage.put_bytes(prefix + "message.html", message.html.encode("utf-8"), "text/html; charset=utf-8")
         self.sync_outbox(claim)
-        self.index_claim(claim.claim_id, when=when)
+        self.index_claim(claim.claim_id, when=when, data=data)
 
     def sync_outbox(self, claim: Claim) -> None:
         """The adjudication outbox follows the claim's status: a ready claim's latest version is there, a
