@@ -237,10 +237,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from prefect import serve
     from prefect.deployments.runner import RunnerDeployment
 
+    from flows import warm_start
     from flows.monitor import monitor_flow
     from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_service, submission_flow
 
     ensure_ocr_limit(args.ocr_slots)
+    warm_start.install()  # each run forked from a process that imported Prefect and the pipeline already
     submissions = submission_flow.to_deployment(name=DEPLOYMENT_NAME, tags=["intake"])
     monitor = monitor_flow.to_deployment(
         name=DEPLOYMENT_NAME,
@@ -254,7 +256,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     service = start_service(args.interval, args.quiet, args.events_port, args.events_host)
     try:
         # the runner looks for new runs every second (a run starts within ~1 s of its event), at most
-        # --runs at once (each reads its submission in a process of its own)
+        # --runs at once (each reads its submission in a process of its own, forked warm: flows/warm_start.py)
         serve(submissions, monitor, limit=args.runs, query_seconds=1)
     finally:
         service.close()

@@ -39,6 +39,8 @@ class Queue:
     page: int = 1
     pages: int = 1
     sort: str = "age"
+    exact: bool = True  # False: more than `total` match (store.COUNT_CAP), the last page is not known
+    per_page: int = PAGE
 
 
 def sort_key(sort: str) -> str:
@@ -77,4 +79,6 @@ def build_queue(
         page=found.page,
         pages=found.pages,
         sort=sort,
+        exact=found.exact,
+        per_page=per_page,
     )

@@ -23,13 +23,18 @@ from infra.storage.base import Storage
 
 VIEWS = ("to_review", "waiting", "decided", "done")
 PAGE = 50
+# Each order is an index of `claims` read forwards or backwards (tables.py), ties broken by the claim
+# number: a page is the next 50 entries of an index, never a sort of the view. A claim with no amount
+# read sorts as the smallest amount (last when the largest come first, first when the smallest do).
 SORTS = {
     "age": (claims.c.created_at, claims.c.claim_id),  # oldest first
     "-age": (claims.c.created_at.desc(), claims.c.claim_id.desc()),
-    "amount": (claims.c.total_eur.desc().nulls_last(), claims.c.created_at, claims.c.claim_id),  # largest first
-    "-amount": (claims.c.total_eur.nulls_last(), claims.c.created_at, claims.c.claim_id),
+    "amount": (claims.c.total_eur.desc().nulls_last(), claims.c.created_at.desc(), claims.c.claim_id.desc()),  # largest first
+    "-amount": (claims.c.total_eur.asc().nulls_first(), claims.c.created_at, claims.c.claim_id),
     "status": (claims.c.status, claims.c.created_at, claims.c.claim_id),
 }
+DRIVE = 20_000  # a filter matching at most this many claims of the view drives a queue query (tables.py)
+COUNT_CAP = 10_000  # a total no kept count gives is counted up to this: beyond, "more than 10,000"
 
 
 @dataclass(frozen=True)
@@ -140,9 +145,26 @@ class SubmissionRow:
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[ClaimRow]
-    total: int  # rows matching the filters (every page)
+    total: int  # rows matching the filters (every page); when not `exact`, more than this many match
     page: int
-    pages: int
+    pages: int  # when not `exact`: the pages `total` fills, and more follow
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class _Filter:
+    """One condition of a queue query, on the tag index: the `claim_tags` rows that match it, and for a
+    flag, care type or channel the `claim_counts` row that counts them (a search word has none)."""
+
+    conditions: tuple[Any, ...]
+    kept: tuple[str, str] | None = None
+
+    def in_view(self, view: str) -> list[Any]:
+        return [*self.conditions, claim_tags.c.view == view] if view != "all" else list(self.conditions)
+
+    def probe(self) -> Any:
+        """True for a claim of the outer query that matches (one index lookup per claim)."""
+        return select(claim_tags.c.claim_id).where(claim_tags.c.claim_id == claims.c.claim_id, *self.conditions).exists()
 
 
 @dataclass(frozen=True)
@@ -275,25 +297,40 @@ class ClaimIndex:
         with self.engine.connect() as connection:
             return int(connection.scalar(select(func.count()).select_from(claims)) or 0)
 
-    def _filtered(self, view: str, flag: str, care: str, channel: str, search: str) -> Any:
-        """The claims query of one view ('all': every view) with its filters, each filter an IN over the
-        tag index (tag, view, ...): driven from the tags that match, not by probing every claim of the view
-        (every word of the search must begin a word of the claim number, beneficiary or a file)."""
-        query = select(claims)
-        if view != "all":
-            query = query.where(claims.c.view == view)
-
-        def tagged(*conditions: Any) -> Any:
-            inner = select(claim_tags.c.claim_id).where(*conditions)
-            return claims.c.claim_id.in_(inner.where(claim_tags.c.view == view) if view != "all" else inner)
-
-        wanted = [f"flag:{flag}" if flag else "", f"care:{care}" if care else "", f"channel:{channel}" if channel else ""]
-        for tag in filter(None, wanted):
-            query = query.where(tagged(claim_tags.c.tag == tag))
+    @staticmethod
+    def _filters(flag: str, care: str, channel: str, search: str) -> list[_Filter]:
+        """The conditions of a queue query: each flag, care type or channel asked for an exact tag, each
+        search word a range of terms (every word of the search must begin a word of the claim number,
+        beneficiary or a file)."""
+        found = [
+            _Filter((claim_tags.c.tag == f"{kind}:{value}",), (kind, value))
+            for kind, value in (("flag", flag), ("care", care), ("channel", channel))
+            if value
+        ]
         for word in search_words(search):
             prefix = f"term:{word[:180]}"
-            query = query.where(tagged(claim_tags.c.tag >= prefix, claim_tags.c.tag < prefix + "\uffff"))
-        return query
+            found.append(_Filter((claim_tags.c.tag >= prefix, claim_tags.c.tag < prefix + "\uffff")))
+        return found
+
+    @staticmethod
+    def _matching(connection: Connection, view: str, where: _Filter, cap: int) -> int:
+        """How many claims of the view one filter matches: the kept count of a flag, care type or channel,
+        else counted on the tag index up to `cap` + 1 (enough to know it is more)."""
+        if where.kept is not None:
+            return ClaimIndex._kept(connection, view, *where.kept)
+        rows = select(claim_tags.c.claim_id).where(*where.in_view(view)).limit(cap + 1)
+        return int(connection.scalar(select(func.count()).select_from(rows.subquery())) or 0)
+
+    @staticmethod
+    def _kept(connection: Connection, view: str, kind: str, value: str) -> int:
+        """The number of claims a view holds (kind "claims"), or holds with one flag, care type or channel,
+        from the counts each write keeps (`claim_counts`): no count over the claims."""
+        query = select(func.coalesce(func.sum(claim_counts.c.n), 0)).where(
+            claim_counts.c.kind == kind, claim_counts.c.value == value
+        )
+        if view != "all":
+            query = query.where(claim_counts.c.view == view)
+        return int(connection.scalar(query) or 0)
 
     def queue(
         self,
@@ -306,34 +343,43 @@ class ClaimIndex:
         page: int = 1,
         per_page: int = PAGE,
     ) -> QueuePage:
-        """One page of a view, filtered and sorted (`SORTS`), and how many match in all."""
-        query = self._filtered(view, flag, care, channel, search)
+        """One page of a view, filtered and sorted (`SORTS`), and how many match.
+
+        The filter that matches the fewest claims of the view decides how (the kept counts say it for a
+        flag, care type or channel; a search word's terms are counted up to DRIVE): at most DRIVE claims,
+        the query starts from that filter's tags, checks the others claim by claim and sorts what is left
+        (exactly counted); more, it reads the view in the sort's index order and checks every filter
+        claim by claim until the page is full - many match, so a page comes soon. Its total is then a
+        kept count (one flag, care type or channel), or counted up to COUNT_CAP (`exact` False beyond)."""
+        filters = self._filters(flag, care, channel, search)
+        in_view = [claims.c.view == view] if view != "all" else []
+        order = SORTS.get(sort, SORTS["age"])
         page = max(page, 1)
         with self.engine.connect() as connection:
-            total = self._kept_total(connection, view, flag, care, channel, search)
-            if total is None:
-                total = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0)
+            sizes = [self._matching(connection, view, f, DRIVE) for f in filters]
+            if sizes and min(sizes) <= DRIVE:
+                driver = filters[sizes.index(min(sizes))]
+                others = [f.probe() for f in filters if f is not driver]
+                driven = select(claim_tags.c.claim_id).where(*driver.in_view(view))
+                query = select(claims).where(claims.c.claim_id.in_(driven), *others)
+                total, exact = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0), True
+            else:
+                query = select(claims).where(*in_view, *(f.probe() for f in filters))
+                total, exact = self._walked_total(connection, view, filters, query)
             pages = max((total + per_page - 1) // per_page, 1)
-            page = min(page, pages)
-            rows = connection.execute(
-                query.order_by(*SORTS.get(sort, SORTS["age"])).limit(per_page).offset((page - 1) * per_page)
-            )
-            return QueuePage([ClaimRow.of(r) for r in rows], total, page, pages)
+            page = min(page, pages) if exact else page
+            rows = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+            return QueuePage([ClaimRow.of(r) for r in rows], total, page, pages, exact)
 
-    @staticmethod
-    def _kept_total(connection: Connection, view: str, flag: str, care: str, channel: str, search: str) -> int | None:
-        """The number of claims a view holds, or holds with one flag, care type or channel, from the counts
-        each write keeps (no count over the claims); None when the filters need counting."""
-        chosen = [(kind, value) for kind, value in (("flag", flag), ("care", care), ("channel", channel)) if value]
-        if search.strip() or len(chosen) > 1:
-            return None
-        kind, value = chosen[0] if chosen else ("claims", "")
-        query = select(func.coalesce(func.sum(claim_counts.c.n), 0)).where(
-            claim_counts.c.kind == kind, claim_counts.c.value == value
-        )
-        if view != "all":
-            query = query.where(claim_counts.c.view == view)
-        return int(connection.scalar(query) or 0)
+    def _walked_total(self, connection: Connection, view: str, filters: list[_Filter], query: Any) -> tuple[int, bool]:
+        """The total of a query that reads the view in index order: kept (no filter, or one flag, care
+        type or channel), else counted up to COUNT_CAP."""
+        if not filters:
+            return self._kept(connection, view, "claims", ""), True
+        if len(filters) == 1 and filters[0].kept is not None:
+            return self._kept(connection, view, *filters[0].kept), True
+        counted = int(connection.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0)
+        return (counted, True) if counted <= COUNT_CAP else (COUNT_CAP, False)
 
     def neighbours(self, claim_id: str, view: str = "to_review") -> tuple[str | None, str | None]:
         """The claims before and after this one in its view, oldest first (keyboard navigation); the view's

@@ -87,11 +87,13 @@ claims = Table(
     Column("files", Text, nullable=False),  # JSON list of file names
     Column("version", String(40), nullable=False),  # the desk's version: claim.json's hash and the events' count
     Index("ix_claims_view_created", "view", "created_at", "claim_id"),
-    Index("ix_claims_view_amount", "view", "total_eur"),
-    Index("ix_claims_view_status", "view", "status", "created_at"),
+    # each queue order is one of these read forwards or backwards (store.SORTS); the amount indexes are
+    # NULLS FIRST on PostgreSQL (migration 0002): a claim with no amount is the smallest on both databases
+    Index("ix_claims_view_amount", "view", "total_eur", "created_at", "claim_id"),
+    Index("ix_claims_view_status", "view", "status", "created_at", "claim_id"),
     Index("ix_claims_created", "created_at", "claim_id"),
-    Index("ix_claims_amount", "total_eur", "created_at"),
-    Index("ix_claims_status", "status", "created_at"),
+    Index("ix_claims_amount", "total_eur", "created_at", "claim_id"),
+    Index("ix_claims_status", "status", "created_at", "claim_id"),
 )
 
 claim_tags = Table(

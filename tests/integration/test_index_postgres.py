@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 
 from infra.index.engine import dispose_all
 from infra.index.store import ClaimIndex, ClaimRow, SubmissionRow, open_index
+from infra.index.tables import claim_tags, claims, outbox, submissions
 from infra.storage.local import LocalStorage
 from intake import inbox
 from intake.claim_store import ClaimStore
@@ -71,7 +72,11 @@ def test_the_migrations_make_a_fresh_database(storage, index, index_url):
     assert {"submissions", "claims", "claim_tags", "claim_counts", "outbox", "cursors", "alembic_version"} <= names
     assert index.engine.dialect.name == ("postgresql" if index_url else "sqlite")
     with index.engine.connect() as connection:
-        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+    for table in (claims, claim_tags, submissions, outbox):  # what the code queries is what the migrations made
+        made = {i["name"]: [c for c in i["column_names"] if c] for i in inspect(index.engine).get_indexes(table.name)}
+        declared = {i.name: [c.name for c in i.columns] for i in table.indexes}
+        assert {name: made.get(name) for name in declared} == declared, table.name
     assert index.put_claim(row(1))
     dispose_all()
     again = open_index(storage)  # a new engine migrates again: an up-to-date database is left as it is
@@ -132,6 +137,77 @@ def test_the_queue_pages_sorts_filters_and_searches(storage, index):
     assert index.queue(view="all", search="personne").total == 0
     previous, following = index.neighbours(everything[5].claim_id, view="all")
     assert (previous, following) == (everything[4].claim_id, everything[6].claim_id)
+
+
+QUERIES = (
+    {},
+    {"view": "all", "sort": "amount"},
+    {"view": "all", "sort": "-amount"},
+    {"view": "to_review", "sort": "status"},
+    {"view": "all", "flag": "missing_prescription", "sort": "-age"},
+    {"view": "all", "channel": "email", "care": "pharmacy", "sort": "amount"},
+    {"view": "to_review", "flag": "missing_prescription", "channel": "extranet"},
+    {"view": "all", "search": "exemple2", "sort": "-amount"},
+    {"view": "all", "search": "CLM-2026 exemple1", "channel": "email"},
+    {"view": "all", "search": "facture-1"},
+)
+
+
+def expected(rows: list[ClaimRow], view="to_review", flag="", care="", channel="", search="", sort="age") -> list[str]:
+    """A queue query answered by brute force: every row checked, then sorted in Python."""
+    from infra.index.store import search_words
+
+    def kept(r: ClaimRow) -> bool:
+        return (
+            (view == "all" or r.view == view)
+            and (not flag or flag in r.flag_codes)
+            and (not care or care in r.care_types)
+            and (not channel or r.channel == channel)
+            and all(any(t.startswith(w) for t in r.terms) for w in search_words(search))
+        )
+
+    def amount(r: ClaimRow) -> Decimal:
+        return r.total_eur if r.total_eur is not None else Decimal("-1e12")  # no amount: the smallest
+
+    found = [r for r in rows if kept(r)]
+    if sort in ("amount", "-amount"):
+        found.sort(key=lambda r: (amount(r), r.created_at, r.claim_id), reverse=sort == "amount")
+    elif sort == "status":
+        found.sort(key=lambda r: (r.status, r.created_at, r.claim_id))
+    else:
+        found.sort(key=lambda r: (r.created_at, r.claim_id), reverse=sort == "-age")
+    return [r.claim_id for r in found]
+
+
+@pytest.mark.parametrize("drive, cap", [(10**9, 10**9), (-1, 10**9), (-1, 4)], ids=["driven", "walked", "capped"])
+def test_the_queue_answers_alike_whichever_filter_drives_it(index, monkeypatch, drive, cap):
+    """The queue's plans (store.ClaimIndex.queue): driven from the rarest filter's tags and sorted, or the
+    sort's index walked with every filter checked claim by claim; a total beyond COUNT_CAP not exact."""
+    import infra.index.store as store
+
+    monkeypatch.setattr(store, "DRIVE", drive)
+    monkeypatch.setattr(store, "COUNT_CAP", cap)
+    rows = [row(n) if n % 9 else row(n, total_eur=None) for n in range(40)]
+    index.put_claims(rows)
+    for query in QUERIES:
+        want = expected(rows, **query)
+        assert want or query.get("search") == "CLM-2026 exemple1", query  # each query finds claims (but one)
+        page_size = 7
+        got, exact, page = [], [], 1
+        while True:
+            answer = index.queue(**query, page=page, per_page=page_size)
+            got += [r.claim_id for r in answer.rows]
+            exact.append(answer.exact)
+            if answer.exact:
+                assert answer.total == len(want) and answer.pages == max(-(-len(want) // page_size), 1), query
+            else:
+                assert answer.total == cap < len(want), query  # more than the cap: said so, never a wrong count
+            if len(answer.rows) < page_size or (answer.exact and page >= answer.pages):
+                break
+            page += 1
+        assert got == want, query
+        kept_count = not query.get("search") and len([k for k in ("flag", "care", "channel") if query.get(k)]) <= 1
+        assert all(exact) == (kept_count or drive > 0 or len(want) <= cap), query
 
 
 def test_submissions_rows_keep_their_states(index):
