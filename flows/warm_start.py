@@ -61,7 +61,7 @@ def install(preload: tuple[str, ...] = PRELOAD) -> bool:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
-    prefect.flow_engine.multiprocessing = _ForkServerFirst(context)  # type: ignore[attr-defined]
+    prefect.flow_engine.multiprocessing = _ForkServerFirst(context)
     return True
 
 
@@ -76,4 +76,4 @@ def uninstall() -> None:
     """Prefect's runner spawns its runs again (tests)."""
     import prefect.flow_engine
 
-    prefect.flow_engine.multiprocessing = multiprocessing  # type: ignore[attr-defined]
+    prefect.flow_engine.multiprocessing = multiprocessing
