@@ -33,7 +33,8 @@ SORTS = {
     "-amount": (claims.c.total_eur.asc().nulls_first(), claims.c.created_at, claims.c.claim_id),
     "status": (claims.c.status, claims.c.created_at, claims.c.claim_id),
 }
-DRIVE = 20_000  # a filter matching at most this many claims of the view drives a queue query (tables.py)
+DRIVE = 50_000  # a filter matching at most this many claims of the view drives a query of several filters
+DRIVE_ONE = 5_000  # ... and a query of one filter (else the sort's index is walked: ClaimIndex.queue)
 COUNT_CAP = 10_000  # a total no kept count gives is counted up to this: beyond, "more than 10,000"
 
 
@@ -153,18 +154,22 @@ class QueuePage:
 
 @dataclass(frozen=True)
 class _Filter:
-    """One condition of a queue query, on the tag index: the `claim_tags` rows that match it, and for a
-    flag, care type or channel the `claim_counts` row that counts them (a search word has none)."""
+    """One condition of a queue query, on the tag index: an exact tag (a flag, care type or channel, with
+    the `claim_counts` row that counts it) or a range of search terms (a word's prefix)."""
 
-    conditions: tuple[Any, ...]
+    low: str
+    high: str | None = None  # None: the tag `low` exactly; else the tags from `low` up to `high`
     kept: tuple[str, str] | None = None
 
-    def in_view(self, view: str) -> list[Any]:
-        return [*self.conditions, claim_tags.c.view == view] if view != "all" else list(self.conditions)
+    def on(self, tags: Any, view: str = "all") -> list[Any]:
+        """Its conditions on the rows of `tags` (claim_tags or an alias of it), within one view."""
+        found = [tags.c.tag == self.low] if self.high is None else [tags.c.tag >= self.low, tags.c.tag < self.high]
+        return [*found, tags.c.view == view] if view != "all" else found
 
-    def probe(self) -> Any:
-        """True for a claim of the outer query that matches (one index lookup per claim)."""
-        return select(claim_tags.c.claim_id).where(claim_tags.c.claim_id == claims.c.claim_id, *self.conditions).exists()
+    def probe(self, claim_id: Any = claims.c.claim_id) -> Any:
+        """True for the claim `claim_id` of the outer query when it matches: one seek in the index (tag,
+        claim_id) or (claim_id, tag) per claim, whatever the number of claims the filter matches."""
+        return select(claim_tags.c.claim_id).where(claim_tags.c.claim_id == claim_id, *self.on(claim_tags)).exists()
 
 
 @dataclass(frozen=True)
@@ -303,13 +308,13 @@ class ClaimIndex:
         search word a range of terms (every word of the search must begin a word of the claim number,
         beneficiary or a file)."""
         found = [
-            _Filter((claim_tags.c.tag == f"{kind}:{value}",), (kind, value))
+            _Filter(f"{kind}:{value}", kept=(kind, value))
             for kind, value in (("flag", flag), ("care", care), ("channel", channel))
             if value
         ]
         for word in search_words(search):
             prefix = f"term:{word[:180]}"
-            found.append(_Filter((claim_tags.c.tag >= prefix, claim_tags.c.tag < prefix + "\uffff")))
+            found.append(_Filter(prefix, prefix + "\uffff"))
         return found
 
     @staticmethod
@@ -318,7 +323,7 @@ class ClaimIndex:
         else counted on the tag index up to `cap` + 1 (enough to know it is more)."""
         if where.kept is not None:
             return ClaimIndex._kept(connection, view, *where.kept)
-        rows = select(claim_tags.c.claim_id).where(*where.in_view(view)).limit(cap + 1)
+        rows = select(claim_tags.c.claim_id).where(*where.on(claim_tags, view)).limit(cap + 1)
         return int(connection.scalar(select(func.count()).select_from(rows.subquery())) or 0)
 
     @staticmethod
@@ -346,39 +351,63 @@ class ClaimIndex:
         """One page of a view, filtered and sorted (`SORTS`), and how many match.
 
         The filter that matches the fewest claims of the view decides how (the kept counts say it for a
-        flag, care type or channel; a search word's terms are counted up to DRIVE): at most DRIVE claims,
-        the query starts from that filter's tags, checks the others claim by claim and sorts what is left
-        (exactly counted); more, it reads the view in the sort's index order and checks every filter
-        claim by claim until the page is full - many match, so a page comes soon. Its total is then a
-        kept count (one flag, care type or channel), or counted up to COUNT_CAP (`exact` False beyond)."""
+        flag, care type or channel; a search word's terms are counted up to DRIVE). Few (DRIVE_ONE for a
+        lone filter, DRIVE when several must meet, since their claims thin out as they are checked): the
+        query starts from that filter's tags, checks the others claim by claim, sorts and counts what is
+        left (`_driven`, exact). Many: it reads the view in the sort's index order and checks every
+        filter claim by claim until the page is full - many match, so a page comes soon; its total is
+        then a kept count (one flag, care type or channel), or counted up to COUNT_CAP from the rarest
+        filter's tags (`exact` False beyond)."""
         filters = self._filters(flag, care, channel, search)
         in_view = [claims.c.view == view] if view != "all" else []
         order = SORTS.get(sort, SORTS["age"])
         page = max(page, 1)
         with self.engine.connect() as connection:
             sizes = [self._matching(connection, view, f, DRIVE) for f in filters]
-            if sizes and min(sizes) <= DRIVE:
-                driver = filters[sizes.index(min(sizes))]
-                others = [f.probe() for f in filters if f is not driver]
-                driven = select(claim_tags.c.claim_id).where(*driver.in_view(view))
-                query = select(claims).where(claims.c.claim_id.in_(driven), *others)
-                total, exact = int(connection.scalar(select(func.count()).select_from(query.subquery())) or 0), True
-            else:
-                query = select(claims).where(*in_view, *(f.probe() for f in filters))
-                total, exact = self._walked_total(connection, view, filters, query)
+            if sizes and min(sizes) <= (DRIVE if len(filters) > 1 else DRIVE_ONE):
+                return self._driven(connection, view, filters, sizes, order, page, per_page)
+            query = select(claims).where(*in_view, *(f.probe() for f in filters))
+            total, exact = self._walked_total(connection, view, filters, sizes)
             pages = max((total + per_page - 1) // per_page, 1)
             page = min(page, pages) if exact else page
             rows = connection.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
             return QueuePage([ClaimRow.of(r) for r in rows], total, page, pages, exact)
 
-    def _walked_total(self, connection: Connection, view: str, filters: list[_Filter], query: Any) -> tuple[int, bool]:
+    def _driven(
+        self, connection: Connection, view: str, filters: list[_Filter], sizes: list[int], order: Any, page: int, per_page: int
+    ) -> QueuePage:
+        """A page of the claims its rarest filter's tags name, the other filters checked claim by claim:
+        their numbers sorted and counted in one query (a window count), then the page's rows read."""
+        driver = filters[sizes.index(min(sizes))]
+        driven = select(claim_tags.c.claim_id).where(*driver.on(claim_tags, view))
+        matching = [claims.c.claim_id.in_(driven), *(f.probe() for f in filters if f is not driver)]
+        numbered = select(claims.c.claim_id, func.count().over().label("matched")).where(*matching).order_by(*order)
+        found = connection.execute(numbered.limit(per_page).offset((page - 1) * per_page)).all()
+        if found:
+            total = int(found[0].matched)
+        else:  # past the last page (or nothing matches): the last page
+            total = int(
+                connection.scalar(select(func.count()).select_from(select(claims.c.claim_id).where(*matching).subquery())) or 0
+            )
+            page = max((total + per_page - 1) // per_page, 1)
+            found = connection.execute(numbered.limit(per_page).offset((page - 1) * per_page)).all() if total else []
+        ids = [r.claim_id for r in found]
+        rows = {r.claim_id: ClaimRow.of(r) for r in connection.execute(select(claims).where(claims.c.claim_id.in_(ids)))}
+        return QueuePage([rows[i] for i in ids if i in rows], total, page, max((total + per_page - 1) // per_page, 1))
+
+    def _walked_total(self, connection: Connection, view: str, filters: list[_Filter], sizes: list[int]) -> tuple[int, bool]:
         """The total of a query that reads the view in index order: kept (no filter, or one flag, care
-        type or channel), else counted up to COUNT_CAP."""
+        type or channel), else counted up to COUNT_CAP from the tags of its rarest filter, each of them
+        checked against the other filters (a claim with several words matching a search word counted once)."""
         if not filters:
             return self._kept(connection, view, "claims", ""), True
         if len(filters) == 1 and filters[0].kept is not None:
             return self._kept(connection, view, *filters[0].kept), True
-        counted = int(connection.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())) or 0)
+        rarest = filters[sizes.index(min(sizes))]
+        driver = claim_tags.alias("driver")
+        checks = [f.probe(driver.c.claim_id) for f in filters if f is not rarest]
+        found = select(driver.c.claim_id).where(*rarest.on(driver, view), *checks).distinct().limit(COUNT_CAP + 1)
+        counted = int(connection.scalar(select(func.count()).select_from(found.subquery())) or 0)
         return (counted, True) if counted <= COUNT_CAP else (COUNT_CAP, False)
 
     def neighbours(self, claim_id: str, view: str = "to_review") -> tuple[str | None, str | None]:

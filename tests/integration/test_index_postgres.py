@@ -187,6 +187,7 @@ def test_the_queue_answers_alike_whichever_filter_drives_it(index, monkeypatch, 
 
     monkeypatch.setattr(store, "DRIVE", drive)
     monkeypatch.setattr(store, "COUNT_CAP", cap)
+    monkeypatch.setattr(store, "DRIVE_ONE", drive)
     rows = [row(n) if n % 9 else row(n, total_eur=None) for n in range(40)]
     index.put_claims(rows)
     for query in QUERIES:
