@@ -4,9 +4,12 @@ dedicated Prefect server, `intake serve --events-port` (the dispatcher and the r
 (the S3-protocol test server sends none). For each new submission (an e-mail in the current hour of the
 dated layout): the seconds from the POST to the run's creation (the dispatcher's decision + one API
 call) and to its start (RUNNING: the runner's poll, a process started, the flow's imports), and to the
-claim written.
+claim written. Each event is sent once the run before it has finished (a new submission on an idle
+service). The Prefect server keeps its database in PostgreSQL, as in production (Debian's `postgresql`,
+started in a temporary folder), or in SQLite (`--prefect-db sqlite`, where a finishing run's writes hold
+the database's lock and delay the next run's creation by up to ~2.5 s here).
 
-    .venv/bin/python bench/run_start.py [--submissions 6] [--history 2000]
+    .venv/bin/python bench/run_start.py [--submissions 6] [--history 2000] [--prefect-db postgresql|sqlite]
 
 `--history` e-mails already done in past hours (the pass and the event must not cost what is past).
 """
@@ -58,25 +61,46 @@ def _history(store: Path, count: int) -> None:
         inbox.finish(storage, submission, inbox.take(storage, submission, now), now)
 
 
-async def _runs(url: str, names: list[str]) -> dict[str, tuple[datetime | None, datetime | None]]:
+async def _runs(url: str, names: list[str]) -> dict[str, tuple[datetime | None, datetime | None, bool]]:
+    """Each run's creation, start and whether it is over, by name."""
     from prefect.client.orchestration import PrefectClient
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 
     async with PrefectClient(url) as client:
         runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=names)))
-    return {r.name: (r.created, r.start_time) for r in runs}
+    return {r.name: (r.created, r.start_time, bool(r.state and r.state.is_final())) for r in runs}
+
+
+def _finished(url: str, name: str, seconds: float = 60) -> None:
+    """Wait until the run `name` is over (its last writes done): the next event finds an idle service."""
+    deadline = time.monotonic() + seconds
+    while not asyncio.run(_runs(url, [name])).get(name, (None, None, False))[2]:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"run {name} did not finish")
+        time.sleep(0.2)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=6)
     parser.add_argument("--history", type=int, default=2000)
+    parser.add_argument("--prefect-db", choices=("postgresql", "sqlite"), default="postgresql")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="run-start-"))
     home, store = root / "prefect-home", root / "store"
     home.mkdir()
     _history(store, args.history)
-    server, url = start_prefect_server(home, log_file=root / "server.log")
+    database = None
+    if args.prefect_db == "postgresql":
+        from tests.postgres import PostgresServer, binaries
+
+        folder = binaries()
+        if folder is None:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), or use --prefect-db sqlite")
+        database = PostgresServer(folder).start()
+    server, url = start_prefect_server(
+        home, log_file=root / "server.log", database_url=database.database("prefect") if database else None
+    )
     port = free_port()
     env = {
         **os.environ,
@@ -114,15 +138,20 @@ def main() -> int:
                 time.sleep(0.1)
             claim_id = new.pop()
             posted[claim_id], claims[claim_id] = sent, time.time()
-        time.sleep(3)
+            _finished(url, claim_id)
         runs = asyncio.run(_runs(url, sorted(posted)))
     finally:
         stop(serve)
         stop(server)
+        if database is not None:
+            database.stop()
     created = [runs[c][0].timestamp() - posted[c] for c in posted if runs.get(c) and runs[c][0]]
     started = [runs[c][1].timestamp() - posted[c] for c in posted if runs.get(c) and runs[c][1]]
     written = [claims[c] - posted[c] for c in posted]
-    print(f"`{' '.join(['bench/run_start.py', *sys.argv[1:]])}` ({args.history} submissions already done)\n")
+    print(
+        f"`{' '.join(['bench/run_start.py', *sys.argv[1:]])}` ({args.history} submissions already done; "
+        f"Prefect's database: {args.prefect_db}; runs forked warm: {os.environ.get('INTAKE_WARM_START', '1') != '0'})\n"
+    )
     print("| from the event to | median s | max s |\n|---|---|---|")
     for label, values in (
         ("webhook answered (run created)", list(answered.values())),

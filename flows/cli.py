@@ -232,32 +232,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     the dispatcher: MinIO's events on the webhook, and a reconciliation pass every `--interval` seconds
     that lists only what is new) and `intake-monitor` (every `--monitor-interval` seconds: the review
     backlog and the outbox, for the automations). Nothing runs in Prefect while nothing arrives."""
+    import asyncio
     from datetime import timedelta
 
-    from prefect import serve
-    from prefect.deployments.runner import RunnerDeployment
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
 
     from flows import warm_start
     from flows.monitor import monitor_flow
-    from flows.service import DEPLOYMENT_NAME, ensure_ocr_limit, start_service, submission_flow
+    from flows.service import DEPLOYMENT_NAME, SUBMISSION_DEPLOYMENT, ensure_ocr_limit, start_service, submission_flow
 
     ensure_ocr_limit(args.ocr_slots)
     warm_start.install()  # each run forked from a process that imported Prefect and the pipeline already
-    submissions = submission_flow.to_deployment(name=DEPLOYMENT_NAME, tags=["intake"])
-    monitor = monitor_flow.to_deployment(
+    # the runner looks for new runs every second (a run starts within ~1 s of its event), at most --runs
+    # at once, each in a process of its own; added as flows (not `serve(to_deployment(...))`), the runner
+    # holds the flow objects and starts a run from them instead of a `python -m prefect.engine` that
+    # imports the deployment's code again ("Downloading flow code from storage", ~1 s)
+    runner = Runner(limit=args.runs, query_seconds=1, pause_on_shutdown=True)
+    runner.add_flow(submission_flow, name=DEPLOYMENT_NAME, tags=["intake"])  # applied before the dispatcher's first pass
+    runner.add_flow(
+        monitor_flow,
         name=DEPLOYMENT_NAME,
         interval=timedelta(seconds=args.monitor_interval),
         tags=["intake"],
         parameters={"backlog_limit": args.backlog, "outbox_minutes": args.outbox_minutes},
     )
-    if not isinstance(submissions, RunnerDeployment) or not isinstance(monitor, RunnerDeployment):
-        raise TypeError("to_deployment returned a coroutine in a synchronous context")  # Prefect types it both ways
-    submissions.apply()  # registered before the dispatcher's first pass starts runs of it
     service = start_service(args.interval, args.quiet, args.events_port, args.events_host)
+    print(f"serving {SUBMISSION_DEPLOYMENT} and {monitor_flow.name}/{DEPLOYMENT_NAME}", flush=True)
     try:
-        # the runner looks for new runs every second (a run starts within ~1 s of its event), at most
-        # --runs at once (each reads its submission in a process of its own, forked warm: flows/warm_start.py)
-        serve(submissions, monitor, limit=args.runs, query_seconds=1)
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass  # stopped: the runner has paused its schedules and cancelled or handed back its runs
     finally:
         service.close()
     return ExitCode.OK

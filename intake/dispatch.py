@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -104,11 +105,19 @@ class Dispatcher:
     def _dispatch(self, submissions: list[Submission], now: datetime) -> list[str]:
         started, self.failed_starts = [], 0
         for submission in submissions:
+            begun = time.perf_counter()
             claim_id = claim_number(self.storage, submission, now)
             row = replace(inbox.index_row(submission, "dispatched"), claim_id=claim_id, lease_since=now)
             self.index.put_submission(row, now)
+            numbered = time.perf_counter()
             try:
                 self.start(submission, claim_id)
+                log.info(
+                    "claim %s: run started in %.0f ms (claim number and index %.0f ms)",
+                    claim_id,
+                    (time.perf_counter() - begun) * 1000,
+                    (numbered - begun) * 1000,
+                )
             except Exception as error:  # the orchestrator is down: the next pass dispatches it again
                 log.warning("run for claim %s not started (%s): retried by a later pass", claim_id, type(error).__name__)
                 self.index.put_submission(replace(row, state="waiting", lease_since=None), now)
