@@ -157,6 +157,9 @@ def test_each_submission_is_a_deployment_run_named_after_its_claim(tmp_path):
 
         server_text = _text(server_log)
         assert not server_errors(server_text), f"the server log:\n{server_text[-3000:]}"
+        # each run started from the runner's flow object (forked warm: flows/warm_start.py), not by a
+        # `python -m prefect.engine` that loads the deployment's code again
+        assert "Downloading flow code" not in _text(serve_log)
     finally:
         if serve is not None:
             stop(serve)
