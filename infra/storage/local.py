@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import heapq
+import itertools
 import os
+import re
 import stat
 import uuid
 from collections.abc import Iterator, Sequence
@@ -36,6 +39,8 @@ READ_ONLY = 0o444
 NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK}
 FOLDER = os.O_RDONLY | os.O_DIRECTORY
 READ_ENTRY = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY  # a FIFO does not block the open
+NAMES = re.compile(r"[^\x00]+")  # the names `_names` joins
+SORTED = 1 << 16  # names `_names` sorts at a time
 LINK = "local storage: a symbolic link is neither an object nor a folder (never followed)"
 SPECIAL = "local storage: a special file (FIFO, socket, device) is not an object"
 
@@ -227,6 +232,54 @@ def _scan_child(folder: int, name: str, folder_key: str, prefix: str) -> list[Ob
         os.close(child)
 
 
+def _entries(folder: int, folder_key: str, prefix: str) -> Iterator[str]:
+    """The names of the entries in `folder` that `_scan` would take, a folder's followed by '/' (so that
+    names sort as the keys at and below them do), in the folder's own order."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except FileNotFoundError:
+                continue  # removed while listing
+            if not entry.name.startswith(TMP_PREFIX) and _wanted(folder_key + entry.name, prefix, is_folder):
+                yield entry.name + "/" if is_folder else entry.name
+
+
+def _names(folder: int, folder_key: str, prefix: str) -> Iterator[str]:
+    """`_entries`, sorted: `SORTED` names sorted at a time (a list takes some eighty bytes a name), each
+    run then kept as one string, its names joined by NULs (no name holds one: a few bytes a name), and
+    the runs merged."""
+    entries, runs = _entries(folder, folder_key, prefix), []
+    while run := list(itertools.islice(entries, SORTED)):
+        runs.append("\0".join(sorted(run)))
+    return heapq.merge(*((match.group() for match in NAMES.finditer(run)) for run in runs))
+
+
+def _walk(folder: int, folder_key: str, prefix: str) -> Iterator[ObjectInfo]:
+    """What `_scan` finds, in key order, lazily: a folder is read when the walk enters it, so what is held
+    is the names of the folders it is in (`_names`: a few bytes a name)."""
+    for name in _names(folder, folder_key, prefix):
+        if name.endswith("/"):
+            yield from _walk_child(folder, name[:-1], folder_key + name, prefix)
+            continue
+        try:
+            status = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        except FileNotFoundError:
+            continue  # removed while listing
+        yield _info(folder_key + name, status)
+
+
+def _walk_child(folder: int, name: str, folder_key: str, prefix: str) -> Iterator[ObjectInfo]:
+    try:
+        child = _child_folder(folder, name)
+    except (FileNotFoundError, NotADirectoryError, LinkRefused):
+        return  # removed or replaced while listing
+    try:
+        yield from _walk(child, folder_key, prefix)
+    finally:
+        os.close(child)
+
+
 class LocalStorage:
     """Objects as read-only files under one root folder."""
 
@@ -318,6 +371,24 @@ class LocalStorage:
         except OSError as error:
             raise _failure("list", error) from None
         return sorted(found, key=lambda info: info.key)
+
+    def walk(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """What `list` gives, in the same order, lazily (not part of the Storage protocol: `intake reindex`
+        uses it when a storage has it): each folder is read and sorted when the walk enters it, so the
+        listing is never held whole - only the names of the folders the walk is in, a few bytes each."""
+        check_prefix(prefix)
+        folder = prefix[:-1] if prefix.endswith("/") else prefix.rpartition("/")[0]
+        with contextlib.ExitStack() as stack:
+            try:
+                start = stack.enter_context(self._folder(folder.split("/") if folder else []))
+            except (FileNotFoundError, NotADirectoryError, LinkRefused):
+                return  # no such folder, as `list`
+            except OSError as error:
+                raise _failure("list", error) from None
+            try:
+                yield from _walk(start, folder + "/" if folder else "", prefix)
+            except OSError as error:
+                raise _failure("list", error) from None
 
     def list_level(self, prefix: str) -> Level:
         check_prefix(prefix)

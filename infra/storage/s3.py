@@ -239,6 +239,22 @@ class S3Storage:
         ]
         return sorted(found, key=lambda info: info.key)
 
+    def walk(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """What `list` gives, lazily (not part of the Storage protocol: `intake reindex` uses it when a
+        storage has it): a page of the listing (1,000 keys) at a time, in the server's order - by key (S3
+        lists in UTF-8 byte order, which is the order of Python's strings); StorageError should a key
+        come out of order."""
+        check_prefix(prefix)
+        last = ""
+        with _mapped("list"):
+            for o in self._client.list_objects(self.bucket, prefix=prefix or None, recursive=True):
+                if o.is_dir or not o.object_name or o.object_name.endswith("/"):
+                    continue
+                if o.object_name < last:
+                    raise StorageError("S3 list failed: the server listed keys out of order")
+                last = o.object_name
+                yield ObjectInfo(o.object_name, o.size, o.last_modified, (o.etag or "").strip('"'))
+
     def list_level(self, prefix: str) -> Level:
         """A delimiter listing: the common prefixes under `prefix` as folder names, and its objects."""
         check_prefix(prefix)
