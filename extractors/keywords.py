@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import Field as PydanticField
-from pydantic import create_model
+from pydantic import create_model, model_validator
 
 from models.base import Model
 from models.document import DocType
@@ -230,8 +230,50 @@ class Totals(DataFile):
     payments: Payments
 
 
+class XmlPaths(Model):
+    """Where each value sits in one syntax of e-invoice XML: ElementTree paths, the first giving a value wins."""
+
+    type_code: Words
+    date: Words
+    total: Words
+    currency: Words
+    issuer: Words
+    number: Words
+    lines: Words
+    line_name: Words
+    line_amount: Words
+
+
+class EInvoices(DataFile):
+    """einvoice.toml: the attachments holding an e-invoice, its syntaxes by root element, and their paths."""
+
+    file = "einvoice"
+    attachment_names: Words
+    credit_note_codes: Words
+    roots: dict[str, str]  # "{namespace}Name" of the root element -> its syntax (a key of `syntaxes`)
+    syntaxes: dict[str, XmlPaths]
+
+    @model_validator(mode="after")
+    def _known_syntaxes(self) -> EInvoices:
+        unknown = sorted(set(self.roots.values()) - set(self.syntaxes))
+        if unknown:
+            raise ValueError(f"roots name syntaxes without paths: {', '.join(unknown)}")
+        return self
+
+
 D = TypeVar("D", bound=DataFile)
-DATA_FILES: tuple[type[DataFile], ...] = (CareTypes, Currencies, Dates, DocTypes, Parties, Periods, Sessions, Shares, Totals)
+DATA_FILES: tuple[type[DataFile], ...] = (
+    CareTypes,
+    Currencies,
+    Dates,
+    DocTypes,
+    EInvoices,
+    Parties,
+    Periods,
+    Sessions,
+    Shares,
+    Totals,
+)
 
 
 def parse_data(model: type[D], text: str, source: str) -> D:
@@ -254,6 +296,7 @@ CARE_TYPES = load_data(CareTypes)
 CURRENCIES = load_data(Currencies)
 DATES = load_data(Dates)
 DOC_TYPES = load_data(DocTypes)
+EINVOICES = load_data(EInvoices)
 PARTIES = load_data(Parties)
 PERIODS = load_data(Periods)
 SESSIONS = load_data(Sessions)

@@ -15,14 +15,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from extractors.document import build_documents
+from extractors.einvoice import read_einvoice
 from extractors.fields import parties
 from extractors.ocr import OcrError
 from extractors.page_reader import read_page
 from extractors.pages import MAX_PAGE_PIXELS, OversizedImage, UnreadablePage
+from extractors.structured import with_einvoice
 from infra.tools import deadline
 from infra.tools.command import ToolTimedOut
 from intake.budget import CAUSES, RequestClock, page_ranges
-from models import Claim, Document, Flag, FlagCode, OcrPage, RejectedFile, Upload, UploadReport
+from models import Claim, Document, Flag, FlagCode, MediaType, OcrPage, RejectedFile, Upload, UploadReport
 from models.manifest import Manifest
 from validators.assessment import assess, carried_flags, status_of
 from validators.claim_checks import CheckContext
@@ -30,6 +32,7 @@ from validators.document_checks import check_document
 from validators.exchange import in_euros
 from validators.flag_wording import make_flag
 from validators.rules_file import load_rules
+from validators.structured_data import structured_data_flags
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +100,16 @@ def merge_unread(outcomes: Sequence[PageOutcome]) -> list[PageOutcome]:
 
 def documents_from_outcomes(upload: Upload, outcomes: Sequence[PageOutcome]) -> list[Document]:
     """Classify, extract and check one file from its page outcomes: one Document per proof it holds
-    (what the upload rules noted, and pages that could not be read, are flagged on the first), foreign amounts also in euros."""
+    (what the upload rules noted, and pages that could not be read, are flagged on the first), foreign amounts also in euros.
+    A PDF carrying an e-invoice's XML gives its values to the proof it describes, a disagreement with its page flagged."""
     pages = [o.page for o in outcomes if o.page is not None]
     failures = [*upload.flags, *(o.flag for o in outcomes if o.flag is not None)]
-    documents = build_documents(upload, pages)
+    invoice = read_einvoice(upload.path) if upload.media_type is MediaType.PDF else None
     checked = []
-    for i, document in enumerate(documents):
+    for i, (document, disagreements) in enumerate(with_einvoice(build_documents(upload, pages), invoice)):
         own = [p for p in pages if p.page in {info.page for info in document.pages}]
-        checked.append(in_euros(check_document(document, own, failures if i == 0 else ())))
+        extra = [*(failures if i == 0 else ()), *structured_data_flags(document.file, disagreements)]
+        checked.append(in_euros(check_document(document, own, extra)))
     return checked
 
 

@@ -67,6 +67,7 @@ class FlagCode(StrEnum):
     UNEXPECTED_OBJECT = "unexpected_object"  # an inbox object where no submission belongs
     PROCESSING_FAILED = "processing_failed"  # the pipeline failed on the submission, or it stopped its workers too often
     NO_EXCHANGE_RATE = "no_exchange_rate"  # a foreign amount that cannot be put in euros (no ECB rate for its currency or date)
+    STRUCTURED_DATA_MISMATCH = "structured_data_mismatch"  # a page disagreeing with its e-invoice XML (date, total, currency)
 
 
 class Flag(Model):

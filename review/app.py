@@ -160,6 +160,7 @@ COMPARED = {
     "date_outside_stay": ("declared", "read"),
     "multiple_beneficiaries": ("declared", "read"),
     "amount_mismatch": ("paid", "invoices"),
+    "structured_data_mismatch": ("read", "xml"),
 }
 
 

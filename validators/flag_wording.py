@@ -63,6 +63,7 @@ PLACEHOLDERS = frozenset(
         "declared_eur",
         "read_eur",
         "package",  # amounts in euros (validators/exchange.py)
+        "xml",  # the page against an e-invoice's XML (validators/structured_data.py)
     }
 )
 
