@@ -1,14 +1,25 @@
 """Per-field extraction accuracy on a folder of documents with ground truth.
 
 Usage: python bench/accuracy.py DIR [--limit N] [--workers N] [--show-errors] [--fields date,total,...]
+                                    [--part develop|scored|both] [--list-part develop|scored] [--set-name NAME]
 DIR holds `<id>.<pdf|jpg|png>` and `<id>.json` (the generator's format, or SROIE's: `company` is
 compared with our `issuer`). For each field present in the ground truth (null = not applicable) it
 prints accuracy, how many were wrong, missing, and confidently wrong (confidence >= 0.8 and wrong -
 the worst kind), overall and per variant (clean vs degraded) when the ground truth names one.
 A file named `*-scan.*` (einvoice-dev's scanned variants) is also counted in a `scan` group, the
-others in `text-or-photo`, so born-digital pages and their scans are reported separately. The last line gives
+others in `text`, so born-digital pages and their scans are reported separately. The last line gives
 the CPU seconds per page (this process and its children - Tesseract -, over the pages read; 0 when
 every page came from `--ocr-cache`). Skips with a message when DIR does not exist.
+
+Validation split (bench/splits.py, where the rule is written down): every document of a set is in a
+part to develop on or in a part only scored (about 20 %, by a stable hash of "<set>/<id>", a
+`-scan` variant with its original; the set is DIR's folder name unless `--set-name`). `--part
+develop` or `--part scored` reads and reports that part alone, in the table above. `--part both`
+(the default) reads every document once and prints the table above over all of them, then the same
+figures side by side for develop and scored with the difference in points (scored minus develop):
+only the scored part counts for the goals. With `--part both`, `--show-errors` lists the develop
+part's errors only (`--part scored --show-errors` to read the scored part's, deliberately).
+`--list-part scored` prints the ids of the held-out documents (one a line, nothing read) and exits.
 """
 
 from __future__ import annotations
@@ -21,11 +32,13 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Container, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.splits import PARTS, part_of
 from extractors.data_files import fold
 from intake.pipeline import documents_from_outcomes, read_page_outcome
 from models import Document
@@ -145,13 +158,17 @@ def predicted(docs: list[Document], name: str, truth: dict) -> tuple[str | None,
     return (field.value, field.confidence) if field else (None, 0.0)
 
 
-def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...], show: bool) -> dict:
-    """Counts per (group, field): right, wrong, missing, confident_wrong, total."""
+def score(files: list[Path], docs: list, fields: tuple[str, ...], show: bool, scan_groups: bool | None = None) -> dict:
+    """Counts per (group, field): right, wrong, missing, confident_wrong, total. `docs[i]` is the list
+    of Documents read from `files[i]`. The `scan` / `text` groups are counted when `scan_groups`, or
+    (None) when some file is a `-scan` variant."""
     counts: dict = defaultdict(lambda: defaultdict(int))
+    if scan_groups is None:
+        scan_groups = any(p.stem.endswith("-scan") for p in files)
     for path, doc in zip(files, docs, strict=True):
         truth = derived_truth(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
         groups = ["all"] + ([("clean" if truth["variant"] == "clean" else "degraded")] if truth.get("variant") else [])
-        if any(p.stem.endswith("-scan") for p in files):
+        if scan_groups:
             groups.append("scan" if path.stem.endswith("-scan") else "text")
         for key, expected in truth.items():
             name = TRUTH_TO_FIELD.get(key, key)
@@ -172,6 +189,103 @@ def score(files: list[Path], docs: list[Document | None], fields: tuple[str, ...
     return counts
 
 
+def set_name_of(folder: Path) -> str:
+    """The name of the set a folder holds, for the split: the folder's own name."""
+    return folder.resolve().name
+
+
+def labelled_files(folder: Path) -> list[Path]:
+    """The documents of a folder that have a ground truth (`<id>.json` beside them), sorted."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.with_suffix(".json").exists())
+
+
+def score_parts(
+    files: list[Path], docs: list, fields: tuple[str, ...], set_name: str, show: Container[str] = ()
+) -> dict[str, dict]:
+    """`score` per part of the validation split (bench/splits.py): {"develop": counts, "scored": counts},
+    printing the errors of the parts in `show`. The `scan` / `text` groups are counted in both parts when
+    some file of the whole set is a variant."""
+    scan_groups = any(p.stem.endswith("-scan") for p in files)
+    by_part: dict[str, dict] = {}
+    for part in PARTS:
+        chosen = [(path, doc) for path, doc in zip(files, docs, strict=True) if part_of(set_name, path.stem) == part]
+        by_part[part] = score([p for p, _ in chosen], [d for _, d in chosen], fields, part in show, scan_groups)
+    return by_part
+
+
+def merged(counts: Iterable[dict]) -> dict:
+    """Counts added up key by key (the parts' counts make the whole set's)."""
+    out: dict = defaultdict(lambda: defaultdict(int))
+    for one in counts:
+        for key, c in one.items():
+            for name, n in c.items():
+                out[key][name] += n
+    return out
+
+
+def ordered(keys: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(group, field) keys in report order: group `all` first, then groups by name; fields in FIELDS' order."""
+    return sorted(keys, key=lambda k: (k[0] != "all", k[0], FIELDS.index(k[1])))
+
+
+def figures(c: dict | None) -> dict:
+    """n, accuracy (None when n is 0), wrong, missing, confident_wrong of one (group, field)'s counts."""
+    c = c or {}
+    n = c.get("total", 0)
+    return {
+        "n": n,
+        "accuracy": c.get("right", 0) / n if n else None,
+        "wrong": c.get("wrong", 0),
+        "missing": c.get("missing", 0),
+        "confident_wrong": c.get("confident_wrong", 0),
+    }
+
+
+def side_by_side(by_part: dict[str, dict]) -> list[dict]:
+    """One row per (group, field) of either part: its develop and scored figures and `diff`, scored minus
+    develop accuracy in points (None when a part has no case)."""
+    develop, scored = by_part.get("develop", {}), by_part.get("scored", {})
+    rows = []
+    for group, name in ordered(set(develop) | set(scored)):
+        d, s = figures(develop.get((group, name))), figures(scored.get((group, name)))
+        both = d["accuracy"] is not None and s["accuracy"] is not None
+        diff = round((s["accuracy"] - d["accuracy"]) * 100, 1) if both else None
+        rows.append({"group": group, "field": name, "develop": d, "scored": s, "diff": diff})
+    return rows
+
+
+def _cells(f: dict) -> str:
+    accuracy = f"{f['accuracy']:>10.1%}" if f["accuracy"] is not None else f"{'-':>10}"
+    return f"{f['n']:>5}{accuracy}{f['wrong']:>7}{f['missing']:>9}{f['confident_wrong']:>12}"
+
+
+def table_lines(counts: dict) -> list[str]:
+    """The per-(group, field) table: n, accuracy, wrong, missing, confidently wrong."""
+    lines = [f"{'group':<10}{'field':<18}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}"]
+    for group, name in ordered(counts):
+        lines.append(f"{group:<10}{name:<18}{_cells(figures(counts[(group, name)]))}")
+    return lines
+
+
+def side_by_side_lines(by_part: dict[str, dict]) -> list[str]:
+    """The side-by-side table of `side_by_side`: develop's columns, then scored's, then the difference."""
+    columns = f"{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}"
+    lines = [
+        "side by side: develop | scored (only the scored part counts for the goals); diff = scored - develop, in points",
+        f"{'':<28}{'-- develop':<43}| -- scored",
+        f"{'group':<10}{'field':<18}{columns} | {columns}{'diff':>8}",
+    ]
+    for row in side_by_side(by_part):
+        diff = f"{row['diff']:>+8.1f}" if row["diff"] is not None else f"{'-':>8}"
+        lines.append(f"{row['group']:<10}{row['field']:<18}{_cells(row['develop'])} | {_cells(row['scored'])}{diff}")
+    return lines
+
+
+def part_counts(files: Sequence[Path], set_name: str) -> dict[str, int]:
+    """How many of the files are in each part."""
+    return {part: sum(part_of(set_name, p.stem) == part for p in files) for part in PARTS}
+
+
 def cpu_seconds() -> float:
     """CPU time of this process and of its finished children (Tesseract, pdftotext...), user + system."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -186,11 +300,28 @@ def main() -> int:
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--fields", default=",".join(DEFAULT_FIELDS))
     parser.add_argument("--ocr-cache", type=Path, help="keep the pages read here and reuse them (extraction work only)")
+    parser.add_argument(
+        "--part",
+        choices=("develop", "scored", "both"),
+        default="both",
+        help="the part of the validation split (bench/splits.py) to read; both: side by side (default)",
+    )
+    parser.add_argument("--list-part", choices=PARTS, help="print the ids of the documents in this part and exit")
+    parser.add_argument("--set-name", help="the set's name for the split (default: the folder's name)")
     args = parser.parse_args()
     if not args.folder.is_dir():
         print(f"SKIP: no folder at {args.folder}")
         return 0
-    files = sorted(p for p in args.folder.iterdir() if p.suffix.lower() in SUFFIXES and p.with_suffix(".json").exists())
+    set_name = args.set_name or set_name_of(args.folder)
+    files = labelled_files(args.folder)
+    if args.list_part:
+        for path in files:
+            if part_of(set_name, path.stem) == args.list_part:
+                print(path.stem)
+        return 0
+    whole = part_counts(files, set_name)
+    if args.part != "both":
+        files = [p for p in files if part_of(set_name, p.stem) == args.part]
     files = files[: args.limit] if args.limit else files
     started, cpu_started = time.monotonic(), cpu_seconds()
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
@@ -199,15 +330,24 @@ def main() -> int:
         docs = list(pool.map(lambda path: extract_one(path, args.ocr_cache), files))
     elapsed, cpu = time.monotonic() - started, cpu_seconds() - cpu_started
     pages = sum(len(d.pages) for doc in docs for d in doc)
-    counts = score(files, docs, tuple(args.fields.split(",")), args.show_errors)
+    fields = tuple(args.fields.split(","))
+    # the scored part's errors are not for reading while developing: shown only when asked for by name
+    shown = (args.part,) if args.part != "both" else ("develop",)
+    if args.show_errors and args.part == "both":
+        print("  (errors of the develop part only: --part scored --show-errors shows the scored part's)")
+    by_part = score_parts(files, docs, fields, set_name, shown if args.show_errors else ())
+    counts = merged(by_part.values())
     print(
         f"{args.folder}: {len(files)} documents in {elapsed:.0f} s ({elapsed / max(len(files), 1):.2f} s each, {args.workers} workers)"
     )
-    print(f"{'group':<10}{'field':<18}{'n':>5}{'accuracy':>10}{'wrong':>7}{'missing':>9}{'conf.wrong':>12}")
-    for (group, name), c in sorted(counts.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], FIELDS.index(kv[0][1]))):
-        print(
-            f"{group:<10}{name:<18}{c['total']:>5}{c['right'] / c['total']:>10.1%}{c['wrong']:>7}{c['missing']:>9}{c['confident_wrong']:>12}"
-        )
+    read = part_counts(files, set_name)
+    print(
+        f"split of {set_name} (bench/splits.py): develop {whole['develop']}, scored {whole['scored']} documents;"
+        f" part {args.part}: {read['develop']} develop + {read['scored']} scored read"
+    )
+    print("\n".join(table_lines(counts)))
+    if args.part == "both":
+        print("\n".join(side_by_side_lines(by_part)))
     print(f"CPU: {cpu:.1f} s for {pages} pages = {cpu / max(pages, 1):.2f} s per page (this process + Tesseract)")
     return 0
 
