@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.data_files import fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import amounts_in, total_label
-from extractors.keywords import DOC_TYPES
+from extractors.keywords import DOC_TYPES, SEGMENTS
 from extractors.layout import Line
 from models import DocType
 from models.document_kinds import kind_of
@@ -72,6 +72,30 @@ def _bank_details_in_footer(lines: Sequence[Line]) -> bool:
     return min(hits) >= start
 
 
+def rib_layout(lines: Sequence[Line]) -> bool:
+    """The lines show a RIB's own layout (segments.toml `payment_pages`): its title ('Relevé d'identité
+    bancaire'), or several of its boxes (account holder, bank code, branch code, account number, key)."""
+    words = SEGMENTS.payment_pages
+    text = "\n".join(fold(line.text) for line in lines)
+    if phrase_pattern(words.rib_titles, "a-z0-9").search(text):
+        return True
+    return len(set(phrase_pattern(words.rib_boxes, "a-z0-9").findall(text))) >= words.min_boxes
+
+
+def _bank_details_of_seller(lines: Sequence[Line]) -> str | None:
+    """Why the bank details of a billing document are the seller's account, if they are: printed in its
+    footer, or - in a document of several pages - on pages without a RIB layout of their own (the bill's
+    payment page, which the segmentation keeps with the bill: extractors/segment.py)."""
+    if _bank_details_in_footer(lines):
+        return "coordonnées bancaires en pied de facture"
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    if len(pages) > 1 and not any(rib_layout(page) for page in pages.values()):
+        return "coordonnées bancaires sur une page de paiement de la facture"
+    return None
+
+
 def _invoice_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]], items: int) -> bool:
     """The page bills something: invoice or receipt wording, priced rows, or a total with its amount."""
     if scores[DocType.INVOICE][0] >= MIN_SCORE or scores[DocType.RECEIPT][0] >= MIN_SCORE or items >= ITEM_ROWS_FOR_INVOICE:
@@ -84,18 +108,20 @@ TOTAL_CUE = 0.8
 
 def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
     """Layout evidence: several priced item rows (label ... amount) make a detailed invoice, not a
-    prescription; bank details (IBAN, BIC) only in the footer of a page that bills something are the
-    seller's account, not a RIB; a document without a single amount is of no kind that is always priced
-    (invoice, receipt, quote: `always_priced` in models/document_kinds.toml)."""
+    prescription; bank details (IBAN, BIC) only in the footer of a page that bills something, or on a page
+    of a billing document of several pages that has no RIB layout of its own, are the seller's account, not
+    a RIB; a document without a single amount is of no kind that is always priced (invoice, receipt, quote:
+    `always_priced` in models/document_kinds.toml)."""
     items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
         total, reasons = scores[DocType.PRESCRIPTION]
         scores[DocType.PRESCRIPTION] = (total * UNPRICED_FACTOR, reasons)  # medicines listed with prices are sold, not prescribed
-    if scores[DocType.BANK_DETAILS][0] and _invoice_cues(lines, scores, items) and _bank_details_in_footer(lines):
+    seller = _bank_details_of_seller(lines) if scores[DocType.BANK_DETAILS][0] and _invoice_cues(lines, scores, items) else None
+    if seller:
         total, reasons = scores[DocType.BANK_DETAILS]
-        scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, "coordonnées bancaires en pied de facture"])
+        scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, seller])
     if lines and not any(amounts_in(line) for line in lines):
         for kind, (total, reasons) in list(scores.items()):
             if total and kind_of(kind).always_priced:

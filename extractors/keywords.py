@@ -261,6 +261,27 @@ class EInvoices(DataFile):
         return self
 
 
+class Numbering(Model):
+    words: Words
+    joiners: Words
+
+
+class PaymentPages(Model):
+    transfer: Words
+    rib_titles: Words
+    rib_boxes: Words
+    min_boxes: int = PydanticField(ge=1)
+
+
+class Segments(DataFile):
+    """segments.toml: what ties two pages into one document (page numbering), and what tells a bill's own
+    payment page from a RIB."""
+
+    file = "segments"
+    numbering: Numbering
+    payment_pages: PaymentPages
+
+
 D = TypeVar("D", bound=DataFile)
 DATA_FILES: tuple[type[DataFile], ...] = (
     CareTypes,
@@ -270,6 +291,7 @@ DATA_FILES: tuple[type[DataFile], ...] = (
     EInvoices,
     Parties,
     Periods,
+    Segments,
     Sessions,
     Shares,
     Totals,
@@ -299,6 +321,7 @@ DOC_TYPES = load_data(DocTypes)
 EINVOICES = load_data(EInvoices)
 PARTIES = load_data(Parties)
 PERIODS = load_data(Periods)
+SEGMENTS = load_data(Segments)
 SESSIONS = load_data(Sessions)
 SHARES = load_data(Shares)
 TOTALS = load_data(Totals)
