@@ -40,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.splits import PARTS, part_of
 from extractors.data_files import fold
-from intake.pipeline import documents_from_outcomes, read_page_outcome
-from models import Document
+from intake.pipeline import PageOutcome, documents_from_outcomes, read_page_outcome
+from models import Document, Upload
 from validators.upload import check_uploads
 
 CONFIDENT = 0.8
@@ -93,12 +93,12 @@ def person_or_company(value: str) -> str:
     return " ".join(sorted(TITLE_FORMS.get(w, w) for w in words))
 
 
-def extract_one(path: Path, cache: Path | None = None) -> list[Document]:
-    """One file through the pipeline stages (pages in order, no Prefect): its Documents, one per proof.
-    With `cache`, the pages read (OCR) are kept there and reused: to iterate on extraction rules only."""
+def page_outcomes(path: Path, cache: Path | None = None) -> tuple[Upload, list[PageOutcome]] | None:
+    """One accepted file and its pages read (None: the upload rules refuse it). With `cache`, the pages
+    read (OCR) are kept there and reused: to iterate on extraction rules only."""
     report = check_uploads([path])
     if not report.accepted:
-        return []
+        return None
     upload = report.accepted[0]
     stored = cache / f"{path.name}.{upload.sha256[:16]}.pickle" if cache else None
     if stored is not None and stored.exists():
@@ -107,7 +107,14 @@ def extract_one(path: Path, cache: Path | None = None) -> list[Document]:
         outcomes = [read_page_outcome(upload, n) for n in range(1, upload.page_count + 1)]
         if stored is not None:
             stored.write_bytes(pickle.dumps(outcomes))
-    return documents_from_outcomes(upload, outcomes)
+    return upload, outcomes
+
+
+def extract_one(path: Path, cache: Path | None = None) -> list[Document]:
+    """One file through the pipeline stages (pages in order, no Prefect): its Documents, one per proof
+    (`cache`: see `page_outcomes`)."""
+    read = page_outcomes(path, cache)
+    return documents_from_outcomes(*read) if read else []
 
 
 def _amounts_key(amounts) -> str | None:

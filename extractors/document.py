@@ -4,10 +4,12 @@ each with its type, fields, billed lines and session dates (no flags)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from extractors.classify import classify
-from extractors.fields.extract import extract_all
+from extractors.calibration import Proof, default_calibration
+from extractors.classify import Classification, classify
+from extractors.fields.extract import Extraction, extract_all
 from extractors.layout import document_lines
 from extractors.segment import segment_pages
 from extractors.timing import stage
@@ -28,8 +30,17 @@ def page_info(page: OcrPage) -> PageInfo:
     return PageInfo(**_same_named(page, PAGE_AS_READ), word_count=len(page.words), mean_confidence=round(page.mean_confidence, 3))
 
 
-def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
-    """Classify and extract pages of one proof (in page order) into a Document."""
+@dataclass(frozen=True)
+class ProofReading:
+    """One proof's pages classified and extracted, before its confidences are calibrated."""
+
+    kind: Classification
+    found: Extraction
+    proof: Proof
+
+
+def read_proof(pages: Sequence[OcrPage]) -> ProofReading:
+    """Classify and extract pages of one proof (in page order)."""
     ordered = sorted(pages, key=lambda p: p.page)
     with stage("layout"):
         lines = document_lines(ordered)
@@ -37,14 +48,22 @@ def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = 
         kind = classify(lines)
     with stage("fields"):
         found = extract_all(lines, kind.doc_type.value)
+    return ProofReading(kind, found, Proof(lines, ordered, kind.doc_type.value, found.line_items))
+
+
+def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
+    """Classify and extract pages of one proof (in page order) into a Document, its decisive fields'
+    confidences calibrated (extractors/calibration.py)."""
+    reading = read_proof(pages)
+    found = reading.found
     return Document(
         **_same_named(upload, FILE_AS_RECEIVED),
-        doc_type=kind.doc_type,
-        doc_type_score=kind.score,
-        doc_type_reasons=kind.reasons,
-        pages=tuple(page_info(p) for p in ordered),
+        doc_type=reading.kind.doc_type,
+        doc_type_score=reading.kind.score,
+        doc_type_reasons=reading.kind.reasons,
+        pages=tuple(page_info(p) for p in reading.proof.pages),
         part=part,
-        fields=found.fields,
+        fields=default_calibration().apply(found.fields, found.evidence, reading.proof),
         line_items=found.line_items,
         sessions=found.sessions,
     )

@@ -68,6 +68,7 @@ class FlagCode(StrEnum):
     PROCESSING_FAILED = "processing_failed"  # the pipeline failed on the submission, or it stopped its workers too often
     NO_EXCHANGE_RATE = "no_exchange_rate"  # a foreign amount that cannot be put in euros (no ECB rate for its currency or date)
     STRUCTURED_DATA_MISMATCH = "structured_data_mismatch"  # a page disagreeing with its e-invoice XML (date, total, currency)
+    DOUBTFUL_FIELD = "doubtful_field"  # a decisive value read with a confidence under its straight-through threshold
 
 
 class Flag(Model):

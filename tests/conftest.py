@@ -19,6 +19,23 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+def rules_without_straight_through() -> Path:
+    """The rules the tests run under (INTAKE_RULES, inherited by the servers and CLIs they start): the
+    shipped file without its `[straight_through]` table. The sample documents' dates and totals mostly
+    read under the shipped thresholds (validators/straight_through.py), so that every claim would wait for
+    a manager: tests of the flows, the hand-off and the desk need claims that can be `ready`. The
+    straight-through decision itself is tested under the shipped file, named (DEFAULT_RULES)."""
+    shipped = (REPO / "validators" / "rules" / "default.toml").read_text(encoding="utf-8")
+    folder = Path(os.environ.get("PYTEST_RULES_DIR") or REPO / ".pytest-rules")
+    folder.mkdir(exist_ok=True)
+    path = folder / "rules-without-straight-through.toml"
+    path.write_text(shipped.split("\n[straight_through]")[0] + "\n", encoding="utf-8")
+    return path
+
+
+os.environ.setdefault("INTAKE_RULES", str(rules_without_straight_through()))
+
+
 def line_of(text: str, index: int = 0, page: int = 1, confidence: float = 0.9) -> Line:
     """A Line of words laid out left to right on row `index`."""
     words, x = [], 10

@@ -15,6 +15,7 @@ from validators.duplicates import Seen, duplicate_flags
 from validators.proofs import missing_proof_flags
 from validators.request_facts import request_facts
 from validators.rules_file import Rules
+from validators.straight_through import doubtful_flags
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def claim_flags(claim_id: str, documents: Sequence[Document], context: CheckCont
     flags += date_flags(documents, context.manifest, rules.limits, context.today)
     flags += beneficiary_flags(documents, context.manifest, rules.limits)
     flags += duplicate_flags(claim_id, documents, context.earlier, rules.limits.phash_distance)
+    flags += doubtful_flags(documents, rules.straight_through.thresholds())
     return ClaimFindings(flags, nothing_covered)
 
 

@@ -64,6 +64,8 @@ PLACEHOLDERS = frozenset(
         "read_eur",
         "package",  # amounts in euros (validators/exchange.py)
         "xml",  # the page against an e-invoice's XML (validators/structured_data.py)
+        "value",
+        "threshold",  # a doubtful value (validators/straight_through.py)
     }
 )
 

@@ -86,6 +86,21 @@ class NotCovered(Model):
     reason_en: str
 
 
+class StraightThrough(Model):
+    """The confidence each decisive value needs for its claim to go to adjudication without a person
+    (`ready`); a field given no threshold is not checked."""
+
+    date: float | None = PydanticField(default=None, ge=0, le=1)
+    total: float | None = PydanticField(default=None, ge=0, le=1)
+    currency: float | None = PydanticField(default=None, ge=0, le=1)
+    care_type: float | None = PydanticField(default=None, ge=0, le=1)
+    beneficiary: float | None = PydanticField(default=None, ge=0, le=1)
+
+    def thresholds(self) -> dict[str, float]:
+        """Field name -> threshold, for the fields checked."""
+        return {name: value for name, value in self.model_dump().items() if value is not None}
+
+
 class Rules(Model):
     """The whole rules file."""
 
@@ -93,6 +108,7 @@ class Rules(Model):
     proofs: dict[str, Proof]
     requirements: tuple[Requirement, ...]
     not_covered: NotCovered
+    straight_through: StraightThrough = StraightThrough()
 
     @model_validator(mode="after")
     def _known_proofs(self) -> Rules:

@@ -11,12 +11,13 @@ from functools import cache
 from price_parser import Price
 
 from extractors.data_files import fold
+from extractors.fields.evidence import Evidence, margin_over
 from extractors.keywords import TOTALS, Words
 from extractors.layout import Line, lines_below
 from models import Field
 
 _CUR = (
-    r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|RM|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
+    r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|R[Mm]|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
     r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|INR|₹|Rs\.?)"
 )
 _NUMBER = (
@@ -160,7 +161,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     """The amount right of a total label on its row, else just below it."""
     right = [a for a in amounts_in(line) if a.start >= label_end]
     if right:
-        return TotalCandidate(right[-1], weight + late, "total.label_right")
+        # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
+        paid = [a for a in right if a.value > 0] or right
+        return TotalCandidate(paid[-1], weight + late, "total.label_right")
     confused = [
         m for m in CONFUSED_AMOUNT.finditer(line.text) if m.start() >= label_end and any(ch.isdigit() for ch in m.group(0))
     ]
@@ -180,8 +183,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
             "total.label_right_spaced_decimal",
         )
     for below in lines_below(lines, line):
-        if excluded_row(fold(below.text)):
-            return None
+        folded_below = fold(below.text)
+        if excluded_row(folded_below) or (_has(folded_below, TOTALS.not_totals.tax_words) and total_label(folded_below)[0] == 0):
+            return None  # the row below states a tax (included or not) or a subtotal: its amount is no total
         amounts = amounts_in(below)
         if amounts:
             return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")
@@ -225,14 +229,18 @@ def reads_a_sure_total(lines: Sequence[Line]) -> bool:
     return any(c.score >= UNREAD_LABEL_WEIGHT - BELOW_PENALTY for c in total_candidates(lines))
 
 
+MAX_TENDER_ROW_AMOUNTS = 2  # a row printing more amounts is columns run together: which is the tender is unknown
+
+
 def _row_amount(lines: Sequence[Line], labels: Words) -> Decimal | None:
-    """The last amount on the last row carrying one of `labels` (totals.toml `payments`)."""
+    """The last amount on the last row carrying one of `labels` (totals.toml `payments`), among rows
+    printing at most two amounts."""
     value = None
     for line in lines:
         folded = fold(line.text)
         if _has(folded, labels):
             amounts = amounts_in(line)
-            if amounts:
+            if amounts and len(amounts) <= MAX_TENDER_ROW_AMOUNTS:
                 value = amounts[-1].value
     return value
 
@@ -345,8 +353,8 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     return out
 
 
-def extract_total(lines: Sequence[Line]) -> Field | None:
-    """The total paid as a Field, or None when no amount is printed."""
+def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
+    """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
     candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, tax_part_check(lines, candidates))))
     if any(c.amount.value > 0 for c in candidates):
@@ -357,6 +365,7 @@ def extract_total(lines: Sequence[Line]) -> Field | None:
         rivals = {c.amount.value for c in candidates if c.score >= best.score - 0.02}
         if len(rivals) > 1:
             certainty *= 0.7
+        others = {c.amount.value: c.score for c in sorted(candidates, key=lambda c: c.score)}
     else:
         every = [a for line in counted_lines(lines) for a in amounts_in(line)]
         with_cents = [a for a in every if re.search(r"[.,€]\d{2}\b", a.raw)] or every
@@ -364,9 +373,10 @@ def extract_total(lines: Sequence[Line]) -> Field | None:
             return None
         best = TotalCandidate(max(with_cents, key=lambda a: a.value), 0.3, "total.largest_amount")
         certainty = 0.3
+        others = {a.value: 0.3 for a in with_cents}
     amount = best.amount
     bbox, ocr_conf = amount.line.locate(amount.start, amount.end)
-    return Field(
+    field = Field(
         value=str(amount.value),
         raw=amount.raw,
         confidence=round(ocr_conf * certainty, 3),
@@ -374,3 +384,11 @@ def extract_total(lines: Sequence[Line]) -> Field | None:
         bbox=bbox,
         rule=best.rule,
     )
+    others.pop(amount.value, None)  # each other value at its best score
+    return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others))
+
+
+def extract_total(lines: Sequence[Line]) -> Field | None:
+    """The total paid as a Field, or None when no amount is printed."""
+    ranked = rank_total(lines)
+    return ranked[0] if ranked else None

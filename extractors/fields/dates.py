@@ -13,6 +13,7 @@ from functools import cache
 from babel.dates import get_month_names
 
 from extractors.data_files import fold, phrase_pattern
+from extractors.fields.evidence import Evidence, margin_over
 from extractors.keywords import DATES
 from extractors.layout import Line
 from models import Field
@@ -49,9 +50,9 @@ NUMERIC_DMY = re.compile(
     rf"(?<![\d/-])(?<!\d\.)(\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))"
 )
 NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
-# "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "1er janvier 2020"
+# "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
 TEXT_DMY = re.compile(
-    rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-]*(?:de\s+)?({_MONTH})\.?[\s\-,]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?[\s\-,/]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
@@ -203,7 +204,18 @@ def opens_period(line: Line, end: int) -> bool:
     return _range_after().search(fold(line.text[end : end + 24])) is not None
 
 
-def _context_score(line: Line, start: int, end: int) -> float:
+def past_fact_runs_over(line: Line, start: int, previous: Line | None) -> bool:
+    """A date opening its line whose sentence began on the line before with a past fact's words
+    ("employée ... depuis le" / "23/11/2017, est détachée..."): the fact's date, not the document's."""
+    if line.text[:start].strip() or previous is None or previous.page != line.page:
+        return False
+    tail = fold(previous.text[-CONTEXT_CHARS:])
+    return any(m.end() >= len(tail.rstrip()) for m in phrase_pattern(DATES.labels.other).finditer(tail))
+
+
+def _context_score(line: Line, start: int, end: int, previous: Line | None = None) -> float:
+    if past_fact_runs_over(line, start, previous):
+        return -0.6
     before = line.text[max(0, start - CONTEXT_CHARS) : start]
     after = line.text[end : end + 8]
     folded_before = fold(before)
@@ -250,7 +262,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
     today = today or date.today()
     found: list[DateCandidate] = []
     total_lines = max(1, len(lines))
-    for line in lines:
+    for position, line in enumerate(lines):
+        previous = lines[position - 1] if position else None
         matches: list[tuple[re.Match[str], date | None, str]] = []
         for m in NUMERIC_YMD.finditer(line.text):
             matches.append((m, _safe_date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "date.numeric_ymd"))
@@ -268,8 +281,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
         for match, value, rule in matches:
             if value is None:
                 continue
-            position = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
-            score = 0.5 + position + _context_score(line, match.start(), match.end()) + _plausibility(value, today)
+            height = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
+            score = 0.5 + height + _context_score(line, match.start(), match.end(), previous) + _plausibility(value, today)
             if rule.startswith("date.numeric_dmy") and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
                 score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
             found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))
@@ -329,15 +342,18 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
-def extract_date(
+NEIGHBOUR_DAYS = 31  # another date this close to the chosen one agrees on its year and month
+
+
+def rank_date(
     lines: Sequence[Line],
     month_first: bool = False,
     today: date | None = None,
     doc_type: str | None = None,
     dates: Sequence[DateCandidate] | None = None,
-) -> Field | None:
-    """The document's date of care / issue as a Field, or None when no date is printed (`dates`: the
-    document's dates when already found)."""
+) -> tuple[Field, Evidence] | None:
+    """The document's date of care / issue as a Field with how it was chosen, or None when no date is
+    printed (`dates`: the document's dates when already found)."""
     candidates = list(dates) if dates is not None else find_dates(lines, month_first, today)
     meaning = kind_of(doc_type).date  # what the kind's date is (models/document_kinds.toml)
     if meaning is DateMeaning.STAY_START:
@@ -354,4 +370,23 @@ def extract_date(
         certainty = min(certainty, REPAIRED_CERTAINTY)  # a guess (digit, order) is never a confident reading
     if sum(1 for c in candidates if c.value != best.value and c.score >= best.score - 0.05):
         certainty *= 0.7  # a rival date scored as high: say so
-    return candidate_field(best, best.rule, certainty)
+    others = {c.value: c.score for c in sorted(candidates, key=lambda c: c.score)}
+    others.pop(best.value, None)  # each other date at its best score
+    field = candidate_field(best, best.rule, certainty)
+    ocr_conf = best.line.locate(best.start, best.end)[1]
+    repeats = sum(1 for c in candidates if c.value == best.value)
+    neighbour = any(0 < abs((value - best.value).days) <= NEIGHBOUR_DAYS for value in others)
+    return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others), repeats, neighbour)
+
+
+def extract_date(
+    lines: Sequence[Line],
+    month_first: bool = False,
+    today: date | None = None,
+    doc_type: str | None = None,
+    dates: Sequence[DateCandidate] | None = None,
+) -> Field | None:
+    """The document's date of care / issue as a Field, or None when no date is printed (`dates`: the
+    document's dates when already found)."""
+    ranked = rank_date(lines, month_first, today, doc_type, dates)
+    return ranked[0] if ranked else None

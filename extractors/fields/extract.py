@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 
-from extractors.fields.amounts import extract_total
+from extractors.fields.amounts import rank_total
 from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
-from extractors.fields.dates import extract_date, find_dates, printed_order
+from extractors.fields.dates import find_dates, printed_order, rank_date
+from extractors.fields.evidence import Evidence
 from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.line_items import checked_items, extract_line_items, extract_shares
 from extractors.fields.locale_hints import locale_hint
@@ -31,11 +33,22 @@ class Extraction:
     fields: dict[str, Field]
     line_items: tuple[LineItem, ...] = ()
     sessions: tuple[Field, ...] = ()
+    evidence: dict[str, Evidence] = dataclass_field(default_factory=dict)  # how the ranked fields (date, total) were chosen
 
 
 def _put(fields: dict[str, Field], name: str, field: Field | None) -> None:
     if field is not None:
         fields[name] = field
+
+
+def _ranked(
+    fields: dict[str, Field], evidence: dict[str, Evidence], name: str, ranked: tuple[Field, Evidence] | None
+) -> Field | None:
+    """Keep a ranked field and how it was chosen; the field (None: not found)."""
+    if ranked is None:
+        return None
+    fields[name], evidence[name] = ranked
+    return ranked[0]
 
 
 def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extraction:
@@ -48,10 +61,9 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     hint = replace(hint, month_first=printed_order(lines, hint.month_first))
     fields: dict[str, Field] = {}
     dates = find_dates(lines, hint.month_first)  # every printed date, found once for all the date fields
-    date = extract_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates)
-    _put(fields, "date", date)
-    total = extract_total(lines) if kind.may_bill else None
-    _put(fields, "total", total)
+    evidence: dict[str, Evidence] = {}
+    date = _ranked(fields, evidence, "date", rank_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates))
+    total = _ranked(fields, evidence, "total", rank_total(lines)) if kind.may_bill else None
     identifiers = extract_identifiers(lines)
     if kind.may_bill:
         _put(fields, "currency", extract_currency(lines, hint, total, identifiers.get("iban"), date))
@@ -64,13 +76,13 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     fields.update(identifiers)
     fields.update(extract_parties(lines, doc_type))
     if not kind.may_bill:
-        return Extraction(fields)
+        return Extraction(fields, evidence=evidence)
     fields.update(extract_shares(lines, total))
     sessions: tuple[Field, ...] = ()
     if care_type is not None and care_type.value in SESSION_CARE:
         sessions, session_fields = extract_sessions(lines, hint.month_first, dates)
         fields.update(session_fields)
-    return Extraction(fields, checked_items(extract_line_items(lines), fields.get("gross_total")), sessions)
+    return Extraction(fields, checked_items(extract_line_items(lines), fields.get("gross_total")), sessions, evidence)
 
 
 def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:

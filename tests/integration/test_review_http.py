@@ -265,7 +265,7 @@ def test_the_claim_page_shows_pages_boxes_fields_and_flags(desk_storage):
 def test_correcting_a_low_confidence_total_then_approving(desk_storage):
     client = sign_in(desk(desk_storage), "marie")
     claim = claims_with(desk_storage, "missing_prescription")[-1]
-    receipt = next(d for d in claim.documents if d.fields["total"].confidence < 0.6)
+    receipt = min((d for d in claim.documents if "total" in d.fields), key=lambda d: d.fields["total"].confidence)
     form = open_claim(client, claim.claim_id)
     document = f"{receipt.file}#0"
     answer = client.post(

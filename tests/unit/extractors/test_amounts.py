@@ -98,3 +98,31 @@ def test_rounding_row_holding_the_rounded_total():
 def test_zero_rounding_changes_nothing():
     lines = lines_of("Total Sales (Inclusive of GST) : 6.36", "Total Rounding: 0.00", "CASH : 6.36")
     assert extract_total(lines).value == "6.36"
+
+
+def test_a_trailing_zero_on_the_total_row_is_no_total():
+    # "Total: 63.80 63.80 0.00": the zero is a balance or a tax column
+    assert (
+        extract_total(lines_of("Description Qty Price Amount", "Total: 63.80 63.80 0.00", "Master Card 63.80")).value == "63.80"
+    )
+
+
+def test_a_currency_code_read_in_mixed_case_still_marks_the_amount():
+    assert [a.value for a in amounts_in(line_of("Grand Total Rm29.30"))] == [Decimal("29.30")]
+
+
+def test_the_tax_row_below_a_total_label_holds_the_tax_not_the_total():
+    lines = lines_of("Grand Total", "(Bill Inclusive of 6% GST : RM2.21)", "Cash RM50.00", "Change RM11.00")
+    total = extract_total(lines)
+    assert total is None or total.value != "2.21"
+
+
+def test_a_tender_row_of_columns_run_together_proves_nothing():
+    # labels and amounts of several columns on one row: which is the cash tendered is unknown
+    lines = lines_of(
+        "Total Qty. : 18 144.68",
+        "ROUNDING TOTAL SUB-TOTAL TOTAL CASH TAX 153.35 153.35 144.68 -0.01 8.68",
+        "CHANGE 0.00",
+    )
+    total = extract_total(lines)
+    assert total is not None and total.rule != "total.tendered_minus_change" and total.value != "8.68"

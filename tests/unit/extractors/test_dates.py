@@ -23,6 +23,8 @@ from tests.conftest import lines_of
         ("Oct 12, 2021", date(2021, 10, 12)),
         ("Date: 25/12/2018 10:32", date(2018, 12, 25)),
         ("TARIKH 02-01-2019", date(2019, 1, 2)),
+        ("CB#:45976049320 25/Feb/2017 07:43:54", date(2017, 2, 25)),
+        ("05-Jan-2019", date(2019, 1, 5)),
     ],
 )
 def test_formats(text, expected):

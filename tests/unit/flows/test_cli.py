@@ -147,5 +147,5 @@ def test_a_foreign_bill_is_summed_up_in_euros_too():
         total_eur=EuroTotal(amount="21.35", parts=(part,)),
     )
     text = summary(claim)
-    assert "total 3810.00 (90%), currency JPY (90%), 21.35 EUR at 178.49 (ECB 2026-10-01)" in text
+    assert "total 3810.00 (99%), currency JPY (99%), 21.35 EUR at 178.49 (ECB 2026-10-01)" in text
     assert "bills in EUR: 21.35" in text

@@ -27,7 +27,7 @@ OTHER_MANAGER = Account("paul", Role.MANAGER, "$argon2id$unused")
 OPERATOR = Account("olivier", Role.OPERATOR, "$argon2id$unused")
 
 
-def fld(value: str, confidence: float = 0.9, raw: str | None = None, page: int = 1, bbox: BBox | None = None) -> Field:
+def fld(value: str, confidence: float = 0.99, raw: str | None = None, page: int = 1, bbox: BBox | None = None) -> Field:
     return Field(value=value, raw=value if raw is None else raw, confidence=confidence, page=page, bbox=bbox, rule="test")
 
 

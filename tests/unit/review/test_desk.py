@@ -121,7 +121,7 @@ def test_correct_field_writes_a_labelled_example(desk, storage):
         1,
         "marie",
     )
-    assert label["machine_doc_type"] == "invoice" and label["machine_raw"] == "45.30" and label["machine_confidence"] == 0.9
+    assert label["machine_doc_type"] == "invoice" and label["machine_raw"] == "45.30" and label["machine_confidence"] == 0.99
     assert label["original"] == f"claims/{CLAIM_ID}/originals/facture.pdf"
     assert storage.get_bytes(label["original"]) == b"%PDF-1.7 facture"  # the label points at the received file
     assert label["sha256"] == desk.load(CLAIM_ID).machine.documents[0].sha256

@@ -1,0 +1,302 @@
+"""Fit the calibration of field confidences (extractors/calibration.py) and report how well calibrated
+they are, before and after, on the develop and the scored part of every labelled set.
+
+Usage: python bench/calibrate.py [SET_DIR ...] [--ocr-cache DIR] [--workers N] [--write] [--target 0.005]
+
+SET_DIR (default: `../shared/corpus/{sroie-train,sroie-dev,einvoice-dev}`; add a generated set, e.g.
+`.venv/bin/python -m samples.generator corpus --out /tmp/gen9001 --seed 9001 --count 240`) holds
+`<id>.<pdf|jpg|png>` with `<id>.json` (bench/accuracy.py's formats). Every document is read once through
+the pipeline's stages (`--ocr-cache DIR/<set>`: pages read are kept and reused) and, for each decisive
+field its ground truth gives (date, total, currency, care type, beneficiary) and the extraction found
+on the file's first proof, a sample is kept: the features of the chosen value (extractors/calibration.py)
+and whether it is right.
+
+The split is bench/splits.py's: the models are fitted on the develop part of every set only; the
+develop figures are out-of-fold (5-fold cross-validation), the scored part's are the fitted model's on
+documents it never saw - only those count. Per field it prints, for the hand-set confidence and the
+calibrated one: accuracy of the values found, expected calibration error (ECE: the gap between
+confidence and accuracy over 10 equal-width bins, weighted by their share), Brier score, values wrong
+at >= 0.8; then the coverage / precision curve (share of values at or above each threshold, and the
+share of those that are wrong), and the lowest threshold that keeps wrong values at or under
+`--target` (0.5 %) on the develop part's out-of-fold figures - the value to put under
+`[straight_through]` in the rules file - with its coverage and wrong share per set and part.
+
+`--write` writes the models fitted on the develop part to extractors/data/calibration.json. A field
+with fewer than 5 wrong values to learn from gets no model (its hand-set confidence stays). Skips with
+a message when no set is present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.accuracy import derived_truth, labelled_files, normalise, page_outcomes, set_name_of
+from bench.splits import part_of
+from extractors.calibration import MODEL_FILE, field_features
+from extractors.document import read_proof
+from extractors.segment import segment_pages
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+DEFAULT_SETS = tuple(CORPUS / name for name in ("sroie-train", "sroie-dev", "einvoice-dev"))
+FIELDS = ("date", "total", "currency", "care_type", "beneficiary")
+MIN_RULE_COUNT = 5  # a rule word seen fewer times on the develop part is no feature of its own
+MIN_WRONG = 5  # fewer wrong values than this on the develop part: nothing to learn from, no model
+FOLDS = 5
+BINS = 10
+CONFIDENT = 0.8
+CURVE = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+GRID = tuple(round(0.5 + i * 0.005, 3) for i in range(100))  # 0.5 .. 0.995
+REGULARISATION = 0.1  # LogisticRegression's C: strong, few wrong values to learn from
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One field value found on a labelled document, with its features and whether it is right."""
+
+    set_name: str
+    doc_id: str
+    part: str
+    field: str
+    features: dict[str, float]
+    right: bool
+    hand: float
+
+
+def samples_of(path: Path, set_name: str, cache: Path | None) -> list[Sample]:
+    """The samples of one document: each decisive field its truth gives and the extraction found."""
+    read = page_outcomes(path, cache)
+    pages = [o.page for o in read[1] if o.page is not None] if read else []
+    if not pages:
+        return []
+    reading = read_proof(segment_pages(pages)[0])
+    truth = derived_truth(json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
+    part = part_of(set_name, path.stem)
+    out = []
+    for name in FIELDS:
+        expected, field = truth.get(name), reading.found.fields.get(name)
+        if expected is None or field is None:
+            continue
+        features = field_features(name, field, reading.found.evidence.get(name), reading.proof)
+        right = normalise(name, field.value) == normalise(name, str(expected))
+        out.append(Sample(set_name, path.stem, part, name, features, right, field.confidence))
+    return out
+
+
+def read_sets(folders: Sequence[Path], cache: Path | None, workers: int) -> list[Sample]:
+    """Every sample of every set present."""
+    jobs = []
+    for folder in folders:
+        if not folder.is_dir():
+            print(f"SKIP: no set at {folder}")
+            continue
+        set_name = set_name_of(folder)
+        set_cache = cache / set_name if cache else None
+        if set_cache:
+            set_cache.mkdir(parents=True, exist_ok=True)
+        jobs += [(path, set_name, set_cache) for path in labelled_files(folder)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [s for found in pool.map(lambda job: samples_of(*job), jobs) for s in found]
+
+
+def feature_names(samples: Sequence[Sample]) -> list[str]:
+    """The model's features: every measured one, and the rule words seen often enough."""
+    counts: dict[str, int] = defaultdict(int)
+    for s in samples:
+        for name in s.features:
+            counts[name] += 1
+    measured = sorted(n for n in counts if not n.startswith("rule:"))
+    return measured + sorted(n for n, c in counts.items() if n.startswith("rule:") and c >= MIN_RULE_COUNT)
+
+
+def design(samples: Sequence[Sample], names: Sequence[str]) -> np.ndarray:
+    return np.array([[s.features.get(n, 0.0) for n in names] for s in samples], dtype=float)
+
+
+def labels(samples: Sequence[Sample]) -> np.ndarray:
+    return np.array([s.right for s in samples], dtype=int)
+
+
+def fit(x: np.ndarray, y: np.ndarray):  # -> (mean, scale, LogisticRegression)
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return mean, scale, model
+
+
+def predict(fitted, x: np.ndarray) -> np.ndarray:
+    mean, scale, model = fitted
+    return model.predict_proba((x - mean) / scale)[:, 1]
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each develop sample's probability from a model fitted without it (stratified folds)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = max(2, min(FOLDS, int(min(np.bincount(y, minlength=2)))))
+    p = np.zeros(len(y))
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(x, y):
+        p[test] = predict(fit(x[train], y[train]), x[test])
+    return p
+
+
+def ece(p: np.ndarray, y: np.ndarray) -> float:
+    """Expected calibration error over equal-width bins."""
+    if not len(p):
+        return 0.0
+    bins = np.minimum((p * BINS).astype(int), BINS - 1)
+    return float(
+        sum(abs(p[bins == b].mean() - y[bins == b].mean()) * (bins == b).sum() for b in range(BINS) if (bins == b).any()) / len(p)
+    )
+
+
+def above(p: np.ndarray, y: np.ndarray, t: float) -> tuple[float, float, int]:
+    """(coverage, wrong share among those kept, wrong count) at threshold t."""
+    kept = p >= t
+    if not kept.any():
+        return 0.0, 0.0, 0
+    wrong = int((1 - y[kept]).sum())
+    return float(kept.mean()), wrong / int(kept.sum()), wrong
+
+
+def threshold(p: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest threshold of the grid keeping wrong values at or under `target` (1.0: none does)."""
+    return next((t for t in GRID if above(p, y, t)[1] <= target), 1.0)
+
+
+def summary(p: np.ndarray, y: np.ndarray) -> str:
+    if not len(p):
+        return "n 0"
+    wrong_confident = int(((p >= CONFIDENT) & (y == 0)).sum())
+    brier = float(((p - y) ** 2).mean())
+    return (
+        f"n {len(p):4d}  right {y.mean() * 100:5.1f} %  ECE {ece(p, y):.3f}  Brier {brier:.3f}"
+        f"  wrong at >= {CONFIDENT}: {wrong_confident} ({wrong_confident / len(p) * 100:.1f} %)"
+    )
+
+
+def curve(p: np.ndarray, y: np.ndarray) -> str:
+    cells = []
+    for t in CURVE:
+        coverage, wrong, _ = above(p, y, t)
+        cells.append(f">={t}: {coverage * 100:.0f} % kept, {wrong * 100:.1f} % wrong")
+    return " | ".join(cells)
+
+
+def per_set_lines(samples: Sequence[Sample], p: np.ndarray, t: float) -> list[str]:
+    """Coverage and wrong share at the threshold, per set and part."""
+    out = []
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, s in enumerate(samples):
+        groups[(s.set_name, s.part)].append(i)
+    y = labels(samples)
+    for (set_name, part), idx in sorted(groups.items()):
+        coverage, wrong, count = above(p[idx], y[idx], t)
+        out.append(
+            f"    {set_name:14s} {part:8s} n {len(idx):4d}: {coverage * 100:5.1f} % at or above {t}, {count} wrong ({wrong * 100:.1f} %)"
+        )
+    return out
+
+
+def model_entry(fitted, names: Sequence[str], develop: Sequence[Sample], t: float) -> dict:
+    mean, scale, model = fitted
+    return {
+        "features": list(names),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "coef": [round(float(v), 6) for v in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+        "develop_samples": len(develop),
+        "develop_wrong": int(sum(not s.right for s in develop)),
+        "suggested_threshold": t,
+    }
+
+
+def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tuple[dict | None, float]:
+    """Fit and report one field: its model entry (None: too few wrong values to learn from, the hand-set
+    confidence stays) and the threshold keeping wrong values at or under `target` on the develop part."""
+    develop = [s for s in samples if s.part == "develop"]
+    scored = [s for s in samples if s.part == "scored"]
+    y_dev, y_sc = labels(develop), labels(scored)
+    print(
+        f"\n## {name}: develop {len(develop)} values ({int((1 - y_dev).sum())} wrong), scored {len(scored)} ({int((1 - y_sc).sum())} wrong)"
+    )
+    hand_dev, hand_sc = np.array([s.hand for s in develop]), np.array([s.hand for s in scored])
+    print(f"  hand-set   develop {summary(hand_dev, y_dev)}")
+    print(f"  hand-set   scored  {summary(hand_sc, y_sc)}")
+    if not len(develop):
+        return None, 1.0
+    if int((1 - y_dev).sum()) < MIN_WRONG:
+        print(f"  no model: fewer than {MIN_WRONG} wrong values on the develop part; the hand-set confidence stays")
+        print(f"  curve develop: {curve(hand_dev, y_dev)}")
+        print(f"  curve scored:  {curve(hand_sc, y_sc)}")
+        t = threshold(hand_dev, y_dev, target)
+        print(f"  threshold keeping wrong <= {target * 100:.1f} % (develop, hand-set): {t}")
+        print("\n".join(per_set_lines([*develop, *scored], np.concatenate([hand_dev, hand_sc]), t)))
+        return None, t
+    names = feature_names(develop)
+    x_dev, x_sc = design(develop, names), design(scored, names)
+    oof = out_of_fold(x_dev, y_dev)
+    fitted = fit(x_dev, y_dev)
+    p_sc = predict(fitted, x_sc) if len(scored) else np.zeros(0)
+    print(f"  calibrated develop {summary(oof, y_dev)}  (out of fold)")
+    print(f"  calibrated scored  {summary(p_sc, y_sc)}")
+    print(f"  curve develop: {curve(oof, y_dev)}")
+    print(f"  curve scored:  {curve(p_sc, y_sc)}")
+    t = threshold(oof, y_dev, target)
+    print(f"  threshold keeping wrong <= {target * 100:.1f} % (develop, out of fold): {t}")
+    both = [*develop, *scored]
+    print("\n".join(per_set_lines(both, np.concatenate([oof, p_sc]), t)))
+    return model_entry(fitted, names, develop, t), t
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sets", type=Path, nargs="*", default=list(DEFAULT_SETS))
+    parser.add_argument("--ocr-cache", type=Path)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--write", action="store_true", help=f"write the fitted models to {MODEL_FILE}")
+    parser.add_argument("--target", type=float, default=0.005, help="wrong share kept at or above the threshold")
+    args = parser.parse_args()
+    samples = read_sets(args.sets, args.ocr_cache, args.workers)
+    if not samples:
+        print("SKIP: no labelled set present (../shared/corpus or the folders given)")
+        return 0
+    sets = sorted({s.set_name for s in samples})
+    print(f"{len(samples)} values from {', '.join(sets)}; models fitted on the develop part only (bench/splits.py)")
+    models, thresholds = {}, {}
+    for name in FIELDS:
+        entry, thresholds[name] = calibrate_field(name, [s for s in samples if s.field == name], args.target)
+        if entry is not None:
+            models[name] = entry
+    print("\nthresholds for the rules file's [straight_through] table (develop part):")
+    print("\n".join(f"{name} = {value}" for name, value in thresholds.items()))
+    if args.write:
+        about = {
+            "built_by": "bench/calibrate.py",
+            "built_on": date.today().isoformat(),
+            "sets": sets,
+            "target_wrong": args.target,
+            "rule_words_min_count": MIN_RULE_COUNT,
+        }
+        MODEL_FILE.write_text(json.dumps({"about": about, "fields": models}, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {MODEL_FILE} ({', '.join(models)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""Field confidence as a calibrated probability (README "Calibrated confidence").
+
+The extraction rules score their candidates by hand (a label's weight, a repair's penalty, the OCR
+confidence of the words): those scores order the candidates well, but they do not say how often a value
+so scored is wrong. For each decisive field (date, total, currency, care type, beneficiary) this module
+turns what is known about the chosen value into the probability that it is right:
+- its hand-set confidence, the rule's own certainty and the OCR confidence of its words;
+- its lead over the best candidate of another value, how many other values were candidates, how many
+  times it was read;
+- the page: a text layer or OCR, which reader, the page's mean word confidence and legibility score;
+- the document's role (a payment such as a receipt, a charge such as an invoice, another);
+- checks by arithmetic (a total: the billed lines add up to it, a net and a tax printed add up to it,
+  it is the largest amount printed) and by agreement (a date: another date within a month);
+- the words of its rule (`total.label_right`, `+tender_check`, `+ocr_repaired`...).
+
+The model is a logistic regression per field over these features, fitted by `bench/calibrate.py` on
+the develop part of the labelled sets and written to `extractors/data/calibration.json` (coefficients,
+no pickled code); loading it needs no learning library. A field the file does not cover keeps its
+hand-set confidence; so does a value read from an e-invoice's XML (set later, extractors/structured.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from itertools import combinations
+from pathlib import Path
+
+from extractors.fields.amounts import amounts_in, rounding_rows
+from extractors.fields.evidence import Evidence
+from extractors.layout import Line
+from models import Field, LineItem, OcrEngine, OcrPage, TextSource
+from models.document_kinds import Role, kind_of
+
+MODEL_FILE = Path(__file__).parent / "data" / "calibration.json"
+CLOSE_CALL = 0.15  # a lead over the next value smaller than this: the rules almost chose otherwise
+MAX_RIVALS = 5  # more rivals than this say nothing more
+MAX_PAIRS = 60  # amounts searched for a net + tax pair (a long receipt's last ones)
+RULE_WORD = re.compile(r"[^+]+")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the features read besides the field: the proof's lines, pages, kind and billed lines."""
+
+    lines: Sequence[Line]
+    pages: Sequence[OcrPage]
+    doc_type: str | None
+    line_items: Sequence[LineItem] = ()
+
+
+def rule_words(rule: str) -> list[str]:
+    """The words of a rule name: its base and each modifier (`total.label_right+tender_check` ->
+    `total.label_right`, `tender_check`); a modifier's detail after `:` is dropped."""
+    return [word.split(":")[0] for word in RULE_WORD.findall(rule)]
+
+
+def _page(pages: Sequence[OcrPage], number: int) -> OcrPage | None:
+    return next((p for p in pages if p.page == number), None)
+
+
+def page_features(field: Field, pages: Sequence[OcrPage]) -> dict[str, float]:
+    """How the field's page was read."""
+    page = _page(pages, field.page)
+    if page is None:
+        return {"text_layer": 0.0, "second_reader": 0.0, "page_conf": 0.0, "legibility": 0.0}
+    return {
+        "text_layer": float(page.source is TextSource.TEXT_LAYER),
+        "second_reader": float(page.engine is OcrEngine.RAPIDOCR),
+        "page_conf": page.mean_confidence if page.source is not TextSource.TEXT_LAYER else 1.0,
+        "legibility": page.quality.score if page.quality is not None else 1.0,
+    }
+
+
+def kind_features(doc_type: str | None) -> dict[str, float]:
+    """The document's role (models/document_kinds.toml: a payment such as a receipt, a charge such as an
+    invoice, or another), as far as it changes what a value's score means."""
+    role = kind_of(doc_type).role
+    return {"payment": float(role is Role.PAYMENT), "charge": float(role is Role.CHARGE)}
+
+
+def evidence_features(evidence: Evidence) -> dict[str, float]:
+    """The chosen value's standing among its candidates."""
+    return {
+        "ocr": evidence.ocr,
+        "certainty": evidence.certainty,
+        "margin": evidence.margin,
+        "close_call": float(evidence.margin < CLOSE_CALL),
+        "rivals": min(evidence.rivals, MAX_RIVALS) / MAX_RIVALS,
+        "repeated": float(evidence.repeats >= 2),
+        "neighbour": float(evidence.neighbour),
+    }
+
+
+def _net_plus_tax(value: Decimal, printed: Sequence[Decimal]) -> bool:
+    """Two other amounts printed add up to the value (net + tax = gross, paid + balance = total)."""
+    smaller = sorted({a for a in printed[-MAX_PAIRS:] if 0 < a < value})
+    return any(a + b == value for a, b in combinations(smaller, 2))
+
+
+def total_features(field: Field, proof: Proof) -> dict[str, float]:
+    """Arithmetic checks of a total against the other amounts of the proof."""
+    try:
+        value = Decimal(field.value)
+    except ArithmeticError:
+        return {}
+    printed = [a.value for line in proof.lines for a in amounts_in(line)]
+    items = [Decimal(i.amount) for i in proof.line_items]
+    return {
+        "rounding_printed": float(bool(rounding_rows(proof.lines))),  # which of the rounded and unrounded was paid
+        "printed_twice": float(printed.count(value) >= 2),
+        "largest": float(bool(printed) and value >= max(printed)),
+        "lines_sum": float(bool(items) and sum(items) == value),
+        "net_plus_tax": float(_net_plus_tax(value, printed)),
+    }
+
+
+def field_features(name: str, field: Field, evidence: Evidence | None, proof: Proof) -> dict[str, float]:
+    """Every feature of one field's value (the model keeps those it was fitted with)."""
+    features = {"hand": field.confidence, **page_features(field, proof.pages), **kind_features(proof.doc_type)}
+    features.update(evidence_features(evidence or Evidence(certainty=field.confidence)))
+    if name == "total":
+        features.update(total_features(field, proof))
+    features.update({f"rule:{word}": 1.0 for word in rule_words(field.rule)})
+    return features
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    """A fitted logistic regression over named, standardised features."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """The probability that the value is right."""
+        z = self.intercept + sum(
+            c * (features.get(n, 0.0) - m) / s for n, m, s, c in zip(self.features, self.mean, self.scale, self.coef, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted models, per field name."""
+
+    models: Mapping[str, FieldModel]
+
+    def apply(self, fields: Mapping[str, Field], evidence: Mapping[str, Evidence], proof: Proof) -> dict[str, Field]:
+        """The fields, each one the models cover with its calibrated probability as confidence."""
+        out = dict(fields)
+        for name, model in self.models.items():
+            field = fields.get(name)
+            if field is not None:
+                p = model.probability(field_features(name, field, evidence.get(name), proof))
+                out[name] = field.model_copy(update={"confidence": round(p, 3)})
+        return out
+
+
+def calibration_from(data: Mapping[str, object]) -> Calibration:
+    """A Calibration from the JSON written by bench/calibrate.py."""
+    fields = data.get("fields")
+    if not isinstance(fields, dict):
+        raise ValueError("calibration file: no 'fields' table")
+    models = {
+        name: FieldModel(tuple(m["features"]), tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), float(m["intercept"]))
+        for name, m in fields.items()
+    }
+    for name, model in models.items():
+        if not len(model.features) == len(model.mean) == len(model.scale) == len(model.coef):
+            raise ValueError(f"calibration file: the model of {name!r} has lists of different lengths")
+    return Calibration(models)
+
+
+@cache
+def default_calibration() -> Calibration:
+    """The shipped models (an empty calibration when the file is absent: hand-set confidences stay)."""
+    if not MODEL_FILE.exists():
+        return Calibration({})
+    return calibration_from(json.loads(MODEL_FILE.read_text(encoding="utf-8")))

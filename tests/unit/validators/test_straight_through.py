@@ -1,0 +1,78 @@
+"""The straight-through decision: a decisive value under its threshold is flagged with its field and page,
+and holds the claim back for a manager; thresholds come from the rules file."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import DocType, Document, Field, FlagCode, Severity
+from tests.unit.validators.claim_fixtures import doc
+from validators.decide import decide_status
+from validators.rules_file import DEFAULT_RULES, RulesError, StraightThrough, load_rules, parse_rules
+from validators.straight_through import doubtful_flags
+
+THRESHOLDS = {"date": 0.9, "total": 0.8, "currency": 0.7, "care_type": 0.6}
+
+
+def with_confidences(document: Document, page: int = 1, **confidences: float) -> Document:
+    fields = {
+        name: Field(value=f.value, raw=f.raw, confidence=confidences.get(name, f.confidence), page=page, bbox=None, rule=f.rule)
+        for name, f in document.fields.items()
+    }
+    return document.model_copy(update={"fields": fields})
+
+
+def bill(**confidences: float) -> Document:
+    base = doc("facture.pdf", DocType.INVOICE, date="2026-11-02", total="45.00", currency="EUR", care_type="dental")
+    return with_confidences(base, page=2, **{"date": 0.95, "total": 0.95, "currency": 0.95, "care_type": 0.95, **confidences})
+
+
+def test_values_at_or_above_their_thresholds_raise_nothing():
+    assert doubtful_flags([bill(total=0.8)], THRESHOLDS) == []
+
+
+def test_a_value_under_its_threshold_is_named_with_its_page():
+    flags = doubtful_flags([bill(total=0.79, date=0.5)], THRESHOLDS)
+    assert [(f.code, f.details["field"], f.page, f.severity) for f in flags] == [
+        (FlagCode.DOUBTFUL_FIELD, "date", 2, Severity.WARNING),
+        (FlagCode.DOUBTFUL_FIELD, "total", 2, Severity.WARNING),
+    ]
+    total = flags[1]
+    assert total.details == {"field": "total", "confidence": "0.790", "threshold": "0.8"}
+    assert "45.00" in total.message and "page 2" in total.message_en
+
+
+def test_a_doubtful_value_holds_the_claim_for_a_manager():
+    document = bill(currency=0.2)
+    status, reason = decide_status([document], doubtful_flags([document], THRESHOLDS))
+    assert status.value == "needs_review" and reason == "doubtful_field"
+
+
+def test_a_field_is_checked_only_where_it_decides_something():
+    # a prescription requires no total: a total read on it, however doubtful, decides nothing
+    prescription = with_confidences(
+        doc("ordonnance.pdf", DocType.PRESCRIPTION, date="2026-11-02", total="3.00"), total=0.1, date=0.95
+    )
+    assert doubtful_flags([prescription], THRESHOLDS) == []
+    # nor does its care type: the bills' says what is reimbursed
+    prescription = with_confidences(
+        doc("ordonnance.pdf", DocType.PRESCRIPTION, date="2026-11-02", care_type="pharmacy"), care_type=0.2, date=0.95
+    )
+    assert doubtful_flags([prescription], THRESHOLDS) == []
+    # a field without a threshold is not checked; a field absent is missing_<field>'s business
+    assert doubtful_flags([bill(care_type=0.1)], {"date": 0.9}) == []
+    assert doubtful_flags([doc("facture.pdf", DocType.INVOICE)], THRESHOLDS) == []
+
+
+def test_the_thresholds_live_in_the_rules_file():
+    shipped = load_rules(str(DEFAULT_RULES)).straight_through.thresholds()
+    assert {"date", "total", "currency"} <= set(shipped)
+    assert all(0.5 <= value < 1 for value in shipped.values())
+    assert StraightThrough().thresholds() == {}  # a rules file without the table checks nothing
+
+
+def test_a_threshold_outside_zero_to_one_is_refused():
+    text = DEFAULT_RULES.read_text(encoding="utf-8")
+    text = text.split("[straight_through]")[0] + "[straight_through]\ndate = 1.5\n"
+    with pytest.raises(RulesError, match=r"straight_through\.date"):
+        parse_rules(text, "test rules")
