@@ -49,7 +49,7 @@ def claim_flags(claim_id: str, documents: Sequence[Document], context: CheckCont
     flags += date_flags(documents, context.manifest, rules.limits, context.today)
     flags += beneficiary_flags(documents, context.manifest, rules.limits)
     flags += duplicate_flags(claim_id, documents, context.earlier, rules.limits.phash_distance)
-    flags += doubtful_flags(documents, rules.straight_through.thresholds())
+    flags += doubtful_flags(documents, rules.straight_through.thresholds(), context.manifest, rules.limits)
     return ClaimFindings(flags, nothing_covered)
 
 
