@@ -31,7 +31,7 @@ AMOUNT = re.compile(
     rf"(?<![\w.,])-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
     rf"|{_NUMBER}(?:\s?{_CUR})?"  # 45,30 €
     rf"|\d+\s?{_CUR})"  # 2220 円
-    r"(?![\w,]|\.\d)"
+    r"(?![\w,]|\.\d|\s?%)"  # "6.00%" is a rate, not money
 )
 # Letters OCR reads for digits inside an amount ("1O,5O", "l2.00", "S.90"): undone only right of a
 # total label, where the layout says an amount must be, and never confidently.
@@ -232,13 +232,13 @@ def reads_a_sure_total(lines: Sequence[Line]) -> bool:
 MAX_TENDER_ROW_AMOUNTS = 2  # a row printing more amounts is columns run together: which is the tender is unknown
 
 
-def _row_amount(lines: Sequence[Line], labels: Words) -> Decimal | None:
-    """The last amount on the last row carrying one of `labels` (totals.toml `payments`), among rows
-    printing at most two amounts."""
+def _row_amount(lines: Sequence[Line], labels: Words, unless: Words = ()) -> Decimal | None:
+    """The last amount on the last row carrying one of `labels` (totals.toml `payments`) and none of
+    `unless`, among rows printing at most two amounts."""
     value = None
     for line in lines:
         folded = fold(line.text)
-        if _has(folded, labels):
+        if _has(folded, labels) and not (unless and _has(folded, unless)):
             amounts = amounts_in(line)
             if amounts and len(amounts) <= MAX_TENDER_ROW_AMOUNTS:
                 value = amounts[-1].value
@@ -247,7 +247,9 @@ def _row_amount(lines: Sequence[Line], labels: Words) -> Decimal | None:
 
 def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
     """Amount tendered minus change given, when both are printed (cash receipts)."""
-    tendered, change = _row_amount(lines, TOTALS.payments.tendered), _row_amount(lines, TOTALS.payments.change)
+    change_words = TOTALS.payments.change
+    # "CASH CHANGE 71.40" names the change, not the cash tendered
+    tendered, change = _row_amount(lines, TOTALS.payments.tendered, change_words), _row_amount(lines, change_words)
     if tendered is None or change is None or change >= tendered:
         return None
     return tendered - change

@@ -126,3 +126,15 @@ def test_a_tender_row_of_columns_run_together_proves_nothing():
     )
     total = extract_total(lines)
     assert total is not None and total.rule != "total.tendered_minus_change" and total.value != "8.68"
+
+
+def test_a_rate_is_no_amount():
+    # "Total Sales Inclusive GST @6.00% 1200": 6.00 is the tax rate
+    assert [a.value for a in amounts_in(line_of("Total Sales Inclusive GST @6.00% 12.00"))] == [Decimal("12.00")]
+    assert extract_total(lines_of("Total 12.00", "Total Sales Inclusive GST @6.00% 1200", "Cash Received 50.00")).value == "12.00"
+
+
+def test_the_change_row_is_not_the_cash_tendered():
+    # "CASH CHANGE 71.40" carries the word cash: the tendered amount is the row before
+    lines = lines_of("SUBTOTAL: 28.60", "TL:RM 28.60", "6% GST 0.07", "CASH 100.00", "CASH CHANGE 71.40")
+    assert extract_total(lines).value == "28.60"
