@@ -2,7 +2,8 @@
 (`ready`) only when every decisive value its documents show - date, total, currency, care type,
 beneficiary, as the rules file's `[straight_through]` table lists them - was read with a confidence at
 or above its threshold. The confidence is a calibrated probability (extractors/calibration.py) and each
-threshold keeps wrong values at or under 0.5 % on the scored data (bench/calibrate.py). A value under
+shipped threshold is the lowest that keeps wrong values at or under 0.5 % on the develop part of the
+labelled sets, as the scored part confirms (bench/calibrate.py). A value under
 its threshold is flagged with its field and page, so that the manager looks there first.
 
 A value read under its threshold is still trusted when an independent source says the same, exactly: the

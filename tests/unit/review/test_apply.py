@@ -8,7 +8,7 @@ from datetime import timedelta
 from models import ClaimStatus, DocType, Flag, FlagCode, Severity
 from models.review import Decision, ReviewAction
 from review.apply import REVIEW_RULE, document_key, flag_keys, keyed_flags, reviewed_claim
-from tests.unit.review.review_claims import NOW, RULES, document, event, invoice, machine_claim, pharmacy_claim
+from tests.unit.review.review_claims import NOW, RULES, document, event, fld, invoice, machine_claim, pharmacy_claim
 from validators.assessment import CARRIED
 
 INVOICE = "facture.pdf#0"
@@ -127,6 +127,23 @@ def test_adding_a_missing_field_clears_its_flag():
     assert claim.review.corrections[0].machine_value is None
     assert codes(claim) == []
     assert (claim.status, claim.status_reason) == (ClaimStatus.READY, None)
+
+
+def test_a_doubtful_total_corrected_by_a_manager_is_no_longer_doubtful():
+    doubtful = document(
+        "facture.pdf",
+        DocType.INVOICE,
+        date="2026-11-10",
+        total=fld("45.30", confidence=0.6),
+        currency="EUR",
+        care_type="dental",
+        issuer="Cabinet dentaire",
+    )
+    machine = machine_claim(doubtful)
+    assert codes(machine) == ["doubtful_field"] and machine.status is ClaimStatus.NEEDS_REVIEW
+    claim = reviewed_claim(machine, [event(1, ReviewAction.CORRECT_FIELD, document=INVOICE, field="total", after="45.30")], RULES)
+    assert doc(claim, INVOICE).fields["total"].confidence == 1.0
+    assert codes(claim) == [] and (claim.status, claim.status_reason) == (ClaimStatus.READY, None)
 
 
 def test_correcting_the_care_type_runs_the_proof_rules_again():
