@@ -532,11 +532,15 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
     return best[1] if best else _civil_title_person(lines, entities, skip) or _birth_row_person(lines, entities, skip)
 
 
+BIRTH_DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")  # the label's date: "née le 20/01/1942", "né : 3 mai 1950"
+
+
 def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
-    """ "MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label."""
+    """ "MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label followed by its
+    date ("Conservez ce document. Ne le communiquez..." holds the words, not a birth)."""
     for line in lines:
         m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
-        if m is None or m.start() == 0 or line.index in skip:
+        if m is None or m.start() == 0 or line.index in skip or not BIRTH_DATE_FOLLOWS.match(fold(line.text)[m.end() :]):
             continue
         found = _name_at(line.text, 0)
         if found and found[2] <= m.start():

@@ -211,3 +211,15 @@ def test_name_starting_a_birth_row():
     )
     assert found["beneficiary"].value == "MOREL Fatima"
     assert found["beneficiary"].rule.startswith("beneficiary.birth_row")
+
+
+def test_a_birth_label_without_its_date_names_nobody():
+    # "Ne le communiquez..." folds like "né le": with no date after it, the row is no patient's
+    lines = lines_of(
+        "Relevé d'identité bancaire",
+        "IBAN FR76 3006 6377 4131 9977 8345 376",
+        "Conservez ce document. Ne le communiquez qu'à des organismes de confiance.",
+    )
+    assert "beneficiary" not in extract_parties(lines, "bank_details")
+    lines = lines_of("Ordonnance", "MOREL Fatima Née le 20/01/1942")
+    assert extract_parties(lines, "prescription")["beneficiary"].value.upper().startswith("MOREL")
