@@ -19,7 +19,11 @@ confidence and accuracy over 10 equal-width bins, weighted by their share), Brie
 at >= 0.8; then the coverage / precision curve (share of values at or above each threshold, and the
 share of those that are wrong), and the lowest threshold that keeps wrong values at or under
 `--target` (0.5 %) on the develop part's out-of-fold figures - the value to put under
-`[straight_through]` in the rules file - with its coverage and wrong share per set and part.
+`[straight_through]` in the rules file - with its coverage and wrong share per set and part. What the
+threshold guards is adjudication: a wrong date more than 731 days from the true one (a year misread by
+OCR) is held back by `date_out_of_range` whatever its confidence - a request comes after its care and
+at most 730 days after it - so it does not count against the threshold; the per-set lines say how many
+of the wrong values above it were not held back.
 
 `--write` writes the models fitted on the develop part to extractors/data/calibration.json. A field
 with fewer than 5 wrong values to learn from gets no model (its hand-set confidence stays). Skips with
@@ -57,6 +61,7 @@ FOLDS = 5
 BINS = 10
 CONFIDENT = 0.8
 CURVE = (0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+HELD_BACK_DAYS = 731  # a date this far from the truth is out of the rules' range (730 days) whenever the request came
 GRID = tuple(round(0.5 + i * 0.005, 3) for i in range(100))  # 0.5 .. 0.995
 REGULARISATION = 0.1  # LogisticRegression's C: strong, few wrong values to learn from
 
@@ -72,6 +77,7 @@ class Sample:
     features: dict[str, float]
     right: bool
     hand: float
+    held_back: bool = False  # wrong, but another check stops it before adjudication (a date off by years)
 
 
 def samples_of(path: Path, set_name: str, cache: Path | None) -> list[Sample]:
@@ -90,8 +96,19 @@ def samples_of(path: Path, set_name: str, cache: Path | None) -> list[Sample]:
             continue
         features = field_features(name, field, reading.found.evidence.get(name), reading.proof)
         right = normalise(name, field.value) == normalise(name, str(expected))
-        out.append(Sample(set_name, path.stem, part, name, features, right, field.confidence))
+        held = not right and name == "date" and held_back_date(field.value, str(expected))
+        out.append(Sample(set_name, path.stem, part, name, features, right, field.confidence, held))
     return out
+
+
+def held_back_date(read: str, true: str) -> bool:
+    """A date read more than 731 days from the true one is `date_out_of_range` whenever the request was
+    made (care comes before its request, and a request comes at most 730 days after its care: the
+    rules' limit): the claim waits for a manager whatever the date's confidence."""
+    try:
+        return abs((date.fromisoformat(read) - date.fromisoformat(true)).days) > HELD_BACK_DAYS
+    except ValueError:
+        return False
 
 
 def read_sets(folders: Sequence[Path], cache: Path | None, workers: int) -> list[Sample]:
@@ -126,6 +143,11 @@ def design(samples: Sequence[Sample], names: Sequence[str]) -> np.ndarray:
 
 def labels(samples: Sequence[Sample]) -> np.ndarray:
     return np.array([s.right for s in samples], dtype=int)
+
+
+def passing(samples: Sequence[Sample]) -> np.ndarray:
+    """1 where the value would not mislead adjudication: right, or wrong but held back by another check."""
+    return np.array([s.right or s.held_back for s in samples], dtype=int)
 
 
 def fit(x: np.ndarray, y: np.ndarray):  # -> (mean, scale, LogisticRegression)
@@ -203,11 +225,13 @@ def per_set_lines(samples: Sequence[Sample], p: np.ndarray, t: float) -> list[st
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, s in enumerate(samples):
         groups[(s.set_name, s.part)].append(i)
-    y = labels(samples)
+    y, ok = labels(samples), passing(samples)
     for (set_name, part), idx in sorted(groups.items()):
         coverage, wrong, count = above(p[idx], y[idx], t)
+        slipping = above(p[idx], ok[idx], t)[2]
         out.append(
-            f"    {set_name:14s} {part:8s} n {len(idx):4d}: {coverage * 100:5.1f} % at or above {t}, {count} wrong ({wrong * 100:.1f} %)"
+            f"    {set_name:14s} {part:8s} n {len(idx):4d}: {coverage * 100:5.1f} % at or above {t}, {count} wrong ({wrong * 100:.1f} %),"
+            f" {slipping} of them not held back"
         )
     return out
 
@@ -244,7 +268,7 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
         print(f"  no model: fewer than {MIN_WRONG} wrong values on the develop part; the hand-set confidence stays")
         print(f"  curve develop: {curve(hand_dev, y_dev)}")
         print(f"  curve scored:  {curve(hand_sc, y_sc)}")
-        t = threshold(hand_dev, y_dev, target)
+        t = threshold(hand_dev, passing(develop), target)
         print(f"  threshold keeping wrong <= {target * 100:.1f} % (develop, hand-set): {t}")
         print("\n".join(per_set_lines([*develop, *scored], np.concatenate([hand_dev, hand_sc]), t)))
         return None, t
@@ -257,8 +281,11 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
     print(f"  calibrated scored  {summary(p_sc, y_sc)}")
     print(f"  curve develop: {curve(oof, y_dev)}")
     print(f"  curve scored:  {curve(p_sc, y_sc)}")
-    t = threshold(oof, y_dev, target)
-    print(f"  threshold keeping wrong <= {target * 100:.1f} % (develop, out of fold): {t}")
+    t = threshold(oof, passing(develop), target)
+    held = sum(s.held_back for s in develop)
+    print(
+        f"  threshold keeping wrong <= {target * 100:.1f} % (develop, out of fold; {held} wrong dates held back by date_out_of_range not counted): {t}"
+    )
     both = [*develop, *scored]
     print("\n".join(per_set_lines(both, np.concatenate([oof, p_sc]), t)))
     return model_entry(fitted, names, develop, t), t

@@ -61,11 +61,11 @@ DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated|datum|fecha|data)\W{0,
 TEXT_MDY = re.compile(rf"(?<![\w])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 
 CARE_LABELS = re.compile(
-    r"\b(date|le|du|fait|factur|soins?|acte|consultation|d[ée]livr|vente|achat|ticket|re[çc]u|invoice|issued|visit|service|tarikh)",
+    r"\b(date|le\b|du\b|fait\b|factur|soins?|acte|consultation|d[ée]livr|vente|achat|ticket|re[çc]u|invoice|issued|visit|service|tarikh)",
     re.IGNORECASE,
 )
 OTHER_LABELS = re.compile(
-    r"(n[ée]e?\b|naissance|birth|dob|imprim|[ée]dit|[ée]ch[ée]ance|due|expir|valid|jusqu|until|print|exp\b|mise [àa] jour)",
+    r"(\bn[ée]e?\b|naissance|birth|dob|imprim|[ée]dit|[ée]ch[ée]ance|due|expir|valid|jusqu|until|print|exp\b|mise [àa] jour)",
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 28
@@ -329,11 +329,15 @@ ISSUE_BONUS = 0.7
 PERIOD_PENALTY = 0.4
 
 
+# "Bordeaux, le 7 déc. 2019" opening its row: the place and day a French document was signed
+PLACE_AND_DAY = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ' -]{1,40},\s*le\s*$")
+
+
 def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
-    """On a certificate, a date announced as its issue ('Délivrée à X, le', 'Date d'émission') gains;
-    one that bounds a period ('du ... au ...', 'date de départ') loses."""
+    """On a certificate, a date announced as its issue ('Délivrée à X, le', 'Date d'émission', a row
+    opening 'Bordeaux, le') gains; one that bounds a period ('du ... au ...', 'date de départ') loses."""
     before = candidate.line.text[max(0, candidate.start - 45) : candidate.start]
-    if ISSUE_LABELS.search(before):
+    if ISSUE_LABELS.search(before) or PLACE_AND_DAY.match(candidate.line.text[: candidate.start]):
         return DateCandidate(
             **{**candidate.__dict__, "score": candidate.score + ISSUE_BONUS, "rule": candidate.rule + "+issue_label"}
         )

@@ -79,3 +79,22 @@ def test_hospital_bulletin_date_is_the_first_day_of_the_stay():
 def test_compact_date_only_right_after_a_date_label():
     assert extract_date(lines_of("Doc No CS00011955 Date 02122017")).value == "2017-12-02"
     assert extract_date(lines_of("Ref 02122017")) is None
+
+
+def test_a_certificate_is_dated_where_it_was_signed_not_by_the_facts_it_states():
+    today = date(2026, 11, 1)
+    posting = lines_of(
+        "ATTESTATION DE DÉTACHEMENT",
+        "atteste que Mme Amélie BERNARD, née le 10/07/1988, employée en qualité de conducteur de travaux depuis le",
+        "23/11/2017, est détachée aux Pays-Bas (Utrecht) du 17/06/2019 au 24/11/2020 pour le compte de notre",
+        "Boulogne-Billancourt, le 08/05/2019",
+    )
+    assert extract_date(posting, today=today, doc_type="posting_certificate").value == "2019-05-08"
+    birth = lines_of(
+        "EXTRAIT D'ACTE DE NAISSANCE",
+        "Le 15 mai 2008, à onze heures, est né à Bordeaux : Karim GIRARD",
+        "Bordeaux, le 7 déc. 2019",
+    )
+    assert extract_date(birth, today=today, doc_type="birth_certificate").value == "2019-12-07"
+    rights = lines_of("ATTESTATION DE DROITS", "Date d'édition : 8 décembre 2019", "DUBOIS Stéphane 21 mars 1998 Assuré(e)")
+    assert extract_date(rights, today=today, doc_type="rights_certificate").value == "2019-12-08"
