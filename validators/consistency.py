@@ -22,7 +22,8 @@ from validators.rules_file import Limits
 MIN_NAME_CONFIDENCE = 0.5
 
 
-def _amount(document: Document, name: str = "total") -> Decimal | None:
+def amount_of(document: Document, name: str = "total") -> Decimal | None:
+    """The document's amount field `name` as a Decimal (None: not read, or not a number)."""
     field = document.fields.get(name)
     try:
         return Decimal(field.value) if field else None
@@ -51,7 +52,7 @@ def _on(document: Document) -> Where:
 
 
 def _charges_with_amounts(documents: Sequence[Document]) -> list[tuple[Document, Decimal]]:
-    return [(d, amount) for d in documents if d.doc_type in CHARGES and (amount := _amount(d)) is not None]
+    return [(d, amount) for d in documents if d.doc_type in CHARGES and (amount := amount_of(d)) is not None]
 
 
 def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
@@ -62,7 +63,7 @@ def payment_flags(documents: Sequence[Document], limits: Limits) -> list[Flag]:
     flags = []
     bill_sum = sum((amount for _, amount in bills), Decimal("0"))
     for receipt in (d for d in documents if d.doc_type in PAYMENTS):
-        paid = _amount(receipt)
+        paid = amount_of(receipt)
         if paid is None or any(_close(paid, amount, limits) for _, amount in bills) or _close(paid, bill_sum, limits):
             continue
         flags.append(
@@ -99,7 +100,7 @@ def declared_flags(documents: Sequence[Document], manifest: Manifest | None, lim
         )
     if manifest.total_declared is not None and manifest.currency and any(c != manifest.currency for c in currencies):
         return flags + declared_in_euros(bills, manifest.total_declared, manifest, limits)
-    amounts = [_amount(d) for d in bills if _currency(d) in (None, manifest.currency)]
+    amounts = [amount_of(d) for d in bills if _currency(d) in (None, manifest.currency)]
     known = [a for a in amounts if a is not None]
     if manifest.total_declared is not None and known and len(known) == len(amounts):
         read = sum(known, Decimal("0"))

@@ -20,12 +20,11 @@ showing one. A value missing is `missing_<field>`'s business (validators/fields.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 
 from models import Document, Field, Flag, FlagCode
 from models.document_kinds import kind_of
 from models.manifest import Manifest
-from validators.consistency import claim_bills, same_person
+from validators.consistency import amount_of, claim_bills, same_person
 from validators.flag_wording import make_flag
 from validators.rules_file import Limits
 
@@ -40,22 +39,15 @@ def checked_here(name: str, document: Document) -> bool:
     return kind.bill if name == "care_type" else True
 
 
-def _decimal(field: Field | None) -> Decimal | None:
-    try:
-        return Decimal(field.value) if field is not None else None
-    except InvalidOperation:
-        return None
-
-
 def _declared(name: str, field: Field, document: Document, documents: Sequence[Document], manifest: Manifest) -> bool:
     """The form declares this very value."""
     if name == "total":
-        declared, value = manifest.total_declared, _decimal(field)
+        declared, value = manifest.total_declared, amount_of(document)
         currency = document.fields.get("currency")
         if declared is None or value is None or (manifest.currency and (currency is None or currency.value != manifest.currency)):
             return False
         bills = claim_bills(documents)
-        totals = [_decimal(d.fields.get("total")) for d in bills]
+        totals = [amount_of(d) for d in bills]
         summed = document in bills and None not in totals and sum(t for t in totals if t is not None) == declared
         return value == declared or summed
     if name == "currency":
