@@ -11,6 +11,8 @@ turns what is known about the chosen value into the probability that it is right
 - the document's role (a payment such as a receipt, a charge such as an invoice, another);
 - checks by arithmetic (a total: the billed lines add up to it, a net and a tax printed add up to it,
   it is the largest amount printed) and by agreement (a date: another date within a month);
+- where two engines read the page, whether the other one read the same total or date, and chose it
+  (extractors/cross_reading.py);
 - the words of its rule (`total.label_right`, `+tender_check`, `+ocr_repaired`...).
 
 The model is a logistic regression per field over these features, fitted by `bench/calibrate.py` on
@@ -27,10 +29,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from itertools import combinations
 from pathlib import Path
 
+from extractors.cross_reading import OtherReading, date_agreement, other_reading, total_agreement
 from extractors.fields.amounts import amounts_in, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.layout import Line
@@ -52,6 +55,11 @@ class Proof:
     pages: Sequence[OcrPage]
     doc_type: str | None
     line_items: Sequence[LineItem] = ()
+
+    @cached_property
+    def other_reading(self) -> OtherReading | None:
+        """What the other engine read of the proof, when one of its pages was read twice."""
+        return other_reading(self.pages, self.doc_type)
 
 
 def rule_words(rule: str) -> list[str]:
@@ -126,6 +134,9 @@ def field_features(name: str, field: Field, evidence: Evidence | None, proof: Pr
     features.update(evidence_features(evidence or Evidence(certainty=field.confidence)))
     if name == "total":
         features.update(total_features(field, proof))
+        features.update(total_agreement(field.value, proof.other_reading))
+    if name == "date":
+        features.update(date_agreement(field.value, proof.other_reading))
     features.update({f"rule:{word}": 1.0 for word in rule_words(field.rule)})
     return features
 

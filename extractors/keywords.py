@@ -123,6 +123,7 @@ class Beneficiary(Model):
     civil_titles: Words
     not_beneficiary: Words
     birth_labels: Words
+    relatives: Words
 
 
 class Parties(DataFile):

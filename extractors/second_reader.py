@@ -15,6 +15,8 @@ detector mostly missed), so that a re-read never throws away most of a page; a p
 for its unread total keeps the second reading only if that one reads an amount at a total label (the
 disagreement is settled by the check that raised it); a failure of the second reader keeps the first
 reading, and so does a page whose time budget has run out (infra/tools/deadline.py).
+Whichever reading is kept, the other stays beside it (`OcrPage.cross_words`): where the two engines
+read a decisive value alike, it is surer (extractors/cross_reading.py).
 """
 
 from __future__ import annotations
@@ -89,5 +91,5 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     )
     if not keep_second(page.words, second) or not settled:
         log.info("page %d (%s): Tesseract's reading kept", page.page, ",".join(reasons))
-        return page
-    return page.model_copy(update={"words": tuple(second), "engine": OcrEngine.RAPIDOCR})
+        return page.model_copy(update={"cross_words": tuple(second)})
+    return page.model_copy(update={"words": tuple(second), "engine": OcrEngine.RAPIDOCR, "cross_words": page.words})

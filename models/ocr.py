@@ -50,6 +50,9 @@ class OcrPage(Model):
     quality: PageQuality | None = None  # legibility measures (None: read before they existed)
     phash: str | None = None  # 64-bit DCT perceptual hash of the upright page, 16 hex digits (None: text layer)
     engine: OcrEngine | None = None  # the engine whose words these are (None: the PDF's text layer)
+    # the other engine's reading of the same upright image when two read it (accurate mode), in the same
+    # pixels: never the page's text, kept only to cross-check decisive values (extractors/cross_reading.py)
+    cross_words: tuple[Word, ...] = ()
 
     @property
     def mean_confidence(self) -> float:

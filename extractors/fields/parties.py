@@ -490,23 +490,28 @@ def _after_label(lines: Sequence[Line], line: Line, end: int) -> tuple[tuple[str
     return (found, below[0], "beneficiary.label_below") if found else None
 
 
-FIRST_NAMES_ROW = re.compile(r"^[\s\d.]*pr[ée]noms?(?:\(s\))?\s*:?\s*", re.IGNORECASE)
+FIRST_NAMES_ROW = re.compile(r"^[\s\d.:]*pr[ée]noms?(?:\(s\))?\s*:?\s*", re.IGNORECASE)
+SEVERAL_FIRST_NAMES = re.compile(r"noms|\(s\)", re.IGNORECASE)  # "Prénoms", "Prénom(s)": every first name listed
 
 
 def _first_names_below(
     lines: Sequence[Line], hit: tuple[tuple[str, int, int], Line, str] | None
 ) -> tuple[tuple[str, int, int], Line, str] | None:
-    """A surname alone ("Nom : BRUNET") completed by the first names printed on the next row
-    ("Prénom(s) : Jérôme")."""
-    if hit is None or len(hit[0][0].split()) != 1 or hit[1].index + 1 >= len(lines):
+    """A surname ("Nom : BRUNET", "Nom : LE GOFF") completed by the first names printed on the next row
+    ("Prénom(s) : Jérôme"). Under a label of several first names ("Prénom(s) : Manon Nathalie", a civil
+    status record) the person goes by the first, as a declaration names them: the others are dropped."""
+    if hit is None or hit[1].index + 1 >= len(lines):
         return hit
     following = lines[hit[1].index + 1]
     label = FIRST_NAMES_ROW.match(following.text)
     names = _name_at(following.text, label.end()) if label else None
-    if not names:
+    if not label or not names:
         return hit
+    given = names[0].split()[0] if SEVERAL_FIRST_NAMES.search(label.group(0)) else names[0]
     (surname, start, end), line, rule = hit
-    return (f"{surname} {names[0]}", start, end), line, rule + "+first_names"
+    if fold(given).lower() in fold(surname).lower().split():
+        return hit  # the name already holds its first name
+    return (f"{surname} {given}", start, end), line, rule + "+first_names"
 
 
 def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
@@ -529,7 +534,31 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
                 continue
             found, used, rule = hit
             best = (weight, _person(found, used, rule, weight * (0.92 if rule.endswith("below") else 1.0), entities))
-    return best[1] if best else _civil_title_person(lines, entities, skip) or _birth_row_person(lines, entities, skip)
+    if best is not None:
+        return best[1]
+    return (
+        _born_subject(lines, entities) or _civil_title_person(lines, entities, skip) or _birth_row_person(lines, entities, skip)
+    )
+
+
+GIVEN_NAME = r"[A-ZÀ-Þ][a-zß-ÿ'’]+(?:-[A-ZÀ-Þ][a-zß-ÿ'’]+)?"
+BORN_SUBJECT = re.compile(  # "est né à Bordeaux : Karim, Raphaël GIRARD, de sexe masculin"
+    rf"\b(?:est|was)\s+n[ée]e?\s+(?:à|a|in)\s+[^:]{{1,60}}?:\s*(?P<given>{GIVEN_NAME})(?:\s*,?\s*{GIVEN_NAME})*\s*,?\s+"
+    r"(?P<surname>[A-ZÀ-Þ][A-ZÀ-Þ'’-]+(?:\s+[A-ZÀ-Þ][A-ZÀ-Þ'’-]+)*)\b"
+)
+
+
+def _born_subject(lines: Sequence[Line], entities: Sequence[Entity] | None) -> Found | None:
+    """The person a narrative birth record is about ("Le 15 mai 2008 ... est né à Bordeaux : Karim,
+    Raphaël GIRARD, de sexe masculin, fils de ..."), by the first of their first names: the sentence
+    may run over the next row."""
+    for line, after in zip(lines, [*lines[1:], None], strict=False):
+        text = line.text + (" " + after.text if after is not None and after.page == line.page else "")
+        m = BORN_SUBJECT.search(text)
+        if m is not None and m.start("given") < len(line.text):
+            found = (f"{m.group('given')} {m.group('surname')}", m.start("given"), min(len(line.text), m.end()))
+            return _person(found, line, "beneficiary.born_subject", 0.85, entities)
+    return None
 
 
 BIRTH_DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")  # the label's date: "née le 20/01/1942", "né : 3 mai 1950"
@@ -537,11 +566,14 @@ BIRTH_DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")  # the label's date: "n�
 
 def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
     """ "MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label followed by its
-    date ("Conservez ce document. Ne le communiquez..." holds the words, not a birth)."""
+    date ("Conservez ce document. Ne le communiquez..." holds the words, not a birth), unless the row
+    opens with a relative's label (a parent's birth on a birth record)."""
     for line in lines:
         m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
         if m is None or m.start() == 0 or line.index in skip or not BIRTH_DATE_FOLLOWS.match(fold(line.text)[m.end() :]):
             continue
+        if _phrases(PARTIES.beneficiary.relatives).match(fold(line.text).lstrip(" -•*")):
+            continue  # "Père : Karim PICARD, né le 08/04/1989": a parent's birth
         found = _name_at(line.text, 0)
         if found and found[2] <= m.start():
             return _person(found, line, "beneficiary.birth_row", 0.65, entities)

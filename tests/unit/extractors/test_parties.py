@@ -223,3 +223,41 @@ def test_a_birth_label_without_its_date_names_nobody():
     assert "beneficiary" not in extract_parties(lines, "bank_details")
     lines = lines_of("Ordonnance", "MOREL Fatima Née le 20/01/1942")
     assert extract_parties(lines, "prescription")["beneficiary"].value.upper().startswith("MOREL")
+
+
+def test_a_surname_row_is_completed_by_the_first_of_the_first_names_listed_below():
+    record = ("EXTRAIT D'ACTE DE NAISSANCE", "Nom : LEFÈVRE", "Prénom(s) : Manon Nathalie", "Sexe : féminin")
+    assert extract_parties(lines_of(*record), "birth_certificate")["beneficiary"].value == "LEFÈVRE Manon"
+    single = ("FICHE PATIENT", "Nom : BRUNET", "Prénom : Jean Marc")  # one first name asked: kept whole
+    assert extract_parties(lines_of(*single))["beneficiary"].value == "BRUNET Jean Marc"
+    two_words = ("EXTRAIT D'ACTE DE NAISSANCE", "Nom : LE GOFF", "Prénom(s) : François Sébastien", "Sexe : M")
+    assert extract_parties(lines_of(*two_words), "birth_certificate")["beneficiary"].value == "LE GOFF François"
+
+
+def test_a_parent_born_on_a_birth_record_is_not_the_person():
+    record = (
+        "EXTRAIT AVEC FILIATION",
+        "Acte de naissance n° 2013/00287",
+        "PICARD",
+        "Raphaël",
+        "Père Karim PICARD, né le 08/04/1989 à Bordeaux",
+        "Mère : Brigitte CARON, née le 03/09/1988 à Metz",
+    )
+    assert "beneficiary" not in extract_parties(lines_of(*record), "birth_certificate")
+
+
+def test_first_names_on_a_numbered_form_row_misread_with_a_colon():
+    form = ("1. Titulaire", "1.2 Nom GIRARD", "1:3 Prénom(s) Olivier", "1:4 Date de naissance 1er oct. 1965")
+    assert extract_parties(lines_of(*form), "prior_authorisation")["beneficiary"].value == "GIRARD Olivier"
+
+
+def test_the_person_a_narrative_birth_record_is_about():
+    record = (
+        "COPIE INTÉGRALE D'ACTE DE NAISSANCE",
+        "Le 15 mai 2008, à onze heures, est né à Bordeaux : Karim, Raphaël GIRARD, de sexe",
+        "masculin, fils de Paul GIRARD, né le 2 mai 1985 à Lille, comptable, et de",
+        "Sophie NGUYEN, née le 24 décembre 1982 à Strasbourg, technicienne",
+    )
+    assert extract_parties(lines_of(*record), "birth_certificate")["beneficiary"].value == "Karim GIRARD"
+    broken = ("Le dix-neuf juillet 1983, est née à Dijon : Amélie,", "Océane LE GOFF, de sexe féminin, fille d'Olivier LE GOFF")
+    assert extract_parties(lines_of(*broken), "birth_certificate")["beneficiary"].value == "Amélie LE GOFF"

@@ -82,9 +82,12 @@ def test_a_re_read_for_an_unread_total_is_kept_only_if_it_reads_one(second):
     second["reading"] = words([*A4_TEXT, "Total", "484,00"])
     reread = second_reader.combine(page(BILL), IMAGE, OcrMode.ACCURATE)
     assert reread.engine is OcrEngine.RAPIDOCR and "484,00" in [w.text for w in reread.words]
+    assert reread.cross_words == page(BILL).words  # Tesseract's reading stays beside it, to cross-check
     second["reading"] = words([*A4_TEXT, "Shoes", "2,00", "x", "Total"])  # no amount at the label either
     first = page(BILL)
-    assert second_reader.combine(first, IMAGE, OcrMode.ACCURATE) is first
+    kept = second_reader.combine(first, IMAGE, OcrMode.ACCURATE)
+    assert kept.words == first.words and kept.engine is OcrEngine.TESSERACT
+    assert kept.cross_words == second["reading"]
 
 
 def test_a_text_layer_is_never_re_read():
@@ -118,6 +121,7 @@ def test_accurate_mode_keeps_rapidocr_reading_of_a_doubtful_page(second):
     assert second["calls"] == 1
     assert combined.engine is OcrEngine.RAPIDOCR
     assert [w.text for w in combined.words][:3] == ["TOTAL", "TTC", "45,30"]
+    assert combined.cross_words == doubtful.words
     assert combined.quality == doubtful.quality  # legibility stays measured on the first reading
     assert (combined.width, combined.height, combined.rotation) == (doubtful.width, doubtful.height, doubtful.rotation)
 
@@ -125,7 +129,9 @@ def test_accurate_mode_keeps_rapidocr_reading_of_a_doubtful_page(second):
 def test_accurate_mode_keeps_tesseract_when_rapidocr_reads_much_less(second):
     second["reading"] = words(["45,30"])
     doubtful = page(confidence=0.5)
-    assert second_reader.combine(doubtful, IMAGE, OcrMode.ACCURATE) is doubtful
+    kept = second_reader.combine(doubtful, IMAGE, OcrMode.ACCURATE)
+    assert kept.model_copy(update={"cross_words": ()}) == doubtful  # Tesseract's reading, unchanged
+    assert kept.cross_words == words(["45,30"])  # RapidOCR's, kept only to cross-check values
 
 
 @pytest.mark.parametrize("error", [rapidocr.RapidOcrFailed("bad image"), rapidocr.RapidOcrUnavailable("not installed")])
