@@ -140,6 +140,8 @@ class DateLabels(Model):
     issue_endings: Words
     other: Words
     range: Words
+    references: Words
+    reference_links: Words
 
 
 class Dates(DataFile):

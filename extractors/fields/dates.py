@@ -213,8 +213,28 @@ def past_fact_runs_over(line: Line, start: int, previous: Line | None) -> bool:
     return any(m.end() >= len(tail.rstrip()) for m in phrase_pattern(DATES.labels.other).finditer(tail))
 
 
+REFERENCE_REACH = 60  # characters between a reference to another document and its date's linking word
+
+
+@cache
+def _reference_before() -> re.Pattern[str]:
+    """Ends with a reference to another document and its linking word ("bestellung nr. 2013-471331 vom")."""
+    words = "|".join(re.escape(fold(w)) for w in sorted(DATES.labels.references, key=len, reverse=True))
+    links = "|".join(re.escape(fold(w)) for w in DATES.labels.reference_links)
+    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])[^:]{{0,{REFERENCE_REACH}}}?(?<![a-z])(?:{links})\s*[:.]?\s*$")
+
+
+def refers_to_another_document(line: Line, start: int, previous: Line | None) -> bool:
+    """The date is that of another document the text refers to (an order, a contract, a quote), the
+    reference possibly begun on the row before."""
+    before = line.text[:start]
+    if previous is not None and previous.page == line.page and len(before) < REFERENCE_REACH:
+        before = previous.text + " " + before
+    return _reference_before().search(fold(before)[-(2 * REFERENCE_REACH) :]) is not None
+
+
 def _context_score(line: Line, start: int, end: int, previous: Line | None = None) -> float:
-    if past_fact_runs_over(line, start, previous):
+    if past_fact_runs_over(line, start, previous) or refers_to_another_document(line, start, previous):
         return -0.6
     before = line.text[max(0, start - CONTEXT_CHARS) : start]
     after = line.text[end : end + 8]

@@ -336,7 +336,10 @@ def _header(lines: Sequence[Line]) -> list[Line]:
 
 
 def _strong(name: str) -> bool:
-    return bool(_legal_forms(name) or (_has(PARTIES.issuer.establishments, name) and not _has(PARTIES.issuer.address, name)))
+    """A legal form, or an establishment word on a row that is not an address ("Pharmacie de la Place",
+    "Maple Street Pharmacy" are names: an address has a number)."""
+    address = _has(PARTIES.issuer.address, name) and re.search(r"\d", name)
+    return bool(_legal_forms(name) or (_has(PARTIES.issuer.establishments, name) and not address))
 
 
 def _name_row(row: Line) -> str | None:

@@ -25,9 +25,17 @@ LABEL_CERTAINTY = 0.9
 DOC_DATE_CERTAINTY = 0.9
 
 
-def _before(candidate: DateCandidate, chars: int = LOOKBEHIND) -> str:
+def _before(candidate: DateCandidate, chars: int = LOOKBEHIND, lines: Sequence[Line] = ()) -> str:
+    """The folded text in the `chars` characters before a date; prose cut by a line break ("... est
+    détaché" / "en Autriche du 26 décembre 2021 au ...") continues on the previous row of `lines`."""
     line = candidate.line
-    return fold(line.text[max(0, candidate.start - chars) : candidate.start])
+    before = line.text[max(0, candidate.start - chars) : candidate.start]
+    index = line.index
+    if candidate.start < chars and 0 < index <= len(lines) and lines[index - 1].index == index - 1:
+        previous = lines[index - 1]
+        if previous.page == line.page:
+            before = previous.text[-(chars - candidate.start) :] + " " + before
+    return fold(before)
 
 
 def _kind(before: str, doc_type: str | None) -> str | None:
@@ -40,7 +48,9 @@ def _kind(before: str, doc_type: str | None) -> str | None:
     return "stay" if kind_of(doc_type).date is DateMeaning.STAY_START else None
 
 
-def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tuple[str, DateCandidate, DateCandidate]]:
+def ranges(
+    candidates: Sequence[DateCandidate], doc_type: str | None, lines: Sequence[Line] = ()
+) -> list[tuple[str, DateCandidate, DateCandidate]]:
     """(kind, start, end) of every 'du X au Y' range printed on one row, start not after end."""
     found = []
     by_line: dict[int, list[DateCandidate]] = {}
@@ -53,14 +63,14 @@ def ranges(candidates: Sequence[DateCandidate], doc_type: str | None) -> list[tu
             between = fold(first.line.text[first.end : second.start]).strip(" :.")
             if not joiner.fullmatch(between) or first.value > second.value:
                 continue
-            kind = _kind(_before(first), doc_type)
+            kind = _kind(_before(first, lines=lines), doc_type)
             if kind:
                 found.append((kind, first, second))
-    return found + wrapped_ranges(by_line, doc_type)
+    return found + wrapped_ranges(by_line, doc_type, lines)
 
 
 def wrapped_ranges(
-    by_line: dict[int, list[DateCandidate]], doc_type: str | None
+    by_line: dict[int, list[DateCandidate]], doc_type: str | None, lines: Sequence[Line] = ()
 ) -> list[tuple[str, DateCandidate, DateCandidate]]:
     """Ranges of prose cut by a line break: "... du 14 juil. 2019 au" / "16 mars 2021 ..."."""
     joiner = phrase_pattern(PERIODS.ranges.between)
@@ -72,7 +82,7 @@ def wrapped_ranges(
         first, second = max(row, key=lambda c: c.start), min(following, key=lambda c: c.start)
         tail = fold(first.line.text[first.end :]).strip(" :.")
         if joiner.fullmatch(tail) and not second.line.text[: second.start].strip() and first.value <= second.value:
-            kind = _kind(_before(first), doc_type)
+            kind = _kind(_before(first, lines=lines), doc_type)
             if kind:
                 found.append((kind, first, second))
     return found
@@ -104,7 +114,7 @@ def extract_periods(
     """stay_from / stay_to and valid_from / valid_to, where printed (`dates`: the document's dates when already found)."""
     candidates = [c for c in (find_dates(lines, month_first) if dates is None else dates) if c.value.year >= 1990]
     fields: dict[str, Field] = {}
-    for kind, start, end in ranges(candidates, doc_type):
+    for kind, start, end in ranges(candidates, doc_type, lines):
         first, last = NAMES[kind]
         if first not in fields:
             fields[first] = candidate_field(start, f"{first}.range", RANGE_CERTAINTY)

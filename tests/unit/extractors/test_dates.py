@@ -98,3 +98,18 @@ def test_a_certificate_is_dated_where_it_was_signed_not_by_the_facts_it_states()
     assert extract_date(birth, today=today, doc_type="birth_certificate").value == "2019-12-07"
     rights = lines_of("ATTESTATION DE DROITS", "Date d'édition : 8 décembre 2019", "DUBOIS Stéphane 21 mars 1998 Assuré(e)")
     assert extract_date(rights, today=today, doc_type="rights_certificate").value == "2019-12-08"
+
+
+def test_the_date_of_an_order_referred_to_is_not_the_invoice_date():
+    rows = (
+        "RECHNUNG",
+        "Leistungsdatum 03.06.2013",
+        "Rechnung gemäß Bestellung Nr. 2013-471331",
+        "69876 Frankfurt vom 01.03.2013.",
+        "Deutschland 05.06.2013",
+    )
+    assert extract_date(lines_of(*rows), doc_type="invoice").value != "2013-03-01"
+    french = ("FACTURE", "Suivant votre commande du 12/02/2025", "Bordeaux, 20/02/2025")
+    assert extract_date(lines_of(*french), doc_type="invoice").value == "2025-02-20"
+    quote = ("DEVIS", "Devis n° 2025-7610 du 22/03/2025")  # a quote's own date
+    assert extract_date(lines_of(*quote), doc_type="quote").value == "2025-03-22"

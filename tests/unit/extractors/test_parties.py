@@ -261,3 +261,10 @@ def test_the_person_a_narrative_birth_record_is_about():
     assert extract_parties(lines_of(*record), "birth_certificate")["beneficiary"].value == "Karim GIRARD"
     broken = ("Le dix-neuf juillet 1983, est née à Dijon : Amélie,", "Océane LE GOFF, de sexe féminin, fille d'Olivier LE GOFF")
     assert extract_parties(lines_of(*broken), "birth_certificate")["beneficiary"].value == "Amélie LE GOFF"
+
+
+def test_section_titles_and_street_rows_are_not_the_issuer():
+    rib = ("Vos coordonnées bancaires", "Caisse d'Epargne Rhône Alpes", "IBAN FR76 1382 5002 0008 0000 0000 123")
+    assert extract_parties(lines_of(*rib), "bank_details")["issuer"].value == "Caisse d'Epargne Rhône Alpes"
+    receipt = ("9093 Sunset Drive", "Maple Street Pharmacy", "Springfield, IL 62704", "Total 12.40")
+    assert extract_parties(lines_of(*receipt), "receipt")["issuer"].value == "Maple Street Pharmacy"

@@ -69,3 +69,14 @@ def test_period_read_through_ocr_noise_and_line_breaks():
         lines_of("est détachée en Suisse du 14 juil. 2019 au", "16 mars 2021 pour y exercer"), "posting_certificate"
     )
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-07-14", "2021-03-16")
+
+
+def test_a_period_named_at_the_end_of_the_row_above_its_range():
+    prose = (
+        "atteste que M. Théo DA SILVA, employé depuis le 7 septembre 2013, est détaché",
+        "en Autriche (Innsbruck) du 26 décembre 2021 au 31 octobre 2023 pour le compte de notre société",
+    )
+    fields = extract_periods(lines_of(*prose), "posting_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2021-12-26", "2023-10-31")
+    unnamed = ("Facture de consultation", "Soins du 3 janvier 2024 au 5 janvier 2024")
+    assert extract_periods(lines_of(*unnamed), "invoice") == {}
