@@ -134,9 +134,9 @@ def field_features(name: str, field: Field, evidence: Evidence | None, proof: Pr
     features.update(evidence_features(evidence or Evidence(certainty=field.confidence)))
     if name == "total":
         features.update(total_features(field, proof))
-        features.update(total_agreement(field.value, proof.other_reading))
+        features.update(total_agreement(field, proof.other_reading))
     if name == "date":
-        features.update(date_agreement(field.value, proof.other_reading))
+        features.update(date_agreement(field, proof.other_reading))
     features.update({f"rule:{word}": 1.0 for word in rule_words(field.rule)})
     return features
 

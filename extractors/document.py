@@ -9,6 +9,7 @@ from typing import Any
 
 from extractors.calibration import Proof, default_calibration
 from extractors.classify import Classification, classify
+from extractors.cross_reading import fill_missing
 from extractors.fields.extract import Extraction, extract_all
 from extractors.layout import document_lines
 from extractors.segment import segment_pages
@@ -48,7 +49,11 @@ def read_proof(pages: Sequence[OcrPage]) -> ProofReading:
         kind = classify(lines)
     with stage("fields"):
         found = extract_all(lines, kind.doc_type.value)
-    return ProofReading(kind, found, Proof(lines, ordered, kind.doc_type.value, found.line_items))
+    proof = Proof(lines, ordered, kind.doc_type.value, found.line_items)
+    if proof.other_reading is not None:
+        with stage("cross reading"):
+            found = fill_missing(found, proof.other_reading)
+    return ProofReading(kind, found, proof)
 
 
 def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = None) -> Document:
