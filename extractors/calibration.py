@@ -11,8 +11,8 @@ turns what is known about the chosen value into the probability that it is right
 - the document's role (a payment such as a receipt, a charge such as an invoice, another);
 - checks by arithmetic (a total: the billed lines add up to it, a net and a tax printed add up to it,
   it is the largest amount printed) and by agreement (a date: another date within a month);
-- where two engines read the page, whether the other one read the same total or date, and chose it
-  (extractors/cross_reading.py);
+- where two engines read the page, whether the rules choose another total or date on the other
+  engine's reading (extractors/cross_reading.py);
 - the words of its rule (`total.label_right`, `+tender_check`, `+ocr_repaired`...).
 
 The model is a logistic regression per field over these features, fitted by `bench/calibrate.py` on
@@ -33,7 +33,7 @@ from functools import cache, cached_property
 from itertools import combinations
 from pathlib import Path
 
-from extractors.cross_reading import OtherReading, date_agreement, other_reading, total_agreement
+from extractors.cross_reading import OtherReading, agreement, other_reading
 from extractors.fields.amounts import amounts_in, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.layout import Line
@@ -134,9 +134,7 @@ def field_features(name: str, field: Field, evidence: Evidence | None, proof: Pr
     features.update(evidence_features(evidence or Evidence(certainty=field.confidence)))
     if name == "total":
         features.update(total_features(field, proof))
-        features.update(total_agreement(field, proof.other_reading))
-    if name == "date":
-        features.update(date_agreement(field, proof.other_reading))
+    features.update(agreement(name, field, proof.other_reading))
     features.update({f"rule:{word}": 1.0 for word in rule_words(field.rule)})
     return features
 

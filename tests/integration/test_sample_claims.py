@@ -103,12 +103,13 @@ def test_sample_request_claim(request_dir):
 # Under the shipped rules (not the tests' INTAKE_RULES, which leave the straight-through table out), the
 # decisive values the sample requests read under their thresholds and that nothing corroborates: (file,
 # field) - each holds its claim back for a manager. Golden: a change of the calibration
-# (extractors/data/calibration.json) or of the thresholds shows here. The Japanese clinic's total (0.97) is
-# under its threshold too, but the receipt and the declared total (3810 JPY) say the same: trusted, and the
-# claim goes straight through. (The hospital request is left out: its care sheet's beneficiary reads a hair
-# from its threshold, either side from run to run.)
+# (extractors/data/calibration.json) or of the thresholds shows here. The pharmacy invoice printed landscape
+# reads its total at 0.978, under 0.98. The Japanese clinic's total (0.979) is under its threshold too, but
+# the receipt and the declared total (3810 JPY) say the same: trusted, and the claim goes straight through.
+# Every page here is a text layer or read by Tesseract alone, whose reading does not depend on the load.
 DOUBTFUL_UNDER_SHIPPED_RULES = {
-    "rejects": {("landscape.pdf", "total"), ("ticket.pdf", "total")},
+    "rejects": {("landscape.pdf", "total")},
+    "hospital": set(),
     "abroad-japan": set(),
     "pharmacy": set(),
     "physio": set(),

@@ -1,10 +1,11 @@
-"""The other engine's reading of a proof (extractors/cross_reading.py): whether it read and chose the
-same total and date as the kept reading, and how that reaches the calibration features."""
+"""The other engine's reading of a proof (extractors/cross_reading.py): whether the rules lead to the
+same total and date on it as on the kept reading, how that reaches the calibration features, and the
+values the kept reading missed taken from it."""
 
 from __future__ import annotations
 
 from extractors.calibration import Proof, field_features
-from extractors.cross_reading import date_agreement, fill_missing, other_reading, total_agreement
+from extractors.cross_reading import OTHER_READER_CAP, agreement, cap_unconfirmed, fill_missing, other_reading
 from extractors.document import read_proof
 from extractors.fields.extract import extract_all
 from extractors.layout import document_lines
@@ -18,53 +19,58 @@ def read_twice(kept: tuple[str, ...], other: tuple[str, ...]) -> OcrPage:
     return page_of(1, *kept).model_copy(update={"cross_words": page_of(1, *other).words})
 
 
-def field(value: str) -> Field:
-    return Field(value=value, raw=value, confidence=0.9, page=1, bbox=None, rule="total.label_right")
+def field(value: str, rule: str = "total.label_right") -> Field:
+    return Field(value=value, raw=value, confidence=0.9, page=1, bbox=None, rule=rule)
 
 
-def test_both_engines_read_and_chose_the_same_total_and_date():
+def test_both_readings_lead_to_the_same_total_and_date():
     other = other_reading([read_twice(KEPT, KEPT)], "receipt")
-    assert total_agreement(field("758.70"), other) == {"cross_chosen": 1.0, "cross_read": 1.0, "cross_absent": 0.0}
-    assert date_agreement(field("2025-03-12"), other) == {"cross_chosen": 1.0, "cross_read": 1.0, "cross_absent": 0.0}
+    assert agreement("total", field("758.70"), other) == {"cross_disagree": 0.0}
+    assert agreement("date", field("2025-03-12"), other) == {"cross_disagree": 0.0}
 
 
-def test_a_digit_misread_by_one_engine_is_absent_from_the_other_reading():
+def test_a_digit_misread_by_one_engine_is_a_disagreement():
     misread = tuple(row.replace("758.70", "753.78").replace("2025", "2023") for row in KEPT)
     other = other_reading([read_twice(KEPT, misread)], "receipt")
-    assert total_agreement(field("758.70"), other)["cross_absent"] == 1.0
-    assert date_agreement(field("2025-03-12"), other)["cross_absent"] == 1.0
+    assert agreement("total", field("758.70"), other) == {"cross_disagree": 1.0}
+    assert agreement("date", field("2025-03-12"), other) == {"cross_disagree": 1.0}
 
 
-def test_a_value_the_other_reading_holds_but_did_not_choose():
-    other = other_reading([read_twice(KEPT, KEPT)], "receipt")
-    assert total_agreement(field("753.70"), other) == {"cross_chosen": 0.0, "cross_read": 1.0, "cross_absent": 0.0}
-
-
-def test_a_proof_read_once_has_no_other_reading():
+def test_a_proof_read_once_has_no_other_reading_and_other_fields_are_not_compared():
     assert other_reading([page_of(1, *KEPT)], "receipt") is None
-    assert total_agreement(field("758.70"), None) == {} and date_agreement(field("2025-03-12"), None) == {}
-    assert total_agreement(field("not a number"), other_reading([read_twice(KEPT, KEPT)], "receipt")) == {}
+    assert agreement("total", field("758.70"), None) == {}
+    assert agreement("currency", field("EUR"), other_reading([read_twice(KEPT, KEPT)], "receipt")) == {}
 
 
 def test_the_calibration_features_carry_the_agreement_of_the_two_readings():
     twice = read_twice(KEPT, KEPT)
     features = field_features("total", field("758.70"), None, Proof(document_lines([twice]), [twice], "receipt"))
-    assert features["cross_chosen"] == 1.0
+    assert features["cross_disagree"] == 0.0
     once = page_of(1, *KEPT)
-    assert "cross_chosen" not in field_features("total", field("758.70"), None, Proof(document_lines([once]), [once], "receipt"))
+    assert "cross_disagree" not in field_features(
+        "total", field("758.70"), None, Proof(document_lines([once]), [once], "receipt")
+    )
 
 
 def test_a_date_the_kept_reading_missed_is_taken_from_the_other_reading():
     glued = tuple(row.replace("Date: 12/03/2025", "#19536012/03/2025 6:31") for row in KEPT)
     apart = tuple(row.replace("Date: 12/03/2025", "#195360 12/03/2025 6:31") for row in KEPT)
-    page = read_twice(glued, apart)
-    reading = read_proof([page])
+    reading = read_proof([read_twice(glued, apart)])
     date = reading.found.fields["date"]
     assert (date.value, date.rule.endswith("+other_reader")) == ("2025-03-12", True)
-    assert date_agreement(date, reading.proof.other_reading) == {}  # taken from it: no confirmation
-    assert reading.found.fields["total"].rule.endswith("+other_reader") is False  # the kept reading read it
+    assert agreement("date", date, reading.proof.other_reading) == {}  # taken from it: no confirmation
+    assert not reading.found.fields["total"].rule.endswith("+other_reader")  # the kept reading read it
 
 
 def test_nothing_is_filled_when_the_other_reading_misses_it_too():
     found = extract_all(document_lines([page_of(1, "Coffee 4.00")]), "receipt")
+    assert "date" not in found.fields
     assert fill_missing(found, other_reading([read_twice(("Coffee 4.00",), ("Coffee 4.00",))], "receipt")) == found
+
+
+def test_a_value_only_the_unkept_reading_found_is_never_sure():
+    fields = {"date": field("2025-03-12", "date.numeric_dmy+other_reader"), "total": field("758.70")}
+    fields = {name: value.model_copy(update={"confidence": 0.99}) for name, value in fields.items()}
+    capped = cap_unconfirmed(fields)
+    assert capped["date"].confidence == OTHER_READER_CAP and capped["date"].value == "2025-03-12"
+    assert capped["total"] == fields["total"]
