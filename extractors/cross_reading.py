@@ -5,7 +5,8 @@ engine's words beside its own (`OcrPage.cross_words`). The same rules applied to
 choose a total and a date too. A value both readings lead to is surer than one only the kept reading
 does: a digit misread (`753.70` for `758.70`) is rarely misread the same way by two engines trained
 apart, and a total the other reading chooses differently (a sub-total, a misread label) was a close
-call. The calibration (extractors/calibration.py) reads it as one feature, `cross_disagree`: the
+call. A page Tesseract alone read has its decisive values' boxes re-read (`OcrPage.cross_regions`): its
+other reading is its own words with those boxes' words replaced. The calibration (extractors/calibration.py) reads it as one feature, `cross_disagree`: the
 other reading chose another value, or none. (Finer features - whether the other reading holds the
 value at all - were measured and added nothing the develop part could learn with 13 wrong totals.)
 A proof none of whose pages was read twice has no other reading and no such feature. A date or total
@@ -24,7 +25,7 @@ from extractors.fields.evidence import Evidence
 from extractors.fields.extract import Extraction
 from extractors.fields.locale_hints import locale_hint
 from extractors.layout import Line, document_lines
-from models import Field, OcrPage
+from models import BBox, Field, OcrPage, Word
 from models.document_kinds import kind_of
 
 OTHER_READER = "+other_reader"  # the rule modifier of a value only the other reading found
@@ -44,12 +45,26 @@ class OtherReading:
         return found[0].value if found else None
 
 
+def _inside(word: Word, regions: Sequence[BBox]) -> bool:
+    x, y = (word.bbox.x0 + word.bbox.x1) / 2, (word.bbox.y0 + word.bbox.y1) / 2
+    return any(r.x0 <= x <= r.x1 and r.y0 <= y <= r.y1 for r in regions)
+
+
+def other_words(page: OcrPage) -> tuple[Word, ...]:
+    """The page as the other engine read it: its whole reading, or - when it re-read only the decisive
+    values' boxes - the kept words with those boxes' words replaced by its own."""
+    if not page.cross_regions:
+        return page.cross_words or page.words
+    kept = tuple(w for w in page.words if not _inside(w, page.cross_regions))
+    return kept + page.cross_words
+
+
 def other_lines(pages: Sequence[OcrPage]) -> list[Line] | None:
     """The proof's lines as the other engine read them (a page read once keeps its own words), or
     None when no page of it was read twice."""
-    if not any(page.cross_words for page in pages):
+    if not any(page.cross_words or page.cross_regions for page in pages):
         return None
-    return document_lines([page.model_copy(update={"words": page.cross_words}) if page.cross_words else page for page in pages])
+    return document_lines([page.model_copy(update={"words": other_words(page)}) for page in pages])
 
 
 def other_reading(pages: Sequence[OcrPage], doc_type: str | None) -> OtherReading | None:

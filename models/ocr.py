@@ -53,6 +53,8 @@ class OcrPage(Model):
     # the other engine's reading of the same upright image when two read it (accurate mode), in the same
     # pixels: never the page's text, kept only to cross-check decisive values (extractors/cross_reading.py)
     cross_words: tuple[Word, ...] = ()
+    # the boxes the other engine re-read when it read only the decisive values (empty: the whole page)
+    cross_regions: tuple[BBox, ...] = ()
 
     @property
     def mean_confidence(self) -> float:

@@ -74,3 +74,15 @@ def test_a_value_only_the_unkept_reading_found_is_never_sure():
     capped = cap_unconfirmed(fields)
     assert capped["date"].confidence == OTHER_READER_CAP and capped["date"].value == "2025-03-12"
     assert capped["total"] == fields["total"]
+
+
+def test_a_page_whose_decisive_values_were_re_read_alone():
+    page = page_of(1, *KEPT)
+    total = next(w for w in page.words if w.text == "758.70")
+    misread = total.model_copy(update={"text": "753.70", "line": 99})
+    checked = page.model_copy(update={"cross_words": (misread,), "cross_regions": (total.bbox,)})
+    other = other_reading([checked], "receipt")
+    assert agreement("total", field("758.70"), other) == {"cross_disagree": 1.0}
+    assert agreement("date", field("2025-03-12"), other) == {"cross_disagree": 0.0}  # the rest is the page's own
+    same = page.model_copy(update={"cross_words": (total,), "cross_regions": (total.bbox,)})
+    assert agreement("total", field("758.70"), other_reading([same], "receipt")) == {"cross_disagree": 0.0}

@@ -55,7 +55,14 @@ def second(monkeypatch):
             raise state["reading"]
         return list(state["reading"])
 
+    def fake_lines(crops):
+        state["crops"] = state.get("crops", 0) + len(crops)
+        if isinstance(state.get("lines"), Exception):
+            raise state["lines"]
+        return [(text, 0.97) for text in state.get("lines", ["?"] * len(crops))]
+
     monkeypatch.setattr(rapidocr, "read_words", fake)
+    monkeypatch.setattr(rapidocr, "read_lines", fake_lines)
     return state
 
 
@@ -159,3 +166,25 @@ def test_use_ocr_mode_sets_it_for_the_process(monkeypatch):
     assert ocr_mode() is OcrMode.ACCURATE
     with pytest.raises(InvalidOcrMode):
         use_ocr_mode("slow")
+
+
+TRUSTED_BILL = [*A4_TEXT, "Facture", "du", "12/03/2025", "Total", "TTC", "84,00"]
+BIG_IMAGE = np.full((3508, 2480), 255, dtype=np.uint8)
+
+
+def test_a_trusted_page_has_its_decisive_values_re_read_alone(second):
+    second["lines"] = ["84,00", "12/03/2025"]
+    checked = second_reader.combine(page(TRUSTED_BILL), BIG_IMAGE, OcrMode.ACCURATE)
+    assert second["calls"] == 0 and second["crops"] == 2  # no detection: the total's and the date's boxes
+    assert checked.words == page(TRUSTED_BILL).words and checked.engine is OcrEngine.TESSERACT
+    assert [w.text for w in checked.cross_words] == ["84,00", "12/03/2025"]
+    total_box = next(w.bbox for w in checked.words if w.text == "84,00")
+    region = checked.cross_regions[0]  # the value's box with a margin
+    assert region.x0 < total_box.x0 and region.x1 > total_box.x1 and region.y0 <= total_box.y0 and region.y1 > total_box.y1
+
+
+def test_a_failed_re_read_of_the_decisive_values_keeps_the_page(second):
+    second["lines"] = rapidocr.RapidOcrFailed("boom")
+    trusted = page(TRUSTED_BILL)
+    assert second_reader.combine(trusted, BIG_IMAGE, OcrMode.ACCURATE) is trusted
+    assert second_reader.combine(trusted, BIG_IMAGE, OcrMode.FAST) is trusted

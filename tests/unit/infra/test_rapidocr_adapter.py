@@ -39,6 +39,20 @@ def test_reads_a_grayscale_array_as_its_file(page):
     assert [w.text for w in from_array] == [w.text for w in rapidocr.read_words(page)]
 
 
+def test_reads_crops_of_single_lines_without_detection(page):
+    words = rapidocr.read_words(page)
+    amount = next(w for w in words if w.text == "45,30")
+    gray = cv2.imread(str(page), cv2.IMREAD_GRAYSCALE)
+    box = amount.bbox
+    crop = gray[box.y0 - 8 : box.y1 + 8, box.x0 - 8 : box.x1 + 8]
+    read = rapidocr.read_lines([crop, gray[0:60, 0:300]])  # the amount, and a blank strip
+    assert read[0][0] == "45,30" and 0.5 < read[0][1] <= 1.0
+    assert len(read) == 2 and read[1][0].strip() == ""
+    assert rapidocr.read_lines([]) == []
+    split = rapidocr.words_in_box("Total 45,30", 0.9, BBox(x0=0, y0=0, x1=110, y1=20), 7)
+    assert [(w.text, w.line) for w in split] == [("Total", 7), ("45,30", 7)] and split[1].bbox.x0 > split[0].bbox.x1
+
+
 def test_an_undecodable_file_raises_rapidocr_failed(tmp_path):
     garbage = tmp_path / "garbage.png"
     garbage.write_bytes(b"not an image at all")
