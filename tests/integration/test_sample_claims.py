@@ -106,7 +106,8 @@ def test_sample_request_claim(request_dir):
 # (extractors/data/calibration.json) or of the thresholds shows here. The pharmacy invoice printed landscape
 # reads its total at 0.978, under 0.98. The Japanese clinic's total (0.979) is under its threshold too, but
 # the receipt and the declared total (3810 JPY) say the same: trusted, and the claim goes straight through.
-# Every page here is a text layer or read by Tesseract alone, whose reading does not depend on the load.
+# Every page here is a text layer or read by Tesseract alone (its total and date cross-checked by RapidOCR's
+# recognition of their boxes), and read here without a time budget: the reading does not depend on the load.
 DOUBTFUL_UNDER_SHIPPED_RULES = {
     "rejects": {("landscape.pdf", "total")},
     "hospital": set(),
