@@ -72,10 +72,24 @@ def parse_amount(raw: str) -> Decimal | None:
     return price.amount.quantize(Decimal("0.01"))
 
 
+# A count's label right before a number ("Total Qty. : 18 144.68", "Nb articles : 3 12,50"): the first
+# group is the count, not the thousands of the amount after it.
+COUNT_LABEL = re.compile(r"(?:\bqty|\bqt[eé]|\bquantit[eé]|\bitems?|\bpcs|\bnb|\bnombre|\barticles?)\.?\s*:?\s*$", re.IGNORECASE)
+SPACE_GROUPED = re.compile(r"^-?\d{1,3}[ \u00a0\u202f]\d{3}")
+
+
+def _after_count(line: Line, m: re.Match[str]) -> re.Match[str] | None:
+    """The amount after a count its match swallowed as a thousands group, or None."""
+    if not SPACE_GROUPED.match(m.group(0)) or not COUNT_LABEL.search(line.text[: m.start()]):
+        return None
+    return AMOUNT.search(line.text, m.start() + m.group(0).index(" ") + 1, m.end())
+
+
 def amounts_in(line: Line) -> list[Amount]:
-    """Every amount on a line, left to right."""
+    """Every amount on a line, left to right (a count printed before one is not its thousands)."""
     found = []
-    for m in AMOUNT.finditer(line.text):
+    for match in AMOUNT.finditer(line.text):
+        m = _after_count(line, match) or match
         value = parse_amount(m.group(0))
         if value is not None:
             found.append(Amount(value, m.group(0).strip(), line, m.start(), m.end()))

@@ -138,3 +138,9 @@ def test_the_change_row_is_not_the_cash_tendered():
     # "CASH CHANGE 71.40" carries the word cash: the tendered amount is the row before
     lines = lines_of("SUBTOTAL: 28.60", "TL:RM 28.60", "6% GST 0.07", "CASH 100.00", "CASH CHANGE 71.40")
     assert extract_total(lines).value == "28.60"
+
+
+def test_a_count_before_an_amount_is_not_its_thousands():
+    assert [str(a.value) for a in amounts_in(lines_of("Total Qty. : 18 144.68")[0])] == ["144.68"]
+    assert [str(a.value) for a in amounts_in(lines_of("Quantité 2 125,00 €")[0])] == ["125.00"]
+    assert [str(a.value) for a in amounts_in(lines_of("Total TTC 1 234,56 €")[0])] == ["1234.56"]  # a real thousands group
