@@ -75,14 +75,15 @@ def parse_amount(raw: str) -> Decimal | None:
 # A count's label right before a number ("Total Qty. : 18 144.68", "Nb articles : 3 12,50"): the first
 # group is the count, not the thousands of the amount after it.
 COUNT_LABEL = re.compile(r"(?:\bqty|\bqt[eé]|\bquantit[eé]|\bitems?|\bpcs|\bnb|\bnombre|\barticles?)\.?\s*:?\s*$", re.IGNORECASE)
-SPACE_GROUPED = re.compile(r"^-?\d{1,3}[ \u00a0\u202f]\d{3}")
+SPACE_GROUPED = re.compile(r"^-?\d{1,3}([ \u00a0\u202f])\d{3}")  # the group: the separator after the count
 
 
 def _after_count(line: Line, m: re.Match[str]) -> re.Match[str] | None:
     """The amount after a count its match swallowed as a thousands group, or None."""
-    if not SPACE_GROUPED.match(m.group(0)) or not COUNT_LABEL.search(line.text[: m.start()]):
+    grouped = SPACE_GROUPED.match(m.group(0))
+    if grouped is None or not COUNT_LABEL.search(line.text[: m.start()]):
         return None
-    return AMOUNT.search(line.text, m.start() + m.group(0).index(" ") + 1, m.end())
+    return AMOUNT.search(line.text, m.start() + grouped.end(1), m.end())
 
 
 def amounts_in(line: Line) -> list[Amount]:

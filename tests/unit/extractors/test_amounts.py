@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 
 from extractors.fields.amounts import amounts_in, extract_total, parse_amount
+from extractors.layout import make_line
+from models import BBox, Word
 from tests.conftest import line_of, lines_of
 
 
@@ -144,3 +146,8 @@ def test_a_count_before_an_amount_is_not_its_thousands():
     assert [str(a.value) for a in amounts_in(lines_of("Total Qty. : 18 144.68")[0])] == ["144.68"]
     assert [str(a.value) for a in amounts_in(lines_of("Quantité 2 125,00 €")[0])] == ["125.00"]
     assert [str(a.value) for a in amounts_in(lines_of("Total TTC 1 234,56 €")[0])] == ["1234.56"]  # a real thousands group
+    words = [("Quantité", 0), ("2\u202f125,00", 100)]  # a text layer's word holding a narrow no-break space
+    row = make_line(
+        1, [Word(text=t, confidence=1.0, bbox=BBox(x0=x, y0=0, x1=x + 90, y1=20), block=1, line=1) for t, x in words], 0
+    )
+    assert [str(a.value) for a in amounts_in(row)] == ["125.00"]
