@@ -6,9 +6,10 @@ choose a total and a date too. A value both readings lead to is surer than one o
 does: a digit misread (`753.70` for `758.70`) is rarely misread the same way by two engines trained
 apart, and a total the other reading chooses differently (a sub-total, a misread label) was a close
 call. A page Tesseract alone read has its decisive values' boxes re-read (`OcrPage.cross_regions`): its
-other reading is its own words with those boxes' words replaced. The calibration (extractors/calibration.py) reads it as one feature, `cross_disagree`: the
-other reading chose another value, or none. (Finer features - whether the other reading holds the
-value at all - were measured and added nothing the develop part could learn with 13 wrong totals.)
+other reading is its own words with those boxes' words replaced. The calibration
+(extractors/calibration.py) reads it as one feature, `cross_disagree`: the other reading chose another
+value, or none. (Finer features - whether the other reading holds the value at all - were measured and
+added nothing the develop part could learn with 16 wrong totals.)
 A proof none of whose pages was read twice has no other reading and no such feature. A date or total
 the kept reading missed and the other found is taken from it (`fill_missing`), its confidence capped
 once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone.
