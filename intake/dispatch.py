@@ -33,10 +33,10 @@ RETRY_SECONDS = 10.0  # the next pass, when a run could not be started (the orch
 Start = Callable[[Submission, str], None]
 
 
-def claim_number(storage: Storage, submission: Submission, now: datetime) -> str:
-    """The claim a submission makes or completes: its marker's (taken before), else reserved now."""
+def claim_number(storage: Storage, submission: Submission) -> str:
+    """The claim a submission makes or completes: its marker's (taken before), else its reserved one."""
     marker = inbox.read_marker(storage, submission)
-    return marker.claim_id if marker is not None else inbox.reserve_claim_id(storage, submission, now)
+    return marker.claim_id if marker is not None else inbox.reserve_claim_id(storage, submission)
 
 
 def locate(storage: Storage, index: ClaimIndex, marker: str) -> Submission | None:
@@ -106,7 +106,7 @@ class Dispatcher:
         started, self.failed_starts = [], 0
         for submission in submissions:
             begun = time.perf_counter()
-            claim_id = claim_number(self.storage, submission, now)
+            claim_id = claim_number(self.storage, submission)
             row = replace(inbox.index_row(submission, "dispatched"), claim_id=claim_id, lease_since=now)
             self.index.put_submission(row, now)
             numbered = time.perf_counter()

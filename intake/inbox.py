@@ -269,14 +269,21 @@ def index_row(submission: Submission, state: str, marker: Marker | None = None) 
     )
 
 
-def reserve_claim_id(storage: Storage, submission: Submission, now: datetime) -> str:
-    """The submission's reserved claim number; a late part's is the submission's own (it joins that claim)."""
+def received_at(submission: Submission) -> datetime:
+    """When the submission reached the bucket: its first object's time (UTC). The claim number is dated by it,
+    not by the moment a run is dispatched - a run dispatched again after midnight keeps its number."""
+    return min(o.last_modified for o in submission.whole).astimezone(UTC)
+
+
+def reserve_claim_id(storage: Storage, submission: Submission) -> str:
+    """The submission's reserved claim number, the same whenever it is asked for (dated by `received_at`);
+    a late part's is the submission's own (it joins that claim)."""
     if submission.after:
         try:
             return Marker.from_bytes(storage.get_bytes(_base_marker_key(submission))).claim_id
         except NotFound:
             pass  # its submission's marker is gone (never: markers are not deleted): a claim of its own
-    return claim_id_for(storage, submission.key, now)
+    return claim_id_for(storage, submission.key, received_at(submission))
 
 
 def take(
@@ -296,7 +303,7 @@ def take(
     token = secrets.token_hex(8)
     index = index or open_index(storage)
     if current is None:
-        mine = Marker(claim_id or reserve_claim_id(storage, submission, now), "processing", token, now)
+        mine = Marker(claim_id or reserve_claim_id(storage, submission), "processing", token, now)
         if storage.put_bytes(key, mine.to_bytes(), "application/json", if_absent=True):
             index.put_submission(index_row(submission, "processing", mine), now)
             return mine

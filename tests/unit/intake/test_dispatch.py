@@ -144,3 +144,24 @@ def test_the_service_loop_passes_at_its_interval_and_when_woken(tmp_path):
         assert handed_off  # the hand-off runs after each pass
     finally:
         loop.close()
+
+
+def test_a_claim_number_is_dated_by_its_arrival_and_kept_when_dispatched_again_after_midnight(tmp_path):
+    import os
+
+    storage = LocalStorage(tmp_path / "store")
+    eve = datetime(2026, 12, 5, 23, 50, tzinfo=UTC)
+    clock = Clock()
+    clock.now = eve + timedelta(minutes=3)
+    started: list[tuple[inbox.Submission, str]] = []
+    dispatcher = Dispatcher(storage, lambda s, c: started.append((s, c)), clock=clock, bucket="intake")
+    key = f"inbox/{partition_of(eve)}/email/late-evening.eml"
+    storage.put_bytes(key, b"x")
+    os.utime(tmp_path / "store" / key, (eve.timestamp(), eve.timestamp()))  # received at 23:50 UTC
+    (first,) = dispatcher.reconcile()
+    assert first.startswith("CLM-20261205-")
+    clock.now += DISPATCH_LEASE + timedelta(minutes=1)  # its run never started; the next pass is after midnight
+    assert clock.now.date() > eve.date()
+    assert dispatcher.reconcile() == [first]  # the same number, not one of the next day
+    assert [c for _, c in started] == [first, first]
+    assert len(storage.list("state/claim-ids/")) == 1  # one number reserved for it
