@@ -310,9 +310,10 @@ def rounding_rows(lines: Sequence[Line]) -> list[tuple[Decimal, Line, re.Match[s
 def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """With a rounding printed, the rounded total is the amount paid: another candidate plus a non-zero
     adjustment, or the amount of a rounding row that is itself the rounded total."""
-    rows = rounding_rows(lines)
-    if not rows or not candidates:
+    marked = [line.index for line in lines if ROUNDING.search(fold(line.text))]
+    if not marked or not candidates:
         return candidates
+    rows = rounding_rows(lines)
     values = {c.amount.value for c in candidates}
     wanted = {v + adj for adj, _, _ in rows if adj and abs(adj) < MAX_ROUNDING for v in values}
     out = [
@@ -331,14 +332,46 @@ def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     printed = [a for line in counted_lines(lines) for a in amounts_in(line) if a.value in wanted]
     if printed:
         return [*out, TotalCandidate(printed[-1], best + ROUNDING_BONUS / 2, "total.rounded_by_adjustment")]
-    return out
+    return zero_rounding_rivals(rows, out) if rows else rounded_below(min(marked), out)
+
+
+def zero_rounding_rivals(
+    rows: list[tuple[Decimal, Line, re.Match[str]]], candidates: list[TotalCandidate]
+) -> list[TotalCandidate]:
+    """A rounding of 0.00 between two totals that differ ('Total 758.70 / Rounding 0.00 / Final Total
+    753.70'): one of them is misread, and neither label outranks the other - they are made rivals at the
+    higher score, for the repeated amount (or the doubt) to settle."""
+    if any(adj for adj, _, _ in rows):
+        return candidates
+    row = rows[0][1].index
+    above = [c for c in candidates if c.amount.line.index < row]
+    below = [c for c in candidates if c.amount.line.index > row]
+    if not above or not below:
+        return candidates
+    last, first = max(above, key=lambda c: c.amount.line.index), min(below, key=lambda c: c.amount.line.index)
+    if last.amount.value == first.amount.value:
+        return candidates
+    score = max(last.score, first.score)
+    return [TotalCandidate(c.amount, score, c.rule + "+rounding_rival") if c in (last, first) else c for c in candidates]
+
+
+def rounded_below(rounding_row: int, candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A rounding row whose adjustment cannot be read ('Rounding Adjustment: 200'): a total printed below
+    it that differs by a few cents from one printed above it is the rounded total, the amount paid."""
+    above = {c.amount.value for c in candidates if c.amount.line.index < rounding_row}
+    return [
+        TotalCandidate(c.amount, c.score + ROUNDING_BONUS, c.rule + "+rounded_below")
+        if c.amount.line.index > rounding_row and any(0 < abs(c.amount.value - v) < MAX_ROUNDING for v in above)
+        else c
+        for c in candidates
+    ]
 
 
 def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A total printed again elsewhere (amount tendered, card slip, tax summary) is likelier read right
     than one printed once: a small bonus, enough to settle rivals read from one misprinted digit."""
     seen: dict[Decimal, set[int]] = {}
-    for line in counted_lines(lines):
+    for line in lines:  # the tax summary and a card slip below it too
         for amount in amounts_in(line):
             seen.setdefault(amount.value, set()).add(line.index)
     return [

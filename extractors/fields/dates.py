@@ -250,6 +250,23 @@ def _context_score(line: Line, start: int, end: int, previous: Line | None = Non
     return 0.0
 
 
+CODE_PENALTY = 0.6
+
+
+def looks_like_a_code(line: Line, match: re.Match[str]) -> bool:
+    """Digits that only look like a numeric date: glued to the letters of an article or reference code
+    ('HC03-7 - 15', 'RC11-23-42-12') - a label such as 'Date' glued by OCR excepted - or with one
+    separator spaced and the other not ('XE11-22 -30'): a printed date spaces both or neither."""
+    before = line.text[: match.start()]
+    if before[-1:].isalpha() and not DATE_LABEL_BEFORE.search(before):
+        return True
+    if match.re is not NUMERIC_DMY:
+        return False
+    text = match.string
+    first, second = text[match.end(1) : match.start(3)], text[match.end(3) : match.start(4)]
+    return (first != first.strip()) != (second != second.strip())
+
+
 def _plausibility(value: date, today: date) -> float:
     if value > today:
         return -0.8
@@ -303,6 +320,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 continue
             height = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
             score = 0.5 + height + _context_score(line, match.start(), match.end(), previous) + _plausibility(value, today)
+            if looks_like_a_code(line, match):
+                score -= CODE_PENALTY
             if rule.startswith("date.numeric_dmy") and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
                 score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
             found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))

@@ -151,3 +151,18 @@ def test_a_count_before_an_amount_is_not_its_thousands():
         1, [Word(text=t, confidence=1.0, bbox=BBox(x0=x, y0=0, x1=x + 90, y1=20), block=1, line=1) for t, x in words], 0
     )
     assert [str(a.value) for a in amounts_in(row)] == ["125.00"]
+
+
+def test_a_total_below_an_unreadable_rounding_row_is_the_rounded_one():
+    # the adjustment misread ('200' for '0.02'): the total below it a few cents from the one above is paid
+    lines = lines_of("Grand Total : 87.08", "Rounding Adjustment: 200", "Net Total : 87.10", "Cash 100.00")
+    field = extract_total(lines)
+    assert field.value == "87.10" and "rounded_below" in field.rule
+    # without a rounding row the grand total stays
+    assert extract_total(lines_of("Grand Total : 87.08", "Net Total : 87.10", "Cash 100.00")).value == "87.08"
+
+
+def test_totals_that_a_zero_rounding_says_are_equal_are_rivals_settled_by_the_repeated_one():
+    lines = lines_of("Total Inc. GST 6%: 758.70", "Rounding Adjustment: 0.00", "Final Total 753.70", "GST Summary", "758.70")
+    field = extract_total(lines)
+    assert field.value == "758.70" and "rounding_rival" in field.rule

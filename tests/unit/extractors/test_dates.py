@@ -113,3 +113,17 @@ def test_the_date_of_an_order_referred_to_is_not_the_invoice_date():
     assert extract_date(lines_of(*french), doc_type="invoice").value == "2025-02-20"
     quote = ("DEVIS", "Devis n° 2025-7610 du 22/03/2025")  # a quote's own date
     assert extract_date(lines_of(*quote), doc_type="quote").value == "2025-03-22"
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["HC03-7 - 15", "XE11-22 -30", "RC11-23-42-12/144"],  # article codes on a receipt's item rows
+)
+def test_digits_of_an_article_code_are_not_the_receipt_date(code):
+    lines = lines_of("MR HARDWARE SDN BHD", "CHOPPING BOARD", code, "1 X 19.00 19.00", "TOTAL RM 19.00", "12-01-19 21:13 SH01")
+    assert extract_date(lines, today=date(2026, 1, 1)).value == "2019-01-12"
+
+
+def test_a_date_glued_to_its_label_by_ocr_is_still_read():
+    found = find_dates(lines_of("INVOICE 55", "Date26/03/2018 Cashier 7"), today=date(2026, 1, 1))
+    assert [c.value for c in found] == [date(2018, 3, 26)] and found[0].score > 0.5
