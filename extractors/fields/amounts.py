@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -380,6 +381,51 @@ def repeated_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     ]
 
 
+def _labelled_values(lines: Sequence[Line], wanted: Callable[[str], bool]) -> set[Decimal]:
+    """Amounts of the rows `wanted` says carry them: on the row, else on the row just below when that one
+    prints only amounts (a label and its amount read as two lines)."""
+    values: set[Decimal] = set()
+    for position, line in enumerate(lines):
+        if not wanted(fold(line.text)):
+            continue
+        found = amounts_in(line)
+        below = lines[position + 1] if position + 1 < len(lines) else None
+        if not found and below is not None and below.page == line.page and not re.search(r"[^\W\d]{2}", below.text):
+            found = amounts_in(below)
+        values.update(a.value for a in found[:MAX_TENDER_ROW_AMOUNTS])
+    return values
+
+
+def _tax_row(folded: str) -> bool:
+    return (
+        _has(folded, TOTALS.not_totals.tax_words)
+        and not _has(folded, TOTALS.not_totals.tax_included)
+        and not _has(folded, TOTALS.not_totals.net_words)
+    )
+
+
+SUM_ONLY_SCORE = 0.75  # below a plain "Total" label's amount: a partial gross (one tax rate's) must not beat it
+
+
+def sum_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """Net + tax (+ a rounding adjustment) printed as one amount that no total label announces joins the
+    candidates, below any labelled total ('SUB-TOTAL 26.00 / TOTAL TAX 1.56 / ROUNDING -0.01 / 27.55'
+    under a total label the OCR garbled)."""
+    nets = _labelled_values(lines, lambda folded: _has(folded, TOTALS.not_totals.net_words))
+    taxes = _labelled_values(lines, _tax_row)
+    if not nets or not taxes:
+        return candidates
+    adjustments = {adj for adj, _, _ in rounding_rows(lines) if abs(adj) < MAX_ROUNDING} | {Decimal(0)}
+    sums = {n + t + a for n in nets for t in taxes if 0 < t < n for a in adjustments}
+    if any(c.amount.value in sums for c in candidates):
+        return candidates
+    # wherever it is printed: on a row read together with the tender ("TO CASH CHANGE 27.55") the value is the gross
+    printed = [a for line in counted_lines(lines) for a in amounts_in(line) if a.value in sums]
+    if printed:
+        return [*candidates, TotalCandidate(printed[-1], SUM_ONLY_SCORE, "total.net_plus_tax_printed")]
+    return candidates
+
+
 def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A candidate that is the tax of a net + tax = gross triple printed on the page (the net on a net
     row) is replaced by the gross: labels stacked in columns put the tax right of a total label."""
@@ -406,7 +452,8 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
 def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
-    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, tax_part_check(lines, candidates))))
+    candidates = tax_part_check(lines, candidates)
+    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))
     if any(c.amount.value > 0 for c in candidates):
         candidates = [c for c in candidates if c.amount.value > 0]  # "Balance due 0.00" once paid: the amount paid is elsewhere
     if candidates:
@@ -421,7 +468,7 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
         with_cents = [a for a in every if re.search(r"[.,€]\d{2}\b", a.raw)] or every
         if not with_cents:
             return None
-        best = TotalCandidate(max(with_cents, key=lambda a: a.value), 0.3, "total.largest_amount")
+        best = TotalCandidate(largest_repeated(with_cents), 0.3, "total.largest_amount")
         certainty = 0.3
         others = {a.value: 0.3 for a in with_cents}
     amount = best.amount
@@ -436,6 +483,14 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     )
     others.pop(amount.value, None)  # each other value at its best score
     return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others))
+
+
+def largest_repeated(amounts: list[Amount]) -> Amount:
+    """With no total label read: the largest amount printed twice or more (a subtotal, a tax base and the
+    tender repeat the total), else the largest (one misread item amount is not repeated)."""
+    printed = Counter(a.value for a in amounts)
+    repeated = [a for a in amounts if printed[a.value] >= 2]
+    return max(repeated or amounts, key=lambda a: a.value)
 
 
 def extract_total(lines: Sequence[Line]) -> Field | None:

@@ -166,3 +166,32 @@ def test_totals_that_a_zero_rounding_says_are_equal_are_rivals_settled_by_the_re
     lines = lines_of("Total Inc. GST 6%: 758.70", "Rounding Adjustment: 0.00", "Final Total 753.70", "GST Summary", "758.70")
     field = extract_total(lines)
     assert field.value == "758.70" and "rounding_rival" in field.rule
+
+
+def test_net_plus_tax_printed_where_the_total_label_is_garbled_is_the_total():
+    lines = lines_of(
+        "9555017370017 1 28.00 7.14 26.00",
+        "SUB-TOTAL (EX) 26.00",
+        "TOTAL TAX 1.56",
+        "ROUNDING -0.01",
+        "TO CASH CHANGE DAI5 27.55",  # 'TOTAL' garbled, read together with the tender's labels
+    )
+    field = extract_total(lines)
+    assert field.value == "27.55" and field.rule == "total.net_plus_tax_printed"
+
+
+def test_a_partial_gross_does_not_beat_the_labelled_total():
+    lines = lines_of(
+        "Total 6% supplies (excl. GST): 15.84",
+        "GST: 0.95",
+        "Total 6% supplies (Inc. GST): 16.79",
+        "Total 0% supplies: 22.99",
+        "Total Payable: 39.78",
+    )
+    assert extract_total(lines).value == "39.78"
+
+
+def test_with_no_total_label_the_largest_repeated_amount_beats_a_larger_misread_one():
+    lines = lines_of("1x 7.80 RM7.80", "114.00 RM14.00", "SUBTOTAL RM43.40", "ZERO TAX AMT RM43.40", "TTL CASH RM43.40")
+    field = extract_total(lines)
+    assert field.value == "43.40" and field.rule == "total.largest_amount" and field.confidence < 0.5
