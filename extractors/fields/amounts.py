@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -336,10 +335,16 @@ def rounding_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     return zero_rounding_rivals(rows, out) if rows else rounded_below(min(marked), out)
 
 
+def one_digit_apart(a: Decimal, b: Decimal) -> bool:
+    """Two amounts printed with the same digits but one ('758.70' / '753.70'): one of them misread."""
+    x, y = f"{a:.2f}", f"{b:.2f}"
+    return len(x) == len(y) and sum(p != q for p, q in zip(x, y, strict=True)) == 1
+
+
 def zero_rounding_rivals(
     rows: list[tuple[Decimal, Line, re.Match[str]]], candidates: list[TotalCandidate]
 ) -> list[TotalCandidate]:
-    """A rounding of 0.00 between two totals that differ ('Total 758.70 / Rounding 0.00 / Final Total
+    """A rounding of 0.00 between two totals one digit apart ('Total 758.70 / Rounding 0.00 / Final Total
     753.70'): one of them is misread, and neither label outranks the other - they are made rivals at the
     higher score, for the repeated amount (or the doubt) to settle."""
     if any(adj for adj, _, _ in rows):
@@ -350,8 +355,8 @@ def zero_rounding_rivals(
     if not above or not below:
         return candidates
     last, first = max(above, key=lambda c: c.amount.line.index), min(below, key=lambda c: c.amount.line.index)
-    if last.amount.value == first.amount.value:
-        return candidates
+    if not one_digit_apart(last.amount.value, first.amount.value):
+        return candidates  # the same, or two different sums (a net above, the gross below): not a misreading
     score = max(last.score, first.score)
     return [TotalCandidate(c.amount, score, c.rule + "+rounding_rival") if c in (last, first) else c for c in candidates]
 
@@ -468,7 +473,7 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
         with_cents = [a for a in every if re.search(r"[.,€]\d{2}\b", a.raw)] or every
         if not with_cents:
             return None
-        best = TotalCandidate(largest_repeated(with_cents), 0.3, "total.largest_amount")
+        best = TotalCandidate(max(with_cents, key=lambda a: a.value), 0.3, "total.largest_amount")
         certainty = 0.3
         others = {a.value: 0.3 for a in with_cents}
     amount = best.amount
@@ -483,14 +488,6 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     )
     others.pop(amount.value, None)  # each other value at its best score
     return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others))
-
-
-def largest_repeated(amounts: list[Amount]) -> Amount:
-    """With no total label read: the largest amount printed twice or more (a subtotal, a tax base and the
-    tender repeat the total), else the largest (one misread item amount is not repeated)."""
-    printed = Counter(a.value for a in amounts)
-    repeated = [a for a in amounts if printed[a.value] >= 2]
-    return max(repeated or amounts, key=lambda a: a.value)
 
 
 def extract_total(lines: Sequence[Line]) -> Field | None:

@@ -191,7 +191,6 @@ def test_a_partial_gross_does_not_beat_the_labelled_total():
     assert extract_total(lines).value == "39.78"
 
 
-def test_with_no_total_label_the_largest_repeated_amount_beats_a_larger_misread_one():
-    lines = lines_of("1x 7.80 RM7.80", "114.00 RM14.00", "SUBTOTAL RM43.40", "ZERO TAX AMT RM43.40", "TTL CASH RM43.40")
-    field = extract_total(lines)
-    assert field.value == "43.40" and field.rule == "total.largest_amount" and field.confidence < 0.5
+def test_a_net_above_a_zero_rounding_is_no_rival_of_the_gross_below_it():
+    lines = lines_of("Total 9.43", "GST 6% 0.57", "Rounding Adj 0.00", "Total Incl. GST 10.00", "GST Summary", "SR 9.43 0.57")
+    assert extract_total(lines).value == "10.00"
