@@ -7,6 +7,7 @@ image, or a first OCR pass that reads little or badly. Each page also gets its l
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -26,10 +27,11 @@ from extractors.pages import (
 )
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from extractors.timing import stage
-from infra.tools import pdf
-from infra.tools.ocr_settings import OcrMode
+from infra.tools import deadline, pdf, rapidocr
+from infra.tools.ocr_settings import OcrMode, ocr_mode
 from models import MediaType, OcrEngine, OcrPage, TextSource, Upload, Word
 
+log = logging.getLogger(__name__)
 MIN_GOOD_WORDS = 8
 MIN_GOOD_CONFIDENCE = 0.6
 
@@ -92,6 +94,36 @@ def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tu
         return straight, skew, ocr.read_words(scratch.write(straight), dpi, psm=psm)
 
 
+UPSIDE_DOWN_SHARE = 0.5  # more of a strip's lines than this turned by RapidOCR's classifier: the strip is upside down
+
+
+def _strip_first(gray: np.ndarray, turn: int, mode: OcrMode | None) -> bool:
+    """In accurate mode, a till-receipt strip (tall and narrow once turned) is read by RapidOCR first
+    and alone: it reads receipts better than Tesseract, whose pass would be thrown away."""
+    if (mode or ocr_mode()) is not OcrMode.ACCURATE or deadline.spent():
+        return False
+    height, width = gray.shape if turn % 180 == 0 else gray.shape[::-1]
+    return height / max(width, 1) >= ocr.STRIP_RATIO
+
+
+def _read_strip(gray: np.ndarray, turn: int) -> tuple[np.ndarray, float, list[Word], int] | None:
+    """A strip deskewed and read by RapidOCR, turned half round when its direction classifier finds most
+    lines upside down: (image, skew, words, turn); None when RapidOCR is unavailable, fails or reads
+    too little (Tesseract then reads the page, orientation checks included)."""
+    with stage("deskew"):
+        straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
+    try:
+        with stage("first reader (RapidOCR)"):
+            words, turned = rapidocr.read_words_oriented(straight)
+            if turned > UPSIDE_DOWN_SHARE:
+                straight, turn = np.ascontiguousarray(np.rot90(straight, 2)), (turn + 180) % 360
+                words, _ = rapidocr.read_words_oriented(straight)
+    except (rapidocr.RapidOcrUnavailable, rapidocr.RapidOcrFailed) as exc:
+        log.warning("RapidOCR could not read a receipt strip, Tesseract reads it: %s", type(exc).__name__)
+        return None
+    return None if _looks_wrong(words) else (straight, skew, words, turn)
+
+
 def _score(words: list[Word]) -> float:
     return ocr_confidence(words) * len(words)
 
@@ -114,10 +146,12 @@ def ocr_page_with_image(
 ) -> tuple[OcrPage, np.ndarray]:
     """Orient, deskew, clean and OCR a page image; returns the page and its upright working image.
 
-    Orientation: a landscape image first asks Tesseract OSD; any page read poorly asks it (again)
-    and tries the suggested quarter turn and its opposite, keeping the best reading. Then, in the
-    accurate OCR mode, a doubtful reading may be replaced by RapidOCR's (extractors/second_reader.py);
-    the legibility measures stay Tesseract's.
+    Orientation: a landscape image first asks Tesseract OSD. In the accurate OCR mode a till-receipt
+    strip is then read by RapidOCR alone (its direction classifier says whether it is upside down), its
+    total and date cross-checked by Tesseract on crops. Any other page is read by Tesseract; one read
+    poorly asks OSD (again) and tries the suggested quarter turn and its opposite, keeping the best
+    reading; in the accurate mode a doubtful reading may then be replaced by RapidOCR's
+    (extractors/second_reader.py). The legibility measures are taken on the words kept.
     """
     with stage("clean"):
         gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
@@ -128,9 +162,14 @@ def ocr_page_with_image(
             with stage("osd"):
                 osd = ocr.detect_rotation(scratch.write(gray), dpi)
             first = osd[0] if osd[1] > 0 else 0
-        best_turn = first
-        upright, skew, words = _read_turned(gray, first, dpi, scratch)
-        if _looks_wrong(words):
+        best_turn, engine = first, OcrEngine.TESSERACT
+        strip = _read_strip(gray, first) if _strip_first(gray, first, mode) else None
+        if strip is not None:
+            upright, skew, words, best_turn = strip
+            engine = OcrEngine.RAPIDOCR
+        else:
+            upright, skew, words = _read_turned(gray, first, dpi, scratch)
+        if engine is OcrEngine.TESSERACT and _looks_wrong(words):
             if osd is None:
                 with stage("osd"):
                     osd = ocr.detect_rotation(scratch.write(gray), dpi)
@@ -161,6 +200,6 @@ def ocr_page_with_image(
         a4_portrait=is_a4_portrait(sheet_width, sheet_height),
         quality=quality,
         phash=phash,
-        engine=OcrEngine.TESSERACT,
+        engine=engine,
     )
     return second_reader.combine(page, upright, mode), upright

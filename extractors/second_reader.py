@@ -25,7 +25,11 @@ instead of a second), and kept with their boxes (`OcrPage.cross_regions`).
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
+from pathlib import Path
 
+import cv2
 import numpy as np
 
 from extractors import ocr
@@ -44,6 +48,8 @@ MIN_CONFIDENCE = 0.80  # Tesseract's mean word confidence below which the readin
 KEEP_RATIO = 0.7  # the second reading is kept unless it holds less than this share of the first's characters
 CROP_PAD = 0.35  # margin around a decisive value re-read alone, as a share of its height
 MIN_CROP_PAD = 4  # pixels
+CROP_GAP = 24  # white pixels around each decisive value stacked for one Tesseract reading
+CROSS_LANGUAGES = "eng"  # dates and amounts: one model loads in half the time of fra+eng
 
 
 def reasons_to_reread(page: OcrPage) -> list[str]:
@@ -77,6 +83,8 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     the first reading is doubtful and RapidOCR read at least as much (see `keep_second`)."""
     if (mode or ocr_mode()) is not OcrMode.ACCURATE:
         return page
+    if page.engine is OcrEngine.RAPIDOCR:
+        return cross_check(page, upright)  # a receipt strip RapidOCR read first: Tesseract re-reads its values
     reasons = reasons_to_reread(page)
     if not reasons:
         return cross_check(page, upright)
@@ -121,26 +129,93 @@ def padded(box: BBox, page: OcrPage) -> BBox:
 
 
 def cross_check(page: OcrPage, upright: np.ndarray) -> OcrPage:
-    """A page trusted to Tesseract alone, with RapidOCR's reading of its decisive values (the total and
-    the date the rules choose, each cropped and recognised without detection) beside its words, to
-    cross-check them (extractors/cross_reading.py); the page as it was when there is nothing to check,
-    no time left, or the second reader fails."""
+    """A page trusted to one engine, with the other's reading of its decisive values (the total and the
+    date the rules choose, each cropped) beside its words, to cross-check them
+    (extractors/cross_reading.py): RapidOCR's recognition without detection for a page Tesseract read,
+    Tesseract's for a receipt strip RapidOCR read. The page as it was when there is nothing to check, no
+    time left, or the other engine fails."""
     if page.source is not TextSource.OCR or deadline.spent():
         return page
     boxes = [padded(box, page) for box in decisive_boxes(page)]
     boxes = [box for box in boxes if box.width > 1 and box.height > 1]
     if not boxes:
         return page
+    first_line = max((w.line for w in page.words), default=0) + 1
+    if page.engine is OcrEngine.RAPIDOCR:
+        words = tesseract_boxes(upright, boxes, page.dpi, first_line)
+    else:
+        words = rapidocr_boxes(upright, boxes, first_line)
+    if words is None:
+        log.info("page %d: its decisive values were not re-read", page.page)
+        return page
+    return page.model_copy(update={"cross_words": tuple(words), "cross_regions": tuple(boxes)})
+
+
+def rapidocr_boxes(upright: np.ndarray, boxes: list[BBox], first_line: int) -> list[Word] | None:
+    """RapidOCR's recognition (no detection) of each box as one line; None when it fails."""
     try:
         with stage("second reader (decisive values)"):
             read = rapidocr.read_lines([upright[box.y0 : box.y1, box.x0 : box.x1] for box in boxes])
     except (rapidocr.RapidOcrUnavailable, rapidocr.RapidOcrFailed) as exc:
-        log.info("page %d: its decisive values were not re-read: %s", page.page, type(exc).__name__)
-        return page
-    first_line = max((w.line for w in page.words), default=0) + 1
-    words = [
+        log.info("RapidOCR could not re-read the decisive values: %s", type(exc).__name__)
+        return None
+    return [
         word
         for index, ((text, score), box) in enumerate(zip(read, boxes, strict=False))
         for word in rapidocr.words_in_box(text, score, box, first_line + index)
     ]
-    return page.model_copy(update={"cross_words": tuple(words), "cross_regions": tuple(boxes)})
+
+
+def stacked_crops(upright: np.ndarray, boxes: list[BBox]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The boxes cut from the page and stacked in one white image, a gap around each (one Tesseract call
+    for all of them); with where each crop's top-left corner is in that image."""
+    width = max(b.width for b in boxes) + 2 * CROP_GAP
+    height = sum(b.height for b in boxes) + CROP_GAP * (len(boxes) + 1)
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    corners, y = [], CROP_GAP
+    for box in boxes:
+        canvas[y : y + box.height, CROP_GAP : CROP_GAP + box.width] = upright[box.y0 : box.y1, box.x0 : box.x1]
+        corners.append((CROP_GAP, y))
+        y += box.height + CROP_GAP
+    return canvas, corners
+
+
+def placed(words: list[Word], boxes: list[BBox], corners: list[tuple[int, int]], first_line: int) -> list[Word]:
+    """Words read on the stacked image, moved back onto the page by the crop their centre falls in (a word
+    read in a gap is dropped), their lines numbered after the page's own."""
+    out = []
+    for word in words:
+        centre = (word.bbox.y0 + word.bbox.y1) / 2
+        index = next((i for i, (_, top) in enumerate(corners) if top <= centre <= top + boxes[i].height), None)
+        if index is None:
+            continue
+        (left, top), box = corners[index], boxes[index]
+        dx, dy = box.x0 - left, box.y0 - top
+        moved = BBox(
+            x0=max(box.x0, word.bbox.x0 + dx),
+            y0=max(box.y0, word.bbox.y0 + dy),
+            x1=min(box.x1, word.bbox.x1 + dx),
+            y1=min(box.y1, word.bbox.y1 + dy),
+        )
+        if moved.x1 > moved.x0 and moved.y1 > moved.y0:
+            out.append(word.model_copy(update={"bbox": moved, "line": first_line + index}))
+    return out
+
+
+def tesseract_boxes(upright: np.ndarray, boxes: list[BBox], dpi: int, first_line: int) -> list[Word] | None:
+    """Tesseract's reading of the boxes, stacked in one image read as one block; None when it fails."""
+    canvas, corners = stacked_crops(upright, boxes)
+    fd, name = tempfile.mkstemp(suffix=".pgm")
+    os.close(fd)
+    path = Path(name)
+    try:
+        with stage("second reader (decisive values)"):
+            if not cv2.imwrite(str(path), canvas):
+                return None
+            words = ocr.read_words(path, dpi, languages=CROSS_LANGUAGES, psm=ocr.PSM_STRIP)
+    except ocr.OcrError as exc:
+        log.info("Tesseract could not re-read the decisive values: %s", type(exc).__name__)
+        return None
+    finally:
+        path.unlink(missing_ok=True)
+    return placed(words, boxes, corners, first_line)

@@ -132,6 +132,42 @@ def read_words(image: Path | np.ndarray) -> list[Word]:
     return words_from_result(result.txts or (), result.scores or (), result.boxes, result.word_results or (), width, height)
 
 
+def _read_classified(array: np.ndarray) -> tuple[Any, float]:
+    """RapidOCR's steps as its `__call__` runs them (3.10.0), keeping what its direction classifier said:
+    the result and the share of text lines it turned upside down."""
+    reader = engine()
+    original = reader.load_img(array)
+    image, record = reader.preprocess_img(original)
+    detected, classified, recognised, crops = reader.run_ocr_steps(image, record)
+    labels = [str(found[0]) for found in (classified.cls_res or ())]
+    turned = sum(label == "180" for label in labels) / len(labels) if labels else 0.0
+    return reader.build_final_output(original, detected, classified, recognised, crops, record), turned
+
+
+def read_words_oriented(image: Path | np.ndarray) -> tuple[list[Word], float]:
+    """As `read_words`, with the share (0..1) of text lines RapidOCR's direction classifier found upside
+    down: most of them, and the page itself is (its lines then come bottom to top)."""
+    array = _load(image)
+    try:
+        with GATE.holding(READING_BYTES):
+            result, turned = _reader_thread.submit(_read_classified, array).result()
+    except RapidOcrUnavailable:
+        raise
+    except Exception as exc:  # RapidOCR raises its own and onnxruntime's errors
+        raise RapidOcrFailed(str(exc)[:200]) from exc
+    height, width = array.shape[:2]
+    texts = getattr(result, "txts", None) or ()
+    words = words_from_result(
+        texts,
+        getattr(result, "scores", None) or (),
+        getattr(result, "boxes", None),
+        getattr(result, "word_results", None) or (),
+        width,
+        height,
+    )
+    return words, turned
+
+
 def _recognise(arrays: list[np.ndarray]) -> Any:
     return engine().recognize_txt(arrays)
 

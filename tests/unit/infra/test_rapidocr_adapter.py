@@ -137,3 +137,11 @@ def test_check_in_accurate_mode_names_what_is_missing(monkeypatch):
     check._rapidocr(problems, required=True)
     assert "RapidOCR 3.9.0 is installed, 3.10.0 is needed" in problems[0]
     assert "needs the Python packages rapidocr and onnxruntime" in problems[1]
+
+
+def test_an_oriented_reading_says_how_many_lines_its_classifier_found_upside_down(page):
+    gray = cv2.imread(str(page), cv2.IMREAD_GRAYSCALE)
+    words, turned = rapidocr.read_words_oriented(gray)
+    assert [w.text for w in words] == [w.text for w in rapidocr.read_words(gray)] and turned < 0.5
+    upside_down, turned = rapidocr.read_words_oriented(cv2.rotate(gray, cv2.ROTATE_180))
+    assert turned > 0.5 and "FACTURE" in {w.text for w in upside_down}  # each line read turned back
