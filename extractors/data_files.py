@@ -8,13 +8,27 @@ import unicodedata
 from functools import cache
 
 
-def fold(text: str) -> str:
-    """Lower-case, accents removed, same length as the input (one character per character)."""
-    out = []
-    for ch in text:
+class _FoldTable(dict[int, str]):
+    """Code point -> its folded character, computed on first sight (str.translate asks for each)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         base = unicodedata.normalize("NFKD", ch)[:1] or ch
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+        folded = base.lower() if len(base.lower()) == 1 else ch
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, same length as the input (one character per character). Called tens
+    of thousands of times a document: ASCII text is lower-cased in C, any other through a table of the
+    characters met so far (the characters only, never the text)."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLDED)
 
 
 @cache

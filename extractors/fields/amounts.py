@@ -102,28 +102,30 @@ def _word(word: str) -> re.Pattern[str]:
 
 
 @cache
-def _label_patterns() -> tuple[tuple[re.Pattern[str], float], ...]:
-    """Whole-word patterns of totals.toml's weighted labels, compiled once."""
-    return tuple((_word(label), weight) for label, weight in TOTALS.labels.items())
+def _label_patterns() -> tuple[tuple[str, re.Pattern[str], float], ...]:
+    """Whole-word patterns of totals.toml's weighted labels, compiled once (with the label itself: a row
+    that does not hold it as a substring is not searched)."""
+    return tuple((label, _word(label), weight) for label, weight in TOTALS.labels.items())
 
 
 @cache
-def _patterns(words: Words) -> tuple[re.Pattern[str], ...]:
-    """Whole-word patterns of one totals.toml word list, compiled once."""
-    return tuple(_word(word) for word in words)
+def _patterns(words: Words) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Whole-word patterns of one totals.toml word list, compiled once (with each word, as above)."""
+    return tuple((word, _word(word)) for word in words)
 
 
 def total_label(folded: str) -> tuple[float, int]:
     """Best total label in a row: (weight, end of the label), (0, -1) if none."""
     best = (0.0, -1)
-    for pattern, weight in _label_patterns():
-        for m in pattern.finditer(folded):
-            best = max(best, (weight, m.end()))
+    for label, pattern, weight in _label_patterns():
+        if label in folded:
+            for m in pattern.finditer(folded):
+                best = max(best, (weight, m.end()))
     return best
 
 
 def _has(folded: str, words: Words) -> bool:
-    return any(pattern.search(folded) for pattern in _patterns(words))
+    return any(word in folded and pattern.search(folded) for word, pattern in _patterns(words))
 
 
 def not_total_words(folded: str) -> bool:

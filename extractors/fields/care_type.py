@@ -55,7 +55,7 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
     for kind, patterns in _patterns().items():
         total, evidence = 0.0, []
         for pattern, weight, word in patterns:
-            hits = [i for i, text in enumerate(folded) if pattern.search(text)]
+            hits = [i for i, text in enumerate(folded) if word in text and pattern.search(text)]  # substring first: C speed
             if hits:
                 in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
                 total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)

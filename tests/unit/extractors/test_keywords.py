@@ -62,3 +62,22 @@ def test_a_wrong_key_or_value_is_named(tmp_path, file, old, new, named):
     with pytest.raises(DataFileError, match=rf"{file}\.toml: ") as caught:
         load_data(model, tmp_path)
     assert named in str(caught.value)
+
+
+def test_fold_lowers_and_strips_accents_one_character_per_character():
+    import unicodedata
+
+    from extractors.data_files import fold
+
+    def reference(text: str) -> str:
+        out = []
+        for ch in text:
+            base = unicodedata.normalize("NFKD", ch)[:1] or ch
+            out.append(base.lower() if len(base.lower()) == 1 else ch)
+        return "".join(out)
+
+    texts = ["Total TTC 45,30 €", "Prénom(s) : Léa ÉLOÏSE", "Straße ﬁn İstanbul ǅ Å", "\uff21\uff22\uff23\uff11\uff12\uff13", "x\u0301y", "", "ÇA"]
+    texts += ["".join(chr(c) for c in range(start, start + 64)) for start in range(0, 0x2500, 64)]
+    for text in texts:
+        assert fold(text) == reference(text) and len(fold(text)) == len(text)
+    assert fold("Réglé PAR Carte") == "regle par carte"
