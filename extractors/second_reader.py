@@ -109,15 +109,11 @@ def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> 
     return page.model_copy(update={"words": tuple(second), "engine": OcrEngine.RAPIDOCR, "cross_words": page.words})
 
 
-def decisive_boxes(page: OcrPage) -> list[BBox]:
-    """The boxes of the total and of the date the rules choose on a page read once (each box once)."""
+def decisive_boxes(page: OcrPage) -> list[BBox | None]:
+    """The boxes of the total and of the date the rules choose on a page read once, in that order (None:
+    the value was not found, or has no box)."""
     lines = document_lines([page])
-    boxes: list[BBox] = []
-    for ranked in (rank_total(lines), rank_date(lines)):
-        box = ranked[0].bbox if ranked else None
-        if box is not None and box not in boxes:
-            boxes.append(box)
-    return boxes
+    return [ranked[0].bbox if ranked else None for ranked in (rank_total(lines), rank_date(lines))]
 
 
 def padded(box: BBox, page: OcrPage) -> BBox:
@@ -132,11 +128,15 @@ def cross_check(page: OcrPage, upright: np.ndarray) -> OcrPage:
     """A page trusted to one engine, with the other's reading of its decisive values (the total and the
     date the rules choose, each cropped) beside its words, to cross-check them
     (extractors/cross_reading.py): RapidOCR's recognition without detection for a page Tesseract read,
-    Tesseract's for a receipt strip RapidOCR read. The page as it was when there is nothing to check, no
-    time left, or the other engine fails."""
+    Tesseract's for a receipt strip RapidOCR read - the whole strip when RapidOCR found no total or no
+    date on it (`tesseract_page`). The page as it was when there is nothing to check, no time left, or
+    the other engine fails."""
     if page.source is not TextSource.OCR or deadline.spent():
         return page
-    boxes = [padded(box, page) for box in decisive_boxes(page)]
+    found = decisive_boxes(page)
+    if page.engine is OcrEngine.RAPIDOCR and None in found:
+        return tesseract_page(page, upright)
+    boxes = list(dict.fromkeys(padded(box, page) for box in found if box is not None))
     boxes = [box for box in boxes if box.width > 1 and box.height > 1]
     if not boxes:
         return page
@@ -200,6 +200,26 @@ def placed(words: list[Word], boxes: list[BBox], corners: list[tuple[int, int]],
         if moved.x1 > moved.x0 and moved.y1 > moved.y0:
             out.append(word.model_copy(update={"bbox": moved, "line": first_line + index}))
     return out
+
+
+def tesseract_page(page: OcrPage, upright: np.ndarray) -> OcrPage:
+    """A strip RapidOCR read without finding its total or its date, with Tesseract's reading of the whole
+    strip beside it: what RapidOCR missed (a date line it did not detect) may be taken from there
+    (extractors/cross_reading.py `fill_missing`, never straight through). The page as it was on failure."""
+    fd, name = tempfile.mkstemp(suffix=".pgm")
+    os.close(fd)
+    path = Path(name)
+    try:
+        with stage("second reader (Tesseract, page)"):
+            if not cv2.imwrite(str(path), upright):
+                return page
+            words = ocr.read_words(path, page.dpi, psm=ocr.PSM_STRIP)
+    except ocr.OcrError as exc:
+        log.info("page %d: Tesseract could not read it: %s", page.page, type(exc).__name__)
+        return page
+    finally:
+        path.unlink(missing_ok=True)
+    return page.model_copy(update={"cross_words": tuple(words)})
 
 
 def tesseract_boxes(upright: np.ndarray, boxes: list[BBox], dpi: int, first_line: int) -> list[Word] | None:

@@ -75,3 +75,20 @@ def test_a_strip_rapidocr_cannot_read_is_read_by_tesseract(strip, monkeypatch):
     monkeypatch.setattr(rapidocr, "read_words", broken)
     page, _ = page_reader.ocr_page_with_image(strip, 1, mode=OcrMode.ACCURATE)
     assert page.engine is OcrEngine.TESSERACT and extract_total(document_lines([page])).value == "16.50"
+
+
+def test_a_date_rapidocr_missed_on_a_strip_is_looked_for_in_tesseracts_reading_of_the_whole_strip(strip, monkeypatch):
+    from extractors.cross_reading import other_reading
+
+    reading = rapidocr.read_words_oriented
+
+    def without_the_date(image):  # RapidOCR's detector missing the date line, as on some real receipts
+        words, turned = reading(image)
+        return [w for w in words if "/" not in w.text and w.text != "Date"], turned
+
+    monkeypatch.setattr(rapidocr, "read_words_oriented", without_the_date)
+    page, _ = page_reader.ocr_page_with_image(strip, 1, mode=OcrMode.ACCURATE)
+    assert page.engine is OcrEngine.RAPIDOCR and extract_date(document_lines([page])) is None
+    assert not page.cross_regions and "14/10/2021" in {w.text for w in page.cross_words}  # Tesseract read it all
+    other = other_reading([page], "receipt")
+    assert other is not None and other.value("date") == "2021-10-14"
