@@ -103,10 +103,9 @@ def test_sample_request_claim(request_dir):
 # Under the shipped rules (not the tests' INTAKE_RULES, which leave the straight-through table out), the
 # decisive values the sample requests read under their thresholds and that nothing corroborates: (file,
 # field) - each holds its claim back for a manager. Golden: a change of the calibration
-# (extractors/data/calibration.json) or of the thresholds shows here. None is held back now (the pharmacy
-# invoice printed landscape, held back at 0.978 before the last calibration, reads its total at 0.988). The
-# Japanese clinic's total (0.976) is under its threshold (0.98), but the receipt and the declared total
-# (3810 JPY) say the same: trusted, and the claim goes straight through.
+# (extractors/data/calibration.json) or of the thresholds shows here. None is held back now: the lowest
+# decisive values are the Japanese clinic's total (0.976, threshold 0.975 - and the receipt and the declared
+# total, 3810 JPY, say the same) and the pharmacy invoice printed landscape (0.987).
 # Every page here is a text layer or read by Tesseract alone (its total and date cross-checked by RapidOCR's
 # recognition of their boxes), and read here without a time budget: the reading does not depend on the load.
 DOUBTFUL_UNDER_SHIPPED_RULES = {
