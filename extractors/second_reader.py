@@ -202,40 +202,35 @@ def placed(words: list[Word], boxes: list[BBox], corners: list[tuple[int, int]],
     return out
 
 
-def tesseract_page(page: OcrPage, upright: np.ndarray) -> OcrPage:
-    """A strip RapidOCR read without finding its total or its date, with Tesseract's reading of the whole
-    strip beside it: what RapidOCR missed (a date line it did not detect) may be taken from there
-    (extractors/cross_reading.py `fill_missing`, never straight through). The page as it was on failure."""
+def _tesseract(image: np.ndarray, dpi: int, languages: str = ocr.LANGUAGES) -> list[Word] | None:
+    """Tesseract's words of an image read as one block (written to a fast uncompressed file for it);
+    None when it cannot be written or Tesseract fails."""
     fd, name = tempfile.mkstemp(suffix=".pgm")
     os.close(fd)
     path = Path(name)
     try:
-        with stage("second reader (Tesseract, page)"):
-            if not cv2.imwrite(str(path), upright):
-                return page
-            words = ocr.read_words(path, page.dpi, psm=ocr.PSM_STRIP)
+        if not cv2.imwrite(str(path), image):
+            return None
+        return ocr.read_words(path, dpi, languages=languages, psm=ocr.PSM_STRIP)
     except ocr.OcrError as exc:
-        log.info("page %d: Tesseract could not read it: %s", page.page, type(exc).__name__)
-        return page
+        log.info("Tesseract could not read the image: %s", type(exc).__name__)
+        return None
     finally:
         path.unlink(missing_ok=True)
-    return page.model_copy(update={"cross_words": tuple(words)})
+
+
+def tesseract_page(page: OcrPage, upright: np.ndarray) -> OcrPage:
+    """A strip RapidOCR read without finding its total or its date, with Tesseract's reading of the whole
+    strip beside it: what RapidOCR missed (a date line it did not detect) may be taken from there
+    (extractors/cross_reading.py `fill_missing`, never straight through). The page as it was on failure."""
+    with stage("second reader (Tesseract, page)"):
+        words = _tesseract(upright, page.dpi)
+    return page if words is None else page.model_copy(update={"cross_words": tuple(words)})
 
 
 def tesseract_boxes(upright: np.ndarray, boxes: list[BBox], dpi: int, first_line: int) -> list[Word] | None:
     """Tesseract's reading of the boxes, stacked in one image read as one block; None when it fails."""
     canvas, corners = stacked_crops(upright, boxes)
-    fd, name = tempfile.mkstemp(suffix=".pgm")
-    os.close(fd)
-    path = Path(name)
-    try:
-        with stage("second reader (decisive values)"):
-            if not cv2.imwrite(str(path), canvas):
-                return None
-            words = ocr.read_words(path, dpi, languages=CROSS_LANGUAGES, psm=ocr.PSM_STRIP)
-    except ocr.OcrError as exc:
-        log.info("Tesseract could not re-read the decisive values: %s", type(exc).__name__)
-        return None
-    finally:
-        path.unlink(missing_ok=True)
-    return placed(words, boxes, corners, first_line)
+    with stage("second reader (decisive values)"):
+        words = _tesseract(canvas, dpi, CROSS_LANGUAGES)
+    return None if words is None else placed(words, boxes, corners, first_line)

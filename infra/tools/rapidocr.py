@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -120,16 +121,32 @@ def read_words(image: Path | np.ndarray) -> list[Word]:
     """RapidOCR's words of an image file or array (grayscale or BGR), boxes in its pixels; each detected
     text line is one line (numbered from 1 in RapidOCR's reading order) of block 1."""
     array = _load(image)
+    return _words(_run(_read, array), array)
+
+
+def _run(step: Callable[[np.ndarray], Any], array: np.ndarray) -> Any:
+    """A page reading on the reader thread, within the memory gate (with the other core's picture decoding:
+    bounded together; the gate hands the freed memory back after); RapidOCR's errors as RapidOcrFailed."""
     try:
-        # with the other core's picture decoding: bounded together; the gate hands the freed memory back after
         with GATE.holding(READING_BYTES):
-            result = _reader_thread.submit(_read, array).result()
+            return _reader_thread.submit(step, array).result()
     except RapidOcrUnavailable:
         raise
     except Exception as exc:  # RapidOCR raises its own and onnxruntime's errors
         raise RapidOcrFailed(str(exc)[:200]) from exc
+
+
+def _words(result: Any, array: np.ndarray) -> list[Word]:
+    """The Words of a reading's result (none when RapidOCR found no text: its output then has no lines)."""
     height, width = array.shape[:2]
-    return words_from_result(result.txts or (), result.scores or (), result.boxes, result.word_results or (), width, height)
+    return words_from_result(
+        getattr(result, "txts", None) or (),
+        getattr(result, "scores", None) or (),
+        getattr(result, "boxes", None),
+        getattr(result, "word_results", None) or (),
+        width,
+        height,
+    )
 
 
 def _read_classified(array: np.ndarray) -> tuple[Any, float]:
@@ -148,24 +165,8 @@ def read_words_oriented(image: Path | np.ndarray) -> tuple[list[Word], float]:
     """As `read_words`, with the share (0..1) of text lines RapidOCR's direction classifier found upside
     down: most of them, and the page itself is (its lines then come bottom to top)."""
     array = _load(image)
-    try:
-        with GATE.holding(READING_BYTES):
-            result, turned = _reader_thread.submit(_read_classified, array).result()
-    except RapidOcrUnavailable:
-        raise
-    except Exception as exc:  # RapidOCR raises its own and onnxruntime's errors
-        raise RapidOcrFailed(str(exc)[:200]) from exc
-    height, width = array.shape[:2]
-    texts = getattr(result, "txts", None) or ()
-    words = words_from_result(
-        texts,
-        getattr(result, "scores", None) or (),
-        getattr(result, "boxes", None),
-        getattr(result, "word_results", None) or (),
-        width,
-        height,
-    )
-    return words, turned
+    result, turned = _run(_read_classified, array)
+    return _words(result, array), turned
 
 
 def _recognise(arrays: list[np.ndarray]) -> Any:
