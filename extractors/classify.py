@@ -10,7 +10,7 @@ from functools import cache
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import amounts_in, total_label
-from extractors.keywords import DOC_TYPES, SEGMENTS
+from extractors.keywords import DOC_TYPES, PARTIES, SEGMENTS
 from extractors.layout import Line
 from models import DocType
 from models.document_kinds import kind_of
@@ -110,13 +110,44 @@ def _invoice_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list
 
 
 TOTAL_CUE = 0.8
+PRICED_ROWS_FOR_PATIENT_BILL = 2
+NAME_FOLLOWS = re.compile(r"\s*:\s*[a-z]")
+DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")
+
+
+def _bills_a_named_patient(lines: Sequence[Line]) -> bool:
+    """A page both priced (several rows with an amount) and naming its patient."""
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    return any(
+        sum(1 for line in page if amounts_in(line)) >= PRICED_ROWS_FOR_PATIENT_BILL and names_its_patient(page)
+        for page in pages.values()
+    )
+
+
+def names_its_patient(lines: Sequence[Line]) -> bool:
+    """A row introduces the person cared for: a patient label, a colon and a name ("Patient: R. Texier"),
+    or a birth label and a date ("Date of birth: 1942/05/29"; parties.toml)."""
+    labels = phrase_pattern(PARTIES.beneficiary.patient_labels, "a-z0-9")
+    births = phrase_pattern(PARTIES.beneficiary.birth_labels, "a-z0-9")
+    for line in lines:
+        folded = fold(line.text)
+        label = labels.search(folded)
+        if label and NAME_FOLLOWS.match(folded, label.end()):
+            return True
+        birth = births.search(folded)
+        if birth and DATE_FOLLOWS.match(folded, birth.end()):
+            return True
+    return False
 
 
 def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[str]]]) -> None:
     """Layout evidence: several priced item rows (label ... amount) make a detailed invoice, not a
     prescription; bank details (IBAN, BIC) only in the footer of a page that bills something, or on a page
     of a billing document of several pages that has no RIB layout of its own, are the seller's account, not
-    a RIB; a document without a single amount is of no kind that is always priced (invoice, receipt, quote:
+    a RIB; a priced page naming its patient bills care to a person (an invoice, even titled "Receipt"); a
+    document without a single amount is of no kind that is always priced (invoice, receipt, quote:
     `always_priced` in models/document_kinds.toml)."""
     items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
     if items >= ITEM_ROWS_FOR_INVOICE:
@@ -128,6 +159,13 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
     if seller:
         total, reasons = scores[DocType.BANK_DETAILS]
         scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, seller])
+    if scores[DocType.RECEIPT][0] and _bills_a_named_patient(lines):
+        receipt, why = scores[
+            DocType.RECEIPT
+        ]  # a till ticket never names the patient: a "Receipt" that does is a paid, detailed invoice
+        total, reasons = scores[DocType.INVOICE]
+        scores[DocType.INVOICE] = (total + receipt, [*reasons, *why, "patient nommé sur une page chiffrée"])
+        scores[DocType.RECEIPT] = (0.0, [])
     if lines and not any(amounts_in(line) for line in lines):
         for kind, (total, reasons) in list(scores.items()):
             if total and kind_of(kind).always_priced:

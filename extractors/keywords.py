@@ -105,6 +105,7 @@ class Currencies(DataFile):
 class Issuer(Model):
     legal_forms: Words
     establishments: Words
+    institutions: Words
     specialties: Words
     shops: Words
     titles: Words
@@ -124,6 +125,9 @@ class Beneficiary(Model):
     not_beneficiary: Words
     birth_labels: Words
     relatives: Words
+    holder_labels: Words
+    patient_labels: Words
+    holder_kinds: Words
 
 
 class Parties(DataFile):

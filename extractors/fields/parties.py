@@ -39,7 +39,7 @@ HEADER_ROWS = 10
 MIN_ROW_CONFIDENCE = 0.5
 NAME_TOKEN = r"(?:[A-ZÀ-Ý][A-Za-zÀ-ÿ'’\-]*\.?|(?:de|du|des|le|la|van|von|der|da|di|d'|bin|binti|a/l|a/p)(?=\s))"
 NAME = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{0,4}}")
-SEPARATOR = re.compile(r"^(?:[\s:.,\-–=]|\(e\))*")
+SEPARATOR = re.compile(r"^(?:[\s:.,\-–=~|°©*‘’“”'\"]|\(e\)|(?<=\s)\d(?=\s))*")  # and OCR specks ("Nom :- 0 Gaël")
 REGISTRATION_TAIL = re.compile(
     r"\s*[\(\[{]\s*(?:co\.?\s*(?:reg|no)\W*|roc\W*|reg\W*no\W*)?\d{3,}.*$|\s+\(?\d{4,}[\s\-:]*[A-Za-z]?\W*$", re.IGNORECASE
 )
@@ -263,7 +263,10 @@ def _mean_confidence(line: Line) -> float:
 
 
 def _only_generic(name: str) -> bool:
-    """A specialty row ("Kinésithérapie - Rééducation"): nothing left once generic health words are removed."""
+    """A specialty row ("Kinésithérapie - Rééducation"): nothing left once generic health words are removed
+    (an institution's name made of such words, "Crédit Mutuel", is a name)."""
+    if _has(PARTIES.issuer.institutions, name):
+        return False
     rest = fold(name)
     for words in (PARTIES.issuer.establishments, PARTIES.issuer.specialties, PARTIES.practitioner.titles):
         rest = _phrases(words).sub(" ", rest)
@@ -517,14 +520,27 @@ def _first_names_below(
     return (f"{surname} {given}", start, end), line, rule + "+first_names"
 
 
-def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
+HOLDER_WEIGHT = 0.85  # "Titulaire du compte" on a RIB: the person it is about, as sure as "Assuré"
+
+
+def _beneficiary_labels(folded: str, holder: bool) -> list[tuple[re.Match[str], float | None]]:
+    """The beneficiary labels of a row with their weight (None: the label's own), the account holder's
+    labels only on a document where the holder is the person (parties.toml `holder_kinds`)."""
+    found: list[tuple[re.Match[str], float | None]] = []
+    for m in _phrases(PARTIES.beneficiary.labels).finditer(folded):
+        if not _has(PARTIES.beneficiary.not_beneficiary, folded[m.start() : m.end() + 25]):
+            found.append((m, None))
+    if holder:
+        found += [(m, HOLDER_WEIGHT) for m in _phrases(PARTIES.beneficiary.holder_labels).finditer(folded)]
+    return found
+
+
+def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int], holder: bool = False) -> Found | None:
     """The patient / insured person: after a label, else after a civil title."""
     best: tuple[float, Found] | None = None
     for line in lines:
         folded = fold(line.text)
-        for m in _phrases(PARTIES.beneficiary.labels).finditer(folded):
-            if _has(PARTIES.beneficiary.not_beneficiary, folded[m.start() : m.end() + 25]):
-                continue
+        for m, label_weight in _beneficiary_labels(folded, holder):
             colon = re.match(r"\s*:", line.text[m.end() :])
             at_start = not line.text[: m.start()].strip(" -•*0123456789.")  # "1.2 Nom BRUNET": numbered form rows
             capitals = re.match(r"\s+[A-ZÀ-Þ][A-ZÀ-Þ'-]+\b", line.text[m.end() :])
@@ -532,7 +548,7 @@ def _beneficiary(lines: Sequence[Line], entities: Sequence[Entity] | None, skip:
             if not colon and (not at_start or (weak and not capitals)):
                 continue  # "Signature de l'assuré(e)" is not a label
             hit = _first_names_below(lines, _after_label(lines, line, m.end()))
-            weight = next((w for k, w in BENEFICIARY_WEIGHTS.items() if k in m.group(0)), NAME_LABEL_WEIGHT)
+            weight = label_weight or next((w for k, w in BENEFICIARY_WEIGHTS.items() if k in m.group(0)), NAME_LABEL_WEIGHT)
             if hit is None or (best is not None and weight <= best[0]):
                 continue
             found, used, rule = hit
@@ -558,9 +574,17 @@ def _born_subject(lines: Sequence[Line], entities: Sequence[Entity] | None) -> F
     for line, after in zip(lines, [*lines[1:], None], strict=False):
         text = line.text + (" " + after.text if after is not None and after.page == line.page else "")
         m = BORN_SUBJECT.search(text)
-        if m is not None and m.start("given") < len(line.text):
-            found = (f"{m.group('given')} {m.group('surname')}", m.start("given"), min(len(line.text), m.end()))
-            return _person(found, line, "beneficiary.born_subject", 0.85, entities)
+        if m is None or m.start() >= len(line.text):
+            continue  # a sentence opening on the next row is read with that row
+        name = f"{m.group('given')} {m.group('surname')}"
+        if m.start("given") < len(line.text):
+            return _person(
+                (name, m.start("given"), min(len(line.text), m.end())), line, "beneficiary.born_subject", 0.85, entities
+            )
+        shift = len(line.text) + 1  # "... est né à" / "Nantes : Nicolas, Yannick, Hugo LEMOINE": the name is on the next row
+        assert after is not None
+        found = (name, m.start("given") - shift, min(len(after.text), m.end() - shift))
+        return _person(found, after, "beneficiary.born_subject", 0.85, entities)
     return None
 
 
@@ -570,16 +594,26 @@ BIRTH_DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")  # the label's date: "n�
 def _birth_row_person(lines: Sequence[Line], entities: Sequence[Entity] | None, skip: set[int]) -> Found | None:
     """ "MOREL Fatima Née le 20/01/1942": the name that starts a row holding a birth label followed by its
     date ("Conservez ce document. Ne le communiquez..." holds the words, not a birth), unless the row
-    opens with a relative's label (a parent's birth on a birth record)."""
-    for line in lines:
-        m = _phrases(PARTIES.beneficiary.birth_labels).search(fold(line.text))
-        if m is None or m.start() == 0 or line.index in skip or not BIRTH_DATE_FOLLOWS.match(fold(line.text)[m.end() :]):
+    opens with a relative's label (a parent's birth on a birth record). When the birth label opens its row,
+    the name is the whole row above ("PERRIN Thomas" / "Né(e) le 28/12/2012")."""
+    for pos, line in enumerate(lines):
+        folded = fold(line.text)
+        m = _phrases(PARTIES.beneficiary.birth_labels).search(folded)
+        if m is None or line.index in skip or not BIRTH_DATE_FOLLOWS.match(folded[m.end() :]):
             continue
-        if _phrases(PARTIES.beneficiary.relatives).match(fold(line.text).lstrip(" -•*")):
+        if _phrases(PARTIES.beneficiary.relatives).match(folded.lstrip(" -•*")):
             continue  # "Père : Karim PICARD, né le 08/04/1989": a parent's birth
-        found = _name_at(line.text, 0)
-        if found and found[2] <= m.start():
-            return _person(found, line, "beneficiary.birth_row", 0.65, entities)
+        if folded[: m.start()].strip(" -•*"):
+            found = _name_at(line.text, 0)
+            if found and found[2] <= m.start():
+                return _person(found, line, "beneficiary.birth_row", 0.65, entities)
+            continue
+        above = lines[pos - 1] if pos > 0 else None
+        if above is None or above.page != line.page or above.index in skip:
+            continue
+        found = _name_at(above.text, 0)
+        if _full_name(found) and not above.text[found[2] :].strip(" ,.-"):
+            return _person(found, above, "beneficiary.birth_row_above", 0.6, entities)
     return None
 
 
@@ -679,7 +713,7 @@ def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[
     if practitioner is not None:
         fields["practitioner"] = _to_field(practitioner, suffix)
     skip = {issuer.line.index} if issuer else set()
-    beneficiary = _beneficiary(lines, entities, skip)
+    beneficiary = _beneficiary(lines, entities, skip, holder=doc_type in PARTIES.beneficiary.holder_kinds)
     if beneficiary is not None and (practitioner is None or beneficiary.value != practitioner.value):
         fields["beneficiary"] = _to_field(beneficiary, suffix)
     birth = _birth_date(lines)

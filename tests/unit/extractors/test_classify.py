@@ -1,5 +1,7 @@
 """First document-type guess from keywords."""
 
+from dataclasses import replace
+
 import pytest
 
 from extractors.classify import classify
@@ -22,3 +24,33 @@ def test_types(texts, expected):
     result = classify(lines_of(*texts))
     assert result.doc_type is expected
     assert 0 <= result.score <= 1 and result.reasons
+
+
+FOREIGN_CLINIC_RECEIPT = (
+    "Umeda Medical Office",
+    "9-17-16 Higashi-Nakagyo, Kyoto",
+    "RECEIPT",
+    "Issued: 19 Jul 2019",
+    "Patient: Raphaël Texier",
+    "Description Amount",
+    "Medication (7 days) 3,170 yen",
+    "Total amount 3,170 yen",
+    "Thank you for your visit.",
+)
+
+
+def test_a_receipt_billing_care_to_a_named_patient_is_a_paid_invoice():
+    result = classify(lines_of(*FOREIGN_CLINIC_RECEIPT))
+    assert result.doc_type is DocType.INVOICE
+    assert "patient nommé sur une page chiffrée" in result.reasons
+    by_birth = [row.replace("Patient: Raphaël Texier", "Date of birth: 1942/05/29") for row in FOREIGN_CLINIC_RECEIPT]
+    assert classify(lines_of(*by_birth)).doc_type is DocType.INVOICE
+    anonymous = [row for row in FOREIGN_CLINIC_RECEIPT if not row.startswith("Patient")]
+    assert classify(lines_of(*anonymous)).doc_type is DocType.RECEIPT
+
+
+def test_a_patient_named_on_another_page_does_not_make_a_card_ticket_an_invoice():
+    ticket = ("CARTE BANCAIRE", "SANS CONTACT", "DEBIT", "TICKET CLIENT", "A CONSERVER", "MONTANT 14,69 EUR", "14,69 EUR")
+    prescription = ("Dr Sandrine CARON", "Pour : LAURENT Anaïs", "Né(e) le 12/04/1946", "20 séances de kinésithérapie")
+    lines = [*lines_of(*ticket), *[replace(line, page=2, index=line.index + len(ticket)) for line in lines_of(*prescription)]]
+    assert classify(lines).doc_type is DocType.RECEIPT

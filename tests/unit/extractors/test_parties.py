@@ -263,8 +263,58 @@ def test_the_person_a_narrative_birth_record_is_about():
     assert extract_parties(lines_of(*broken), "birth_certificate")["beneficiary"].value == "Amélie LE GOFF"
 
 
+def test_a_narrative_birth_record_naming_the_child_on_the_next_row():
+    record = (
+        "Le quatre janvier mille neuf cent soixante-six, à onze heures, est né à",
+        "Nantes : Nicolas, Yannick, Hugo LEMOINE, de sexe masculin, fils de Gaël LEMOINE, né le",
+    )
+    found = extract_parties(lines_of(*record), "birth_certificate")["beneficiary"]
+    assert found.value == "Nicolas LEMOINE"
+    assert found.raw.startswith("Nicolas")  # located on the row that prints it
+
+
+def test_the_account_holder_of_a_rib_is_its_person_not_the_payee_of_an_invoice():
+    rib = ("CIC", "Relevé d'identité bancaire", "Titulaire du compte : DA SILVA SÉBASTIEN", "100 impasse des Érables")
+    assert extract_parties(lines_of(*rib), "bank_details")["beneficiary"].value == "DA SILVA SÉBASTIEN"
+    below = ("CRÉDIT MUTUEL", "Vos coordonnées bancaires", "Titulaire du compte :", "CARON NOÉ", "77 avenue Jean Jaurès")
+    assert extract_parties(lines_of(*below), "bank_details")["beneficiary"].value == "CARON NOÉ"
+    invoice = ("Clinique du Parc", "FACTURE N° 12", "Règlement par virement", "Titulaire du compte : CLINIQUE DU PARC")
+    assert "beneficiary" not in extract_parties(lines_of(*invoice), "invoice")
+
+
+def test_a_name_row_above_the_row_opening_with_its_birth_date():
+    quote = ("Centre dentaire de Toulouse", "PLAN DE TRAITEMENT ET DEVIS", "PERRIN Thomas", "Né(e) le 28/12/2012")
+    found = extract_parties(lines_of(*quote), "quote")["beneficiary"]
+    assert (found.value, found.rule.split(".spacy")[0].removesuffix(".rules_only")) == (
+        "PERRIN Thomas",
+        "beneficiary.birth_row_above",
+    )
+    sentence = ("Devis n° 2022-2921", "Merci de votre confiance, à bientôt au cabinet.", "Née le 19/06/1993")
+    assert "beneficiary" not in extract_parties(lines_of(*sentence), "quote")
+
+
+def test_ocr_specks_between_a_label_and_the_name():
+    rows = ("Attestation de droits à l'assurance maladie", "Nom, prénom :- 0 Gaël Lefèvre")
+    assert extract_parties(lines_of(*rows), "rights_certificate")["beneficiary"].value == "Gaël Lefèvre"
+    quoted = ("RIB - Relevé d'identité bancaire", "“Intitulé du compte : : ‘GAUTHIER MEHDI")
+    assert extract_parties(lines_of(*quoted), "bank_details")["beneficiary"].value == "GAUTHIER MEHDI"
+
+
 def test_section_titles_and_street_rows_are_not_the_issuer():
     rib = ("Vos coordonnées bancaires", "Caisse d'Epargne Rhône Alpes", "IBAN FR76 1382 5002 0008 0000 0000 123")
     assert extract_parties(lines_of(*rib), "bank_details")["issuer"].value == "Caisse d'Epargne Rhône Alpes"
     receipt = ("9093 Sunset Drive", "Maple Street Pharmacy", "Springfield, IL 62704", "Total 12.40")
     assert extract_parties(lines_of(*receipt), "receipt")["issuer"].value == "Maple Street Pharmacy"
+
+
+def test_an_institution_named_with_establishment_words_is_the_issuer():
+    rib = ("CRÉDIT MUTUEL", "Relevé d'Identité Bancaire (RIB)", "Titulaire du compte : KARIM FAURE")
+    assert extract_parties(lines_of(*rib), "bank_details")["issuer"].value == "CRÉDIT MUTUEL"
+    specialty = ("Kinésithérapie - Rééducation", "Cabinet Lemoine", "12 rue des Lilas")
+    assert extract_parties(lines_of(*specialty), "invoice")["issuer"].value == "Cabinet Lemoine"
+
+
+def test_an_optical_shop_issues_the_quote_its_optician_signs():
+    quote = ("Brest Vision", "Maëlys Masson - Opticien-lunetier", "154 ter boulevard Victor Hugo", "DEVIS")
+    found = extract_parties(lines_of(*quote), "quote")
+    assert (found["issuer"].value, found["practitioner"].value) == ("Brest Vision", "Maëlys Masson")
