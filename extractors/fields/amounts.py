@@ -38,6 +38,10 @@ AMOUNT = re.compile(
 CONFUSED_AMOUNT = re.compile(r"(?<![\w.,])[\dOoIlSsB|]{1,6}[.,][\dOoIlSsB]{2}(?![\w.,])")
 CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5", "B": "8"})
 CONFUSION_PENALTY = 0.3
+# A currency sign OCR read as a letter: the € of a French "192€50" ("192C50", "192E50"), the ¥ of "¥6,090"
+# ("Y6,090"). Undone only where a total label says an amount is.
+CONFUSED_EURO = re.compile(r"(?<![\w.,])(?P<units>\d{1,6})[CcEe](?P<cents>\d{2})(?![\w.,])")
+CONFUSED_YEN = re.compile(r"(?<![\w.,])Y(?P<units>\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w.,])")
 ESTIMATE_PENALTY = 0.3
 BELOW_PENALTY = 0.1
 SPACED_PENALTY = 0.15
@@ -101,11 +105,16 @@ def _word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
+def _glued_word(label: str) -> re.Pattern[str]:
+    """A label whose words OCR may have run together ("TOTALTTC", "NETAPAYER"): spaces optional."""
+    return re.compile(r"(?<![a-z])" + r"\s?".join(re.escape(part) for part in label.split(" ")) + r"(?![a-z])")
+
+
 @cache
 def _label_patterns() -> tuple[tuple[str, re.Pattern[str], float], ...]:
-    """Whole-word patterns of totals.toml's weighted labels, compiled once (with the label itself: a row
-    that does not hold it as a substring is not searched)."""
-    return tuple((label, _word(label), weight) for label, weight in TOTALS.labels.items())
+    """Whole-word patterns of totals.toml's weighted labels, compiled once, with the label itself without
+    its spaces: a row that does not hold it as a substring is not searched."""
+    return tuple((label.replace(" ", ""), _glued_word(label), weight) for label, weight in TOTALS.labels.items())
 
 
 @cache
@@ -117,8 +126,9 @@ def _patterns(words: Words) -> tuple[tuple[str, re.Pattern[str]], ...]:
 def total_label(folded: str) -> tuple[float, int]:
     """Best total label in a row: (weight, end of the label), (0, -1) if none."""
     best = (0.0, -1)
+    unspaced = folded.replace(" ", "")
     for label, pattern, weight in _label_patterns():
-        if label in folded:
+        if label in unspaced:
             for m in pattern.finditer(folded):
                 best = max(best, (weight, m.end()))
     return best
@@ -190,6 +200,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         if value is not None:
             amount = Amount(value, m.group(0), line, m.start(), m.end())
             return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
+    euro = _confused_currency(line, label_end)
+    if euro is not None:
+        return TotalCandidate(euro, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
     if spaced:
         m = spaced[-1]
@@ -206,7 +219,36 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         amounts = amounts_in(below)
         if amounts:
             return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")
+        euro = _confused_currency(below, 0)
+        if euro is not None and below.text.strip() == euro.raw:
+            return TotalCandidate(euro, weight + late - BELOW_PENALTY - CONFUSION_PENALTY, "total.label_below+ocr_repaired")
+    alone = _amount_alone_below(lines, line)
+    if alone is not None:
+        return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")
     return None
+
+
+def _confused_currency(line: Line, start: int) -> Amount | None:
+    """The last amount whose currency sign was read as a letter ("17C50" for "17€50", "Y6,090" for
+    "¥6,090") on the line from `start` on."""
+    found = [m for pattern in (CONFUSED_EURO, CONFUSED_YEN) for m in pattern.finditer(line.text) if m.start() >= start]
+    if not found:
+        return None
+    m = max(found, key=lambda m: m.start())
+    units, cents = m.group("units").replace(",", ""), m.groupdict().get("cents") or "00"
+    return Amount(Decimal(f"{units}.{cents}"), m.group(0), line, m.start(), m.end())
+
+
+def _amount_alone_below(lines: Sequence[Line], line: Line) -> Amount | None:
+    """A card ticket's "MONTANT" over its amount printed flush right: the very next row, right below the
+    label (less than a row's height between them), holding nothing but one amount."""
+    if line.index + 1 >= len(lines) or lines[line.index + 1].page != line.page:
+        return None
+    below, box = lines[line.index + 1], line.bbox
+    amounts = amounts_in(below)
+    if len(amounts) != 1 or below.text.strip() != amounts[0].raw.strip() or below.bbox.x0 < box.x0:
+        return None
+    return amounts[0] if below.bbox.y0 - box.y1 < box.height else None
 
 
 def total_candidates(lines: Sequence[Line]) -> list[TotalCandidate]:

@@ -194,3 +194,30 @@ def test_a_partial_gross_does_not_beat_the_labelled_total():
 def test_a_net_above_a_zero_rounding_is_no_rival_of_the_gross_below_it():
     lines = lines_of("Total 9.43", "GST 6% 0.57", "Rounding Adj 0.00", "Total Incl. GST 10.00", "GST Summary", "SR 9.43 0.57")
     assert extract_total(lines).value == "10.00"
+
+
+def test_a_total_label_whose_words_ocr_ran_together():
+    lines = lines_of("NOTE D'HONORAIRES", "Séance n°1 du 31.05.21 17,50", "Séance n°2 du 07.06.21 17,50", "TOTALTTC 35,00")
+    field = extract_total(lines)
+    assert (field.value, field.rule) == ("35.00", "total.label_right")
+    assert extract_total(lines_of("Article 17,50", "SOUSTOTAL 35,00", "Article 2,00")).rule != "total.label_right"
+
+
+def test_a_euro_sign_read_as_a_letter_where_the_total_label_says_an_amount_is():
+    below = extract_total(lines_of("Séance n°1 du 31.05.21", "17C50", "Séance n°2 du 07.06.21", "17E50", "TOTAL TTC", "35C50"))
+    assert (below.value, below.rule) == ("35.50", "total.label_below+ocr_repaired")
+    right = extract_total(lines_of("Consultation 25,00", "Total : 25E00"))
+    assert (right.value, right.rule) == ("25.00", "total.label_right+ocr_repaired")
+    yen = extract_total(lines_of("X-ray examination Y2,740", "Re-consultation Y860", "Total amount Y6,090"))
+    assert (yen.value, yen.rule) == ("6090.00", "total.label_right+ocr_repaired")
+    assert "17C50" not in {a.raw for line in lines_of("17C50") for a in amounts_in(line)}  # no amount outside a label's reach
+
+
+def test_a_card_ticket_amount_printed_flush_right_under_its_label():
+    amount = Word(text="8,79EUR", confidence=0.9, bbox=BBox(x0=800, y0=70, x1=950, y1=95), block=1, line=2)
+    rows = [line_of("TICKET CLIENT", 0), line_of("MONTANT", 1), make_line(1, [amount], 2), line_of("DEBIT", 3)]
+    field = extract_total(rows)
+    assert (field.value, field.rule) == ("8.79", "total.label_below_right")
+    far = Word(text="8,79EUR", confidence=0.9, bbox=BBox(x0=800, y0=200, x1=950, y1=225), block=1, line=2)
+    apart = [line_of("TICKET CLIENT", 0), line_of("MONTANT", 1), make_line(1, [far], 2)]
+    assert extract_total(apart).rule != "total.label_below_right"  # rows apart: not the label's amount

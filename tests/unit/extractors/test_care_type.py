@@ -17,6 +17,7 @@ from tests.conftest import lines_of
         (("Optique Lafayette", "Monture 120,00 €", "Verres progressifs"), "optical"),
         (("Cabinet d'ostéopathie", "Séance d'ostéopathie 60,00 €"), "alternative_medicine"),
         (("Sakura Medical Clinic", "Consultation JPY 900"), "general_practitioner"),
+        (("ACCORD PRÉALABLE", "2.1 Prestation Traitement d'orthopédie dento-faciale (semestre de"), "dental"),
         (("Lorem ipsum",), "other"),
     ],
 )
