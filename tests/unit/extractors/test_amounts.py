@@ -221,3 +221,12 @@ def test_a_card_ticket_amount_printed_flush_right_under_its_label():
     far = Word(text="8,79EUR", confidence=0.9, bbox=BBox(x0=800, y0=200, x1=950, y1=225), block=1, line=2)
     apart = [line_of("TICKET CLIENT", 0), line_of("MONTANT", 1), make_line(1, [far], 2)]
     assert extract_total(apart).rule != "total.label_below_right"  # rows apart: not the label's amount
+
+
+def test_the_amount_due_outranks_a_net_total_and_an_amount_already_paid_is_no_total():
+    english = extract_total(lines_of("Net total 100.00", "VAT 20% 20.00", "Due payable 120.00"))
+    assert english.value == "120.00"
+    french = lines_of("Total TTC 300,00", "Montant déjà versé 100,00", "Montant total restant 200,00")
+    assert extract_total(french).value != "100.00"
+    deposit = lines_of("Total à payer 300,00", "Montant de l'acompte 90,00")
+    assert extract_total(deposit).value == "300.00"
