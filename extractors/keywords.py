@@ -20,6 +20,7 @@ from models.base import Model
 from models.document import DocType
 from models.document_kinds import KINDS
 from models.errors import ConfigError
+from models.ocr import OcrEngine
 from models.toml_file import parse_toml, read_toml
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -289,6 +290,28 @@ class Segments(DataFile):
     payment_pages: PaymentPages
 
 
+class OcrRoute(Model):
+    """Which engine reads a kind of page first, re-reads it when doubtful, cross-checks its decisive values."""
+
+    first: OcrEngine
+    second: OcrEngine | None = None
+    cross_check: OcrEngine | None = None
+    cross_check_page: bool = False
+
+
+class ModeRoutes(Model):
+    sheet: OcrRoute
+    strip: OcrRoute
+
+
+class OcrRoutes(DataFile):
+    """ocr_routes.toml: per OCR mode and kind of page, what each engine does (extractors/engines.py)."""
+
+    file = "ocr_routes"
+    fast: ModeRoutes
+    accurate: ModeRoutes
+
+
 D = TypeVar("D", bound=DataFile)
 DATA_FILES: tuple[type[DataFile], ...] = (
     CareTypes,
@@ -302,6 +325,7 @@ DATA_FILES: tuple[type[DataFile], ...] = (
     Sessions,
     Shares,
     Totals,
+    OcrRoutes,
 )
 
 
@@ -332,3 +356,4 @@ SEGMENTS = load_data(Segments)
 SESSIONS = load_data(Sessions)
 SHARES = load_data(Shares)
 TOTALS = load_data(Totals)
+OCR_ROUTES = load_data(OcrRoutes)

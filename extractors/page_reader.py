@@ -8,14 +8,10 @@ image, or a first OCR pass that reads little or badly. Each page also gets its l
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from pathlib import Path
 
-import cv2
 import numpy as np
 
-from extractors import ocr, preprocess, second_reader
+from extractors import engines, ocr, preprocess, second_reader
 from extractors.fingerprint import page_phash
 from extractors.pages import (
     PageImage,
@@ -27,8 +23,8 @@ from extractors.pages import (
 )
 from extractors.quality import image_quality, ocr_confidence, text_layer_quality
 from extractors.timing import stage
-from infra.tools import deadline, pdf, rapidocr
-from infra.tools.ocr_settings import OcrMode, ocr_mode
+from infra.tools import deadline, pdf
+from infra.tools.ocr_settings import OcrMode
 from models import MediaType, OcrEngine, OcrPage, TextSource, Upload, Word
 
 log = logging.getLogger(__name__)
@@ -67,61 +63,47 @@ def _looks_wrong(words: list[Word]) -> bool:
     return len(words) < MIN_GOOD_WORDS or ocr_confidence(words) < MIN_GOOD_CONFIDENCE
 
 
-class _Scratch:
-    """A grayscale image written once to a fast uncompressed file for Tesseract."""
-
-    def __init__(self, workdir: str | None):
-        fd, name = tempfile.mkstemp(suffix=".pgm", dir=workdir)
-        os.close(fd)
-        self.path = Path(name)
-
-    def write(self, gray: np.ndarray) -> Path:
-        if not cv2.imwrite(str(self.path), gray):
-            raise ocr.OcrError("could not write the page image for OCR")
-        return self.path
-
-    def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: _Scratch) -> tuple[np.ndarray, float, list[Word]]:
-    """Quarter-turn, deskew and OCR; returns the straightened image, the skew and the words."""
+def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: engines.ImageFile) -> tuple[np.ndarray, float, list[Word]]:
+    """Quarter-turn, deskew and read by Tesseract; returns the straightened image, the skew and the words."""
     with stage("deskew"):
         straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
-    height, width = straight.shape
-    psm = ocr.PSM_STRIP if height / max(width, 1) >= ocr.STRIP_RATIO else ocr.PSM_PAGE
     with stage("tesseract pass"):
-        return straight, skew, ocr.read_words(scratch.write(straight), dpi, psm=psm)
+        return straight, skew, engines.TESSERACT.read_page(straight, dpi, scratch=scratch).words
 
 
-UPSIDE_DOWN_SHARE = 0.5  # more of a strip's lines than this turned by RapidOCR's classifier: the strip is upside down
+UPSIDE_DOWN_SHARE = 0.5  # more of a page's lines than this turned by an engine's direction classifier: the page is upside down
 
 
-def _strip_first(gray: np.ndarray, turn: int, mode: OcrMode | None) -> bool:
-    """In accurate mode, a till-receipt strip (tall and narrow once turned) is read by RapidOCR first
-    and alone: it reads receipts better than Tesseract, whose pass would be thrown away."""
-    if (mode or ocr_mode()) is not OcrMode.ACCURATE or deadline.spent():
-        return False
+def _first_engine(gray: np.ndarray, turn: int, mode: OcrMode | None) -> engines.Engine | None:
+    """The engine the route (extractors/data/ocr_routes.toml) names to read this page first, unless it is
+    Tesseract - whose reading, orientation checks included, is the page reader's own - or the page's time
+    budget is spent. In accurate mode: RapidOCR for a till-receipt strip, which it reads better than
+    Tesseract, whose pass would be thrown away."""
     height, width = gray.shape if turn % 180 == 0 else gray.shape[::-1]
-    return height / max(width, 1) >= ocr.STRIP_RATIO
+    first = engines.route(height, width, mode).first
+    if first is OcrEngine.TESSERACT or deadline.spent():
+        return None
+    return engines.engine(first)
 
 
-def _read_strip(gray: np.ndarray, turn: int) -> tuple[np.ndarray, float, list[Word], int] | None:
-    """A strip deskewed and read by RapidOCR, turned half round when its direction classifier finds most
-    lines upside down: (image, skew, words, turn); None when RapidOCR is unavailable, fails or reads
-    too little (Tesseract then reads the page, orientation checks included)."""
+def _read_first(
+    engine: engines.Engine, gray: np.ndarray, turn: int, dpi: int
+) -> tuple[np.ndarray, float, list[Word], int] | None:
+    """The page deskewed and read by `engine`, turned half round when the engine's direction classifier
+    finds most lines upside down: (image, skew, words, turn); None when the engine is unavailable, fails
+    or reads too little (Tesseract then reads the page, orientation checks included)."""
     with stage("deskew"):
         straight, skew = preprocess.deskew(preprocess.rotate_quadrant(gray, turn))
     try:
-        with stage("first reader (RapidOCR)"):
-            words, turned = rapidocr.read_words_oriented(straight)
-            if turned > UPSIDE_DOWN_SHARE:
+        with stage(f"first reader ({engine.label})"):
+            reading = engine.read_page(straight, dpi, check_direction=True)
+            if reading.upside_down > UPSIDE_DOWN_SHARE:
                 straight, turn = np.ascontiguousarray(np.rot90(straight, 2)), (turn + 180) % 360
-                words, _ = rapidocr.read_words_oriented(straight)
-    except (rapidocr.RapidOcrUnavailable, rapidocr.RapidOcrFailed) as exc:
-        log.warning("RapidOCR could not read a receipt strip, Tesseract reads it: %s", type(exc).__name__)
+                reading = engine.read_page(straight, dpi, check_direction=True)
+    except ocr.OcrError as exc:
+        log.warning("%s could not read a page, Tesseract reads it: %s", engine.label, type(exc).__name__)
         return None
-    return None if _looks_wrong(words) else (straight, skew, words, turn)
+    return None if _looks_wrong(reading.words) else (straight, skew, reading.words, turn)
 
 
 def _score(words: list[Word]) -> float:
@@ -146,27 +128,28 @@ def ocr_page_with_image(
 ) -> tuple[OcrPage, np.ndarray]:
     """Orient, deskew, clean and OCR a page image; returns the page and its upright working image.
 
-    Orientation: a landscape image first asks Tesseract OSD. In the accurate OCR mode a till-receipt
-    strip is then read by RapidOCR alone (its direction classifier says whether it is upside down), its
-    total and date cross-checked by Tesseract on crops. Any other page is read by Tesseract; one read
-    poorly asks OSD (again) and tries the suggested quarter turn and its opposite, keeping the best
-    reading; in the accurate mode a doubtful reading may then be replaced by RapidOCR's
+    Orientation: a landscape image first asks Tesseract OSD. The page is then read by the first engine of
+    its route (extractors/data/ocr_routes.toml; extractors/engines.py): in accurate mode a till-receipt
+    strip by RapidOCR alone (its direction classifier says whether it is upside down). Any other page -
+    and a strip that engine could not read - is read by Tesseract; one read poorly asks OSD (again) and
+    tries the suggested quarter turn and its opposite, keeping the best reading. The route's second
+    engine may then replace a doubtful reading, or its cross-check engine re-read the decisive values
     (extractors/second_reader.py). The legibility measures are taken on the words kept.
     """
     with stage("clean"):
         gray, dpi = preprocess.resize_for_ocr(preprocess.clean(image.gray), image.dpi)
-    scratch = _Scratch(workdir)
-    try:
+    with engines.ImageFile(workdir) as scratch:
         first, osd = 0, None
         if gray.shape[1] > gray.shape[0]:  # landscape: likely a sideways photo or scan
             with stage("osd"):
                 osd = ocr.detect_rotation(scratch.write(gray), dpi)
             first = osd[0] if osd[1] > 0 else 0
         best_turn, engine = first, OcrEngine.TESSERACT
-        strip = _read_strip(gray, first) if _strip_first(gray, first, mode) else None
-        if strip is not None:
-            upright, skew, words, best_turn = strip
-            engine = OcrEngine.RAPIDOCR
+        routed = _first_engine(gray, first, mode)
+        read = _read_first(routed, gray, first, dpi) if routed is not None else None
+        if routed is not None and read is not None:
+            upright, skew, words, best_turn = read
+            engine = routed.name
         else:
             upright, skew, words = _read_turned(gray, first, dpi, scratch)
         if engine is OcrEngine.TESSERACT and _looks_wrong(words):
@@ -180,8 +163,6 @@ def ocr_page_with_image(
                     (upright, skew, words), best_turn = candidate, turn
                 if not _looks_wrong(words):
                     break
-    finally:
-        scratch.remove()
     sheet_height, sheet_width = preprocess.rotate_quadrant(gray, best_turn).shape
     height, width = upright.shape
     with stage("legibility"):

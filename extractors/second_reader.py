@@ -25,21 +25,18 @@ instead of a second), and kept with their boxes (`OcrPage.cross_regions`).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from pathlib import Path
 
-import cv2
 import numpy as np
 
-from extractors import ocr
+from extractors import engines, ocr
 from extractors.fields.amounts import rank_total, reads_a_sure_total, total_label_unread
 from extractors.fields.dates import rank_date
+from extractors.keywords import OcrRoute
 from extractors.layout import document_lines
 from extractors.timing import stage
-from infra.tools import deadline, rapidocr
-from infra.tools.ocr_settings import OcrMode, ocr_mode
-from models import BBox, OcrEngine, OcrPage, TextSource, Word
+from infra.tools import deadline
+from infra.tools.ocr_settings import OcrMode
+from models import BBox, OcrPage, TextSource, Word
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +45,6 @@ MIN_CONFIDENCE = 0.80  # Tesseract's mean word confidence below which the readin
 KEEP_RATIO = 0.7  # the second reading is kept unless it holds less than this share of the first's characters
 CROP_PAD = 0.35  # margin around a decisive value re-read alone, as a share of its height
 MIN_CROP_PAD = 4  # pixels
-CROP_GAP = 24  # white pixels around each decisive value stacked for one Tesseract reading
-CROSS_LANGUAGES = "eng"  # dates and amounts: one model loads in half the time of fra+eng
 
 
 def reasons_to_reread(page: OcrPage) -> list[str]:
@@ -79,34 +74,27 @@ def keep_second(first: tuple[Word, ...] | list[Word], second: tuple[Word, ...] |
 
 
 def combine(page: OcrPage, upright: np.ndarray, mode: OcrMode | None = None) -> OcrPage:
-    """The page as the OCR mode reads it: Tesseract's reading, or in accurate mode RapidOCR's when
-    the first reading is doubtful and RapidOCR read at least as much (see `keep_second`)."""
-    if (mode or ocr_mode()) is not OcrMode.ACCURATE:
-        return page
-    if page.engine is OcrEngine.RAPIDOCR:
-        return cross_check(page, upright)  # a receipt strip RapidOCR read first: Tesseract re-reads its values
-    reasons = reasons_to_reread(page)
-    if not reasons:
-        return cross_check(page, upright)
+    """The page as its route (extractors/data/ocr_routes.toml, by OCR mode and kind of page) reads it: the
+    first reading, re-read by the route's `second` engine when doubtful and kept when that one read at
+    least as much (see `keep_second`), else with its decisive values cross-checked by the route's
+    `cross_check` engine. In fast mode the route names neither: the page as it was read."""
+    route = engines.route(page.height, page.width, mode)
+    second = route.second if route.second is not page.engine else None
+    reasons = reasons_to_reread(page) if second is not None else []
+    if second is None or not reasons:
+        return cross_check(page, upright, route)
     if deadline.spent():
-        log.info("page %d: its time budget is spent, Tesseract's reading kept", page.page)
+        log.info("page %d: its time budget is spent, the first reading kept", page.page)
         return page
-    try:
-        with stage("second reader (RapidOCR)"):
-            second = rapidocr.read_words(upright)
-    except rapidocr.RapidOcrUnavailable as exc:
-        log.warning("second reader unavailable, Tesseract's reading kept: %s", exc)
+    reader = engines.engine(second)
+    words = _read_whole(reader, upright, page, f"second reader ({reader.label})")
+    if words is None:
         return page
-    except rapidocr.RapidOcrFailed as exc:
-        log.warning("second reader failed on page %d, Tesseract's reading kept: %s", page.page, exc)
-        return page
-    settled = reasons != ["total_unread"] or reads_a_sure_total(
-        document_lines([page.model_copy(update={"words": tuple(second)})])
-    )
-    if not keep_second(page.words, second) or not settled:
-        log.info("page %d (%s): Tesseract's reading kept", page.page, ",".join(reasons))
-        return page.model_copy(update={"cross_words": tuple(second)})
-    return page.model_copy(update={"words": tuple(second), "engine": OcrEngine.RAPIDOCR, "cross_words": page.words})
+    settled = reasons != ["total_unread"] or reads_a_sure_total(document_lines([page.model_copy(update={"words": tuple(words)})]))
+    if not keep_second(page.words, words) or not settled:
+        log.info("page %d (%s): the first reading kept", page.page, ",".join(reasons))
+        return page.model_copy(update={"cross_words": tuple(words)})
+    return page.model_copy(update={"words": tuple(words), "engine": second, "cross_words": page.words})
 
 
 def decisive_boxes(page: OcrPage) -> list[BBox | None]:
@@ -124,113 +112,46 @@ def padded(box: BBox, page: OcrPage) -> BBox:
     )
 
 
-def cross_check(page: OcrPage, upright: np.ndarray) -> OcrPage:
-    """A page trusted to one engine, with the other's reading of its decisive values (the total and the
-    date the rules choose, each cropped) beside its words, to cross-check them
-    (extractors/cross_reading.py): RapidOCR's recognition without detection for a page Tesseract read,
-    Tesseract's for a receipt strip RapidOCR read - the whole strip when RapidOCR found no total or no
-    date on it (`tesseract_page`). The page as it was when there is nothing to check, no time left, or
-    the other engine fails."""
-    if page.source is not TextSource.OCR or deadline.spent():
+def cross_check(page: OcrPage, upright: np.ndarray, route: OcrRoute) -> OcrPage:
+    """A page trusted to one engine, with the route's cross-check engine's reading of its decisive values
+    (the total and the date the rules choose, each cropped) beside its words, to cross-check them
+    (extractors/cross_reading.py): in accurate mode RapidOCR's recognition without detection for a page
+    Tesseract read, Tesseract's for a receipt strip RapidOCR read - the whole strip when RapidOCR found no
+    total or no date on it (`cross_check_page`). The page as it was when there is nothing to check, no
+    cross-check engine, no time left, or the other engine fails."""
+    if route.cross_check is None or route.cross_check is page.engine or page.source is not TextSource.OCR or deadline.spent():
         return page
+    checker = engines.engine(route.cross_check)
     found = decisive_boxes(page)
-    if page.engine is OcrEngine.RAPIDOCR and None in found:
-        return tesseract_page(page, upright)
+    if route.cross_check_page and None in found:
+        return whole_page_beside(page, upright, checker)
     boxes = list(dict.fromkeys(padded(box, page) for box in found if box is not None))
     boxes = [box for box in boxes if box.width > 1 and box.height > 1]
     if not boxes:
         return page
     first_line = max((w.line for w in page.words), default=0) + 1
-    if page.engine is OcrEngine.RAPIDOCR:
-        words = tesseract_boxes(upright, boxes, page.dpi, first_line)
-    else:
-        words = rapidocr_boxes(upright, boxes, first_line)
-    if words is None:
-        log.info("page %d: its decisive values were not re-read", page.page)
+    try:
+        with stage("second reader (decisive values)"):
+            words = checker.read_boxes(upright, boxes, page.dpi, first_line)
+    except ocr.OcrError as exc:
+        log.info("page %d: its decisive values were not re-read: %s", page.page, type(exc).__name__)
         return page
     return page.model_copy(update={"cross_words": tuple(words), "cross_regions": tuple(boxes)})
 
 
-def rapidocr_boxes(upright: np.ndarray, boxes: list[BBox], first_line: int) -> list[Word] | None:
-    """RapidOCR's recognition (no detection) of each box as one line; None when it fails."""
-    try:
-        with stage("second reader (decisive values)"):
-            read = rapidocr.read_lines([upright[box.y0 : box.y1, box.x0 : box.x1] for box in boxes])
-    except (rapidocr.RapidOcrUnavailable, rapidocr.RapidOcrFailed) as exc:
-        log.info("RapidOCR could not re-read the decisive values: %s", type(exc).__name__)
-        return None
-    return [
-        word
-        for index, ((text, score), box) in enumerate(zip(read, boxes, strict=False))
-        for word in rapidocr.words_in_box(text, score, box, first_line + index)
-    ]
-
-
-def stacked_crops(upright: np.ndarray, boxes: list[BBox]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The boxes cut from the page and stacked in one white image, a gap around each (one Tesseract call
-    for all of them); with where each crop's top-left corner is in that image."""
-    width = max(b.width for b in boxes) + 2 * CROP_GAP
-    height = sum(b.height for b in boxes) + CROP_GAP * (len(boxes) + 1)
-    canvas = np.full((height, width), 255, dtype=np.uint8)
-    corners, y = [], CROP_GAP
-    for box in boxes:
-        canvas[y : y + box.height, CROP_GAP : CROP_GAP + box.width] = upright[box.y0 : box.y1, box.x0 : box.x1]
-        corners.append((CROP_GAP, y))
-        y += box.height + CROP_GAP
-    return canvas, corners
-
-
-def placed(words: list[Word], boxes: list[BBox], corners: list[tuple[int, int]], first_line: int) -> list[Word]:
-    """Words read on the stacked image, moved back onto the page by the crop their centre falls in (a word
-    read in a gap is dropped), their lines numbered after the page's own."""
-    out = []
-    for word in words:
-        centre = (word.bbox.y0 + word.bbox.y1) / 2
-        index = next((i for i, (_, top) in enumerate(corners) if top <= centre <= top + boxes[i].height), None)
-        if index is None:
-            continue
-        (left, top), box = corners[index], boxes[index]
-        dx, dy = box.x0 - left, box.y0 - top
-        moved = BBox(
-            x0=max(box.x0, word.bbox.x0 + dx),
-            y0=max(box.y0, word.bbox.y0 + dy),
-            x1=min(box.x1, word.bbox.x1 + dx),
-            y1=min(box.y1, word.bbox.y1 + dy),
-        )
-        if moved.x1 > moved.x0 and moved.y1 > moved.y0:
-            out.append(word.model_copy(update={"bbox": moved, "line": first_line + index}))
-    return out
-
-
-def _tesseract(image: np.ndarray, dpi: int, languages: str = ocr.LANGUAGES) -> list[Word] | None:
-    """Tesseract's words of an image read as one block (written to a fast uncompressed file for it);
-    None when it cannot be written or Tesseract fails."""
-    fd, name = tempfile.mkstemp(suffix=".pgm")
-    os.close(fd)
-    path = Path(name)
-    try:
-        if not cv2.imwrite(str(path), image):
-            return None
-        return ocr.read_words(path, dpi, languages=languages, psm=ocr.PSM_STRIP)
-    except ocr.OcrError as exc:
-        log.info("Tesseract could not read the image: %s", type(exc).__name__)
-        return None
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def tesseract_page(page: OcrPage, upright: np.ndarray) -> OcrPage:
-    """A strip RapidOCR read without finding its total or its date, with Tesseract's reading of the whole
-    strip beside it: what RapidOCR missed (a date line it did not detect) may be taken from there
+def whole_page_beside(page: OcrPage, upright: np.ndarray, checker: engines.Engine) -> OcrPage:
+    """A page whose first reading found no total or no date, with the checker's reading of the whole page
+    beside it: what the first engine missed (a date line it did not detect) may be taken from there
     (extractors/cross_reading.py `fill_missing`, never straight through). The page as it was on failure."""
-    with stage("second reader (Tesseract, page)"):
-        words = _tesseract(upright, page.dpi)
+    words = _read_whole(checker, upright, page, f"second reader ({checker.label}, page)")
     return page if words is None else page.model_copy(update={"cross_words": tuple(words)})
 
 
-def tesseract_boxes(upright: np.ndarray, boxes: list[BBox], dpi: int, first_line: int) -> list[Word] | None:
-    """Tesseract's reading of the boxes, stacked in one image read as one block; None when it fails."""
-    canvas, corners = stacked_crops(upright, boxes)
-    with stage("second reader (decisive values)"):
-        words = _tesseract(canvas, dpi, CROSS_LANGUAGES)
-    return None if words is None else placed(words, boxes, corners, first_line)
+def _read_whole(reader: engines.Engine, upright: np.ndarray, page: OcrPage, stage_name: str) -> list[Word] | None:
+    """The reader's words of the whole upright page; None when it fails (the first reading is kept)."""
+    try:
+        with stage(stage_name):
+            return reader.read_page(upright, page.dpi).words
+    except ocr.OcrError as exc:
+        log.warning("page %d: %s could not re-read it, the first reading kept: %s", page.page, reader.label, type(exc).__name__)
+        return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extractors import second_reader
+from extractors import engines, second_reader
 from infra.tools import ocr_settings, rapidocr
 from infra.tools.ocr_settings import InvalidOcrMode, OcrMode, ocr_mode, use_ocr_mode
 from models import BBox, OcrEngine, OcrPage, PageQuality, TextSource, Word
@@ -193,14 +193,14 @@ def test_a_failed_re_read_of_the_decisive_values_keeps_the_page(second):
 def test_values_stacked_for_one_reading_are_put_back_where_they_were_printed():
     image = np.full((400, 300), 255, dtype=np.uint8)
     boxes = [BBox(x0=200, y0=300, x1=260, y1=320), BBox(x0=20, y0=40, x1=120, y1=60)]
-    canvas, corners = second_reader.stacked_crops(image, boxes)
-    assert canvas.shape == (20 + 20 + 3 * second_reader.CROP_GAP, 100 + 2 * second_reader.CROP_GAP)
+    canvas, corners = engines.stacked_crops(image, boxes)
+    assert canvas.shape == (20 + 20 + 3 * engines.CROP_GAP, 100 + 2 * engines.CROP_GAP)
     (left0, top0), (left1, top1) = corners
     read = [
         Word(text="16,50", confidence=0.9, bbox=BBox(x0=left0 + 2, y0=top0 + 2, x1=left0 + 50, y1=top0 + 18), block=1, line=1),
         Word(text="noise", confidence=0.9, bbox=BBox(x0=0, y0=0, x1=10, y1=8), block=1, line=1),  # in the gap
         Word(text="14/10/2021", confidence=0.9, bbox=BBox(x0=left1, y0=top1, x1=left1 + 90, y1=top1 + 20), block=1, line=2),
     ]
-    placed = second_reader.placed(read, boxes, corners, first_line=7)
+    placed = engines.placed(read, boxes, corners, first_line=7)
     assert [(w.text, w.line) for w in placed] == [("16,50", 7), ("14/10/2021", 8)]
     assert placed[0].bbox == BBox(x0=202, y0=302, x1=250, y1=318) and placed[1].bbox == BBox(x0=20, y0=40, x1=110, y1=60)
