@@ -178,6 +178,15 @@ class Labels(Model):
     labels: Words
 
 
+class Validity(Model):
+    kinds: Words
+    labels: Words
+    days: Words
+    weeks: Words
+    months: Words
+    years: Words
+
+
 class Periods(DataFile):
     """periods.toml: what a printed period is, and the labels of its dates."""
 
@@ -186,6 +195,7 @@ class Periods(DataFile):
     ranges: Between
     stay_labels: Bounds
     period_labels: Bounds
+    validity: Validity
     prescription: Labels
     stay_reason: Labels
 

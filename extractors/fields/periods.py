@@ -9,8 +9,11 @@ whether it is a stay or a period of validity. Labels live in data/periods.toml.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.dates import DateCandidate, candidate_field, find_dates
@@ -123,6 +126,8 @@ def extract_periods(
         kind, side = key.split("_")
         name = NAMES[kind][0 if side == "from" else 1]
         fields.setdefault(name, candidate_field(candidate, f"{name}.label", LABEL_CERTAINTY))
+    if doc_type in PERIODS.validity.kinds and "valid_to" not in fields and document_date is not None:
+        fields.update(validity_for(lines, fields.get("valid_from") or document_date))
     if doc_type == "quote" and "valid_to" in fields and "valid_from" not in fields and document_date is not None:
         fields["valid_from"] = document_date.model_copy(update={"rule": "valid_from.quote_date"})  # a quote holds from its date
     for first, last in NAMES.values():
@@ -130,6 +135,48 @@ def extract_periods(
             for name in (first, last):
                 fields[name] = fields[name].model_copy(update={"confidence": round(fields[name].confidence * 0.5, 3)})
     return fields
+
+
+DURATION_CERTAINTY = 0.8  # a computed end: the printed duration and the start are read, the end is not printed
+DURATION = r"\W{0,3}(?:(?:de|du|est|is|:|for|pendant)\W{1,3}){0,2}(\d{1,3})\s*(%s)(?![a-z])"
+
+
+def validity_for(lines: Sequence[Line], start: Field) -> dict[str, Field]:
+    """valid_from / valid_to of a validity printed as a duration after a validity label ("Ce devis est
+    valable 3 mois" from the quote's date of 4 October: valid to 4 January), in calendar units; empty when
+    no such duration is printed."""
+    units = PERIODS.validity
+    unit_of = {
+        fold(w): name
+        for name, words in (("days", units.days), ("weeks", units.weeks), ("months", units.months), ("years", units.years))
+        for w in words
+    }
+    pattern = re.compile(DURATION % "|".join(re.escape(u) for u in sorted(unit_of, key=len, reverse=True)))
+    labels = phrase_pattern(units.labels)
+    for line in lines:
+        folded = fold(line.text)
+        for label in labels.finditer(folded):
+            m = pattern.match(folded, label.end())
+            if m is None or int(m.group(1)) == 0:
+                continue
+            end = date.fromisoformat(start.value) + relativedelta(**{unit_of[m.group(2)]: int(m.group(1))})
+            bbox, ocr_conf = line.locate(label.start(), m.end())
+            confidence = round(min(start.confidence, ocr_conf) * DURATION_CERTAINTY, 3)
+            valid_to = Field(
+                value=end.isoformat(),
+                raw=line.text[label.start() : m.end()],
+                confidence=confidence,
+                page=line.page,
+                bbox=bbox,
+                rule="valid_to.duration",
+            )
+            return {
+                "valid_from": start.model_copy(
+                    update={"rule": start.rule if start.rule.startswith("valid_from") else "valid_from.document_date"}
+                ),
+                "valid_to": valid_to,
+            }
+    return {}
 
 
 def extract_prescription_date(

@@ -3,6 +3,7 @@
 import pytest
 
 from extractors.fields.periods import extract_periods, extract_prescription_date
+from models import Field
 from tests.conftest import lines_of
 
 
@@ -80,3 +81,22 @@ def test_a_period_named_at_the_end_of_the_row_above_its_range():
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2021-12-26", "2023-10-31")
     unnamed = ("Facture de consultation", "Soins du 3 janvier 2024 au 5 janvier 2024")
     assert extract_periods(lines_of(*unnamed), "invoice") == {}
+
+
+@pytest.mark.parametrize(
+    "row, expected_to",
+    [
+        ("Ce devis est valable 3 mois.", "2021-01-23"),  # calendar months (Code civil art. 641), not 90 days
+        ("Durée de validité : 2 mois", "2020-12-23"),
+        ("Devis valable 30 jours", "2020-11-22"),
+    ],
+)
+def test_a_quote_valid_for_a_duration_runs_from_its_date(row, expected_to):
+    quote_date = Field(value="2020-10-23", raw="23/10/2020", confidence=0.95, page=1, bbox=None, rule="date.label")
+    fields = extract_periods(
+        lines_of("Devis équipement optique", "Date du devis : 23/10/2020", row), "quote", document_date=quote_date
+    )
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2020-10-23", expected_to)
+    assert fields["valid_to"].rule == "valid_to.duration" and fields["valid_to"].confidence < quote_date.confidence
+    prescription = extract_periods(lines_of("ORDONNANCE", "Ordonnance valable 3 mois"), "prescription", document_date=quote_date)
+    assert "valid_to" not in prescription  # only the kinds periods.toml names
