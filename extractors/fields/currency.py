@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from babel.numbers import get_territory_currencies
 
@@ -43,23 +44,30 @@ class Marker:
     strength: float
 
 
+@cache
+def _pattern(marker: str, letters: str, escape: bool) -> re.Pattern[str]:
+    """A marker as a whole word (a symbol that starts with a letter too: "Fr."), compiled once."""
+    body = re.escape(marker) if escape else marker
+    return re.compile(rf"(?<![{letters}]){body}(?![{letters}])" if marker[0].isalpha() else body)
+
+
 def _markers(line: Line) -> list[Marker]:
+    """Every currency marker of a line, by kind (codes, symbols, words, ambiguous symbols) in the data
+    file's order; a marker absent from the text is not searched for (a line holds one or two at most)."""
     found: list[Marker] = []
     text = line.text
     for code, iso in CURRENCIES.codes.items():
-        for m in re.finditer(rf"(?<![A-Za-z]){code}(?![A-Za-z])", text):
+        for m in _pattern(code, "A-Za-z", False).finditer(text) if code in text else ():
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.95))
     for symbol, iso in CURRENCIES.symbols.items():
-        pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
-        for m in re.finditer(pattern, text):
+        for m in _pattern(symbol, "A-Za-z", True).finditer(text) if symbol in text else ():
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.9))
     folded = fold(text)
     for word, iso in CURRENCIES.words.items():
-        for m in re.finditer(rf"(?<![a-z]){word}(?![a-z])", folded):
+        for m in _pattern(word, "a-z", False).finditer(folded) if word in folded else ():
             found.append(Marker(iso, text[m.start() : m.end()], line, m.start(), m.end(), word.startswith("dollar"), 0.8))
     for symbol, iso in CURRENCIES.ambiguous.items():
-        pattern = rf"(?<![A-Za-z]){re.escape(symbol)}(?![A-Za-z])" if symbol[0].isalpha() else re.escape(symbol)
-        for m in re.finditer(pattern, text):
+        for m in _pattern(symbol, "A-Za-z", True).finditer(text) if symbol in text else ():
             if any(k.start <= m.start() < k.end for k in found):
                 continue  # part of US$, S$...
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
