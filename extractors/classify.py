@@ -69,8 +69,8 @@ def _bank_details_in_footer(lines: Sequence[Line]) -> bool:
     """Every bank-details phrase (IBAN, BIC, RIB...) of the page is printed in its footer: below the
     total label, or in the last lines."""
     folded = [fold(line.text) for line in lines]
-    patterns = [re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p in DOC_TYPES.weights(DocType.BANK_DETAILS)]
-    hits = [i for i, text in enumerate(folded) if any(p.search(text) for p in patterns)]
+    pattern = phrase_pattern(tuple(DOC_TYPES.weights(DocType.BANK_DETAILS)), "a-z0-9")
+    hits = [i for i, text in enumerate(folded) if pattern.search(text)]
     if not hits:
         return False
     totals = [i for i, text in enumerate(folded) if total_label(text)[0] >= TOTAL_CUE and amounts_in(lines[i])]
