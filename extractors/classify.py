@@ -55,7 +55,19 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
     return scores
 
 
-ITEM_ROW = re.compile(r"[A-Za-zÀ-ÿ]{3,}.*(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?\s*\*?$")
+# A priced item row: a word of 3 letters or more, then (anywhere after it) an amount ending the row. Read
+# as the amount at the end first, then the word before it: one regex with ".*" between them backtracks
+# over every long row.
+ITEM_AMOUNT_END = re.compile(r"(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?\s*\*?$")
+ITEM_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
+
+
+def item_row(text: str) -> bool:
+    """A row listing a priced item ("Doliprane 1000 mg 2,18 €")."""
+    amount = ITEM_AMOUNT_END.search(text)
+    return amount is not None and ITEM_WORD.search(text, 0, amount.start()) is not None
+
+
 ITEM_ROWS_FOR_INVOICE = 3
 ITEM_ROWS_WEIGHT = 2.0
 
@@ -149,7 +161,7 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
     a RIB; a priced page naming its patient bills care to a person (an invoice, even titled "Receipt"); a
     document without a single amount is of no kind that is always priced (invoice, receipt, quote:
     `always_priced` in models/document_kinds.toml)."""
-    items = sum(1 for line in lines if ITEM_ROW.search(line.text) and any(ch in line.text for ch in ",."))
+    items = sum(1 for line in lines if any(ch in line.text for ch in ",.") and item_row(line.text))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])
