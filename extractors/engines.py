@@ -40,6 +40,12 @@ class EngineFailed(ocr.OcrError):
     code = "ocr_engine_failed"
 
 
+def failure(exc: BaseException) -> str:
+    """What made an engine fail, for the logs: the engine's own error's name (RapidOcrUnavailable,
+    RapidOcrFailed, TesseractFailed...), never its message (it may quote the page)."""
+    return type(exc.__cause__ or exc).__name__
+
+
 @dataclass(frozen=True)
 class Reading:
     """An engine's words of a page, and the share (0..1) of its text lines the engine's own direction

@@ -101,7 +101,7 @@ def _read_first(
                 straight, turn = np.ascontiguousarray(np.rot90(straight, 2)), (turn + 180) % 360
                 reading = engine.read_page(straight, dpi, check_direction=True)
     except ocr.OcrError as exc:
-        log.warning("%s could not read a page, Tesseract reads it: %s", engine.label, type(exc).__name__)
+        log.warning("%s could not read a page, Tesseract reads it: %s", engine.label, engines.failure(exc))
         return None
     return None if _looks_wrong(reading.words) else (straight, skew, reading.words, turn)
 

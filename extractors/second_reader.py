@@ -134,7 +134,7 @@ def cross_check(page: OcrPage, upright: np.ndarray, route: OcrRoute) -> OcrPage:
         with stage("second reader (decisive values)"):
             words = checker.read_boxes(upright, boxes, page.dpi, first_line)
     except ocr.OcrError as exc:
-        log.info("page %d: its decisive values were not re-read: %s", page.page, type(exc).__name__)
+        log.info("page %d: its decisive values were not re-read: %s", page.page, engines.failure(exc))
         return page
     return page.model_copy(update={"cross_words": tuple(words), "cross_regions": tuple(boxes)})
 
@@ -153,5 +153,5 @@ def _read_whole(reader: engines.Engine, upright: np.ndarray, page: OcrPage, stag
         with stage(stage_name):
             return reader.read_page(upright, page.dpi).words
     except ocr.OcrError as exc:
-        log.warning("page %d: %s could not re-read it, the first reading kept: %s", page.page, reader.label, type(exc).__name__)
+        log.warning("page %d: %s could not re-read it, the first reading kept: %s", page.page, reader.label, engines.failure(exc))
         return None

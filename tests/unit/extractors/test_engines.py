@@ -83,3 +83,14 @@ def test_a_route_changed_in_the_data_changes_the_engine_that_reads_the_page(monk
     page = page_reader.ocr_page_image(_sheet(), 1, mode=OcrMode.ACCURATE)
     assert page.engine is OcrEngine.RAPIDOCR and len(recorder.pages) == 1
     assert "16,50" in {w.text for w in page.words} and not page.cross_words  # no second reader, no cross-check routed
+
+
+def test_an_engine_failure_is_logged_by_the_engine_errors_name_never_its_message():
+    try:
+        try:
+            raise ValueError("DUPONT Marie 12/03/1980")  # an engine's message may quote the page
+        except ValueError as inner:
+            raise engines.EngineFailed("RapidOCR: ValueError: DUPONT Marie") from inner
+    except engines.EngineFailed as exc:
+        assert engines.failure(exc) == "ValueError"
+    assert engines.failure(engines.EngineFailed("alone")) == "EngineFailed"
