@@ -10,6 +10,7 @@ from functools import cache
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import amounts_in, total_label
+from extractors.fields.parties import BIRTH_DATE_FOLLOWS
 from extractors.keywords import DOC_TYPES, PARTIES, SEGMENTS
 from extractors.layout import Line
 from models import DocType
@@ -124,7 +125,6 @@ def _invoice_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list
 TOTAL_CUE = 0.8
 PRICED_ROWS_FOR_PATIENT_BILL = 2
 NAME_FOLLOWS = re.compile(r"\s*:\s*[a-z]")
-DATE_FOLLOWS = re.compile(r"\W{0,3}(?:le\s+)?\d")
 
 
 def _bills_a_named_patient(lines: Sequence[Line]) -> bool:
@@ -149,7 +149,7 @@ def names_its_patient(lines: Sequence[Line]) -> bool:
         if label and NAME_FOLLOWS.match(folded, label.end()):
             return True
         birth = births.search(folded)
-        if birth and DATE_FOLLOWS.match(folded, birth.end()):
+        if birth and BIRTH_DATE_FOLLOWS.match(folded, birth.end()):
             return True
     return False
 
@@ -172,9 +172,8 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
         total, reasons = scores[DocType.BANK_DETAILS]
         scores[DocType.BANK_DETAILS] = (total * FOOTER_FACTOR, [*reasons, seller])
     if scores[DocType.RECEIPT][0] and _bills_a_named_patient(lines):
-        receipt, why = scores[
-            DocType.RECEIPT
-        ]  # a till ticket never names the patient: a "Receipt" that does is a paid, detailed invoice
+        # a till ticket never names the patient: a "Receipt" that does is a paid, detailed invoice
+        receipt, why = scores[DocType.RECEIPT]
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + receipt, [*reasons, *why, "patient nommé sur une page chiffrée"])
         scores[DocType.RECEIPT] = (0.0, [])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -152,15 +153,14 @@ class TesseractEngine:
         *,
         check_direction: bool = False,
         workdir: str | None = None,
-        languages: str = ocr.LANGUAGES,
         scratch: ImageFile | None = None,
     ) -> Reading:
+        """`scratch`: a file of the caller's to write the image to (the page reader's, shared with OSD);
+        else one of its own, removed after."""
         height, width = image.shape[:2]
         psm = ocr.PSM_STRIP if is_strip(height, width) else ocr.PSM_PAGE
-        if scratch is not None:
-            return Reading(ocr.read_words(scratch.write(image), dpi, languages=languages, psm=psm))
-        with ImageFile(workdir) as file:
-            return Reading(ocr.read_words(file.write(image), dpi, languages=languages, psm=psm))
+        with nullcontext(scratch) if scratch is not None else ImageFile(workdir) as file:
+            return Reading(ocr.read_words(file.write(image), dpi, psm=psm))
 
     def read_boxes(self, image: np.ndarray, boxes: Sequence[BBox], dpi: int, first_line: int) -> list[Word]:
         canvas, corners = stacked_crops(image, boxes)

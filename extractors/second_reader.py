@@ -52,7 +52,7 @@ def reasons_to_reread(page: OcrPage) -> list[str]:
     if page.source is not TextSource.OCR:
         return []
     reasons = []
-    if page.height / max(page.width, 1) >= ocr.STRIP_RATIO:
+    if engines.is_strip(page.height, page.width):
         reasons.append("strip")
     if len(page.words) < MIN_WORDS:
         reasons.append("few_words")

@@ -201,9 +201,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         if value is not None:
             amount = Amount(value, m.group(0), line, m.start(), m.end())
             return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
-    euro = _confused_currency(line, label_end)
-    if euro is not None:
-        return TotalCandidate(euro, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
+    repaired = _confused_currency(line, label_end)
+    if repaired is not None:
+        return TotalCandidate(repaired, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
     if spaced:
         m = spaced[-1]
@@ -220,9 +220,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         amounts = amounts_in(below)
         if amounts:
             return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")
-        euro = _confused_currency(below, 0)
-        if euro is not None and below.text.strip() == euro.raw:
-            return TotalCandidate(euro, weight + late - BELOW_PENALTY - CONFUSION_PENALTY, "total.label_below+ocr_repaired")
+        repaired = _confused_currency(below, 0)
+        if repaired is not None and below.text.strip() == repaired.raw:
+            return TotalCandidate(repaired, weight + late - BELOW_PENALTY - CONFUSION_PENALTY, "total.label_below+ocr_repaired")
     alone = _amount_alone_below(lines, line)
     if alone is not None:
         return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")

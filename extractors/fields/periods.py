@@ -12,6 +12,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -141,18 +142,24 @@ DURATION_CERTAINTY = 0.8  # a computed end: the printed duration and the start a
 DURATION = r"\W{0,3}(?:(?:de|du|est|is|:|for|pendant)\W{1,3}){0,2}(\d{1,3})\s*(%s)(?![a-z])"
 
 
-def validity_for(lines: Sequence[Line], start: Field) -> dict[str, Field]:
-    """valid_from / valid_to of a validity printed as a duration after a validity label ("Ce devis est
-    valable 3 mois" from the quote's date of 4 October: valid to 4 January), in calendar units; empty when
-    no such duration is printed."""
+@cache
+def _duration_units() -> tuple[dict[str, str], re.Pattern[str]]:
+    """periods.toml's duration words -> relativedelta's unit, and the pattern of a duration after a label."""
     units = PERIODS.validity
     unit_of = {
         fold(w): name
         for name, words in (("days", units.days), ("weeks", units.weeks), ("months", units.months), ("years", units.years))
         for w in words
     }
-    pattern = re.compile(DURATION % "|".join(re.escape(u) for u in sorted(unit_of, key=len, reverse=True)))
-    labels = phrase_pattern(units.labels)
+    return unit_of, re.compile(DURATION % "|".join(re.escape(u) for u in sorted(unit_of, key=len, reverse=True)))
+
+
+def validity_for(lines: Sequence[Line], start: Field) -> dict[str, Field]:
+    """valid_from / valid_to of a validity printed as a duration after a validity label ("Ce devis est
+    valable 3 mois" from the quote's date of 4 October: valid to 4 January), in calendar units; empty when
+    no such duration is printed."""
+    unit_of, pattern = _duration_units()
+    labels = phrase_pattern(PERIODS.validity.labels)
     for line in lines:
         folded = fold(line.text)
         for label in labels.finditer(folded):
