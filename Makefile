@@ -9,7 +9,7 @@ COUNT ?= 320
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup system-deps run test lint bench-throughput bench-sroie bench-readers bench-accuracy schema clean
+.PHONY: setup system-deps run test lint docs bench-throughput bench-sroie bench-readers bench-accuracy schema clean
 
 setup: system-deps $(STAMP)
 
@@ -37,6 +37,9 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+docs: setup
+	$(BIN)/mkdocs build --strict --site-dir site
 
 bench-throughput: setup
 	$(BIN)/python bench/throughput.py --memory-request

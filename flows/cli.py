@@ -23,8 +23,12 @@ from models.manifest import CLAIM_ID
 from validators.rules_file import Rules, load_rules
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from intake.claim_store import ClaimStore, ReceivedFile
     from intake.request import Received
+    from models import ClaimStatus
+    from models.review import ReviewAction
 
 log = logging.getLogger("intake")
 
@@ -238,6 +242,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from prefect.exceptions import TerminationSignal
     from prefect.runner import Runner
 
+    from flows.prefect_server import require_prefect_server
+
+    require_prefect_server("serve")  # a temporary server would have no UI and vanish with the service
     from flows import warm_start
     from flows.monitor import monitor_flow
     from flows.service import DEPLOYMENT_NAME, SUBMISSION_DEPLOYMENT, ensure_ocr_limit, start_service, submission_flow
@@ -270,8 +277,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_automations(args: argparse.Namespace) -> int:
     """Install (or replace) the operators' alerts on the Prefect server (PREFECT_API_URL)."""
+    from flows.prefect_server import require_prefect_server
+
+    url = require_prefect_server("automations")  # installed into a temporary server, they would vanish at once
     from flows.automations import install
 
+    print(f"Prefect server {url}")
     for name in install(args.notify):
         print(f"installed: {name}")
     return ExitCode.OK
@@ -297,7 +308,12 @@ def cmd_review(args: argparse.Namespace) -> int:
         )
     storage = open_storage()
     config = DeskConfig(
-        storage=storage, accounts=accounts, secret=secret, rules=load_rules(args.rules), secure_cookies=settings.secure_cookies
+        storage=storage,
+        accounts=accounts,
+        secret=secret,
+        rules=load_rules(args.rules),
+        secure_cookies=settings.secure_cookies,
+        on_decision=_decisions_to_prefect(),
     )
     print(
         f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)",
@@ -305,6 +321,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning", access_log=False)
     return ExitCode.OK
+
+
+def _decisions_to_prefect() -> Callable[[str, ReviewAction, ClaimStatus], None] | None:
+    """The desk's decisions told to Prefect (events, the claim's runs retagged) when PREFECT_API_URL is
+    set (flows/decisions.py); else None: the desk needs no Prefect server."""
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        print("intake review: PREFECT_API_URL not set: decisions are not shown in Prefect", file=sys.stderr)
+        return None
+    from flows.decisions import PrefectDecisions
+
+    print(f"intake review: decisions told to the Prefect server at {url}", file=sys.stderr)
+    return PrefectDecisions()
 
 
 def cmd_review_account(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""The Prefect flow `intake-monitor` (served by `intake serve` beside `watch-inbox`): measures the
+"""The Prefect flow `intake-monitor` (served by `intake serve` beside `intake-submission`; its runs named
+`monitor-<UTC time>`, never a random name): measures the
 review backlog and the adjudication outbox (flows/health.py) and emits events that the automations
 installed by `intake automations` (flows/automations.py) turn into alerts:
 
@@ -30,7 +31,12 @@ QUEUE_RESOURCE = {"prefect.resource.id": "intake.review-queue", "prefect.resourc
 OUTBOX_RESOURCE = {"prefect.resource.id": "intake.outbox", "prefect.resource.name": "adjudication outbox"}
 
 
-@flow(name=MONITOR_FLOW, validate_parameters=False)
+def run_name() -> str:
+    """A monitor run's name: when it measured (UTC, to the minute)."""
+    return f"monitor-{datetime.now(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+@flow(name=MONITOR_FLOW, flow_run_name=run_name, validate_parameters=False)
 def monitor_flow(backlog_limit: int = 50, outbox_minutes: float = 60.0) -> dict[str, int]:
     """Measure the backlog and the outbox; emit the events the automations watch."""
     now = datetime.now(UTC)

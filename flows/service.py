@@ -4,18 +4,23 @@
 service's dispatcher (intake/dispatch.py: a bucket notification, or the reconciliation pass that costs
 what is new) and named after its claim; nothing runs while nothing arrives. Its parameters are the
 claim number, the channel and the marker key (no name, no file name: the run finds the submission
-through the index). `watch-inbox` (run by `intake watch`, without a deployment) runs the inbox pass of
-`intake.service_pass` with Prefect steps: finding and taking submissions are tasks, each submission an
-`intake-submission` sub-flow run named after its claim id and tagged with its channel. Storage and network failures are retried with backoff (a bad document is never
-retried: it becomes flags). Each submission run publishes a markdown summary of its claim and a table
-of its flags, so an operator sees in the UI why a claim needs review without opening any file."""
+through the index). `intake watch` runs the same flow in its own process (no deployment).
+
+A run shows its stages as tasks (`take-submission`, `check-uploads`, `read-page-<file>-<page>`,
+`build-document-<file>`, `hand-off`), publishes a markdown summary of its claim and a table of its flags
+(an operator sees why a claim needs review without opening any file), and is tagged with its channel,
+`status:<claim status>`, `reply` when it completed an earlier claim, and `handoff:delivered` /
+`handoff:failed`. A hand-off that failed fails the run: the claim stays in the outbox, and the
+service's outbox pass (an `intake-handoff` run, only when a claim has waited, with backoff) delivers it
+later and tags its runs `handoff:delivered`. A failing storage fails the run too (the submission's
+lease lapses and a later pass dispatches it again); a bad document never does: it becomes flags."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from uuid import UUID
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -23,24 +28,29 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect import flow, get_run_logger, runtime, tags
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
 from prefect.logging import get_logger
+from prefect.states import Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.tasks import OCR_LIMIT, handoff_task, pending_task, process_task, take_task
+from flows.health import undelivered
+from flows.run_tags import retag_claim_runs
+from flows.tasks import OCR_LIMIT, PREFECT_STAGES, handoff_task, take_task
 from infra.index.store import ClaimIndex, open_index
-from infra.storage.base import Storage
 from infra.storage.notifications import InboxSignal, inbox_signal
 from infra.storage.settings import open_storage
 from infra.storage.webhook import EventWebhook
 from intake import inbox
 from intake.dispatch import Dispatcher, ServiceLoop, locate
-from intake.handoff import deliver_pending
-from intake.reconcile import Reconciler
-from intake.service_pass import PassSteps, run_pass
-from models import Claim, Document
+from intake.handoff import HandoffFailed
+from intake.pipeline import worker_count
+from intake.submission import process_submission
+from models import Claim, ClaimStatus, Document
 
 SUBMISSION_FLOW = "intake-submission"
 DEPLOYMENT_NAME = "intake"  # `intake serve` serves `intake-submission/intake` and `intake-monitor/intake`
 SUBMISSION_DEPLOYMENT = f"{SUBMISSION_FLOW}/{DEPLOYMENT_NAME}"
+HANDOFF_FLOW = "intake-handoff"
 
 
 def ensure_ocr_limit(slots: int, resize: bool = True) -> None:
@@ -102,18 +112,23 @@ def review_link(claim_id: str) -> str | None:
     return f"{base.rstrip('/')}/claims/{claim_id}" if base else None
 
 
-def outcome_tags(claim: Claim, channel: str) -> list[str]:
-    """Tags an operator filters runs on: the channel and the outcome (`status:needs_review`...)."""
-    return [channel, f"status:{claim.status.value}"]
+def outcome_tags(claim: Claim, channel: str, reply: bool = False) -> list[str]:
+    """Tags an operator filters runs on: the channel, the outcome (`status:needs_review`...), `reply`."""
+    return [channel, f"status:{claim.status.value}", *(["reply"] if reply else [])]
 
 
-def _mark_outcome(claim: Claim, channel: str) -> None:
-    """The run renamed after the claim it made or completed (a reply's run bears the claim it updated),
-    tagged with its outcome, and one log line with the claim, its status and its reason codes."""
+def _mark_outcome(claim: Claim, channel: str, reserved: str, marker: str) -> None:
+    """The run renamed after the claim it made or completed and tagged with its outcome; a reply's run
+    (it completed another claim than the number reserved for it) is tagged `reply` and its `claim_id`
+    parameter names the claim it updated. One log line with the claim, its status and its reason codes."""
     run = runtime.flow_run.get_id()
+    reply = claim.claim_id != reserved
     with get_client(sync_client=True) as client:
         if run is not None:
-            client.update_flow_run(UUID(run), name=claim.claim_id, tags=outcome_tags(claim, channel))
+            parameters = {"claim_id": claim.claim_id, "channel": channel, "marker": marker} if reply else None
+            client.update_flow_run(
+                UUID(run), name=claim.claim_id, tags=outcome_tags(claim, channel, reply), parameters=parameters
+            )
     get_run_logger().info("claim %s: %s (%s)", claim.claim_id, claim.status.value, claim.status_reason or "no flag")
 
 
@@ -129,29 +144,35 @@ def _publish(claim: Claim) -> None:
     )
 
 
-def _run_submission(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:
-    """One submission as an `intake-submission` flow run named after its claim; the run's parameters
-    are the claim number and the channel only (names and keys stay in this process)."""
+def _hand_off_claim(claim: Claim) -> State | None:
+    """A ready claim handed off to adjudication (INTAKE_ADJUDICATION_URL) as this run's `hand-off` task; the
+    run tagged `handoff:delivered` or `handoff:failed`. A failed hand-off fails the run (the claim stays in
+    the outbox; the service's outbox pass tries again): its state, else None."""
+    url = os.environ.get("INTAKE_ADJUDICATION_URL")
+    if not url or claim.status is not ClaimStatus.READY:
+        return None
+    state = handoff_task(url, only=claim.claim_id, return_state=True)
+    failed = state.is_failed()
+    retag_claim_runs(claim.claim_id, {"handoff": "failed" if failed else "delivered"}, flows=(SUBMISSION_FLOW,))
+    if not failed:
+        return None
+    error = state.result(raise_on_failure=False)
+    status = error.waiting[0].status if isinstance(error, HandoffFailed) and error.waiting else None
+    message = f"claim {claim.claim_id} is {claim.status.value}, but the hand-off to adjudication failed (HTTP {status or 'no answer'}): kept in the outbox"
+    get_run_logger().error(message)
+    return Failed(message=message)
 
-    def intake_submission(claim_id: str, channel: str) -> Claim:
-        """One submission -> one claim (or the claim it answers), with its artifacts."""
-        claim = process_task(storage, submission, marker)
-        _publish(claim)
-        _mark_outcome(claim, channel)
-        return claim
 
-    runner = flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False)(intake_submission)
-    with tags(submission.channel):
-        return runner(claim_id=marker.claim_id, channel=submission.channel)
-
-
-PREFECT_STEPS = PassSteps(pending=pending_task, take=take_task, process=_run_submission)
-
-
-@flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False)
-def submission_flow(claim_id: str, channel: str, marker: str) -> str | None:
-    """One dispatched submission (the deployment's run): taken (exactly once), read, written, handed off.
-    None when it is not to be processed here (done, or another run holds it)."""
+@flow(
+    name=SUBMISSION_FLOW,
+    flow_run_name="{claim_id}",
+    validate_parameters=False,
+    task_runner=ThreadPoolTaskRunner(max_workers=worker_count()),  # type: ignore[arg-type]  # Prefect types the runner's future invariantly
+)
+def submission_flow(claim_id: str, channel: str, marker: str) -> str | State | None:
+    """One dispatched submission: taken (exactly once), read stage by stage (`check-uploads`, `read-page-*`,
+    `build-document-*` tasks, within one OCR slot), written, handed off. None when it is not to be
+    processed here (done, or another run holds it); a Failed state when its hand-off failed."""
     logger = get_run_logger()
     storage = open_storage()
     submission = locate(storage, open_index(storage), marker)
@@ -162,13 +183,11 @@ def submission_flow(claim_id: str, channel: str, marker: str) -> str | None:
     if taken is None:
         logger.info("claim %s: done or taken by another run, nothing to do", claim_id)
         return None
-    claim = process_task(storage, submission, taken)
+    with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
+        claim = process_submission(storage, submission, taken, stages=PREFECT_STAGES)
     _publish(claim)
-    _mark_outcome(claim, channel)
-    url = os.environ.get("INTAKE_ADJUDICATION_URL")
-    if url:
-        logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
-    return claim.claim_id
+    _mark_outcome(claim, channel, claim_id, marker)
+    return _hand_off_claim(claim) or claim.claim_id
 
 
 def start_run(submission: inbox.Submission, claim_id: str) -> None:
@@ -183,23 +202,36 @@ def start_run(submission: inbox.Submission, claim_id: str) -> None:
 
 def run_here(submission: inbox.Submission, claim_id: str) -> None:
     """Run the submission's flow in this process (`intake watch`: no deployment, no runner), tagged with
-    its channel: a top-level `intake-submission` run named after its claim."""
+    its channel: a top-level `intake-submission` run named after its claim. A run that failed (its
+    hand-off, the storage) is a warning naming the claim: the claim is on file or its lease lapses."""
     with tags(submission.channel):
-        submission_flow(claim_id=claim_id, channel=submission.channel, marker=inbox.marker_key(submission))
+        state = submission_flow(
+            claim_id=claim_id, channel=submission.channel, marker=inbox.marker_key(submission), return_state=True
+        )
+    if state.is_failed() or state.is_crashed():
+        get_logger().warning("claim %s: run %s (%s)", claim_id, state.name, state.message or "no message")
 
 
-@flow(name="watch-inbox", validate_parameters=False)
-def watch_flow(quiet_seconds: float = 120.0, incremental: bool = False) -> list[str]:
-    """One pass over the inbox: one `intake-submission` run per complete submission; then the hand-off.
-    `incremental`: the reconciliation pass (intake/reconcile.py) instead of listing everything."""
-    logger = get_run_logger()
-    steps = replace(PREFECT_STEPS, pending=Reconciler()) if incremental else PREFECT_STEPS
-    claims = [claim.claim_id for claim in run_pass(open_storage(), timedelta(seconds=quiet_seconds), steps=steps)]
-    url = os.environ.get("INTAKE_ADJUDICATION_URL")
-    if url:
-        logger.info("hand-off: %d claim(s) delivered", handoff_task(url))
-    logger.info("%d submission(s) processed", len(claims))
-    return claims
+@flow(name=HANDOFF_FLOW, flow_run_name="outbox-{waiting}-waiting", validate_parameters=False)
+def handoff_flow(waiting: int) -> int | State:
+    """The adjudication outbox handed off again (`waiting` claims were waiting): the number delivered, or a
+    Failed state naming what is still undelivered. The `outbox` artifact lists what still waits; the runs
+    of each claim delivered now are tagged `handoff:delivered` (they were `handoff:failed`)."""
+    state = handoff_task(os.environ.get("INTAKE_ADJUDICATION_URL", ""), return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    still = outcome.waiting if isinstance(outcome, HandoffFailed) else []
+    create_table_artifact(
+        key="outbox",
+        description="Claims waiting in the adjudication outbox after the last hand-off",
+        table=[{"claim": d.claim_id, "status": str(d.status or "no answer"), "attempts": str(d.attempts)} for d in still]
+        or [{"claim": "-", "status": "all delivered", "attempts": "-"}],
+    )
+    delivered = outcome if isinstance(outcome, list) else []
+    for claim_id in delivered:
+        retag_claim_runs(claim_id, {"handoff": "delivered"}, flows=(SUBMISSION_FLOW,))
+    if still or not isinstance(outcome, list):
+        return Failed(message=str(outcome))
+    return len(delivered)
 
 
 @dataclass
@@ -218,13 +250,35 @@ class Service:
             self.webhook.close()
 
 
-def _hand_off(storage: Storage, index: ClaimIndex) -> None:
-    """Deliver what waits in the adjudication outbox (a query of the index: nothing to do costs nothing)."""
-    url = os.environ.get("INTAKE_ADJUDICATION_URL")
-    if url and index.undelivered(limit=1):
-        for delivery in deliver_pending(storage, url):
-            if not delivery.delivered:
-                get_logger().warning("hand-off of claim %s failed: kept in the outbox", delivery.claim_id)
+@dataclass
+class OutboxPass:
+    """After each dispatcher pass: the adjudication outbox handed off again as an `intake-handoff` run -
+    only when a claim has waited longer than `grace` (a fresh claim is handed off by its own run), and,
+    after a failed run, not before a delay that doubles from `first_delay` up to `longest_delay` seconds
+    (an adjudication service down for an hour makes ~8 failed runs, not one per pass). Nothing waiting
+    costs one query of the index and makes no run."""
+
+    index: ClaimIndex
+    grace: timedelta = timedelta(seconds=60)
+    first_delay: float = 30.0
+    longest_delay: float = 900.0
+    failures: int = 0
+    next_at: float = 0.0  # time.monotonic() before which no run is made
+
+    def __call__(self) -> None:
+        if not os.environ.get("INTAKE_ADJUDICATION_URL") or time.monotonic() < self.next_at:
+            return
+        count, waited = undelivered(self.index, datetime.now(UTC))
+        if not count or waited is None or waited < self.grace:
+            return
+        state = handoff_flow(waiting=count, return_state=True)
+        if state.is_completed():
+            self.failures, self.next_at = 0, 0.0
+            return
+        self.failures += 1
+        delay = min(self.longest_delay, self.first_delay * 2 ** (self.failures - 1))
+        self.next_at = time.monotonic() + delay
+        get_logger().warning("outbox: %d claim(s) not delivered; next hand-off in %.0f s", count, delay)
 
 
 def start_service(interval: float, quiet_seconds: float, events_port: int | None = None, events_host: str = "0.0.0.0") -> Service:
@@ -235,7 +289,7 @@ def start_service(interval: float, quiet_seconds: float, events_port: int | None
     bucket = getattr(storage, "bucket", None)
     dispatcher = Dispatcher(storage, start_run, quiet=timedelta(seconds=quiet_seconds), bucket=bucket)
     signal = inbox_signal(storage)
-    loop = ServiceLoop(dispatcher, interval, waker=signal, after_pass=partial(_hand_off, storage, dispatcher.index)).start()
+    loop = ServiceLoop(dispatcher, interval, waker=signal, after_pass=OutboxPass(dispatcher.index)).start()
     webhook = None
     if events_port is not None:
         token = os.environ.get("INTAKE_EVENTS_TOKEN", "")

@@ -1,29 +1,28 @@
 """Where it is decided which work is a Prefect task: the request's stages (upload rules, each page,
-each file's documents) for the `process_claim` flow, and the inbox pass's steps (find, take, process,
-hand off) for the service, with retries where only the storage failed. The functions they run are
+each file's documents) for the `process_claim` flow and the service's `intake-submission` runs alike,
+and the service's own steps (take a submission, hand off to adjudication), with retries where only the
+storage failed. The functions they run are
 the application layer's (`intake/`); nothing else in the code base defines a task."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.concurrency.sync import concurrency
 
 from infra.storage.base import Storage, StorageError
 from infra.storage.settings import open_storage
 from intake import inbox, pipeline
-from intake.handoff import deliver_pending
+from intake.budget import RequestClock
+from intake.handoff import HandoffFailed, deliver_pending, undelivered
 from intake.stages import Stages
-from intake.submission import process_submission
-from models import Claim, Document, Upload, UploadReport
+from models import Document, Upload, UploadReport
 from validators.upload import check_uploads
 
 RETRY_DELAYS: list[float] = [2, 10, 30]
@@ -47,20 +46,23 @@ def check_uploads_task(paths: Sequence[Path]) -> UploadReport:
 
 
 @task(name="read-page", cache_policy=NO_CACHE, task_run_name="read-page-{upload.index}-{page_no}")
-def read_page_task(upload: Upload, page_no: int) -> pipeline.PageOutcome:
-    return pipeline.read_page_outcome(upload, page_no)
+def read_page_task(upload: Upload, page_no: int, clock: RequestClock) -> pipeline.PageOutcome:
+    return pipeline.read_page_outcome(upload, page_no, clock=clock)
 
 
-@task(name="build-document", cache_policy=NO_CACHE)
+@task(name="build-document", cache_policy=NO_CACHE, task_run_name="build-document-{upload.index}")
 def build_document_task(upload: Upload, outcomes: list[pipeline.PageOutcome]) -> list[Document]:
     return pipeline.documents_from_outcomes(upload, outcomes)
 
 
 def read_pages_as_tasks(uploads: Sequence[Upload]) -> list[pipeline.PageOutcome]:
-    """Every page a task, run concurrently by the flow's task runner; outcomes in file then page order."""
+    """Every page a task, run concurrently by the flow's task runner, within the request's time and CPU
+    budget as in the plain stages (what it leaves unread is flagged, once per file); outcomes in file
+    then page order."""
     pipeline.warm_up_language_model()
-    futures = [read_page_task.submit(upload, page_no) for upload, page_no in pipeline.page_jobs(uploads)]
-    return [future.result() for future in futures]
+    clock = RequestClock()
+    futures = [read_page_task.submit(upload, page_no, clock) for upload, page_no in pipeline.page_jobs(uploads)]
+    return pipeline.merge_unread([future.result() for future in futures])
 
 
 def build_documents_as_tasks(uploads: Sequence[Upload], outcomes: Sequence[pipeline.PageOutcome]) -> list[Document]:
@@ -71,18 +73,6 @@ def build_documents_as_tasks(uploads: Sequence[Upload], outcomes: Sequence[pipel
 PREFECT_STAGES = Stages(
     check_uploads=check_uploads_task, read_pages=read_pages_as_tasks, build_documents=build_documents_as_tasks
 )
-
-
-@task(
-    name="pending-submissions",
-    cache_policy=NO_CACHE,
-    retries=len(RETRY_DELAYS),
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=storage_failed,
-)
-def pending_task(storage: Storage, now: datetime, quiet: timedelta) -> list[inbox.Submission]:
-    """Every complete submission not done yet - not taken: each is taken just before it is processed."""
-    return inbox.pending(storage, now, quiet)
 
 
 @task(
@@ -98,44 +88,22 @@ def take_task(storage: Storage, submission: inbox.Submission, now: datetime, cla
     return inbox.take(storage, submission, now, claim_id=claim_id)
 
 
-@task(
-    name="process-submission",
-    cache_policy=NO_CACHE,
-    retries=len(RETRY_DELAYS),
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=storage_failed,
-)
-def process_task(storage: Storage, submission: inbox.Submission, marker: inbox.Marker) -> Claim:
-    """One submission read and written (a plain-stages run, taking one OCR slot), then marked done.
-    Its arguments stay in this process (a task's values are never sent to the Prefect server)."""
-    with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
-        return process_submission(storage, submission, marker)
-
-
-@task(
-    name="hand-off",
-    cache_policy=NO_CACHE,
-    retries=len(RETRY_DELAYS),
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=storage_failed,
-)
-def handoff_task(url: str) -> int:
-    """POST ready claims to adjudication; failures stay in the outbox for the next pass, each one a
-    warning naming its claim, and the `outbox` artifact lists what is still waiting."""
-    deliveries = deliver_pending(open_storage(), url)
-    waiting = [d for d in deliveries if not d.delivered]
+@task(name="hand-off", cache_policy=NO_CACHE)
+def handoff_task(url: str, only: str | None = None) -> list[str]:
+    """POST ready claims to adjudication (`only`: that claim alone, when it waits): the claims delivered.
+    A claim that could not be delivered stays in the outbox and fails the task (HandoffFailed, naming the
+    claims and the HTTP status: no retry here - the service's outbox pass tries again, with backoff), each
+    one also a warning naming its claim."""
+    deliveries = deliver_pending(open_storage(), url, only=only)
+    waiting = undelivered(deliveries)
     logger = get_run_logger()
     for delivery in waiting:
         logger.warning(
-            "hand-off of claim %s failed (HTTP status %s after %d attempt(s)): kept in the outbox, retried next pass",
+            "hand-off of claim %s failed (HTTP status %s after %d attempt(s)): kept in the outbox",
             delivery.claim_id,
             delivery.status or "none",
             delivery.attempts,
         )
-    create_table_artifact(
-        key="outbox",
-        description="Claims waiting in the adjudication outbox after the last hand-off",
-        table=[{"claim": d.claim_id, "status": str(d.status or "no answer"), "attempts": str(d.attempts)} for d in waiting]
-        or [{"claim": "-", "status": "all delivered", "attempts": "-"}],
-    )
-    return sum(d.delivered for d in deliveries)
+    if waiting:
+        raise HandoffFailed(waiting)
+    return [d.claim_id for d in deliveries]

@@ -46,6 +46,22 @@ class Delivery:
     attempts: int
 
 
+class HandoffFailed(Exception):
+    """Claims that could not be delivered (they stay in the outbox): the message names them and the
+    HTTP status of their last attempt - claim numbers and codes only."""
+
+    def __init__(self, waiting: list[Delivery]) -> None:
+        self.waiting = waiting
+        shown = ", ".join(f"{d.claim_id} (HTTP {d.status or 'no answer'})" for d in waiting[:5])
+        more = f" and {len(waiting) - 5} more" if len(waiting) > 5 else ""
+        super().__init__(f"hand-off failed for {len(waiting)} claim(s): {shown}{more}; kept in the outbox")
+
+
+def undelivered(deliveries: list[Delivery]) -> list[Delivery]:
+    """The deliveries that failed."""
+    return [d for d in deliveries if not d.delivered]
+
+
 def idempotency_key(claim_id: str, payload: bytes) -> str:
     """Same claim, same content -> same key: the adjudication side drops repeats."""
     return f"{claim_id}-{hashlib.sha256(payload).hexdigest()[:16]}"
@@ -83,15 +99,16 @@ def _receipt(storage: Storage, delivery: Delivery, key: str) -> None:
 
 
 def deliver_pending(
-    storage: Storage, url: str, client: httpx.Client | None = None, index: ClaimIndex | None = None
+    storage: Storage, url: str, client: httpx.Client | None = None, index: ClaimIndex | None = None, only: str | None = None
 ) -> list[Delivery]:
-    """POST every outbox claim the index says is not delivered yet (or changed since); failures stay pending."""
+    """POST every outbox claim the index says is not delivered yet (or changed since); failures stay pending.
+    `only`: that claim alone (a submission's run hands off its own claim), when it waits."""
     index = index or open_index(storage)
     results = []
     own_client = client is None
     client = client or httpx.Client(timeout=TIMEOUT_SECONDS)
     try:
-        for claim_id, written_at in index.undelivered():
+        for claim_id, written_at in index.undelivered(claim_id=only):
             delivery = _deliver(storage, index, url, (claim_id, written_at), client)
             if delivery is not None:
                 results.append(delivery)

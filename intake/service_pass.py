@@ -1,8 +1,8 @@
 """One pass over the storage inbox: every complete submission taken (exactly once across workers)
 and processed, one after the other, each just after it is taken (so several workers share a backlog
-and a lease starts when the work does). The steps are plain functions by default; the Prefect flow
-`watch-inbox` (flows/service.py) runs this same pass with its own steps (tasks and a sub-flow per
-submission). A storage failure leaves the submission's marker `processing`: its lease lapses and a
+and a lease starts when the work does), without Prefect: the plain pass of the embedded set-up and of the
+tests (the service dispatches each submission as its own `intake-submission` run instead: intake/dispatch.py,
+flows/service.py). A storage failure leaves the submission's marker `processing`: its lease lapses and a
 later pass (this worker or another) finishes it with the same claim id."""
 
 from __future__ import annotations

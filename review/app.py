@@ -45,7 +45,7 @@ from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
-from review.desk import MAX_TEXT, BadRequest, Desk, NotAllowed, Unchanged
+from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
 from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key
@@ -99,6 +99,7 @@ class DeskConfig:
     secure_cookies: bool = False
     limits: SignInLimits = field(default_factory=SignInLimits)
     clock: Callable[[], float] = time.monotonic  # the sign-in limits' and lock-out's clock (tests move it)
+    on_decision: DecisionListener | None = None  # told of each decision (`intake review`: Prefect, flows/decisions.py)
 
 
 # A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
@@ -174,7 +175,7 @@ def create_app(config: DeskConfig) -> FastAPI:
     by_name = SlidingWindow(limits.per_name, limits.window, limits.max_tracked, config.clock)
     devices = KnownDevices(config.secret)
     checks = anyio.CapacityLimiter(limits.concurrent_checks)
-    desk = Desk(config.storage, config.rules)
+    desk = Desk(config.storage, config.rules, on_decision=config.on_decision)
     pages = PageCache(config.storage)
     app.state.sessions, app.state.auth = sessions, auth
 

@@ -6,7 +6,10 @@
     reject                                    -> outbox/claimant/<claim_id>/<seq>.json (the reason, for the claimant)
 
 After each action the claim's row in the index (the queue's) is rewritten from the claim as reviewed;
-a claim page repairs a row left behind by a crash between the two writes (`Desk.read`).
+a claim page repairs a row left behind by a crash between the two writes (`Desk.read`). A decision
+(approve, reject, ask for proofs) is also told to `on_decision` when the desk was given one (the
+`intake review` command passes flows/decisions.py's, which tells Prefect): after it is recorded, with the
+claim number, the action and the claim's status - never the reason or the message.
 
 Only managers act; a decided claim is closed. A correction to the value already there is `Unchanged`
 (nothing recorded). Values are checked (review/field_values.py) before
@@ -60,11 +63,31 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# told of each decision once it is recorded: (claim number, action, the claim's status as reviewed)
+DecisionListener = Callable[[str, ReviewAction, ClaimStatus], None]
+
+
 class Desk:
     """The review actions over one storage."""
 
-    def __init__(self, storage: Storage, rules: Rules, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        rules: Rules,
+        clock: Callable[[], datetime] = _utcnow,
+        on_decision: DecisionListener | None = None,
+    ) -> None:
         self.storage, self.rules, self.store, self._clock = storage, rules, ReviewStore(storage, rules), clock
+        self.on_decision = on_decision
+
+    def _decided(self, record: ClaimRecord, action: ReviewAction) -> None:
+        """Tell the listener (a failing listener never undoes or fails a recorded decision)."""
+        if self.on_decision is None:
+            return
+        try:
+            self.on_decision(record.machine.claim_id, action, record.current.status)
+        except Exception as error:  # the decision is on file; only its announcement was lost
+            log.warning("decision on claim %s not announced (%s)", record.machine.claim_id, type(error).__name__)
 
     # -- reading -------------------------------------------------------------------------------
     def load(self, claim_id: str) -> ClaimRecord:
@@ -165,12 +188,14 @@ class Desk:
         event = self._event(who, ReviewAction.REQUEST_PROOFS, reason=text.strip())
         updated = self._append(claim_id, version, event)
         self._to_claimant(updated, "request_proofs", subject.strip(), text.strip())
+        self._decided(updated, ReviewAction.REQUEST_PROOFS)
         return updated
 
     def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
         self._open(who, claim_id, note)
         updated = self._append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
         log.info("claim approved on the review desk: %s", claim_id)
+        self._decided(updated, ReviewAction.APPROVE)
         return updated
 
     def reject(self, who: Account, claim_id: str, version: str, reason: str) -> ClaimRecord:
@@ -180,6 +205,7 @@ class Desk:
         updated = self._append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))
         self._to_claimant(updated, "rejection", f"Votre demande {claim_id}", reason.strip())
         log.info("claim rejected on the review desk: %s", claim_id)
+        self._decided(updated, ReviewAction.REJECT)
         return updated
 
     # -- effects -------------------------------------------------------------------------------

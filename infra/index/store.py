@@ -469,13 +469,16 @@ class ClaimIndex:
                 update(outbox).where(self._outbox_row(claim_id, written_at)).values(delivered_at=when, delivered_key=key)
             )
 
-    def undelivered(self, limit: int | None = None) -> list[tuple[str, datetime]]:
-        """Outbox claims without a delivery since they were written, oldest first: (claim id, written at)."""
+    def undelivered(self, limit: int | None = None, claim_id: str | None = None) -> list[tuple[str, datetime]]:
+        """Outbox claims without a delivery since they were written, oldest first: (claim id, written at);
+        with `claim_id`, that claim alone when it waits (one indexed row, however long the outbox)."""
         query = (
             select(outbox.c.claim_id, outbox.c.written_at)
             .where(or_(outbox.c.delivered_at.is_(None), outbox.c.delivered_at < outbox.c.written_at))
             .order_by(outbox.c.written_at)
         )
+        if claim_id is not None:
+            query = query.where(outbox.c.claim_id == claim_id)
         with self.engine.connect() as connection:
             return [(r.claim_id, r.written_at) for r in connection.execute(query.limit(limit) if limit else query)]
 

@@ -70,3 +70,19 @@ def test_the_monitor_emits_backlog_and_stale_outbox_events(prefect_api, tmp_path
         seen = {event["event"] for event in page.get("events", [])}
         time.sleep(0.5)
     assert {BACKLOG_EXCEEDED, OUTBOX_STALE} <= seen
+
+
+@pytest.mark.parametrize("command", ["automations", "serve"])
+@pytest.mark.parametrize("api_url", [None, "http://127.0.0.1:9/api"], ids=["unset", "nobody-answers"])
+def test_serve_and_automations_refuse_without_a_prefect_server(command, api_url, tmp_path):
+    """No temporary server that vanishes with the command: one line saying how to set PREFECT_API_URL, exit 3."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path), "INTAKE_STORAGE": "local", "INTAKE_ROOT": str(tmp_path / "store")}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    run = subprocess.run([sys.executable, "-m", "flows.cli", command], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 3, (run.returncode, run.stderr[-2000:])
+    assert run.stdout == ""
+    (line,) = run.stderr.strip().splitlines()
+    assert "PREFECT_API_URL" in line and "Traceback" not in run.stderr
+    assert not (tmp_path / "prefect.db").exists()  # no temporary server was started

@@ -16,7 +16,7 @@ import pytest
 from infra.index.store import open_index
 from infra.storage.local import LocalStorage
 from intake.claim_store import ClaimStore
-from intake.handoff import DELIVERED, deliver_pending, idempotency_key
+from intake.handoff import DELIVERED, Delivery, HandoffFailed, deliver_pending, idempotency_key, undelivered
 from intake.reindex import Reindex
 from models import ClaimStatus, DocType
 from tests.unit.validators.claim_fixtures import claim, doc
@@ -199,3 +199,29 @@ def test_an_object_written_behind_the_claim_stores_back_waits_for_reindex(tmp_pa
         Reindex(storage, keep=True).run()
         [delivery] = deliver_pending(storage, endpoint.url, client)
     assert delivery.delivered and endpoint.received[0][0] == idempotency_key(CLAIM_ID, payload)
+
+
+def test_a_submissions_hand_off_delivers_its_own_claim_alone(tmp_path, endpoint):
+    storage = LocalStorage(tmp_path)
+    store = ClaimStore(storage)
+    store.write_outbox(ready_claim())
+    store.write_outbox(ready_claim().model_copy(update={"claim_id": "CLM-20261120-OTHER1"}))
+    with httpx.Client(timeout=5) as client:
+        (delivery,) = deliver_pending(storage, endpoint.url, client, only="CLM-20261120-OTHER1")
+        assert delivery.claim_id == "CLM-20261120-OTHER1" and delivery.delivered
+        assert deliver_pending(storage, endpoint.url, client, only="CLM-20261120-OTHER1") == []  # delivered: nothing waits
+        assert deliver_pending(storage, endpoint.url, client, only="CLM-20261120-NOTHER") == []  # not in the outbox
+    assert [body["claim_id"] for _, body in endpoint.received] == ["CLM-20261120-OTHER1"]
+    assert [claim_id for claim_id, _ in open_index(storage).undelivered()] == [CLAIM_ID]  # the other still waits
+
+
+def test_a_failed_hand_off_names_its_claims_and_their_http_status_only():
+    waiting = [Delivery(f"CLM-20261120-{n:06d}", False, 503 if n % 2 else None, 3) for n in range(7)]
+    error = HandoffFailed(waiting)
+    assert error.waiting == waiting
+    assert str(error) == (
+        "hand-off failed for 7 claim(s): CLM-20261120-000000 (HTTP no answer), CLM-20261120-000001 (HTTP 503), "
+        "CLM-20261120-000002 (HTTP no answer), CLM-20261120-000003 (HTTP 503), CLM-20261120-000004 (HTTP no answer)"
+        " and 2 more; kept in the outbox"
+    )
+    assert undelivered([Delivery("A", True, 201, 1), *waiting[:1]]) == waiting[:1]

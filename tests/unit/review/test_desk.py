@@ -396,3 +396,32 @@ def test_reading_repairs_a_row_an_interrupted_action_left_behind(desk):
     assert desk.store.index.claim(CLAIM_ID).version == before.version
     assert desk.read(CLAIM_ID).version == record.version
     assert (desk.store.index.claim(CLAIM_ID).view, desk.store.index.backlog()) == ("decided", 0)
+
+
+# -- decisions told to a listener (flows/decisions.py tells Prefect) ---------------------------------
+def test_each_decision_is_told_to_the_listener_after_it_is_recorded_and_nothing_else_is(storage):
+    told: list[tuple[str, ReviewAction, ClaimStatus]] = []
+    desk = Desk(storage, RULES, clock=Clock(), on_decision=lambda *decision: told.append(decision))
+    record = desk.correct_field(MANAGER, CLAIM_ID, version(desk), INVOICE, "total", "54,30")
+    assert told == []  # a correction is no decision
+    record = desk.request_proofs(MANAGER, CLAIM_ID, record.version, "Votre demande", "Merci d'envoyer l'ordonnance.")
+    record = desk.dismiss_flag(MANAGER, CLAIM_ID, record.version, MISSING_PRESCRIPTION, "vue en agence")
+    assert len(told) == 1  # nor is a dismissed flag
+    desk.approve(MANAGER, CLAIM_ID, record.version)
+    assert told == [
+        (CLAIM_ID, ReviewAction.REQUEST_PROOFS, ClaimStatus.NEEDS_REVIEW),
+        (CLAIM_ID, ReviewAction.APPROVE, ClaimStatus.READY),
+    ]
+    put_claim(storage, pharmacy_claim(claim_id=OTHER_ID))
+    desk.reject(MANAGER, OTHER_ID, version(desk, OTHER_ID), "hors garantie")
+    assert told[-1] == (OTHER_ID, ReviewAction.REJECT, ClaimStatus.REJECTED)
+
+
+def test_a_failing_listener_never_undoes_nor_fails_a_recorded_decision(storage, caplog):
+    def down(*_decision: object) -> None:
+        raise ConnectionError("Prefect is down")
+
+    desk = Desk(storage, RULES, clock=Clock(), on_decision=down)
+    record = desk.approve(MANAGER, CLAIM_ID, version(desk))
+    assert record.decided and storage.exists(f"outbox/adjudication/{CLAIM_ID}.json")
+    assert f"decision on claim {CLAIM_ID} not announced (ConnectionError)" in caplog.text
