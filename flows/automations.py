@@ -1,6 +1,7 @@
 """The operators' alerts as code, installed on the Prefect server by `intake automations`:
 
-    intake: a run failed or crashed     any flow run entering Failed or Crashed
+    intake: a run failed or crashed     any flow run entering Failed or Crashed - among them a
+                                        submission run whose hand-off to adjudication failed
     intake: review backlog              the monitor saw more claims waiting for review than the limit
     intake: outbox not delivered        the monitor saw an outbox claim older than the limit
 

@@ -7,10 +7,12 @@ it runs in Prefect's ephemeral mode."""
 from __future__ import annotations
 
 import os
+from uuid import UUID
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-from prefect import flow
+from prefect import flow, runtime
+from prefect.client.orchestration import get_client
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.tasks import PREFECT_STAGES
@@ -32,8 +34,14 @@ def run_process_claim(received: Received, store: ClaimStore, rules: Rules, clock
     """Process one request as a `process_claim` flow run."""
 
     def process_claim(claim_id: str, files: int) -> Claim:
-        """Upload rules -> pages (concurrent OCR) -> documents -> claim checks -> claim store, for one request."""
-        return process_request(received, store, rules, clock, PREFECT_STAGES)
+        """Upload rules -> pages (concurrent OCR) -> documents -> claim checks -> claim store, for one request;
+        the run tagged with the claim's status (`status:needs_review`...), as the service's runs are."""
+        claim = process_request(received, store, rules, clock, PREFECT_STAGES)
+        run = runtime.flow_run.get_id()
+        if run is not None:
+            with get_client(sync_client=True) as client:
+                client.update_flow_run(UUID(run), tags=[*runtime.flow_run.tags, f"status:{claim.status.value}"])
+        return claim
 
     # Prefect types TaskRunner's future invariantly, so its own ThreadPoolTaskRunner does not match the parameter
     task_runner = ThreadPoolTaskRunner(max_workers=worker_count())  # type: ignore[var-annotated]

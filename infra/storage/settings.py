@@ -14,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.storage.base import Storage
 from infra.storage.local import LocalStorage
 from infra.storage.s3 import S3Storage
+from models.errors import ConfigError
 
 S3_REQUIRED = ("s3_endpoint", "s3_access_key", "s3_secret_key")
 
@@ -52,9 +53,25 @@ class StorageSettings(BaseSettings):
         return f"S3 bucket {self.bucket} at {'https' if self.s3_secure else 'http'}://{self.s3_endpoint}"
 
 
+def storage_settings() -> StorageSettings:
+    """The storage variables of the environment; ConfigError (exit 3) naming what is wrong - the
+    variables' names and pydantic's reasons, never their values."""
+    try:
+        return StorageSettings()
+    except ValidationError as error:
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
+        raise ConfigError(f"the storage settings are invalid: {problems}") from None
+
+
+def _problem(location: tuple[int | str, ...], message: str) -> str:
+    """`INTAKE_<NAME>: <reason>` (a reason about several variables names them itself)."""
+    reason = message.removeprefix("Value error, ")
+    return f"INTAKE_{str(location[0]).upper()}: {reason}" if location else reason
+
+
 def open_storage(settings: StorageSettings | None = None) -> Storage:
     """The storage the settings (by default: the environment) describe."""
-    settings = settings or StorageSettings()
+    settings = settings or storage_settings()
     if settings.storage == "local":
         return LocalStorage(settings.root)
     secret = settings.s3_secret_key.get_secret_value() if settings.s3_secret_key else None

@@ -51,6 +51,7 @@ def test_process_claim_flow_run_is_named_after_the_claim(tmp_path, prefect_serve
 
     (run,) = asyncio.run(runs())
     assert run.state.is_completed()
+    assert "status:needs_review" in run.tags  # its outcome, as on the service's runs
 
 
 def test_all_files_rejected_makes_a_rejected_claim(tmp_path, prefect_server):

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from infra.storage import LocalStorage, StorageSettings, open_storage
+from models.errors import ConfigError, ExitCode
 
 SECRET = "s3cr3t-Do-Not-Print"
 VARIABLES = (
@@ -76,3 +77,24 @@ def test_a_bad_value_is_refused_without_echoing_secrets(monkeypatch, name, value
     with pytest.raises(ValidationError) as caught:
         StorageSettings()
     assert name.removeprefix("INTAKE_").lower() in str(caught.value) and SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"INTAKE_STORAGE": "s3", "INTAKE_S3_ENDPOINT": "minio:9000"},
+            "INTAKE_STORAGE=s3 needs INTAKE_S3_ACCESS_KEY, INTAKE_S3_SECRET_KEY",
+        ),
+        ({"INTAKE_STORAGE": "ftp"}, "INTAKE_STORAGE: Input should be 'local' or 's3'"),
+        ({"INTAKE_S3_SECURE": "perhaps"}, "INTAKE_S3_SECURE: Input should be a valid boolean, unable to interpret input"),
+    ],
+)
+def test_invalid_settings_are_a_configuration_error_naming_the_variable_not_its_value(monkeypatch, variables, message):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("INTAKE_S3_SECRET_KEY_UNUSED", "never-shown")
+    with pytest.raises(ConfigError) as raised:
+        open_storage()
+    assert raised.value.exit_code == ExitCode.CONFIG
+    assert raised.value.message == f"the storage settings are invalid: {message}"
