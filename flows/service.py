@@ -30,13 +30,14 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
 from prefect.logging import get_logger
-from prefect.states import Failed, State
+from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.health import undelivered
 from flows.run_tags import retag_claim_runs
 from flows.tasks import OCR_LIMIT, PREFECT_STAGES, handoff_task, take_task
 from infra.index.store import ClaimIndex, open_index
+from infra.storage.base import Storage
 from infra.storage.notifications import InboxSignal, inbox_signal
 from infra.storage.settings import open_storage
 from infra.storage.webhook import EventWebhook
@@ -163,31 +164,45 @@ def _hand_off_claim(claim: Claim) -> State | None:
     return Failed(message=message)
 
 
-@flow(
-    name=SUBMISSION_FLOW,
-    flow_run_name="{claim_id}",
-    validate_parameters=False,
-    task_runner=ThreadPoolTaskRunner(max_workers=worker_count()),  # type: ignore[arg-type]  # Prefect types the runner's future invariantly
-)
-def submission_flow(claim_id: str, channel: str, marker: str) -> str | State | None:
-    """One dispatched submission: taken (exactly once), read stage by stage (`check-uploads`, `read-page-*`,
-    `build-document-*` tasks, within one OCR slot), written, handed off. None when it is not to be
-    processed here (done, or another run holds it); a Failed state when its hand-off failed."""
-    logger = get_run_logger()
-    storage = open_storage()
-    submission = locate(storage, open_index(storage), marker)
-    if submission is None:
-        logger.warning("claim %s: its submission is not in the index; the reconciliation will dispatch it again", claim_id)
-        return None
-    taken = take_task(storage, submission, datetime.now(UTC), claim_id=claim_id)
-    if taken is None:
-        logger.info("claim %s: done or taken by another run, nothing to do", claim_id)
-        return None
+def _process_taken(
+    storage: Storage, submission: inbox.Submission, taken: inbox.Marker, claim_id: str, channel: str, marker: str
+) -> str | State:
+    """A submission this run holds: read stage by stage (`check-uploads`, `read-page-*`, `build-document-*`
+    tasks, within one OCR slot), written, published, tagged, handed off."""
     with concurrency(OCR_LIMIT, occupy=1):  # without the limit on the server (not created): no waiting
         claim = process_submission(storage, submission, taken, stages=PREFECT_STAGES)
     _publish(claim)
     _mark_outcome(claim, channel, claim_id, marker)
     return _hand_off_claim(claim) or claim.claim_id
+
+
+def _skipped(message: str) -> State:
+    """The final state of a run that had nothing to do: Completed, named `Skipped` in the UI, saying why."""
+    get_run_logger().info(message)
+    return Completed(name="Skipped", message=message)
+
+
+SUBMISSION_RUNNER = ThreadPoolTaskRunner(max_workers=worker_count())  # type: ignore[var-annotated]
+
+
+@flow(
+    name=SUBMISSION_FLOW,
+    flow_run_name="{claim_id}",
+    validate_parameters=False,
+    task_runner=SUBMISSION_RUNNER,  # type: ignore[arg-type]  # Prefect types the runner's future invariantly
+)
+def submission_flow(claim_id: str, channel: str, marker: str) -> str | State:
+    """One dispatched submission (the deployment's run): taken (exactly once), then processed. A run that
+    finds it done or held by another (two dispatchers raced) ends `Skipped`; a Failed state when its
+    hand-off failed."""
+    storage = open_storage()
+    submission = locate(storage, open_index(storage), marker)
+    if submission is None:
+        return _skipped(f"claim {claim_id}: its submission is not in the index; the reconciliation will dispatch it again")
+    taken = take_task(storage, submission, datetime.now(UTC), claim_id=claim_id)
+    if taken is None:
+        return _skipped(f"claim {claim_id}: done or taken by another run, nothing to do")
+    return _process_taken(storage, submission, taken, claim_id, channel, marker)
 
 
 def start_run(submission: inbox.Submission, claim_id: str) -> None:
@@ -200,16 +215,29 @@ def start_run(submission: inbox.Submission, claim_id: str) -> None:
         client.create_flow_run_from_deployment(deployment.id, parameters=parameters, name=claim_id, tags=[submission.channel])
 
 
-def run_here(submission: inbox.Submission, claim_id: str) -> None:
-    """Run the submission's flow in this process (`intake watch`: no deployment, no runner), tagged with
-    its channel: a top-level `intake-submission` run named after its claim. A run that failed (its
-    hand-off, the storage) is a warning naming the claim: the claim is on file or its lease lapses."""
+def run_here(submission: inbox.Submission, claim_id: str) -> bool:
+    """Take the submission, then run its flow in this process (`intake watch`: no deployment, no runner):
+    a top-level `intake-submission` run named after its claim, tagged with its channel. False, and no
+    run at all, when another worker holds it or it is done. A run that failed (its hand-off, the
+    storage) is a warning naming the claim: the claim is on file or its lease lapses."""
+    storage = open_storage()
+    taken = inbox.take(storage, submission, datetime.now(UTC), claim_id=claim_id)
+    if taken is None:
+        return False
+    marker = inbox.marker_key(submission)
+
+    def intake_submission(claim_id: str, channel: str, marker: str) -> str | State:
+        """One submission taken by this worker, processed."""
+        return _process_taken(storage, submission, taken, claim_id, channel, marker)
+
+    # Prefect types the runner's future invariantly, so its own ThreadPoolTaskRunner does not match the parameter
+    decorate = flow(name=SUBMISSION_FLOW, flow_run_name="{claim_id}", validate_parameters=False, task_runner=SUBMISSION_RUNNER)  # type: ignore[arg-type]
+    runner = decorate(intake_submission)
     with tags(submission.channel):
-        state = submission_flow(
-            claim_id=claim_id, channel=submission.channel, marker=inbox.marker_key(submission), return_state=True
-        )
+        state = runner(claim_id=claim_id, channel=submission.channel, marker=marker, return_state=True)
     if state.is_failed() or state.is_crashed():
         get_logger().warning("claim %s: run %s (%s)", claim_id, state.name, state.message or "no message")
+    return True
 
 
 @flow(name=HANDOFF_FLOW, flow_run_name="outbox-{waiting}-waiting", validate_parameters=False)

@@ -30,7 +30,8 @@ from intake.request import Clock, utc_now
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 10.0  # the next pass, when a run could not be started (the orchestrator down)
-Start = Callable[[Submission, str], None]
+# start a submission's run under its claim number; False: nothing was started (another worker holds it)
+Start = Callable[[Submission, str], bool | None]
 
 
 def claim_number(storage: Storage, submission: Submission) -> str:
@@ -111,7 +112,8 @@ class Dispatcher:
             self.index.put_submission(row, now)
             numbered = time.perf_counter()
             try:
-                self.start(submission, claim_id)
+                if self.start(submission, claim_id) is False:
+                    continue  # another worker took it first: its run reports it
                 log.info(
                     "claim %s: run started in %.0f ms (claim number and index %.0f ms)",
                     claim_id,

@@ -110,8 +110,9 @@ def test_a_submission_run_is_named_after_its_claim_shows_its_stages_and_is_hande
     assert run.state.is_completed()
     assert {"extranet", "status:ready", "handoff:delivered"} <= set(run.tags) and "reply" not in run.tags
     names = sorted(t.name for t in _task_runs(run.id))
-    for stage in ("take-submission-", "check-uploads-", "hand-off-"):
+    for stage in ("check-uploads-", "hand-off-"):
         assert sum(n.startswith(stage) for n in names) == 1, (stage, names)
+    assert not any(n.startswith("take-submission") for n in names)  # `intake watch` takes it before its run
     assert sum(n.startswith("read-page-") for n in names) == 2, names  # one task per page (two one-page files)
     assert sum(n.startswith("build-document-") for n in names) == 2, names
 
@@ -210,3 +211,32 @@ def test_a_failed_hand_off_fails_the_run_and_a_later_delivery_is_shown_on_it(tmp
     assert all(r.name == "outbox-1-waiting" for r in runs)
     outbox = next(a for a in artifacts if a.key == "outbox")
     assert "all delivered" in str(outbox.data)
+
+
+def test_a_submission_another_worker_holds_makes_no_run_here_and_a_skipped_run_when_dispatched(
+    tmp_path, monkeypatch, prefect_server
+):
+    from datetime import UTC, datetime
+
+    from flows.service import submission_flow
+    from infra.storage.local import LocalStorage
+    from intake import inbox
+
+    monkeypatch.setenv("INTAKE_STORAGE", "local")
+    monkeypatch.setenv("INTAKE_ROOT", str(tmp_path / "store"))
+    monkeypatch.delenv("INTAKE_ADJUDICATION_URL", raising=False)
+    storage = LocalStorage(tmp_path / "store")
+    _submit_pair(storage, tmp_path, "T-1", 34, 7131)
+    (submission,) = inbox.pending(storage, datetime.now(UTC), timedelta(seconds=120))
+    held = inbox.take(storage, submission, datetime.now(UTC))  # another worker has it, its lease live
+    assert held is not None
+    assert watch_once(storage) == []  # nothing started, nothing reported
+    assert _runs(held.claim_id) == []  # and no empty run
+
+    state = submission_flow(
+        claim_id=held.claim_id, channel="extranet", marker=inbox.marker_key(submission), return_state=True
+    )  # a dispatched run that lost the race to it
+    assert state.is_completed() and state.name == "Skipped"
+    assert "taken by another run" in state.message
+    (run,) = _runs(held.claim_id)
+    assert run.state.name == "Skipped"
