@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +88,28 @@ def _sqlite_pragmas(connection: Any, _record: object) -> None:
     and transactions begun by SQLAlchemy (BEGIN IMMEDIATE: a writer takes the lock before it reads)."""
     connection.isolation_level = None
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _write_ahead_log(cursor: Any, attempts: int = 50) -> None:
+    """Switch a database to WAL once (the mode stays in the file). The switch needs the database to
+    itself and SQLite does not wait for it: a process that meets another switching (two workers on a
+    fresh index) looks again until the other's switch shows."""
+    import sqlite3
+
+    for attempt in range(attempts):
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _begin(connection: Any) -> None:
@@ -101,10 +120,14 @@ def _begin(connection: Any) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database to the latest migration (a no-op when it is there)."""
+    """Bring the database to the latest migration (a no-op when it is there). Processes that start
+    together on a fresh database take turns: on SQLite the migration is a writer's transaction (BEGIN
+    IMMEDIATE: the next waits for the lock instead of failing "database is locked" on its first DDL),
+    on PostgreSQL migrations/env.py holds an advisory lock for its transaction; the one after finds the
+    database at the latest migration."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.execution_options(writer=True).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

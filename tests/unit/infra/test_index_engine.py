@@ -4,6 +4,8 @@ password through secrets/index-db.env), and no password ever in what is shown.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -77,3 +79,37 @@ def test_the_local_default_ignores_the_password(monkeypatch, storage, tmp_path):
     url = default_url(storage)
     assert url == f"sqlite:///{tmp_path / 'store.index.sqlite'}"
     assert PASSWORD not in url
+
+
+def _open_at(root: str, start: float, results) -> None:
+    """One worker process opening the index of a local storage at `start` (time.time())."""
+    import time
+
+    from infra.index.store import open_index
+    from infra.storage.local import LocalStorage
+
+    while time.time() < start:
+        pass
+    try:
+        open_index(LocalStorage(Path(root)))
+        results.put("ok")
+    except Exception as error:  # what the worker would have died of
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def test_workers_starting_together_on_a_fresh_index_take_turns_to_create_it(tmp_path):
+    """Two `watch --once` on one new root used to die with "database is locked": the switch to WAL and
+    the first migration do not wait for SQLite's busy timeout unless they are written to."""
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        results = context.Queue()
+        start = time.time() + 3.0  # both spawned processes have imported by then
+        workers = [context.Process(target=_open_at, args=(str(tmp_path / f"root-{attempt}"), start, results)) for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert sorted(results.get(timeout=5) for _ in workers) == ["ok", "ok", "ok"]
