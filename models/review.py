@@ -30,7 +30,8 @@ class ReviewEvent(Model):
     claim_version: str  # the version of the claim the manager saw (optimistic locking)
     document: str | None = None  # "<file>#<part>" (part 0: the file is one document)
     field: str | None = None
-    flag: str | None = None  # the flag's key (validators-independent: code, file, page, ordinal)
+    flag: str | None = None  # the flag's key (validators-independent: code, file, page, ordinal); an approval over
+    # blocking flags: their keys, one per line
     before: str | None = None
     after: str | None = None
     reason: str | None = None  # why a flag was dismissed or the claim rejected; the message sent

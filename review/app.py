@@ -45,7 +45,7 @@ from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
-from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged
+from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged, blocking_flags
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
 from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key
@@ -443,6 +443,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             typed=typed,
             quarantine=desk.store.claims.quarantined(claim_id),
             compared=COMPARED,
+            blocking=blocking_flags(record),
         )
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
@@ -538,7 +539,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         "doctype": ("set_doc_type", desk.set_doc_type, ("document", "doc_type")),
         "dismiss": ("dismiss_flag", desk.dismiss_flag, ("flag", "reason")),
         "request": ("request_proofs", desk.request_proofs, ("subject", "text")),
-        "approve": ("approve", desk.approve, ("note",)),
+        "approve": ("approve", desk.approve, ("note", "confirm")),
         "reject": ("reject", desk.reject, ("reason",)),
     }
     for path, (action, method, names) in actions.items():

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from infra.storage.base import Storage
 from intake.declaration import message_languages
-from models import ClaimStatus, DocType, Document
+from models import ClaimStatus, DocType, Document, Severity
 from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
@@ -57,6 +57,11 @@ class BadRequest(InputError, ValueError):
     """The action refers to nothing on the claim, or lacks what it needs (a reason, a message)."""
 
     code = "bad_request"
+
+
+def blocking_flags(record: ClaimRecord) -> list[str]:
+    """The keys of the claim's open flags that block it (severity error), as reviewed (dismissed ones gone)."""
+    return [key for key, flag in keyed_flags(record.current) if flag.severity is Severity.ERROR]
 
 
 def _utcnow() -> datetime:
@@ -191,9 +196,16 @@ class Desk:
         self._decided(updated, ReviewAction.REQUEST_PROOFS)
         return updated
 
-    def approve(self, who: Account, claim_id: str, version: str, note: str = "") -> ClaimRecord:
-        self._open(who, claim_id, note)
-        updated = self._append(claim_id, version, self._event(who, ReviewAction.APPROVE, reason=note.strip() or None))
+    def approve(self, who: Account, claim_id: str, version: str, note: str = "", confirm: str = "") -> ClaimRecord:
+        """Approve the claim. Over an open blocking flag (severity error: a file or the claim cannot be used
+        as it is) only with the manager's explicit confirmation (`confirm` = "yes") and a reason: the audit
+        event keeps both the reason and the keys of the flags approved over."""
+        record = self._open(who, claim_id, note, confirm)
+        blocking = blocking_flags(record)
+        if blocking and (confirm != "yes" or not note.strip()):
+            raise BadRequest("blocking_flags")
+        event = self._event(who, ReviewAction.APPROVE, reason=note.strip() or None, flag="\n".join(blocking) or None)
+        updated = self._append(claim_id, version, event)
         log.info("claim approved on the review desk: %s", claim_id)
         self._decided(updated, ReviewAction.APPROVE)
         return updated

@@ -62,7 +62,7 @@ def test_the_runs_list_shows_a_failed_hand_off_as_failed_and_a_desk_approval(tmp
     told = []
     desk = Desk(storage, load_rules(), on_decision=lambda *decision: (told.append(decision), decisions(*decision)))
     manager = Account("marie", Role.MANAGER, "$argon2id$unused")
-    desk.approve(manager, to_review, desk.load(to_review).version, note="ordonnance vue en agence")
+    desk.approve(manager, to_review, desk.load(to_review).version, note="ordonnance vue en agence", confirm="yes")
     decisions.wait()
     decisions.close()
     assert told == [(to_review, ReviewAction.APPROVE, ClaimStatus.READY)]

@@ -11,6 +11,7 @@ INTAKE_REVIEW_SCREENSHOTS=docs."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -101,6 +102,34 @@ def shoot(page, name: str, full_page: bool = False) -> None:
         page.screenshot(path=str(DOCS / f"review-{name}.png"), full_page=full_page)
 
 
+APPROVAL_REASON = "Le GIF est un doublon du PDF joint."
+
+
+def approve(page, storage, claim_id: str) -> bool:
+    """Click Approve; over a blocking flag still open (the e-mail's refused GIF: `unsupported_format`) the
+    browser first refuses to send it unconfirmed, then the manager ticks the confirmation and gives a
+    reason. Whether the approval was over a blocking flag."""
+    if not page.locator("#blocking-warning").count():
+        page.click("#approve")
+        return False
+    assert "Format non accepté" in page.inner_text("#blocking-warning")
+    page.click("#approve")  # neither confirmed nor explained: the browser does not even send it
+    assert page.inner_text("#claim-id") == claim_id and not storage.exists(f"outbox/adjudication/{claim_id}.json")
+    page.check("#approve-confirm")
+    page.fill("#decide input[name=note]", APPROVAL_REASON)
+    shoot(page, "approve-blocking")
+    page.click("#approve")
+    return True
+
+
+def assert_approved_over(storage, claim_id: str, over_blocking: bool) -> None:
+    """The approval's audit event keeps the reason and the blocking flag approved over."""
+    if over_blocking:
+        trail = [json.loads(storage.get_bytes(i.key)) for i in storage.list(f"claims/{claim_id}/review/")]
+        approval = max(trail, key=lambda event: event["seq"])
+        assert approval["reason"] == APPROVAL_REASON and "unsupported_format" in approval["flag"]
+
+
 def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_storage, page):
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, desk_url)
@@ -132,8 +161,10 @@ def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_sto
     flag.locator("input[name=reason]").fill("Ordonnance reçue par courrier, vue au dossier.")
     flag.locator("button").click()
     page.wait_for_selector("text=Alerte écartée")
-    page.click("#approve")
+    over_blocking = approve(page, desk_storage, claim_id)
     page.wait_for_selector(f"text=Demande {claim_id} approuvée et transmise à la liquidation.")
+    assert_approved_over(desk_storage, claim_id, over_blocking)
+    approvals_over_blocking = [over_blocking] if over_blocking else []
 
     handed = Claim.model_validate_json(desk_storage.get_bytes(f"outbox/adjudication/{claim_id}.json"))
     assert handed.status.value == "ready" and handed.review.decision.value == "approved"
@@ -154,10 +185,13 @@ def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_sto
     page.keyboard.press("q")  # keyboard: back to the queue, then the claim again
     page.wait_for_selector("nav[aria-label=views]")
     page.goto(f"{desk_url}/claims/{other}")
-    page.click("#approve")
+    over_blocking = approve(page, desk_storage, other)
+    approvals_over_blocking += [over_blocking] if over_blocking else []
     page.wait_for_selector(f"text=Demande {other} approuvée et transmise à la liquidation.")
     handed = Claim.model_validate_json(desk_storage.get_bytes(f"outbox/adjudication/{other}.json"))
     assert handed.status.value == "ready" and [d.code for d in handed.review.dismissed_flags] == ["missing_prescription"]
+    assert_approved_over(desk_storage, other, over_blocking)
+    assert approvals_over_blocking == [True], "one of the two claims has a blocking flag left: the GIF of the e-mail"
 
 
 CODES = {*(t.value for t in DocType), *(c.value for c in CareType), *(f.value for f in FlagCode), *FIELD_NAMES}

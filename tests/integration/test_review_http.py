@@ -335,7 +335,8 @@ def test_two_managers_on_one_claim_do_not_overwrite_each_other(desk_storage):
     )
     stale = paul.post(f"/claims/{claim.claim_id}/field", data=seen_by_paul.data(document=document, field="total", value="9,99"))
     assert stale.status_code == 409 and "a changé" in stale.text
-    assert paul.post(f"/claims/{claim.claim_id}/approve", data=seen_by_paul.data()).status_code == 409
+    approve = seen_by_paul.data(note="vue en agence", confirm="yes")
+    assert paul.post(f"/claims/{claim.claim_id}/approve", data=approve).status_code == 409
     trail = events(desk_storage, claim.claim_id)
     assert [(e["by"], e["after"]) for e in trail] == [("marie", "2.65")]
     assert not desk_storage.exists(f"outbox/adjudication/{claim.claim_id}.json")
@@ -643,7 +644,12 @@ def test_a_value_typed_again_records_nothing_and_the_banner_names_the_claim(desk
     assert "Valeur inchangée : rien n&#39;a été enregistré." in answer.text and "Champ corrigé" not in answer.text
     assert events(desk_storage, claim.claim_id) == []
     form = open_claim(client, claim.claim_id)
-    answer = client.post(f"/claims/{claim.claim_id}/approve", data=form.data(note=""), follow_redirects=False)
+    blocked = client.post(f"/claims/{claim.claim_id}/approve", data=form.data(note=""), follow_redirects=False)
+    assert blocked.status_code == 400 and "La demande a des anomalies bloquantes ouvertes" in blocked.text  # missing_prescription
+    assert events(desk_storage, claim.claim_id) == []
+    answer = client.post(
+        f"/claims/{claim.claim_id}/approve", data=form.data(note="vue en agence", confirm="yes"), follow_redirects=False
+    )
     following = client.get(answer.headers["location"]).text
     assert f"Demande {claim.claim_id} approuvée" in following
     assert (

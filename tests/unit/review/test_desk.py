@@ -278,7 +278,7 @@ def test_request_proofs_needs_a_subject_and_a_text(desk, storage, subject, text)
 # -- deciding -------------------------------------------------------------------------------------
 def test_approve_hands_the_reviewed_claim_to_adjudication(desk, storage):
     record = desk.correct_field(MANAGER, CLAIM_ID, version(desk), INVOICE, "total", "54,30")
-    record = desk.approve(MANAGER, CLAIM_ID, record.version, note="  ordonnance vue en agence ")
+    record = desk.approve(MANAGER, CLAIM_ID, record.version, note="  ordonnance vue en agence ", confirm="yes")
     assert record.decided
     claim = Claim.model_validate_json(storage.get_bytes(f"outbox/adjudication/{CLAIM_ID}.json"))
     assert claim.review.decision is Decision.APPROVED
@@ -312,7 +312,10 @@ def test_reject_tells_the_claimant_why(desk, storage):
 
 @pytest.mark.parametrize(
     "decide",
-    [lambda d, v: d.approve(MANAGER, CLAIM_ID, v), lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai")],
+    [
+        lambda d, v: d.approve(MANAGER, CLAIM_ID, v, note="vue en agence", confirm="yes"),
+        lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai"),
+    ],
     ids=["approved", "rejected"],
 )
 @pytest.mark.parametrize(
@@ -322,7 +325,7 @@ def test_reject_tells_the_claimant_why(desk, storage):
         lambda d, v: d.set_doc_type(MANAGER, CLAIM_ID, v, PRESCRIPTION, "prescription"),
         lambda d, v: d.dismiss_flag(OTHER_MANAGER, CLAIM_ID, v, MISSING_PRESCRIPTION, "vue"),
         lambda d, v: d.request_proofs(MANAGER, CLAIM_ID, v, "Votre demande", "Envoyez l'ordonnance"),
-        lambda d, v: d.approve(OTHER_MANAGER, CLAIM_ID, v),
+        lambda d, v: d.approve(OTHER_MANAGER, CLAIM_ID, v, note="vue en agence", confirm="yes"),
         lambda d, v: d.reject(MANAGER, CLAIM_ID, v, "hors délai"),
     ],
     ids=["correct_field", "set_doc_type", "dismiss_flag", "request_proofs", "approve", "reject"],
@@ -338,7 +341,7 @@ def test_a_decided_claim_is_closed(desk, storage, decide, act):
 
 def test_two_managers_deciding_from_the_same_page_one_wins(desk, storage):
     seen = version(desk)
-    desk.approve(MANAGER, CLAIM_ID, seen)
+    desk.approve(MANAGER, CLAIM_ID, seen, note="vue en agence", confirm="yes")
     with pytest.raises(NotAllowed):  # the second sees a closed claim
         desk.reject(OTHER_MANAGER, CLAIM_ID, seen, "hors délai")
     assert not storage.list(f"outbox/claimant/{CLAIM_ID}/")
@@ -380,7 +383,7 @@ def test_a_decision_leaves_the_queue_and_the_next_claim_is_the_first_to_review(d
     desk.read(OTHER_ID)  # written behind the index's back: opening it indexes it
     desk.read(CLAIM_ID)
     assert desk.store.index.backlog() == 2 and desk.neighbours(CLAIM_ID) == (None, OTHER_ID)
-    record = desk.approve(MANAGER, CLAIM_ID, version(desk))
+    record = desk.approve(MANAGER, CLAIM_ID, version(desk), note="vue en agence", confirm="yes")
     row = desk.store.index.claim(CLAIM_ID)
     assert (row.view, row.status, row.decision, row.version) == ("decided", "ready", "approved", record.version)
     assert desk.store.index.backlog() == 1
@@ -407,7 +410,7 @@ def test_each_decision_is_told_to_the_listener_after_it_is_recorded_and_nothing_
     record = desk.request_proofs(MANAGER, CLAIM_ID, record.version, "Votre demande", "Merci d'envoyer l'ordonnance.")
     record = desk.dismiss_flag(MANAGER, CLAIM_ID, record.version, MISSING_PRESCRIPTION, "vue en agence")
     assert len(told) == 1  # nor is a dismissed flag
-    desk.approve(MANAGER, CLAIM_ID, record.version)
+    desk.approve(MANAGER, CLAIM_ID, record.version)  # no blocking flag left: no reason needed
     assert told == [
         (CLAIM_ID, ReviewAction.REQUEST_PROOFS, ClaimStatus.NEEDS_REVIEW),
         (CLAIM_ID, ReviewAction.APPROVE, ClaimStatus.READY),
@@ -422,6 +425,30 @@ def test_a_failing_listener_never_undoes_nor_fails_a_recorded_decision(storage, 
         raise ConnectionError("Prefect is down")
 
     desk = Desk(storage, RULES, clock=Clock(), on_decision=down)
-    record = desk.approve(MANAGER, CLAIM_ID, version(desk))
+    record = desk.approve(MANAGER, CLAIM_ID, version(desk), note="vue en agence", confirm="yes")
     assert record.decided and storage.exists(f"outbox/adjudication/{CLAIM_ID}.json")
     assert f"decision on claim {CLAIM_ID} not announced (ConnectionError)" in caplog.text
+
+
+# -- approving over a blocking flag ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("note", "confirm"), [("", ""), ("ordonnance vue en agence", ""), ("", "yes"), ("   ", "yes"), ("vue", "on")]
+)
+def test_a_blocking_flag_is_not_approved_over_without_confirmation_and_a_reason(desk, storage, note, confirm):
+    with pytest.raises(BadRequest, match="blocking_flags"):
+        desk.approve(MANAGER, CLAIM_ID, version(desk), note=note, confirm=confirm)
+    assert written(storage) == [] and not desk.load(CLAIM_ID).decided
+
+
+def test_approving_over_a_blocking_flag_keeps_the_reason_and_the_flags_in_the_audit(desk):
+    record = desk.approve(MANAGER, CLAIM_ID, version(desk), note="ordonnance vue en agence", confirm="yes")
+    event = record.events[-1]
+    assert (event.action, event.reason, event.flag) == (ReviewAction.APPROVE, "ordonnance vue en agence", MISSING_PRESCRIPTION)
+    assert record.current.review.reason == "ordonnance vue en agence"
+
+
+def test_a_claim_without_blocking_flags_is_approved_without_a_reason(storage):
+    desk = Desk(storage, RULES, clock=Clock())
+    put_claim(storage, ready_claim())
+    record = desk.approve(MANAGER, OTHER_ID, version(desk, OTHER_ID))
+    assert record.decided and record.events[-1].flag is None
