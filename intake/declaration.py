@@ -128,10 +128,14 @@ FR_WORDS = {
 }
 
 
-def message_languages(language: str | None) -> tuple[str, ...]:
-    """The languages of a message to the claimant: always French, and English when the claimant wrote
-    or declared English."""
-    return ("fr", "en") if language == "en" else ("fr",)
+MESSAGE_LANGUAGES = ("fr", "en")
+
+
+def message_languages(language: str | None, both: bool = False) -> tuple[str, ...]:
+    """The languages of a message to the claimant: the claimant's own (declared, else the one their e-mail
+    is written in; French when unknown), and the other one after it only on request (`both`)."""
+    own = language if language in MESSAGE_LANGUAGES else "fr"
+    return (own, *(other for other in MESSAGE_LANGUAGES if other != own)) if both else (own,)
 
 
 def guess_language(text: str) -> str:

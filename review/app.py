@@ -416,7 +416,7 @@ def create_app(config: DeskConfig) -> FastAPI:
         claim = record.current
         view = _view(request.query_params.get("view", "to_review"))
         previous, following = desk.neighbours(claim_id, view)
-        subject, text = desk.draft_request(record)
+        subject, text = desk.draft_request(record, both=request.query_params.get("both") == "1")
         flags = keyed_flags(claim)
         documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
         return render(

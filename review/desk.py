@@ -25,15 +25,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from infra.storage.base import Storage
-from intake.declaration import message_languages
-from models import ClaimStatus, DocType, Document, Severity
+from intake.declaration import message_languages, request_language
+from models import Claim, ClaimStatus, DocType, Document, Severity
 from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
 from review.apply import document_key, keyed_flags
 from review.field_values import normalised
 from review.store import ClaimRecord, ReviewStore
-from validators.claimant_message import claimant_message
+from validators.claimant_message import claimant_message, rejection_message
 from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,13 @@ class BadRequest(InputError, ValueError):
 def blocking_flags(record: ClaimRecord) -> list[str]:
     """The keys of the claim's open flags that block it (severity error), as reviewed (dismissed ones gone)."""
     return [key for key, flag in keyed_flags(record.current) if flag.severity is Severity.ERROR]
+
+
+def claimant_language(claim: Claim) -> str:
+    """The language to write to the claimant in: declared on the form, else the one of the e-mail the
+    request came in, French when neither tells."""
+    message = claim.received_message
+    return request_language(claim.declared, message.subject if message else None, message.text if message else None)
 
 
 def _utcnow() -> datetime:
@@ -107,16 +114,18 @@ class Desk:
         next one when this claim is not (or no longer) in the view."""
         return self.store.index.neighbours(claim_id, view)
 
-    def draft_request(self, record: ClaimRecord) -> tuple[str, str]:
+    def draft_request(self, record: ClaimRecord, both: bool = False) -> tuple[str, str]:
         """(subject, text) of the message asking for what the flags say is missing (editable), in the
-        claimant's languages (French, and English when declared), whatever the desk's language; ("", "")
-        when the flags leave nothing to ask (no draft "please check the following" over an empty list)."""
+        claimant's language (declared, else their e-mail's; French when unknown) - the other language after
+        it only on request (`both`) - whatever the desk's language; the text "" when the flags leave nothing
+        to ask (no draft "please check the following" over an empty list), the subject still theirs."""
         claim = record.current
-        language = claim.declared.language if claim.declared is not None else None
         if claim.status is ClaimStatus.READY:
             claim = claim.model_copy(update={"status": ClaimStatus.NEEDS_REVIEW})
-        message = claimant_message(claim, self.rules, message_languages(language))
-        return (message.subject, message.text) if message and message.items else ("", "")
+        message = claimant_message(claim, self.rules, message_languages(claimant_language(claim), both))
+        if message is None:
+            return "", ""
+        return message.subject, message.text if message.items else ""
 
     # -- acting --------------------------------------------------------------------------------
     def _open(self, who: Account, claim_id: str, *texts: str) -> ClaimRecord:
@@ -215,7 +224,8 @@ class Desk:
         if not reason.strip():
             raise BadRequest("reason_required")
         updated = self._append(claim_id, version, self._event(who, ReviewAction.REJECT, reason=reason.strip()))
-        self._to_claimant(updated, "rejection", f"Votre demande {claim_id}", reason.strip())
+        subject, text = rejection_message(claim_id, reason.strip(), claimant_language(updated.current))
+        self._to_claimant(updated, "rejection", subject, text)
         log.info("claim rejected on the review desk: %s", claim_id)
         self._decided(updated, ReviewAction.REJECT)
         return updated

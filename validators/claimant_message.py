@@ -105,7 +105,7 @@ def claimant_message(claim: Claim, rules: Rules, languages: Sequence[str] = ("fr
     """The message for a claim that is not ready (None for a ready claim)."""
     if claim.status is ClaimStatus.READY:
         return None
-    chosen = tuple(dict.fromkeys(("fr", *languages)))
+    chosen = tuple(dict.fromkeys(languages)) or ("fr",)
     received_on = f"{claim.created_at:%d/%m/%Y}"
     texts, htmls, count = [], [], 0
     for language in chosen:
@@ -121,3 +121,19 @@ def claimant_message(claim: Claim, rules: Rules, languages: Sequence[str] = ("fr
     return ClaimantMessage(
         claim_id=claim.claim_id, languages=chosen, subject=subject, text=separator.join(texts) + "\n", html=page, items=count
     )
+
+
+def rejection_message(claim_id: str, reason: str, language: str) -> tuple[str, str]:
+    """(subject, text) telling a claimant that a manager rejected their request, in their language: the
+    greeting, the decision, the manager's reason as written, the closing - every sentence from the wording
+    file but the reason."""
+    words = wording()[language if language in wording() else "fr"]
+    text = "\n\n".join(
+        [
+            words["greeting"],
+            words["rejected_by_manager"].format(claim_id=claim_id),
+            reason,
+            f"{words['closing']}\n{words['signature']}",
+        ]
+    )
+    return words["subject_rejected"].format(claim_id=claim_id), text + "\n"

@@ -3,6 +3,7 @@ requests): access control on every route, each manager action and its trace, loc
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import replace
@@ -664,3 +665,30 @@ def test_a_claim_with_nothing_to_ask_offers_no_empty_draft(desk_storage):
     assert 'id="nothing-to-ask"' in page and "points suivants" not in page
     asking = client.get(f"/claims/{claims_with(desk_storage, 'missing_prescription')[0].claim_id}").text
     assert 'id="nothing-to-ask"' not in asking and "ordonnance" in asking
+
+
+def test_an_english_claimants_draft_and_rejection_hold_no_french(desk_storage):
+    """The claimant declared English: the draft asking for proofs and the rejection are in English only,
+    whatever the desk's language (French here); the other language is added on request."""
+    from models.manifest import Manifest
+    from tests.unit.review.review_claims import put_claim
+
+    claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.declared is not None)
+    declared = claim.declared.model_copy(update={"language": "en"})
+    put_claim(desk_storage, claim.model_copy(update={"declared": Manifest.model_validate(declared.model_dump())}))
+    client = sign_in(desk(desk_storage), "marie")
+    page = client.get(f"/claims/{claim.claim_id}").text
+    subject = re.search(r'name="subject" value="([^"]*)"', page).group(1)
+    draft = re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', page).group(1)
+    assert subject == f"Your reimbursement request {claim.claim_id}: documents needed"
+    assert draft.startswith("Hello,") and "prescription" in draft
+    french = {"Bonjour", "Votre", "demande", "ordonnance", "Merci", "Cordialement", "pièces", "nous"}
+    assert not french & set(re.findall(r"\w+", html.unescape(subject + draft)))
+    both = client.get(f"/claims/{claim.claim_id}?both=1").text
+    assert "Bonjour," in re.search(r'<textarea name="text"[^>]*>([^<]*)</textarea>', both).group(1)
+
+    form = open_claim(client, claim.claim_id)
+    client.post(f"/claims/{claim.claim_id}/reject", data=form.data(reason="The care is not covered abroad."))
+    (message,) = [json.loads(desk_storage.get_bytes(i.key)) for i in desk_storage.list(f"outbox/claimant/{claim.claim_id}/")]
+    assert message["subject"] == f"Your reimbursement request {claim.claim_id}"
+    assert "The care is not covered abroad." in message["text"] and not french & set(re.findall(r"\w+", message["text"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intake.declaration import DeclarationError, parse_manifest, quoted_claim, request_language
+from intake.declaration import DeclarationError, message_languages, parse_manifest, quoted_claim, request_language
 from models.errors import ExitCode
 
 
@@ -79,3 +79,18 @@ def test_a_claim_number_is_read_with_ascii_digits_only():
     assert quoted_claim(None, "Re: CLM-20261123-97G8C1", None) == "CLM-20261123-97G8C1"
     with pytest.raises(DeclarationError):
         parse_manifest({"claim_id": "CLM-2026\u0661\u066123-97G8C1"})
+
+
+@pytest.mark.parametrize(
+    ("language", "both", "languages"),
+    [
+        ("en", False, ("en",)),
+        ("fr", False, ("fr",)),
+        (None, False, ("fr",)),
+        ("de", False, ("fr",)),
+        ("en", True, ("en", "fr")),
+        ("fr", True, ("fr", "en")),
+    ],
+)
+def test_a_message_is_in_the_claimants_language_and_the_other_only_on_request(language, both, languages):
+    assert message_languages(language, both) == languages

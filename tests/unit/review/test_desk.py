@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,6 +30,8 @@ from tests.unit.review.review_claims import (
 )
 
 INVOICE = "facture.pdf#0"
+# words of the French wording that no English message holds
+FRENCH_WORDS = re.compile(r"\b(Bonjour|Votre|demande|Merci|Cordialement|ordonnance|remboursement|nous|pièces?)\b", re.IGNORECASE)
 PRESCRIPTION = "ordonnance.pdf#0"
 MISSING_PRESCRIPTION = "missing_prescription:-:0:1"
 
@@ -235,20 +238,39 @@ def test_draft_request_names_the_missing_prescription(desk):
     assert "ordonnance" in text and CLAIM_ID in text
 
 
-def test_draft_request_is_in_the_claimants_languages_not_the_desks(storage):
+def test_draft_request_is_in_the_claimants_language_only_and_the_other_on_request(storage):
     from models.manifest import Manifest
 
     put_claim(storage, pharmacy_claim(claim_id=OTHER_ID, declared=Manifest(language="en")))
     desk = Desk(storage, RULES, clock=Clock())
-    _subject, text = desk.draft_request(desk.load(OTHER_ID))
-    assert "prescription" in text and "ordonnance" in text
+    subject, text = desk.draft_request(desk.load(OTHER_ID))
+    assert subject == f"Your reimbursement request {OTHER_ID}: documents needed"
+    assert text.startswith("Hello,") and "prescription" in text and text.rstrip().endswith("The reimbursement department")
+    assert not FRENCH_WORDS.search(subject + text), FRENCH_WORDS.findall(subject + text)  # no French at all
+    subject, text = desk.draft_request(desk.load(OTHER_ID), both=True)
+    assert subject.startswith("Your reimbursement request") and " / Votre demande de remboursement" in subject
+    assert text.index("Hello,") < text.index("Bonjour,") and "ordonnance" in text
 
 
-def test_a_claim_with_nothing_to_ask_has_no_draft(storage):
+def test_an_email_claimants_language_is_the_one_their_email_is_written_in(storage):
+    from models.claim import ReceivedMessage
+
+    message = ReceivedMessage.of(
+        "A. Smith", "a@example.org", "My prescription", "Hello, please find attached my invoice. Thank you"
+    )
+    put_claim(storage, pharmacy_claim(claim_id=OTHER_ID).model_copy(update={"received_message": message}))
+    desk = Desk(storage, RULES, clock=Clock())
+    subject, text = desk.draft_request(desk.load(OTHER_ID))
+    assert subject.startswith("Your reimbursement request") and text.startswith("Hello,")
+    subject, text = desk.draft_request(desk.load(CLAIM_ID))  # a form without a language: French
+    assert subject.startswith("Votre demande de remboursement") and text.startswith("Bonjour,")
+
+
+def test_a_claim_with_nothing_to_ask_has_no_draft_text_but_its_subject(storage):
     """Regression: a ready claim's draft said "nous devons vérifier les points suivants :" over an empty list."""
     put_claim(storage, ready_claim())
     desk = Desk(storage, RULES, clock=Clock())
-    assert desk.draft_request(desk.load(OTHER_ID)) == ("", "")
+    assert desk.draft_request(desk.load(OTHER_ID)) == (f"Votre demande de remboursement {OTHER_ID} : pièces à compléter", "")
 
 
 def test_request_proofs_writes_the_message_for_the_claimant(desk, storage):
@@ -301,13 +323,28 @@ def test_reject_tells_the_claimant_why(desk, storage):
     record = desk.reject(MANAGER, CLAIM_ID, version(desk), " soins hors délai ")
     assert (record.current.status, record.current.status_reason) == (ClaimStatus.REJECTED, "soins hors délai")
     message = read_json(storage, f"outbox/claimant/{CLAIM_ID}/000001.json")
-    assert (message["kind"], message["subject"], message["text"], message["by"]) == (
+    assert (message["kind"], message["subject"], message["by"]) == (
         "rejection",
-        f"Votre demande {CLAIM_ID}",
-        "soins hors délai",
+        f"Votre demande de remboursement {CLAIM_ID}",
         "marie",
     )
+    assert message["text"] == (
+        "Bonjour,\n\nAprès examen, nous ne pouvons pas donner une suite favorable à votre demande de remboursement "
+        f"n° {CLAIM_ID}, pour la raison suivante :\n\nsoins hors délai\n\nCordialement,\nLe service des remboursements\n"
+    )
     assert not storage.exists(f"outbox/adjudication/{CLAIM_ID}.json")  # nothing for adjudication
+
+
+def test_an_english_claimants_rejection_is_in_english_only(storage):
+    from models.manifest import Manifest
+
+    put_claim(storage, pharmacy_claim(claim_id=OTHER_ID, declared=Manifest(language="en")))
+    desk = Desk(storage, RULES, clock=Clock())
+    desk.reject(MANAGER, OTHER_ID, version(desk, OTHER_ID), "care received after the policy ended")
+    message = read_json(storage, f"outbox/claimant/{OTHER_ID}/000001.json")
+    assert message["subject"] == f"Your reimbursement request {OTHER_ID}"
+    assert message["text"].startswith("Hello,\n\nAfter review, we cannot accept your reimbursement request")
+    assert "care received after the policy ended" in message["text"] and not FRENCH_WORDS.search(message["text"])
 
 
 @pytest.mark.parametrize(

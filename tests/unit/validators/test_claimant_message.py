@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from models import ClaimStatus, DocType, Flag, FlagCode, RejectedFile, Severity
 from tests.unit.validators.claim_fixtures import claim, doc
-from validators.claimant_message import claimant_message
+from validators.claimant_message import claimant_message, rejection_message
 from validators.proofs import missing_flag
 from validators.rules_file import DEFAULT_RULES, load_rules
 
@@ -58,3 +60,22 @@ def test_refused_bombs_and_long_files_are_worded_for_what_they_are(tmp_path):
     assert "3 Mo" not in message.text.split("photo.png")[1].split("\n")[0]
     assert "long.pdf : le fichier compte trop de pages" in message.text
     assert "long.pdf: the file has too many pages" in message.text
+
+
+def test_an_english_claimants_message_holds_no_french():
+    needs = claim(doc("facture.pdf", DocType.INVOICE), flags=(missing_flag("prescription", RULES.proofs["prescription"], []),))
+    message = claimant_message(needs, RULES, ("en",))
+    assert message.languages == ("en",) and message.subject == "Your reimbursement request CLM-20261120-ABC123: documents needed"
+    assert message.text.startswith("Hello,") and message.text.rstrip().endswith("The reimbursement department")
+    french = {"Bonjour", "Votre", "demande", "ordonnance", "Merci", "Cordialement", "pièces", "nous"}
+    assert not french & set(re.findall(r"\w+", message.text + message.subject + message.html))
+
+
+def test_a_rejection_by_a_manager_is_worded_in_the_claimants_language():
+    subject, text = rejection_message("CLM-20261120-ABC123", "care received after the policy ended", "en")
+    assert subject == "Your reimbursement request CLM-20261120-ABC123"
+    assert text == (
+        "Hello,\n\nAfter review, we cannot accept your reimbursement request no. CLM-20261120-ABC123, for the following"
+        " reason:\n\ncare received after the policy ended\n\nKind regards,\nThe reimbursement department\n"
+    )
+    assert rejection_message("CLM-20261120-ABC123", "hors délai", "fr")[0] == "Votre demande de remboursement CLM-20261120-ABC123"
