@@ -40,7 +40,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from infra.storage.base import NotFound, Storage
-from models import DocType
+from models import DocType, Severity
 from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
@@ -48,11 +48,12 @@ from review.apply import document_key, keyed_flags
 from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged, blocking_flags
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
-from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key
+from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key, waited
 from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
 from review.wording import LANGUAGES, check_wording, labeller, translator, with_flag_labels
+from validators.flag_wording import default_severity
 from validators.rules_file import Rules
 
 log = logging.getLogger(__name__)
@@ -397,6 +398,9 @@ def create_app(config: DeskConfig) -> FastAPI:
             sort=sort,
             sorts=SORT_LABELS,
             filters=urlencode({k: v for k, v in chosen.items() if v}),
+            filters_without_sort=urlencode({k: v for k, v in chosen.items() if v and k != "sort"}),
+            age=lambda created: waited(created, datetime.now(UTC), request.state.lang),
+            severity=lambda code: (default_severity(code) or Severity.INFO).value,
             done=request.query_params.get("done"),
             acted_on=_acted_on(request),
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from infra.index.store import PAGE, SORTS, ClaimIndex, ClaimRow
 
@@ -82,3 +83,15 @@ def build_queue(
         exact=found.exact,
         per_page=per_page,
     )
+
+
+def waited(since: datetime, now: datetime, language: str = "fr") -> str:
+    """How long a claim has waited, short: minutes under an hour, hours under two days, else days."""
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    hours, days = minutes // 60, minutes // 1440
+    unit = {"fr": ("min", "h", "j"), "en": ("min", "h", "d")}.get(language, ("min", "h", "d"))
+    if minutes < 60:
+        return f"{minutes} {unit[0]}"
+    if hours < 48:
+        return f"{hours} {unit[1]}"
+    return f"{days} {unit[2]}"

@@ -175,6 +175,14 @@ def load_flag_messages(path: Path = FLAG_MESSAGES) -> FlagMessages:
 MESSAGES = load_flag_messages()  # checked at import: a broken file stops the start
 
 
+def default_severity(code: str) -> Severity | None:
+    """A flag code's default severity (the wording file's), None for a code it does not know."""
+    try:
+        return MESSAGES.flags[FlagCode(code)].severity
+    except ValueError:
+        return None
+
+
 def make_flag(
     code: FlagCode,
     *,

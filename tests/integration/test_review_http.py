@@ -692,3 +692,34 @@ def test_an_english_claimants_draft_and_rejection_hold_no_french(desk_storage):
     (message,) = [json.loads(desk_storage.get_bytes(i.key)) for i in desk_storage.list(f"outbox/claimant/{claim.claim_id}/")]
     assert message["subject"] == f"Your reimbursement request {claim.claim_id}"
     assert "The care is not covered abroad." in message["text"] and not french & set(re.findall(r"\w+", message["text"]))
+
+
+def test_the_queue_colours_flags_by_severity_shows_age_replies_and_euros_and_sorts_by_header(desk_storage):
+    from tests.unit.review.review_claims import put_claim
+
+    client = sign_in(desk(desk_storage), "marie")
+    page = client.get("/?view=all").text
+    assert re.search(r'class="badge sev-error" title="bloquant">Ordonnance manquante<', page)
+    assert re.search(r'class="badge sev-warning" title="[^"]+">', page)  # the declared total that differs
+    assert re.search(r'class="muted age">\d+ (min|h|j)<', page)
+    every = [
+        Claim.model_validate_json(desk_storage.get_bytes(i.key))
+        for i in desk_storage.list("claims/")
+        if i.key.count("/") == 2 and i.key.endswith("/claim.json")
+    ]
+    foreign = next(c for c in every if any(d.fields.get("currency") and d.fields["currency"].value != "EUR" for d in c.documents))
+    row = re.search(r'<tr>\s*<td><a href="/claims/' + foreign.claim_id + r".*?</tr>", page, re.S).group(0)
+    assert " USD" in row and re.search(r'class="eur">≈ \d+\.\d{2} EUR<', row), row  # the US pharmacy: dollars
+    euro_row = re.search(r'<tr>\s*<td><a href="/claims/(?!' + foreign.claim_id + r").*?</tr>", page, re.S).group(0)
+    assert 'class="eur"' not in euro_row  # nothing to convert
+    # the headers sort: the amount, largest first, then smallest first
+    assert 'id="sort-amount"' in page and "view=all&amp;sort=amount" in page
+    by_amount = client.get("/?view=all&sort=amount").text
+    assert "view=all&amp;sort=-amount" in by_amount and "▼" in by_amount
+    # a claim the claimant replied to is marked, with the date of the reply
+    waiting = claims_with(desk_storage, "missing_prescription")[0]
+    put_claim(desk_storage, waiting.model_copy(update={"replies": ("2026-12-01T09:30:00+00:00",)}))
+    client.get(f"/claims/{waiting.claim_id}")  # opening it brings its queue row up to date
+    queue = client.get("/").text
+    row = re.search(r'<tr>\s*<td><a href="/claims/' + waiting.claim_id + r".*?</tr>", queue, re.S).group(0)
+    assert "réponse reçue le 01/12/2026" in row

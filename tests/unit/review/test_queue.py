@@ -379,3 +379,16 @@ def test_the_row_shows_totals_beneficiary_files_and_is_found_by_them(index):
         found.files,
         found.declared_total,
     )
+
+
+def test_how_long_a_claim_has_waited_in_short():
+    from datetime import UTC, datetime, timedelta
+
+    from review.queue import waited
+
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    assert waited(now - timedelta(minutes=7), now) == "7 min"
+    assert waited(now - timedelta(hours=5, minutes=59), now) == "5 h"
+    assert waited(now - timedelta(hours=47), now, "en") == "47 h"
+    assert waited(now - timedelta(days=3, hours=2), now) == "3 j" and waited(now - timedelta(days=3), now, "en") == "3 d"
+    assert waited(now + timedelta(minutes=5), now) == "0 min"  # a clock a little ahead never shows a negative age
