@@ -723,3 +723,31 @@ def test_the_queue_colours_flags_by_severity_shows_age_replies_and_euros_and_sor
     queue = client.get("/").text
     row = re.search(r'<tr>\s*<td><a href="/claims/' + waiting.claim_id + r".*?</tr>", queue, re.S).group(0)
     assert "réponse reçue le 01/12/2026" in row
+
+
+def test_a_duplicate_links_to_the_earlier_claim_and_a_missing_or_unreadable_form_is_worded_as_such(desk_storage):
+    from models import Flag, FlagCode, Severity
+    from models.manifest import Channel
+    from tests.unit.review.review_claims import put_claim
+
+    client = sign_in(desk(desk_storage), "marie")
+    emailed = next(c for c in claims_with(desk_storage, "missing_prescription") if c.channel and c.channel.value == "email")
+    assert "demande par e-mail sans formulaire" in client.get(f"/claims/{emailed.claim_id}").text
+    first, second = [c for c in claims_with(desk_storage, "missing_prescription") if c.claim_id != emailed.claim_id][:2]
+    duplicate = Flag(
+        code=FlagCode.DUPLICATE_DOCUMENT,
+        severity=Severity.WARNING,
+        message="facture.pdf : document identique à facture.pdf déjà reçu dans la demande " + second.claim_id + ".",
+        file="facture.pdf",
+        details={"earlier_claim_id": second.claim_id, "earlier_file": "facture.pdf", "match": "identical"},
+    )
+    put_claim(
+        desk_storage, first.model_copy(update={"flags": (*first.flags, duplicate), "declared": None, "channel": Channel.EXTRANET})
+    )
+    page = client.get(f"/claims/{first.claim_id}").text
+    assert f'<a href="/claims/{second.claim_id}" class="earlier-claim">Ouvrir la demande {second.claim_id}</a>' in page
+    assert "Aucun formulaire n&#39;accompagnait ce dépôt sur l&#39;extranet" in page and "sans formulaire" not in page
+    unreadable = Flag(code=FlagCode.INVALID_MANIFEST, severity=Severity.WARNING, message="m", file="manifest.json")
+    put_claim(desk_storage, first.model_copy(update={"flags": (unreadable,), "declared": None, "channel": Channel.EXTRANET}))
+    page = client.get(f"/claims/{first.claim_id}").text
+    assert "Le formulaire envoyé avec la demande n&#39;a pas pu être lu" in page
