@@ -43,12 +43,14 @@ from infra.storage.base import NotFound, Storage
 from models import DocType, Severity
 from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
+from models.review import ReviewEvent
 from review.accounts import MAX_NAME, MAX_PASSWORD, Account, AccountsSource, Authenticator, current_accounts
 from review.apply import document_key, keyed_flags
 from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged, blocking_flags
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
 from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key, waited
+from review.replies import Reply, replies_of
 from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
 from review.store import ClaimRecord, Conflict, UnknownClaim
 from review.throttle import SlidingWindow
@@ -105,6 +107,14 @@ class DeskConfig:
 
 # A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
 DeskAction = Callable[[Account, Callable[[str], str]], ClaimRecord]
+
+
+def audit_trail(record: ClaimRecord, replies: list[Reply]) -> list[tuple[str, ReviewEvent | Reply]]:
+    """The claim's audit trail as its page shows it, newest first: the managers' actions and the
+    claimant's replies (with the files each brought) in one timeline."""
+    moments: list[tuple[datetime, int, str, ReviewEvent | Reply]] = [(e.at, e.seq, "event", e) for e in record.events]
+    moments += [(r.at, 0, "reply", r) for r in replies]
+    return [(kind, item) for _, _, kind, item in sorted(moments, key=lambda m: (m[0], m[1]), reverse=True)]
 
 
 def oversize(form: FormData) -> bool:
@@ -448,6 +458,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             quarantine=desk.store.claims.quarantined(claim_id),
             compared=COMPARED,
             blocking=blocking_flags(record),
+            trail=audit_trail(record, replies_of(desk.storage, record.machine)),
         )
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)

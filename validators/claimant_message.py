@@ -19,7 +19,7 @@ WORDING = Path(__file__).parent / "rules" / "claimant_messages.toml"
 
 
 class ClaimantMessage(Model):
-    """The message, ready to send: subject, plain text and HTML (French, then English if asked)."""
+    """The message, ready to send: subject, plain text and HTML (in the languages asked: the claimant's, the other one only on request)."""
 
     claim_id: str
     languages: tuple[str, ...]

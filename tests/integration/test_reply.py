@@ -39,7 +39,8 @@ def test_missing_prescription_message_then_reply_completes_the_claim(tmp_path):
     claim = json.loads((folder / "claim.json").read_text())
     assert claim["status"] == "needs_review" and "missing_prescription" in claim["status_reason"]
     message = (folder / "message.txt").read_text()
-    assert folder.name in message and "ordonnance" in message and "prescription" in message  # French, then English
+    assert folder.name in message and "prescription" in message and "ordonnance" not in message  # English only
+    assert message.startswith(f"Your reimbursement request {folder.name}") and "Bonjour" not in message
     assert "<ol><li>" in (folder / "message.html").read_text()
     assert (folder / "originals" / "facture.pdf").read_bytes() == (tmp_path / "facture.pdf").read_bytes()
 

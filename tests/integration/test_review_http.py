@@ -751,3 +751,24 @@ def test_a_duplicate_links_to_the_earlier_claim_and_a_missing_or_unreadable_form
     put_claim(desk_storage, first.model_copy(update={"flags": (unreadable,), "declared": None, "channel": Channel.EXTRANET}))
     page = client.get(f"/claims/{first.claim_id}").text
     assert "Le formulaire envoyé avec la demande n&#39;a pas pu être lu" in page
+
+
+def test_the_audit_trail_shows_the_claimants_reply_with_its_files_and_a_long_message_folded(desk_storage):
+    from datetime import UTC, datetime
+
+    from intake.claim_store import ClaimStore
+
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    form = open_claim(client, claim.claim_id)
+    text = "Bonjour,\n\nMerci d'envoyer l'ordonnance.\n\n" + "Détail. " * 40
+    client.post(f"/claims/{claim.claim_id}/request", data=form.data(subject="Votre demande", text=text))
+    replied = datetime.now(UTC)
+    prescription = claim.documents[0].model_copy(update={"file": "ordonnance-scan.pdf"})
+    answered = claim.model_copy(update={"documents": (*claim.documents, prescription), "replies": (replied.isoformat(),)})
+    ClaimStore(desk_storage).write(answered, None, replied)  # as the intake writes a reply's claim: the version before kept
+    page = client.get(f"/claims/{claim.claim_id}").text
+    audit = page[page.index('id="audit"') :]
+    rows = re.findall(r'<tr class="audit-row[^"]*">(.*?)</tr>', audit, re.S)
+    assert "Réponse reçue" in rows[0] and "fichiers reçus : ordonnance-scan.pdf" in rows[0] and "le demandeur" in rows[0]
+    assert "<details><summary>Bonjour,…</summary>" in rows[1]  # the message sent, folded under its first line
