@@ -5,6 +5,7 @@ subprocesses, a local store. Nothing starts a run by hand:
   event JSON POSTed to the service's webhook;
 - each becomes its own run of the deployment `intake-submission/intake`, named after its claim and
   COMPLETED; no `watch-inbox` run exists (nothing runs while nothing arrives);
+- Ctrl-C (SIGINT) stops `intake serve` with exit code 0 and no traceback;
 - `intake-monitor` runs on its schedule: the server's scheduler works (SQLAlchemy 2.1.x broke Prefect
   3.8.8's scheduler with `InvalidRequestError: Can't evaluate bulk DML statement`), and the server's log
   has no traceback (SQLite's "database is locked", which Prefect logs on a busy machine and goes on
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -160,6 +162,10 @@ def test_each_submission_is_a_deployment_run_named_after_its_claim(tmp_path):
         # each run started from the runner's flow object (forked warm: flows/warm_start.py), not by a
         # `python -m prefect.engine` that loads the deployment's code again
         assert "Downloading flow code" not in _text(serve_log)
+
+        serve.send_signal(signal.SIGINT)  # an operator's Ctrl-C: a clean stop, no traceback
+        assert serve.wait(timeout=60) == 0, _tail(serve_log)
+        assert "Traceback" not in _text(serve_log), _tail(serve_log)
     finally:
         if serve is not None:
             stop(serve)
