@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -107,6 +108,14 @@ class DeskConfig:
 
 # A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
 DeskAction = Callable[[Account, Callable[[str], str]], ClaimRecord]
+
+
+def local_date(value: str, language: str) -> str:
+    """An ISO date as the desk's language writes it (31/12/2026 in French); any other value as it is."""
+    if language == "fr" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value
 
 
 def audit_trail(record: ClaimRecord, replies: list[Reply]) -> list[tuple[str, ReviewEvent | Reply]]:
@@ -459,6 +468,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             compared=COMPARED,
             blocking=blocking_flags(record),
             trail=audit_trail(record, replies_of(desk.storage, record.machine)),
+            local_date=lambda value: local_date(value, request.state.lang),
         )
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)

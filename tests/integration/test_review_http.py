@@ -772,3 +772,30 @@ def test_the_audit_trail_shows_the_claimants_reply_with_its_files_and_a_long_mes
     rows = re.findall(r'<tr class="audit-row[^"]*">(.*?)</tr>', audit, re.S)
     assert "Réponse reçue" in rows[0] and "fichiers reçus : ordonnance-scan.pdf" in rows[0] and "le demandeur" in rows[0]
     assert "<details><summary>Bonjour,…</summary>" in rows[1]  # the message sent, folded under its first line
+
+
+def test_dates_show_in_the_desks_language_and_a_derived_euro_total_is_read_only(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    every = [
+        Claim.model_validate_json(desk_storage.get_bytes(i.key))
+        for i in desk_storage.list("claims/")
+        if i.key.count("/") == 2 and i.key.endswith("/claim.json")
+    ]
+    foreign = next(c for c in every if any("total_eur" in d.fields for d in c.documents))
+    document = next(d for d in foreign.documents if "total_eur" in d.fields and "date" in d.fields)
+    year, month, day = document.fields["date"].value.split("-")
+    page = client.get(f"/claims/{foreign.claim_id}").text
+    assert f'value="{day}/{month}/{year}"' in page  # French: 31/12/2026
+    row = re.search(r'<tr class="field-row[^"]*" data-field="\d+-total_eur">(.*?)</tr>', page, re.S).group(1)
+    assert "readonly" in row and 'type="submit"' not in row and "calculé (taux BCE)" in row
+    # the date typed back as shown is no change
+    form = open_claim(client, foreign.claim_id)
+    key = f"{document.file}#{document.part or 0}"
+    answer = client.post(
+        f"/claims/{foreign.claim_id}/field",
+        data=form.data(document=key, field="date", value=f"{day}/{month}/{year}"),
+        follow_redirects=True,
+    )
+    assert "Valeur inchangée" in answer.text
+    client.get("/lang/en?next=/")
+    assert f'value="{year}-{month}-{day}"' in client.get(f"/claims/{foreign.claim_id}").text  # English: ISO
