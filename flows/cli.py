@@ -314,6 +314,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         rules=load_rules(args.rules),
         secure_cookies=settings.secure_cookies,
         on_decision=_decisions_to_prefect(),
+        prerender=True,
     )
     print(
         f"review desk on http://{args.host}:{args.port}/ over {storage.describe()}, {len(accounts.current())} account(s)",

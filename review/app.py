@@ -50,6 +50,7 @@ from review.apply import document_key, keyed_flags
 from review.desk import MAX_TEXT, BadRequest, DecisionListener, Desk, NotAllowed, Unchanged, blocking_flags
 from review.field_values import InvalidValue
 from review.page_view import PageCache, PageView
+from review.prerender import Prerenderer
 from review.queue import SORT_LABELS, VIEWS, build_queue, page_number, sort_key, waited
 from review.replies import Reply, replies_of
 from review.sessions import COOKIE, DEVICE_COOKIE, DEVICE_SECONDS, IDLE_SECONDS, KnownDevices, Session, SessionStore
@@ -104,6 +105,7 @@ class DeskConfig:
     limits: SignInLimits = field(default_factory=SignInLimits)
     clock: Callable[[], float] = time.monotonic  # the sign-in limits' and lock-out's clock (tests move it)
     on_decision: DecisionListener | None = None  # told of each decision (`intake review`: Prefect, flows/decisions.py)
+    prerender: bool = False  # page pictures rendered ahead by a background job (`intake review`: on; review/prerender.py)
 
 
 # A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
@@ -197,6 +199,8 @@ def create_app(config: DeskConfig) -> FastAPI:
     checks = anyio.CapacityLimiter(limits.concurrent_checks)
     desk = Desk(config.storage, config.rules, on_decision=config.on_decision)
     pages = PageCache(config.storage)
+    prerenderer = Prerenderer(desk.store, pages).start() if config.prerender else None
+    app.state.prerenderer = prerenderer
     app.state.sessions, app.state.auth = sessions, auth
 
     def accounts() -> dict[str, Account]:
@@ -473,7 +477,10 @@ def create_app(config: DeskConfig) -> FastAPI:
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def show_claim(request: Request, claim_id: str) -> Response:
-        return claim_page(request, claim_id)
+        response = claim_page(request, claim_id)
+        if prerenderer is not None and response.status_code == 200:
+            prerenderer.soon(claim_id)  # its pictures rendered now, if the job has not yet
+        return response
 
     def page_of(claim_id: str, index: int, page: int) -> PageView:
         # The intake's documents: the same files, pages and order as the reviewed claim's, without

@@ -157,6 +157,10 @@ class PageCache:
             with self._guard:  # later callers find the cache: the lock is no longer needed
                 self._locks.pop(key, None)
 
+    def cached(self, sha256: str, page_no: int) -> bool:
+        """Whether the page is in the cache (its JSON, written last, marks a complete entry)."""
+        return self._storage.exists(self._key((sha256, page_no), "json"))
+
     def _lock(self, key: tuple[str, int]) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())

@@ -799,3 +799,42 @@ def test_dates_show_in_the_desks_language_and_a_derived_euro_total_is_read_only(
     assert "Valeur inchangée" in answer.text
     client.get("/lang/en?next=/")
     assert f'value="{year}-{month}-{day}"' in client.get(f"/claims/{foreign.claim_id}").text  # English: ISO
+
+
+def test_page_pictures_are_rendered_ahead_by_the_background_job(desk_storage):
+    import time
+
+    from review.page_view import PageCache
+    from review.prerender import Prerenderer
+    from review.store import ReviewStore
+
+    for info in desk_storage.list("cache/pages/"):
+        desk_storage.delete(info.key)
+    store, pages = ReviewStore(desk_storage, load_rules()), PageCache(desk_storage)
+    first, second = claims_with(desk_storage, "missing_prescription")[:2]
+    expected = sum(len(d.pages) for d in first.documents)
+    job = Prerenderer(store, pages, head=0)
+    assert job.render_claim(first.claim_id) == expected and job.render_claim(first.claim_id) == 0  # cached once
+    assert all(pages.cached(d.sha256, p.page) for d in first.documents for p in d.pages)
+
+    job = Prerenderer(store, pages, head=0, interval=600).start()  # no queue pass: only the claims opened
+    try:
+        job.soon(second.claim_id)
+        deadline = time.monotonic() + 120
+        while not all(pages.cached(d.sha256, p.page) for d in second.documents for p in d.pages):
+            assert time.monotonic() < deadline, "the opened claim's pages were not rendered"
+            time.sleep(0.2)
+    finally:
+        job.close()
+    # the queue's head: a pass renders the oldest claims to review
+    for info in desk_storage.list("cache/pages/"):
+        desk_storage.delete(info.key)
+    job = Prerenderer(store, pages, head=50, interval=600).start()
+    try:
+        deadline = time.monotonic() + 180
+        waiting = claims_with(desk_storage, "missing_prescription")
+        while not all(pages.cached(d.sha256, p.page) for c in waiting for d in c.documents for p in d.pages):
+            assert time.monotonic() < deadline, "the queue's claims were not rendered ahead"
+            time.sleep(0.2)
+    finally:
+        job.close()
