@@ -271,3 +271,26 @@ def test_the_whole_case_at_a_glance_in_french_and_english(desk_url, desk_storage
     no_horizontal_overflow(page)
     page.goto(f"{desk_url}/lang/fr?next=/%3Fview%3Dall")
     shoot(page, "queue")
+
+
+def test_a_flagged_claim_is_resolved_from_the_keyboard_alone(desk_url, desk_storage, page):
+    """Keys shown on the page: d (the first flag's dismissal), a (the approval), Enter to send each."""
+    sign_in(page, desk_url)
+    only_missing = [
+        c
+        for c in claims(desk_storage)
+        if {f.code.value for f in c.all_flags() if f.severity.value == "error"} == {"missing_prescription"}
+    ]
+    claim_id = only_missing[0].claim_id
+    page.goto(f"{desk_url}/claims/{claim_id}")
+    assert "d écarter la première alerte" in page.inner_text("body") and "a approuver" in page.inner_text("body")
+    page.keyboard.press("d")
+    assert page.evaluate("document.activeElement.name") == "reason"
+    page.keyboard.type("Ordonnance vue en agence.")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Alerte écartée")
+    page.keyboard.press("a")
+    assert page.evaluate("document.activeElement.name") == "note"  # no blocking flag left: a note, no confirmation
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"text=Demande {claim_id} approuvée et transmise à la liquidation.")
+    assert desk_storage.exists(f"outbox/adjudication/{claim_id}.json")
