@@ -26,7 +26,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from infra.storage.base import NotFound, Storage
-from models import DocType, Severity
+from models import DocType, Document, Severity
 from models.field_catalogue import MAIN_FIELDS
 from models.manifest import CLAIM_ID, CareType
 from models.review import ReviewEvent
@@ -110,6 +110,15 @@ class DeskConfig:
 
 # A desk action as the routes run it: (who, the posted form's value of a name) -> the claim recorded.
 DeskAction = Callable[[Account, Callable[[str], str]], ClaimRecord]
+
+
+def where_acted(action: str, document: str, documents: Sequence[Document]) -> str:
+    """The fragment that brings the manager back where they acted: the document corrected, the flags,
+    the message form ("" when the page's top is the place)."""
+    if action in ("correct_field", "set_doc_type"):
+        index = next((i for i, d in enumerate(documents) if document_key(d) == document), None)
+        return f"#doc-{index}" if index is not None else ""
+    return {"dismiss_flag": "#flags", "request_proofs": "#request"}.get(action, "")
 
 
 def local_date(value: str, language: str) -> str:
@@ -553,7 +562,8 @@ def create_app(config: DeskConfig) -> FastAPI:
             _, following = desk.neighbours(claim_id)  # the claim is no longer to review: the queue's first
             done = urlencode({"done": action, "claim": claim_id})  # the banner names the claim acted on, not the one shown next
             return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
-        return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}), status_code=303)
+        place = where_acted(action, value("document"), desk.load(claim_id).current.documents)
+        return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}) + place, status_code=303)
 
     def action_route(
         action: str, method: Callable[..., ClaimRecord], names: tuple[str, ...]

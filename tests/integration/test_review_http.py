@@ -838,3 +838,22 @@ def test_page_pictures_are_rendered_ahead_by_the_background_job(desk_storage):
             time.sleep(0.2)
     finally:
         job.close()
+
+
+def test_after_a_correction_the_page_comes_back_where_the_manager_was(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    last = len(claim.documents) - 1
+    document = claim.documents[last]
+    form = open_claim(client, claim.claim_id)
+    key = f"{document.file}#{document.part or 0}"
+    answer = client.post(
+        f"/claims/{claim.claim_id}/field", data=form.data(document=key, field="total", value="1,23"), follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith(f"#doc-{last}")
+    form = open_claim(client, claim.claim_id)
+    flag_key = re.search(r'name="flag" value="([^"]+)"', client.get(f"/claims/{claim.claim_id}").text).group(1)
+    answer = client.post(
+        f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=html.unescape(flag_key), reason="vue"), follow_redirects=False
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#flags")
