@@ -552,7 +552,11 @@ def create_app(config: DeskConfig) -> FastAPI:
             return claim_page(request, claim_id, 403, error="forbidden")
         except InvalidValue as error:  # the value typed stays in its input, the message says what is wrong with it
             return claim_page(
-                request, claim_id, 400, error=f"error_{error.code}", typed=(value("document"), value("field"), value("value"))
+                request,
+                claim_id,
+                400,
+                error=f"error_{error.code}",
+                typed=(value("document"), error.field or value("field"), error.value if error.field else value("value")),
             )
         except Unchanged:
             return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": "unchanged", "claim": claim_id}), status_code=303)
@@ -586,6 +590,18 @@ def create_app(config: DeskConfig) -> FastAPI:
     }
     for path, (action, method, names) in actions.items():
         app.post(f"/claims/{{claim_id}}/{path}")(action_route(action, method, names))
+
+    @app.post("/claims/{claim_id}/fields")
+    async def correct_fields(request: Request, claim_id: str) -> Response:
+        """A document's one form: its fields as `value:<field>`, every change recorded, one Save."""
+        form = await request.form()  # Starlette keeps it: `act` checks the same form's token
+        values = {name.removeprefix("value:"): str(v) for name, v in form.multi_items() if name.startswith("value:")}
+        return await act(
+            request,
+            claim_id,
+            "correct_field",
+            lambda who, v: desk.correct_fields(who, claim_id, v("version"), v("document"), values),
+        )
 
     @app.exception_handler(UnknownClaim)
     async def unknown(request: Request, exc: UnknownClaim) -> Response:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from infra.storage.base import Storage
@@ -31,7 +31,7 @@ from models.errors import InputError, IntakeError
 from models.review import ReviewAction, ReviewEvent
 from review.accounts import Account
 from review.apply import document_key, keyed_flags
-from review.field_values import normalised
+from review.field_values import InvalidValue, normalised
 from review.store import ClaimRecord, ReviewStore
 from validators.claimant_message import claimant_message, rejection_message
 from validators.rules_file import Rules
@@ -168,6 +168,37 @@ class Desk:
         )
         updated = self._append(claim_id, version, event)
         self._label(updated, updated.events[-1])
+        return updated
+
+    def correct_fields(self, who: Account, claim_id: str, version: str, document: str, values: Mapping[str, str]) -> ClaimRecord:
+        """Several fields of one document corrected at once (the document's one form): every value checked
+        first (the first that does not fit raises InvalidValue naming its field, and nothing is recorded),
+        then one correction event per value that changed. A field left empty that the document does not
+        have is not a change; derived values (`*_eur`, computed from the ECB rate) are never taken."""
+        record = self._open(who, claim_id, document, *values.keys(), *values.values())
+        current = self._document(record, document)
+        changes = []
+        for field, value in values.items():
+            if not field or not field.replace("_", "").isalnum():
+                raise BadRequest("unknown_field")
+            old = current.fields.get(field)
+            if field.endswith("_eur") or (old is None and not value.strip()):
+                continue
+            try:
+                new = normalised(field, value)
+            except InvalidValue as error:
+                error.field, error.value = field, value
+                raise
+            if old is None or old.value != new:
+                changes.append((field, old.value if old else None, new))
+        if not changes:
+            raise Unchanged("fields")
+        updated = record
+        for field, before, after in changes:
+            event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=before, after=after)
+            updated = self._append(claim_id, version, event)
+            version = updated.version
+            self._label(updated, updated.events[-1])
         return updated
 
     def set_doc_type(self, who: Account, claim_id: str, version: str, document: str, doc_type: str) -> ClaimRecord:

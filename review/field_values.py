@@ -28,6 +28,7 @@ class InvalidValue(InputError, ValueError):
     def __init__(self, code: str, expected: str, value: str = "") -> None:
         super().__init__(expected)
         self.code, self.value = code, value  # the value as typed (shown again with the message)
+        self.field: str | None = None  # the field it was typed in, when a form held several
 
 
 def _date(text: str) -> str:

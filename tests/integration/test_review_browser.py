@@ -153,8 +153,8 @@ def test_a_manager_resolves_two_flagged_claims_in_the_browser(desk_url, desk_sto
     page.check("#toggle-words")
     page.wait_for_selector(".box.word")
     page.screenshot(path=str(SHOTS / "claim.png"))
-    low.locator("input[name=value]").fill("648,00")
-    low.locator("button[type=submit]").click()
+    low.locator("input[name='value:total']").fill("648,00")
+    low.locator("input[name='value:total']").press("Enter")  # the document's one form: Enter saves it
     page.wait_for_selector(f"text=Champ corrigé sur la demande {claim_id}.")
     assert page.locator("tr.audit-row").count() == 1
     flag = page.locator("tr.flag", has_text="Ordonnance manquante")

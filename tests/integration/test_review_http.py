@@ -857,3 +857,28 @@ def test_after_a_correction_the_page_comes_back_where_the_manager_was(desk_stora
         f"/claims/{claim.claim_id}/dismiss", data=form.data(flag=html.unescape(flag_key), reason="vue"), follow_redirects=False
     )
     assert answer.status_code == 303 and answer.headers["location"].endswith("#flags")
+
+
+def test_a_documents_one_form_saves_its_fields_and_a_wrong_value_stays_typed_in_its_input(desk_storage):
+    client = sign_in(desk(desk_storage), "marie")
+    claim = claims_with(desk_storage, "missing_prescription")[0]
+    document = claim.documents[0]
+    key = f"{document.file}#{document.part or 0}"
+    page = client.get(f"/claims/{claim.claim_id}").text
+    assert page.count('class="save-fields"') == len(claim.documents) and 'name="value:total"' in page
+    form = open_claim(client, claim.claim_id)
+    wrong = client.post(
+        f"/claims/{claim.claim_id}/fields", data=form.data(document=key, **{"value:total": "2,65", "value:date": "31/02/2026"})
+    )
+    assert wrong.status_code == 400 and 'value="31/02/2026"' in wrong.text and "aria-invalid" in wrong.text
+    assert events(desk_storage, claim.claim_id) == []  # nothing recorded, not even the total that fitted
+    answer = client.post(
+        f"/claims/{claim.claim_id}/fields",
+        data=form.data(document=key, **{"value:total": "2,65", "value:date": "01/10/2026"}),
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#doc-0")
+    assert sorted((e["field"], e["after"]) for e in events(desk_storage, claim.claim_id)) == [
+        ("date", "2026-10-01"),
+        ("total", "2.65"),
+    ]

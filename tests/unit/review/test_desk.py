@@ -489,3 +489,24 @@ def test_a_claim_without_blocking_flags_is_approved_without_a_reason(storage):
     put_claim(storage, ready_claim())
     record = desk.approve(MANAGER, OTHER_ID, version(desk, OTHER_ID))
     assert record.decided and record.events[-1].flag is None
+
+
+# -- a document's fields corrected in one form -----------------------------------------------------
+def test_a_documents_form_records_one_correction_per_changed_field(desk, storage):
+    record = desk.load(CLAIM_ID)
+    invoice_fields = next(d for d in record.current.documents if d.file == "facture.pdf").fields
+    values = {name: field.value for name, field in invoice_fields.items()}  # everything as shown...
+    values |= {"total": "54,30", "date": "01/10/2026", "total_eur": "999", "practitioner": ""}  # ...two changes
+    updated = desk.correct_fields(MANAGER, CLAIM_ID, record.version, INVOICE, values)
+    changed = sorted((e.field, e.after) for e in updated.events)
+    assert changed == [("date", "2026-10-01"), ("total", "54.30")]  # the derived euro total and an empty new field ignored
+    assert len(storage.list("labels/")) == 2
+    with pytest.raises(Unchanged):
+        desk.correct_fields(MANAGER, CLAIM_ID, updated.version, INVOICE, {"total": "54.30"})
+
+
+def test_one_value_that_does_not_fit_records_nothing_and_names_its_field(desk, storage):
+    with pytest.raises(InvalidValue) as raised:
+        desk.correct_fields(MANAGER, CLAIM_ID, version(desk), INVOICE, {"total": "54,30", "date": "31/02/2026"})
+    assert (raised.value.field, raised.value.value) == ("date", "31/02/2026")
+    assert written(storage) == []
