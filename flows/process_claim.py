@@ -15,6 +15,7 @@ from prefect import flow, runtime
 from prefect.client.orchestration import get_client
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.run_tags import retagged
 from flows.tasks import PREFECT_STAGES
 from intake.claim_store import ClaimStore
 from intake.pipeline import worker_count
@@ -40,7 +41,7 @@ def run_process_claim(received: Received, store: ClaimStore, rules: Rules, clock
         run = runtime.flow_run.get_id()
         if run is not None:
             with get_client(sync_client=True) as client:
-                client.update_flow_run(UUID(run), tags=[*runtime.flow_run.tags, f"status:{claim.status.value}"])
+                client.update_flow_run(UUID(run), tags=retagged(runtime.flow_run.tags, {"status": claim.status.value}))
         return claim
 
     # Prefect types TaskRunner's future invariantly, so its own ThreadPoolTaskRunner does not match the parameter

@@ -545,7 +545,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             return claim_page(request, claim_id, 400, error="error_too_long")
         value = lambda name: str(form.get(name, ""))  # noqa: E731
         try:
-            do(request.state.account, value)
+            record = do(request.state.account, value)
         except Conflict:
             return claim_page(request, claim_id, 409, error="conflict")
         except NotAllowed:
@@ -566,7 +566,7 @@ def create_app(config: DeskConfig) -> FastAPI:
             _, following = desk.neighbours(claim_id)  # the claim is no longer to review: the queue's first
             done = urlencode({"done": action, "claim": claim_id})  # the banner names the claim acted on, not the one shown next
             return RedirectResponse(f"/claims/{following}?{done}" if following else f"/?{done}", status_code=303)
-        place = where_acted(action, value("document"), desk.load(claim_id).current.documents)
+        place = where_acted(action, value("document"), record.current.documents)  # the record just written, not read again
         return RedirectResponse(f"/claims/{claim_id}?" + urlencode({"done": action, "claim": claim_id}) + place, status_code=303)
 
     def action_route(
