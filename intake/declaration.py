@@ -11,6 +11,7 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from intake.declaration_wording import Problem, problem_kind
 from models.errors import InputError
 from models.manifest import Manifest, quoted_claim_id
 
@@ -22,9 +23,14 @@ UNKNOWN_FIELD = "(unknown field)"
 
 
 class DeclarationError(InputError):
-    """The manifest or the options do not make a valid declaration."""
+    """The manifest or the options do not make a valid declaration. `problems`: each field and what is
+    wrong with it (intake/declaration_wording.py words them for people); the message is the technical one."""
 
     code = "invalid_manifest"
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (("", "invalid"),)
 
 
 def _nested(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
@@ -68,18 +74,26 @@ def validation_problems(error: ValidationError) -> str:
     return "; ".join(f"{_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors(include_input=False, include_url=False))
 
 
+def problems_of(error: ValidationError) -> tuple[Problem, ...]:
+    """Each invalid field (as `_where` shows it) and the kind of problem, for the wording."""
+    found = ((_where(tuple(e["loc"])), problem_kind(e["type"])) for e in error.errors(include_input=False, include_url=False))
+    return tuple(dict.fromkeys((("" if where == "(root)" else where), kind) for where, kind in found))
+
+
 def parse_manifest(data: bytes | str | Mapping[str, Any]) -> Manifest:
     """The declaration from a manifest's JSON (bytes or text) or an already parsed mapping.
     DeclarationError - and nothing else - when it is not one: larger than MAX_MANIFEST_BYTES (refused
     before parsing), not JSON, or not a valid declaration; the message names fields and reasons only."""
     if isinstance(data, str | bytes) and _byte_size(data) > MAX_MANIFEST_BYTES:
-        raise DeclarationError(f"invalid declaration: the manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB")
+        raise DeclarationError(
+            f"invalid declaration: the manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB", (("", "too_large"),)
+        )
     try:
         if isinstance(data, Mapping):
             return Manifest.model_validate(dict(data))
         return Manifest.model_validate_json(data)
     except ValidationError as exc:
-        raise DeclarationError(f"invalid declaration: {validation_problems(exc)}") from None
+        raise DeclarationError(f"invalid declaration: {validation_problems(exc)}", problems_of(exc)) from None
 
 
 def _byte_size(data: bytes | str) -> int:

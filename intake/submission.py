@@ -19,6 +19,7 @@ from infra.storage.base import InvalidKey, ObjectInfo, Storage, StorageError
 from infra.storage.keys import safe_name, unique_name
 from intake.claim_store import ClaimStore, Quarantined, ReceivedFile
 from intake.declaration import DeclarationError, parse_manifest, request_language
+from intake.declaration_wording import Problem, worded
 from intake.email_request import MAX_PARTS, parse_email
 from intake.inbox import EMAIL, MANIFEST, UNEXPECTED, Marker, Submission, finish
 from intake.request import Clock, Received, process_request, utc_now
@@ -79,9 +80,17 @@ def _too_large(unpacked: _Unpacked, info: ObjectInfo) -> bool:
     name = _file_name(info.key)
     code = FlagCode.INVALID_MANIFEST if manifest else FlagCode.FILE_TOO_LARGE
     unpacked.quarantined.append(Quarantined.of(name, code.value, source=info.key))
-    reason = f"{info.size // 1024} Ko, au-delà de la limite : non lu"
-    unpacked.flags.append(make_flag(code, file=safe_name(name), reason=reason))
+    if manifest:
+        unpacked.flags.append(_manifest_flag(safe_name(name), (("", "too_large"),)))
+    else:
+        reason = f"{info.size // 1024} Ko, au-delà de la limite : non lu"
+        unpacked.flags.append(make_flag(code, file=safe_name(name), reason=reason))
     return True
+
+
+def _manifest_flag(file: str, problems: tuple[Problem, ...]) -> Flag:
+    """`invalid_manifest`, the declaration's problems worded in its two messages."""
+    return make_flag(FlagCode.INVALID_MANIFEST, file=file, reason_fr=worded(problems, "fr"), reason_en=worded(problems, "en"))
 
 
 def _take_manifest(unpacked: _Unpacked, data: bytes, source: str) -> None:
@@ -89,7 +98,7 @@ def _take_manifest(unpacked: _Unpacked, data: bytes, source: str) -> None:
         unpacked.manifest = parse_manifest(data)
     except DeclarationError as error:
         unpacked.quarantined.append(Quarantined(MANIFEST, (FlagCode.INVALID_MANIFEST.value,), data, source, (error.message,)))
-        unpacked.flags.append(make_flag(FlagCode.INVALID_MANIFEST, file=MANIFEST, reason=error.message))
+        unpacked.flags.append(_manifest_flag(MANIFEST, error.problems))
 
 
 def _extranet(storage: Storage, submission: Submission, claim_id: str) -> Received:

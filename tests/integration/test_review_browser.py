@@ -294,3 +294,81 @@ def test_a_flagged_claim_is_resolved_from_the_keyboard_alone(desk_url, desk_stor
     page.keyboard.press("Enter")
     page.wait_for_selector(f"text=Demande {claim_id} approuvée et transmise à la liquidation.")
     assert desk_storage.exists(f"outbox/adjudication/{claim_id}.json")
+
+
+# Where an element can be clicked without scrolling anything: the centre of its box when the box lies in
+# the window and the element is what is drawn there (not clipped by its panel, not under another); else null.
+IN_VIEW = """(selector) => {
+  const element = document.querySelector(selector);
+  if (!element) return null;
+  const box = element.getBoundingClientRect();
+  if (box.top < 0 || box.left < 0 || box.bottom > window.innerHeight || box.right > window.innerWidth) return null;
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const drawn = document.elementFromPoint(x, y);
+  return drawn && (drawn === element || element.contains(drawn)) ? [x, y] : null;
+}"""
+
+
+def unscrolled(page) -> None:
+    """The window does not scroll: the page is one screen, and nothing moved it."""
+    assert page.evaluate("document.documentElement.scrollHeight") <= page.viewport_size["height"]
+    assert page.evaluate("window.scrollY") == 0
+
+
+def test_a_typical_flagged_claim_is_resolved_on_one_screen_at_1280_by_800(desk_url, desk_storage, page):
+    """Issue 27's goal: a claim whose one blocking flag is the missing prescription, resolved at 1280 x 800 in
+    three actions - click the flag's reason box, Enter after the reason, click Approve - every one on what
+    the screen shows (the mouse clicks where the element is drawn: nothing is scrolled into view), the page
+    picture shown whole and loaded beside the fields. Narrower and wider windows: no horizontal overflow."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, desk_url)
+    typical = [
+        c
+        for c in claims(desk_storage)
+        if {f.code.value for f in c.all_flags() if f.severity.value == "error"} == {"missing_prescription"}
+    ]
+    claim_id = typical[0].claim_id
+    page.goto(f"{desk_url}/claims/{claim_id}")
+    page.wait_for_load_state("networkidle")
+    unscrolled(page)
+    first_page = "#pages figure.page img"
+    assert page.evaluate(
+        f"document.querySelector('{first_page}').complete && document.querySelector('{first_page}').naturalWidth > 0"
+    )
+    assert page.evaluate(IN_VIEW, "#pages figure.page figcaption") is not None, "the page picture is not in view"
+    picture = page.locator(first_page).first.bounding_box()
+    assert picture["y"] + picture["height"] <= 800, "the page picture is not shown whole"
+    fields = page.locator("section.document table.fields").first.bounding_box()
+    assert fields["x"] > picture["x"] + picture["width"], "the fields are not beside the page"
+    shoot(page, "one-screen")
+
+    actions = 0
+    reason = "tr.flag[data-code=missing_prescription] input[name=reason]"
+    where = page.evaluate(IN_VIEW, reason)
+    assert where is not None, "the flag's reason box is not on screen"
+    page.mouse.click(*where)
+    actions += 1
+    page.keyboard.type("Ordonnance vue en agence.")
+    page.keyboard.press("Enter")
+    actions += 1
+    page.wait_for_selector("text=Alerte écartée")
+    unscrolled(page)
+    assert page.locator("#blocking-warning").count() == 0
+    where = page.evaluate(IN_VIEW, "#approve")
+    assert where is not None, "Approve is not on screen"
+    page.mouse.click(*where)
+    actions += 1
+    page.wait_for_selector(f"text=Demande {claim_id} approuvée et transmise à la liquidation.")
+    assert actions <= 3 and desk_storage.exists(f"outbox/adjudication/{claim_id}.json")
+
+    # the same page at 800 px (read top to bottom) and 1920 px: nothing wider than the window
+    other = next(c.claim_id for c in claims(desk_storage) if c.claim_id != claim_id)
+    for width, height in ((800, 900), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{desk_url}/claims/{other}")
+        page.wait_for_load_state("networkidle")
+        no_horizontal_overflow(page)
+        if width == 1920:
+            unscrolled(page)
+            assert page.evaluate(IN_VIEW, "#approve") is not None
