@@ -88,10 +88,21 @@ def events(storage, claim_id: str) -> list[dict]:
 # -- access ----------------------------------------------------------------------------------------
 
 
+def every_route(routes):
+    """The app's routes, those of the routers it includes (review/routes/, no prefix) among them."""
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI's wrapper of an included router
+        yield from every_route(included.routes) if included is not None else (route,)
+
+
 def test_every_route_refuses_anonymous_access(desk_storage):
     client = desk(desk_storage)
     claim = claims_with(desk_storage, "missing_prescription")[0]
-    for route in client.app.routes:
+    routes = list(every_route(client.app.routes))
+    assert {"/login", "/", "/claims/{claim_id}", "/claims/{claim_id}/approve", "/claims/{claim_id}/fields"} <= {
+        r.path for r in routes
+    }
+    for route in routes:
         path = (
             route.path.replace("{claim_id}", claim.claim_id)
             .replace("{index}", "0")
