@@ -20,7 +20,7 @@ from models.review import ReviewEvent
 from review.apply import document_key, keyed_flags
 from review.desk import Desk, blocking_flags
 from review.page_view import PageView
-from review.replies import Reply, replies_of
+from review.replies import Reply, exchange_of
 from review.store import ClaimRecord, UnknownClaim
 from review.web import DeskContext, acted_on, queue_view, render
 
@@ -95,6 +95,7 @@ def claim_page(
     subject, text = desk.draft_request(record, both=request.query_params.get("both") == "1")
     flags = keyed_flags(claim)
     documents = [(i, document_key(d), d) for i, d in enumerate(claim.documents)]
+    exchange = exchange_of(desk.storage, record.machine)
     return render(
         request,
         "claim.html",
@@ -120,7 +121,10 @@ def claim_page(
         quarantine=desk.store.claims.quarantined(claim_id),
         compared=COMPARED,
         blocking=blocking_flags(record),
-        trail=audit_trail(record, replies_of(desk.storage, record.machine)),
+        trail=audit_trail(record, exchange.replies),
+        replies=exchange.replies,
+        request_message=exchange.request_message,
+        document_index={d.file: i for i, _, d in reversed(documents)},
         local_date=lambda value: local_date(value, request.state.lang),
     )
 

@@ -776,21 +776,30 @@ def test_the_audit_trail_shows_the_claimants_reply_with_its_files_and_a_long_mes
     from datetime import UTC, datetime
 
     from intake.claim_store import ClaimStore
+    from models.claim import ReceivedMessage
 
     client = sign_in(desk(desk_storage), "marie")
-    claim = claims_with(desk_storage, "missing_prescription")[0]
+    claim = next(c for c in claims_with(desk_storage, "missing_prescription") if c.received_message is None)
     form = open_claim(client, claim.claim_id)
     text = "Bonjour,\n\nMerci d'envoyer l'ordonnance.\n\n" + "Détail. " * 40
     client.post(f"/claims/{claim.claim_id}/request", data=form.data(subject="Votre demande", text=text))
     replied = datetime.now(UTC)
     prescription = claim.documents[0].model_copy(update={"file": "ordonnance-scan.pdf"})
-    answered = claim.model_copy(update={"documents": (*claim.documents, prescription), "replies": (replied.isoformat(),)})
+    answer = ReceivedMessage.of("Claire Dubois", "claire@example.org", "Re: Votre demande", "Voici l'ordonnance demandée.")
+    answered = claim.model_copy(
+        update={"documents": (*claim.documents, prescription), "replies": (replied.isoformat(),), "received_message": answer}
+    )
     ClaimStore(desk_storage).write(answered, None, replied)  # as the intake writes a reply's claim: the version before kept
     page = client.get(f"/claims/{claim.claim_id}").text
     audit = page[page.index('id="audit"') :]
     rows = re.findall(r'<tr class="audit-row[^"]*">(.*?)</tr>', audit, re.S)
     assert "Réponse reçue" in rows[0] and "fichiers reçus : ordonnance-scan.pdf" in rows[0] and "le demandeur" in rows[0]
     assert "<details><summary>Bonjour,…</summary>" in rows[1]  # the message sent, folded under its first line
+    # the reply on the page: its date, its e-mail and its file, linked to the document's card
+    replies = page[page.index('id="replies"') : page.index("</section>", page.index('id="replies"'))]
+    assert "Réponse reçue le" in replies and "par e-mail" in replies and "Re: Votre demande" in replies
+    assert f'<a href="#doc-{len(answered.documents) - 1}">ordonnance-scan.pdf</a>' in replies
+    assert 'id="email"' not in page  # an extranet request: the reply's e-mail is not taken for the request's
 
 
 def test_dates_show_in_the_desks_language_and_a_derived_euro_total_is_read_only(desk_storage):
