@@ -108,6 +108,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
         "nonce": request.state.nonce,
         "path": request.url.path,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "moment": lambda at, seconds=False: local_moment(at, request.state.lang, seconds),
         **values,
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
@@ -155,6 +156,11 @@ def acted_on(request: Request) -> str | None:
     """The claim an action's banner names (from the redirect's query), when it is a claim number."""
     claim = request.query_params.get("claim", "")
     return claim if CLAIM_ID.fullmatch(claim) else None
+
+
+def local_moment(at: datetime, language: str, seconds: bool = False) -> str:
+    """A date and time as the desk's language writes it: 06/12/2026 09:18 in French, 2026-12-06 09:18 in English."""
+    return at.strftime(("%d/%m/%Y %H:%M" if language == "fr" else "%Y-%m-%d %H:%M") + (":%S" if seconds else ""))
 
 
 def when(timestamp: float) -> str:

@@ -814,6 +814,7 @@ def test_dates_show_in_the_desks_language_and_a_derived_euro_total_is_read_only(
     year, month, day = document.fields["date"].value.split("-")
     page = client.get(f"/claims/{foreign.claim_id}").text
     assert f'value="{day}/{month}/{year}"' in page  # French: 31/12/2026
+    assert re.search(r"Reçue le \d{2}/\d{2}/\d{4} \d{2}:\d{2}", page)  # the time of receipt too
     row = re.search(r'<tr class="field-row[^"]*" data-field="\d+-total_eur">(.*?)</tr>', page, re.S).group(1)
     assert "readonly" in row and 'type="submit"' not in row and "calculé (taux BCE)" in row
     # the date typed back as shown is no change
