@@ -28,6 +28,10 @@ from models import DocType, OcrPage
 from models.document_kinds import kind_of
 
 SPLIT_SCORE = 4.0  # a page needs at least this keyword score to open a proof of its own
+# ...after a receipt, less: a till or card ticket is one printed strip, already paid - it has no payment
+# page and no continuation that reads as another kind, so a page that reads as another kind at all (a
+# prescription with no title: "séances de", a signature) is another proof
+AFTER_RECEIPT_SPLIT_SCORE = 2.0
 RIVAL_SHARE = 0.5  # ...and the current proof's type must score under this share of it on the page
 CONTINUATION = re.compile(r"\b(suite|report|reporter|continued|carried forward)\b|\bpage\s*[2-9]\d*\s*/\s*\d+\b|\(\s*suite\s*\)")
 BARE_NUMBER = re.compile(r"^\W*(\d{1,3})\s*/\s*(\d{1,3})\W*$")  # '2 / 3' alone on its line
@@ -87,7 +91,8 @@ def starts_new_proof(
     typed page that follows them belongs with them. A page numbered 1 (`number`, '1/2') opens its document:
     its '(suite page suivante)' announces the next page, it continues nothing."""
     kind, score = best_type(scores)
-    if current is DocType.OTHER or kind in (current, DocType.OTHER) or score < SPLIT_SCORE:
+    bar = AFTER_RECEIPT_SPLIT_SCORE if current is DocType.RECEIPT else SPLIT_SCORE
+    if current is DocType.OTHER or kind in (current, DocType.OTHER) or score < bar:
         return False
     current_score = scores.get(current, (0.0, []))[0]
     first_page = number is not None and number.number == 1

@@ -57,6 +57,9 @@ TEXT_DMY = re.compile(
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
 DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated|datum|fecha|data)\W{0,3}$")  # ...read only right after such a label
+# A date of prose cut by a line break between its month and its year: "... au 4 déc." / "2021 pour ..."
+WRAPPED_DAY_MONTH = re.compile(rf"(?<![\d\w])(\d{{1,2}}|1er)(?:er)?\.?\s*(?:de\s+)?({_MONTH})\.?\W{{0,2}}$", re.IGNORECASE)
+YEAR_OPENING = re.compile(r"^\W{0,2}((?:19|20)\d{2})(?![\d/.-])")
 # "August 3, 2014", "August 3 , 2014", "Mar. 5th 2018"
 TEXT_MDY = re.compile(rf"(?<![\w])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 
@@ -294,6 +297,17 @@ def _without_overlaps(matches: list[tuple[re.Match[str], date | None, str]]) -> 
     return kept
 
 
+def _wrapped_date(line: Line, following: Line | None) -> tuple[re.Match[str], date | None, str] | None:
+    """A day and month ending a line whose year opens the next one ("du 20 mai 2021 au 4 déc." / "2021
+    pour ..."): the date, placed on the first line (its day and month); None when the lines do not read so."""
+    if following is None or following.page != line.page:
+        return None
+    ending, year = WRAPPED_DAY_MONTH.search(line.text), YEAR_OPENING.match(following.text)
+    if ending is None or year is None:
+        return None
+    return ending, parse_text_date(f"{ending.group(1)} {ending.group(2)} {year.group(1)}"), "date.text_dmy+wrapped"
+
+
 def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:
     """Every date printed in the document, scored as a candidate for the document's date."""
     today = today or date.today()
@@ -314,6 +328,10 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 matches.append((m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
+        following = lines[position + 1] if position + 1 < len(lines) else None
+        wrapped = _wrapped_date(line, following)
+        if wrapped is not None and not any(m.end() > wrapped[0].start() for m, _, _ in matches):
+            matches.append(wrapped)
         matches = _without_overlaps(matches)
         for match, value, rule in matches:
             if value is None:

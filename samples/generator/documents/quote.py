@@ -14,6 +14,8 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from samples.generator import catalog, fakes, formats
 from samples.generator.documents import common, official
 from samples.generator.layout import Cell, Doc, Row, Style, gap, pair, random_style, rule, text
@@ -235,7 +237,11 @@ def validity(rng: random.Random, day: date, record: dict) -> tuple[date, Row]:
         common.add_trap(record, "validity_date")
         shown = formats.fr_date(end, rng.choice(["slash", "long", "slash"]))
         return end, text(f"{rng.choice(VALIDITY)} {shown}", bold=rng.random() < 0.4)
-    shown = f"{days // 30} mois" if days >= 60 else f"{days} jours"
+    # the end of a validity printed as a duration is what the duration says: calendar months for "N mois"
+    # (Code civil art. 641, as extractors/fields/periods.py reads it), days for "N jours"
+    months = days // 30 if days >= 60 else 0
+    shown = f"{months} mois" if months else f"{days} jours"
+    end = day + (relativedelta(months=months) if months else timedelta(days=days))
     return end, text(
         rng.choice(
             [

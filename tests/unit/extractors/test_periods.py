@@ -70,6 +70,14 @@ def test_period_read_through_ocr_noise_and_line_breaks():
         lines_of("est détachée en Suisse du 14 juil. 2019 au", "16 mars 2021 pour y exercer"), "posting_certificate"
     )
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-07-14", "2021-03-16")
+    # the line break inside the end date itself, between its month and its year
+    fields = extract_periods(
+        lines_of("est détachée en Italie (Torino) du 20 mai 2021 au 4 déc.", "2021 pour le compte de notre société"),
+        "posting_certificate",
+    )
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2021-05-20", "2021-12-04")
+    # a number opening the next line that is no year does not make a date
+    assert "valid_to" not in extract_periods(lines_of("du 20 mai 2021 au 4 déc.", "12 salariés détachés"), "posting_certificate")
 
 
 def test_a_period_named_at_the_end_of_the_row_above_its_range():

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.classify import classify
+from extractors.classify import classify, page_scores
 from extractors.layout import document_lines
-from extractors.segment import PageNumber, page_number, references, segment_pages
+from extractors.segment import (
+    AFTER_RECEIPT_SPLIT_SCORE,
+    SPLIT_SCORE,
+    PageNumber,
+    best_type,
+    page_number,
+    references,
+    segment_pages,
+)
 from models import BBox, DocType, OcrPage, TextSource, Word
 
 
@@ -51,6 +59,22 @@ def test_a_first_page_of_no_type_joins_the_proof_that_follows() -> None:
 def test_a_page_of_another_type_opens_a_new_proof() -> None:
     groups = segment_pages([page_of(1, *INVOICE), page_of(2, *PRESCRIPTION)])
     assert [[p.page for p in g] for g in groups] == [[1], [2]]
+
+
+CARD_TICKET = ("TICKET CLIENT", "CARTE BANCAIRE", "SANS CONTACT", "DEBIT", "MONTANT 54,99 EUR", "A CONSERVER")
+# a physiotherapy prescription without its title: what reads of it is weak ("séances de", a signature)
+UNTITLED_PRESCRIPTION = ("Dr Claire Petit", "10 séances de rééducation du genou", "Signature")
+
+
+def test_after_a_receipt_a_page_reading_weakly_as_another_kind_is_another_proof() -> None:
+    """A ticket is one strip, already paid: no payment page, no continuation of another kind follows it."""
+    kind, score = best_type(page_scores(document_lines([page_of(2, *UNTITLED_PRESCRIPTION)])))
+    assert kind is DocType.PRESCRIPTION and AFTER_RECEIPT_SPLIT_SCORE <= score < SPLIT_SCORE
+    groups = segment_pages([page_of(1, *CARD_TICKET), page_of(2, *UNTITLED_PRESCRIPTION)])
+    assert [[p.page for p in g] for g in groups] == [[1], [2]]
+    # after a bill, the same weak page does not open a proof of its own (a bill's pages go on in many ways)
+    groups = segment_pages([page_of(1, *INVOICE), page_of(2, *UNTITLED_PRESCRIPTION)])
+    assert [[p.page for p in g] for g in groups] == [[1, 2]]
 
 
 def test_untyped_pages_between_typed_ones_stay_with_the_proof() -> None:
