@@ -190,6 +190,13 @@ def test_iban_wrong_check_digits():
     assert one("FR77 3000 6000 0112 3456 7890 189") == {}
 
 
+def test_a_labelled_bic_of_another_country_than_the_iban_is_doubtful():
+    # the bank's code unreadable, the next word of BIC shape after the label: BRIGITTE would be an Italian BIC
+    found = one("IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : ~~~~~ Titulaire : BRIGITTE MARTIN")
+    assert found["bic"].value == "BRIGITTE" and found["bic"].rule == "bic.label_right+country_mismatch"
+    assert found["bic"].confidence < 0.8 <= one("IBAN : FR76 3000 6000 0112 3456 7890 189", "BIC : AGRIFRPP")["bic"].confidence
+
+
 def test_upper_case_words_are_not_bics():
     # PHARMACI would be a well-formed BIC of Morocco: only near a French IBAN or a BIC label is it read
     assert "bic" not in one("PHARMACI", "IBAN FR7630006000011234567890189")
