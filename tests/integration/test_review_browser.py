@@ -273,15 +273,19 @@ def test_the_whole_case_at_a_glance_in_french_and_english(desk_url, desk_storage
     shoot(page, "queue")
 
 
+def typical_claim(storage) -> str:
+    """A typical flagged claim: its one blocking flag the missing prescription (warnings beside it)."""
+    return next(
+        c.claim_id
+        for c in claims(storage)
+        if {f.code.value for f in c.all_flags() if f.severity.value == "error"} == {"missing_prescription"}
+    )
+
+
 def test_a_flagged_claim_is_resolved_from_the_keyboard_alone(desk_url, desk_storage, page):
     """Keys shown on the page: d (the first flag's dismissal), a (the approval), Enter to send each."""
     sign_in(page, desk_url)
-    only_missing = [
-        c
-        for c in claims(desk_storage)
-        if {f.code.value for f in c.all_flags() if f.severity.value == "error"} == {"missing_prescription"}
-    ]
-    claim_id = only_missing[0].claim_id
+    claim_id = typical_claim(desk_storage)
     page.goto(f"{desk_url}/claims/{claim_id}")
     assert "d écarter la première alerte" in page.inner_text("body") and "a approuver" in page.inner_text("body")
     page.keyboard.press("d")
@@ -323,12 +327,7 @@ def test_a_typical_flagged_claim_is_resolved_on_one_screen_at_1280_by_800(desk_u
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, desk_url)
-    typical = [
-        c
-        for c in claims(desk_storage)
-        if {f.code.value for f in c.all_flags() if f.severity.value == "error"} == {"missing_prescription"}
-    ]
-    claim_id = typical[0].claim_id
+    claim_id = typical_claim(desk_storage)
     page.goto(f"{desk_url}/claims/{claim_id}")
     page.wait_for_load_state("networkidle")
     unscrolled(page)
