@@ -156,6 +156,14 @@ def passing(samples: Sequence[Sample]) -> np.ndarray:
     return np.array([s.right or s.held_back for s in samples], dtype=int)
 
 
+def straight_through_scores(p: np.ndarray, samples: Sequence[Sample]) -> np.ndarray:
+    """The confidences as the straight-through decision sees them: a date or total the two readers
+    disagree on (`+readers_disagree`, validators/straight_through.py) is held back whatever its
+    confidence - 0 here, so that thresholds and coverage count it as held back."""
+    disagree = np.array([s.features.get("cross_disagree") == 1.0 for s in samples], dtype=bool)
+    return np.where(disagree, 0.0, p) if len(p) else p
+
+
 def fit(x: np.ndarray, y: np.ndarray):  # -> (mean, scale, LogisticRegression)
     from sklearn.linear_model import LogisticRegression
 
@@ -294,9 +302,10 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
         print(f"  no model: fewer than {MIN_WRONG} wrong values on the develop part; the hand-set confidence stays")
         print(f"  curve develop: {curve(hand_dev, y_dev)}")
         print(f"  curve scored:  {curve(hand_sc, y_sc)}")
-        t, spared = threshold(hand_dev, passing(develop), target)
+        t, spared = threshold(straight_through_scores(hand_dev, develop), passing(develop), target)
         print(threshold_line(t, spared, target, "develop, hand-set"))
-        print("\n".join(per_set_lines([*develop, *scored], np.concatenate([hand_dev, hand_sc]), t)))
+        both = [*develop, *scored]
+        print("\n".join(per_set_lines(both, straight_through_scores(np.concatenate([hand_dev, hand_sc]), both), t)))
         return None, t
     names = feature_names(develop)
     x_dev, x_sc = design(develop, names), design(scored, names)
@@ -307,13 +316,13 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
     print(f"  calibrated scored  {summary(p_sc, y_sc)}")
     print(f"  curve develop: {curve(oof, y_dev)}")
     print(f"  curve scored:  {curve(p_sc, y_sc)}")
-    t, spared = threshold(oof, passing(develop), target)
+    t, spared = threshold(straight_through_scores(oof, develop), passing(develop), target)
     held = sum(s.held_back for s in develop)
-    print(
-        threshold_line(t, spared, target, f"develop, out of fold; {held} wrong dates held back by date_out_of_range not counted")
-    )
+    disagree = sum(s.features.get("cross_disagree") == 1.0 for s in develop)
+    how = f"develop, out of fold; {held} wrong dates held back by date_out_of_range not counted; {disagree} values the readers disagree on held back"
+    print(threshold_line(t, spared, target, how))
     both = [*develop, *scored]
-    print("\n".join(per_set_lines(both, np.concatenate([oof, p_sc]), t)))
+    print("\n".join(per_set_lines(both, straight_through_scores(np.concatenate([oof, p_sc]), both), t)))
     return model_entry(fitted, names, develop, t), t
 
 

@@ -30,6 +30,9 @@ from models import BBox, Field, OcrPage, Word
 from models.document_kinds import kind_of
 
 OTHER_READER = "+other_reader"  # the rule modifier of a value only the other reading found
+# the rule modifier of a date or total the other reading leads elsewhere: two engines do not agree on it,
+# so it never goes to adjudication unchecked (validators/straight_through.py), whatever its confidence
+READERS_DISAGREE = "+readers_disagree"
 OTHER_READER_CAP = 0.5  # the highest confidence of such a value: the reading not kept, unconfirmed
 COMPARED = ("date", "total")
 
@@ -103,6 +106,17 @@ def cap_unconfirmed(fields: Mapping[str, Field]) -> dict[str, Field]:
     return {
         name: value.model_copy(update={"confidence": min(value.confidence, OTHER_READER_CAP)})
         if OTHER_READER in value.rule
+        else value
+        for name, value in fields.items()
+    }
+
+
+def mark_disagreements(fields: Mapping[str, Field], other: OtherReading | None) -> dict[str, Field]:
+    """The fields, a date or total the other reading leads to another value for marked READERS_DISAGREE
+    (after calibration: the mark is no feature, the disagreement is one already)."""
+    return {
+        name: value.model_copy(update={"rule": value.rule + READERS_DISAGREE})
+        if agreement(name, value, other).get("cross_disagree") == 1.0
         else value
         for name, value in fields.items()
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 from extractors.calibration import Proof, default_calibration
 from extractors.classify import Classification, classify
-from extractors.cross_reading import cap_unconfirmed, fill_missing
+from extractors.cross_reading import cap_unconfirmed, fill_missing, mark_disagreements
 from extractors.fields.extract import Extraction, extract_all
 from extractors.layout import document_lines
 from extractors.segment import segment_pages
@@ -68,7 +68,9 @@ def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = 
         doc_type_reasons=reading.kind.reasons,
         pages=tuple(page_info(p) for p in reading.proof.pages),
         part=part,
-        fields=cap_unconfirmed(default_calibration().apply(found.fields, found.evidence, reading.proof)),
+        fields=mark_disagreements(
+            cap_unconfirmed(default_calibration().apply(found.fields, found.evidence, reading.proof)), reading.proof.other_reading
+        ),
         line_items=found.line_items,
         sessions=found.sessions,
     )

@@ -6,6 +6,10 @@ shipped threshold is the lowest that keeps wrong values at or under 0.5 % on the
 labelled sets, as the scored part confirms (bench/calibrate.py). A value under
 its threshold is flagged with its field and page, so that the manager looks there first.
 
+A date or total the two OCR engines read differently (a page read twice, `+readers_disagree`,
+extractors/cross_reading.py) is doubtful whatever its confidence: two engines that do not agree leave it
+to a person.
+
 A value read under its threshold is still trusted when an independent source says the same, exactly: the
 form's declaration (a total equal to the declared one - alone, or as the sum of the request's bills -, the
 declared currency, a declared care type, the declared beneficiary), or another document of the request
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from extractors.cross_reading import READERS_DISAGREE
 from models import Document, Field, Flag, FlagCode
 from models.document_kinds import kind_of
 from models.manifest import Manifest
@@ -82,17 +87,22 @@ def doubtful_flags(
     for document in documents:
         for name, threshold in thresholds.items():
             field = document.fields.get(name)
-            if field is None or field.confidence >= threshold or not checked_here(name, document):
+            if field is None or not checked_here(name, document):
                 continue
-            if corroborated(name, document, documents, manifest, limits):
+            readers_disagree = READERS_DISAGREE in field.rule
+            if (field.confidence >= threshold and not readers_disagree) or corroborated(
+                name, document, documents, manifest, limits
+            ):
                 continue
+            details = {"field": name, "confidence": f"{field.confidence:.3f}", "threshold": f"{threshold:g}"}
+            variant = f"{name}_readers" if readers_disagree and field.confidence >= threshold else name
             flags.append(
                 make_flag(
                     FlagCode.DOUBTFUL_FIELD,
                     file=document.file,
                     page=field.page,
-                    variant=name,
-                    details={"field": name, "confidence": f"{field.confidence:.3f}", "threshold": f"{threshold:g}"},
+                    variant=variant,
+                    details={**details, **({"readers": "disagree"} if readers_disagree else {})},
                     value=field.value,
                 )
             )

@@ -5,7 +5,15 @@ values the kept reading missed taken from it."""
 from __future__ import annotations
 
 from extractors.calibration import Proof, field_features
-from extractors.cross_reading import OTHER_READER_CAP, agreement, cap_unconfirmed, fill_missing, other_reading
+from extractors.cross_reading import (
+    OTHER_READER_CAP,
+    READERS_DISAGREE,
+    agreement,
+    cap_unconfirmed,
+    fill_missing,
+    mark_disagreements,
+    other_reading,
+)
 from extractors.document import read_proof
 from extractors.fields.extract import extract_all
 from extractors.layout import document_lines
@@ -34,6 +42,20 @@ def test_a_digit_misread_by_one_engine_is_a_disagreement():
     other = other_reading([read_twice(KEPT, misread)], "receipt")
     assert agreement("total", field("758.70"), other) == {"cross_disagree": 1.0}
     assert agreement("date", field("2025-03-12"), other) == {"cross_disagree": 1.0}
+
+
+def test_a_value_the_other_reading_leads_elsewhere_is_marked_and_the_others_are_not():
+    misread = tuple(row.replace("758.70", "753.78") for row in KEPT)
+    other = other_reading([read_twice(KEPT, misread)], "receipt")
+    fields = {
+        "total": field("758.70"),
+        "date": field("2025-03-12", "date.numeric_dmy"),
+        "currency": field("EUR", "currency.marker"),
+    }
+    marked = mark_disagreements(fields, other)
+    assert marked["total"].rule == "total.label_right" + READERS_DISAGREE and marked["total"].confidence == 0.9
+    assert marked["date"] == fields["date"] and marked["currency"] == fields["currency"]
+    assert mark_disagreements(fields, None) == fields  # a page read once: nothing to disagree with
 
 
 def test_a_proof_read_once_has_no_other_reading_and_other_fields_are_not_compared():

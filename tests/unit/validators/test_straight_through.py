@@ -44,6 +44,17 @@ def test_a_value_under_its_threshold_is_named_with_its_page():
     assert "45.00" in total.message and "page 2" in total.message_en
 
 
+def test_a_value_the_two_readers_disagree_on_is_doubtful_whatever_its_confidence():
+    base = bill(total=0.99)
+    marked = base.fields["total"].model_copy(update={"rule": base.fields["total"].rule + "+readers_disagree"})
+    document = base.model_copy(update={"fields": {**base.fields, "total": marked}})
+    flags = doubtful_flags([document], THRESHOLDS, None, LIMITS)
+    assert fields_of(flags) == [("total", "facture.pdf")] and flags[0].details["readers"] == "disagree"
+    assert "les deux lectures de la page" in flags[0].message and "two readings of the page" in flags[0].message_en
+    # the declaration stating that very amount settles it
+    assert doubtful_flags([document], THRESHOLDS, Manifest(total_declared="45.00", currency="EUR"), LIMITS) == []
+
+
 def test_a_doubtful_value_holds_the_claim_for_a_manager():
     document = bill(currency=0.2)
     status, reason = decide_status([document], doubtful_flags([document], THRESHOLDS, None, LIMITS))
