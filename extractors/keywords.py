@@ -101,6 +101,7 @@ class Currencies(DataFile):
     meanings: dict[str, tuple[str, ...]]  # ambiguous marker -> the currencies a hint may settle it to
     hints: dict[str, str]  # word on the document -> the currency an ambiguous marker means there
     weak_hints: dict[str, str]  # the same from a word that only suggests a country: never a confident currency
+    street_words: tuple[str, ...]  # a hint right after one of these names a street ("rue du Canada"), not a country
 
 
 class Issuer(Model):

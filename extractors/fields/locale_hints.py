@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.data_files import fold
 from extractors.keywords import CURRENCIES
@@ -34,8 +35,22 @@ class LocaleHint:
     weak: bool = False  # the hint only suggests a country (a company suffix): never a confident currency
 
 
+@cache
+def _street_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a street word ending the text before a hint, a street word opening the text after it)."""
+    words = "|".join(re.escape(w) for w in sorted(CURRENCIES.street_words, key=len, reverse=True))
+    before = re.compile(rf"(?<![a-z])(?:{words})\.?\s+(?:(?:de la|de|du|des|of|the)\s+|d['’]\s*)?$")
+    after = re.compile(rf"^\.?\s+(?:{words})(?![a-z])")
+    return before, after
+
+
 def _has_word(folded: str, word: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded) is not None
+    """Whether `word` is named on the page other than as a street's name ("12 rue du Canada", "Tokyo Street")."""
+    before, after = _street_patterns()
+    for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+        if not before.search(folded[max(0, m.start() - 30) : m.start()]) and not after.match(folded[m.end() : m.end() + 20]):
+            return True
+    return False
 
 
 def locale_hint(lines: Sequence[Line]) -> LocaleHint:

@@ -28,6 +28,16 @@ def test_dollar_in_malaysia_is_ringgit():
     assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+hint")
 
 
+def test_a_country_named_in_a_street_is_no_hint():
+    # a Paris pharmacy on the rue du Canada prints its euros: no Canadian dollar, not even at 0.6
+    field = currency_of("PHARMACIE DU CENTRE", "12 rue du Canada 75018 Paris", "TOTAL 2,18 €")
+    assert field.value == "EUR" and field.rule == "currency.marker"
+    assert currency_of("Clinique de l'Europe", "3 avenue de New Zealand", "Total $12.00").rule == "currency.ambiguous_symbol"
+    assert currency_of("Tokyo Street Dental", "Total $12.00").rule == "currency.ambiguous_symbol"
+    # the country named as such still settles the symbol
+    assert currency_of("Maple Dental, Toronto, Canada", "Total $120.00").value == "CAD"
+
+
 def test_dollar_beside_a_company_suffix_is_only_a_guess():
     field = currency_of("ABC TRADING SDN BHD", "Total $12.00")
     assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+weak_hint") and field.confidence < 0.8
