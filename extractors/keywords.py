@@ -102,6 +102,7 @@ class Currencies(DataFile):
     hints: dict[str, str]  # word on the document -> the currency an ambiguous marker means there
     weak_hints: dict[str, str]  # the same from a word that only suggests a country: never a confident currency
     street_words: tuple[str, ...]  # a hint right after one of these names a street ("rue du Canada"), not a country
+    marker_hints: dict[str, str]  # a country that settles an ambiguous marker printed with it, and nothing else
 
 
 class Issuer(Model):

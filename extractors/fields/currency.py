@@ -1,6 +1,6 @@
 """Currency: ISO 4217 from codes, symbols and words, preferring the marker beside the total;
-ambiguous symbols ($, ¥, kr, Rs) are settled by country hints - at 0.85 by a country named on the
-page, under 0.8 by a weak hint (a company suffix) -, else kept with a low confidence. A currency is
+ambiguous symbols ($, ¥, kr, Rs, DH, FCFA) are settled by country hints - at 0.85 by a country named on
+the page, under 0.8 by a weak hint (a company suffix) -, else kept with a low confidence. A currency is
 read only from evidence: a weak hint alone never makes a confident one; with no currency printed, the
 country of the bank account printed (IBAN) gives its currency at a modest confidence."""
 
@@ -15,7 +15,7 @@ from functools import cache
 from babel.numbers import get_territory_currencies
 
 from extractors.data_files import fold
-from extractors.fields.locale_hints import LocaleHint
+from extractors.fields.locale_hints import LocaleHint, has_word
 from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 from models import Field
@@ -74,13 +74,27 @@ def _markers(line: Line) -> list[Marker]:
     return found
 
 
-def _resolve(marker: Marker, hint: LocaleHint) -> tuple[str, float, str]:
+def marker_countries(lines: Sequence[Line]) -> dict[str, str]:
+    """The currencies `marker_hints` name on the page (a country named other than in a street), each with
+    its word: they settle an ambiguous marker printed with them, nothing else."""
+    folded = fold("\n".join(line.text for line in lines))
+    found: dict[str, str] = {}
+    for word, currency in CURRENCIES.marker_hints.items():
+        if currency not in found and has_word(folded, word):
+            found[currency] = word
+    return found
+
+
+def _resolve(marker: Marker, hint: LocaleHint, countries: dict[str, str] | None = None) -> tuple[str, float, str]:
     if not marker.ambiguous:
         return marker.code, marker.strength, "currency.marker"
     if hint.currency is not None and hint.currency in CURRENCIES.meanings.get(marker.raw, (hint.currency,)):
         if hint.weak:
             return hint.currency, WEAK_HINT_CERTAINTY, f"currency.ambiguous_symbol+weak_hint:{hint.hint}"
         return hint.currency, STRONG_HINT_CERTAINTY, f"currency.ambiguous_symbol+hint:{hint.hint}"
+    for currency in CURRENCIES.meanings.get(marker.raw, ()):
+        if countries and currency in countries:
+            return currency, STRONG_HINT_CERTAINTY, f"currency.ambiguous_symbol+hint:{countries[currency]}"
     return marker.code, marker.strength, "currency.ambiguous_symbol"
 
 
@@ -98,11 +112,13 @@ def extract_currency(
     near_total = [
         m for m in markers if total is not None and m.line.page == total.page and total.raw and total.raw in m.line.text
     ]
+    countries = marker_countries(lines) if any(m.ambiguous for m in markers) else {}
+    resolved = {id(m): _resolve(m, hint, countries) for m in markers}
     counts: dict[str, int] = {}
     for m in markers:
-        counts[_resolve(m, hint)[0]] = counts.get(_resolve(m, hint)[0], 0) + 1
-    chosen = near_total[0] if near_total else max(markers, key=lambda m: (counts[_resolve(m, hint)[0]], m.strength))
-    code, strength, rule = _resolve(chosen, hint)
+        counts[resolved[id(m)][0]] = counts.get(resolved[id(m)][0], 0) + 1
+    chosen = near_total[0] if near_total else max(markers, key=lambda m: (counts[resolved[id(m)][0]], m.strength))
+    code, strength, rule = resolved[id(chosen)]
     if len(counts) > 1 and not near_total:
         strength *= 0.7  # several currencies and none beside the total
     bbox, ocr_conf = chosen.line.locate(chosen.start, chosen.end)

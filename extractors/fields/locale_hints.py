@@ -44,7 +44,7 @@ def _street_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return before, after
 
 
-def _has_word(folded: str, word: str) -> bool:
+def has_word(folded: str, word: str) -> bool:
     """Whether `word` is named on the page other than as a street's name ("12 rue du Canada", "Tokyo Street")."""
     before, after = _street_patterns()
     for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
@@ -58,11 +58,11 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
     text = "\n".join(line.text for line in lines)
     folded = fold(text)
     for word, currency in CURRENCIES.hints.items():
-        if _has_word(folded, word):
+        if has_word(folded, word):
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):
         return LocaleHint("USD", "us_address", month_first=True)
     for word, currency in CURRENCIES.weak_hints.items():
-        if _has_word(folded, word):
+        if has_word(folded, word):
             return LocaleHint(currency, word, month_first=False, weak=True)
     return LocaleHint(None, None, month_first=False)

@@ -38,6 +38,22 @@ def test_a_country_named_in_a_street_is_no_hint():
     assert currency_of("Maple Dental, Toronto, Canada", "Total $120.00").value == "CAD"
 
 
+def test_dirhams_and_cfa_francs_are_settled_by_the_country_printed_with_them():
+    field = currency_of("RELAIS OULMES", "AUTOROUTE RABAT MEKNES, MAROC", "Total Facture : 56.00 DH")
+    assert (field.value, field.rule) == ("MAD", "currency.ambiguous_symbol+hint:maroc") and field.confidence >= 0.75
+    assert currency_of("Clinique", "Dakar, Sénégal", "Montant : 25 000 FCFA").value == "XOF"
+    assert currency_of("Dubai Mall", "United Arab Emirates", "TOTAL Dhs 120.00").value == "AED"
+    unsettled = currency_of("Clinique du Parc", "Total : 560,00 DH")  # a dirham, but whose?
+    assert unsettled.value == "MAD" and unsettled.confidence < 0.5
+
+
+def test_a_birthplace_abroad_does_not_turn_euros_into_its_currency():
+    # countries that settle a dirham or a CFA franc do nothing else: "née au Maroc" is a French patient's birthplace
+    for text in ("Patiente née au Maroc", "Adresse : Dakar, Sénégal"):
+        assert currency_of("PHARMACIE DU CENTRE", text, "TOTAL 12,00 €").value == "EUR"
+        assert currency_of("Cabinet médical", text, "Consultation 25,00", "Facture").value == "EUR"
+
+
 def test_dollar_beside_a_company_suffix_is_only_a_guess():
     field = currency_of("ABC TRADING SDN BHD", "Total $12.00")
     assert field.value == "MYR" and field.rule.startswith("currency.ambiguous_symbol+weak_hint") and field.confidence < 0.8
