@@ -133,11 +133,14 @@ def extract_currency(
 
 
 def _only_stray_symbols(markers: list[Marker], hinted: str) -> bool:
-    """No marker, or a single one-character symbol at odds with the country: OCR noise, not a currency."""
+    """No marker, or a single one-character symbol at odds with the country and printed with no figure on
+    its line: OCR noise, not a currency. A symbol beside an amount ("TOTAL 12,00 €") is the currency, whatever
+    country the page names ("née au Canada")."""
     if not markers:
         return True
     only = markers[0]
-    return len(markers) == 1 and len(only.raw) == 1 and not only.ambiguous and only.code != hinted
+    stray = len(markers) == 1 and len(only.raw) == 1 and not only.ambiguous and only.code != hinted
+    return stray and not any(ch.isdigit() for ch in only.line.text)
 
 
 def _hinted_currency(lines: Sequence[Line], hint: LocaleHint) -> Field:

@@ -83,3 +83,9 @@ def test_country_hint_gives_the_currency_when_none_is_printed():
 def test_stray_symbol_against_the_country_is_ignored():
     field = currency_of("ABC TRADING, KUALA LUMPUR", "Total 12.00", "£")
     assert field.value == "MYR"
+
+
+def test_a_symbol_beside_an_amount_is_the_currency_whatever_country_the_page_names():
+    # a French patient born in Canada, a pharmacy in Paris: its euros stay euros
+    field = currency_of("PHARMACIE DU CENTRE", "Patient né au Canada", "TOTAL 12,00 €")
+    assert (field.value, field.rule) == ("EUR", "currency.marker")
