@@ -79,6 +79,12 @@ def _utcnow() -> datetime:
 DecisionListener = Callable[[str, ReviewAction, ClaimStatus], None]
 
 
+def _check_field_name(field: str) -> None:
+    """BadRequest unless `field` could name a field (letters, digits, underscores)."""
+    if not field or not field.replace("_", "").isalnum():
+        raise BadRequest("unknown_field")
+
+
 class Desk:
     """The review actions over one storage."""
 
@@ -157,17 +163,25 @@ class Desk:
     def correct_field(self, who: Account, claim_id: str, version: str, document: str, field: str, value: str) -> ClaimRecord:
         record = self._open(who, claim_id, document, field, value)
         current = self._document(record, document)
-        if not field or not field.replace("_", "").isalnum():
-            raise BadRequest("unknown_field")
+        _check_field_name(field)
         new = normalised(field, value)
         old = current.fields.get(field)
         if old is not None and old.value == new:
             raise Unchanged(field)
-        event = self._event(
-            who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=old.value if old else None, after=new
-        )
-        updated = self._append(claim_id, version, event)
-        self._label(updated, updated.events[-1])
+        return self._corrected(who, claim_id, version, document, [(field, old.value if old else None, new)])
+
+    def _corrected(
+        self, who: Account, claim_id: str, version: str, document: str, changes: list[tuple[str, str | None, str]]
+    ) -> ClaimRecord:
+        """One correction event per (field, before, after), each recorded on the version the previous wrote;
+        Unchanged when there is none."""
+        if not changes:
+            raise Unchanged("fields")
+        for field, before, after in changes:
+            event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=before, after=after)
+            updated = self._append(claim_id, version, event)
+            version = updated.version
+            self._label(updated, updated.events[-1])
         return updated
 
     def correct_fields(self, who: Account, claim_id: str, version: str, document: str, values: Mapping[str, str]) -> ClaimRecord:
@@ -177,10 +191,9 @@ class Desk:
         have is not a change; derived values (`*_eur`, computed from the ECB rate) are never taken."""
         record = self._open(who, claim_id, document, *values.keys(), *values.values())
         current = self._document(record, document)
-        changes = []
+        changes: list[tuple[str, str | None, str]] = []
         for field, value in values.items():
-            if not field or not field.replace("_", "").isalnum():
-                raise BadRequest("unknown_field")
+            _check_field_name(field)
             old = current.fields.get(field)
             if field.endswith("_eur") or (old is None and not value.strip()):
                 continue
@@ -191,15 +204,7 @@ class Desk:
                 raise
             if old is None or old.value != new:
                 changes.append((field, old.value if old else None, new))
-        if not changes:
-            raise Unchanged("fields")
-        updated = record
-        for field, before, after in changes:
-            event = self._event(who, ReviewAction.CORRECT_FIELD, document=document, field=field, before=before, after=after)
-            updated = self._append(claim_id, version, event)
-            version = updated.version
-            self._label(updated, updated.events[-1])
-        return updated
+        return self._corrected(who, claim_id, version, document, changes)
 
     def set_doc_type(self, who: Account, claim_id: str, version: str, document: str, doc_type: str) -> ClaimRecord:
         record = self._open(who, claim_id)

@@ -6,6 +6,7 @@ helpers that keep redirects on the site and queue views known."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
         "path": request.url.path,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "moment": lambda at, seconds=False: local_moment(at, request.state.lang, seconds),
+        "local_date": lambda value: local_date(value, request.state.lang),
         **values,
     }
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
@@ -156,6 +158,14 @@ def acted_on(request: Request) -> str | None:
     """The claim an action's banner names (from the redirect's query), when it is a claim number."""
     claim = request.query_params.get("claim", "")
     return claim if CLAIM_ID.fullmatch(claim) else None
+
+
+def local_date(value: str, language: str) -> str:
+    """An ISO date as the desk's language writes it (31/12/2026 in French); any other value as it is."""
+    if language == "fr" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value
 
 
 def local_moment(at: datetime, language: str, seconds: bool = False) -> str:

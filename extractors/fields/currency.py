@@ -15,7 +15,7 @@ from functools import cache
 from babel.numbers import get_territory_currencies
 
 from extractors.data_files import fold
-from extractors.fields.locale_hints import LocaleHint, has_word
+from extractors.fields.locale_hints import LocaleHint, marker_countries
 from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 from models import Field
@@ -71,17 +71,6 @@ def _markers(line: Line) -> list[Marker]:
             if any(k.start <= m.start() < k.end for k in found):
                 continue  # part of US$, S$...
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
-    return found
-
-
-def marker_countries(lines: Sequence[Line]) -> dict[str, str]:
-    """The currencies `marker_hints` name on the page (a country named other than in a street), each with
-    its word: they settle an ambiguous marker printed with them, nothing else."""
-    folded = fold("\n".join(line.text for line in lines))
-    found: dict[str, str] = {}
-    for word, currency in CURRENCIES.marker_hints.items():
-        if currency not in found and has_word(folded, word):
-            found[currency] = word
     return found
 
 

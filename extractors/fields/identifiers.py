@@ -322,7 +322,7 @@ def _bics(lines: Sequence[Line], ibans: Sequence[Candidate]) -> list[Candidate]:
     """Valid BICs next to a BIC/SWIFT label, or within two rows of an IBAN of the same country."""
     found: list[Candidate] = []
     countries = {(c.line.page, c.value[:2]): c.line.index for c in ibans if c.valid}
-    iban_countries = {page: {country for p, country in countries if p == page} for page, _ in countries}
+    iban_pages = {page for page, _ in countries}
     for line in lines:
         label_ends = [e for k, _, e in _labels_in(line) if k == "bic"]
         above = _label_above(lines, line, "bic")
@@ -338,8 +338,7 @@ def _bics(lines: Sequence[Line], ibans: Sequence[Candidate]) -> list[Candidate]:
                 rule, certainty = "bic.near_iban", 0.8
             else:
                 continue
-            others = iban_countries.get(line.page, set())
-            if others and bic.country_code not in others:  # a word of BIC shape ("BRIGITTE": IT) beside a French IBAN
+            if line.page in iban_pages and near is None:  # a word of BIC shape ("BRIGITTE": IT) beside a French IBAN
                 rule, certainty = rule + "+country_mismatch", certainty * BIC_COUNTRY_MISMATCH
             found.append(Candidate("bic", bic.compact, m.group(1), line, m.start(), m.end(), rule, certainty, True))
     return found

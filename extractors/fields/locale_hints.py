@@ -44,7 +44,7 @@ def _street_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return before, after
 
 
-def has_word(folded: str, word: str) -> bool:
+def _has_word(folded: str, word: str) -> bool:
     """Whether `word` is named on the page other than as a street's name ("12 rue du Canada", "Tokyo Street")."""
     before, after = _street_patterns()
     for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
@@ -58,11 +58,22 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
     text = "\n".join(line.text for line in lines)
     folded = fold(text)
     for word, currency in CURRENCIES.hints.items():
-        if has_word(folded, word):
+        if _has_word(folded, word):
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):
         return LocaleHint("USD", "us_address", month_first=True)
     for word, currency in CURRENCIES.weak_hints.items():
-        if has_word(folded, word):
+        if _has_word(folded, word):
             return LocaleHint(currency, word, month_first=False, weak=True)
     return LocaleHint(None, None, month_first=False)
+
+
+def marker_countries(lines: Sequence[Line]) -> dict[str, str]:
+    """The currencies `marker_hints` name on the page (a country named other than in a street), each with
+    its word: they settle an ambiguous marker printed with them (a dirham's "DH"), nothing else."""
+    folded = fold("\n".join(line.text for line in lines))
+    found: dict[str, str] = {}
+    for word, currency in CURRENCIES.marker_hints.items():
+        if currency not in found and _has_word(folded, word):
+            found[currency] = word
+    return found

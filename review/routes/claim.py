@@ -5,7 +5,6 @@ review/page_view.py), and its received and quarantined files as downloads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from urllib.parse import quote, urlencode
@@ -44,14 +43,6 @@ def where_acted(action: str, document: str, documents: Sequence[Document]) -> st
         index = next((i for i, d in enumerate(documents) if document_key(d) == document), None)
         return f"#doc-{index}" if index is not None else ""
     return {"dismiss_flag": "#flags", "request_proofs": "#request"}.get(action, "")
-
-
-def local_date(value: str, language: str) -> str:
-    """An ISO date as the desk's language writes it (31/12/2026 in French); any other value as it is."""
-    if language == "fr" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        year, month, day = value.split("-")
-        return f"{day}/{month}/{year}"
-    return value
 
 
 def audit_trail(record: ClaimRecord, replies: list[Reply]) -> list[tuple[str, ReviewEvent | Reply]]:
@@ -125,7 +116,6 @@ def claim_page(
         replies=exchange.replies,
         request_message=exchange.request_message,
         document_index={d.file: i for i, _, d in reversed(documents)},
-        local_date=lambda value: local_date(value, request.state.lang),
     )
 
 
