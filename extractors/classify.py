@@ -161,7 +161,7 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
     a RIB; a priced page naming its patient bills care to a person (an invoice, even titled "Receipt"); a
     document without a single amount is of no kind that is always priced (invoice, receipt, quote:
     `always_priced` in models/document_kinds.toml)."""
-    items = sum(1 for line in lines if any(ch in line.text for ch in ",.") and item_row(line.text))
+    items = sum(1 for line in lines if any(ch in line.text for ch in ",.€") and item_row(line.text))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])

@@ -201,7 +201,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         if value is not None:
             amount = Amount(value, m.group(0), line, m.start(), m.end())
             return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
-    repaired = _confused_currency(line, label_end)
+    repaired = confused_currency(line, label_end)
     if repaired is not None:
         return TotalCandidate(repaired, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
@@ -220,7 +220,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         amounts = amounts_in(below)
         if amounts:
             return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")
-        repaired = _confused_currency(below, 0)
+        repaired = confused_currency(below, 0)
         if repaired is not None and below.text.strip() == repaired.raw:
             return TotalCandidate(repaired, weight + late - BELOW_PENALTY - CONFUSION_PENALTY, "total.label_below+ocr_repaired")
     alone = _amount_alone_below(lines, line)
@@ -229,7 +229,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     return None
 
 
-def _confused_currency(line: Line, start: int) -> Amount | None:
+def confused_currency(line: Line, start: int) -> Amount | None:
     """The last amount whose currency sign was read as a letter ("17C50" for "17€50", "Y6,090" for
     "¥6,090") on the line from `start` on."""
     found = [m for pattern in (CONFUSED_EURO, CONFUSED_YEN) for m in pattern.finditer(line.text) if m.start() >= start]

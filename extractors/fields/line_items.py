@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from extractors.data_files import fold, phrase_pattern
-from extractors.fields.amounts import Amount, amounts_in, counted_lines, included_tax, not_total_words, total_label
+from extractors.fields.amounts import (
+    CONFUSED_AMOUNT,
+    CONFUSIONS,
+    Amount,
+    amounts_in,
+    confused_currency,
+    counted_lines,
+    included_tax,
+    not_total_words,
+    parse_amount,
+    total_label,
+)
 from extractors.keywords import SHARES, Words
 from extractors.layout import Line
 from models import Field, LineItem
@@ -23,16 +34,54 @@ ITEM_CERTAINTY = 0.9
 SHARE_CERTAINTY = 0.9
 
 
-def _last_amount(line: Line) -> Amount | None:
+# What OCR leaves after a row's last column: a currency sign, a stray dot, dash or quote ("2,17.", "17,03-€")
+ROW_END_NOISE = " €*.:;,'`’‘-_|~"
+# "17:03 €": the decimal comma read as a colon; a euro sign after it says it is money, not a time
+COLON_DECIMAL = re.compile(r"(?<![\w.,:])(?P<units>\d{1,6}):(?P<cents>\d{2})\s?€")
+COLON_BEFORE = re.compile(r"\d:$")
+REPAIRED_ITEM = 0.8  # an amount read through a known OCR confusion is less sure than one printed plainly
+
+
+def _ends_row(line: Line, end: int) -> bool:
+    return not line.text[end:].strip(ROW_END_NOISE)
+
+
+def _repaired_amounts(line: Line) -> list[Amount]:
+    """Amounts OCR garbled in a known way: letters for digits ("1O,5O"), a currency sign read as a letter
+    ("17C50", "Y2,740"), a decimal comma read as a colon ("17:03 €")."""
+    found = []
+    for m in CONFUSED_AMOUNT.finditer(line.text):
+        value = parse_amount(m.group(0).translate(CONFUSIONS)) if any(c.isdigit() for c in m.group(0)) else None
+        if value is not None:
+            found.append(Amount(value, m.group(0), line, m.start(), m.end()))
+    for m in COLON_DECIMAL.finditer(line.text):
+        found.append(Amount(Decimal(f"{m.group('units')}.{m.group('cents')}"), m.group(0), line, m.start(), m.end()))
+    currency = confused_currency(line, 0)
+    if currency is not None:
+        found.append(currency)
+    return found
+
+
+def _row_amount(line: Line) -> tuple[Amount, float] | None:
+    """The amount ending the row and how sure its reading is (1 when printed plainly), or None."""
     amounts = amounts_in(line)
-    if not amounts or line.text[amounts[-1].end :].strip(" €*"):
-        return None
-    return amounts[-1]
+    if amounts and COLON_BEFORE.search(line.text, 0, amounts[-1].start):
+        amounts = amounts[:-1]  # "03 €" of "17:03 €": the cents of an amount whose comma was read as a colon
+    if amounts and _ends_row(line, amounts[-1].end):
+        return amounts[-1], 1.0
+    after = amounts[-1].end if amounts else 0
+    repaired = [a for a in _repaired_amounts(line) if a.start >= after and _ends_row(line, a.end)]
+    return (repaired[-1], REPAIRED_ITEM) if repaired else None
+
+
+def _label_end(line: Line, amount: Amount) -> int:
+    """Where the row's label ends: at its first amount (quantity and unit-price columns come after it)."""
+    return min([a.start for a in amounts_in(line)] + [amount.start])
 
 
 def _is_item(line: Line, amount: Amount) -> bool:
     folded = fold(line.text)
-    label = line.text[: amounts_in(line)[0].start]
+    label = line.text[: _label_end(line, amount)]
     if not LABEL.search(label) or not_total_words(folded) or total_label(folded)[0] > 0:
         return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
     if any(
@@ -52,17 +101,17 @@ def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
     """Every billed line, in reading order."""
     items = []
     for line in counted_lines(lines):
-        amount = _last_amount(line)
-        if amount is None or not _is_item(line, amount):
+        found = _row_amount(line)
+        if found is None or not _is_item(line, found[0]):
             continue
-        first = amounts_in(line)[0]
+        amount, sureness = found
         _bbox, ocr_conf = line.locate(amount.start, amount.end)
         items.append(
             LineItem(
-                label=clean_label(line.text[: first.start]),
+                label=clean_label(line.text[: _label_end(line, amount)]),
                 amount=str(amount.value),
                 raw=line.text,
-                confidence=round(ocr_conf * ITEM_CERTAINTY, 3),
+                confidence=round(ocr_conf * ITEM_CERTAINTY * sureness, 3),
                 page=line.page,
                 bbox=line.bbox,
             )

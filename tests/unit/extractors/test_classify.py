@@ -54,3 +54,19 @@ def test_a_patient_named_on_another_page_does_not_make_a_card_ticket_an_invoice(
     prescription = ("Dr Sandrine CARON", "Pour : LAURENT Anaïs", "Né(e) le 12/04/1946", "20 séances de kinésithérapie")
     lines = [*lines_of(*ticket), *[replace(line, page=2, index=line.index + len(ticket)) for line in lines_of(*prescription)]]
     assert classify(lines).doc_type is DocType.RECEIPT
+
+
+def test_medicines_priced_in_the_french_euro_style_are_sold_not_prescribed():
+    invoice = (
+        "PHARMACIE BRUNET",
+        "FACTURE",
+        "Prescripteur : Dr MOREAU - ordonnance du 24/05/2026",
+        "Article Montant",
+        "1 x Amoxicilline Biogaran 1 g cp B/6 6€12",
+        "2 x Ventoline 100 µg inhal. 8€92",
+        "1 x Xyzall 5 mg cp B/28 6€55",
+        "Total à payer 21€59",
+    )
+    result = classify(lines_of(*invoice))
+    assert result.doc_type is DocType.INVOICE
+    assert "4 lignes chiffrées (mise en page)" in result.reasons  # the total row is priced too

@@ -64,3 +64,27 @@ def test_items_adding_up_to_the_gross_total_keep_their_confidence():
     assert checked_items(items, gross) == items
     short = checked_items(items[:1], gross)
     assert short[0].confidence < items[0].confidence
+
+
+def test_marks_ocr_leaves_after_the_last_column_do_not_hide_the_amount():
+    lines = lines_of("Efferalgan 500 mg cp eff. B/16 1 2,17 2,17.", "Séance du 14.02.23 AMS 7,5 17,03-€", "Séance du 15.02.23 AMS 7,5 17,03 '")
+    assert [i.amount for i in extract_line_items(lines)] == ["2.17", "17.03", "17.03"]
+
+
+def test_an_amount_whose_currency_sign_ocr_garbled_is_an_item_but_a_less_certain_one():
+    lines = lines_of(
+        "Séance n°1 du 31.05.21 17c50",
+        "Séance n°2 du 07.06.21 17€50",
+        "X-ray examination Y2,740",
+        "Séance du 10.02.23 AMS 7,5 17:03 €",
+        "Doliprane 1000 mg cp B/8 1 2,l7",
+    )
+    items = extract_line_items(lines)
+    assert [i.amount for i in items] == ["17.50", "17.50", "2740.00", "17.03", "2.17"]
+    plain = items[1].confidence
+    assert all(i.confidence < plain for i in (items[0], items[2], items[3], items[4]))
+
+
+def test_a_time_or_a_count_ending_a_row_is_no_amount():
+    lines = lines_of("Rendez-vous à 09:30", "Séances prescrites 12", "Édité le 30.04.24 à 09:27")
+    assert extract_line_items(lines) == ()
