@@ -67,7 +67,9 @@ def test_items_adding_up_to_the_gross_total_keep_their_confidence():
 
 
 def test_marks_ocr_leaves_after_the_last_column_do_not_hide_the_amount():
-    lines = lines_of("Efferalgan 500 mg cp eff. B/16 1 2,17 2,17.", "Séance du 14.02.23 AMS 7,5 17,03-€", "Séance du 15.02.23 AMS 7,5 17,03 '")
+    lines = lines_of(
+        "Efferalgan 500 mg cp eff. B/16 1 2,17 2,17.", "Séance du 14.02.23 AMS 7,5 17,03-€", "Séance du 15.02.23 AMS 7,5 17,03 '"
+    )
     assert [i.amount for i in extract_line_items(lines)] == ["2.17", "17.03", "17.03"]
 
 
