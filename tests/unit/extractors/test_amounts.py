@@ -215,6 +215,15 @@ def test_a_euro_sign_read_as_a_letter_where_the_total_label_says_an_amount_is():
     assert "17C50" not in {a.raw for line in lines_of("17C50") for a in amounts_in(line)}  # no amount outside a label's reach
 
 
+def test_an_item_row_under_an_amount_column_head_is_not_the_total_below_a_label():
+    lines = lines_of(
+        "BORDEREAU DE FACTURATION", "Désignation Montant", "Forfait journalier (8 j x 20,00 €) 160,00 EUR", "Lit accompagnant"
+    )
+    found = extract_total(lines)
+    assert found is None or found.rule != "total.label_below"
+    assert extract_total(lines_of("Facture", "Montant", "160,00 EUR")).rule == "total.label_below"
+
+
 def test_a_card_ticket_amount_printed_flush_right_under_its_label():
     amount = Word(text="8,79EUR", confidence=0.9, bbox=BBox(x0=800, y0=70, x1=950, y1=95), block=1, line=2)
     rows = [line_of("TICKET CLIENT", 0), line_of("MONTANT", 1), make_line(1, [amount], 2), line_of("DEBIT", 3)]

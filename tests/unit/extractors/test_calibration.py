@@ -57,6 +57,20 @@ def test_a_total_is_checked_against_the_other_amounts():
     assert (features["lines_sum"], features["printed_twice"], features["largest"]) == (1.0, 1.0, 1.0)
 
 
+def test_an_item_row_taken_for_the_total_does_not_add_up_to_itself():
+    row = BBox(x0=10, y0=100, x1=900, y1=130)
+    alone = LineItem(
+        label="Forfait journalier", amount="160.00", raw="Forfait journalier 160,00", confidence=0.9, page=1, bbox=row
+    )
+    on_it = field("total", "160.00", rule="total.largest_amount").model_copy(
+        update={"bbox": BBox(x0=700, y0=102, x1=860, y1=128)}
+    )
+    lines = proof("Forfait journalier 160,00", items=(alone,), doc_type="hospital_bulletin")
+    assert field_features("total", on_it, None, lines)["lines_sum"] == 0.0
+    below = on_it.model_copy(update={"bbox": BBox(x0=700, y0=160, x1=860, y1=190)})  # a total row of its own
+    assert field_features("total", below, None, lines)["lines_sum"] == 1.0
+
+
 def test_features_say_how_the_page_was_read_and_how_the_value_was_chosen():
     evidence = Evidence(ocr=0.6, certainty=0.9, margin=0.3, rivals=7, repeats=2, neighbour=True)
     features = field_features(
