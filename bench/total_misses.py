@@ -33,12 +33,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.accuracy import labelled_files, page_outcomes, set_name_of  # noqa: E402
-from bench.splits import PARTS, part_of  # noqa: E402
-from extractors.data_files import fold  # noqa: E402
-from extractors.fields.amounts import amounts_in, rounding_rows  # noqa: E402
-from extractors.layout import Line, document_lines  # noqa: E402
-from intake.pipeline import documents_from_outcomes  # noqa: E402
+from bench.accuracy import labelled_files, page_outcomes, set_name_of
+from bench.splits import PARTS, part_of
+from extractors.data_files import fold
+from extractors.fields.amounts import amounts_in, rounding_rows
+from extractors.layout import Line, document_lines
+from intake.pipeline import documents_from_outcomes
 
 KINDS = ("missing", "rounding", "paid_after_deduction", "one_digit", "not_read", "other_amount")
 MAX_ROUNDING = Decimal("0.10")
