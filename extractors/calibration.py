@@ -36,6 +36,7 @@ from pathlib import Path
 from extractors.cross_reading import OtherReading, agreement, other_reading
 from extractors.fields.amounts import amounts_in, rounding_rows
 from extractors.fields.evidence import Evidence
+from extractors.fields.line_items import read_on_row
 from extractors.layout import Line
 from models import Field, LineItem, OcrEngine, OcrPage, TextSource
 from models.document_kinds import Role, kind_of
@@ -111,15 +112,6 @@ def _net_plus_tax(value: Decimal, printed: Sequence[Decimal]) -> bool:
     return any(a + b == value for a, b in combinations(smaller, 2))
 
 
-def _on_row(field: Field, item: LineItem) -> bool:
-    """The field was read on the item's row."""
-    box, row = field.bbox, item.bbox
-    if box is None or row is None or field.page != item.page:
-        return False
-    middle = (box.y0 + box.y1) / 2
-    return row.y0 <= middle <= row.y1 and row.x0 <= box.x0 and box.x1 <= row.x1
-
-
 def total_features(field: Field, proof: Proof) -> dict[str, float]:
     """Arithmetic checks of a total against the other amounts of the proof."""
     try:
@@ -129,7 +121,7 @@ def total_features(field: Field, proof: Proof) -> dict[str, float]:
     printed = [a.value for line in proof.lines for a in amounts_in(line)]
     # the billed lines other than the row the total was read on: an item row taken for the total (no
     # total label read) would otherwise "add up" to itself
-    items = [Decimal(i.amount) for i in proof.line_items if not _on_row(field, i)]
+    items = [Decimal(i.amount) for i in proof.line_items if not read_on_row(field, i)]
     return {
         "rounding_printed": float(bool(rounding_rows(proof.lines))),  # which of the rounded and unrounded was paid
         "printed_twice": float(printed.count(value) >= 2),

@@ -82,7 +82,9 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     if care_type is not None and care_type.value in SESSION_CARE:
         sessions, session_fields = extract_sessions(lines, hint.month_first, dates)
         fields.update(session_fields)
-    return Extraction(fields, checked_items(extract_line_items(lines), fields.get("gross_total")), sessions, evidence)
+    return Extraction(
+        fields, checked_items(extract_line_items(lines, fields.get("gross_total")), fields.get("gross_total")), sessions, evidence
+    )
 
 
 def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import combinations
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import (
@@ -36,8 +37,11 @@ SHARE_CERTAINTY = 0.9
 
 # What OCR leaves after a row's last column: a currency sign, a stray dot, dash or quote ("2,17.", "17,03-€")
 ROW_END_NOISE = " €*.:;,'`’‘-_|~"
-# "17:03 €": the decimal comma read as a colon; a euro sign after it says it is money, not a time
-COLON_DECIMAL = re.compile(r"(?<![\w.,:])(?P<units>\d{1,6}):(?P<cents>\d{2})\s?€")
+# "17:03 €", "EUR 151:30": the decimal point read as a colon; a currency beside it says it is money, not a time
+COLON_DECIMALS = (
+    re.compile(r"(?<![\w.,:])(?P<units>\d{1,6}):(?P<cents>\d{2})\s?(?:€|EUR)"),
+    re.compile(r"(?:€|EUR)\s?(?P<units>\d{1,6}):(?P<cents>\d{2})(?![\d:])"),
+)
 COLON_BEFORE = re.compile(r"\d:$")
 REPAIRED_ITEM = 0.8  # an amount read through a known OCR confusion is less sure than one printed plainly
 
@@ -54,8 +58,9 @@ def _repaired_amounts(line: Line) -> list[Amount]:
         value = parse_amount(m.group(0).translate(CONFUSIONS)) if any(c.isdigit() for c in m.group(0)) else None
         if value is not None:
             found.append(Amount(value, m.group(0), line, m.start(), m.end()))
-    for m in COLON_DECIMAL.finditer(line.text):
-        found.append(Amount(Decimal(f"{m.group('units')}.{m.group('cents')}"), m.group(0), line, m.start(), m.end()))
+    for m in (m for pattern in COLON_DECIMALS for m in pattern.finditer(line.text)):
+        value = Decimal(f"{m.group('units')}.{m.group('cents')}")
+        found.append(Amount(value, m.group(0), line, m.start("units"), m.end()))
     currency = confused_currency(line, 0)
     if currency is not None:
         found.append(currency)
@@ -97,15 +102,55 @@ def clean_label(text: str) -> str:
     return TRAILING.sub("", text).strip(" .:-") or text.strip()
 
 
-def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
-    """Every billed line, in reading order."""
-    items = []
+# "semestre 1 690,00 €": a row number or count before an amount reads as its thousands ("1 690,00"); which
+# reading is right is settled by the bill's own sum
+FIRST_GROUP = re.compile(r"^(\d{1,3})[ \u00a0\u202f](?=\d{3}(?:[.,]\d{1,2})?(?!\d))")
+MAX_SETTLED = 12  # ambiguous rows tried together (2^12 sums at most)
+MIN_ITEMS_TO_DROP = 3  # a row is dropped for the sum only among 3 or more (two rows: which is the item?)
+
+
+def _without_first_group(amount: Amount) -> Decimal | None:
+    """The amount read without its first space-separated group ("690.00" of "1 690,00"), or None."""
+    m = FIRST_GROUP.match(amount.raw)
+    return parse_amount(amount.raw[m.end() :]) if m else None
+
+
+def _settled(items: list[LineItem], alternatives: dict[int, Decimal], gross: Field | None) -> list[LineItem]:
+    """The items, with the rows whose first group may be a row number read without it when that alone
+    makes the items add up to the gross total (and they did not already)."""
+    try:
+        target = Decimal(gross.value) if gross is not None else None
+    except ArithmeticError:
+        target = None
+    amounts = [Decimal(i.amount) for i in items]
+    if target is None or not alternatives or sum(amounts) == target:
+        return items
+    keys = list(alternatives)[:MAX_SETTLED]
+    for size in range(1, len(keys) + 1):
+        for chosen in combinations(keys, size):
+            if sum(amounts) - sum(amounts[i] - alternatives[i] for i in chosen) == target:
+                return [i.model_copy(update={"amount": str(alternatives[n])}) if n in chosen else i for n, i in enumerate(items)]
+    if len(items) >= MIN_ITEMS_TO_DROP:
+        extra = [n for n, amount in enumerate(amounts) if sum(amounts) - amount == target]
+        if len(extra) == 1:  # the bill adds up without this row: a share or carry row whose label OCR garbled
+            return [i for n, i in enumerate(items) if n != extra[0]]
+    return items
+
+
+def extract_line_items(lines: Sequence[Line], gross: Field | None = None) -> tuple[LineItem, ...]:
+    """Every billed line, in reading order (`gross`: the bill's gross total, which settles an amount that
+    may hold a row number as its first group)."""
+    items: list[LineItem] = []
+    alternatives: dict[int, Decimal] = {}
     for line in counted_lines(lines):
         found = _row_amount(line)
         if found is None or not _is_item(line, found[0]):
             continue
         amount, sureness = found
         _bbox, ocr_conf = line.locate(amount.start, amount.end)
+        alternative = _without_first_group(amount)
+        if alternative is not None:
+            alternatives[len(items)] = alternative
         items.append(
             LineItem(
                 label=clean_label(line.text[: _label_end(line, amount)]),
@@ -116,7 +161,7 @@ def extract_line_items(lines: Sequence[Line]) -> tuple[LineItem, ...]:
                 bbox=line.bbox,
             )
         )
-    return tuple(items)
+    return tuple(_settled(items, alternatives, gross))
 
 
 def _share(lines: Sequence[Line], labels: Words, name: str) -> Field | None:
@@ -180,12 +225,27 @@ def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Fiel
 UNCHECKED_ITEMS = 0.75  # items that do not add up to the bill's gross total are less certain
 
 
+def read_on_row(field: Field, item: LineItem) -> bool:
+    """The field was read on the item's row (an item's amount taken for the total where no total label
+    was read): the two cannot check each other."""
+    box, row = field.bbox, item.bbox
+    if box is None or row is None or field.page != item.page:
+        return False
+    middle = (box.y0 + box.y1) / 2
+    return row.y0 <= middle <= row.y1 and row.x0 <= box.x0 and box.x1 <= row.x1
+
+
 def checked_items(items: tuple[LineItem, ...], gross: Field | None) -> tuple[LineItem, ...]:
-    """The items, their confidence kept only when they add up to the gross total (the bill's own check)."""
+    """The items, their confidence kept only when they add up to the gross total (the bill's own check),
+    a total read on one of their rows checking nothing."""
     if not items:
         return items
     try:
-        adds_up = gross is not None and sum((Decimal(i.amount) for i in items), Decimal("0")) == Decimal(gross.value)
+        adds_up = (
+            gross is not None
+            and not any(read_on_row(gross, i) for i in items)
+            and sum((Decimal(i.amount) for i in items), Decimal("0")) == Decimal(gross.value)
+        )
     except ArithmeticError:
         adds_up = False
     if adds_up:

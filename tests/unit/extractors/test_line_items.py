@@ -90,3 +90,39 @@ def test_an_amount_whose_currency_sign_ocr_garbled_is_an_item_but_a_less_certain
 def test_a_time_or_a_count_ending_a_row_is_no_amount():
     lines = lines_of("Rendez-vous à 09:30", "Séances prescrites 12", "Édité le 30.04.24 à 09:27")
     assert extract_line_items(lines) == ()
+
+
+def test_a_row_number_read_as_thousands_is_settled_by_the_bill_s_own_sum():
+    rows = (
+        "Bilan orthodontique 110,00 €",
+        "Traitement - semestre 1 690,00 €",
+        "Traitement - semestre 2 580,00 €",
+        "Total TTC 1 380,00 €",
+    )
+    lines = lines_of(*rows)
+    gross = extract_shares(lines, extract_total(lines))["gross_total"]
+    assert [i.amount for i in extract_line_items(lines, gross)] == ["110.00", "690.00", "580.00"]
+    assert [i.amount for i in extract_line_items(lines)] == ["110.00", "1690.00", "2580.00"]  # no sum: as printed
+    thousands = lines_of("Prothèse 1 690,00 €", "Couronne 580,00 €", "Total TTC 2 270,00 €")
+    gross = extract_shares(thousands, extract_total(thousands))["gross_total"]
+    assert [i.amount for i in extract_line_items(thousands, gross)] == ["1690.00", "580.00"]  # it adds up as printed
+
+
+def test_a_row_the_bill_adds_up_without_is_no_billed_line():
+    rows = (
+        "Forfait journalier 260,00 €",
+        "Chambre particulière 540,00 €",
+        "Lit accompagnant 384,00 €",
+        "Fa ss s sdie 9 409,84 €",
+    )
+    lines = lines_of(*rows, "TOTAL A PAYER 1 184,00 €")
+    gross = extract_shares(lines, extract_total(lines))["gross_total"]
+    assert [i.amount for i in extract_line_items(lines, gross)] == ["260.00", "540.00", "384.00"]
+    two = lines_of("Consultation 25,00 €", "Acte 25,00 €", "Total 25,00 €")
+    gross = extract_shares(two, extract_total(two))["gross_total"]
+    assert len(extract_line_items(two, gross)) == 2  # which of two rows is the bill's is not known: both kept
+
+
+def test_a_colon_read_for_the_decimal_point_after_a_currency_code():
+    lines = lines_of("Verre unifocal aminci OD indice 1,67 0,05 EUR 151:30", "Rendez-vous EUR 10:30 h")
+    assert [i.amount for i in extract_line_items(lines)] == ["151.30"]
