@@ -17,6 +17,15 @@ from tests.conftest import lines_of
         (("TICKET CLIENT", "CARTE BANCAIRE", "SANS CONTACT", "MONTANT 12,00 EUR", "A CONSERVER"), DocType.RECEIPT),
         (("FEUILLE DE SOINS", "Identification du praticien", "Signature du praticien"), DocType.CARE_SHEET),
         (("BULLETIN DE SITUATION", "Date d'entrée 01/02/2021", "Date de sortie 05/02/2021"), DocType.HOSPITAL_BULLETIN),
+        (
+            (
+                "Caisse primaire d'assurance maladie",
+                "Attestation de vos droits",
+                "Identification de l'assuré(e)",
+                "Nom, prénom : J. M.",
+            ),
+            DocType.RIGHTS_CERTIFICATE,
+        ),
         (("Lorem ipsum dolor sit amet",), DocType.OTHER),
     ],
 )
