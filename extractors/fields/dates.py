@@ -51,8 +51,10 @@ NUMERIC_DMY = re.compile(
 )
 NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
+# A day glued by OCR to the word before it ("au20 févr. 2020", "du5 mars") reads as a day all the same.
+GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
 TEXT_DMY = re.compile(
-    rf"(?<![\d\w])(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?[\s\-,/]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?[\s\-,/]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
@@ -60,6 +62,10 @@ DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated|datum|fecha|data)\W{0,
 # A date of prose cut by a line break between its month and its year: "... au 4 déc." / "2021 pour ..."
 WRAPPED_DAY_MONTH = re.compile(rf"(?<![\d\w])(\d{{1,2}}|1er)(?:er)?\.?\s*(?:de\s+)?({_MONTH})\.?\W{{0,2}}$", re.IGNORECASE)
 YEAR_OPENING = re.compile(r"^\W{0,2}((?:19|20)\d{2})(?![\d/.-])")
+# ...or between its day and its month, the day announced by a preposition: "du 30 décembre 2019 au 5" / "juillet 2020"
+WRAPPED_DAY = re.compile(r"(?<![\w'])(?:au|du|le|jusqu'au|to|from|until)\s+(\d{1,2}|1er)(?:er)?\W{0,2}$", re.IGNORECASE)
+DAY_ALONE = re.compile(r"(?:\d{1,2}|1er)(?:er)?")
+MONTH_YEAR_OPENING = re.compile(rf"^\W{{0,2}}({_MONTH})\.?\s*((?:19|20)\d{{2}})(?![\d/.-])", re.IGNORECASE)
 # "August 3, 2014", "August 3 , 2014", "Mar. 5th 2018"
 TEXT_MDY = re.compile(rf"(?<![\w])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 
@@ -299,13 +305,18 @@ def _without_overlaps(matches: list[tuple[re.Match[str], date | None, str]]) -> 
 
 def _wrapped_date(line: Line, following: Line | None) -> tuple[re.Match[str], date | None, str] | None:
     """A day and month ending a line whose year opens the next one ("du 20 mai 2021 au 4 déc." / "2021
-    pour ..."): the date, placed on the first line (its day and month); None when the lines do not read so."""
+    pour ..."), or a day after a preposition ending it whose month and year open the next one ("au 5" /
+    "juillet 2020"): the date, placed on the first line; None when the lines do not read so."""
     if following is None or following.page != line.page:
         return None
     ending, year = WRAPPED_DAY_MONTH.search(line.text), YEAR_OPENING.match(following.text)
-    if ending is None or year is None:
-        return None
-    return ending, parse_text_date(f"{ending.group(1)} {ending.group(2)} {year.group(1)}"), "date.text_dmy+wrapped"
+    if ending is not None and year is not None:
+        return ending, parse_text_date(f"{ending.group(1)} {ending.group(2)} {year.group(1)}"), "date.text_dmy+wrapped"
+    day, rest = WRAPPED_DAY.search(line.text), MONTH_YEAR_OPENING.match(following.text)
+    if day is not None and rest is not None:
+        alone = DAY_ALONE.match(line.text, day.start(1)) or day  # the day without its preposition, which joins a range
+        return alone, parse_text_date(f"{day.group(1)} {rest.group(1)} {rest.group(2)}"), "date.text_dmy+wrapped"
+    return None
 
 
 def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:

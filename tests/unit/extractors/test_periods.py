@@ -78,6 +78,19 @@ def test_period_read_through_ocr_noise_and_line_breaks():
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2021-05-20", "2021-12-04")
     # a number opening the next line that is no year does not make a date
     assert "valid_to" not in extract_periods(lines_of("du 20 mai 2021 au 4 déc.", "12 salariés détachés"), "posting_certificate")
+    # ...or between its day and its month
+    fields = extract_periods(
+        lines_of("est détachée en Espagne (Alicante) du 30 décembre 2019 au 5", "juillet 2020 pour le compte de notre société"),
+        "posting_certificate",
+    )
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-12-30", "2020-07-05")
+    assert "valid_to" not in extract_periods(lines_of("du 30 décembre 2019 au bâtiment 5", "juillet 2020"), "posting_certificate")
+    # a day OCR glued to the word before it
+    fields = extract_periods(lines_of("Période autorisée du 26 oct. 2019 au20 févr. 2020"), "prior_authorisation")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-10-26", "2020-02-20")
+    assert "valid_to" not in extract_periods(
+        lines_of("Période autorisée du 26 oct. 2019 bureau20 févr. 2020"), "prior_authorisation"
+    )
 
 
 def test_a_period_named_at_the_end_of_the_row_above_its_range():
