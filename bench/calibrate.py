@@ -54,6 +54,7 @@ from extractors.calibration import MODEL_FILE, field_features
 from extractors.cross_reading import OTHER_READER, OTHER_READER_CAP
 from extractors.document import read_proof
 from extractors.segment import segment_pages
+from validators.rules_file import load_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DEFAULT_SETS = tuple(CORPUS / name for name in ("sroie-train", "sroie-dev", "einvoice-dev"))
@@ -284,9 +285,20 @@ def model_entry(fitted, names: Sequence[str], develop: Sequence[Sample], t: floa
     }
 
 
-def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tuple[dict | None, float]:
+def shipped_lines(samples: Sequence[Sample], p: np.ndarray, computed: float, shipped: float | None) -> list[str]:
+    """The per-set figures at the threshold the rules file ships, when it is not the one just computed
+    (what adjudication gets today)."""
+    if shipped is None or shipped == computed:
+        return []
+    return [f"  at the shipped threshold ({shipped}, validators/rules/default.toml):", *per_set_lines(samples, p, shipped)]
+
+
+def calibrate_field(
+    name: str, samples: Sequence[Sample], target: float, shipped: float | None = None
+) -> tuple[dict | None, float]:
     """Fit and report one field: its model entry (None: too few wrong values to learn from, the hand-set
-    confidence stays) and the threshold keeping wrong values at or under `target` on the develop part."""
+    confidence stays) and the threshold keeping wrong values at or under `target` on the develop part
+    (`shipped`: the rules file's threshold, also reported when it differs)."""
     develop = [s for s in samples if s.part == "develop"]
     scored = [s for s in samples if s.part == "scored"]
     y_dev, y_sc = labels(develop), labels(scored)
@@ -305,7 +317,8 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
         t, spared = threshold(straight_through_scores(hand_dev, develop), passing(develop), target)
         print(threshold_line(t, spared, target, "develop, hand-set"))
         both = [*develop, *scored]
-        print("\n".join(per_set_lines(both, straight_through_scores(np.concatenate([hand_dev, hand_sc]), both), t)))
+        scores = straight_through_scores(np.concatenate([hand_dev, hand_sc]), both)
+        print("\n".join([*per_set_lines(both, scores, t), *shipped_lines(both, scores, t, shipped)]))
         return None, t
     names = feature_names(develop)
     x_dev, x_sc = design(develop, names), design(scored, names)
@@ -322,7 +335,8 @@ def calibrate_field(name: str, samples: Sequence[Sample], target: float) -> tupl
     how = f"develop, out of fold; {held} wrong dates held back by date_out_of_range not counted; {disagree} values the readers disagree on held back"
     print(threshold_line(t, spared, target, how))
     both = [*develop, *scored]
-    print("\n".join(per_set_lines(both, straight_through_scores(np.concatenate([oof, p_sc]), both), t)))
+    scores = straight_through_scores(np.concatenate([oof, p_sc]), both)
+    print("\n".join([*per_set_lines(both, scores, t), *shipped_lines(both, scores, t, shipped)]))
     return model_entry(fitted, names, develop, t), t
 
 
@@ -341,8 +355,9 @@ def main() -> int:
     sets = sorted({s.set_name for s in samples})
     print(f"{len(samples)} values from {', '.join(sets)}; models fitted on the develop part only (bench/splits.py)")
     models, thresholds = {}, {}
+    shipped = load_rules().straight_through.thresholds()
     for name in FIELDS:
-        entry, thresholds[name] = calibrate_field(name, [s for s in samples if s.field == name], args.target)
+        entry, thresholds[name] = calibrate_field(name, [s for s in samples if s.field == name], args.target, shipped.get(name))
         if entry is not None:
             models[name] = entry
     print("\nthresholds for the rules file's [straight_through] table (develop part):")
