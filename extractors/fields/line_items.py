@@ -84,10 +84,9 @@ def _label_end(line: Line, amount: Amount) -> int:
     return min([a.start for a in amounts_in(line)] + [amount.start])
 
 
-def _is_item(line: Line, amount: Amount) -> bool:
-    folded = fold(line.text)
-    label = line.text[: _label_end(line, amount)]
-    if not LABEL.search(label) or not_total_words(folded) or total_label(folded)[0] > 0:
+def _is_item(line: Line, amount: Amount, label: str) -> bool:
+    folded = fold(f"{label} {line.text}")
+    if not_total_words(folded) or total_label(folded)[0] > 0:
         return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
     if any(
         phrase_pattern(words).search(folded)
@@ -95,6 +94,25 @@ def _is_item(line: Line, amount: Amount) -> bool:
     ):
         return False
     return not included_tax(folded)
+
+
+LABEL_ROWS_ABOVE = 2  # a till's item: its name, maybe a code row, then "9066468 1 X 8.02 8.02"
+
+
+def _item_label(line: Line, amount: Amount, above: Sequence[Line]) -> str | None:
+    """The words naming the item priced on the row: the row's text before its first amount, or - for a
+    row of figures alone - the nearest row above it of words without an amount (None: neither)."""
+    own = line.text[: _label_end(line, amount)]
+    if LABEL.search(own):
+        return own
+    if own.strip(" .:-*#0123456789xX"):
+        return None  # something else than a code, a count or a "1 X" before the figures
+    for row in reversed(above[-LABEL_ROWS_ABOVE:]):
+        if row.page != line.page or amounts_in(row):
+            return None
+        if LABEL.search(row.text):
+            return row.text
+    return None
 
 
 def clean_label(text: str) -> str:
@@ -142,9 +160,11 @@ def extract_line_items(lines: Sequence[Line], gross: Field | None = None) -> tup
     may hold a row number as its first group)."""
     items: list[LineItem] = []
     alternatives: dict[int, Decimal] = {}
-    for line in counted_lines(lines):
+    counted = counted_lines(lines)
+    for position, line in enumerate(counted):
         found = _row_amount(line)
-        if found is None or not _is_item(line, found[0]):
+        label = _item_label(line, found[0], counted[:position]) if found is not None else None
+        if found is None or label is None or not _is_item(line, found[0], label):
             continue
         amount, sureness = found
         _bbox, ocr_conf = line.locate(amount.start, amount.end)
@@ -153,7 +173,7 @@ def extract_line_items(lines: Sequence[Line], gross: Field | None = None) -> tup
             alternatives[len(items)] = alternative
         items.append(
             LineItem(
-                label=clean_label(line.text[: _label_end(line, amount)]),
+                label=clean_label(label),
                 amount=str(amount.value),
                 raw=line.text,
                 confidence=round(ocr_conf * ITEM_CERTAINTY * sureness, 3),

@@ -126,3 +126,23 @@ def test_a_row_the_bill_adds_up_without_is_no_billed_line():
 def test_a_colon_read_for_the_decimal_point_after_a_currency_code():
     lines = lines_of("Verre unifocal aminci OD indice 1,67 0,05 EUR 151:30", "Rendez-vous EUR 10:30 h")
     assert [i.amount for i in extract_line_items(lines)] == ["151.30"]
+
+
+def test_a_till_item_priced_on_the_row_under_its_name():
+    rows = (
+        "CHOPPING BOARD 35.5x25.5CM 803M#",
+        "8970669 1 X 19.00 19.00",
+        "AIR PRESSURE SPRAYER SX-575-1 1.5L",
+        "HC03-7 - 15",
+        "9066468 1 X 8.02 8.02",
+        "TOTAL RM 27.02",
+        "27.02",
+    )
+    items = extract_line_items(lines_of(*rows))
+    assert [(i.label, i.amount) for i in items] == [
+        ("CHOPPING BOARD 35.5x25.5CM 803M#", "19.00"),
+        ("AIR PRESSURE SPRAYER SX-575-1 1.5L", "8.02"),
+    ]
+    # figures under a row that has its own amount, or under no words at all, name no item
+    assert extract_line_items(lines_of("Consultation 25,00", "25,00")) == extract_line_items(lines_of("Consultation 25,00"))
+    assert extract_line_items(lines_of("12/03/2024", "1 X 8.02 8.02")) == ()
