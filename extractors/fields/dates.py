@@ -58,7 +58,10 @@ TEXT_DMY = re.compile(
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
-DATE_LABEL_BEFORE = re.compile(r"(?i)(?:date|tarikh|dated|datum|fecha|data)\W{0,3}$")  # ...read only right after such a label
+COMPACT_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(\d{2})(\d{2})(?![\d.-])")  # "Date/Time 20180428/191204" (ISO basic)
+DATE_LABEL_BEFORE = re.compile(
+    r"(?i)(?:date(?:\s?[/&]\s?time)?|tarikh|dated|datum|fecha|data)\W{0,3}$"
+)  # ...read only right after such a label
 # A date of prose cut by a line break between its month and its year: "... au 4 déc." / "2021 pour ..."
 WRAPPED_DAY_MONTH = re.compile(rf"(?<![\d\w])(\d{{1,2}}|1er)(?:er)?\.?\s*(?:de\s+)?({_MONTH})\.?\W{{0,2}}$", re.IGNORECASE)
 YEAR_OPENING = re.compile(r"^\W{0,2}((?:19|20)\d{2})(?![\d/.-])")
@@ -337,6 +340,9 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
         for m in COMPACT_DMY.finditer(line.text):
             if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
                 matches.append((m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "date.compact_after_label"))
+        for m in COMPACT_YMD.finditer(line.text):
+            if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
+                matches.append((m, _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
         following = lines[position + 1] if position + 1 < len(lines) else None

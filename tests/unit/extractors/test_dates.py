@@ -79,6 +79,8 @@ def test_hospital_bulletin_date_is_the_first_day_of_the_stay():
 def test_compact_date_only_right_after_a_date_label():
     assert extract_date(lines_of("Doc No CS00011955 Date 02122017")).value == "2017-12-02"
     assert extract_date(lines_of("Ref 02122017")) is None
+    assert extract_date(lines_of("Date/Time 20180428/191204 Cashier A")).value == "2018-04-28"  # ISO basic, year first
+    assert extract_date(lines_of("Invoice No 20180428")) is None
 
 
 def test_a_certificate_is_dated_where_it_was_signed_not_by_the_facts_it_states():
