@@ -255,11 +255,12 @@ def curve(p: np.ndarray, y: np.ndarray) -> str:
 
 
 def per_set_lines(samples: Sequence[Sample], p: np.ndarray, t: float) -> list[str]:
-    """Coverage and wrong share at the threshold, per set and part."""
+    """Coverage and wrong share at the threshold, per set and part, and over all sets."""
     out = []
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, s in enumerate(samples):
         groups[(s.set_name, s.part)].append(i)
+        groups[("(all sets)", s.part)].append(i)
     y, ok = labels(samples), passing(samples)
     for (set_name, part), idx in sorted(groups.items()):
         coverage, wrong, count = above(p[idx], y[idx], t)
