@@ -84,7 +84,7 @@ def _label_end(line: Line, amount: Amount) -> int:
     return min([a.start for a in amounts_in(line)] + [amount.start])
 
 
-def _is_item(line: Line, amount: Amount, label: str) -> bool:
+def _is_item(line: Line, label: str) -> bool:
     folded = fold(f"{label} {line.text}")
     if not_total_words(folded) or total_label(folded)[0] > 0:
         return False  # subtotals, carries, change, totals (a tax added to the bill is a line; one included is not)
@@ -134,14 +134,14 @@ def _without_first_group(amount: Amount) -> Decimal | None:
 
 
 def _settled(items: list[LineItem], alternatives: dict[int, Decimal], gross: Field | None) -> list[LineItem]:
-    """The items, with the rows whose first group may be a row number read without it when that alone
-    makes the items add up to the gross total (and they did not already)."""
+    """The items, when they do not add up to the gross total: the rows whose first group may be a row
+    number read without it, or else one row left out, where that alone makes them add up."""
     try:
         target = Decimal(gross.value) if gross is not None else None
     except ArithmeticError:
         target = None
     amounts = [Decimal(i.amount) for i in items]
-    if target is None or not alternatives or sum(amounts) == target:
+    if target is None or sum(amounts) == target:
         return items
     keys = list(alternatives)[:MAX_SETTLED]
     for size in range(1, len(keys) + 1):
@@ -164,7 +164,7 @@ def extract_line_items(lines: Sequence[Line], gross: Field | None = None) -> tup
     for position, line in enumerate(counted):
         found = _row_amount(line)
         label = _item_label(line, found[0], counted[:position]) if found is not None else None
-        if found is None or label is None or not _is_item(line, found[0], label):
+        if found is None or label is None or not _is_item(line, label):
             continue
         amount, sureness = found
         _bbox, ocr_conf = line.locate(amount.start, amount.end)

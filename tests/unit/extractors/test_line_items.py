@@ -118,6 +118,9 @@ def test_a_row_the_bill_adds_up_without_is_no_billed_line():
     lines = lines_of(*rows, "TOTAL A PAYER 1 184,00 €")
     gross = extract_shares(lines, extract_total(lines))["gross_total"]
     assert [i.amount for i in extract_line_items(lines, gross)] == ["260.00", "540.00", "384.00"]
+    plain = lines_of(*rows[:3], "Fa ss s sdie 409,84 €", "TOTAL A PAYER 1 184,00 €")  # no amount with a thousands group
+    gross = extract_shares(plain, extract_total(plain))["gross_total"]
+    assert [i.amount for i in extract_line_items(plain, gross)] == ["260.00", "540.00", "384.00"]
     two = lines_of("Consultation 25,00 €", "Acte 25,00 €", "Total 25,00 €")
     gross = extract_shares(two, extract_total(two))["gross_total"]
     assert len(extract_line_items(two, gross)) == 2  # which of two rows is the bill's is not known: both kept
