@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.data_files import fold, phrase_pattern
-from extractors.fields.amounts import amounts_in, total_label
+from extractors.fields.amounts import LABEL_WORD, amounts_in, total_label
 from extractors.fields.parties import BIRTH_DATE_FOLLOWS
 from extractors.keywords import DOC_TYPES, PARTIES, SEGMENTS
 from extractors.layout import Line
@@ -60,13 +60,12 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
 # as the amount at the end first, then the word before it: one regex with ".*" between them backtracks
 # over every long row.
 ITEM_AMOUNT_END = re.compile(r"(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?\s*\*?$")
-ITEM_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 
 
 def item_row(text: str) -> bool:
     """A row listing a priced item ("Doliprane 1000 mg 2,18 €")."""
     amount = ITEM_AMOUNT_END.search(text)
-    return amount is not None and ITEM_WORD.search(text, 0, amount.start()) is not None
+    return amount is not None and LABEL_WORD.search(text, 0, amount.start()) is not None
 
 
 ITEM_ROWS_FOR_INVOICE = 3

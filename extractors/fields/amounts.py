@@ -48,8 +48,8 @@ BELOW_PENALTY = 0.1
 SPACED_PENALTY = 0.15
 CROSS_CHECK_BONUS = 0.25
 TENDER_ONLY_SCORE = 1.1
+LABEL_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")  # a word of 3 letters or more: what names the amount on its row
 # "10 00" at the end of a total row: a decimal point lost by OCR (thousands groups have 3 digits)
-OWN_LABEL = re.compile(r"[A-Za-zÀ-ÿ]{3,}")  # a word before a row's first amount: the row says what its amount is
 SPACED_DECIMAL = re.compile(r"(?<![\d.,])(\d{1,4}) (\d{2})\s*$")
 MAX_AMOUNT = Decimal("1000000")
 SECTION_END_WEIGHT = 1.0  # a label this sure ("net à payer", "zahlbetrag", "te betalen") ends a tax summary
@@ -219,7 +219,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         if excluded_row(folded_below) or (_has(folded_below, TOTALS.not_totals.tax_words) and total_label(folded_below)[0] == 0):
             return None  # the row below states a tax (included or not) or a subtotal: its amount is no total
         amounts = amounts_in(below)
-        if amounts and OWN_LABEL.search(below.text, 0, amounts[0].start):
+        if amounts and LABEL_WORD.search(below.text, 0, amounts[0].start):
             return None  # a row with a label of its own ("Forfait journalier 160,00" under a "Montant" column head)
         if amounts:
             return TotalCandidate(amounts[0], weight + late - BELOW_PENALTY, "total.label_below")

@@ -82,9 +82,8 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     if care_type is not None and care_type.value in SESSION_CARE:
         sessions, session_fields = extract_sessions(lines, hint.month_first, dates)
         fields.update(session_fields)
-    return Extraction(
-        fields, checked_items(extract_line_items(lines, fields.get("gross_total")), fields.get("gross_total")), sessions, evidence
-    )
+    gross = fields.get("gross_total")
+    return Extraction(fields, checked_items(extract_line_items(lines, gross), gross), sessions, evidence)
 
 
 def extract_fields(lines: Sequence[Line], doc_type: str | None = None) -> dict[str, Field]:

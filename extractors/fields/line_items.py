@@ -16,6 +16,7 @@ from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import (
     CONFUSED_AMOUNT,
     CONFUSIONS,
+    LABEL_WORD,
     Amount,
     amounts_in,
     confused_currency,
@@ -29,7 +30,6 @@ from extractors.keywords import SHARES, Words
 from extractors.layout import Line
 from models import Field, LineItem
 
-LABEL = re.compile(r"[A-Za-zÀ-ÿ]{3,}")
 TRAILING = re.compile(r"(?:\s+[\d.,x×*:=-]+)*\s*$")  # quantity / unit-price columns before the amount
 ITEM_CERTAINTY = 0.9
 SHARE_CERTAINTY = 0.9
@@ -103,14 +103,14 @@ def _item_label(line: Line, amount: Amount, above: Sequence[Line]) -> str | None
     """The words naming the item priced on the row: the row's text before its first amount, or - for a
     row of figures alone - the nearest row above it of words without an amount (None: neither)."""
     own = line.text[: _label_end(line, amount)]
-    if LABEL.search(own):
+    if LABEL_WORD.search(own):
         return own
     if own.strip(" .:-*#0123456789xX"):
         return None  # something else than a code, a count or a "1 X" before the figures
     for row in reversed(above[-LABEL_ROWS_ABOVE:]):
         if row.page != line.page or amounts_in(row):
             return None
-        if LABEL.search(row.text):
+        if LABEL_WORD.search(row.text):
             return row.text
     return None
 
