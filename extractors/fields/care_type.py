@@ -18,6 +18,10 @@ HEADER_WEIGHT = 3.0
 # A prescription's care is what it prescribes, not who wrote it: the prescriber's words do not count.
 PRESCRIBER_TYPES = {"general_practitioner", "specialist"}
 MIN_SCORE = 2.0
+# A prescription always prescribes something: once its prescriber's specialty is set aside, what is left
+# names it, and a weaker cue suffices ("1 comprimé le matin", "QSP 1 mois": medicines). Said with the low
+# confidence a weak score gives.
+PRESCRIPTION_MIN_SCORE = 1.0
 TAXONOMY = (
     "pharmacy",
     "laboratory",
@@ -72,7 +76,7 @@ def extract_care_type(lines: Sequence[Line], doc_type: str | None = None) -> Fie
     if doc_type == "prescription":
         scores = {kind: value for kind, value in scores.items() if kind not in PRESCRIBER_TYPES}
     kind, (best, evidence) = max(scores.items(), key=lambda item: item[1][0])
-    if best < MIN_SCORE:
+    if best < (PRESCRIPTION_MIN_SCORE if doc_type == "prescription" else MIN_SCORE):
         return Field(value="other", raw="", confidence=0.3, page=lines[0].page, bbox=None, rule="care_type.no_keyword")
     runner_up = max((s for k, (s, _) in scores.items() if k != kind), default=0.0)
     certainty = min(1.0, 0.5 + 0.5 * (best - runner_up) / best) * min(1.0, best / 6)

@@ -31,3 +31,13 @@ def test_a_prescription_is_the_care_it_prescribes_not_its_writer():
     lines = lines_of("Docteur Inès Masson - Médecine générale", "ORDONNANCE", "Doliprane 1000 mg : 1 comprimé 3 fois par jour")
     assert extract_care_type(lines, "prescription").value == "pharmacy"
     assert extract_care_type(lines).value == "general_practitioner"
+
+
+def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
+    head = ("Dr FAURE Chloé", "Dermatologie", "RPPS 10990939810", "16 avenue de la Libération", "34000 MONTPELLIER")
+    head += ("Secrétariat : 04.96.01.14.67", "Montpellier, le 19.11.23", "Patient : A. K.")  # the title zone: 8 rows
+    rows = (*head, "Atorvastatine Teva 20 mg B/90", "1 comprimé le matin a jeun", "QSP 1 mois", "Signature")
+    assert extract_care_type(lines_of(*rows), "prescription").value == "pharmacy"
+    assert extract_care_type(lines_of(*rows), "other").value != "pharmacy"  # elsewhere the cue is too weak
+    pen = (*head, "Humira 40 mg stylo", "1 application 2 fois par jour sur la zone douloureuse", "Signature")
+    assert extract_care_type(lines_of(*pen), "prescription").value == "pharmacy"
