@@ -35,13 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.accuracy import labelled_files, page_outcomes, set_name_of
 from bench.splits import PARTS, part_of
+from extractors.cross_reading import other_lines
 from extractors.data_files import fold
-from extractors.fields.amounts import amounts_in, rounding_rows
+from extractors.fields.amounts import MAX_ROUNDING, amounts_in, rounding_rows
 from extractors.layout import Line, document_lines
 from intake.pipeline import documents_from_outcomes
 
 KINDS = ("missing", "rounding", "paid_after_deduction", "one_digit", "not_read", "other_amount")
-MAX_ROUNDING = Decimal("0.10")
 DEDUCTION = re.compile(
     r"(?<![a-z])(?:disc(?:ount)?|coupon|voucher|remise|reduction|rabais|deposit|acompte|deja (?:paye|verse|regle)|already paid|less)(?![a-z])"
 )
@@ -65,9 +65,8 @@ def kind_of_miss(expected: Decimal, got: Decimal | None, readings: list[list[Lin
     """The kind of a wrong or missing total (KINDS), from the proof's readings."""
     if got is None:
         return "missing"
-    printed_in = [lines for lines in readings if expected in _printed(lines)]
-    for lines in printed_in:
-        printed = _printed(lines)
+    printed_in = [(lines, printed) for lines in readings if expected in (printed := _printed(lines))]
+    for lines, printed in printed_in:
         if rounding_rows(lines) and abs(got - expected) < MAX_ROUNDING:
             return "rounding"
         if got < expected and got in printed:
@@ -80,10 +79,10 @@ def kind_of_miss(expected: Decimal, got: Decimal | None, readings: list[list[Lin
 
 
 def _readings(outcomes) -> list[list[Line]]:
+    """The file's lines as kept, and as the other engine read them where a page was read twice."""
     pages = [o.page for o in outcomes if getattr(o, "page", None) is not None]
-    kept = document_lines(pages)
-    crossed = [p.model_copy(update={"words": p.cross_words}) for p in pages if p.cross_words]
-    return [kept, document_lines(crossed)] if crossed else [kept]
+    other = other_lines(pages)
+    return [document_lines(pages), other] if other is not None else [document_lines(pages)]
 
 
 def _decimal(value: object) -> Decimal | None:

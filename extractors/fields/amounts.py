@@ -193,15 +193,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right
         return TotalCandidate(paid[-1], weight + late, "total.label_right")
-    confused = [
-        m for m in CONFUSED_AMOUNT.finditer(line.text) if m.start() >= label_end and any(ch.isdigit() for ch in m.group(0))
-    ]
+    confused = confused_amounts(line, label_end)
     if confused:
-        m = confused[-1]
-        value = parse_amount(m.group(0).translate(CONFUSIONS))
-        if value is not None:
-            amount = Amount(value, m.group(0), line, m.start(), m.end())
-            return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
+        return TotalCandidate(confused[-1], weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
     repaired = confused_currency(line, label_end)
     if repaired is not None:
         return TotalCandidate(repaired, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
@@ -230,6 +224,17 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if alone is not None:
         return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")
     return None
+
+
+def confused_amounts(line: Line, start: int) -> list[Amount]:
+    """The amounts with letters OCR read for digits ("1O,5O", "l2.00") on the line from `start` on, undone."""
+    found = []
+    for m in CONFUSED_AMOUNT.finditer(line.text):
+        if m.start() >= start and any(ch.isdigit() for ch in m.group(0)):
+            value = parse_amount(m.group(0).translate(CONFUSIONS))
+            if value is not None:
+                found.append(Amount(value, m.group(0), line, m.start(), m.end()))
+    return found
 
 
 def confused_currency(line: Line, start: int) -> Amount | None:

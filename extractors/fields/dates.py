@@ -337,12 +337,11 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
             matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
-        for m in COMPACT_DMY.finditer(line.text):
-            if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
-                matches.append((m, _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), "date.compact_after_label"))
-        for m in COMPACT_YMD.finditer(line.text):
-            if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
-                matches.append((m, _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "date.compact_after_label"))
+        for pattern, (year, month, day) in ((COMPACT_DMY, (3, 2, 1)), (COMPACT_YMD, (1, 2, 3))):
+            for m in pattern.finditer(line.text):
+                if DATE_LABEL_BEFORE.search(line.text[: m.start()]):
+                    found_date = _safe_date(int(m.group(year)), int(m.group(month)), int(m.group(day)))
+                    matches.append((m, found_date, "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
         following = lines[position + 1] if position + 1 < len(lines) else None

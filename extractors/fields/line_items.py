@@ -14,11 +14,10 @@ from itertools import combinations
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import (
-    CONFUSED_AMOUNT,
-    CONFUSIONS,
     LABEL_WORD,
     Amount,
     amounts_in,
+    confused_amounts,
     confused_currency,
     counted_lines,
     included_tax,
@@ -53,11 +52,7 @@ def _ends_row(line: Line, end: int) -> bool:
 def _repaired_amounts(line: Line) -> list[Amount]:
     """Amounts OCR garbled in a known way: letters for digits ("1O,5O"), a currency sign read as a letter
     ("17C50", "Y2,740"), a decimal comma read as a colon ("17:03 €")."""
-    found = []
-    for m in CONFUSED_AMOUNT.finditer(line.text):
-        value = parse_amount(m.group(0).translate(CONFUSIONS)) if any(c.isdigit() for c in m.group(0)) else None
-        if value is not None:
-            found.append(Amount(value, m.group(0), line, m.start(), m.end()))
+    found = confused_amounts(line, 0)
     for m in (m for pattern in COLON_DECIMALS for m in pattern.finditer(line.text)):
         value = Decimal(f"{m.group('units')}.{m.group('cents')}")
         found.append(Amount(value, m.group(0), line, m.start("units"), m.end()))
@@ -101,13 +96,14 @@ LABEL_ROWS_ABOVE = 2  # a till's item: its name, maybe a code row, then "9066468
 
 def _item_label(line: Line, amount: Amount, above: Sequence[Line]) -> str | None:
     """The words naming the item priced on the row: the row's text before its first amount, or - for a
-    row of figures alone - the nearest row above it of words without an amount (None: neither)."""
+    row of figures alone - the nearest of the rows `above` it (the last LABEL_ROWS_ABOVE) of words without
+    an amount (None: neither)."""
     own = line.text[: _label_end(line, amount)]
     if LABEL_WORD.search(own):
         return own
     if own.strip(" .:-*#0123456789xX"):
         return None  # something else than a code, a count or a "1 X" before the figures
-    for row in reversed(above[-LABEL_ROWS_ABOVE:]):
+    for row in reversed(above):
         if row.page != line.page or amounts_in(row):
             return None
         if LABEL_WORD.search(row.text):
@@ -141,15 +137,16 @@ def _settled(items: list[LineItem], alternatives: dict[int, Decimal], gross: Fie
     except ArithmeticError:
         target = None
     amounts = [Decimal(i.amount) for i in items]
-    if target is None or sum(amounts) == target:
+    total = sum(amounts)
+    if target is None or total == target:
         return items
     keys = list(alternatives)[:MAX_SETTLED]
     for size in range(1, len(keys) + 1):
         for chosen in combinations(keys, size):
-            if sum(amounts) - sum(amounts[i] - alternatives[i] for i in chosen) == target:
+            if total - sum(amounts[i] - alternatives[i] for i in chosen) == target:
                 return [i.model_copy(update={"amount": str(alternatives[n])}) if n in chosen else i for n, i in enumerate(items)]
     if len(items) >= MIN_ITEMS_TO_DROP:
-        extra = [n for n, amount in enumerate(amounts) if sum(amounts) - amount == target]
+        extra = [n for n, amount in enumerate(amounts) if total - amount == target]
         if len(extra) == 1:  # the bill adds up without this row: a share or carry row whose label OCR garbled
             return [i for n, i in enumerate(items) if n != extra[0]]
     return items
@@ -157,13 +154,14 @@ def _settled(items: list[LineItem], alternatives: dict[int, Decimal], gross: Fie
 
 def extract_line_items(lines: Sequence[Line], gross: Field | None = None) -> tuple[LineItem, ...]:
     """Every billed line, in reading order (`gross`: the bill's gross total, which settles an amount that
-    may hold a row number as its first group)."""
+    may hold a row number as its first group, or a row the bill adds up without: `_settled`)."""
     items: list[LineItem] = []
     alternatives: dict[int, Decimal] = {}
     counted = counted_lines(lines)
     for position, line in enumerate(counted):
         found = _row_amount(line)
-        label = _item_label(line, found[0], counted[:position]) if found is not None else None
+        above = counted[max(0, position - LABEL_ROWS_ABOVE) : position]
+        label = _item_label(line, found[0], above) if found is not None else None
         if found is None or label is None or not _is_item(line, label):
             continue
         amount, sureness = found
