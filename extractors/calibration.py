@@ -10,7 +10,8 @@ turns what is known about the chosen value into the probability that it is right
 - the page: a text layer or OCR, which reader, the page's mean word confidence and legibility score;
 - the document's role (a payment such as a receipt, a charge such as an invoice, another);
 - checks by arithmetic (a total: the billed lines add up to it, a net and a tax printed add up to it,
-  it is the largest amount printed) and by agreement (a date: another date within a month);
+  tendered minus change gives it, it is printed twice, it is the largest amount printed; and how many of
+  these checks agree) and by agreement (a date: another date within a month);
 - where two engines read the page, whether the rules choose another total or date on the other
   engine's reading (extractors/cross_reading.py);
 - the words of its rule (`total.label_right`, `+tender_check`, `+ocr_repaired`...).
@@ -33,8 +34,8 @@ from functools import cache, cached_property
 from itertools import combinations
 from pathlib import Path
 
-from extractors.cross_reading import OtherReading, agreement, other_reading
-from extractors.fields.amounts import amounts_in, rounding_rows
+from extractors.cross_reading import OtherReading, agreement, other_lines, other_reading
+from extractors.fields.amounts import amounts_in, paid_by_tender, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.fields.line_items import read_on_row
 from extractors.layout import Line
@@ -46,6 +47,7 @@ CLOSE_CALL = 0.15  # a lead over the next value smaller than this: the rules alm
 MAX_RIVALS = 5  # more rivals than this say nothing more
 MAX_PAIRS = 60  # amounts searched for a net + tax pair (a long receipt's last ones)
 RULE_WORD = re.compile(r"[^+]+")
+CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check"})  # the rules' own checks of a total (amounts.py)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class Proof:
     def other_reading(self) -> OtherReading | None:
         """What the other engine read of the proof, when one of its pages was read twice."""
         return other_reading(self.pages, self.doc_type)
+
+    @cached_property
+    def other_lines(self) -> Sequence[Line]:
+        """The proof's lines as the other engine read them (its own lines when no page was read twice)."""
+        return other_lines(self.pages) or self.lines
 
 
 def rule_words(rule: str) -> list[str]:
@@ -112,6 +119,51 @@ def _net_plus_tax(value: Decimal, printed: Sequence[Decimal]) -> bool:
     return any(a + b == value for a, b in combinations(smaller, 2))
 
 
+def adds_up(value: Decimal, lines: Sequence[Line], items: Sequence[Decimal] = ()) -> bool:
+    """The proof's arithmetic gives the value: its billed lines add up to it, two other amounts printed
+    do (net + tax, paid + balance), or the cash tendered minus the change does."""
+    printed = [a.value for line in lines for a in amounts_in(line)]
+    return (bool(items) and sum(items) == value) or _net_plus_tax(value, printed) or paid_by_tender(lines) == value
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    try:
+        return Decimal(text) if text is not None else None
+    except ArithmeticError:
+        return None
+
+
+def settled_by_arithmetic(field: Field, proof: Proof) -> bool:
+    """A total the two readings lead to different values for, that the proof's arithmetic settles for the
+    kept one: the kept reading's amounts add up to it (`adds_up`), while the other reading's value is a
+    misreading - the kept reading prints it nowhere, and neither reading's amounts add up to it. The sum
+    is a third reading of the digits, and two engines seldom misread them into the same sum: "59.54"
+    kept, the other engine's re-read "§9,54" (9.54), and 27.44 + 30.28 + 1.82 printed above. A rival
+    printed in the kept reading too is another row chosen (a sub-total, an amount before a discount):
+    a choice the arithmetic of one row does not settle, so it stays in doubt."""
+    other = proof.other_reading
+    value = _decimal(field.value)
+    if other is None or value is None or not adds_up(value, proof.lines, _items(field, proof)):
+        return False
+    rival = _decimal(other.value("total"))
+    if rival is None:
+        return True
+    printed = {a.value for line in proof.lines for a in amounts_in(line)}
+    return rival not in printed and not (adds_up(rival, proof.lines) or adds_up(rival, proof.other_lines))
+
+
+def settled_fields(fields: Mapping[str, Field], proof: Proof) -> frozenset[str]:
+    """The decisive fields whose disagreement between the readings the proof's arithmetic settles."""
+    total = fields.get("total")
+    return frozenset({"total"}) if total is not None and settled_by_arithmetic(total, proof) else frozenset()
+
+
+def _items(field: Field, proof: Proof) -> list[Decimal]:
+    """The billed lines other than the row the total was read on: an item row taken for the total (no
+    total label read) would otherwise "add up" to itself."""
+    return [Decimal(i.amount) for i in proof.line_items if not read_on_row(field, i)]
+
+
 def total_features(field: Field, proof: Proof) -> dict[str, float]:
     """Arithmetic checks of a total against the other amounts of the proof."""
     try:
@@ -119,15 +171,21 @@ def total_features(field: Field, proof: Proof) -> dict[str, float]:
     except ArithmeticError:
         return {}
     printed = [a.value for line in proof.lines for a in amounts_in(line)]
-    # the billed lines other than the row the total was read on: an item row taken for the total (no
-    # total label read) would otherwise "add up" to itself
-    items = [Decimal(i.amount) for i in proof.line_items if not read_on_row(field, i)]
-    return {
-        "rounding_printed": float(bool(rounding_rows(proof.lines))),  # which of the rounded and unrounded was paid
+    items = _items(field, proof)
+    checks = {
         "printed_twice": float(printed.count(value) >= 2),
-        "largest": float(bool(printed) and value >= max(printed)),
         "lines_sum": float(bool(items) and sum(items) == value),
         "net_plus_tax": float(_net_plus_tax(value, printed)),
+    }
+    words = set(rule_words(field.rule))
+    # how many independent checks agree: with the strong regularisation that few wrong values call for,
+    # one shared weight for "one more check agrees" is learnt where five separate ones each stay small
+    passed = sum(checks.values()) + len(words & CHECK_RULE_WORDS)
+    return {
+        "rounding_printed": float(bool(rounding_rows(proof.lines))),  # which of the rounded and unrounded was paid
+        "largest": float(bool(printed) and value >= max(printed)),
+        **checks,
+        "checks": float(passed),
     }
 
 
@@ -137,7 +195,7 @@ def field_features(name: str, field: Field, evidence: Evidence | None, proof: Pr
     features.update(evidence_features(evidence or Evidence(certainty=field.confidence)))
     if name == "total":
         features.update(total_features(field, proof))
-    features.update(agreement(name, field, proof.other_reading))
+    features.update(agreement(name, field, proof.other_reading, settled=name == "total" and settled_by_arithmetic(field, proof)))
     features.update({f"rule:{word}": 1.0 for word in rule_words(field.rule)})
     return features
 

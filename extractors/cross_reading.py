@@ -8,8 +8,9 @@ apart, and a total the other reading chooses differently (a sub-total, a misread
 call. A page Tesseract alone read has its decisive values' boxes re-read (`OcrPage.cross_regions`): its
 other reading is its own words with those boxes' words replaced. The calibration
 (extractors/calibration.py) reads it as one feature, `cross_disagree`: the other reading chose another
-value, or none. (Finer features - whether the other reading holds the value at all - were measured and
-added nothing the develop part could learn with 16 wrong totals.)
+value, or none. A total the proof's arithmetic settles for the kept reading (its sum, net + tax or cash
+minus change gives it, while the other reading's value is a misreading printed nowhere in the kept one:
+calibration.py `settled_by_arithmetic`) is `cross_settled` instead, and is not held back.
 A proof none of whose pages was read twice has no other reading and no such feature. A date or total
 the kept reading missed and the other found is taken from it (`fill_missing`), its confidence capped
 once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone.
@@ -17,7 +18,7 @@ once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from extractors.fields.amounts import rank_total
@@ -111,20 +112,25 @@ def cap_unconfirmed(fields: Mapping[str, Field]) -> dict[str, Field]:
     }
 
 
-def mark_disagreements(fields: Mapping[str, Field], other: OtherReading | None) -> dict[str, Field]:
+def mark_disagreements(
+    fields: Mapping[str, Field], other: OtherReading | None, settled: Collection[str] = ()
+) -> dict[str, Field]:
     """The fields, a date or total the other reading leads to another value for marked READERS_DISAGREE
-    (after calibration: the mark is no feature, the disagreement is one already)."""
+    (after calibration: the mark is no feature, the disagreement is one already) - unless the proof's
+    arithmetic settled it for the kept value (`settled`, extractors/calibration.py `settled_fields`)."""
     return {
         name: value.model_copy(update={"rule": value.rule + READERS_DISAGREE})
-        if agreement(name, value, other).get("cross_disagree") == 1.0
+        if agreement(name, value, other, settled=name in settled).get("cross_disagree") == 1.0
         else value
         for name, value in fields.items()
     }
 
 
-def agreement(name: str, value: Field, other: OtherReading | None) -> dict[str, float]:
+def agreement(name: str, value: Field, other: OtherReading | None, *, settled: bool = False) -> dict[str, float]:
     """Whether the other reading leads to another value for a date or total (empty: no other reading,
-    another field, or a value taken from the other reading)."""
+    another field, or a value taken from the other reading). A disagreement the proof's arithmetic
+    settles for the kept value (`settled`) is `cross_settled`, not `cross_disagree`."""
     if other is None or name not in COMPARED or OTHER_READER in value.rule:
         return {}
-    return {"cross_disagree": float(other.value(name) != value.value)}
+    differs = other.value(name) != value.value
+    return {"cross_disagree": float(differs and not settled), **({"cross_settled": 1.0} if differs and settled else {})}

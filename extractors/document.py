@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.calibration import Proof, default_calibration
+from extractors.calibration import Proof, default_calibration, settled_fields
 from extractors.classify import Classification, classify
 from extractors.cross_reading import cap_unconfirmed, fill_missing, mark_disagreements
 from extractors.fields.extract import Extraction, extract_all
@@ -69,7 +69,9 @@ def build_document(upload: Upload, pages: Sequence[OcrPage], part: int | None = 
         pages=tuple(page_info(p) for p in reading.proof.pages),
         part=part,
         fields=mark_disagreements(
-            cap_unconfirmed(default_calibration().apply(found.fields, found.evidence, reading.proof)), reading.proof.other_reading
+            cap_unconfirmed(default_calibration().apply(found.fields, found.evidence, reading.proof)),
+            reading.proof.other_reading,
+            settled_fields(found.fields, reading.proof),
         ),
         line_items=found.line_items,
         sessions=found.sessions,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -137,12 +138,16 @@ def test_the_shipped_thresholds_hold_back_the_doubtful_values(request_dir):
     assert bool(doubtful) == ("doubtful_field" in (claim.status_reason or ""))
 
 
-def test_a_total_under_its_threshold_that_the_request_confirms_is_not_held_back():
-    """Golden too: the Japanese clinic's invoice total reads under the shipped threshold, and the receipt and
-    the declared total state the same amount, so no `doubtful_field` holds the claim."""
+def test_a_total_under_its_threshold_that_the_request_confirms_is_not_held_back(tmp_path):
+    """The Japanese clinic's invoice total (0.989 as shipped) read under a stricter insurer's threshold
+    (0.995): the receipt and the declared total state the same amount, so no `doubtful_field` holds the claim."""
     folder = REQUESTS / "abroad-japan"
     manifest, report, documents = read_request(folder)
-    rules = load_rules(str(DEFAULT_RULES))
+    stricter = tmp_path / "rules.toml"
+    shipped = DEFAULT_RULES.read_text(encoding="utf-8")
+    stricter.write_text(re.sub(r"(?m)^total = [0-9.]+$", "total = 0.995", shipped), encoding="utf-8")
+    rules = load_rules(str(stricter))
+    assert rules.straight_through.thresholds()["total"] == 0.995
     claim = build_claim("CLM-20261123-SHIPPE", report, documents, NOW, CheckContext(rules, NOW.date(), manifest))
     clinic = next(d for d in claim.documents if d.file == "clinic.jpg")
     assert clinic.fields["total"].confidence < rules.straight_through.thresholds()["total"]

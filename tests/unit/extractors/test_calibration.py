@@ -133,3 +133,12 @@ def test_the_shipped_models_cover_the_decisive_fields():
     for model in shipped.models.values():
         assert "hand" in model.features
         assert 0.0 <= model.probability({}) <= 1.0
+
+
+def test_the_checks_a_total_passes_are_counted():
+    # printed twice, the lines add up to it, two printed amounts do, tendered minus change gives it (the
+    # rule's tender_check)
+    summed = proof("A 4.00", "B 6.60", "Total 10.60", "Card 10.60", items=(item("4.00"), item("6.60")))
+    assert field_features("total", field("total", "10.60"), None, summed)["checks"] == 4.0
+    bare = proof("Coffee 4.00", "Total 10.60")
+    assert field_features("total", field("total", "10.60", rule="total.label_right"), None, bare)["checks"] == 0.0

@@ -4,7 +4,7 @@ values the kept reading missed taken from it."""
 
 from __future__ import annotations
 
-from extractors.calibration import Proof, field_features
+from extractors.calibration import Proof, field_features, settled_by_arithmetic, settled_fields
 from extractors.cross_reading import (
     OTHER_READER_CAP,
     READERS_DISAGREE,
@@ -108,3 +108,43 @@ def test_a_page_whose_decisive_values_were_re_read_alone():
     assert agreement("date", field("2025-03-12"), other) == {"cross_disagree": 0.0}  # the rest is the page's own
     same = page.model_copy(update={"cross_words": (total,), "cross_regions": (total.bbox,)})
     assert agreement("total", field("758.70"), other_reading([same], "receipt")) == {"cross_disagree": 0.0}
+
+
+SUMMED = ("PHARMACIE DU PORT", "Date: 12/03/2025", "Sub-total 56.16", "GST 6% 3.38", "TOTAL 59.54", "Cash 100.00", "Change 40.46")
+
+
+def summed_proof(other_rows: tuple[str, ...]) -> Proof:
+    page = read_twice(SUMMED, other_rows)
+    return Proof(document_lines([page]), [page], "receipt")
+
+
+def test_a_total_the_arithmetic_gives_settles_the_other_engines_misreading():
+    # the other engine read "§9,54" (9.54): printed nowhere in the kept reading, and nothing adds up to it,
+    # while 56.16 + 3.38 and 100.00 - 40.46 both give the kept 59.54
+    misread = tuple(row.replace("59.54", "§9,54") for row in SUMMED)
+    proof = summed_proof(misread)
+    kept = field("59.54")
+    assert proof.other_reading.value("total") == "9.54"
+    assert settled_by_arithmetic(kept, proof)
+    assert agreement("total", kept, proof.other_reading, settled=True) == {"cross_disagree": 0.0, "cross_settled": 1.0}
+    assert field_features("total", kept, None, proof)["cross_settled"] == 1.0
+    assert mark_disagreements({"total": kept}, proof.other_reading, settled_fields({"total": kept}, proof)) == {"total": kept}
+
+
+def test_a_rival_printed_on_the_page_or_given_by_its_arithmetic_stays_a_disagreement():
+    # the other reading lost the total's amount and chose another row (here the cash tendered): printed in
+    # the kept reading too, it is not a misreading - one row's arithmetic does not settle a choice of row
+    other_row = tuple(row.replace("TOTAL 59.54", "TOTAL") for row in SUMMED)
+    proof = summed_proof(other_row)
+    assert proof.other_reading.value("total") == "100.00"
+    assert not settled_by_arithmetic(field("59.54"), proof)
+    marked = mark_disagreements({"total": field("59.54")}, proof.other_reading, settled_fields({"total": field("59.54")}, proof))
+    assert marked["total"].rule.endswith(READERS_DISAGREE)
+    # a value nothing adds up to is not settled, whatever the other reading says
+    lone = ("CAFE", "Date: 12/03/2025", "TOTAL 59.54")
+    page = read_twice(lone, tuple(row.replace("59.54", "59.84") for row in lone))
+    assert not settled_by_arithmetic(field("59.54"), Proof(document_lines([page]), [page], "receipt"))
+    # and the other value is no misreading when the other reading's own amounts add up to it
+    both_sum = ("CAFE", "Net 50.00", "Tax 9.84", "TOTAL 59.54")
+    page = read_twice(("CAFE", "Net 50.00", "Tax 9.54", "TOTAL 59.54"), both_sum)
+    assert not settled_by_arithmetic(field("59.54"), Proof(document_lines([page]), [page], "receipt"))
