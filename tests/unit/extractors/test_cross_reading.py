@@ -148,3 +148,14 @@ def test_a_rival_printed_on_the_page_or_given_by_its_arithmetic_stays_a_disagree
     both_sum = ("CAFE", "Net 50.00", "Tax 9.84", "TOTAL 59.54")
     page = read_twice(("CAFE", "Net 50.00", "Tax 9.54", "TOTAL 59.54"), both_sum)
     assert not settled_by_arithmetic(field("59.54"), Proof(document_lines([page]), [page], "receipt"))
+
+
+def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_missed_total_is_not():
+    blank = tuple(row.replace("Date: 12/03/2025", "Date:").replace("758.70", "") for row in KEPT)
+    other = other_reading([read_twice(KEPT, blank)], "receipt")
+    assert other.value("date") is None
+    assert agreement("date", field("2025-03-12", "date.numeric_dmy"), other) == {"cross_disagree": 0.0, "cross_missing": 1.0}
+    fields = {"date": field("2025-03-12", "date.numeric_dmy"), "total": field("758.70")}
+    marked = mark_disagreements(fields, other)
+    assert marked["date"] == fields["date"]  # not held back: nothing read contradicts it
+    assert other.value("total") != "758.70" and marked["total"].rule.endswith(READERS_DISAGREE)
