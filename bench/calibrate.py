@@ -307,6 +307,27 @@ def shipped_lines(samples: Sequence[Sample], p: np.ndarray, computed: float, shi
     return [f"  at the shipped threshold ({shipped}, validators/rules/default.toml):", *per_set_lines(samples, p, shipped)]
 
 
+def set_left_out_lines(samples: Sequence[Sample], c: float, t: float) -> list[str]:
+    """Each set, both parts, scored by a model fitted on the other sets' develop parts only, at threshold t:
+    what a source the models never learnt from gets (its own kinds of wrong values unknown to them)."""
+    out = []
+    for held in sorted({s.set_name for s in samples}):
+        train = [s for s in samples if s.part == "develop" and s.set_name != held]
+        test = [s for s in samples if s.set_name == held]
+        if int((1 - labels(train)).sum()) < 2 or not test:
+            continue
+        names = feature_names(train)
+        p = straight_through_scores(capped(predict(fit(design(train, names), labels(train), c), design(test, names)), test), test)
+        coverage, wrong, _ = above(p, labels(test), t)
+        slipping = above(p, passing(test), t)[2]
+        confident = int(((p >= CONFIDENT) & (labels(test) == 0)).sum())
+        out.append(
+            f"    {held:14s} left out  n {len(test):4d}: {coverage * 100:5.1f} % at or above {t}, wrong {wrong * 100:.1f} %,"
+            f" {slipping} not held back; wrong at >= {CONFIDENT}: {confident}"
+        )
+    return out
+
+
 def calibrate_field(
     name: str, samples: Sequence[Sample], target: float, shipped: float | None = None
 ) -> tuple[dict | None, float]:
@@ -353,6 +374,9 @@ def calibrate_field(
     both = [*develop, *scored]
     scores = straight_through_scores(np.concatenate([oof, p_sc]), both)
     print("\n".join([*per_set_lines(both, scores, t), *shipped_lines(both, scores, t, shipped)]))
+    used = shipped if shipped is not None else t
+    print(f"  each set left out of the fit (the others' develop parts fit it; both its parts scored; threshold {used}):")
+    print("\n".join(set_left_out_lines(both, c, used)))
     return {**model_entry(fitted, names, develop, t), "regularisation": c}, t
 
 
