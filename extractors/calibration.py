@@ -34,7 +34,7 @@ from functools import cache, cached_property
 from itertools import combinations
 from pathlib import Path
 
-from extractors.cross_reading import OtherReading, agreement, other_lines, other_reading
+from extractors.cross_reading import OtherReading, agreement, other_lines, reading_of
 from extractors.fields.amounts import amounts_in, paid_by_tender, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.fields.line_items import read_on_row
@@ -60,14 +60,23 @@ class Proof:
     line_items: Sequence[LineItem] = ()
 
     @cached_property
-    def other_reading(self) -> OtherReading | None:
-        """What the other engine read of the proof, when one of its pages was read twice."""
-        return other_reading(self.pages, self.doc_type)
+    def other_lines(self) -> Sequence[Line] | None:
+        """The proof's lines as the other engine read them (None: no page of it was read twice)."""
+        return other_lines(self.pages)
 
     @cached_property
-    def other_lines(self) -> Sequence[Line]:
-        """The proof's lines as the other engine read them (its own lines when no page was read twice)."""
-        return other_lines(self.pages) or self.lines
+    def other_reading(self) -> OtherReading | None:
+        """What the other engine read of the proof, when one of its pages was read twice."""
+        return None if self.other_lines is None else reading_of(self.other_lines, self.doc_type)
+
+    @cached_property
+    def printed(self) -> list[Decimal]:
+        """Every amount printed on the proof, in reading order."""
+        return printed_amounts(self.lines)
+
+
+def printed_amounts(lines: Sequence[Line]) -> list[Decimal]:
+    return [a.value for line in lines for a in amounts_in(line)]
 
 
 def rule_words(rule: str) -> list[str]:
@@ -119,10 +128,10 @@ def _net_plus_tax(value: Decimal, printed: Sequence[Decimal]) -> bool:
     return any(a + b == value for a, b in combinations(smaller, 2))
 
 
-def adds_up(value: Decimal, lines: Sequence[Line], items: Sequence[Decimal] = ()) -> bool:
-    """The proof's arithmetic gives the value: its billed lines add up to it, two other amounts printed
-    do (net + tax, paid + balance), or the cash tendered minus the change does."""
-    printed = [a.value for line in lines for a in amounts_in(line)]
+def adds_up(value: Decimal, lines: Sequence[Line], printed: Sequence[Decimal], items: Sequence[Decimal] = ()) -> bool:
+    """The arithmetic of a reading (its lines and the amounts `printed` on them) gives the value: the billed
+    lines add up to it, two other amounts printed do (net + tax, paid + balance), or the cash tendered minus
+    the change does."""
     return (bool(items) and sum(items) == value) or _net_plus_tax(value, printed) or paid_by_tender(lines) == value
 
 
@@ -141,15 +150,18 @@ def settled_by_arithmetic(field: Field, proof: Proof) -> bool:
     kept, the other engine's re-read "§9,54" (9.54), and 27.44 + 30.28 + 1.82 printed above. A rival
     printed in the kept reading too is another row chosen (a sub-total, an amount before a discount):
     a choice the arithmetic of one row does not settle, so it stays in doubt."""
-    other = proof.other_reading
-    value = _decimal(field.value)
-    if other is None or value is None or not adds_up(value, proof.lines, _items(field, proof)):
+    other, value = proof.other_reading, _decimal(field.value)
+    if other is None or value is None or other.value("total") == field.value:
+        return False  # read once, or no disagreement to settle
+    if not adds_up(value, proof.lines, proof.printed, _items(field, proof)):
         return False
     rival = _decimal(other.value("total"))
     if rival is None:
         return True
-    printed = {a.value for line in proof.lines for a in amounts_in(line)}
-    return rival not in printed and not (adds_up(rival, proof.lines) or adds_up(rival, proof.other_lines))
+    other_lines = proof.other_lines or ()
+    return rival not in proof.printed and not (
+        adds_up(rival, proof.lines, proof.printed) or adds_up(rival, other_lines, printed_amounts(other_lines))
+    )
 
 
 def settled_fields(fields: Mapping[str, Field], proof: Proof) -> frozenset[str]:
@@ -166,11 +178,10 @@ def _items(field: Field, proof: Proof) -> list[Decimal]:
 
 def total_features(field: Field, proof: Proof) -> dict[str, float]:
     """Arithmetic checks of a total against the other amounts of the proof."""
-    try:
-        value = Decimal(field.value)
-    except ArithmeticError:
+    value = _decimal(field.value)
+    if value is None:
         return {}
-    printed = [a.value for line in proof.lines for a in amounts_in(line)]
+    printed = proof.printed
     items = _items(field, proof)
     checks = {
         "printed_twice": float(printed.count(value) >= 2),

@@ -80,8 +80,11 @@ def other_lines(pages: Sequence[OcrPage]) -> list[Line] | None:
 def other_reading(pages: Sequence[OcrPage], doc_type: str | None) -> OtherReading | None:
     """What the rules choose on the other reading of a proof (None: no page of it was read twice)."""
     lines = other_lines(pages)
-    if lines is None:
-        return None
+    return None if lines is None else reading_of(lines, doc_type)
+
+
+def reading_of(lines: Sequence[Line], doc_type: str | None) -> OtherReading:
+    """What the rules choose on the other engine's lines of a proof."""
     month_first = printed_order(lines, locale_hint(lines).month_first)
     ranked = {
         "date": rank_date(lines, month_first=month_first, doc_type=doc_type),
