@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.accuracy import derived_truth, labelled_files, normalise, page_outcomes, set_name_of
 from bench.splits import part_of
-from extractors.calibration import MODEL_FILE, field_features
+from extractors.calibration import DOUBTS, MODEL_FILE, field_features
 from extractors.cross_reading import OTHER_READER, OTHER_READER_CAP
 from extractors.document import read_proof
 from extractors.segment import segment_pages
@@ -70,6 +70,8 @@ GRID = tuple(round(0.5 + i * 0.005, 3) for i in range(100))  # 0.5 .. 0.995
 # LogisticRegression's C, strong (few wrong values to learn from): per field, the one of these whose
 # out-of-fold predictions on the develop part have the lowest log loss
 REGULARISATIONS = (0.03, 0.1, 0.3, 1.0)
+LOSS_TOLERANCE = 0.01  # a log loss within 1 % of the lowest is as good (regularisation)
+PRIOR_WEIGHT = 2.0  # how many develop values the share over every field counts as, in a class of doubt's cap
 
 
 @dataclass(frozen=True)
@@ -189,14 +191,48 @@ def capped(p: np.ndarray, samples: Sequence[Sample]) -> np.ndarray:
     return np.where(mask, np.minimum(p, OTHER_READER_CAP), p) if len(p) else p
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
-    """Each develop sample's probability from a model fitted without it (stratified folds)."""
+def doubt_matrix(samples: Sequence[Sample]) -> np.ndarray:
+    """Which class of doubt (extractors/calibration.py DOUBTS) each sample is in: one column per class."""
+    return np.array([[member(s.features) for member in DOUBTS.values()] for s in samples], dtype=bool).reshape(
+        len(samples), len(DOUBTS)
+    )
+
+
+def pooled_shares(samples: Sequence[Sample]) -> dict[str, float]:
+    """Each class of doubt's right share over every field's develop values (half a right and half a wrong
+    value added: a class never seen gets 0.5)."""
+    y, member = labels(samples), doubt_matrix(samples)
+    return {name: float((y[member[:, j]].sum() + 0.5) / (member[:, j].sum() + 1)) for j, name in enumerate(DOUBTS)}
+
+
+def class_caps(y: np.ndarray, member: np.ndarray, prior: dict[str, float]) -> dict[str, float]:
+    """Each class of doubt's cap for one field: its right share among the field's values, shrunk towards
+    the share over every field (`prior`) by PRIOR_WEIGHT values - a class the field has seen a few times
+    is mostly the pooled share."""
+    caps = {}
+    for j, name in enumerate(DOUBTS):
+        inside = member[:, j]
+        caps[name] = round(float((y[inside].sum() + PRIOR_WEIGHT * prior[name]) / (inside.sum() + PRIOR_WEIGHT)), 4)
+    return caps
+
+
+def with_caps(p: np.ndarray, member: np.ndarray, caps: dict[str, float]) -> np.ndarray:
+    """The probabilities, each at most the caps of its classes of doubt."""
+    out = p.copy()
+    for j, name in enumerate(DOUBTS):
+        out = np.where(member[:, j], np.minimum(out, caps[name]), out)
+    return out
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, c: float, member: np.ndarray, prior: dict[str, float]) -> np.ndarray:
+    """Each develop sample's probability from a model (and caps) fitted without it (stratified folds)."""
     from sklearn.model_selection import StratifiedKFold
 
     folds = max(2, min(FOLDS, int(min(np.bincount(y, minlength=2)))))
     p = np.zeros(len(y))
     for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(x, y):
-        p[test] = predict(fit(x[train], y[train], c), x[test])
+        caps = class_caps(y[train], member[train], prior)
+        p[test] = with_caps(predict(fit(x[train], y[train], c), x[test]), member[test], caps)
     return p
 
 
@@ -205,10 +241,14 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-(y * np.log(q) + (1 - y) * np.log(1 - q)).mean())
 
 
-def regularisation(x: np.ndarray, y: np.ndarray) -> float:
-    """The C of REGULARISATIONS whose out-of-fold probabilities have the lowest log loss on the develop
-    part (the scored part plays no part in the choice)."""
-    return min(REGULARISATIONS, key=lambda c: log_loss(out_of_fold(x, y, c), y))
+def regularisation(x: np.ndarray, y: np.ndarray, member: np.ndarray, prior: dict[str, float]) -> float:
+    """The smallest C of REGULARISATIONS (the strongest regularisation) whose out-of-fold probabilities'
+    log loss on the develop part is within LOSS_TOLERANCE of the lowest: with a few wrong values to learn
+    from, a lower loss by less than that is noise, and the simpler model is the safer one on unseen
+    documents (the scored part plays no part in the choice)."""
+    losses = {c: log_loss(out_of_fold(x, y, c, member, prior), y) for c in REGULARISATIONS}
+    best = min(losses.values())
+    return min(c for c, loss in losses.items() if loss <= best * (1 + LOSS_TOLERANCE))
 
 
 def ece(p: np.ndarray, y: np.ndarray) -> float:
@@ -285,9 +325,10 @@ def per_set_lines(samples: Sequence[Sample], p: np.ndarray, t: float) -> list[st
     return out
 
 
-def model_entry(fitted, names: Sequence[str], develop: Sequence[Sample], t: float) -> dict:
+def model_entry(fitted, names: Sequence[str], develop: Sequence[Sample], t: float, caps: dict[str, float]) -> dict:
     mean, scale, model = fitted
     return {
+        "caps": caps,
         "features": list(names),
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
@@ -307,7 +348,7 @@ def shipped_lines(samples: Sequence[Sample], p: np.ndarray, computed: float, shi
     return [f"  at the shipped threshold ({shipped}, validators/rules/default.toml):", *per_set_lines(samples, p, shipped)]
 
 
-def set_left_out_lines(samples: Sequence[Sample], c: float, t: float) -> list[str]:
+def set_left_out_lines(samples: Sequence[Sample], c: float, t: float, prior: dict[str, float]) -> list[str]:
     """Each set, both parts, scored by a model fitted on the other sets' develop parts only, at threshold t:
     what a source the models never learnt from gets (its own kinds of wrong values unknown to them)."""
     out = []
@@ -317,7 +358,9 @@ def set_left_out_lines(samples: Sequence[Sample], c: float, t: float) -> list[st
         if int((1 - labels(train)).sum()) < 2 or not test:
             continue
         names = feature_names(train)
-        p = straight_through_scores(capped(predict(fit(design(train, names), labels(train), c), design(test, names)), test), test)
+        caps = class_caps(labels(train), doubt_matrix(train), prior)
+        p = predict(fit(design(train, names), labels(train), c), design(test, names))
+        p = straight_through_scores(capped(with_caps(p, doubt_matrix(test), caps), test), test)
         coverage, wrong, _ = above(p, labels(test), t)
         slipping = above(p, passing(test), t)[2]
         confident = int(((p >= CONFIDENT) & (labels(test) == 0)).sum())
@@ -329,11 +372,12 @@ def set_left_out_lines(samples: Sequence[Sample], c: float, t: float) -> list[st
 
 
 def calibrate_field(
-    name: str, samples: Sequence[Sample], target: float, shipped: float | None = None
+    name: str, samples: Sequence[Sample], target: float, prior: dict[str, float], shipped: float | None = None
 ) -> tuple[dict | None, float]:
     """Fit and report one field: its model entry (None: too few wrong values to learn from, the hand-set
     confidence stays) and the threshold keeping wrong values at or under `target` on the develop part
-    (`shipped`: the rules file's threshold, also reported when it differs)."""
+    (`prior`: each class of doubt's share over every field; `shipped`: the rules file's threshold, also
+    reported when it differs)."""
     develop = [s for s in samples if s.part == "develop"]
     scored = [s for s in samples if s.part == "scored"]
     y_dev, y_sc = labels(develop), labels(scored)
@@ -357,11 +401,15 @@ def calibrate_field(
         return None, t
     names = feature_names(develop)
     x_dev, x_sc = design(develop, names), design(scored, names)
-    c = regularisation(x_dev, y_dev)
-    oof = capped(out_of_fold(x_dev, y_dev, c), develop)
-    fitted = fit(x_dev, y_dev, c)
-    p_sc = capped(predict(fitted, x_sc), scored) if len(scored) else np.zeros(0)
-    print(f"  regularisation C = {c} (lowest out-of-fold log loss on the develop part among {REGULARISATIONS})")
+    member_dev = doubt_matrix(develop)
+    c = regularisation(x_dev, y_dev, member_dev, prior)
+    oof = capped(out_of_fold(x_dev, y_dev, c, member_dev, prior), develop)
+    fitted, caps = fit(x_dev, y_dev, c), class_caps(y_dev, member_dev, prior)
+    p_sc = capped(with_caps(predict(fitted, x_sc), doubt_matrix(scored), caps), scored) if len(scored) else np.zeros(0)
+    print(
+        f"  regularisation C = {c} (smallest within 1 % of the lowest out-of-fold log loss on the develop part, among {REGULARISATIONS})"
+    )
+    print(f"  caps of the classes of doubt (right share on the develop part, shrunk towards every field's): {caps}")
     print(f"  calibrated develop {summary(oof, y_dev)}  (out of fold)")
     print(f"  calibrated scored  {summary(p_sc, y_sc)}")
     print(f"  curve develop: {curve(oof, y_dev)}")
@@ -376,8 +424,8 @@ def calibrate_field(
     print("\n".join([*per_set_lines(both, scores, t), *shipped_lines(both, scores, t, shipped)]))
     used = shipped if shipped is not None else t
     print(f"  each set left out of the fit (the others' develop parts fit it; both its parts scored; threshold {used}):")
-    print("\n".join(set_left_out_lines(both, c, used)))
-    return {**model_entry(fitted, names, develop, t), "regularisation": c}, t
+    print("\n".join(set_left_out_lines(both, c, used, prior)))
+    return {**model_entry(fitted, names, develop, t, caps), "regularisation": c}, t
 
 
 def main() -> int:
@@ -396,8 +444,12 @@ def main() -> int:
     print(f"{len(samples)} values from {', '.join(sets)}; models fitted on the develop part only (bench/splits.py)")
     models, thresholds = {}, {}
     shipped = load_rules().straight_through.thresholds()
+    prior = pooled_shares([s for s in samples if s.part == "develop"])
+    print(f"classes of doubt, right share over every field's develop values: {prior}")
     for name in FIELDS:
-        entry, thresholds[name] = calibrate_field(name, [s for s in samples if s.field == name], args.target, shipped.get(name))
+        entry, thresholds[name] = calibrate_field(
+            name, [s for s in samples if s.field == name], args.target, prior, shipped.get(name)
+        )
         if entry is not None:
             models[name] = entry
     print("\nthresholds for the rules file's [straight_through] table (develop part):")

@@ -18,7 +18,15 @@ turns what is known about the chosen value into the probability that it is right
 
 The model is a logistic regression per field over these features, fitted by `bench/calibrate.py` on
 the develop part of the labelled sets and written to `extractors/data/calibration.json` (coefficients,
-no pickled code); loading it needs no learning library. A field the file does not cover keeps its
+no pickled code); loading it needs no learning library.
+
+A linear model learns little from a kind of value it has seen a handful of times: with most values
+right, its intercept carries a value of a rare kind to a high probability whatever the kind's record
+(a total guessed as the largest amount on a page with no total label - the first page of a longer
+invoice - came out at 0.92 where such guesses are right two times in three). So each value in a class
+of doubt (`DOUBTS`: the rule itself says it guessed; the two readers disagree) gets at most the
+accuracy its class has had on the develop part (`FieldModel.caps`, written by the same script: the
+class's right share, shrunk towards the share over every field). A field the file does not cover keeps its
 hand-set confidence; so does a value read from an e-invoice's XML (set later, extractors/structured.py).
 """
 
@@ -27,8 +35,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import combinations
@@ -47,6 +56,13 @@ CLOSE_CALL = 0.15  # a lead over the next value smaller than this: the rules alm
 MAX_RIVALS = 5  # more rivals than this say nothing more
 MAX_PAIRS = 60  # amounts searched for a net + tax pair (a long receipt's last ones)
 RULE_WORD = re.compile(r"[^+]+")
+GUESS_CERTAINTY = 0.5  # a rule's own certainty under this: it found no anchor for its value (no label)
+# classes of doubt, decided from what the rules say of a value (not from the data): a value in one gets at
+# most the accuracy the class has had (FieldModel.caps)
+DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
+    "guess": lambda f: f.get("certainty", 1.0) < GUESS_CERTAINTY,
+    "readers_disagree": lambda f: f.get("cross_disagree", 0.0) == 1.0,
+}
 CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check"})  # the rules' own checks of a total (amounts.py)
 
 
@@ -220,13 +236,24 @@ class FieldModel:
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+    caps: Mapping[str, float] = dataclass_field(default_factory=dict)  # DOUBTS class -> the most a value in it gets
 
     def probability(self, features: Mapping[str, float]) -> float:
         """The probability that the value is right."""
         z = self.intercept + sum(
             c * (features.get(n, 0.0) - m) / s for n, m, s, c in zip(self.features, self.mean, self.scale, self.coef, strict=True)
         )
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return min([1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))), *doubt_caps(self.caps, features)])
+
+
+def doubts_of(features: Mapping[str, float]) -> list[str]:
+    """The classes of doubt (DOUBTS) a value's features put it in."""
+    return [name for name, member in DOUBTS.items() if member(features)]
+
+
+def doubt_caps(caps: Mapping[str, float], features: Mapping[str, float]) -> list[float]:
+    """The caps of the classes of doubt the value is in."""
+    return [caps[name] for name in doubts_of(features) if name in caps]
 
 
 @dataclass(frozen=True)
@@ -252,7 +279,14 @@ def calibration_from(data: Mapping[str, object]) -> Calibration:
     if not isinstance(fields, dict):
         raise ValueError("calibration file: no 'fields' table")
     models = {
-        name: FieldModel(tuple(m["features"]), tuple(m["mean"]), tuple(m["scale"]), tuple(m["coef"]), float(m["intercept"]))
+        name: FieldModel(
+            tuple(m["features"]),
+            tuple(m["mean"]),
+            tuple(m["scale"]),
+            tuple(m["coef"]),
+            float(m["intercept"]),
+            {str(k): float(v) for k, v in m.get("caps", {}).items()},
+        )
         for name, m in fields.items()
     }
     for name, model in models.items():

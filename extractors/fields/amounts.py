@@ -28,20 +28,25 @@ _NUMBER = (
     r"|\d+[.,] \d{2}(?!\d)"  # 65. 20 (a space read after the decimal point)
     r"|\d+€\d{2})"  # 45€30
 )
+# Glyphs OCR prints for a digit it could not read ("Montant du prélèvemen?9.99" for "...prélèvement 29.99",
+# "§9,54" for "59.54"): an amount glued to one has lost its leading digits, so it is no amount; right of a
+# total label, where an amount must be, what is left of it is a weak candidate (MISREAD_AMOUNT)
+MISREAD_DIGIT = "?§"
+MISREAD_AMOUNT = re.compile(rf"(?<=[{MISREAD_DIGIT}])\d{{1,6}}[.,]\d{{2}}(?![\w.,])")
 AMOUNT = re.compile(
-    rf"(?<![\w.,])-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
+    rf"(?<![\w.,{MISREAD_DIGIT}])-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
     rf"|{_NUMBER}(?:\s?{_CUR})?"  # 45,30 €
     rf"|\d+\s?{_CUR})"  # 2220 円
     r"(?![\w,]|\.\d|\s?%)"  # "6.00%" is a rate, not money
 )
 # Letters OCR reads for digits inside an amount ("1O,5O", "l2.00", "S.90"): undone only right of a
 # total label, where the layout says an amount must be, and never confidently.
-CONFUSED_AMOUNT = re.compile(r"(?<![\w.,])[\dOoIlSsB|]{1,6}[.,][\dOoIlSsB]{2}(?![\w.,])")
+CONFUSED_AMOUNT = re.compile(rf"(?<![\w.,{MISREAD_DIGIT}])[\dOoIlSsB|]{{1,6}}[.,][\dOoIlSsB]{{2}}(?![\w.,])")
 CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5", "B": "8"})
 CONFUSION_PENALTY = 0.3
 # A currency sign OCR read as a letter: the € of a French "192€50" ("192C50", "192E50"), the ¥ of "¥6,090"
 # ("Y6,090"). Undone only where a total label says an amount is.
-CONFUSED_EURO = re.compile(r"(?<![\w.,])(?P<units>\d{1,6})[CcEe](?P<cents>\d{2})(?![\w.,])")
+CONFUSED_EURO = re.compile(rf"(?<![\w.,{MISREAD_DIGIT}])(?P<units>\d{{1,6}})[CcEe](?P<cents>\d{{2}})(?![\w.,])")
 CONFUSED_YEN = re.compile(r"(?<![\w.,])Y(?P<units>\d{1,3}(?:,\d{3})+|\d{1,6})(?![\w.,])")
 ESTIMATE_PENALTY = 0.3
 BELOW_PENALTY = 0.1
@@ -199,6 +204,11 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     repaired = confused_currency(line, label_end)
     if repaired is not None:
         return TotalCandidate(repaired, weight + late - CONFUSION_PENALTY, "total.label_right+ocr_repaired")
+    misread = [m for m in MISREAD_AMOUNT.finditer(line.text) if m.start() >= label_end]
+    if misread:
+        m = misread[-1]
+        amount = Amount(Decimal(m.group(0).replace(",", ".")), m.group(0), line, m.start(), m.end())
+        return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+misread_digit")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
     if spaced:
         m = spaced[-1]

@@ -2,7 +2,8 @@
 ambiguous symbols ($, ¥, kr, Rs, DH, FCFA) are settled by country hints - at 0.85 by a country named on
 the page, under 0.8 by a weak hint (a company suffix) -, else kept with a low confidence. A currency is
 read only from evidence: a weak hint alone never makes a confident one; with no currency printed, the
-country of the bank account printed (IBAN) gives its currency at a modest confidence."""
+country of the bank account printed (IBAN) gives its currency at a modest confidence - before a country
+named on the page, which may be the customer's address on an invoice sent abroad."""
 
 from __future__ import annotations
 
@@ -95,7 +96,8 @@ def extract_currency(
     document's date, to take the currency the country had then)."""
     markers = [m for line in lines for m in _markers(line)]
     if hint.currency is not None and _only_stray_symbols(markers, hint.currency):
-        return _hinted_currency(lines, hint)
+        # the account paid into is the issuer's; a country named may be the customer's address
+        return _account_currency(iban, when) or _hinted_currency(lines, hint)
     if not markers:
         return _account_currency(iban, when) or _default_currency(lines)
     near_total = [

@@ -1,5 +1,5 @@
 """bench/calibrate.py: the regularisation of each field's model is chosen on the develop part alone, by the
-out-of-fold log loss, among a fixed grid."""
+out-of-fold log loss, among a fixed grid; the classes of doubt's caps are their right shares on it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,22 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from bench.calibrate import REGULARISATIONS, Sample, log_loss, out_of_fold, regularisation, set_left_out_lines
+from bench.calibrate import (
+    LOSS_TOLERANCE,
+    PRIOR_WEIGHT,
+    REGULARISATIONS,
+    Sample,
+    class_caps,
+    doubt_matrix,
+    log_loss,
+    out_of_fold,
+    pooled_shares,
+    regularisation,
+    set_left_out_lines,
+    with_caps,
+)
+
+PRIOR = {"guess": 0.8, "readers_disagree": 0.9}
 
 
 def test_log_loss_rewards_confident_right_and_punishes_confident_wrong():
@@ -21,10 +36,33 @@ def test_the_regularisation_is_the_grids_lowest_out_of_fold_log_loss():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 3))
     y = (x[:, 0] + 0.3 * rng.normal(size=400) > -1.5).astype(int)  # mostly right, the first feature says when not
-    chosen = regularisation(x, y)
+    member = np.zeros((400, 2), dtype=bool)
+    chosen = regularisation(x, y, member, PRIOR)
     assert chosen in REGULARISATIONS
-    losses = {c: log_loss(out_of_fold(x, y, c), y) for c in REGULARISATIONS}
-    assert losses[chosen] == min(losses.values())
+    losses = {c: log_loss(out_of_fold(x, y, c, member, PRIOR), y) for c in REGULARISATIONS}
+    assert losses[chosen] <= min(losses.values()) * (1 + LOSS_TOLERANCE)
+    # the strongest regularisation among those as good
+    assert all(c >= chosen for c, loss in losses.items() if loss <= min(losses.values()) * (1 + LOSS_TOLERANCE))
+
+
+def test_a_class_of_doubts_cap_is_its_right_share_shrunk_towards_every_fields():
+    y = np.array([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0])
+    guess = np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=bool)  # 6 right of 9
+    member = np.stack([guess, np.zeros(12, dtype=bool)], axis=1)
+    caps = class_caps(y, member, PRIOR)
+    assert caps["guess"] == pytest.approx((6 + PRIOR_WEIGHT * 0.8) / (9 + PRIOR_WEIGHT), abs=1e-4)
+    assert caps["readers_disagree"] == pytest.approx(0.9)  # never seen in this field: the pooled share
+    p = np.array([0.99] * 12)
+    capped = with_caps(p, member, caps)
+    assert (capped[guess] == caps["guess"]).all() and (capped[~guess] == 0.99).all()
+
+
+def test_the_pooled_share_of_a_class_never_seen_is_a_coin_toss():
+    samples = [Sample("s", f"d{i}", "develop", "total", {"certainty": 1.0}, True, 0.9) for i in range(4)]
+    assert doubt_matrix(samples).shape == (4, 2) and not doubt_matrix(samples).any()
+    assert pooled_shares(samples) == {"guess": 0.5, "readers_disagree": 0.5}
+    guessed = [*samples, Sample("s", "g", "develop", "date", {"certainty": 0.3}, False, 0.3)]
+    assert pooled_shares(guessed)["guess"] == pytest.approx(0.5 / 2)
 
 
 def sample(set_name: str, part: str, x: float, right: bool) -> Sample:
@@ -38,8 +76,8 @@ def test_each_set_left_out_is_scored_by_a_model_fitted_on_the_others():
         for i in range(120):
             x = float(rng.normal())
             samples.append(sample(set_name, "scored" if i % 5 == 0 else "develop", x, x > -1.2))
-    lines = set_left_out_lines(samples, 0.3, 0.9)
+    lines = set_left_out_lines(samples, 0.3, 0.9, PRIOR)
     assert [line.split()[0] for line in lines] == ["alpha", "beta", "gamma"]
     assert all("left out  n  120" in line and "at or above 0.9" in line for line in lines)
     # a set alone has nothing else to learn from: no line
-    assert set_left_out_lines([s for s in samples if s.set_name == "alpha"], 0.3, 0.9) == []
+    assert set_left_out_lines([s for s in samples if s.set_name == "alpha"], 0.3, 0.9, PRIOR) == []

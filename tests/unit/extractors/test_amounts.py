@@ -40,10 +40,29 @@ def test_parse_amount(raw, expected):
         ("Total ¥2,220", ["2220.00"]),
         ("Doliprane 2 x 3,50 7,00", ["3.50", "7.00"]),
         ("Tel 01 23 45 67 89", []),
+        # a glyph OCR printed for a digit it could not read: the amount has lost its leading digits
+        ("Montant du prélèvemen?9.99 €", []),
+        ("TOTAL §9,54", []),
+        ("TOTAL ? 9,54", ["9.54"]),
     ],
 )
 def test_amounts_in_line(text, expected):
     assert [str(a.value) for a in amounts_in(line_of(text))] == expected
+
+
+def test_a_total_glued_to_a_misread_digit_gives_way_to_the_total_printed_elsewhere():
+    lines = lines_of(
+        "Total facture 24.99 5.00 29.99",
+        "Somme à payer 29.99 € TTC",
+        "Montant du prélèvemen?9.99 € Prélèvement à partir du : 05 Juillet 2015",
+    )
+    assert extract_total(lines).value == "29.99"
+
+
+def test_what_is_left_of_a_misread_total_is_a_weak_candidate_when_nothing_else_is_labelled():
+    weak, sure = extract_total(lines_of("TOTAL §9,54")), extract_total(lines_of("TOTAL 59,54"))
+    assert (weak.value, weak.rule) == ("9.54", "total.label_right+misread_digit")
+    assert weak.confidence < sure.confidence
 
 
 def test_total_from_label_not_subtotal_or_tax():

@@ -13,6 +13,7 @@ from extractors.calibration import (
     Proof,
     calibration_from,
     default_calibration,
+    doubts_of,
     field_features,
     rule_words,
 )
@@ -120,6 +121,25 @@ def test_only_the_fields_a_model_covers_are_recalibrated():
     assert out["total"].model_copy(update={"confidence": 0.5}) == fields["total"]
 
 
+def test_a_value_in_a_class_of_doubt_gets_at_most_the_class_cap():
+    calibration = calibration_from({"fields": {"total": {**MODEL, "caps": {"guess": 0.65, "readers_disagree": 0.89}}}})
+    model = calibration.models["total"]
+    sure = {"hand": 1.0, "rule:tender_check": 1.0}
+    assert model.probability(sure) > 0.98
+    assert doubts_of({**sure, "certainty": 0.3}) == ["guess"]
+    assert model.probability({**sure, "certainty": 0.3}) == 0.65  # the rule found no label: a guess
+    assert model.probability({**sure, "certainty": 0.3, "cross_disagree": 1.0}) == 0.65  # the lowest cap
+    assert model.probability({**sure, "certainty": 0.9, "cross_disagree": 1.0}) == 0.89
+    low = {"hand": 0.1}
+    assert model.probability({**low, "certainty": 0.3}) == model.probability(low) < 0.65  # a cap never raises
+
+
+def test_a_model_file_without_caps_caps_nothing():
+    model = calibration_from({"fields": {"total": MODEL}}).models["total"]
+    assert model.caps == {}
+    assert model.probability({"hand": 1.0, "rule:tender_check": 1.0, "certainty": 0.3}) > 0.98
+
+
 def test_a_malformed_model_file_is_refused():
     with pytest.raises(ValueError, match="no 'fields'"):
         calibration_from({})
@@ -133,6 +153,7 @@ def test_the_shipped_models_cover_the_decisive_fields():
     for model in shipped.models.values():
         assert "hand" in model.features
         assert 0.0 <= model.probability({}) <= 1.0
+        assert set(model.caps) == {"guess", "readers_disagree"} and all(0.0 < cap < 1.0 for cap in model.caps.values())
 
 
 def test_the_checks_a_total_passes_are_counted():

@@ -337,6 +337,22 @@ def test_the_account_country_gives_the_currency_of_the_date():
     assert extract_fields(lines, "invoice")["currency"].value == "HRK"
 
 
+def test_the_account_paid_into_outweighs_a_country_named_in_the_address():
+    # an invoice sent abroad names the customer's country; the account the money goes to is the issuer's
+    lines = lines_of(
+        "Hosting AG - Uferweg 40 - D-63571 Gelnhausen",
+        "Example Ltd.",
+        "93B Some Road, Yuen Long",
+        "Hong Kong",
+        "Rechnungsdatum 7. Mai 2014",
+        "Gesamtbetrag 34,73",
+        "IBAN DE30507500940000048567",
+    )
+    field = extract_fields(lines, "invoice")["currency"]
+    assert (field.value, field.rule) == ("EUR", "currency.account_country:DE")
+    assert field.confidence < 0.8
+
+
 def test_company_suffix_alone_is_only_a_guess():
     field = currency_of("ABC SDN BHD", "Total 9.00")
     assert field.value == "MYR" and field.confidence < 0.5
