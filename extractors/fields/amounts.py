@@ -12,7 +12,7 @@ from price_parser import Price
 
 from extractors.data_files import fold
 from extractors.fields.evidence import Evidence, margin_over
-from extractors.keywords import TOTALS, Words
+from extractors.keywords import SHARES, TOTALS, Words
 from extractors.layout import Line, lines_below
 from models import Field
 
@@ -494,6 +494,30 @@ def sum_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[T
     return candidates
 
 
+def _paid_share(folded: str) -> bool:
+    """A row stating what is left to the patient - not a quote's forecast of it ("reste à charge estimé")."""
+    return _has(folded, SHARES.remaining) and not _has(folded, TOTALS.not_totals.estimates)
+
+
+def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A patient's share (a `remaining` row of shares.toml: "Part assuré", "Reste à charge") that, with the
+    third-party payers' parts printed ("Part AMO", "Part AMC"), adds up to the bill's gross is the amount
+    paid: the bill's own arithmetic confirms the split, as the tender does a receipt's total - worth more
+    than the gross being printed twice (a one-item bill repeats it on its item row)."""
+    amo = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amo))
+    amc = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amc))
+    if not amo and not amc:
+        return candidates
+    paid_by_others = {a + b for a in amo | {Decimal(0)} for b in amc | {Decimal(0)}} - {Decimal(0)}
+    grosses = {c.amount.value for c in candidates} | _labelled_values(lines, lambda folded: _has(folded, SHARES.gross))
+    return [
+        TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+split_check")
+        if _paid_share(fold(c.amount.line.text)) and any(c.amount.value + p in grosses for p in paid_by_others)
+        else c
+        for c in candidates
+    ]
+
+
 def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A candidate that is the tax of a net + tax = gross triple printed on the page (the net on a net
     row) is replaced by the gross: labels stacked in columns put the tax right of a total label."""
@@ -521,7 +545,9 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
     candidates = tax_part_check(lines, candidates)
-    candidates = repeated_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))
+    candidates = repeated_check(
+        lines, split_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))
+    )
     if any(c.amount.value > 0 for c in candidates):
         candidates = [c for c in candidates if c.amount.value > 0]  # "Balance due 0.00" once paid: the amount paid is elsewhere
     if candidates:

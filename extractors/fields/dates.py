@@ -254,7 +254,7 @@ def _context_score(line: Line, start: int, end: int, previous: Line | None = Non
     if OTHER_LABELS.search(before) or OTHER_LABELS.search(after) or phrase_pattern(DATES.labels.other).search(folded_before):
         return -0.6
     if (
-        CARE_LABELS.search(before)
+        CARE_LABELS.search(folded_before)  # accents folded: "Lé 10/06/20" is an OCR's "Le 10/06/20"
         or phrase_pattern(DATES.labels.issue).search(folded_before)
         or _issue_ending().search(folded_before)
     ):

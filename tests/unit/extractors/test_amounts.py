@@ -90,6 +90,29 @@ def test_third_party_payment_total_is_the_patients_share():
     assert extract_total(lines).value == "7.76"
 
 
+def test_a_split_that_adds_up_outweighs_a_gross_printed_twice():
+    # a one-item bill repeats its gross on the item row; the patient's share + the payers' parts = the gross
+    lines = lines_of(
+        "1 x Spasfon lyoc 80 mg B/10 3€92",
+        "dont TVA 2,10 % 0€08",
+        "Total TTC 3€92",
+        "Part AMO (tiers payant) 2€35",
+        "Part AMC 0€00",
+        "Part assuré 1€57",
+    )
+    total = extract_total(lines)
+    assert (total.value, total.rule) == ("1.57", "total.label_right+split_check")
+
+
+def test_a_quotes_forecast_share_is_no_amount_paid_even_when_the_split_adds_up():
+    lines = lines_of(
+        "Montant total 190€00",
+        "Montant remboursé par l'Assurance Maladie (estimation) 114€00",
+        "Reste à charge estimé (avant mutuelle) 76€00",
+    )
+    assert extract_total(lines).value == "190.00"
+
+
 @pytest.mark.parametrize(
     "row, expected", [("Total TTC 1O,5O €", "10.50"), ("TOTAL l2.00", "12.00"), ("Net à payer S,90", "5.90")]
 )

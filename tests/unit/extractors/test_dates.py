@@ -117,6 +117,14 @@ def test_the_date_of_an_order_referred_to_is_not_the_invoice_date():
     assert extract_date(lines_of(*quote), doc_type="quote").value == "2025-03-22"
 
 
+def test_the_prescription_a_bill_refers_to_does_not_date_the_bill():
+    # a physiotherapist's bill: "Lé" is OCR's "Le", the prescription's date is another document's
+    rows = ("Facture acquittée", "Lé 10/06/20", "Sur prescription du Dr KERBOUL du 05/05/2020", "20/05/2020 AMS 7,5 19,53 €")
+    assert extract_date(lines_of(*rows), doc_type="invoice").value == "2020-06-10"
+    prescription = ("ORDONNANCE", "Dr KERBOUL", "Le 05/05/2020", "Kinésithérapie 10 séances")  # its own date
+    assert extract_date(lines_of(*prescription), doc_type="prescription").value == "2020-05-05"
+
+
 @pytest.mark.parametrize(
     "code",
     ["HC03-7 - 15", "XE11-22 -30", "RC11-23-42-12/144"],  # article codes on a receipt's item rows
