@@ -79,3 +79,20 @@ def test_medicines_priced_in_the_french_euro_style_are_sold_not_prescribed():
     result = classify(lines_of(*invoice))
     assert result.doc_type is DocType.INVOICE
     assert "4 lignes chiffrées (mise en page)" in result.reasons  # the total row is priced too
+
+
+def test_an_audiologists_price_proposal_is_a_quote_though_it_lists_fees_like_a_bill():
+    lines = lines_of(
+        "LABORATOIRE D'AUDIOPROTHESE",
+        "Proposition tarifaire - appareillage auditif",
+        "Le 17/05/2019",
+        "N° de devis : 2019-4954",
+        "Nom du patient : Jérôme Martin",
+        "Type Désignation Base remb. Prix TTC",
+        "Classe I Aide auditive contour - oreille droite 240,00 EUR 950.00",
+        "Classe I Aide auditive contour - oreille gauche 240,00 EUR 950.00",
+        "Total des honoraires EUR 1900.00",
+        "Validité de l'offre : jusqu'au 16/07/2019",
+        "Accord du patient Cachet et signature du praticien",
+    )
+    assert classify(lines).doc_type is DocType.QUOTE
