@@ -197,6 +197,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if right:
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right
+        lost_point = _spaced_decimal(line, paid[-1])
+        if lost_point is not None:
+            return TotalCandidate(lost_point, weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
         return TotalCandidate(paid[-1], weight + late, "total.label_right")
     confused = confused_amounts(line, label_end)
     if confused:
@@ -234,6 +237,17 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if alone is not None:
         return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")
     return None
+
+
+def _spaced_decimal(line: Line, amount: Amount) -> Amount | None:
+    """The amount with its decimal point restored when OCR lost it and read the units alone: "TOTAL AMOUNT
+    $52 76" ends its row with the units and two digits, and "$52" has no cents of its own."""
+    if re.search(r"[.,€]\d{1,2}\b", amount.raw):
+        return None
+    m = SPACED_DECIMAL.search(line.text, amount.start)
+    if m is None or not amount.start <= m.start(1) < amount.end:
+        return None
+    return Amount(Decimal(f"{m.group(1)}.{m.group(2)}"), line.text[amount.start : m.end()].strip(), line, amount.start, m.end())
 
 
 def confused_amounts(line: Line, start: int) -> list[Amount]:

@@ -59,6 +59,18 @@ def test_a_total_glued_to_a_misread_digit_gives_way_to_the_total_printed_elsewhe
     assert extract_total(lines).value == "29.99"
 
 
+@pytest.mark.parametrize(("row", "expected"), [("TOTAL AMOUNT $52 76", "52.76"), ("Total 52 76", "52.76")])
+def test_a_decimal_point_ocr_lost_after_a_currency_sign_is_restored(row, expected):
+    total = extract_total(lines_of("CREDIT CARD SALE", row, "APPROVED"))
+    assert (total.value, total.rule) == (expected, "total.label_right_spaced_decimal")
+
+
+def test_a_whole_amount_or_a_thousands_group_keeps_its_value():
+    assert extract_total(lines_of("TOTAL $52")).value == "52.00"
+    assert extract_total(lines_of("Total $1 234")).value == "1234.00"
+    assert extract_total(lines_of("Total 45 €")).value == "45.00"
+
+
 def test_what_is_left_of_a_misread_total_is_a_weak_candidate_when_nothing_else_is_labelled():
     weak, sure = extract_total(lines_of("TOTAL §9,54")), extract_total(lines_of("TOTAL 59,54"))
     assert (weak.value, weak.rule) == ("9.54", "total.label_right+misread_digit")
