@@ -96,3 +96,20 @@ def test_an_audiologists_price_proposal_is_a_quote_though_it_lists_fees_like_a_b
         "Accord du patient Cachet et signature du praticien",
     )
     assert classify(lines).doc_type is DocType.QUOTE
+
+
+def test_an_english_card_slip_whose_card_line_ocr_garbled_is_a_receipt():
+    lines = lines_of(
+        "GREENWAY PHARMACY",
+        "San Francisco, CA 94124",
+        "SALE",
+        "DATE: 11/27/2025 05:17 PM",
+        "GARD IGAS area AEN 4311/5)",
+        "ENTRY: CONTACTLESS",
+        "AUTH CODE: 010546",
+        "TOTAL $597.14",
+        "APPROVED",
+        "CUSTOMER COPY",
+        "PLEASE RETAIN FOR YOUR RECORDS",
+    )
+    assert classify(lines).doc_type is DocType.RECEIPT
