@@ -69,10 +69,15 @@ def truth_of(expected: object, source: str) -> dict | None:
 NUMBER = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?")
 
 
-def printed_on_first_page(pdf: Path, total: str) -> bool:
-    """Whether page 1's text prints the total, however it is written (`4.904,94`, `Rs 1939`)."""
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+def prints_amount(text: str, total: str) -> bool:
+    """Whether the text prints the amount, however it is written (`4.904,94`, `Rs 1939`)."""
     return any(parse_amount(m.group(0)) == Decimal(total) for m in NUMBER.finditer(text))
+
+
+def printed_on_first_page(pdf: Path, total: str) -> bool:
+    """Whether page 1's text prints the total."""
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return prints_amount(text, total)
 
 
 def write_scan(pdf: Path, out: Path) -> None:
