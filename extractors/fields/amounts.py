@@ -210,14 +210,14 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     misread = [m for m in MISREAD_AMOUNT.finditer(line.text) if m.start() >= label_end]
     if misread:
         m = misread[-1]
-        amount = Amount(Decimal(m.group(0).replace(",", ".")), m.group(0), line, m.start(), m.end())
-        return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+misread_digit")
+        value = parse_amount(m.group(0))
+        if value is not None:
+            amount = Amount(value, m.group(0), line, m.start(), m.end())
+            return TotalCandidate(amount, weight + late - CONFUSION_PENALTY, "total.label_right+misread_digit")
     spaced = [m for m in SPACED_DECIMAL.finditer(line.text) if m.start() >= label_end]
     if spaced:
-        m = spaced[-1]
-        value = Decimal(f"{m.group(1)}.{m.group(2)}")
         return TotalCandidate(
-            Amount(value, m.group(0), line, m.start(), m.end()),
+            _point_restored(line, spaced[-1], spaced[-1].start()),
             weight + late - SPACED_PENALTY,
             "total.label_right_spaced_decimal",
         )
@@ -247,7 +247,12 @@ def _spaced_decimal(line: Line, amount: Amount) -> Amount | None:
     m = SPACED_DECIMAL.search(line.text, amount.start)
     if m is None or not amount.start <= m.start(1) < amount.end:
         return None
-    return Amount(Decimal(f"{m.group(1)}.{m.group(2)}"), line.text[amount.start : m.end()].strip(), line, amount.start, m.end())
+    return _point_restored(line, m, amount.start)
+
+
+def _point_restored(line: Line, m: re.Match[str], start: int) -> Amount:
+    """A SPACED_DECIMAL match ("52 76") as the amount it stands for (52.76), printed from `start` on."""
+    return Amount(Decimal(f"{m.group(1)}.{m.group(2)}"), line.text[start : m.end()].strip(), line, start, m.end())
 
 
 def confused_amounts(line: Line, start: int) -> list[Amount]:
@@ -518,6 +523,8 @@ def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     third-party payers' parts printed ("Part AMO", "Part AMC"), adds up to the bill's gross is the amount
     paid: the bill's own arithmetic confirms the split, as the tender does a receipt's total - worth more
     than the gross being printed twice (a one-item bill repeats it on its item row)."""
+    if not any(_paid_share(fold(c.amount.line.text)) for c in candidates):
+        return candidates  # no share row among the candidates (most bills): the rows are not searched
     amo = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amo))
     amc = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amc))
     if not amo and not amc:
