@@ -44,7 +44,7 @@ from itertools import combinations
 from pathlib import Path
 
 from extractors.cross_reading import OtherReading, agreement, other_lines, reading_of
-from extractors.fields.amounts import amounts_in, paid_by_tender, rounding_rows
+from extractors.fields.amounts import amounts_in, cash_tendered, paid_by_tender, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.fields.line_items import read_on_row
 from extractors.layout import Line
@@ -165,19 +165,27 @@ def settled_by_arithmetic(field: Field, proof: Proof) -> bool:
     is a third reading of the digits, and two engines seldom misread them into the same sum: "59.54"
     kept, the other engine's re-read "§9,54" (9.54), and 27.44 + 30.28 + 1.82 printed above. A rival
     printed in the kept reading too is another row chosen (a sub-total, an amount before a discount):
-    a choice the arithmetic of one row does not settle, so it stays in doubt."""
+    a choice the arithmetic of one row does not settle, so it stays in doubt - except the cash handed
+    over: where the kept value is the cash tendered minus the change, the rival that is the cash tendered
+    is no total (it would be one only with no change given, and then both readings would agree)."""
     other, value = proof.other_reading, _decimal(field.value)
     if other is None or value is None or other.value("total") == field.value:
         return False  # read once, or no disagreement to settle
     if not adds_up(value, proof.lines, proof.printed, _items(field, proof)):
         return False
     rival = _decimal(other.value("total"))
-    if rival is None:
+    if rival is None or _is_cash_for(rival, value, proof.lines):
         return True
     other_lines = proof.other_lines or ()
     return rival not in proof.printed and not (
         adds_up(rival, proof.lines, proof.printed) or adds_up(rival, other_lines, printed_amounts(other_lines))
     )
+
+
+def _is_cash_for(rival: Decimal, value: Decimal, lines: Sequence[Line]) -> bool:
+    """The rival is the cash tendered for the value: tendered - change = value on these lines."""
+    tender = cash_tendered(lines)
+    return tender is not None and tender[0] == rival and tender[0] - tender[1] == value
 
 
 def settled_fields(fields: Mapping[str, Field], proof: Proof) -> frozenset[str]:

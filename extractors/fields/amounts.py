@@ -342,14 +342,20 @@ def _row_amount(lines: Sequence[Line], labels: Words, unless: Words = ()) -> Dec
     return value
 
 
-def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
-    """Amount tendered minus change given, when both are printed (cash receipts)."""
+def cash_tendered(lines: Sequence[Line]) -> tuple[Decimal, Decimal] | None:
+    """(amount tendered, change given), when both are printed and the change is the smaller (cash receipts)."""
     change_words = TOTALS.payments.change
     # "CASH CHANGE 71.40" names the change, not the cash tendered
     tendered, change = _row_amount(lines, TOTALS.payments.tendered, change_words), _row_amount(lines, change_words)
     if tendered is None or change is None or change >= tendered:
         return None
-    return tendered - change
+    return tendered, change
+
+
+def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
+    """Amount tendered minus change given, when both are printed (cash receipts)."""
+    tender = cash_tendered(lines)
+    return tender[0] - tender[1] if tender is not None else None
 
 
 def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:

@@ -186,6 +186,20 @@ def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tu
     return None, "date.numeric_dmy"
 
 
+def ymd_reading(year: str, month: str, day: str) -> tuple[date | None, str]:
+    """(date, rule) of a year-first date, else the same one-digit OCR repair of an impossible month or
+    day as a day-first one gets ("2021/10/63" -> 2021-10-03), marked in the rule."""
+    value = _safe_date(int(year), int(month), int(day))
+    if value is not None:
+        return value, "date.numeric_ymd"
+    fixed = (_unconfused(month), _unconfused(day))
+    if fixed != (month, day):
+        value = _safe_date(int(year), int(fixed[0]), int(fixed[1]))
+        if value is not None:
+            return value, "date.numeric_ymd+digit_repaired"
+    return None, "date.numeric_ymd"
+
+
 def parse_text_date(raw: str) -> date | None:
     """A day-month-year date with a month name in any language of dates.toml ("5. März 2018",
     "5 de marzo de 2018", "1er janvier 2020")."""
@@ -331,7 +345,7 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
         previous = lines[position - 1] if position else None
         matches: list[tuple[re.Match[str], date | None, str]] = []
         for m in NUMERIC_YMD.finditer(line.text):
-            matches.append((m, _safe_date(int(m.group(1)), int(m.group(3)), int(m.group(4))), "date.numeric_ymd"))
+            matches.append((m, *ymd_reading(m.group(1), m.group(3), m.group(4))))
         for m in NUMERIC_DMY.finditer(line.text):
             dotted = m.group(2) == "."  # never month-first
             matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)))

@@ -49,6 +49,7 @@ S_B = re.compile(r"(?<![A-Za-z0-9/])[S5]\s?/\s?[B8](?![A-Za-z0-9/])")
 LEADING_JUNK = re.compile(r"^(?:[^A-Za-z0-9À-ÿ(]+|[a-zà-ÿ]\s+)+")
 TRAILING_JUNK = re.compile(r"[\s|:;,'\"‘’“”*_~\-]+$")
 POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+CITY_STATE_ZIP = re.compile(r",\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\W*$")  # "Denver, CO 80254": a place (CO is no "Co.")
 REGISTRATION_AFTER_FORM = re.compile(r"[\s.\-]*(?:reg|rec\b|no\b|number|:|\d)")
 CLOCK = re.compile(r"(?<!\d)\d{1,2}\s?:\s?\d{2}(?:\s?:\s?\d{2})?\s?(?:am|pm|h)?(?![\d])", re.IGNORECASE)
 PRICE = re.compile(r"\d[.,]\s?\d{2}(?![\d/.])")
@@ -298,6 +299,8 @@ def _skip_row(line: Line, name: str, strong: bool) -> bool:
     if letters < 3 or digits > letters or _mean_confidence(line) < MIN_ROW_CONFIDENCE or "@" in line.text:
         return True
     if _only_generic(name) or _document_title(name) or _has(PARTIES.issuer.legal_mentions, name):
+        return True
+    if CITY_STATE_ZIP.search(line.text):
         return True
     if strong:
         return False

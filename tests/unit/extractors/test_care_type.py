@@ -18,6 +18,7 @@ from tests.conftest import lines_of
         (("Cabinet d'ostéopathie", "Séance d'ostéopathie 60,00 €"), "alternative_medicine"),
         (("Sakura Medical Clinic", "Consultation JPY 900"), "general_practitioner"),
         (("ACCORD PRÉALABLE", "2.1 Prestation Traitement d'orthopédie dento-faciale (semestre de"), "dental"),
+        (("ACCORD PRÉALABLE", "2.1 Prestation Transport en véhicule sanitaire de plus de 150 km"), "transport"),
         (("Lorem ipsum",), "other"),
     ],
 )

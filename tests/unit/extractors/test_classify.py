@@ -98,6 +98,23 @@ def test_an_audiologists_price_proposal_is_a_quote_though_it_lists_fees_like_a_b
     assert classify(lines).doc_type is DocType.QUOTE
 
 
+def test_a_quote_with_a_bills_headers_is_told_by_its_closing_block():
+    lines = lines_of(
+        "CENTRE AUDITIF",
+        "Devis n° 2026-9892",
+        "Établi le 28 juin 2026",
+        "Nom du patient : LEROY Chloé",
+        "Désignation Qté P.U. Montant",
+        "Aide auditive intra-auriculaire - oreille droite 1 1490,00 EUR 1490.00",
+        "Chargeur de nuit 133,45 EUR 133.45",
+        "Total TTC EUR 1623.45",
+        "Reste à charge estimé (avant mutuelle) EUR 1063.45",
+        "Date de fin de validité : 01/11/2026",
+        "Accord du patient Cachet et signature du praticien",
+    )
+    assert classify(lines).doc_type is DocType.QUOTE
+
+
 def test_an_english_card_slip_whose_card_line_ocr_garbled_is_a_receipt():
     lines = lines_of(
         "GREENWAY PHARMACY",

@@ -131,12 +131,23 @@ def test_a_total_the_arithmetic_gives_settles_the_other_engines_misreading():
     assert mark_disagreements({"total": kept}, proof.other_reading, settled_fields({"total": kept}, proof)) == {"total": kept}
 
 
-def test_a_rival_printed_on_the_page_or_given_by_its_arithmetic_stays_a_disagreement():
-    # the other reading lost the total's amount and chose another row (here the cash tendered): printed in
-    # the kept reading too, it is not a misreading - one row's arithmetic does not settle a choice of row
+def test_the_cash_tendered_taken_for_the_total_by_the_other_reading_is_settled():
+    # the other reading lost the total's amount and chose the cash handed over: 100.00 - 40.46 = 59.54 on
+    # the kept reading, so the 100.00 is the cash, which is a total only when no change is given
     other_row = tuple(row.replace("TOTAL 59.54", "TOTAL") for row in SUMMED)
     proof = summed_proof(other_row)
     assert proof.other_reading.value("total") == "100.00"
+    assert settled_by_arithmetic(field("59.54"), proof)
+    # the cash of another sum settles nothing: 100.00 - 40.46 is not the 56.16 kept
+    assert not settled_by_arithmetic(field("56.16"), proof)
+
+
+def test_a_rival_printed_on_the_page_or_given_by_its_arithmetic_stays_a_disagreement():
+    # the other reading chose another row printed in the kept reading too (the sub-total): not a misreading
+    # - one row's arithmetic does not settle a choice of row
+    other_row = tuple(row.replace("TOTAL 59.54", "TOTAL 56.16") for row in SUMMED)
+    proof = summed_proof(other_row)
+    assert proof.other_reading.value("total") == "56.16"
     assert not settled_by_arithmetic(field("59.54"), proof)
     marked = mark_disagreements({"total": field("59.54")}, proof.other_reading, settled_fields({"total": field("59.54")}, proof))
     assert marked["total"].rule.endswith(READERS_DISAGREE)

@@ -65,6 +65,16 @@ def test_impossible_day_is_repaired_from_an_ocr_confusion_with_low_confidence():
     assert field.value == "2017-09-03" and field.rule.endswith("+digit_repaired") and field.confidence < 0.8
 
 
+def test_year_first_date_gets_the_same_repair_and_beats_an_address_number():
+    lines = lines_of("AOYAMA FAMILY CLINIC", "1-7-11 Nishi-Kita", "PURCHASE", "DATE: 2021/10/63 15:16", "TOTAL ¥7,500")
+    field = extract_date(lines, today=date(2026, 11, 1))
+    assert field.value == "2021-10-03" and field.rule == "date.numeric_ymd+digit_repaired" and field.confidence < 0.8
+
+
+def test_year_first_date_beyond_repair_is_no_date():
+    assert extract_date(lines_of("DATE: 2021/10/55"), today=date(2026, 11, 1)) is None
+
+
 def test_month_first_fallback_outside_america_is_not_confident():
     field = extract_date(lines_of("Date: 01/14/2017"), today=date(2026, 11, 1))
     assert field.value == "2017-01-14" and field.rule.endswith("+order_fallback") and field.confidence < 0.8

@@ -307,6 +307,11 @@ def test_section_titles_and_street_rows_are_not_the_issuer():
     assert extract_parties(lines_of(*receipt), "receipt")["issuer"].value == "Maple Street Pharmacy"
 
 
+def test_a_city_state_and_zip_row_is_a_place_whatever_its_state_code():
+    bill = ("Riverside Urgent Care", "52 Park Avenue", "Denver, CO 80254", "Patient Statement")
+    assert extract_parties(lines_of(*bill), "invoice")["issuer"].value == "Riverside Urgent Care"  # CO: Colorado, not "Co."
+
+
 def test_an_institution_named_with_establishment_words_is_the_issuer():
     rib = ("CRÉDIT MUTUEL", "Relevé d'Identité Bancaire (RIB)", "Titulaire du compte : KARIM FAURE")
     assert extract_parties(lines_of(*rib), "bank_details")["issuer"].value == "CRÉDIT MUTUEL"
@@ -318,3 +323,6 @@ def test_an_optical_shop_issues_the_quote_its_optician_signs():
     quote = ("Brest Vision", "Maëlys Masson - Opticien-lunetier", "154 ter boulevard Victor Hugo", "DEVIS")
     found = extract_parties(lines_of(*quote), "quote")
     assert (found["issuer"].value, found["practitioner"].value) == ("Brest Vision", "Maëlys Masson")
+    for shop in ("Les Opticiens du Marché", "Lunetterie de la Gare"):
+        quote = (shop, "Mathieu Boyer - Opticien-lunetier", "78 ter rue Sainte-Catherine", "63000 CLERMONT-FERRAND", "DEVIS")
+        assert extract_parties(lines_of(*quote), "quote")["issuer"].value == shop
