@@ -403,6 +403,39 @@ def test_german_invoice_with_bank_footer():
     assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("297.50", "2015-10-29", "EUR")
 
 
+GERMAN_TILL_RECEIPT = (
+    "REWE Markt GmbH",
+    "Hauptstr. 12",
+    "10115 Berlin",
+    "BANANE 1,29 B",
+    "BROT 3,68 B",
+    "SUMME EUR 4,97",
+    "Geg. BAR EUR 10,00",
+    "Rückgeld BAR EUR 5,03",
+    "Steuer % Netto Steuer Brutto",
+    "B= 7,0% 4,64 0,33 4,97",
+    "TSE-Signatur: MEUCIQ",
+    "05.03.2021 12:35 Bon-Nr.:1234",
+)
+
+
+def test_a_german_till_receipt_is_a_receipt_and_its_change_checks_the_total():
+    lines = lines_of(*GERMAN_TILL_RECEIPT)
+    assert classify(lines).doc_type is DocType.RECEIPT
+    fields = extract_fields(lines, "receipt")
+    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("4.97", "2021-03-05", "EUR")
+    assert "+tender_check" in fields["total"].rule  # 10,00 given - 5,03 back = 4,97
+
+
+@pytest.mark.parametrize(
+    "tendered, change",
+    [("Contant 10,00", "Wisselgeld 5,03"), ("Entregado 10,00", "Su cambio 5,03"), ("Efectivo 10,00", "Cambio 5,03")],
+)
+def test_the_change_in_other_languages_checks_the_total(tendered, change):
+    total = extract_total(lines_of("Pan 4,97", "TOTALE 4,97", tendered, change))
+    assert total.value == "4.97" and "+tender_check" in total.rule
+
+
 def test_a_rib_is_still_bank_details():
     lines = lines_of(
         "Relevé d'identité bancaire",
