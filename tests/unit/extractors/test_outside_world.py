@@ -250,6 +250,15 @@ def test_the_date_of_a_past_fact_is_not_the_issue_date(doc_type, texts, expected
     assert extract_fields(lines_of(*texts), doc_type)["date"].value == expected
 
 
+@pytest.mark.parametrize(
+    "row",
+    ["PAYBACK Punktestand vom 28.02.2021: 1234", "Rezept vom 28.02.2021", "Verordnung vom 28.02.2021"],
+)
+def test_a_till_receipts_balance_or_prescription_date_is_not_its_own(row):
+    rows = ("Apotheke am Markt", "Ibuprofen 400mg 3,95", row, "SUMME EUR 3,95", "05.03.2021 12:35 Kasse 2")
+    assert extract_fields(lines_of(*rows), "receipt")["date"].value == "2021-03-05"
+
+
 def test_a_hospital_stay_still_starts_on_its_first_day():
     lines = lines_of(
         "BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €"
