@@ -316,6 +316,7 @@ def test_a_hint_only_settles_a_marker_to_a_currency_it_can_mean():
     ("text", "code"),
     [
         ("Total 12,50 zł", "PLN"),
+        ("Total SFr. 8.50", "CHF"),
         ("Total INR 4,500.00", "INR"),
         ("Total ₹ 4,500.00", "INR"),
         ("Gesamtbetrag 12,50 CHF", "CHF"),
