@@ -59,6 +59,12 @@ TEXT_DMY = re.compile(
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
 COMPACT_YMD = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(\d{2})(\d{2})(?![\d.-])")  # "Date/Time 20180428/191204" (ISO basic)
+# A Chinese or Japanese date: "2021年10月3日", and the Japanese era's "令和3年10月3日" (Reiwa 3 = 2021), as
+# RapidOCR reads them
+CJK_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+JAPANESE_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}  # the year before each era's first
+CJK_ERA = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+BUDDHIST_ERA = 543  # a Thai (Lao, Cambodian...) year: 2564 BE is 2021
 DATE_LABEL_BEFORE = re.compile(
     r"(?i)(?:date(?:\s?[/&]\s?time)?|tarikh|dated|datum|fecha|data)\W{0,3}$"
 )  # ...read only right after such a label
@@ -106,8 +112,15 @@ class DateCandidate:
 def _year(raw: str) -> int:
     value = int(raw)
     if value >= 100:
-        return repair_year(value)
+        return buddhist_year(value) or repair_year(value)
     return 2000 + value if value <= (date.today().year % 100) + 1 else 1900 + value
+
+
+def buddhist_year(year: int, today: date | None = None) -> int | None:
+    """The common-era year of a Buddhist-era one (Thai receipts: 03/10/2564 is 3 October 2021), when it
+    falls in the years a claim can be about; None for any other year."""
+    common = year - BUDDHIST_ERA
+    return common if MIN_YEAR <= common <= (today or date.today()).year + 1 else None
 
 
 def repair_year(year: int, today: date | None = None) -> int:
@@ -336,6 +349,19 @@ def _wrapped_date(line: Line, following: Line | None) -> tuple[re.Match[str], da
     return None
 
 
+def _cjk_dates(text: str) -> list[tuple[re.Match[str], date | None, str]]:
+    """The dates written with 年 月 日 on a row, in the common era or a Japanese era's years."""
+    found: list[tuple[re.Match[str], date | None, str]] = []
+    if "年" not in text:
+        return found
+    for m in CJK_YMD.finditer(text):
+        found.append((m, _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "date.cjk_ymd"))
+    for m in CJK_ERA.finditer(text):
+        year = JAPANESE_ERAS[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
+        found.append((m, _safe_date(year, int(m.group(3)), int(m.group(4))), "date.japanese_era"))
+    return found
+
+
 def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:
     """Every date printed in the document, scored as a candidate for the document's date."""
     today = today or date.today()
@@ -358,6 +384,7 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                     matches.append((m, found_date, "date.compact_after_label"))
         for m in TEXT_MDY.finditer(line.text):
             matches.append((m, parse_text_date(f"{m.group(2)} {m.group(1)} {m.group(3)}"), "date.text_mdy"))
+        matches += _cjk_dates(line.text)
         following = lines[position + 1] if position + 1 < len(lines) else None
         wrapped = _wrapped_date(line, following)
         if wrapped is not None and not any(m.end() > wrapped[0].start() for m, _, _ in matches):
@@ -371,7 +398,10 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
             if looks_like_a_code(line, match):
                 score -= CODE_PENALTY
             if rule.startswith("date.numeric_dmy") and len(match.group(4)) == 4 and int(match.group(4)) != value.year:
-                score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
+                if int(match.group(4)) - BUDDHIST_ERA == value.year:
+                    rule += "+buddhist_era"
+                else:
+                    score, rule = score - YEAR_REPAIR_PENALTY, rule + "+year_repaired"
             found.append(DateCandidate(value, match.group(0), line, match.start(), match.end(), rule, score))
     return found
 

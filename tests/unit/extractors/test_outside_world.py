@@ -178,6 +178,25 @@ def test_dates_in_european_languages(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected", "rule"),
+    [
+        ("発行日 2021年10月3日", date(2021, 10, 3), "date.cjk_ymd"),
+        ("令和3年10月3日", date(2021, 10, 3), "date.japanese_era"),
+        ("平成元年1月8日", date(1989, 1, 8), "date.japanese_era"),
+        ("Date 03/10/2564", date(2021, 10, 3), "date.numeric_dmy+buddhist_era"),  # a Thai receipt's year
+    ],
+)
+def test_dates_in_asian_calendars(text, expected, rule):
+    found = find_dates(lines_of(text), today=date(2022, 1, 10))
+    assert [(c.value, c.rule) for c in found] == [(expected, rule)]
+
+
+def test_a_year_garbled_by_ocr_is_not_taken_for_a_buddhist_one():
+    # 2518 would be 1975 in the common era, older than any claim: the second digit misread (2018) it is
+    assert [c.value for c in find_dates(lines_of("Date 03/10/2518"), today=date(2022, 1, 10))] == [date(2018, 10, 3)]
+
+
+@pytest.mark.parametrize(
     "due",
     [
         "Fällig am 19.11.2015",
