@@ -18,7 +18,7 @@ from models import Field
 
 _CUR = (
     r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|R[Mm]|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
-    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|INR|₹|Rs\.?)"
+    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|元|INR|₹|Rs\.?)"
 )
 _NUMBER = (
     r"(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+€\d{2}"  # 1 400€50 (before the groups alone: its cents count)
@@ -32,9 +32,13 @@ _NUMBER = (
 # "§9,54" for "59.54"): an amount glued to one has lost its leading digits, so it is no amount; right of a
 # total label, where an amount must be, what is left of it is a weak candidate (MISREAD_AMOUNT)
 MISREAD_DIGIT = "?§"
+# Chinese and Japanese labels are printed (and read) glued to their amount ("合计250.00"): a letter of
+# theirs before an amount does not make it part of a word, as a Latin one does ("No123.45")
+CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
+NOT_AFTER_A_WORD = rf"(?<!(?![{CJK}])\w)"
 MISREAD_AMOUNT = re.compile(rf"(?<=[{MISREAD_DIGIT}])\d{{1,6}}[.,]\d{{2}}(?![\w.,])")
 AMOUNT = re.compile(
-    rf"(?<![\w.,{MISREAD_DIGIT}])-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
+    rf"(?<![.,{MISREAD_DIGIT}]){NOT_AFTER_A_WORD}-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
     rf"|{_NUMBER}(?:\s?{_CUR})?"  # 45,30 €
     rf"|\d+\s?{_CUR})"  # 2220 円
     r"(?![\w,]|\.\d|\s?%)"  # "6.00%" is a rate, not money

@@ -5,6 +5,7 @@ formats, an IBAN in an invoice's footer, a session list on one line (regression 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -463,6 +464,46 @@ def test_a_german_till_receipt_is_a_receipt_and_its_change_checks_the_total():
 def test_the_change_in_other_languages_checks_the_total(tendered, change):
     total = extract_total(lines_of("Pan 4,97", "TOTALE 4,97", tendered, change))
     assert total.value == "4.97" and "+tender_check" in total.rule
+
+
+JAPANESE_CLINIC_RECEIPT = (
+    "青山クリニック",
+    "領収書",
+    "2021年10月3日",
+    "初診料 2,880円",
+    "検査 4,620円",
+    "小計 7,500円",
+    "合計 ¥7,500",
+    "お預り ¥10,000",
+    "お釣り ¥2,500",
+)
+CHINESE_HOSPITAL_RECEIPT = (
+    "北京协和医院",
+    "收据",
+    "2021年10月3日",
+    "挂号费50.00元",
+    "检查费200.00元",
+    "合计250.00元",
+    "现金300.00",
+    "找零50.00",
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [(JAPANESE_CLINIC_RECEIPT, ("7500.00", "2021-10-03", "JPY")), (CHINESE_HOSPITAL_RECEIPT, ("250.00", "2021-10-03", "CNY"))],
+)
+def test_chinese_and_japanese_receipts_as_rapidocr_reads_them(rows, expected):
+    lines = lines_of(*rows)
+    assert classify(lines).doc_type is DocType.RECEIPT
+    fields = extract_fields(lines, "receipt")
+    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == expected
+    assert "+tender_check" in fields["total"].rule  # the cash handed over (お預り, 现金) minus the change
+
+
+def test_an_amount_glued_to_a_chinese_label_is_read_and_one_glued_to_a_latin_word_is_not():
+    assert [a.value for a in amounts_in(lines_of("合计250.00元")[0])] == [Decimal("250.00")]
+    assert amounts_in(lines_of("No123.45")[0]) == []
 
 
 def test_a_rib_is_still_bank_details():
