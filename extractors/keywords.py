@@ -240,14 +240,20 @@ class Payments(Model):
     change: Words
 
 
+class CreditNotes(Model):
+    titles: Words
+
+
 class Totals(DataFile):
-    """totals.toml: labels announcing the amount paid (with weights), and rows that never carry it."""
+    """totals.toml: labels announcing the amount paid (with weights), rows that never carry it, and the titles
+    of a document that refunds rather than charges."""
 
     file = "totals"
     labels: Weights
     not_totals: NotTotals
     sections: Sections
     payments: Payments
+    credit_notes: CreditNotes
 
 
 class XmlPaths(Model):

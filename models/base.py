@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-SCHEMA_VERSION = "1.4"  # 1.4: care abroad in euros - Document.conversion, LineItem.amount_eur, fields total_eur /
+SCHEMA_VERSION = "1.5"  # 1.5: flag code credit_note (a refund: its total is negative). 1.4: care abroad in euros - Document.conversion, LineItem.amount_eur, fields total_eur /
 # gross_total_eur, Claim.total_eur, flag code no_exchange_rate; Claim.received_message (an e-mail request's sender, subject
 # and text); details declared/read on multiple_beneficiaries and date_outside_stay (1.3: invalid_manifest, invalid_name,
 # unexpected_object, processing_failed, too_many_pages, active_content); OcrPage.engine and PageInfo.engine (which reader)

@@ -69,6 +69,7 @@ class FlagCode(StrEnum):
     NO_EXCHANGE_RATE = "no_exchange_rate"  # a foreign amount that cannot be put in euros (no ECB rate for its currency or date)
     STRUCTURED_DATA_MISMATCH = "structured_data_mismatch"  # a page disagreeing with its e-invoice XML (date, total, currency)
     DOUBTFUL_FIELD = "doubtful_field"  # a decisive value read with a confidence under its straight-through threshold
+    CREDIT_NOTE = "credit_note"  # a document refunding an amount (a credit note's title, a negative total): no expense
 
 
 class Flag(Model):

@@ -10,7 +10,7 @@ from functools import cache
 
 from price_parser import Price
 
-from extractors.data_files import fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.evidence import Evidence, margin_over
 from extractors.keywords import SHARES, TOTALS, Words
 from extractors.layout import Line, lines_below
@@ -572,6 +572,38 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
     return out
 
 
+CREDIT_NOTE = "+credit_note"  # the total is refunded, not charged: read as a negative amount
+TITLE_ROWS = 10  # the first rows of the first page: where a document says what it is
+MINUS_SIGNS = "-\u2212"
+
+
+def printed_negative(amount: Amount) -> bool:
+    """The amount is printed with a minus sign stuck to it ("-2,18 €", "€-2.18", or U+2212 the minus sign): on the total, a
+    refund when another row refunds too (`refunded_rows`)."""
+    text = amount.line.text
+    return amount.raw[:1] in MINUS_SIGNS or (amount.start > 0 and text[amount.start - 1] in MINUS_SIGNS)
+
+
+def refunded_rows(lines: Sequence[Line], total_row: Line) -> bool:
+    """Another row than the total's prints a negative amount that is no discount, rounding or change (a
+    refunded item, "Retour Doliprane -2,18"): a minus sign before the total alone may be a speck of noise."""
+    return any(
+        line is not total_row and not excluded_row(fold(line.text)) and any(printed_negative(a) for a in amounts_in(line))
+        for line in counted_lines(lines)
+    )
+
+
+def titled_credit_note(lines: Sequence[Line]) -> bool:
+    """A row of the title zone opens with a credit note's title ("AVOIR N° 42", "Gutschrift", "Credit note"):
+    the document refunds (totals.toml `credit_notes`; a title opens its row - "avoir" is also a verb)."""
+    if not lines:
+        return False
+    first_page = min(line.page for line in lines)
+    title_rows = [line for line in lines if line.page == first_page][:TITLE_ROWS]
+    pattern = phrase_pattern(tuple(TOTALS.credit_notes.titles))
+    return any(pattern.match(re.sub(r"^[^a-z]+", "", fold(line.text))) for line in title_rows)
+
+
 def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
@@ -598,13 +630,14 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
         others = {a.value: 0.3 for a in with_cents}
     amount = best.amount
     bbox, ocr_conf = amount.line.locate(amount.start, amount.end)
+    refund = titled_credit_note(lines) or (printed_negative(amount) and refunded_rows(lines, amount.line))
     field = Field(
-        value=str(amount.value),
+        value=str(-amount.value if refund else amount.value),
         raw=amount.raw,
         confidence=round(ocr_conf * certainty, 3),
         page=amount.line.page,
         bbox=bbox,
-        rule=best.rule,
+        rule=best.rule + (CREDIT_NOTE if refund else ""),
     )
     others.pop(amount.value, None)  # each other value at its best score
     return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others))

@@ -506,6 +506,41 @@ def test_an_amount_glued_to_a_chinese_label_is_read_and_one_glued_to_a_latin_wor
     assert amounts_in(lines_of("No123.45")[0]) == []
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (
+            "PHARMACIE DU PORT",
+            "AVOIR N° 2021-0042",
+            "sur facture n° 2021-0040 du 01/03/2021",
+            "Date : 05/03/2021",
+            "Total TTC 2,18 €",
+        ),
+        ("PHARMACIE DU PORT", "FACTURE N° 2021-0042", "Date : 05/03/2021", "Retour Doliprane -2,18", "Total TTC -2,18 €"),
+        ("Apotheke am Markt", "Gutschrift Nr. 12", "Datum 05.03.2021", "Rückgabe 2,18", "Summe 2,18 EUR"),
+        ("City Pharmacy", "CREDIT NOTE CN-42", "Date: 05/03/2021", "Refund 2.18", "TOTAL €\u22122.18"),  # the minus sign (U+2212)
+    ],
+)
+def test_a_credit_notes_total_is_refunded_and_its_date_is_its_own(rows):
+    fields = extract_fields(lines_of(*rows), "invoice")
+    assert fields["total"].value == "-2.18" and fields["total"].rule.endswith("+credit_note")
+    assert fields["date"].value == "2021-03-05"  # not the date of the bill it cancels
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ("Pharmacie du Port", "Merci de nous avoir choisis", "Total 5,00 €"),  # "avoir", the verb, opens no title
+        ("Clinique du Parc", "Consultation - 5,00 €", "Total TTC - 5,00 €"),  # a dash apart from the amount separates
+        ("Clinic", "X-ray examination 5,00", "Total paid -5,00"),  # a speck before the total alone: no refunded row
+        ("Shop", "Item 7,00", "Discount -2,00", "Total -5,00"),  # a discount refunds nothing
+    ],
+)
+def test_a_bill_is_no_credit_note(rows):
+    total = extract_fields(lines_of(*rows), "invoice")["total"]
+    assert total.value == "5.00" and "+credit_note" not in total.rule
+
+
 def test_a_rib_is_still_bank_details():
     lines = lines_of(
         "Relevé d'identité bancaire",
