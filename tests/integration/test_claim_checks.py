@@ -189,3 +189,29 @@ def test_a_bill_of_hygiene_products_only_is_rejected_not_asked_for_proofs(tmp_pa
     claim = claim_of([write_pdf(tmp_path / "parapharmacie.pdf", [lines])])
     assert claim.status is ClaimStatus.REJECTED and claim.status_reason.startswith("non pris en charge")
     assert not {c for c in codes(claim) if c.startswith("missing_")}
+
+
+def test_a_credit_note_sent_with_its_bill_holds_the_claim_with_a_negative_total(tmp_path, pharmacy):
+    from tests.documents import write_pdf
+
+    credit_note = write_pdf(
+        tmp_path / "avoir.pdf",
+        [
+            [
+                ("PHARMACIE DES TILLEULS", 16),
+                ("12 rue des Lilas, 69003 Lyon", 10),
+                ("AVOIR N° 2026-0042", 14),
+                (f"sur facture n° 2026-0040 du {CARE_DAY:%d/%m/%Y}", 11),
+                (f"Date : {CARE_DAY + timedelta(days=2):%d/%m/%Y}", 11),
+                ("Retour Doliprane 1000 mg 2,18 €", 11),
+                ("Total TTC 2,18 €", 12),
+            ]
+        ],
+    )
+    invoice, prescription, _ = pharmacy
+    claim = claim_of([invoice, prescription, credit_note])
+    refund = next(d for d in claim.documents if d.file == "avoir.pdf")
+    assert refund.fields["total"].value == "-2.18"
+    assert refund.fields["date"].value == f"{CARE_DAY + timedelta(days=2):%Y-%m-%d}"  # not the bill's it cancels
+    assert FlagCode.CREDIT_NOTE in {f.code for f in refund.flags}
+    assert claim.status is ClaimStatus.NEEDS_REVIEW
