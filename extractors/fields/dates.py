@@ -446,8 +446,9 @@ ISSUE_BONUS = 0.7
 PERIOD_PENALTY = 0.4
 
 
-# "Bordeaux, le 7 déc. 2019" opening its row: the place and day a French document was signed
-PLACE_AND_DAY = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ' -]{1,40},\s*le\s*$")
+# "Bordeaux, le 7 déc. 2019" opening its row: the place and day a French document was signed (a speck OCR
+# reads as a colon or a point after "le" changes nothing: "Metz, le:10 juillet 2021")
+PLACE_AND_DAY = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ' -]{1,40},\s*le\s*[:.;,]?\s*$")
 
 
 def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:

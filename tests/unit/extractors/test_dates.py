@@ -108,6 +108,13 @@ def test_a_certificate_is_dated_where_it_was_signed_not_by_the_facts_it_states()
         "Bordeaux, le 7 déc. 2019",
     )
     assert extract_date(birth, today=today, doc_type="birth_certificate").value == "2019-12-07"
+    married = lines_of(
+        "Copie intégrale de l'acte de naissance",
+        "Le sept août mille neuf cent quatre-vingt-sept est née à Metz : Léa LAURENT",
+        "Mentions marginales : Mariée à Annecy le 14/10/2006 avec Elodie KERBOUL",
+        "Metz, le:10 juillet 2021",  # a speck read as a colon after "le"
+    )
+    assert extract_date(married, today=today, doc_type="birth_certificate").value == "2021-07-10"
     rights = lines_of("ATTESTATION DE DROITS", "Date d'édition : 8 décembre 2019", "DUBOIS Stéphane 21 mars 1998 Assuré(e)")
     assert extract_date(rights, today=today, doc_type="rights_certificate").value == "2019-12-08"
 
