@@ -578,8 +578,8 @@ MINUS_SIGNS = "-\u2212"
 
 
 def printed_negative(amount: Amount) -> bool:
-    """The amount is printed with a minus sign stuck to it ("-2,18 €", "€-2.18", or U+2212 the minus sign): on the total, a
-    refund when another row refunds too (`refunded_rows`)."""
+    """The amount is printed with a minus sign stuck to it ("-2,18 €", "€-2.18", or the sign U+2212). On
+    the total, a refund only when another row refunds too (`refunded_rows`)."""
     text = amount.line.text
     return amount.raw[:1] in MINUS_SIGNS or (amount.start > 0 and text[amount.start - 1] in MINUS_SIGNS)
 
