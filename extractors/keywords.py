@@ -103,6 +103,7 @@ class Currencies(DataFile):
     weak_hints: dict[str, str]  # the same from a word that only suggests a country: never a confident currency
     street_words: tuple[str, ...]  # a hint right after one of these names a street ("rue du Canada"), not a country
     marker_hints: dict[str, str]  # a country that settles an ambiguous marker printed with it, and nothing else
+    after_amount: tuple[str, ...] = ()  # markers that count only right after an amount ("250.00元", not "元町")
 
 
 class Issuer(Model):

@@ -26,6 +26,7 @@ FRENCH_MARKERS = re.compile(
 )
 
 
+AFTER_AN_AMOUNT = re.compile(r"\d\s?$")  # the text before a marker ends with a digit (currencies.toml `after_amount`)
 STRONG_HINT_CERTAINTY = 0.85
 WEAK_HINT_CERTAINTY = 0.6
 NO_MARKER_CERTAINTY = 0.6
@@ -71,6 +72,8 @@ def _markers(line: Line) -> list[Marker]:
         for m in _pattern(symbol, "A-Za-z", True).finditer(text) if symbol in text else ():
             if any(k.start <= m.start() < k.end for k in found):
                 continue  # part of US$, S$...
+            if symbol in CURRENCIES.after_amount and not AFTER_AN_AMOUNT.search(text, 0, m.start()):
+                continue  # the 元 of a name, not of a price
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
     return found
 

@@ -501,6 +501,11 @@ def test_chinese_and_japanese_receipts_as_rapidocr_reads_them(rows, expected):
     assert "+tender_check" in fields["total"].rule  # the cash handed over (お預り, 现金) minus the change
 
 
+def test_the_yuan_sign_counts_only_after_an_amount():
+    assert currency_of("横浜元町クリニック", "平成元年1月8日", "合計 7,500") is None  # 元 of a street, of an era: no yuan
+    assert currency_of("北京协和医院", "合计250.00元").value == "CNY"
+
+
 def test_an_amount_glued_to_a_chinese_label_is_read_and_one_glued_to_a_latin_word_is_not():
     assert [a.value for a in amounts_in(lines_of("合计250.00元")[0])] == [Decimal("250.00")]
     assert amounts_in(lines_of("No123.45")[0]) == []
