@@ -181,6 +181,12 @@ def _unconfused(part: str) -> str:
     return part
 
 
+def _digit_repaired(first: str, second: str) -> tuple[str, str] | None:
+    """The day and month with an impossible leading digit undone (`_unconfused`), or None when neither changes."""
+    fixed = (_unconfused(first), _unconfused(second))
+    return fixed if fixed != (first, second) else None
+
+
 def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tuple[date | None, str]:
     """(date, rule) of a numeric date: the locale's order, else the other order, else a one-digit OCR
     repair of an impossible day or month; fallbacks are marked in the rule and lose confidence."""
@@ -191,8 +197,8 @@ def numeric_reading(first: str, second: str, year: str, month_first: bool) -> tu
     other = parse_numeric(first, second, year, month_first)
     if other is not None:
         return other, "date.numeric_dmy+order_fallback"
-    fixed = (_unconfused(first), _unconfused(second))
-    if fixed != (first, second):
+    fixed = _digit_repaired(first, second)
+    if fixed is not None:
         value = parse_numeric(*fixed, year, month_first)
         if value is not None:
             return value, "date.numeric_dmy+digit_repaired"
@@ -205,8 +211,8 @@ def ymd_reading(year: str, month: str, day: str) -> tuple[date | None, str]:
     value = _safe_date(int(year), int(month), int(day))
     if value is not None:
         return value, "date.numeric_ymd"
-    fixed = (_unconfused(month), _unconfused(day))
-    if fixed != (month, day):
+    fixed = _digit_repaired(month, day)
+    if fixed is not None:
         value = _safe_date(int(year), int(fixed[0]), int(fixed[1]))
         if value is not None:
             return value, "date.numeric_ymd+digit_repaired"

@@ -25,6 +25,14 @@ def fields_of(*texts: str) -> dict:
     return extract_fields(lines, classify(lines).doc_type.value)
 
 
+def read_as(kind: DocType, *texts: str) -> tuple[tuple[str, str, str], dict]:
+    """(total, date, currency) and every field of a document the classifier must call `kind`."""
+    lines = lines_of(*texts)
+    assert classify(lines).doc_type is kind
+    fields = extract_fields(lines, kind.value)
+    return (fields["total"].value, fields["date"].value, fields["currency"].value), fields
+
+
 # Totals ---------------------------------------------------------------------------------------
 
 
@@ -408,14 +416,12 @@ DUTCH_INVOICE = (
 
 
 def test_an_iban_in_an_invoice_footer_keeps_it_an_invoice():
-    lines = lines_of(*DUTCH_INVOICE)
-    assert classify(lines).doc_type is DocType.INVOICE
-    fields = extract_fields(lines, "invoice")
-    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("45.00", "2024-03-03", "EUR")
+    assert read_as(DocType.INVOICE, *DUTCH_INVOICE)[0] == ("45.00", "2024-03-03", "EUR")
 
 
 def test_german_invoice_with_bank_footer():
-    lines = lines_of(
+    decisive, _ = read_as(
+        DocType.INVOICE,
         "Bei Spiel GmbH",
         "Rechnung # RE-20151029/4 von 29.10.2015",
         "Menge Produkt Preis",
@@ -428,9 +434,7 @@ def test_german_invoice_with_bank_footer():
         "BIC COBADEFXXX",
         "Kontoinhaber: Max Mustermann",
     )
-    assert classify(lines).doc_type is DocType.INVOICE
-    fields = extract_fields(lines, "invoice")
-    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("297.50", "2015-10-29", "EUR")
+    assert decisive == ("297.50", "2015-10-29", "EUR")
 
 
 GERMAN_TILL_RECEIPT = (
@@ -450,10 +454,8 @@ GERMAN_TILL_RECEIPT = (
 
 
 def test_a_german_till_receipt_is_a_receipt_and_its_change_checks_the_total():
-    lines = lines_of(*GERMAN_TILL_RECEIPT)
-    assert classify(lines).doc_type is DocType.RECEIPT
-    fields = extract_fields(lines, "receipt")
-    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == ("4.97", "2021-03-05", "EUR")
+    decisive, fields = read_as(DocType.RECEIPT, *GERMAN_TILL_RECEIPT)
+    assert decisive == ("4.97", "2021-03-05", "EUR")
     assert "+tender_check" in fields["total"].rule  # 10,00 given - 5,03 back = 4,97
 
 
@@ -494,10 +496,8 @@ CHINESE_HOSPITAL_RECEIPT = (
     [(JAPANESE_CLINIC_RECEIPT, ("7500.00", "2021-10-03", "JPY")), (CHINESE_HOSPITAL_RECEIPT, ("250.00", "2021-10-03", "CNY"))],
 )
 def test_chinese_and_japanese_receipts_as_rapidocr_reads_them(rows, expected):
-    lines = lines_of(*rows)
-    assert classify(lines).doc_type is DocType.RECEIPT
-    fields = extract_fields(lines, "receipt")
-    assert (fields["total"].value, fields["date"].value, fields["currency"].value) == expected
+    decisive, fields = read_as(DocType.RECEIPT, *rows)
+    assert decisive == expected
     assert "+tender_check" in fields["total"].rule  # the cash handed over (お預り, 现金) minus the change
 
 
