@@ -145,6 +145,7 @@ class Parties(DataFile):
 
 class DateLabels(Model):
     issue: Words
+    care: Words
     issue_endings: Words
     other: Words
     range: Words
@@ -239,6 +240,7 @@ class Sections(Model):
 class Payments(Model):
     tendered: Words
     change: Words
+    already_paid: Words
 
 
 class CreditNotes(Model):

@@ -549,6 +549,22 @@ def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     ]
 
 
+def deduction_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A candidate equal to another, larger candidate less a sum already paid (a deposit, "Déjà réglé",
+    "Anzahlung", an insurer's payment on a statement) is what is left to pay: the bill's own arithmetic
+    confirms it, as the tender does a receipt's total ("Montant restant dû 80,00 / Déjà réglé -8,00 / Net à
+    payer 72,00")."""
+    paid_before = _labelled_values(lines, lambda folded: _has(folded, TOTALS.payments.already_paid))
+    if not paid_before:
+        return candidates
+    values = {c.amount.value for c in candidates}
+    confirmed = {g - p for g in values for p in paid_before if 0 < p < g}
+    return [
+        TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+deduction_check") if c.amount.value in confirmed else c
+        for c in candidates
+    ]
+
+
 def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A candidate that is the tax of a net + tax = gross triple printed on the page (the net on a net
     row) is replaced by the gross: labels stacked in columns put the tax right of a total label."""
@@ -609,7 +625,8 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     candidates = total_candidates(lines)
     candidates = tax_part_check(lines, candidates)
     candidates = repeated_check(
-        lines, split_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))
+        lines,
+        deduction_check(lines, split_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))),
     )
     if any(c.amount.value > 0 for c in candidates):
         candidates = [c for c in candidates if c.amount.value > 0]  # "Balance due 0.00" once paid: the amount paid is elsewhere

@@ -53,8 +53,9 @@ NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
 # A day glued by OCR to the word before it ("au20 févr. 2020", "du5 mars") reads as a day all the same.
 GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
+# a speck OCR reads between the month and a four-digit year ("du 24 mars: 2019") is no separator
 TEXT_DMY = re.compile(
-    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?[\s\-,/]*(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?(?:[\s\-,/]*|\s*[:;]\s*(?=(?:19|20)\d{{2}}))(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"
@@ -74,6 +75,7 @@ YEAR_OPENING = re.compile(r"^\W{0,2}((?:19|20)\d{2})(?![\d/.-])")
 # ...or between its day and its month, the day announced by a preposition: "du 30 décembre 2019 au 5" / "juillet 2020"
 WRAPPED_DAY = re.compile(r"(?<![\w'])(?:au|du|le|jusqu'au|to|from|until)\s+(\d{1,2}|1er)(?:er)?\W{0,2}$", re.IGNORECASE)
 DAY_ALONE = re.compile(r"(?:\d{1,2}|1er)(?:er)?")
+WRAPPED = "+wrapped"  # the rule of a date cut by a line break
 MONTH_YEAR_OPENING = re.compile(rf"^\W{{0,2}}({_MONTH})\.?\s*((?:19|20)\d{{2}})(?![\d/.-])", re.IGNORECASE)
 # "August 3, 2014", "August 3 , 2014", "Mar. 5th 2018"
 TEXT_MDY = re.compile(rf"(?<![\w])({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
@@ -347,11 +349,11 @@ def _wrapped_date(line: Line, following: Line | None) -> tuple[re.Match[str], da
         return None
     ending, year = WRAPPED_DAY_MONTH.search(line.text), YEAR_OPENING.match(following.text)
     if ending is not None and year is not None:
-        return ending, parse_text_date(f"{ending.group(1)} {ending.group(2)} {year.group(1)}"), "date.text_dmy+wrapped"
+        return ending, parse_text_date(f"{ending.group(1)} {ending.group(2)} {year.group(1)}"), "date.text_dmy" + WRAPPED
     day, rest = WRAPPED_DAY.search(line.text), MONTH_YEAR_OPENING.match(following.text)
     if day is not None and rest is not None:
         alone = DAY_ALONE.match(line.text, day.start(1)) or day  # the day without its preposition, which joins a range
-        return alone, parse_text_date(f"{day.group(1)} {rest.group(1)} {rest.group(2)}"), "date.text_dmy+wrapped"
+        return alone, parse_text_date(f"{day.group(1)} {rest.group(1)} {rest.group(2)}"), "date.text_dmy" + WRAPPED
     return None
 
 
@@ -470,6 +472,20 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
+CARE_DAY_BONUS = 0.2  # over an issue or statement date's label (both score the same context)
+
+
+def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
+    """On a bill dated by its care, a date announced as the day of the care ("Date of Service", "Date des
+    soins", "Prélevé le") gains over the day the bill was printed."""
+    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
+    if phrase_pattern(DATES.labels.care).search(before):
+        return DateCandidate(
+            **{**candidate.__dict__, "score": candidate.score + CARE_DAY_BONUS, "rule": candidate.rule + "+care_day"}
+        )
+    return candidate
+
+
 NEIGHBOUR_DAYS = 31  # another date this close to the chosen one agrees on its year and month
 
 
@@ -488,6 +504,8 @@ def rank_date(
         candidates = [_care_start_bonus(c) for c in candidates]
     else:
         candidates = [_period_start_malus(c) for c in candidates]
+    if meaning is DateMeaning.CARE:
+        candidates = [_care_day_bonus(c) for c in candidates]
     if meaning is DateMeaning.ISSUE:
         candidates = [_issue_date_bonus(c) for c in candidates]
     if not candidates:

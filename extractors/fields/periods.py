@@ -17,7 +17,7 @@ from functools import cache
 from dateutil.relativedelta import relativedelta
 
 from extractors.data_files import fold, phrase_pattern
-from extractors.fields.dates import DateCandidate, candidate_field, find_dates
+from extractors.fields.dates import MONTH_YEAR_OPENING, WRAPPED, YEAR_OPENING, DateCandidate, candidate_field, find_dates
 from extractors.keywords import PERIODS
 from extractors.layout import Line
 from models import Field
@@ -84,12 +84,23 @@ def wrapped_ranges(
         if not following:
             continue
         first, second = max(row, key=lambda c: c.start), min(following, key=lambda c: c.start)
-        tail = fold(first.line.text[first.end :]).strip(" :.")
-        if joiner.fullmatch(tail) and not second.line.text[: second.start].strip() and first.value <= second.value:
+        if first.value > second.value:
+            continue
+        if joiner.fullmatch(_between_rows(first, second)):
             kind = _kind(_before(first, lines=lines), doc_type)
             if kind:
                 found.append((kind, first, second))
     return found
+
+
+def _between_rows(first: DateCandidate, second: DateCandidate) -> str:
+    """The folded words between a date ending a row and one on the next: the joiner may end the first row
+    ("du 14 juil. 2019 au" / "16 mars 2021") or open the next, after the year of a first date cut by the
+    break ("du 7 août" / "2025 au 10 août 2026")."""
+    lead = second.line.text[: second.start]
+    if WRAPPED in first.rule:
+        lead = YEAR_OPENING.sub("", lead, count=1) if YEAR_OPENING.match(lead) else MONTH_YEAR_OPENING.sub("", lead, count=1)
+    return fold(first.line.text[first.end :] + " " + lead).strip(" :.")
 
 
 def labelled(candidates: Sequence[DateCandidate], doc_type: str | None) -> dict[str, DateCandidate]:

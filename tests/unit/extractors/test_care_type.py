@@ -42,3 +42,28 @@ def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
     assert extract_care_type(lines_of(*rows), "other").value != "pharmacy"  # elsewhere the cue is too weak
     pen = (*head, "Humira 40 mg stylo", "1 application 2 fois par jour sur la zone douloureuse", "Signature")
     assert extract_care_type(lines_of(*pen), "prescription").value == "pharmacy"
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # a consultation at a hospital abroad is no hospitalisation: the care outweighs the establishment's name
+        (
+            ("BANGKOK HOSPITAL", "RECEIPT", "Outpatient Department", "Consultation fee 1,500.00", "Total THB 1,700.00"),
+            "general_practitioner",
+        ),
+        (("HOSPITAL QUIRÓNSALUD BARCELONA", "FACTURA", "Consulta de urgencias 150,00 €"), "general_practitioner"),
+        (("Mount Sinai Hospital", "Emergency Department", "ER visit level 3 850.00"), "general_practitioner"),
+        (("Klinikum rechts der Isar", "Rechnung", "Ambulante Behandlung", "Notfallkonsultation 95,00 €"), "general_practitioner"),
+        (("OSPEDALE SAN RAFFAELE", "FATTURA", "Visita specialistica cardiologica 120,00"), "specialist"),
+        # ...and a stay is one, in any language
+        (("Mount Sinai Hospital", "Inpatient stay 03/05/2024 - 03/07/2024", "Room and board 2 days 4,000.00"), "hospitalisation"),
+        (("Klinikum rechts der Isar", "Stationärer Aufenthalt vom 03.05.2024 bis 07.05.2024"), "hospitalisation"),
+        (("HOSPITAL CLÍNIC", "Ingreso hospitalario del 03/05/2024 al 07/05/2024", "Estancia 4 días"), "hospitalisation"),
+        (("FARMACIA SAN MARCO", "TACHIPIRINA 500MG 5,90"), "pharmacy"),
+        (("Apotheke am Markt", "Ibuprofen 400mg 20 St. 3,95"), "pharmacy"),
+        (("Sophie Dubois", "Psychologue clinicienne", "Consultation psychologique du 18/09/2024"), "alternative_medicine"),
+    ],
+)
+def test_care_abroad_and_in_other_words(texts, expected):
+    assert extract_care_type(lines_of(*texts), "invoice").value == expected

@@ -593,3 +593,67 @@ def test_session_dates_in_columns_and_one_per_row():
 
 def test_a_date_range_in_prose_is_not_a_session_list():
     assert extract_sessions(lines_of("Dates du séjour : du 01/06/2025 au 05/06/2025", "Total 100,00 €"))[0] == ()
+
+
+# What a bill says in its own words ---------------------------------------------------------------
+
+
+def test_the_amount_left_after_a_sum_already_paid_is_the_total():
+    lines = lines_of(
+        "AVIS DES SOMMES À PAYER",
+        "Forfait journalier 4 jours x 20,00 € 80,00",
+        "Montant restant dû 80,00 €",
+        "Déjà réglé -8,00",
+        "Net à payer 72,00 €",
+    )
+    total = extract_total(lines)
+    assert (total.value, total.rule) == ("72.00", "total.label_right+deduction_check")
+
+
+def test_a_discount_is_no_sum_already_paid():
+    lines = lines_of("Sous-total 60,60", "Remise 27,60", "Total 33,00", "Montant 60,60")
+    assert "deduction_check" not in extract_total(lines).rule
+
+
+@pytest.mark.parametrize(
+    ("rows", "value"),
+    [
+        (
+            ("REÇU D'HONORAIRES", "reconnais avoir reçu de Mme X la somme de 60,00 € (soixante euros)", "Séance 2 x 30,00"),
+            "60.00",
+        ),
+        (("PATIENT STATEMENT", "Office visit 210.00", "Insurance payment -125.00", "Patient Responsibility $85.00"), "85.00"),
+        (("DOCUMENTO COMMERCIALE", "TACHIPIRINA 5,90", "VOLTAREN 12,50", "TOTALE COMPLESSIVO 18,40", "di cui IVA 1,67"), "18.40"),
+    ],
+)
+def test_totals_in_other_words(rows, value):
+    assert extract_total(lines_of(*rows)).value == value
+
+
+def test_a_bill_dated_by_its_care_takes_the_day_of_the_care():
+    fields = fields_of("PATIENT STATEMENT", "Statement Date: 03/22/2024", "Date of Service: 03/15/2024", "Amount Due $85.00")
+    assert fields["date"].value == "2024-03-15"
+    fields = fields_of("LABORATOIRE DE BIOLOGIE MÉDICALE", "FACTURE", "Édité le 14/01/2024", "Prélevé le 12/01/2024 à 08:15")
+    assert fields["date"].value == "2024-01-12"
+
+
+def test_a_trades_delivery_date_does_not_date_an_invoice():
+    fields = fields_of("Rechnung", "Rechnungsdatum 05.06.2013", "Leistungsdatum 03.06.2013", "Gesamtbetrag 235,62 €")
+    assert fields["date"].value == "2013-06-05"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (
+            "FARMACIA SAN MARCO",
+            "DOCUMENTO COMMERCIALE",
+            "di vendita o prestazione",
+            "TOTALE COMPLESSIVO 18,40",
+            "Pagamento elettronico 18,40",
+        ),
+        ("FARMACIA DEL CARMEN", "FACTURA SIMPLIFICADA", "IBUPROFENO 600 4,50", "TOTAL 4,50 €"),
+    ],
+)
+def test_southern_till_receipts_are_receipts(rows):
+    assert classify(lines_of(*rows)).doc_type is DocType.RECEIPT

@@ -121,3 +121,24 @@ def test_a_quote_valid_for_a_duration_runs_from_its_date(row, expected_to):
     assert fields["valid_to"].rule == "valid_to.duration" and fields["valid_to"].confidence < quote_date.confidence
     prescription = extract_periods(lines_of("ORDONNANCE", "Ordonnance valable 3 mois"), "prescription", document_date=quote_date)
     assert "valid_to" not in prescription  # only the kinds periods.toml names
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # the first date cut by the line break, the joiner opening the next row
+        ["est détaché au Portugal (Faro) du 7 août", "2025 au 10 août 2026 pour le compte de notre société."],
+        # the joiner opening the next row after a whole date
+        ["est détaché au Portugal du 7 août 2025", "au 10 août 2026 pour le compte de notre société."],
+        # the joiner ending the first row
+        ["est détaché au Portugal du 7 août 2025 au", "10 août 2026 pour le compte de notre société."],
+    ],
+)
+def test_a_posting_period_cut_by_a_line_break(texts):
+    fields = extract_periods(lines_of(*texts), "posting_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2025-08-07", "2026-08-10")
+
+
+def test_a_speck_between_month_and_year():
+    fields = extract_periods(lines_of("2.4 Période autorisée du 24 mars: 2019 au 5 juin 2019"), "prior_authorisation")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-03-24", "2019-06-05")
