@@ -13,6 +13,8 @@ every document when a claim is built: `in_euros` is idempotent), from the rates 
   (ROUND_HALF_UP: half a cent goes up, as the euro's own conversion rules - Regulation (EC) 1103/97,
   art. 5). Each amount is converted and rounded on its own; the lines are not summed to make the total.
 - The confidence of an amount in euros is that of the amount, capped by the currency's.
+- A currency pegged to the euro by law (the CFA and CFP francs, the Comorian franc) is converted at its fixed
+  parity (infra/tools/ecb_rates.FIXED_PARITIES), its legal basis as the conversion's source.
 - No rate (a currency the ECB does not publish, a date before its series or after the shipped data, a
   suspended currency, no date of care read): no amount in euros and a `no_exchange_rate` warning on the
   document - never a zero.
@@ -24,7 +26,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from infra.tools.ecb_rates import PACKAGE, SOURCE, EcbRate, NoEcbRate, ecb_rate
+from infra.tools.ecb_rates import FIXED_PARITIES, PACKAGE, EcbRate, NoEcbRate, ecb_rate
 from models import Document, Field, Flag, FlagCode
 from models.money import Conversion, EuroPart, EuroTotal
 from validators.flag_wording import make_flag
@@ -35,6 +37,11 @@ ROUNDING = ROUND_HALF_UP
 RULE = "ecb_rate"
 CONVERTED = {"total": "total_eur", "gross_total": "gross_total_eur"}  # field read -> its amount in euros
 CARE_DATE_FIELDS = ("stay_from", "date")  # a stay's first day, else the date of care / of the invoice
+
+
+def _rate_origin(rate: EcbRate) -> str:
+    """Where a rate comes from, in a value's raw text: the ECB fixing's day, or the fixed parity."""
+    return "fixed parity" if rate.currency in FIXED_PARITIES else f"ECB {rate.on.isoformat()}"
 
 
 def to_euros(amount: Decimal, rate: Decimal) -> Decimal:
@@ -107,7 +114,7 @@ def _euro_field(amount_field: Field, amount: Decimal, currency: str, currency_co
     eur = to_euros(amount, rate.rate)
     return Field(
         value=str(eur),
-        raw=f"{amount} {currency} / {rate.rate} {currency} per EUR (ECB {rate.on.isoformat()})",
+        raw=f"{amount} {currency} / {rate.rate} {currency} per EUR ({_rate_origin(rate)})",
         confidence=min(amount_field.confidence, currency_confidence),
         page=amount_field.page,
         bbox=amount_field.bbox,
@@ -155,7 +162,12 @@ def in_euros(document: Document) -> Document:
         for item, value in zip(document.line_items, lines, strict=True)
     )
     conversion = Conversion(
-        currency=currency, rate=str(rate.rate), rate_date=rate.on, care_date=care_day, care_date_field=care_field, source=SOURCE
+        currency=currency,
+        rate=str(rate.rate),
+        rate_date=rate.on,
+        care_date=care_day,
+        care_date_field=care_field,
+        source=rate.source,
     )
     return document.model_copy(update={"fields": fields, "line_items": items, "conversion": conversion})
 

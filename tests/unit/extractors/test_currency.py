@@ -89,3 +89,33 @@ def test_a_symbol_beside_an_amount_is_the_currency_whatever_country_the_page_nam
     # a French patient born in Canada, a pharmacy in Paris: its euros stay euros
     field = currency_of("PHARMACIE DU CENTRE", "Patient né au Canada", "TOTAL 12,00 €")
     assert (field.value, field.rule) == ("EUR", "currency.marker")
+
+
+def test_currencies_of_care_abroad():
+    # the CFP franc of French Polynesia and New Caledonia, by its code or its "F CFP"
+    assert currency_of("Pharmacie de Papeete", "Total 4 500 XPF").value == "XPF"
+    assert currency_of("Cabinet médical de Nouméa", "Consultation 6 800 F CFP").value == "XPF"
+    # a word for the currency
+    assert currency_of("Bangkok Hospital", "Total 1,700.00 Baht").value == "THB"
+    # a dollar settled by a Canadian or an Australian city
+    assert currency_of("Shoppers Drug Mart", "Toronto, ON M5V 2T6", "Total $85.00").value == "CAD"
+    assert currency_of("Chemist Warehouse", "Sydney NSW 2000", "Total $62.00").value == "AUD"
+
+
+def test_a_dinar_or_forint_marker_counts_only_after_a_figure():
+    assert currency_of("Pharmacie El Menzah, Tunis", "Total 45,500 DT").value == "TND"
+    assert currency_of("Gyógyszertár", "Összesen 12 000 Ft").value == "HUF"
+    assert currency_of("Pharmacie du Centre", "DT 2024 dossier", "Total 12,00 €").value == "EUR"
+
+
+def test_words_that_only_look_like_codes_make_no_currency():
+    # "SDN BHD" is a Malaysian company's suffix, "ARS" a French regional health agency
+    assert currency_of("ABC TRADING SDN BHD", "TOTAL 12.00").value != "BHD"
+    assert currency_of("ARS Île-de-France", "Pharmacie", "Total 12,00").value == "EUR"
+
+
+def test_three_decimal_currencies_read_their_millimes():
+    assert extract_total(lines_of("Pharmacie El Menzah", "Total 45,500 DT")).value == "45.500"
+    assert extract_total(lines_of("Total 1.250 KWD")).value == "1.250"
+    # a thousands group without such a currency is still a thousands group
+    assert extract_total(lines_of("Total USD 45,500")).value == "45500.00"

