@@ -62,6 +62,12 @@ def test_total_for_this_invoice():
         ("Balance due $ 80.00", "80.00"),
         ("Total CHF 1'234.56", "1234.56"),
         ("Total due 1 234.56", "1234.56"),
+        ("Att betala 245,00 kr", "245.00"),
+        ("I alt 1.234,50 kr", "1234.50"),
+        ("Do zapłaty 89,99 zł", "89.99"),
+        ("K úhradě 1 250,00 Kč", "1250.00"),
+        ("Fizetendő 12 000 Ft", "12000.00"),
+        ("Итого 1 500,00", "1500.00"),
     ],
 )
 def test_total_labels_and_number_formats(text, value):
