@@ -663,3 +663,64 @@ def test_a_trades_delivery_date_does_not_date_an_invoice():
 )
 def test_southern_till_receipts_are_receipts(rows):
     assert classify(lines_of(*rows)).doc_type is DocType.RECEIPT
+
+
+@pytest.mark.parametrize(
+    ("rows", "kind"),
+    [
+        (
+            ("Dr. med. Hans Weber", "Facharzt für Innere Medizin", "Rezept", "Ibuprofen 600 mg N1", "1-0-1 täglich"),
+            DocType.PRESCRIPTION,
+        ),
+        (
+            (
+                "Dr. Smith",
+                "Family Medicine",
+                "Rx",
+                "Amoxicillin 500mg caps #21",
+                "Sig: 1 cap by mouth TID x 7 days",
+                "Refills: 0",
+            ),
+            DocType.PRESCRIPTION,
+        ),
+        (("Dott. Mario Rossi", "Ricetta medica", "Tachipirina 1000 mg 1 cp al bisogno"), DocType.PRESCRIPTION),
+        (("Dr. García", "Receta médica", "Paracetamol 1 g cada 8 horas"), DocType.PRESCRIPTION),
+        (("Optique Lafayette", "Estimation tarifaire", "Monture 120,00", "Verres 2 x 134,50", "Total 389,00"), DocType.QUOTE),
+        (("Zahnarztpraxis Dr. Weber", "Heil- und Kostenplan", "Krone 550,00", "Summe 550,00"), DocType.QUOTE),
+        (("Clínica Dental Sol", "Presupuesto", "Corona 550,00", "Total 550,00"), DocType.QUOTE),
+        # a pharmacy's till receipt that names the prescription it filled stays a receipt
+        (("Apotheke am Markt", "Kassenbeleg", "Privatrezept", "Ibuprofen 400mg 3,95", "Summe 3,95"), DocType.RECEIPT),
+        (
+            ("Apotheke am Markt", "Rezept vom 01.03.2021", "Ibuprofen 3,95", "SUMME EUR 8,95", "Geg. BAR 10,00", "Rückgeld 1,05"),
+            DocType.RECEIPT,
+        ),
+    ],
+)
+def test_prescriptions_and_quotes_in_other_words(rows, kind):
+    assert classify(lines_of(*rows)).doc_type is kind
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (
+            "Bangkok Hospital",
+            "CERTIFICATE OF HOSPITALIZATION",
+            "This is to certify that Mr. X",
+            "was admitted from 03/05/2024 to 07/05/2024",
+        ),
+        (
+            "Klinikum München",
+            "Aufenthaltsbescheinigung",
+            "Herr X befand sich vom 03.05.2024 bis 07.05.2024 in stationärer Behandlung",
+        ),
+        ("Hospital Clínic", "Informe de alta", "Fecha de ingreso: 03/05/2024", "Fecha de alta: 07/05/2024"),
+    ],
+)
+def test_a_foreign_hospitals_certificate_of_stay_is_a_hospital_bulletin(rows):
+    assert classify(lines_of(*rows)).doc_type is DocType.HOSPITAL_BULLETIN
+
+
+def test_an_invoice_with_its_bank_details_in_the_header_stays_an_invoice():
+    rows = ("Invoice", "Bank details", "IBAN DE89 3704 0044 0532 0130 00", "Service 100,00", "Total 100,00 €")
+    assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
