@@ -481,7 +481,19 @@ def _person(found: tuple[str, int, int], line: Line, rule: str, certainty: float
     return Found(name, line, start, end, rule, certainty)
 
 
-BENEFICIARY_WEIGHTS = {"patient": 1.0, "beneficiaire": 1.0, "malade": 0.95, "assure": 0.85, "insured": 0.85}
+# the person cared for outranks the insured person, who may be a parent ("Enfant : ... / Assuré : ...")
+BENEFICIARY_WEIGHTS = {
+    "patient": 1.0,
+    "paciente": 1.0,
+    "paziente": 1.0,
+    "beneficiaire": 1.0,
+    "enfant": 1.0,
+    "hospitalis": 1.0,
+    "personne": 1.0,  # "personne recevant les soins", "personne soignée"
+    "malade": 0.95,
+    "assure": 0.85,
+    "insured": 0.85,
+}
 NAME_LABEL_WEIGHT = 0.75  # "Nom", "Name": weaker, they may name anyone
 
 

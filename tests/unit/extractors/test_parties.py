@@ -326,3 +326,18 @@ def test_an_optical_shop_issues_the_quote_its_optician_signs():
     for shop in ("Les Opticiens du Marché", "Lunetterie de la Gare"):
         quote = (shop, "Mathieu Boyer - Opticien-lunetier", "78 ter rue Sainte-Catherine", "63000 CLERMONT-FERRAND", "DEVIS")
         assert extract_parties(lines_of(*quote), "quote")["issuer"].value == shop
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (("Clínica Dental Sol", "Paciente: Claire Dupont", "Total 85,00 €"), "Claire Dupont"),
+        (("Ospedale San Raffaele", "Paziente: Claire Dupont", "Totale 85,00 €"), "Claire Dupont"),
+        (("Arztpraxis Dr. Weber", "Patientin: Frau Claire Dupont", "Gesamtbetrag 85,00 €"), "Claire Dupont"),
+        (("Pharmacie du Centre", "Bénéficiaire des soins : DUPONT Claire", "Total 12,00 €"), "DUPONT Claire"),
+        # the child cared for, not the insured parent named under it
+        (("Dr Martin, pédiatre", "Enfant : Lucas DUPONT", "Assuré : Jean DUPONT", "Total 25,00 €"), "Lucas DUPONT"),
+    ],
+)
+def test_the_patient_in_other_words(rows, expected):
+    assert extract_parties(lines_of(*rows), "invoice")["beneficiary"].value == expected
