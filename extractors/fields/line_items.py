@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import cache
 from itertools import combinations
 
 from extractors.data_files import fold, phrase_pattern
@@ -25,7 +26,7 @@ from extractors.fields.amounts import (
     parse_amount,
     total_label,
 )
-from extractors.keywords import SHARES, Words
+from extractors.keywords import CURRENCIES, SHARES, Words
 from extractors.layout import Line
 from models import Field, LineItem
 
@@ -45,8 +46,19 @@ COLON_BEFORE = re.compile(r"\d:$")
 REPAIRED_ITEM = 0.8  # an amount read through a known OCR confusion is less sure than one printed plainly
 
 
+@cache
+def _currency_after() -> re.Pattern[str]:
+    """A currency marker alone after a row's amount ("5 500 XPF", "503,26 DH", "1,700.00 Baht"): the amount's
+    unit, not more of the row."""
+    markers = [*CURRENCIES.codes, *CURRENCIES.symbols, *CURRENCIES.words, *CURRENCIES.ambiguous]
+    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(rf"\s*(?:{alternatives})\.?", re.IGNORECASE)
+
+
 def _ends_row(line: Line, end: int) -> bool:
-    return not line.text[end:].strip(ROW_END_NOISE)
+    rest = line.text[end:]
+    unit = _currency_after().match(rest)
+    return not (rest[unit.end() :] if unit else rest).strip(ROW_END_NOISE)
 
 
 def _repaired_amounts(line: Line) -> list[Amount]:

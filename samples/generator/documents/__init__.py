@@ -15,6 +15,7 @@ from samples.generator.documents import (
     birth_certificate,
     care_sheet,
     hospital,
+    hospital_abroad,
     pharmacy,
     physio,
     posting_certificate,
@@ -45,4 +46,5 @@ REGISTRY: dict[str, Builder] = {
     "prior_authorisation": prior_authorisation.build,
     "posting_certificate": posting_certificate.build,
     "birth_certificate": birth_certificate.build,
+    "invoice_hospital_abroad": hospital_abroad.build,
 }

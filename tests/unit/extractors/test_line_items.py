@@ -149,3 +149,15 @@ def test_a_till_item_priced_on_the_row_under_its_name():
     # figures under a row that has its own amount, or under no words at all, name no item
     assert extract_line_items(lines_of("Consultation 25,00", "25,00")) == extract_line_items(lines_of("Consultation 25,00"))
     assert extract_line_items(lines_of("12/03/2024", "1 X 8.02 8.02")) == ()
+
+
+def test_a_currency_code_after_a_rows_amount_is_its_unit():
+    lines = lines_of(
+        "Consultation externe 5 500 XPF",
+        "Radiographie 5 600 XPF",
+        "Bilan sanguin 468,33 DH",
+        "Doctor fee THB1,815.01",
+        "Medicine 463.83 Baht",
+        "Total à payer 24 000 XPF",
+    )
+    assert [item.amount for item in extract_line_items(lines)] == ["5500.00", "5600.00", "468.33", "1815.01", "463.83"]

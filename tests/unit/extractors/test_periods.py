@@ -142,3 +142,17 @@ def test_a_posting_period_cut_by_a_line_break(texts):
 def test_a_speck_between_month_and_year():
     fields = extract_periods(lines_of("2.4 Période autorisée du 24 mars: 2019 au 5 juin 2019"), "prior_authorisation")
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-03-24", "2019-06-05")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Aufnahmedatum: 22.11.2025", "Entlassungsdatum: 30.11.2025"],
+        ["Fecha de ingreso: 22/11/2025", "Fecha de alta: 30/11/2025"],
+        ["Data di ricovero: 22/11/2025", "Data di dimissione: 30/11/2025"],
+        ["Admitted: November 22, 2025", "Discharged: November 30, 2025"],
+    ],
+)
+def test_a_stay_abroad_by_its_labels(texts):
+    fields = extract_periods(lines_of("RECHNUNG", *texts), "invoice")
+    assert (fields["stay_from"].value, fields["stay_to"].value) == ("2025-11-22", "2025-11-30")
