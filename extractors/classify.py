@@ -182,9 +182,43 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
                 scores[kind] = (total * UNPRICED_FACTOR, [*reasons, "aucun montant (mise en page)"])
 
 
+TITLE_WEIGHT = 3.0  # a phrase at least this strong names its kind ("Facture", "Ordonnance", "Devis", "Rechnung")
+TITLE_BONUS = 10.0  # what a document calls itself outweighs the words of its content (a hospital's "Facture" of a stay)
+TITLE_NOISE = re.compile(r"[\d\W_]+|(?<![a-z])(?:n|no|nr|num|numero|number)(?![a-z])")
+
+
+@cache
+def _titles() -> dict[str, DocType]:
+    """Strong phrases naming one kind only: the titles a document can print alone on a row."""
+    owners: dict[str, set[DocType]] = {}
+    for doc_type, phrases in DOC_TYPES.by_type().items():
+        for phrase, weight in phrases.items():
+            if float(weight) >= TITLE_WEIGHT:
+                owners.setdefault(phrase, set()).add(doc_type)
+    return {phrase: next(iter(kinds)) for phrase, kinds in owners.items() if len(kinds) == 1}
+
+
+def title_of(lines: Sequence[Line]) -> tuple[DocType, str] | None:
+    """The kind a row of the first page's head names alone ("FACTURE N° 2024/0012", "Rechnung", "ORDONNANCE"):
+    its title, numbers and punctuation aside."""
+    titles = _titles()
+    for line in lines[:HEADER_LINES]:
+        if line.page != lines[0].page:
+            break
+        words = " ".join(TITLE_NOISE.sub(" ", fold(line.text)).split())
+        if words in titles:
+            return titles[words], words
+    return None
+
+
 def page_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]:
-    """Keyword and layout scores of every type, with their reasons."""
+    """Keyword and layout scores of every type, with their reasons; a title row adds to its kind."""
     scores = type_scores(lines)
+    title = title_of(lines)
+    if title is not None:
+        kind, phrase = title
+        total, reasons = scores[kind]
+        scores[kind] = (total + TITLE_BONUS, [f"titre '{phrase}'", *reasons])
     layout_cues(lines, scores)
     return scores
 

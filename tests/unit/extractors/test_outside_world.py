@@ -724,3 +724,25 @@ def test_a_foreign_hospitals_certificate_of_stay_is_a_hospital_bulletin(rows):
 def test_an_invoice_with_its_bank_details_in_the_header_stays_an_invoice():
     rows = ("Invoice", "Bank details", "IBAN DE89 3704 0044 0532 0130 00", "Service 100,00", "Total 100,00 €")
     assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
+
+
+def test_a_hospitals_bill_titled_facture_is_an_invoice_dated_by_its_issue():
+    rows = (
+        "Clinique Internationale de Marrakech",
+        "40000 Marrakech, Maroc",
+        "FACTURE",
+        "Date de facture : 07/08/2026",
+        "Patient : Camille Laurent",
+        "Date d'entrée : 30/07/2026",
+        "Date de sortie : 03/08/2026",
+        "Hospitalisation (4 jours) 12 861,95 DH",
+        "Frais de séjour 5 892,74 DH",
+        "Net à payer 18 754,69 DH",
+    )
+    (total, day, currency), fields = read_as(DocType.INVOICE, *rows)
+    assert (total, day, currency) == ("18754.69", "2026-08-07", "MAD")
+    assert (fields["stay_from"].value, fields["stay_to"].value) == ("2026-07-30", "2026-08-03")
+    assert fields["care_type"].value == "hospitalisation"
+    # the same content titled as a bulletin stays one
+    bulletin = ("Clinique du Parc", "BULLETIN DE SITUATION", *rows[3:])
+    assert classify(lines_of(*bulletin)).doc_type is DocType.HOSPITAL_BULLETIN
