@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 
 from price_parser import Price
 
@@ -200,9 +201,19 @@ class TotalCandidate:
     rule: str
 
 
+def _before_a_tax(line: Line, amounts: list[Amount], label_end: int) -> list[Amount]:
+    """The amounts of a total's row but those a tax word announces after the first ("Total : 1.234,56 EUR
+    (dont TVA 205,76)", "Summe 119,00 davon MwSt 19,00"): the tax included, not the total."""
+    kept = amounts[:1]
+    for previous, amount in pairwise(amounts):
+        if not _has(fold(line.text[max(previous.end, label_end) : amount.start]), TOTALS.not_totals.tax_words):
+            kept.append(amount)
+    return kept
+
+
 def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, late: float) -> TotalCandidate | None:
     """The amount right of a total label on its row, else just below it."""
-    right = [a for a in amounts_in(line) if a.start >= label_end]
+    right = _before_a_tax(line, [a for a in amounts_in(line) if a.start >= label_end], label_end)
     if right:
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right

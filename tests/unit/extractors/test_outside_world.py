@@ -74,6 +74,19 @@ def test_total_labels_and_number_formats(text, value):
     assert extract_total(lines_of("Item 1,00", text)).value == value
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Total : 1.234,56 EUR (dont TVA 205,76)", "1234.56"),
+        ("Summe 119,00 EUR davon MwSt 19 % 19,00", "119.00"),
+        ("Total 50.00 incl. VAT 8.33", "50.00"),
+        ("TOTAL HT 100,00 TVA 20,00 TTC 120,00", "120.00"),
+    ],
+)
+def test_the_tax_printed_after_a_total_on_its_row_is_not_the_total(text, value):
+    assert extract_total(lines_of("Article 1,00", text)).value == value
+
+
 def test_net_and_tax_rows_are_not_the_total():
     lines = lines_of("Zwischensumme 100,00 €", "MwSt. 19% 19,00 €", "Gesamtbetrag 119,00 €")
     assert extract_total(lines).value == "119.00"
