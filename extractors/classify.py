@@ -184,6 +184,33 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
 
 TITLE_WEIGHT = 3.0  # a phrase at least this strong names its kind ("Facture", "Ordonnance", "Devis", "Rechnung")
 TITLE_BONUS = 10.0  # what a document calls itself outweighs the words of its content (a hospital's "Facture" of a stay)
+# Strong for their kind, yet printed alone as a section or field label on other documents ("TIERS PAYANT" over
+# a pharmacy bill's shares, "IBAN" over its account number, "CARTE BANCAIRE" over its payment): not titles.
+NOT_TITLES = frozenset(
+    {
+        "iban",
+        "rib",
+        "tiers payant",
+        "carte bancaire",
+        "customer copy",
+        "cardholder copy",
+        "tse-signatur",
+        "missionnaire",
+        "adoption",
+        "detachement",
+        "salarie detache",
+        "posted worker",
+        "periode autorisee",
+        "objet de l'autorisation",
+        "officier de l'etat civil",
+        "medical fee",
+        "medical fees",
+        "planned treatment",
+        "droits a l'assurance maladie",
+        "legislation de securite sociale applicable",
+        "certificat concernant la legislation",
+    }
+)
 TITLE_NOISE = re.compile(r"[\d\W_]+|(?<![a-z])(?:n|no|nr|num|numero|number)(?![a-z])")
 
 
@@ -193,7 +220,7 @@ def _titles() -> dict[str, DocType]:
     owners: dict[str, set[DocType]] = {}
     for doc_type, phrases in DOC_TYPES.by_type().items():
         for phrase, weight in phrases.items():
-            if float(weight) >= TITLE_WEIGHT:
+            if float(weight) >= TITLE_WEIGHT and phrase not in NOT_TITLES:
                 owners.setdefault(phrase, set()).add(doc_type)
     return {phrase: next(iter(kinds)) for phrase, kinds in owners.items() if len(kinds) == 1}
 

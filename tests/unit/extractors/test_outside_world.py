@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.classify import classify
+from extractors.classify import classify, title_of
 from extractors.fields.amounts import amounts_in, extract_total
 from extractors.fields.currency import extract_currency
 from extractors.fields.dates import find_dates, printed_order
@@ -759,3 +759,14 @@ def test_a_hospitals_bill_titled_facture_is_an_invoice_dated_by_its_issue():
     # the same content titled as a bulletin stays one
     bulletin = ("Clinique du Parc", "BULLETIN DE SITUATION", *rows[3:])
     assert classify(lines_of(*bulletin)).doc_type is DocType.HOSPITAL_BULLETIN
+
+
+def classify_title_of(row: str):
+    return title_of(lines_of(row))
+
+
+def test_a_section_label_alone_on_its_row_is_no_title():
+    rows = ("PHARMACIE DU CENTRE", "FACTURE", "TIERS PAYANT", "Part AMO 6,02", "DOLIPRANE 2,18", "Total 2,18")
+    assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
+    assert classify_title_of("TIERS PAYANT") is None and classify_title_of("IBAN") is None
+    assert classify_title_of("FACTURE N° 2024-0012") == (DocType.INVOICE, "facture")
