@@ -63,9 +63,8 @@ DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
     "guess": lambda f: f.get("certainty", 1.0) < GUESS_CERTAINTY,
     "readers_disagree": lambda f: f.get("cross_disagree", 0.0) == 1.0,
 }
-CHECK_RULE_WORDS = frozenset(
-    {"tender_check", "rounding_check", "split_check", "deduction_check"}
-)  # the rules' own checks of a total (amounts.py)
+# the rules' own checks of a total (amounts.py)
+CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check", "split_check", "deduction_check"})
 
 
 @dataclass(frozen=True)

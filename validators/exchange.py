@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
-from infra.tools.ecb_rates import FIXED_PARITIES, PACKAGE, EcbRate, NoEcbRate, ecb_rate
+from infra.tools.ecb_rates import PACKAGE, PARITY_SOURCE, EcbRate, NoEcbRate, ecb_rate
 from models import Document, Field, Flag, FlagCode
 from models.money import Conversion, EuroPart, EuroTotal
 from validators.flag_wording import make_flag
@@ -41,7 +41,7 @@ CARE_DATE_FIELDS = ("stay_from", "date")  # a stay's first day, else the date of
 
 def _rate_origin(rate: EcbRate) -> str:
     """Where a rate comes from, in a value's raw text: the ECB fixing's day, or the fixed parity."""
-    return "fixed parity" if rate.currency in FIXED_PARITIES else f"ECB {rate.on.isoformat()}"
+    return "fixed parity" if rate.source == PARITY_SOURCE else f"ECB {rate.on.isoformat()}"
 
 
 def to_euros(amount: Decimal, rate: Decimal) -> Decimal:

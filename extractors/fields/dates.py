@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -427,13 +427,16 @@ def candidate_field(candidate: DateCandidate, rule: str, certainty: float) -> Fi
     )
 
 
+def _rescored(candidate: DateCandidate, change: float, rule_suffix: str = "") -> DateCandidate:
+    """The candidate with its score moved by `change` and, when given, the reason added to its rule."""
+    return replace(candidate, score=candidate.score + change, rule=candidate.rule + rule_suffix)
+
+
 def _care_start_bonus(candidate: DateCandidate) -> DateCandidate:
     """On a hospital bulletin the date of care is the first day of the stay, not the issue date."""
     before = candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start]
     if STAY_START.search(before):
-        return DateCandidate(
-            **{**candidate.__dict__, "score": candidate.score + STAY_START_BONUS, "rule": candidate.rule + "+stay_start"}
-        )
+        return _rescored(candidate, STAY_START_BONUS, "+stay_start")
     return candidate
 
 
@@ -441,7 +444,7 @@ def _period_start_malus(candidate: DateCandidate) -> DateCandidate:
     """A date opening a range ("Zeitraum vom 06.12.2013 bis zum 06.12.2014") is not the date the
     document was issued, whatever label precedes it (a hospital stay's first day is: not applied there)."""
     if opens_period(candidate.line, candidate.end):
-        return DateCandidate(**{**candidate.__dict__, "score": candidate.score - PERIOD_START_PENALTY})
+        return _rescored(candidate, -PERIOD_START_PENALTY)
     return candidate
 
 
@@ -464,11 +467,9 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
     opening 'Bordeaux, le') gains; one that bounds a period ('du ... au ...', 'date de départ') loses."""
     before = candidate.line.text[max(0, candidate.start - 45) : candidate.start]
     if ISSUE_LABELS.search(before) or PLACE_AND_DAY.match(candidate.line.text[: candidate.start]):
-        return DateCandidate(
-            **{**candidate.__dict__, "score": candidate.score + ISSUE_BONUS, "rule": candidate.rule + "+issue_label"}
-        )
+        return _rescored(candidate, ISSUE_BONUS, "+issue_label")
     if PERIOD_WORDS.search(before):
-        return DateCandidate(**{**candidate.__dict__, "score": candidate.score - PERIOD_PENALTY})
+        return _rescored(candidate, -PERIOD_PENALTY)
     return candidate
 
 
@@ -480,9 +481,7 @@ def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
     soins", "Prélevé le") gains over the day the bill was printed."""
     before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
     if phrase_pattern(DATES.labels.care).search(before):
-        return DateCandidate(
-            **{**candidate.__dict__, "score": candidate.score + CARE_DAY_BONUS, "rule": candidate.rule + "+care_day"}
-        )
+        return _rescored(candidate, CARE_DAY_BONUS, "+care_day")
     return candidate
 
 
