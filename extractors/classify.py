@@ -214,6 +214,11 @@ NOT_TITLES = frozenset(
 TITLE_NOISE = re.compile(r"[\d\W_]+|(?<![a-z])(?:n|no|nr|num|numero|number)(?![a-z])")
 
 
+def _title_words(folded: str) -> str:
+    """A folded row or phrase as its title's words: numbers and punctuation aside ("note d honoraires")."""
+    return " ".join(TITLE_NOISE.sub(" ", folded).split())
+
+
 @cache
 def _titles() -> dict[str, DocType]:
     """Strong phrases naming one kind only: the titles a document can print alone on a row."""
@@ -221,18 +226,21 @@ def _titles() -> dict[str, DocType]:
     for doc_type, phrases in DOC_TYPES.by_type().items():
         for phrase, weight in phrases.items():
             if float(weight) >= TITLE_WEIGHT and phrase not in NOT_TITLES:
-                owners.setdefault(phrase, set()).add(doc_type)
+                owners.setdefault(_title_words(phrase), set()).add(doc_type)
     return {phrase: next(iter(kinds)) for phrase, kinds in owners.items() if len(kinds) == 1}
 
 
 def title_of(lines: Sequence[Line]) -> tuple[DocType, str] | None:
     """The kind a row of the first page's head names alone ("FACTURE N° 2024/0012", "Rechnung", "ORDONNANCE"):
-    its title, numbers and punctuation aside."""
+    its title, numbers and punctuation aside. A priced row ("Privatrezept 4,33" on a pharmacy's till receipt)
+    is an item, not a title."""
     titles = _titles()
     for line in lines[:HEADER_LINES]:
         if line.page != lines[0].page:
             break
-        words = " ".join(TITLE_NOISE.sub(" ", fold(line.text)).split())
+        if item_row(line.text):
+            continue
+        words = _title_words(fold(line.text))
         if words in titles:
             return titles[words], words
     return None

@@ -63,6 +63,31 @@ def _looks_wrong(words: list[Word]) -> bool:
     return len(words) < MIN_GOOD_WORDS or ocr_confidence(words) < MIN_GOOD_CONFIDENCE
 
 
+SIDEWAYS_SHARE = 0.5  # more of a reading's words than this taller than wide: the page lies on its side
+
+
+def _sideways(words: list[Word]) -> bool:
+    """A reading of a page lying on its side: Tesseract reads a quarter-turned page's lines as vertical
+    text, often well (the same words, the same confidence as upright), but each word's box is taller than
+    wide and the page's rows come out as its columns."""
+    long = [w for w in words if sum(ch.isalnum() for ch in w.text) >= 4]
+    tall = sum(w.bbox.y1 - w.bbox.y0 > w.bbox.x1 - w.bbox.x0 for w in long)
+    return len(long) >= MIN_GOOD_WORDS and tall > SIDEWAYS_SHARE * len(long)
+
+
+def _stood_up(
+    gray: np.ndarray, turn: int, dpi: int, scratch: engines.ImageFile, reading: tuple[np.ndarray, float, list[Word]]
+) -> tuple[tuple[np.ndarray, float, list[Word]], int]:
+    """A sideways reading's page turned a quarter either way: the first turn read upright and well wins;
+    the sideways reading stays when neither is (OSD had no answer for it)."""
+    for quarter in ((turn + 90) % 360, (turn + 270) % 360):
+        with stage("sideways retry"):
+            candidate = _read_turned(gray, quarter, dpi, scratch)
+        if not _sideways(candidate[2]) and not _looks_wrong(candidate[2]):
+            return candidate, quarter
+    return reading, turn
+
+
 def _read_turned(gray: np.ndarray, turn: int, dpi: int, scratch: engines.ImageFile) -> tuple[np.ndarray, float, list[Word]]:
     """Quarter-turn, deskew and read by Tesseract; returns the straightened image, the skew and the words."""
     with stage("deskew"):
@@ -163,6 +188,8 @@ def ocr_page_with_image(
                     (upright, skew, words), best_turn = candidate, turn
                 if not _looks_wrong(words):
                     break
+        if engine is OcrEngine.TESSERACT and _sideways(words):
+            (upright, skew, words), best_turn = _stood_up(gray, best_turn, dpi, scratch, (upright, skew, words))
     sheet_height, sheet_width = preprocess.rotate_quadrant(gray, best_turn).shape
     height, width = upright.shape
     with stage("legibility"):

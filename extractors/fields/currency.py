@@ -24,6 +24,9 @@ from models import Field
 FRENCH_MARKERS = re.compile(
     r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE
 )
+# A German document's words: with no currency printed at all it is most likely in euros (a Swiss one prints
+# its "CHF" or "Fr.", an Austrian one is in euros too)
+GERMAN_MARKERS = re.compile(r"\b(summe|mwst|rechnung|apotheke|betrag|quittung|gesamtbetrag|zu zahlen)\b", re.IGNORECASE)
 
 
 AFTER_AN_AMOUNT = re.compile(r"\d\s?$")  # the text before a marker ends with a digit (currencies.toml `after_amount`)
@@ -170,8 +173,9 @@ def _account_currency(iban: Field | None, when: Field | None) -> Field | None:
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:
-    """A French document with no currency marker is in euros, said with a modest confidence."""
-    for line in lines:
-        if FRENCH_MARKERS.search(line.text):
-            return Field(value="EUR", raw="", confidence=0.5, page=line.page, bbox=None, rule="currency.default_french")
+    """A French or German document with no currency marker is in euros, said with a modest confidence."""
+    for markers, rule in ((FRENCH_MARKERS, "currency.default_french"), (GERMAN_MARKERS, "currency.default_german")):
+        for line in lines:
+            if markers.search(line.text):
+                return Field(value="EUR", raw="", confidence=0.5, page=line.page, bbox=None, rule=rule)
     return None

@@ -407,7 +407,7 @@ def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
     title = _phrases(PARTIES.beneficiary.civil_titles).match(fold(text[begin:]))
     if title and text[begin + title.end() : begin + title.end() + 1] in (" ", ""):
         begin += title.end() + 1
-    match = NAME.match(text, begin)
+    match = NAME.match(text, begin) or _recased_name(text, begin)
     if not match:
         return None
     tokens = []
@@ -421,6 +421,15 @@ def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
     if sum(ch.isalpha() for ch in name) < 2 or fold(tokens[0]).strip(".:") in NOT_NAME_START:
         return None
     return name, match.start(), match.start() + len(name)
+
+
+def _recased_name(text: str, begin: int) -> re.Match[str] | None:
+    """A name whose first letter OCR read in lower case ("Dr julien Girard": J and j look alike), read with
+    it upper-cased - only when a capitalised word follows, as in a name."""
+    first = re.match(r"[a-zà-ÿ][a-zà-ÿ'’\-]+[ \t]+[A-ZÀ-Ý]", text[begin:])
+    if first is None or fold(first.group(0).split()[0]) in NAME_STOP | NOT_NAME_START:
+        return None
+    return NAME.match(text[:begin] + text[begin].upper() + text[begin + 1 :], begin)
 
 
 def _overlaps(entities: Sequence[Entity] | None, line: Line, start: int, end: int, label: str) -> bool:

@@ -63,6 +63,10 @@ def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
         (("FARMACIA SAN MARCO", "TACHIPIRINA 500MG 5,90"), "pharmacy"),
         (("Apotheke am Markt", "Ibuprofen 400mg 20 St. 3,95"), "pharmacy"),
         (("Sophie Dubois", "Psychologue clinicienne", "Consultation psychologique du 18/09/2024"), "alternative_medicine"),
+        # German shops of care: an optician's, a medical supply store's, a hearing-aid maker's
+        (("Optik Weitblick", "Quittung", "Kontaktlinsenpflege 14,90"), "optical"),
+        (("Sanitätshaus am Dom", "Kompressionsstrümpfe Klasse 2 36,45"), "medical_equipment"),
+        (("Hörakustik Klang GmbH", "Hörgerät Batterien 6,90"), "hearing"),
     ],
 )
 def test_care_abroad_and_in_other_words(texts, expected):

@@ -478,6 +478,34 @@ def test_a_german_till_receipt_is_a_receipt_and_its_change_checks_the_total():
     assert "+tender_check" in fields["total"].rule  # 10,00 given - 5,03 back = 4,97
 
 
+GERMAN_PHARMACY_TILL_RECEIPT = (
+    "Apotheke am Markt",
+    "Marktplatz 3",
+    "80331 München",
+    "IBUPROFEN 400 20 ST 5,49",
+    "Zuzahlung Rezept 10,00",
+    "Privatrezept 4,33",
+    "Summe 19,82",
+    "Bar 20,00",
+    "Rückgeld 0,18",
+    "19.02.2024 09:31 Kasse 1",
+)
+
+
+def test_a_pharmacys_till_receipt_naming_a_prescription_in_its_items_is_a_receipt_in_euros():
+    # a priced row ("Privatrezept 4,33") is an item, not the document's title; no currency printed, German words
+    decisive, fields = read_as(DocType.RECEIPT, *GERMAN_PHARMACY_TILL_RECEIPT)
+    assert decisive == ("19.82", "2024-02-19", "EUR")
+    assert fields["currency"].rule == "currency.default_german" and fields["currency"].confidence == 0.5
+    assert title_of(lines_of("Privatrezept 4,33")) is None and title_of(lines_of("Privatrezept")) is not None
+
+
+def test_a_bakerys_till_receipt_is_a_receipt():
+    rows = ("Bäckerei Schmidt", "2 x Brezel 1,90", "1 x Kaffee 2,80", "Summe: 4,70 €", "Gegeben: 10,00 €", "Zurück: 5,30 €")
+    decisive, _ = read_as(DocType.RECEIPT, *rows, "14.03.2019 15:21", "Es bediente Sie: Anna")
+    assert decisive == ("4.70", "2019-03-14", "EUR")
+
+
 @pytest.mark.parametrize(
     "tendered, change",
     [("Contant 10,00", "Wisselgeld 5,03"), ("Entregado 10,00", "Su cambio 5,03"), ("Efectivo 10,00", "Cambio 5,03")],
@@ -770,3 +798,21 @@ def test_a_section_label_alone_on_its_row_is_no_title():
     assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
     assert classify_title_of("TIERS PAYANT") is None and classify_title_of("IBAN") is None
     assert classify_title_of("FACTURE N° 2024-0012") == (DocType.INVOICE, "facture")
+
+
+def test_a_title_with_an_apostrophe_is_a_title():
+    # "Note d'honoraires" at a clinic abroad, with the dates of a stay: a bill dated by its issue, not a bulletin
+    rows = (
+        "Clinique Internationale",
+        "40000 Marrakech, Maroc",
+        "Note d'honoraires",
+        "Date : 30 août 2022",
+        "Date d'entrée : 25 août 2022",
+        "Date de sortie : 28 août 2022",
+        "Hospitalisation (3 jours) 5 214,57 DH",
+        "Frais de séjour 5 159,12 DH",
+        "Total TTC 10 373,69 DH",
+    )
+    assert classify_title_of("NOTE D'HONORAIRES") == (DocType.INVOICE, "note d honoraires")
+    decisive, _ = read_as(DocType.INVOICE, *rows)
+    assert decisive == ("10373.69", "2022-08-30", "MAD")

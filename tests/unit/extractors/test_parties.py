@@ -341,3 +341,13 @@ def test_an_optical_shop_issues_the_quote_its_optician_signs():
 )
 def test_the_patient_in_other_words(rows, expected):
     assert extract_parties(lines_of(*rows), "invoice")["beneficiary"].value == expected
+
+
+def test_a_practitioners_first_name_read_in_lower_case_is_still_a_name():
+    # OCR read the J of "Julien" as a j: after "Dr" the name is read, not the section heading above it
+    rows = ("FEUILLE DE SOINS", "IDENTIFICATION DU PRATICIEN", "Dr julien Girard - Médecin généraliste", "Montant total 25,00 €")
+    parties = extract_parties(lines_of(*rows), "care_sheet")
+    assert parties["practitioner"].value == "Julien Girard"
+    assert parties["issuer"].value.lower() == "dr julien girard"
+    # ...but a lower-case word before a name is no first name
+    assert "practitioner" not in extract_parties(lines_of("Dr voir au verso", "Montant 25,00 €"), "invoice")
