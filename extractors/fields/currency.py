@@ -22,7 +22,8 @@ from extractors.layout import Line
 from models import Field
 
 FRENCH_MARKERS = re.compile(
-    r"\b(facture|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b", re.IGNORECASE
+    r"\b(facture|devis|honoraires|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b",
+    re.IGNORECASE,
 )
 # A German document's words: with no currency printed at all it is most likely in euros (a Swiss one prints
 # its "CHF" or "Fr.", an Austrian one is in euros too)

@@ -55,7 +55,7 @@ NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(
 GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
 # a speck OCR reads between the month and a four-digit year ("du 24 mars: 2019") is no separator
 TEXT_DMY = re.compile(
-    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?\.?[\s\-/]*(?:de\s+)?({_MONTH})\.?(?:[\s\-,/]*|\s*[:;]\s*(?=(?:19|20)\d{{2}}))(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?(?:\.|\s?[:;](?=\s))?[\s\-/]*(?:de\s+)?({_MONTH})\.?(?:[\s\-,/]*|\s*[:;]\s*(?=(?:19|20)\d{{2}}))(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"

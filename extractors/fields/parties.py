@@ -161,6 +161,12 @@ def _phrases(words: Words) -> re.Pattern[str]:
     return phrase_pattern(words, edge="a-z0-9")
 
 
+@cache
+def _label_phrases(words: Words) -> re.Pattern[str]:
+    """As `_phrases`, for labels a form's item number may touch: "1.2Nom NGUYEN" as OCR glues it."""
+    return re.compile(_phrases(words).pattern.replace("(?<![a-z0-9])", "(?<![a-z])", 1))
+
+
 def _load_model() -> Any | None:
     """fr_core_news_sm with only what NER needs, or None when spaCy or the model is missing."""
     try:
@@ -551,7 +557,7 @@ def _beneficiary_labels(folded: str, holder: bool) -> list[tuple[re.Match[str], 
     """The beneficiary labels of a row with their weight (None: the label's own), the account holder's
     labels only on a document where the holder is the person (parties.toml `holder_kinds`)."""
     found: list[tuple[re.Match[str], float | None]] = []
-    for m in _phrases(PARTIES.beneficiary.labels).finditer(folded):
+    for m in _label_phrases(PARTIES.beneficiary.labels).finditer(folded):
         if not _has(PARTIES.beneficiary.not_beneficiary, folded[m.start() : m.end() + 25]):
             found.append((m, None))
     if holder:

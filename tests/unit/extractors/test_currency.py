@@ -1,4 +1,6 @@
-"""Currency from markers, hints for ambiguous symbols, default for French documents."""
+"""Currency from markers, hints for ambiguous symbols, default for French and German documents."""
+
+import pytest
 
 from extractors.fields.amounts import extract_total
 from extractors.fields.currency import extract_currency
@@ -67,6 +69,18 @@ def test_dollar_with_us_address_is_confident():
 def test_french_document_without_marker_is_euro_with_modest_confidence():
     field = currency_of("Facture", "Total 45,30")
     assert field.value == "EUR" and field.confidence <= 0.5 and field.bbox is None
+
+
+@pytest.mark.parametrize(
+    "rows, rule",
+    [
+        (("DEVIS", "Couronne céramique 540,00", "Total des honoraires 540,00"), "currency.default_french"),
+        (("Apotheke am Markt", "Ibuprofen 5,49", "Summe 5,49"), "currency.default_german"),
+    ],
+)
+def test_a_french_quote_or_a_german_receipt_without_marker_is_euro_with_modest_confidence(rows, rule):
+    field = currency_of(*rows)
+    assert (field.value, field.rule, field.confidence) == ("EUR", rule, 0.5)
 
 
 def test_nothing():

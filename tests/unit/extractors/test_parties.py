@@ -351,3 +351,8 @@ def test_a_practitioners_first_name_read_in_lower_case_is_still_a_name():
     assert parties["issuer"].value.lower() == "dr julien girard"
     # ...but a lower-case word before a name is no first name
     assert "practitioner" not in extract_parties(lines_of("Dr voir au verso", "Montant 25,00 €"), "invoice")
+
+
+def test_a_forms_item_number_glued_to_its_label():
+    rows = ("S2 - Droit à des soins programmés", "1. Titulaire", "1.2Nom NGUYEN", "1.3 Prénom(s) Thomas")
+    assert extract_parties(lines_of(*rows), "prior_authorisation")["beneficiary"].value == "NGUYEN Thomas"

@@ -144,6 +144,11 @@ def test_a_speck_between_month_and_year():
     assert (fields["valid_from"].value, fields["valid_to"].value) == ("2019-03-24", "2019-06-05")
 
 
+def test_a_speck_between_day_and_month():
+    fields = extract_periods(lines_of("Admission date: 1 Jan 2022", "Discharge date: 9: Jan 2022"), "invoice")
+    assert (fields["stay_from"].value, fields["stay_to"].value) == ("2022-01-01", "2022-01-09")
+
+
 @pytest.mark.parametrize(
     "texts",
     [
