@@ -14,7 +14,7 @@ from babel.dates import get_month_names
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.evidence import Evidence, margin_over
-from extractors.keywords import DATES
+from extractors.keywords import DATES, PERIODS
 from extractors.layout import Line
 from models import Field
 from models.document_kinds import DateMeaning, kind_of
@@ -485,6 +485,18 @@ def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
     return candidate
 
 
+PRESCRIPTION_DATE_PENALTY = 0.6  # as a reference to another document
+
+
+def _prescription_date_malus(candidate: DateCandidate) -> DateCandidate:
+    """On any document but a prescription, a date announced as the prescription's ("Ordonnance du
+    01/10/2024" on a pharmacy's bill, periods.toml `prescription`) is that document's date, not this one's."""
+    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
+    if phrase_pattern(PERIODS.prescription.labels).search(before):
+        return _rescored(candidate, -PRESCRIPTION_DATE_PENALTY, "+prescription_date")
+    return candidate
+
+
 NEIGHBOUR_DAYS = 31  # another date this close to the chosen one agrees on its year and month
 
 
@@ -507,6 +519,8 @@ def rank_date(
         candidates = [_care_day_bonus(c) for c in candidates]
     if meaning is DateMeaning.ISSUE:
         candidates = [_issue_date_bonus(c) for c in candidates]
+    if doc_type is not None and doc_type != "prescription":
+        candidates = [_prescription_date_malus(c) for c in candidates]
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.line.index))

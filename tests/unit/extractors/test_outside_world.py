@@ -816,3 +816,12 @@ def test_a_title_with_an_apostrophe_is_a_title():
     assert classify_title_of("NOTE D'HONORAIRES") == (DocType.INVOICE, "note d honoraires")
     decisive, _ = read_as(DocType.INVOICE, *rows)
     assert decisive == ("10373.69", "2022-08-30", "MAD")
+
+
+@pytest.mark.parametrize("label", ["Ordonnance du", "Prescription du", "Prescrit le"])
+def test_the_prescriptions_date_on_a_bill_is_not_the_bills(label):
+    rows = ("PHARMACIE DE LA GARE", "Facture", f"{label} 01/10/2024", "Délivré le 05/10/2024", "Doliprane 2,18", "Total 2,18 €")
+    assert extract_fields(lines_of(*rows), "invoice")["date"].value == "2024-10-05"
+    # ...a prescription's own date it is
+    prescription = ("Dr Sophie Laurent", f"{label} 01/10/2024", "Doliprane 1000 mg 3 fois par jour")
+    assert extract_fields(lines_of(*prescription), "prescription")["date"].value == "2024-10-01"
