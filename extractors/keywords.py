@@ -90,6 +90,13 @@ _KIND_TABLES: dict[str, Any] = {doc_type.value: (Weights, ...) for doc_type, kin
 DocTypes: type[DocTypeTables] = create_model("DocTypes", __base__=DocTypeTables, __module__=__name__, **_KIND_TABLES)
 
 
+class LanguageDefault(Model):
+    """A language whose documents, with no currency printed, are most likely in one currency."""
+
+    currency: str
+    words: Words
+
+
 class Currencies(DataFile):
     """currencies.toml: currency markers -> ISO 4217 code."""
 
@@ -104,6 +111,8 @@ class Currencies(DataFile):
     street_words: tuple[str, ...]  # a hint right after one of these names a street ("rue du Canada"), not a country
     marker_hints: dict[str, str]  # a country that settles an ambiguous marker printed with it, and nothing else
     after_amount: tuple[str, ...] = ()  # markers that count only right after an amount ("250.00元", not "元町")
+    # no marker printed at all: a language's words -> the currency its documents are most likely in
+    language_defaults: dict[str, LanguageDefault] = PydanticField(default_factory=dict)
 
 
 class Issuer(Model):

@@ -15,26 +15,18 @@ from functools import cache
 
 from babel.numbers import get_territory_currencies
 
-from extractors.data_files import fold
+from extractors.data_files import fold, phrase_pattern
 from extractors.fields.locale_hints import LocaleHint, marker_countries
 from extractors.keywords import CURRENCIES
 from extractors.layout import Line
 from models import Field
-
-FRENCH_MARKERS = re.compile(
-    r"\b(facture|devis|honoraires|pharmacie|ordonnance|montant|r[ée]gl[ée]|soins|assur[ée]|mutuelle|s[ée]curit[ée] sociale)\b",
-    re.IGNORECASE,
-)
-# A German document's words: with no currency printed at all it is most likely in euros (a Swiss one prints
-# its "CHF" or "Fr.", an Austrian one is in euros too)
-GERMAN_MARKERS = re.compile(r"\b(summe|mwst|rechnung|apotheke|betrag|quittung|gesamtbetrag|zu zahlen)\b", re.IGNORECASE)
-
 
 AFTER_AN_AMOUNT = re.compile(r"\d\s?$")  # the text before a marker ends with a digit (currencies.toml `after_amount`)
 STRONG_HINT_CERTAINTY = 0.85
 WEAK_HINT_CERTAINTY = 0.6
 NO_MARKER_CERTAINTY = 0.6
 NO_MARKER_WEAK_CERTAINTY = 0.4
+NO_MARKER_GUESS = 0.5  # a language alone says the currency (currencies.toml `language_defaults`)
 
 
 @dataclass(frozen=True)
@@ -174,9 +166,20 @@ def _account_currency(iban: Field | None, when: Field | None) -> Field | None:
 
 
 def _default_currency(lines: Sequence[Line]) -> Field | None:
-    """A French or German document with no currency marker is in euros, said with a modest confidence."""
-    for markers, rule in ((FRENCH_MARKERS, "currency.default_french"), (GERMAN_MARKERS, "currency.default_german")):
-        for line in lines:
-            if markers.search(line.text):
-                return Field(value="EUR", raw="", confidence=0.5, page=line.page, bbox=None, rule=rule)
+    """A document in a language whose bills are most likely in one currency (currencies.toml
+    `language_defaults`: French, German... in euros) and no currency marker: that currency, said with a
+    modest confidence."""
+    folded = [fold(line.text) for line in lines]
+    for language, default in CURRENCIES.language_defaults.items():
+        pattern = phrase_pattern(default.words)
+        for line, text in zip(lines, folded, strict=True):
+            if pattern.search(text):
+                return Field(
+                    value=default.currency,
+                    raw="",
+                    confidence=NO_MARKER_GUESS,
+                    page=line.page,
+                    bbox=None,
+                    rule=f"currency.default_{language}",
+                )
     return None

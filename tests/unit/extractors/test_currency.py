@@ -76,9 +76,11 @@ def test_french_document_without_marker_is_euro_with_modest_confidence():
     [
         (("DEVIS", "Couronne céramique 540,00", "Total des honoraires 540,00"), "currency.default_french"),
         (("Apotheke am Markt", "Ibuprofen 5,49", "Summe 5,49"), "currency.default_german"),
+        (("Farmacia Centrale", "DOCUMENTO COMMERCIALE", "TOTALE COMPLESSIVO 89,00"), "currency.default_italian"),
+        (("Apotheek De Linde", "Paracetamol 2,95", "Totaal 2,95", "BTW 9% 0,24"), "currency.default_dutch"),
     ],
 )
-def test_a_french_quote_or_a_german_receipt_without_marker_is_euro_with_modest_confidence(rows, rule):
+def test_a_document_in_a_euro_language_without_marker_is_euro_with_modest_confidence(rows, rule):
     field = currency_of(*rows)
     assert (field.value, field.rule, field.confidence) == ("EUR", rule, 0.5)
 
@@ -133,3 +135,7 @@ def test_three_decimal_currencies_read_their_millimes():
     assert extract_total(lines_of("Total 1.250 KWD")).value == "1.250"
     # a thousands group without such a currency is still a thousands group
     assert extract_total(lines_of("Total USD 45,500")).value == "45500.00"
+
+
+def test_a_language_of_several_currencies_makes_no_default():
+    assert currency_of("Farmacia San Pablo", "Factura", "Total 89,00") is None  # Spain or Mexico?
