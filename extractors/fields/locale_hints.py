@@ -25,6 +25,15 @@ US_ADDRESS = re.compile(
 )
 
 
+# "(586) 555-0138", "TEL 212-555-0123": a North American (NANP) phone number - the United States or Canada,
+# where a Canadian document names its country or province (`hints`, read first)
+NANP_PHONE = re.compile(
+    r"(?<![\d(])(?:\+?1[ .-]?)?\(\d{3}\)[ .-]?\d{3}-\d{4}(?!\d)"
+    r"|(?:\btel|\bphone|\bph|\bfax|\bcall)\b\W{0,3}(?:\+?1[ .-])?\d{3}[-.]\d{3}[-.]\d{4}(?![\d-])",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class LocaleHint:
     """What the document says about where it comes from."""
@@ -62,6 +71,8 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):
         return LocaleHint("USD", "us_address", month_first=True)
+    if NANP_PHONE.search(text):
+        return LocaleHint("USD", "nanp_phone", month_first=True, weak=True)
     for word, currency in CURRENCIES.weak_hints.items():
         if _has_word(folded, word):
             return LocaleHint(currency, word, month_first=False, weak=True)

@@ -271,6 +271,27 @@ def test_an_american_address_without_its_comma_or_with_a_phone_after_it(address)
     assert locale_hint(lines_of("Pharmacy", address, "Total $1.00")).month_first is True
 
 
+@pytest.mark.parametrize(
+    ("phone", "american"),
+    [
+        ("TEL (586) 555-0138", True),
+        ("Phone: 415.555.0100", True),
+        ("+1 (212) 555-0123", True),
+        ("Tél. 04 78 12 34 56", False),
+        ("TEL: 03-8688 3898", False),
+        ("SIRET 443-030-0930", False),  # a number with dashes, no phone word
+    ],
+)
+def test_a_north_american_phone_number_reads_dates_month_first(phone, american):
+    # the address's city row lost to noise: the phone number still says where the ticket comes from
+    assert locale_hint(lines_of("SUNSET WALK-IN CLINIC", "4689 Elm Street", phone)).month_first is american
+
+
+def test_an_american_card_tickets_date_without_its_address_row():
+    rows = ("SUNSET WALK-IN CLINIC", "TEL (586) 555-0138", "DATE: 06/03/2019 08:18 AM", "AMOUNT USD 349.92", "TOTAL USD 349.92")
+    assert fields_of(*rows)["date"].value == "2019-06-03"
+
+
 def test_the_start_of_a_period_is_not_the_issue_date():
     fields = fields_of(
         "Beitragsrechnung 24. Januar 2014",
