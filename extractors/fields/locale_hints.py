@@ -71,7 +71,7 @@ def locale_hint(lines: Sequence[Line]) -> LocaleHint:
             return LocaleHint(currency, word, month_first=currency == "USD")
     if US_ADDRESS.search(text):
         return LocaleHint("USD", "us_address", month_first=True)
-    if NANP_PHONE.search(text):
+    if NANP_PHONE.search(text) and "CAD" not in marker_countries(lines):
         return LocaleHint("USD", "nanp_phone", month_first=True, weak=True)
     for word, currency in CURRENCIES.weak_hints.items():
         if _has_word(folded, word):

@@ -280,6 +280,7 @@ def test_an_american_address_without_its_comma_or_with_a_phone_after_it(address)
         ("Tél. 04 78 12 34 56", False),
         ("TEL: 03-8688 3898", False),
         ("SIRET 443-030-0930", False),  # a number with dashes, no phone word
+        ("Montréal (Québec) H3B 1A7 - Tél. (514) 555-0100", False),  # Canada: no American order assumed
     ],
 )
 def test_a_north_american_phone_number_reads_dates_month_first(phone, american):
