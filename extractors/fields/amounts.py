@@ -32,6 +32,9 @@ _NUMBER = (
     r"|\d+[.,] \d{2}(?!\d)"  # 65. 20 (a space read after the decimal point)
     r"|\d+€\d{2})"  # 45€30
 )
+# A thousands comma OCR spaced ("¥18, 060", "$1 , 234.56"): read as a group only after a currency sign, where
+# the figure is one amount, not a list
+_SPACED_GROUPS = r"\d{1,3}(?:\s?,\s\d{3})+(?:\.\d{1,2})?(?![\d,])"
 # Glyphs OCR prints for a digit it could not read ("Montant du prélèvemen?9.99" for "...prélèvement 29.99",
 # "§9,54" for "59.54"): an amount glued to one has lost its leading digits, so it is no amount; right of a
 # total label, where an amount must be, what is left of it is a weak candidate (MISREAD_AMOUNT)
@@ -42,7 +45,7 @@ CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
 NOT_AFTER_A_WORD = rf"(?<!(?![{CJK}])\w)"
 MISREAD_AMOUNT = re.compile(rf"(?<=[{MISREAD_DIGIT}])\d{{1,6}}[.,]\d{{2}}(?![\w.,])")
 AMOUNT = re.compile(
-    rf"(?<![.,{MISREAD_DIGIT}]){NOT_AFTER_A_WORD}-?(?:{_CUR}\s?(?:{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00, EUR 45.30
+    rf"(?<![.,{MISREAD_DIGIT}]){NOT_AFTER_A_WORD}-?(?:{_CUR}\s?(?:{_SPACED_GROUPS}|{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00
     rf"|{_NUMBER}(?:\s?{_CUR})?"  # 45,30 €
     rf"|\d+\s?{_CUR})"  # 2220 円
     r"(?![\w,]|\.\d|\s?%)"  # "6.00%" is a rate, not money

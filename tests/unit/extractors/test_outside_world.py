@@ -102,6 +102,14 @@ def test_indian_grouping():
     assert [a.value for a in amounts_in(lines_of("Grand Total Rs. 1,23,456.00")[0])] == [pytest.approx(123456)]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"), [("TOTAL ¥18, 060", 18060), ("TOTAL ¥18 , 060", 18060), ("TOTAL $1, 234.56", 1234.56)]
+)
+def test_a_thousands_comma_ocr_spaced_after_a_currency_sign(text, value):
+    assert [a.value for a in amounts_in(lines_of(text)[0])] == [pytest.approx(value)]
+    assert extract_total(lines_of("AMOUNT ¥18, 060", "TOTAL ¥18 , 060")).value == "18060.00"
+
+
 def test_an_invoice_summary_heading_does_not_hide_the_total():
     assert extract_total(lines_of("Invoice summary", "Charges 4.11", "Total for this invoice 4.11")).value == "4.11"
 
