@@ -103,7 +103,7 @@ def test_indian_grouping():
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("TOTAL ¥18, 060", 18060), ("TOTAL ¥18 , 060", 18060), ("TOTAL $1, 234.56", 1234.56)]
+    ("text", "value"), [("TOTAL ¥18, 060", "18060"), ("TOTAL ¥18 , 060", "18060"), ("TOTAL $1, 234.56", "1234.56")]
 )
 def test_a_thousands_comma_ocr_spaced_after_a_currency_sign(text, value):
     assert [a.value for a in amounts_in(lines_of(text)[0])] == [Decimal(value)]
