@@ -1,7 +1,7 @@
 """Fit the calibration of field confidences (extractors/calibration.py) and report how well calibrated
 they are, before and after, on the develop and the scored part of every labelled set.
 
-Usage: python bench/calibrate.py [SET_DIR ...] [--ocr-cache DIR] [--workers N] [--write] [--target 0.005]
+Usage: python bench/calibrate.py [SET_DIR ...] [--ocr-cache DIR] [--workers N] [--write [--refit FIELD ...]] [--target 0.005]
 
 SET_DIR (default: `../shared/corpus/{sroie-train,sroie-dev,einvoice-dev}`; add a generated set, e.g.
 `.venv/bin/python -m samples.generator corpus --out /tmp/gen9001 --seed 9001 --count 240`) holds
@@ -28,7 +28,9 @@ at most 730 days after it - so it does not count against the threshold; the per-
 of the wrong values above it were not held back.
 
 `--write` writes the models fitted on the develop part to extractors/data/calibration.json. A field
-with fewer than 5 wrong values to learn from gets no model (its hand-set confidence stays). Skips with
+with fewer than 5 wrong values to learn from gets no model (its hand-set confidence stays). With
+`--refit total` only the named fields' models are replaced (the others stay as last fitted; `about.fitted_on`
+says when each was). Skips with
 a message when no set is present.
 """
 
@@ -144,7 +146,7 @@ def feature_names(samples: Sequence[Sample]) -> list[str]:
     for s in samples:
         for name in s.features:
             counts[name] += 1
-    measured = sorted(n for n in counts if not n.startswith("rule:"))
+    measured = sorted(n for n in counts if not n.startswith(("rule:", "doubt:")))  # "doubt:": for the caps only
     return measured + sorted(n for n, c in counts.items() if n.startswith("rule:") and c >= MIN_RULE_COUNT)
 
 
@@ -435,6 +437,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--write", action="store_true", help=f"write the fitted models to {MODEL_FILE}")
     parser.add_argument("--target", type=float, default=0.005, help="wrong share kept at or above the threshold")
+    parser.add_argument(
+        "--refit", nargs="+", choices=FIELDS, help="with --write: replace only these fields' models, keep the others as written"
+    )
     args = parser.parse_args()
     samples = read_sets(args.sets, args.ocr_cache, args.workers)
     if not samples:
@@ -455,15 +460,23 @@ def main() -> int:
     print("\nthresholds for the rules file's [straight_through] table (develop part):")
     print("\n".join(f"{name} = {value}" for name, value in thresholds.items()))
     if args.write:
+        refit = args.refit or list(FIELDS)
+        kept = json.loads(MODEL_FILE.read_text(encoding="utf-8")) if args.refit and MODEL_FILE.exists() else {"fields": {}}
+        written = {name: entry for name, entry in kept["fields"].items() if name not in refit}
+        written.update({name: entry for name, entry in models.items() if name in refit})
+        before = kept.get("about", {})
+        fitted_on = {name: before.get("fitted_on", {}).get(name, before.get("built_on")) for name in written}
+        fitted_on.update({name: date.today().isoformat() for name in refit if name in written})
         about = {
             "built_by": "bench/calibrate.py",
             "built_on": date.today().isoformat(),
+            "fitted_on": fitted_on,  # each field's model's last fit (--refit replaces some only)
             "sets": sets,
             "target_wrong": args.target,
             "rule_words_min_count": MIN_RULE_COUNT,
         }
-        MODEL_FILE.write_text(json.dumps({"about": about, "fields": models}, indent=1) + "\n", encoding="utf-8")
-        print(f"\nwrote {MODEL_FILE} ({', '.join(models)})")
+        MODEL_FILE.write_text(json.dumps({"about": about, "fields": written}, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {MODEL_FILE} ({', '.join(f'{n} refitted' if n in refit else f'{n} kept' for n in written)})")
     return 0
 
 

@@ -62,6 +62,8 @@ GUESS_CERTAINTY = 0.5  # a rule's own certainty under this: it found no anchor f
 DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
     "guess": lambda f: f.get("certainty", 1.0) < GUESS_CERTAINTY,
     "readers_disagree": lambda f: f.get("cross_disagree", 0.0) == 1.0,
+    # another candidate of the field differs by one digit OCR confuses: one of the two is misread
+    "lookalike": lambda f: f.get("doubt:lookalike", 0.0) == 1.0,
 }
 # the rules' own checks of a total (amounts.py)
 CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check", "split_check", "deduction_check"})
@@ -136,6 +138,7 @@ def evidence_features(evidence: Evidence) -> dict[str, float]:
         "rivals": min(evidence.rivals, MAX_RIVALS) / MAX_RIVALS,
         "repeated": float(evidence.repeats >= 2),
         "neighbour": float(evidence.neighbour),
+        "doubt:lookalike": float(evidence.lookalike),  # a class of doubt only (DOUBTS), no feature of the model
     }
 
 

@@ -676,7 +676,22 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
         rule=best.rule + (CREDIT_NOTE if refund else ""),
     )
     others.pop(amount.value, None)  # each other value at its best score
-    return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others))
+    lookalike = any(looks_alike(amount.value, other) for other in others)
+    return field, Evidence(ocr_conf, certainty, margin_over(best.score, list(others.values())), len(others), lookalike=lookalike)
+
+
+# Digits OCR takes for one another (Tesseract and RapidOCR on receipts: 0/6/8/9, 3/8, 5/6, 1/7)
+CONFUSABLE_DIGITS = {"0": "689", "6": "0589", "8": "0369", "9": "068", "3": "8", "5": "6", "1": "7", "7": "1"}
+
+
+def looks_alike(value: Decimal, other: Decimal) -> bool:
+    """Two amounts written alike but for one digit OCR confuses (11,670 and 11,676; 160.52 and 166.52): where
+    both are read as totals, one of them is likely misread - the card slip's AMOUNT and TOTAL are one sum."""
+    a, b = f"{abs(value):.2f}", f"{abs(other):.2f}"
+    if len(a) != len(b) or a == b:
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and differ[0][1] in CONFUSABLE_DIGITS.get(differ[0][0], "")
 
 
 def extract_total(lines: Sequence[Line]) -> Field | None:

@@ -19,6 +19,7 @@ class Evidence:
     rivals: int = 0  # how many other values were candidates
     repeats: int = 1  # how many candidates read this very value
     neighbour: bool = False  # another candidate lies close to it (a date within a month): its year and month agree
+    lookalike: bool = False  # another candidate differs from it by one digit OCR confuses (a total: 11,670 / 11,676)
 
 
 def margin_over(best_score: float, rival_scores: list[float]) -> float:

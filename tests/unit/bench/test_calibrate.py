@@ -15,6 +15,7 @@ from bench.calibrate import (
     Sample,
     class_caps,
     doubt_matrix,
+    feature_names,
     log_loss,
     out_of_fold,
     pooled_shares,
@@ -23,7 +24,7 @@ from bench.calibrate import (
     with_caps,
 )
 
-PRIOR = {"guess": 0.8, "readers_disagree": 0.9}
+PRIOR = {"guess": 0.8, "readers_disagree": 0.9, "lookalike": 0.75}
 
 
 def test_log_loss_rewards_confident_right_and_punishes_confident_wrong():
@@ -36,7 +37,7 @@ def test_the_regularisation_is_the_grids_lowest_out_of_fold_log_loss():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 3))
     y = (x[:, 0] + 0.3 * rng.normal(size=400) > -1.5).astype(int)  # mostly right, the first feature says when not
-    member = np.zeros((400, 2), dtype=bool)
+    member = np.zeros((400, len(PRIOR)), dtype=bool)
     chosen = regularisation(x, y, member, PRIOR)
     assert chosen in REGULARISATIONS
     losses = {c: log_loss(out_of_fold(x, y, c, member, PRIOR), y) for c in REGULARISATIONS}
@@ -48,7 +49,7 @@ def test_the_regularisation_is_the_grids_lowest_out_of_fold_log_loss():
 def test_a_class_of_doubts_cap_is_its_right_share_shrunk_towards_every_fields():
     y = np.array([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0])
     guess = np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=bool)  # 6 right of 9
-    member = np.stack([guess, np.zeros(12, dtype=bool)], axis=1)
+    member = np.stack([guess, np.zeros(12, dtype=bool), np.zeros(12, dtype=bool)], axis=1)
     caps = class_caps(y, member, PRIOR)
     assert caps["guess"] == pytest.approx((6 + PRIOR_WEIGHT * 0.8) / (9 + PRIOR_WEIGHT), abs=1e-4)
     assert caps["readers_disagree"] == pytest.approx(0.9)  # never seen in this field: the pooled share
@@ -59,8 +60,8 @@ def test_a_class_of_doubts_cap_is_its_right_share_shrunk_towards_every_fields():
 
 def test_the_pooled_share_of_a_class_never_seen_is_a_coin_toss():
     samples = [Sample("s", f"d{i}", "develop", "total", {"certainty": 1.0}, True, 0.9) for i in range(4)]
-    assert doubt_matrix(samples).shape == (4, 2) and not doubt_matrix(samples).any()
-    assert pooled_shares(samples) == {"guess": 0.5, "readers_disagree": 0.5}
+    assert doubt_matrix(samples).shape == (4, 3) and not doubt_matrix(samples).any()
+    assert pooled_shares(samples) == {"guess": 0.5, "readers_disagree": 0.5, "lookalike": 0.5}
     guessed = [*samples, Sample("s", "g", "develop", "date", {"certainty": 0.3}, False, 0.3)]
     assert pooled_shares(guessed)["guess"] == pytest.approx(0.5 / 2)
 
@@ -81,3 +82,9 @@ def test_each_set_left_out_is_scored_by_a_model_fitted_on_the_others():
     assert all("left out  n  120" in line and "at or above 0.9" in line for line in lines)
     # a set alone has nothing else to learn from: no line
     assert set_left_out_lines([s for s in samples if s.set_name == "alpha"], 0.3, 0.9, PRIOR) == []
+
+
+def test_a_total_with_a_lookalike_rival_is_in_its_class_of_doubt_and_not_a_feature_of_the_model():
+    alike = Sample("s", "a", "develop", "total", {"certainty": 1.0, "doubt:lookalike": 1.0}, False, 0.9)
+    assert doubt_matrix([alike]).tolist() == [[False, False, True]]
+    assert "doubt:lookalike" not in feature_names([alike])

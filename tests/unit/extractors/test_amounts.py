@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from extractors.fields.amounts import amounts_in, extract_total, parse_amount
+from extractors.fields.amounts import amounts_in, extract_total, looks_alike, parse_amount, rank_total
 from extractors.layout import make_line
 from models import BBox, Word
 from tests.conftest import line_of, lines_of
@@ -295,3 +295,12 @@ def test_the_amount_due_outranks_a_net_total_and_an_amount_already_paid_is_no_to
     assert extract_total(french).value != "100.00"
     deposit = lines_of("Total à payer 300,00", "Montant de l'acompte 90,00")
     assert extract_total(deposit).value == "300.00"
+
+
+def test_a_total_with_a_rival_one_confusable_digit_away_looks_alike():
+    # a card slip's AMOUNT and TOTAL are one sum: read 11,670 and 11,676, one of them is misread
+    _, evidence = rank_total(lines_of("CREDIT CARD SALE", "AMOUNT ¥11,670", "TOTAL ¥11,676"))
+    assert evidence.lookalike
+    _, evidence = rank_total(lines_of("Sous-total 45,50", "Total 48,50"))  # 5 and 8: no OCR confusion
+    assert not evidence.lookalike
+    assert looks_alike(Decimal("160.52"), Decimal("166.52")) and not looks_alike(Decimal("12.40"), Decimal("12.41"))

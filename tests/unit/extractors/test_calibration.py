@@ -8,6 +8,7 @@ import math
 import pytest
 
 from extractors.calibration import (
+    DOUBTS,
     Calibration,
     FieldModel,
     Proof,
@@ -153,7 +154,9 @@ def test_the_shipped_models_cover_the_decisive_fields():
     for model in shipped.models.values():
         assert "hand" in model.features
         assert 0.0 <= model.probability({}) <= 1.0
-        assert set(model.caps) == {"guess", "readers_disagree"} and all(0.0 < cap < 1.0 for cap in model.caps.values())
+        assert {"guess", "readers_disagree"} <= set(model.caps) <= set(DOUBTS)
+        assert all(0.0 < cap < 1.0 for cap in model.caps.values())
+    assert set(shipped.models["total"].caps) == set(DOUBTS)  # a lookalike rival is a total's doubt
 
 
 def test_the_checks_a_total_passes_are_counted():
