@@ -239,11 +239,16 @@ def repair_legal_suffix(name: str) -> str:
     return S_B.sub("S/B", name)
 
 
+# French "l'" before a vowel or h that OCR read as a capital I ("Pharmacie de I'Hôtel de Ville")
+ELIDED_L_MISREAD = re.compile(r"(?<=\s)I'(?=[AEIOUHÀÂÉÈÊÎÔÛaeiouhàâéèêîôû])")
+
+
 def clean_name(text: str) -> str:
     """A header row reduced to a name: no registration number, no junk around, repaired suffix."""
     name = REGISTRATION_TAIL.sub("", text)
     name = TRAILING_JUNK.sub("", LEADING_JUNK.sub("", name))
     name = " ".join(name.replace("’", "'").replace("‘", "'").split())
+    name = ELIDED_L_MISREAD.sub("l'", name)
     name = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", name))
     name = repair_legal_suffix(re.sub(r"\)(?=[A-Za-z])", ") ", name))
     forms = _legal_forms(name)

@@ -64,13 +64,20 @@ def ranges(
     for row in by_line.values():
         row.sort(key=lambda c: c.start)
         for first, second in itertools.pairwise(row):
-            between = fold(first.line.text[first.end : second.start]).strip(" :.")
+            between = _joining_words(first.line.text[first.end : second.start])
             if not joiner.fullmatch(between) or first.value > second.value:
                 continue
             kind = _kind(_before(first, lines=lines), doc_type)
             if kind:
                 found.append((kind, first, second))
     return found + wrapped_ranges(by_line, doc_type, lines)
+
+
+def _joining_words(text: str) -> str:
+    """The folded words between two dates of a row, punctuation aside; a dash OCR glued to a range word is
+    dropped ("au-1er novembre"), a dash alone is the range word ("01/02 - 05/02")."""
+    between = fold(text).strip(" :.")
+    return between.rstrip("-–").strip() if len(between) > 1 else between
 
 
 def wrapped_ranges(

@@ -356,3 +356,8 @@ def test_a_practitioners_first_name_read_in_lower_case_is_still_a_name():
 def test_a_forms_item_number_glued_to_its_label():
     rows = ("S2 - Droit à des soins programmés", "1. Titulaire", "1.2Nom NGUYEN", "1.3 Prénom(s) Thomas")
     assert extract_parties(lines_of(*rows), "prior_authorisation")["beneficiary"].value == "NGUYEN Thomas"
+
+
+def test_a_french_elided_l_read_as_a_capital_i_is_restored():
+    assert clean_name("Pharmacie de I'Hôtel de Ville") == "Pharmacie de l'Hôtel de Ville"
+    assert clean_name("O'Neil Clinic") == "O'Neil Clinic"

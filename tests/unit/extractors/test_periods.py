@@ -161,3 +161,9 @@ def test_a_speck_between_day_and_month():
 def test_a_stay_abroad_by_its_labels(texts):
     fields = extract_periods(lines_of("RECHNUNG", *texts), "invoice")
     assert (fields["stay_from"].value, fields["stay_to"].value) == ("2025-11-22", "2025-11-30")
+
+
+def test_a_dash_ocr_glued_to_the_range_word():
+    lines = lines_of("Attestation de vos droits", "Période de validité : du 1er avril 2025 au-1er novembre 2026.")
+    fields = extract_periods(lines, "rights_certificate")
+    assert (fields["valid_from"].value, fields["valid_to"].value) == ("2025-04-01", "2026-11-01")
