@@ -214,6 +214,10 @@ NOT_TITLES = frozenset(
 TITLE_NOISE = re.compile(r"[\d\W_]+|(?<![a-z])(?:n|no|nr|num|numero|number)(?![a-z])")
 
 
+# a row ending in a document number that looks like an amount ("FACTURE N° 2024.01"): still a title
+NUMBERED_END = re.compile(r"(?:\bn[°o]|\bnr|\bno\.?|#|\bnum[ée]ro|\bnumber)\s*[:.]?\s*[\w/-]*\d[.,]\d{2}\s*$", re.IGNORECASE)
+
+
 def _title_words(folded: str) -> str:
     """A folded row or phrase as its title's words: numbers and punctuation aside ("note d honoraires")."""
     return " ".join(TITLE_NOISE.sub(" ", folded).split())
@@ -238,7 +242,7 @@ def title_of(lines: Sequence[Line]) -> tuple[DocType, str] | None:
     for line in lines[:HEADER_LINES]:
         if line.page != lines[0].page:
             break
-        if item_row(line.text):
+        if item_row(line.text) and not NUMBERED_END.search(line.text):
             continue
         words = _title_words(fold(line.text))
         if words in titles:

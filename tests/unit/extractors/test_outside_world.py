@@ -528,6 +528,7 @@ def test_a_pharmacys_till_receipt_naming_a_prescription_in_its_items_is_a_receip
     assert decisive == ("19.82", "2024-02-19", "EUR")
     assert fields["currency"].rule == "currency.default_german" and fields["currency"].confidence == 0.5
     assert title_of(lines_of("Privatrezept 4,33")) is None and title_of(lines_of("Privatrezept")) is not None
+    assert title_of(lines_of("FACTURE N° 2024.01")) == (DocType.INVOICE, "facture")  # a number, not a price
 
 
 def test_a_bakerys_till_receipt_is_a_receipt():
