@@ -361,3 +361,16 @@ def test_a_forms_item_number_glued_to_its_label():
 def test_a_french_elided_l_read_as_a_capital_i_is_restored():
     assert clean_name("Pharmacie de I'Hôtel de Ville") == "Pharmacie de l'Hôtel de Ville"
     assert clean_name("O'Neil Clinic") == "O'Neil Clinic"
+
+
+def test_a_card_tickets_contactless_word_glued_by_ocr_is_no_issuer():
+    rows = (
+        "CARTE BANCAIRE",
+        "SANSCONTACT",
+        "A0000000041010",
+        "12/01/23 08:32",
+        "PHARMACIE DU CENTRE",
+        "21000 DIJON",
+        "MONTANT = 9,19 EUR",
+    )
+    assert extract_parties(lines_of(*rows), "receipt")["issuer"].value == "PHARMACIE DU CENTRE"
