@@ -32,8 +32,8 @@ def fold(text: str) -> str:
 
 
 @cache
-def phrase_pattern(phrases: tuple[str, ...], edge: str = "a-z") -> re.Pattern[str]:
+def phrase_pattern(phrases: tuple[str, ...], edge: str = "a-z", before: str | None = None) -> re.Pattern[str]:
     """Whole-word alternation of accent-folded phrases, longest first (matched on folded text; `edge`
-    is the character class a phrase must not touch on either side)."""
+    is the character class a phrase must not touch on either side - `before`, when given, on its left)."""
     body = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![{edge}])(?:{body})(?![{edge}])")
+    return re.compile(rf"(?<![{before or edge}])(?:{body})(?![{edge}])")

@@ -476,11 +476,16 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
 CARE_DAY_BONUS = 0.2  # over an issue or statement date's label (both score the same context)
 
 
+def _announced_by(candidate: DateCandidate, labels: tuple[str, ...]) -> bool:
+    """Whether one of `labels` stands in the few characters before the date on its row."""
+    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
+    return phrase_pattern(labels).search(before) is not None
+
+
 def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
     """On a bill dated by its care, a date announced as the day of the care ("Date of Service", "Date des
     soins", "Prélevé le") gains over the day the bill was printed."""
-    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
-    if phrase_pattern(DATES.labels.care).search(before):
+    if _announced_by(candidate, DATES.labels.care):
         return _rescored(candidate, CARE_DAY_BONUS, "+care_day")
     return candidate
 
@@ -491,8 +496,7 @@ PRESCRIPTION_DATE_PENALTY = 0.6  # as a reference to another document
 def _prescription_date_malus(candidate: DateCandidate) -> DateCandidate:
     """On any document but a prescription, a date announced as the prescription's ("Ordonnance du
     01/10/2024" on a pharmacy's bill, periods.toml `prescription`) is that document's date, not this one's."""
-    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
-    if phrase_pattern(PERIODS.prescription.labels).search(before):
+    if _announced_by(candidate, PERIODS.prescription.labels):
         return _rescored(candidate, -PRESCRIPTION_DATE_PENALTY, "+prescription_date")
     return candidate
 

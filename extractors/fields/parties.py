@@ -161,10 +161,9 @@ def _phrases(words: Words) -> re.Pattern[str]:
     return phrase_pattern(words, edge="a-z0-9")
 
 
-@cache
 def _label_phrases(words: Words) -> re.Pattern[str]:
-    """As `_phrases`, for labels a form's item number may touch: "1.2Nom NGUYEN" as OCR glues it."""
-    return re.compile(_phrases(words).pattern.replace("(?<![a-z0-9])", "(?<![a-z])", 1))
+    """As `_phrases`, for labels a form's item number may touch: "1.2Nom NGUYEN" as OCR glues it (cached)."""
+    return phrase_pattern(words, edge="a-z0-9", before="a-z")
 
 
 def _load_model() -> Any | None:
