@@ -46,10 +46,11 @@ class LocaleHint:
 
 @cache
 def _street_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(a street word ending the text before a hint, a street word opening the text after it)."""
+    """(a street word ending the text before a hint, a street word opening the text after it) - on the hint's
+    own row: "Oxford Street" ending the row above does not make the "London" under it a street's name."""
     words = "|".join(re.escape(w) for w in sorted(CURRENCIES.street_words, key=len, reverse=True))
-    before = re.compile(rf"(?<![a-z])(?:{words})\.?\s+(?:(?:de la|de|du|des|of|the)\s+|d['’]\s*)?$")
-    after = re.compile(rf"^\.?\s+(?:{words})(?![a-z])")
+    before = re.compile(rf"(?<![a-z])(?:{words})\.?[ \t]+(?:(?:de la|de|du|des|of|the)[ \t]+|d['’][ \t]*)?$")
+    after = re.compile(rf"^\.?[ \t]+(?:{words})(?![a-z])")
     return before, after
 
 

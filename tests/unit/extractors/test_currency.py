@@ -96,6 +96,18 @@ def test_country_hint_gives_the_currency_when_none_is_printed():
     assert field.value == "MYR" and field.rule == "currency.country_hint:kuala lumpur" and field.confidence <= 0.6
 
 
+@pytest.mark.parametrize(
+    ("rows", "code"),
+    [
+        (("Boots", "Oxford Street", "London W1C 1DE", "TOTAL 6.79", "CONTACTLESS 6.79"), "GBP"),
+        (("Apotheke am Bahnhof", "8001 Zürich, Schweiz", "Total 23.40"), "CHF"),
+    ],
+)
+def test_a_till_receipt_that_leaves_out_its_sign_is_in_its_countrys_currency(rows, code):
+    field = currency_of(*rows)
+    assert field.value == code and field.rule.startswith("currency.country_hint:") and field.confidence <= 0.6
+
+
 def test_stray_symbol_against_the_country_is_ignored():
     field = currency_of("ABC TRADING, KUALA LUMPUR", "Total 12.00", "£")
     assert field.value == "MYR"
