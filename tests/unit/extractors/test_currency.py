@@ -75,6 +75,7 @@ def test_french_document_without_marker_is_euro_with_modest_confidence():
     "rows, rule",
     [
         (("DEVIS", "Couronne céramique 540,00", "Total des honoraires 540,00"), "currency.default_french"),
+        (("CARREFOUR MARKET", "BIAFINE 5,95", "TOTAL TTC 5,95", "Merci de votre visite"), "currency.default_french"),
         (("Apotheke am Markt", "Ibuprofen 5,49", "Summe 5,49"), "currency.default_german"),
         (("Farmacia Centrale", "DOCUMENTO COMMERCIALE", "TOTALE COMPLESSIVO 89,00"), "currency.default_italian"),
         (("Apotheek De Linde", "Paracetamol 2,95", "Totaal 2,95", "BTW 9% 0,24"), "currency.default_dutch"),

@@ -336,6 +336,20 @@ def test_a_till_receipts_balance_or_prescription_date_is_not_its_own(row):
     assert extract_fields(lines_of(*rows), "receipt")["date"].value == "2021-03-05"
 
 
+@pytest.mark.parametrize("reference", ["laut Rechnung Nr. 77 vom 02.04.2024", "gemäß Rechnung Nr. 77 vom 02.04.2024"])
+def test_a_receipt_for_a_bill_is_dated_by_its_own_day_and_says_what_it_received(reference):
+    rows = (
+        "Praxis Dr. med. K. Hoffmann",
+        "Quittung",
+        f"Für ärztliche Leistungen {reference}",
+        "Betrag dankend erhalten: 45,60 EUR",
+        "Berlin, den 10.04.2024",
+    )
+    fields = extract_fields(lines_of(*rows), "receipt")
+    assert (fields["date"].value, fields["total"].value) == ("2024-04-10", "45.60")
+    assert fields["total"].rule.startswith("total.label")
+
+
 def test_a_hospital_stay_still_starts_on_its_first_day():
     lines = lines_of(
         "BULLETIN DE SITUATION", "Paris, le 14 octobre 2024", "Hospitalisé(e) du 04.10.24 au 05.10.24", "TOTAL A PAYER 40,00 €"
