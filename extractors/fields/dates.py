@@ -280,10 +280,24 @@ def refers_to_another_document(line: Line, start: int, previous: Line | None) ->
     return _reference_before().search(fold(before)[-(2 * REFERENCE_REACH) :]) is not None
 
 
+# a date printed in the text before another one: what precedes it announced that date, not the next
+# ("du 02/04/2024 au 26/04/2024": the "du" is the first day's)
+EARLIER_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{2}(?!\d)")
+
+
+def _own_context(line: Line, start: int) -> str:
+    """The few characters before a date on its row, from the end of any date printed among them."""
+    before = line.text[max(0, start - CONTEXT_CHARS) : start]
+    earlier = None
+    for earlier in EARLIER_DATE.finditer(before):
+        pass
+    return before[earlier.end() :] if earlier else before
+
+
 def _context_score(line: Line, start: int, end: int, previous: Line | None = None) -> float:
     if past_fact_runs_over(line, start, previous) or refers_to_another_document(line, start, previous):
         return -0.6
-    before = line.text[max(0, start - CONTEXT_CHARS) : start]
+    before = _own_context(line, start)
     after = line.text[end : end + 8]
     folded_before = fold(before)
     if OTHER_LABELS.search(before) or OTHER_LABELS.search(after) or phrase_pattern(DATES.labels.other).search(folded_before):

@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
+from extractors.classify import classify
 from extractors.fields.dates import extract_date, find_dates, parse_numeric
+from extractors.fields.extract import extract_fields
 from tests.conftest import lines_of
 
 
@@ -154,3 +156,17 @@ def test_digits_of_an_article_code_are_not_the_receipt_date(code):
 def test_a_date_glued_to_its_label_by_ocr_is_still_read():
     found = find_dates(lines_of("INVOICE 55", "Date26/03/2018 Cashier 7"), today=date(2026, 1, 1))
     assert [c.value for c in found] == [date(2018, 3, 26)] and found[0].score > 0.5
+
+
+def test_a_label_announces_the_date_after_it_not_the_one_closing_its_range():
+    """ "pour 8 séances du 02/04/2024 au 26/04/2024": the "du" is the first day's; the receipt's own date is the
+    day it was signed."""
+    lines = lines_of(
+        "REÇU",
+        "Je soussigné Marc DUBOIS reconnais avoir reçu de Mme Léa ROUX",
+        "la somme de 172,80 euros",
+        "pour 8 séances de rééducation du 02/04/2024 au 26/04/2024",
+        "Fait à Rennes le 29/04/2024",
+    )
+    assert classify(lines).doc_type.value == "receipt"
+    assert extract_fields(lines, "receipt")["date"].value == "2024-04-29"
