@@ -288,10 +288,8 @@ EARLIER_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{2}(?!\d)
 def _own_context(line: Line, start: int) -> str:
     """The few characters before a date on its row, from the end of any date printed among them."""
     before = line.text[max(0, start - CONTEXT_CHARS) : start]
-    earlier = None
-    for earlier in EARLIER_DATE.finditer(before):
-        pass
-    return before[earlier.end() :] if earlier else before
+    ends = [m.end() for m in EARLIER_DATE.finditer(before)]
+    return before[ends[-1] :] if ends else before
 
 
 def _context_score(line: Line, start: int, end: int, previous: Line | None = None) -> float:
