@@ -16,7 +16,7 @@ from extractors.data_files import fold, phrase_pattern
 from extractors.fields.evidence import Evidence, margin_over
 from extractors.keywords import DATES, PERIODS
 from extractors.layout import Line
-from models import Field
+from models import BBox, Field
 from models.document_kinds import DateMeaning, kind_of
 
 
@@ -85,7 +85,7 @@ CARE_LABELS = re.compile(
     re.IGNORECASE,
 )
 OTHER_LABELS = re.compile(
-    r"(\bn[ée]e?\b|naissance|birth|dob|imprim|[ée]dit|[ée]ch[ée]ance|due|expir|valid|jusqu|until|print|exp\b|mise [àa] jour)",
+    r"(\bn[ée]e?\b|naissanc|birth|dob|imprim|[ée]dit|[ée]ch[ée]ance|due|expir|valid|jusqu|until|print|exp\b|mise [àa] jour)",
     re.IGNORECASE,
 )
 CONTEXT_CHARS = 28
@@ -309,6 +309,33 @@ def _context_score(line: Line, start: int, end: int, previous: Line | None = Non
     return 0.0
 
 
+HEADER_REACH = 8  # table rows between a date and its column's header
+OTHER_HEADER = re.compile(rf"(?<![a-z]){OTHER_LABELS.pattern}", re.IGNORECASE)  # at a word's start: not "cr-edit card"
+ANY_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def column_header(lines: Sequence[Line], position: int, bbox: BBox) -> str:
+    """The words of the table header above a date's column (folded), or "" when the date is in no table: the
+    first row above without a date (the rows between are the table's, each holding a date), its words over
+    the date's span widened by half its width on each side ("Date de naissance" over "29/12/1944")."""
+    line = lines[position]
+    slack = (bbox.x1 - bbox.x0) / 2
+    for above in reversed(lines[max(0, position - HEADER_REACH) : position]):
+        if above.page != line.page:
+            return ""
+        if ANY_DATE.search(above.text):
+            continue
+        over = [w.text for w in above.words if w.bbox.x1 >= bbox.x0 - slack and w.bbox.x0 <= bbox.x1 + slack]
+        return fold(" ".join(over))
+    return ""
+
+
+def _column_score(lines: Sequence[Line], position: int, bbox: BBox) -> float:
+    """A date under a column header naming another date (birth, validity's end, due) is that date."""
+    header = column_header(lines, position, bbox)
+    return -0.6 if header and (OTHER_HEADER.search(header) or phrase_pattern(DATES.labels.other).search(header)) else 0.0
+
+
 CODE_PENALTY = 0.6
 
 
@@ -415,6 +442,8 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
                 continue
             height = 0.15 * (1 - line.index / total_lines)  # headers carry the date more often than footers
             score = 0.5 + height + _context_score(line, match.start(), match.end(), previous) + _plausibility(value, today)
+            if position and ANY_DATE.search(line.text):
+                score += _column_score(lines, position, line.locate(match.start(), match.end())[0])
             if looks_like_a_code(line, match):
                 score -= CODE_PENALTY
             if rule.startswith("date.numeric_dmy") and len(match.group(4)) == 4 and int(match.group(4)) != value.year:

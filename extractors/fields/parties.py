@@ -102,6 +102,13 @@ NOT_NAME_START = {
     "assure",
     "assuree",
     "assure(e)",
+    # a label's own second word: "Assuré(e) social(e)", "Assuré principal", "Assuré ouvrant droit"
+    "social",
+    "sociale",
+    "social(e)",
+    "principal",
+    "principale",
+    "ouvrant",
     "account",
     "numero",
     "number",

@@ -304,3 +304,8 @@ def test_a_total_with_a_rival_one_confusable_digit_away_looks_alike():
     _, evidence = rank_total(lines_of("Sous-total 45,50", "Total 48,50"))  # 5 and 8: no OCR confusion
     assert not evidence.lookalike
     assert looks_alike(Decimal("160.52"), Decimal("166.52")) and not looks_alike(Decimal("12.40"), Decimal("12.41"))
+
+
+def test_a_space_ocr_put_before_the_decimal_comma():
+    lines = lines_of("PHARMACIE CENTRALE", "DOLIPRANE 1000 2,18", "Net à payer : 12 ,50 €")
+    assert extract_total(lines).value == "12.50"

@@ -170,3 +170,36 @@ def test_a_label_announces_the_date_after_it_not_the_one_closing_its_range():
     )
     assert classify(lines).doc_type.value == "receipt"
     assert extract_fields(lines, "receipt")["date"].value == "2024-04-29"
+
+
+def test_a_date_under_a_column_naming_another_date_is_not_the_documents():
+    """A beneficiaries' table ("Naissance", "Jusqu'au" columns) dates births and rights' ends, not the
+    certificate; a birth date's label cut by OCR ("Date de naissanc") still names a birth date."""
+    lines = lines_of(
+        "ATTESTATION DE DROITS",
+        "Date d'édition : 21 février 2026",
+        "Date de naissanc 16/05/2001",
+        "Bénéficiaire Naissance Jusqu'au",
+        "DUPONT 12/03/1950 31/12/2026",
+        "DUPONT 04/07/1952 31/12/2026",
+    )
+    assert extract_fields(lines, "rights_certificate")["date"].value == "2026-02-21"
+
+
+def test_a_header_word_that_only_holds_another_label_penalises_nothing():
+    """ "CREDIT CARD SALE" above a card slip's date: "credit" is no "édité"."""
+    lines = lines_of("AOYAMA CLINIC", "2-16-12 Minato", "CREDIT CARD SALE", "DATE: 2023/02/18 17:15", "TOTAL ¥5,940")
+    assert extract_fields(lines, "receipt")["date"].value == "2023-02-18"
+
+
+def test_the_dates_of_a_payment_schedule_are_its_instalments():
+    lines = lines_of(
+        "ORTHODONTIE DU PARC",
+        "Plan de paiement",
+        "Échéance Montant",
+        "05/04/2024 150,00",
+        "05/05/2024 150,00",
+        "Total 300,00 €",
+        "Lyon 01/03/2024",
+    )
+    assert extract_fields(lines, "invoice")["date"].value == "2024-03-01"
