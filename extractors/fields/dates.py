@@ -517,10 +517,12 @@ def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
 CARE_DAY_BONUS = 0.2  # over an issue or statement date's label (both score the same context)
 
 
-def _announced_by(candidate: DateCandidate, labels: tuple[str, ...]) -> bool:
-    """Whether one of `labels` stands in the few characters before the date on its row."""
-    before = fold(candidate.line.text[max(0, candidate.start - CONTEXT_CHARS) : candidate.start])
-    return phrase_pattern(labels).search(before) is not None
+def _announced_by(candidate: DateCandidate, labels: tuple[str, ...], reach: int = CONTEXT_CHARS) -> bool:
+    """Whether one of `labels` stands in the `reach` characters before the date on its row (after any date
+    printed there)."""
+    before = candidate.line.text[max(0, candidate.start - reach) : candidate.start]
+    ends = [m.end() for m in EARLIER_DATE.finditer(before)]
+    return phrase_pattern(labels).search(fold(before[ends[-1] :] if ends else before)) is not None
 
 
 def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
@@ -532,12 +534,13 @@ def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
 
 
 PRESCRIPTION_DATE_PENALTY = 0.6  # as a reference to another document
+PRESCRIBER_REACH = 60  # the prescriber's name may stand between: "Prescription médicale du Dr X du 02/08/2022"
 
 
 def _prescription_date_malus(candidate: DateCandidate) -> DateCandidate:
     """On any document but a prescription, a date announced as the prescription's ("Ordonnance du
     01/10/2024" on a pharmacy's bill, periods.toml `prescription`) is that document's date, not this one's."""
-    if _announced_by(candidate, PERIODS.prescription.labels):
+    if _announced_by(candidate, PERIODS.prescription.labels, PRESCRIBER_REACH):
         return _rescored(candidate, -PRESCRIPTION_DATE_PENALTY, "+prescription_date")
     return candidate
 

@@ -203,3 +203,15 @@ def test_the_dates_of_a_payment_schedule_are_its_instalments():
         "Lyon 01/03/2024",
     )
     assert extract_fields(lines, "invoice")["date"].value == "2024-03-01"
+
+
+def test_a_prescription_named_with_its_prescriber_still_dates_the_prescription():
+    lines = lines_of(
+        "Audition du Parc",
+        "Devis n° 2022-7044",
+        "Prescription médicale du Dr Jean-Pierre LAMBERT du 02/08/2022",
+        "Montant total 4 430,69 EUR",
+        "Marseille 12/11/2022",
+    )
+    date_field = extract_fields(lines, "quote")["date"]
+    assert date_field.value == "2022-11-12"
