@@ -13,15 +13,18 @@ minus change gives it, while the other reading's value is a misreading printed n
 calibration.py `settled_by_arithmetic`) is `cross_settled` instead, and is not held back.
 A proof none of whose pages was read twice has no other reading and no such feature. A date or total
 the kept reading missed and the other found is taken from it (`fill_missing`), its confidence capped
-once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone.
+once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone. A total the other
+reading reads one confusable digit away, that value printed elsewhere on the kept reading too (a card slip's
+AMOUNT), is taken from the other reading (`outvoted_total`: two readings against one), and stays in doubt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
-from extractors.fields.amounts import rank_total
+from extractors.fields.amounts import amounts_in, looks_alike, rank_total
 from extractors.fields.dates import printed_order, rank_date
 from extractors.fields.evidence import Evidence
 from extractors.fields.extract import Extraction
@@ -105,6 +108,32 @@ def fill_missing(found: Extraction, other: OtherReading | None) -> Extraction:
     for name, (value, how) in missing.items():
         fields[name] = value.model_copy(update={"rule": value.rule + OTHER_READER})
         evidence[name] = how
+    return replace(found, fields=fields, evidence=evidence)
+
+
+READERS_VOTE = "+readers_vote"  # the rule modifier of a total two readings gave against one
+ROUNDING_REACH = Decimal("0.10")  # two totals closer than this are a sum and its rounding (to 5 cents), not a misread
+
+
+def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequence[Line]) -> Extraction:
+    """The extraction with its total replaced by the other reading's where that one is a lookalike of it
+        (one digit OCR confuses apart: `$518.63` / `$518.03`) printed elsewhere on the kept reading too (a card
+        slip's AMOUNT beside its TOTAL): two readings give it, one the kept value - a bold TOTAL row's 0 read as
+        a 6. Not a total and its rounding (`23.25` / `23.26`, less than ROUNDING_REACH apart: both are printed, and
+    which one was paid is the rounding rules' call). The value stays in the
+        `lookalike` class of doubt: a manager's, never straight through."""
+    kept, theirs = found.fields.get("total"), other.ranked.get("total") if other else None
+    how = found.evidence.get("total")
+    if kept is None or theirs is None or how is None or not how.lookalike or "round" in kept.rule:
+        return found
+    value = Decimal(theirs[0].value)
+    if not looks_alike(Decimal(kept.value), value) or abs(Decimal(kept.value) - value) < ROUNDING_REACH:
+        return found
+    printed = [a for line in lines for a in amounts_in(line) if a.value == value]
+    if not printed:
+        return found
+    fields = {**found.fields, "total": theirs[0].model_copy(update={"rule": kept.rule + READERS_VOTE})}
+    evidence = {**found.evidence, "total": replace(theirs[1], lookalike=True)}
     return replace(found, fields=fields, evidence=evidence)
 
 

@@ -8,6 +8,7 @@ from extractors.calibration import Proof, field_features, settled_by_arithmetic,
 from extractors.cross_reading import (
     OTHER_READER_CAP,
     READERS_DISAGREE,
+    READERS_VOTE,
     agreement,
     cap_unconfirmed,
     fill_missing,
@@ -170,3 +171,24 @@ def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_missed_total_is
     marked = mark_disagreements(fields, other)
     assert marked["date"] == fields["date"]  # not held back: nothing read contradicts it
     assert other.value("total") != "758.70" and marked["total"].rule.endswith(READERS_DISAGREE)
+
+
+SLIP = ("HARBOR CLINIC", "CREDIT CARD SALE", "DATE: 07/17/2023", "AMOUNT $518.03", "TOTAL $518.63", "APPROVED")
+
+
+def test_a_total_two_readings_give_outvotes_the_lookalike_one_reading_gives():
+    """A card slip's bold TOTAL read 518.63 by one engine, 518.03 by the other, and its AMOUNT 518.03."""
+    reading = read_proof([read_twice(SLIP, tuple(row.replace("518.63", "518.03") for row in SLIP))])
+    total = reading.found.fields["total"]
+    assert (total.value, total.rule.endswith(READERS_VOTE)) == ("518.03", True)
+    assert reading.found.evidence["total"].lookalike  # still in the class of doubt: a manager's
+    assert agreement("total", total, reading.proof.other_reading) == {"cross_disagree": 0.0}
+
+
+def test_no_vote_without_a_second_print_or_between_a_sum_and_its_rounding():
+    alone = tuple(row for row in SLIP if not row.startswith("AMOUNT"))
+    reading = read_proof([read_twice(alone, tuple(row.replace("518.63", "518.03") for row in alone))])
+    assert reading.found.fields["total"].value == "518.63"  # the other value is printed nowhere on the kept reading
+    rounded = ("CAFE", "Date: 12/03/2025", "Total Sales 23.26", "TOTAL 23.25", "Cash 30.00", "Change 6.75")
+    reading = read_proof([read_twice(rounded, tuple(row.replace("TOTAL 23.25", "TOTAL 23.26") for row in rounded))])
+    assert reading.found.fields["total"].value == "23.25"
