@@ -249,12 +249,16 @@ def repair_legal_suffix(name: str) -> str:
 ELIDED_L_MISREAD = re.compile(r"(?<=\s)I'(?=[AEIOUHÀÂÉÈÊÎÔÛaeiouhàâéèêîôû])")
 
 
+# a capital I OCR read as an l before two more ("d'llle-et-Vilaine", "llle"): three l's open no word
+TRIPLE_L_MISREAD = re.compile(r"(?<![A-Za-zÀ-ÿ])lll(?=[a-zà-ÿ])")
+
+
 def clean_name(text: str) -> str:
     """A header row reduced to a name: no registration number, no junk around, repaired suffix."""
     name = REGISTRATION_TAIL.sub("", text)
     name = TRAILING_JUNK.sub("", LEADING_JUNK.sub("", name))
     name = " ".join(name.replace("’", "'").replace("‘", "'").split())
-    name = ELIDED_L_MISREAD.sub("l'", name)
+    name = TRIPLE_L_MISREAD.sub("Ill", ELIDED_L_MISREAD.sub("l'", name))
     name = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", name))
     name = repair_legal_suffix(re.sub(r"\)(?=[A-Za-z])", ") ", name))
     forms = _legal_forms(name)

@@ -130,3 +130,20 @@ def test_an_english_card_slip_whose_card_line_ocr_garbled_is_a_receipt():
         "PLEASE RETAIN FOR YOUR RECORDS",
     )
     assert classify(lines).doc_type is DocType.RECEIPT
+
+
+def test_an_english_hospitals_statement_of_account_is_its_bill():
+    rows = (
+        "Royal Free Hospital",
+        "Pond Street",
+        "Statement of Account",
+        "Date: 16/10/2022",
+        "Patient: Aurélie TEXIER",
+        "Admission date: 14/10/2022",
+        "Discharge date: 16/10/2022",
+        "Amount",
+        "Inpatient stay (2 nights) £1,755.35",
+        "Surgeon's fee £712.76",
+        "Total £2,468.11",
+    )
+    assert classify(lines_of(*rows)).doc_type is DocType.INVOICE

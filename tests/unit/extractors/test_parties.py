@@ -374,3 +374,8 @@ def test_a_card_tickets_contactless_word_glued_by_ocr_is_no_issuer():
         "MONTANT = 9,19 EUR",
     )
     assert extract_parties(lines_of(*rows), "receipt")["issuer"].value == "PHARMACIE DU CENTRE"
+
+
+def test_a_capital_i_read_as_an_l_before_two_more_is_restored():
+    assert clean_name("CPAM d'llle-et-Vilaine") == "CPAM d'Ille-et-Vilaine"
+    assert clean_name("Pharmacie Stella") == "Pharmacie Stella"  # two l's inside a word stay
