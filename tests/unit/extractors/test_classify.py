@@ -147,3 +147,18 @@ def test_an_english_hospitals_statement_of_account_is_its_bill():
         "Total £2,468.11",
     )
     assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
+
+
+def test_a_portable_document_whose_a1_ocr_misread_is_told_by_its_sections():
+    rows = (
+        "Urssaf Pays de la Loire",
+        "DOCUMENT PORTABLE Al",
+        "Personne concernée",
+        "Nom TEXIER",
+        "État membre dont la législation est applicable",
+        "État membre FRANCE",
+        "Date de début 15/04/2023",
+        "Activité dans l'État d'accueil",
+        "Lieu Bruxelles (Belgique)",
+    )
+    assert classify(lines_of(*rows)).doc_type is DocType.POSTING_CERTIFICATE
