@@ -317,7 +317,8 @@ ANY_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 def column_header(lines: Sequence[Line], position: int, bbox: BBox) -> str:
     """The words of the table header above a date's column (folded), or "" when the date is in no table: the
     first row above without a date (the rows between are the table's, each holding a date), its words over
-    the date's span widened by half its width on each side ("Date de naissance" over "29/12/1944")."""
+    the date's span widened by half its width on each side ("Date de naissance" over "29/12/1944"); a row
+    holding figures is no header."""
     line = lines[position]
     slack = (bbox.x1 - bbox.x0) / 2
     for above in reversed(lines[max(0, position - HEADER_REACH) : position]):
@@ -325,6 +326,8 @@ def column_header(lines: Sequence[Line], position: int, bbox: BBox) -> str:
             return ""
         if ANY_DATE.search(above.text):
             continue
+        if any(ch.isdigit() for ch in above.text):
+            return ""  # a header is words: "Exp 08/27" above a card slip's date heads nothing
         over = [w.text for w in above.words if w.bbox.x1 >= bbox.x0 - slack and w.bbox.x0 <= bbox.x1 + slack]
         return fold(" ".join(over))
     return ""

@@ -215,3 +215,17 @@ def test_a_prescription_named_with_its_prescriber_still_dates_the_prescription()
     )
     date_field = extract_fields(lines, "quote")["date"]
     assert date_field.value == "2022-11-12"
+
+
+def test_a_row_of_figures_above_a_date_heads_no_column_and_a_return_deadline_is_no_issue_date():
+    rows = (
+        "CVS/pharmacy",
+        "1200 Main St",
+        "TOTAL 14.32",
+        "VISA 14.32",
+        "Exp 08/27",
+        "04/05/2024 10:22 AM",
+        "RETURN BY 07/04/2024",
+    )
+    lines = lines_of(*rows)
+    assert extract_date(lines, month_first=True).value == "2024-04-05"
