@@ -162,3 +162,18 @@ def test_a_portable_document_whose_a1_ocr_misread_is_told_by_its_sections():
         "Lieu Bruxelles (Belgique)",
     )
     assert classify(lines_of(*rows)).doc_type is DocType.POSTING_CERTIFICATE
+
+
+def test_a_hospitals_facture_de_soins_listing_a_stay_is_its_bill():
+    rows = (
+        "Centre Hospitalier de Polynésie française",
+        "Facture de soins",
+        "Date : 03/11/2023",
+        "Patient : Sébastien Lemoine",
+        "Date d'entrée : 01/11/2023",
+        "Date de sortie : 03/11/2023",
+        "Hospitalisation (2 jours) 91 200 XPF",
+        "Forfait journalier 8 800 XPF",
+        "Montant à régler 100 000 XPF",
+    )
+    assert classify(lines_of(*rows)).doc_type is DocType.INVOICE
