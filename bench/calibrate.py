@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.accuracy import derived_truth, labelled_files, normalise, page_outcomes, set_name_of
 from bench.splits import part_of
-from extractors.calibration import DOUBTS, MODEL_FILE, field_features
+from extractors.calibration import DOUBTS, FIXED_CAPS, MODEL_FILE, field_features
 from extractors.cross_reading import OTHER_READER, OTHER_READER_CAP
 from extractors.document import read_proof
 from extractors.segment import segment_pages
@@ -210,11 +210,12 @@ def pooled_shares(samples: Sequence[Sample]) -> dict[str, float]:
 def class_caps(y: np.ndarray, member: np.ndarray, prior: dict[str, float]) -> dict[str, float]:
     """Each class of doubt's cap for one field: its right share among the field's values, shrunk towards
     the share over every field (`prior`) by PRIOR_WEIGHT values - a class the field has seen a few times
-    is mostly the pooled share."""
+    is mostly the pooled share -, never above the class's fixed cap (extractors/calibration.py FIXED_CAPS)."""
     caps = {}
     for j, name in enumerate(DOUBTS):
         inside = member[:, j]
-        caps[name] = round(float((y[inside].sum() + PRIOR_WEIGHT * prior[name]) / (inside.sum() + PRIOR_WEIGHT)), 4)
+        share = float((y[inside].sum() + PRIOR_WEIGHT * prior[name]) / (inside.sum() + PRIOR_WEIGHT))
+        caps[name] = round(min(share, FIXED_CAPS.get(name, 1.0)), 4)  # a fixed cap is never exceeded
     return caps
 
 

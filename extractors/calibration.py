@@ -64,7 +64,13 @@ DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
     "readers_disagree": lambda f: f.get("cross_disagree", 0.0) == 1.0,
     # another candidate of the field differs by one digit OCR confuses: one of the two is misread
     "lookalike": lambda f: f.get("doubt:lookalike", 0.0) == 1.0,
+    # a numeric date that reads either way on a page that does not say which order it writes dates in
+    # (extractors/fields/dates.py `order_unsettled`): the default order is a guess
+    "order_guess": lambda f: f.get("rule:order_guess", 0.0) == 1.0,
 }
+# classes of doubt whose cap is a fact, not a fit: a date whose day and month may be swapped is right as often
+# as a coin falls, whatever the rest of its evidence says
+FIXED_CAPS = {"order_guess": 0.5}
 # the rules' own checks of a total (amounts.py)
 CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check", "split_check", "deduction_check"})
 
@@ -264,8 +270,9 @@ def doubts_of(features: Mapping[str, float]) -> list[str]:
 
 
 def doubt_caps(caps: Mapping[str, float], features: Mapping[str, float]) -> list[float]:
-    """The caps of the classes of doubt the value is in."""
-    return [caps[name] for name in doubts_of(features) if name in caps]
+    """The caps of the classes of doubt the value is in (fitted, and those fixed by FIXED_CAPS)."""
+    doubts = doubts_of(features)
+    return [caps[name] for name in doubts if name in caps] + [FIXED_CAPS[name] for name in doubts if name in FIXED_CAPS]
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ CONTEXT_CHARS = 28
 PERIOD_START_PENALTY = 0.5  # cancels an issue label's bonus and then some
 STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
 STAY_START_BONUS = 0.5
-GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback")
+GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess")
 MIN_YEAR = 1990
 YEAR_REPAIR_PENALTY = 0.25
 REPAIRED_CERTAINTY = 0.6
@@ -155,6 +155,22 @@ def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
     if month_first and not day_first:
         return us_hint or month_first >= 2
     return us_hint
+
+
+ORDER_GUESS = "+order_guess"  # the rule modifier of a numeric date read either way on a page that does not say which
+
+
+def order_unsettled(lines: Sequence[Line], hinted: bool) -> bool:
+    """Whether the order of the page's numeric dates is a guess: no country named (`hinted`), a dollar printed
+    (the United States and Canada read month first, Australia and New Zealand day first) and no date that
+    reads one way only or is written with dots."""
+    if hinted or not any("$" in line.text for line in lines):
+        return False
+    for line in lines:
+        for m in NUMERIC_DMY.finditer(line.text):
+            if m.group(2) == "." or int(m.group(1)) > 12 or int(m.group(3)) > 12:
+                return False
+    return True
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -412,8 +428,12 @@ def _cjk_dates(text: str) -> list[tuple[re.Match[str], date | None, str]]:
     return found
 
 
-def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | None = None) -> list[DateCandidate]:
-    """Every date printed in the document, scored as a candidate for the document's date."""
+def find_dates(
+    lines: Sequence[Line], month_first: bool = False, today: date | None = None, order_guessed: bool = False
+) -> list[DateCandidate]:
+    """Every date printed in the document, scored as a candidate for the document's date (`order_guessed`: the
+    page does not say which order its numeric dates are in, `order_unsettled`; one that reads either way is
+    marked ORDER_GUESS)."""
     today = today or date.today()
     found: list[DateCandidate] = []
     total_lines = max(1, len(lines))
@@ -424,7 +444,10 @@ def find_dates(lines: Sequence[Line], month_first: bool = False, today: date | N
             matches.append((m, *ymd_reading(m.group(1), m.group(3), m.group(4))))
         for m in NUMERIC_DMY.finditer(line.text):
             dotted = m.group(2) == "."  # never month-first
-            matches.append((m, *numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)))
+            value, rule = numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)
+            if order_guessed and rule == "date.numeric_dmy" and m.group(1).lstrip("0") != m.group(3).lstrip("0"):
+                rule += ORDER_GUESS
+            matches.append((m, value, rule))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
         for pattern, (year, month, day) in ((COMPACT_DMY, (3, 2, 1)), (COMPACT_YMD, (1, 2, 3))):

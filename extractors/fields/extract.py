@@ -10,7 +10,7 @@ from dataclasses import field as dataclass_field
 from extractors.fields.amounts import rank_total
 from extractors.fields.care_type import extract_care_type
 from extractors.fields.currency import extract_currency
-from extractors.fields.dates import find_dates, printed_order, rank_date
+from extractors.fields.dates import find_dates, order_unsettled, printed_order, rank_date
 from extractors.fields.evidence import Evidence
 from extractors.fields.identifiers import extract_identifiers
 from extractors.fields.line_items import checked_items, extract_line_items, extract_shares
@@ -60,7 +60,8 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     hint = locale_hint(lines)
     hint = replace(hint, month_first=printed_order(lines, hint.month_first))
     fields: dict[str, Field] = {}
-    dates = find_dates(lines, hint.month_first)  # every printed date, found once for all the date fields
+    # every printed date, found once for all the date fields
+    dates = find_dates(lines, hint.month_first, order_guessed=order_unsettled(lines, hint.currency is not None))
     evidence: dict[str, Evidence] = {}
     date = _ranked(fields, evidence, "date", rank_date(lines, month_first=hint.month_first, doc_type=doc_type, dates=dates))
     total = _ranked(fields, evidence, "total", rank_total(lines)) if kind.may_bill else None

@@ -229,3 +229,19 @@ def test_a_row_of_figures_above_a_date_heads_no_column_and_a_return_deadline_is_
     )
     lines = lines_of(*rows)
     assert extract_date(lines, month_first=True).value == "2024-04-05"
+
+
+@pytest.mark.parametrize(
+    ("rows", "guessed"),
+    [
+        (("PINECREST MEDICAL GROUP", "PURCHASE", "DATE: 10/02/2022 03:50 PM", "TOTAL $358.30"), True),
+        (("PINECREST MEDICAL GROUP", "Boston, MA 02115", "DATE: 10/02/2022 03:50 PM", "TOTAL $358.30"), False),  # a country
+        (("PINECREST MEDICAL GROUP", "DATE: 10/02/2022", "Printed 10/25/2022", "TOTAL $358.30"), False),  # one reads one way
+        (("PHARMACIE", "Date : 10/02/2022", "TOTAL 12,00 €"), False),  # no dollar: the day comes first
+        (("CLINIC", "DATE: 02/02/2022", "TOTAL $35.00"), False),  # the same either way
+    ],
+)
+def test_a_date_read_either_way_on_a_dollar_page_that_names_no_country_is_a_guess(rows, guessed):
+    field = extract_fields(lines_of(*rows), "receipt")["date"]
+    assert field.rule.endswith("+order_guess") is guessed
+    assert (field.confidence <= 0.6) if guessed else True
