@@ -56,7 +56,7 @@ def _currency_after() -> re.Pattern[str]:
 
 
 def _ends_row(line: Line, end: int) -> bool:
-    rest = line.text[end:]
+    rest = line.text[end:].lstrip(ROW_END_NOISE)  # a speck between the amount and its unit ("72,00: EUR.")
     unit = _currency_after().match(rest)
     return not (rest[unit.end() :] if unit else rest).strip(ROW_END_NOISE)
 

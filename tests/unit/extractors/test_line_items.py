@@ -161,3 +161,9 @@ def test_a_currency_code_after_a_rows_amount_is_its_unit():
         "Total à payer 24 000 XPF",
     )
     assert [item.amount for item in extract_line_items(lines)] == ["5500.00", "5600.00", "468.33", "1815.01", "463.83"]
+
+
+def test_a_speck_between_a_rows_amount_and_its_currency_still_ends_the_row():
+    lines = lines_of("Chambre particulière 1 140,00 EUR", "Télévision. / téléphone 72,00: EUR.", "Net à payer 1 212,00 EUR")
+    items = extract_line_items(lines, extract_total(lines))
+    assert [item.amount for item in items] == ["1140.00", "72.00"]
