@@ -31,6 +31,7 @@ _NUMBER = (
     r"|\d+[.,]\d{2}"  # 45,30 / 45.30
     r"|\d+[.,] \d{2}(?!\d)"  # 65. 20 (a space read after the decimal point)
     r"|\d+ [.,]\d{2}(?![\d.,])"  # 12 ,50 (...or before it)
+    r"|\d{1,3}:\d{3}[.,]\d{2}(?![\d.,])"  # 2:996,71 (a thousands space read as a colon: no time has cents)
     r"|\d+€\d{2})"  # 45€30
 )
 # A thousands comma OCR spaced ("¥18, 060", "$1 , 234.56"): read as a group only after a currency sign, where
@@ -92,6 +93,7 @@ def parse_amount(raw: str) -> Decimal | None:
         text = text.replace(",", "")  # Indian grouping: lakhs and crores
     text = re.sub(r"(\d[.,]) (\d{2})(?!\d)", r"\1\2", text)
     text = re.sub(r"(\d) ([.,]\d{2})(?![\d.,])", r"\1\2", text)
+    text = re.sub(r"(\d):(\d{3}[.,]\d{2})(?![\d.,])", r"\1 \2", text)
     price = Price.fromstring(text)
     if price.amount is None or price.amount < 0 or price.amount >= MAX_AMOUNT:
         return None

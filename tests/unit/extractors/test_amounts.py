@@ -309,3 +309,9 @@ def test_a_total_with_a_rival_one_confusable_digit_away_looks_alike():
 def test_a_space_ocr_put_before_the_decimal_comma():
     lines = lines_of("PHARMACIE CENTRALE", "DOLIPRANE 1000 2,18", "Net à payer : 12 ,50 €")
     assert extract_total(lines).value == "12.50"
+
+
+def test_a_thousands_space_read_as_a_colon_before_cents():
+    assert parse_amount("2:996,71 EUR") == Decimal("2996.71")
+    assert [a.value for a in amounts_in(line_of("Net à payer 2:996,71 EUR"))] == [Decimal("2996.71")]
+    assert [a.value for a in amounts_in(line_of("Caisse 2 14:30 Total 12,50"))] == [Decimal("12.50")]  # a time is no amount
