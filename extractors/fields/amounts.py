@@ -689,13 +689,17 @@ CONFUSABLE_DIGITS = {"0": "689", "6": "0589", "8": "0369", "9": "068", "3": "8",
 
 
 def looks_alike(value: Decimal, other: Decimal) -> bool:
-    """Two amounts written alike but for one digit OCR confuses (11,670 and 11,676; 160.52 and 166.52): where
-    both are read as totals, one of them is likely misread - the card slip's AMOUNT and TOTAL are one sum."""
+    """Two amounts written alike but for one digit OCR confuses (11,670 and 11,676; 160.52 and 166.52; the
+    same glyph misread twice, 18,300 and 18,366): where both are read as totals, one of them is likely misread -
+    the card slip's AMOUNT and TOTAL are one sum."""
     a, b = f"{abs(value):.2f}", f"{abs(other):.2f}"
     if len(a) != len(b) or a == b:
         return False
-    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(differ) == 1 and differ[0][1] in CONFUSABLE_DIGITS.get(differ[0][0], "")
+    differ = set((x, y) for x, y in zip(a, b, strict=True) if x != y)  # the same glyph misread twice: one confusion
+    if len(differ) != 1 or sum(x != y for x, y in zip(a, b, strict=True)) > 2:
+        return False
+    x, y = next(iter(differ))
+    return y in CONFUSABLE_DIGITS.get(x, "")
 
 
 def extract_total(lines: Sequence[Line]) -> Field | None:

@@ -315,3 +315,9 @@ def test_a_thousands_space_read_as_a_colon_before_cents():
     assert parse_amount("2:996,71 EUR") == Decimal("2996.71")
     assert [a.value for a in amounts_in(line_of("Net à payer 2:996,71 EUR"))] == [Decimal("2996.71")]
     assert [a.value for a in amounts_in(line_of("Caisse 2 14:30 Total 12,50"))] == [Decimal("12.50")]  # a time is no amount
+
+
+def test_the_same_glyph_misread_twice_looks_alike_two_different_confusions_do_not():
+    assert looks_alike(Decimal("18300"), Decimal("18366"))  # a bold 0 read as a 6, twice
+    assert not looks_alike(Decimal("18300"), Decimal("18368"))  # 0/6 and 0/8: two misreadings
+    assert not looks_alike(Decimal("10000"), Decimal("16666"))  # more than twice: another amount
