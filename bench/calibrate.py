@@ -2,6 +2,7 @@
 they are, before and after, on the develop and the scored part of every labelled set.
 
 Usage: python bench/calibrate.py [SET_DIR ...] [--ocr-cache DIR] [--workers N] [--write [--refit FIELD ...]] [--target 0.005]
+       python bench/calibrate.py [SET_DIR ...] [--ocr-cache DIR] --shipped   (the shipped models as they are)
 
 SET_DIR (default: `../shared/corpus/{sroie-train,sroie-dev,einvoice-dev}`; add a generated set, e.g.
 `.venv/bin/python -m samples.generator corpus --out /tmp/gen9001 --seed 9001 --count 240`) holds
@@ -431,6 +432,32 @@ def calibrate_field(
     return {**model_entry(fitted, names, develop, t, caps), "regularisation": c}, t
 
 
+def shipped_report(samples: Sequence[Sample], thresholds: dict[str, float]) -> None:
+    """The shipped models (extractors/data/calibration.json, fitted earlier) on these sets as the product reads
+    them today, fitting nothing: what changed in the reading moves these figures, not a new fit."""
+    from extractors.calibration import default_calibration
+
+    calibration = default_calibration()
+    for name, model in calibration.models.items():
+        field = [s for s in samples if s.field == name]
+        if not field:
+            continue
+        p = capped(np.array([model.probability(s.features) for s in field]), field)
+        y = labels(field)
+        print(f"\n## {name}: the shipped model (fitted {calibration_date(name)})")
+        for part in ("develop", "scored"):
+            idx = [i for i, s in enumerate(field) if s.part == part]
+            print(f"  shipped    {part:8s}{summary(p[idx], y[idx])}")
+        if name in thresholds:
+            print(f"  at the shipped threshold ({thresholds[name]}, validators/rules/default.toml):")
+            print("\n".join(per_set_lines(field, straight_through_scores(p, field), thresholds[name])))
+
+
+def calibration_date(name: str) -> str:
+    about = json.loads(MODEL_FILE.read_text(encoding="utf-8")).get("about", {})
+    return str(about.get("fitted_on", {}).get(name, about.get("built_on", "?")))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sets", type=Path, nargs="*", default=list(DEFAULT_SETS))
@@ -441,10 +468,14 @@ def main() -> int:
     parser.add_argument(
         "--refit", nargs="+", choices=FIELDS, help="with --write: replace only these fields' models, keep the others as written"
     )
+    parser.add_argument("--shipped", action="store_true", help="score the shipped models as they are, fitting nothing")
     args = parser.parse_args()
     samples = read_sets(args.sets, args.ocr_cache, args.workers)
     if not samples:
         print("SKIP: no labelled set present (../shared/corpus or the folders given)")
+        return 0
+    if args.shipped:
+        shipped_report(samples, load_rules().straight_through.thresholds())
         return 0
     sets = sorted({s.set_name for s in samples})
     print(f"{len(samples)} values from {', '.join(sets)}; models fitted on the develop part only (bench/splits.py)")

@@ -21,6 +21,7 @@ from bench.calibrate import (
     pooled_shares,
     regularisation,
     set_left_out_lines,
+    shipped_report,
     with_caps,
 )
 
@@ -94,3 +95,17 @@ def test_a_fitted_cap_never_exceeds_a_fixed_one():
     y = np.ones(12, dtype=int)  # every guessed order right on this part: still a coin toss for the product
     member = np.stack([*[np.zeros(12, dtype=bool)] * 3, np.ones(12, dtype=bool)], axis=1)
     assert class_caps(y, member, PRIOR)["order_guess"] == 0.5
+
+
+def test_the_shipped_models_are_scored_as_they_are(capsys):
+    sure = {"hand": 1.0, "certainty": 1.0, "ocr": 1.0, "rule:label_right": 1.0}
+    samples = [
+        Sample("alpha", "a", "develop", "total", sure, True, 1.0),
+        Sample("alpha", "b", "scored", "total", {**sure, "cross_disagree": 1.0}, False, 1.0),  # held back
+        Sample("alpha", "c", "develop", "date", {**sure, "rule:order_guess": 1.0}, False, 1.0),  # capped at 0.5
+    ]
+    shipped_report(samples, {"total": 0.925, "date": 0.86})
+    out = capsys.readouterr().out
+    assert "## total: the shipped model" in out and "## date: the shipped model" in out
+    assert "alpha          scored   n    1:   0.0 % at or above 0.925, 0 wrong" in out  # disagreeing: held back
+    assert "alpha          develop  n    1:   0.0 % at or above 0.86" in out  # the guessed order: not kept
