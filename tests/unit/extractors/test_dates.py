@@ -245,3 +245,14 @@ def test_a_date_read_either_way_on_a_dollar_page_that_names_no_country_is_a_gues
     field = extract_fields(lines_of(*rows), "receipt")["date"]
     assert field.rule.endswith("+order_guess") is guessed
     assert (field.confidence <= 0.6) if guessed else True
+
+
+def test_a_birth_certificates_act_drawn_up_decades_ago_does_not_date_the_copy():
+    lines = lines_of(
+        "Copie intégrale de l'acte de naissance",
+        "Dressé le 11 décembre 1990, à dix heures trente, sur la déclaration du père",
+        "Délivrée le 01/12/2019",
+    )
+    assert extract_fields(lines, "birth_certificate")["date"].value == "2019-12-01"
+    unreadable = lines_of(*(line.text for line in lines[:2]), "Délivrée le o1/1 2/2019")  # the copy's day lost to OCR
+    assert extract_fields(unreadable, "birth_certificate")["date"].confidence < 0.5  # the act's day: a weak guess
