@@ -301,9 +301,9 @@ def refers_to_another_document(line: Line, start: int, previous: Line | None) ->
 EARLIER_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{2}(?!\d)")
 
 
-def _own_context(line: Line, start: int) -> str:
-    """The few characters before a date on its row, from the end of any date printed among them."""
-    before = line.text[max(0, start - CONTEXT_CHARS) : start]
+def _own_context(line: Line, start: int, reach: int = CONTEXT_CHARS) -> str:
+    """The `reach` characters before a date on its row, from the end of any date printed among them."""
+    before = line.text[max(0, start - reach) : start]
     ends = [m.end() for m in EARLIER_DATE.finditer(before)]
     return before[ends[-1] :] if ends else before
 
@@ -546,9 +546,7 @@ CARE_DAY_BONUS = 0.2  # over an issue or statement date's label (both score the 
 def _announced_by(candidate: DateCandidate, labels: tuple[str, ...], reach: int = CONTEXT_CHARS) -> bool:
     """Whether one of `labels` stands in the `reach` characters before the date on its row (after any date
     printed there)."""
-    before = candidate.line.text[max(0, candidate.start - reach) : candidate.start]
-    ends = [m.end() for m in EARLIER_DATE.finditer(before)]
-    return phrase_pattern(labels).search(fold(before[ends[-1] :] if ends else before)) is not None
+    return phrase_pattern(labels).search(fold(_own_context(candidate.line, candidate.start, reach))) is not None
 
 
 def _care_day_bonus(candidate: DateCandidate) -> DateCandidate:
