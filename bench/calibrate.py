@@ -438,24 +438,21 @@ def shipped_report(samples: Sequence[Sample], thresholds: dict[str, float]) -> N
     from extractors.calibration import default_calibration
 
     calibration = default_calibration()
+    about = json.loads(MODEL_FILE.read_text(encoding="utf-8")).get("about", {})
     for name, model in calibration.models.items():
         field = [s for s in samples if s.field == name]
         if not field:
             continue
         p = capped(np.array([model.probability(s.features) for s in field]), field)
         y = labels(field)
-        print(f"\n## {name}: the shipped model (fitted {calibration_date(name)})")
+        fitted = about.get("fitted_on", {}).get(name, about.get("built_on", "?"))
+        print(f"\n## {name}: the shipped model (fitted {fitted})")
         for part in ("develop", "scored"):
             idx = [i for i, s in enumerate(field) if s.part == part]
             print(f"  shipped    {part:8s}{summary(p[idx], y[idx])}")
         if name in thresholds:
             print(f"  at the shipped threshold ({thresholds[name]}, validators/rules/default.toml):")
             print("\n".join(per_set_lines(field, straight_through_scores(p, field), thresholds[name])))
-
-
-def calibration_date(name: str) -> str:
-    about = json.loads(MODEL_FILE.read_text(encoding="utf-8")).get("about", {})
-    return str(about.get("fitted_on", {}).get(name, about.get("built_on", "?")))
 
 
 def main() -> int:

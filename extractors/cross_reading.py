@@ -117,11 +117,11 @@ ROUNDING_REACH = Decimal("0.10")  # two totals closer than this are a sum and it
 
 def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequence[Line]) -> Extraction:
     """The extraction with its total replaced by the other reading's where that one is a lookalike of it
-        (one digit OCR confuses apart: `$518.63` / `$518.03`) printed elsewhere on the kept reading too (a card
-        slip's AMOUNT beside its TOTAL): two readings give it, one the kept value - a bold TOTAL row's 0 read as
-        a 6. Not a total and its rounding (`23.25` / `23.26`, less than ROUNDING_REACH apart: both are printed, and
-    which one was paid is the rounding rules' call). The value stays in the
-        `lookalike` class of doubt: a manager's, never straight through."""
+    (one digit OCR confuses apart: `$518.63` / `$518.03`) printed elsewhere on the kept reading too (a card
+    slip's AMOUNT beside its TOTAL): two readings give it, one the kept value - a bold TOTAL row's 0 read as
+    a 6. Not a total and its rounding (`23.25` / `23.26`, less than ROUNDING_REACH apart: both are printed,
+    and which one was paid is the rounding rules' call). The value stays in the `lookalike` class of doubt:
+    a manager's, never straight through."""
     kept, theirs = found.fields.get("total"), other.ranked.get("total") if other else None
     how = found.evidence.get("total")
     if kept is None or theirs is None or how is None or not how.lookalike or "round" in kept.rule:
@@ -129,8 +129,7 @@ def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequenc
     value = Decimal(theirs[0].value)
     if not looks_alike(Decimal(kept.value), value) or abs(Decimal(kept.value) - value) < ROUNDING_REACH:
         return found
-    printed = [a for line in lines for a in amounts_in(line) if a.value == value]
-    if not printed:
+    if not any(a.value == value for line in lines for a in amounts_in(line)):
         return found
     fields = {**found.fields, "total": theirs[0].model_copy(update={"rule": kept.rule + READERS_VOTE})}
     evidence = {**found.evidence, "total": replace(theirs[1], lookalike=True)}

@@ -695,10 +695,10 @@ def looks_alike(value: Decimal, other: Decimal) -> bool:
     a, b = f"{abs(value):.2f}", f"{abs(other):.2f}"
     if len(a) != len(b) or a == b:
         return False
-    differ = set((x, y) for x, y in zip(a, b, strict=True) if x != y)  # the same glyph misread twice: one confusion
-    if len(differ) != 1 or sum(x != y for x, y in zip(a, b, strict=True)) > 2:
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(differ) > 2 or len(set(differ)) != 1:  # one place, or the same glyph misread in two
         return False
-    x, y = next(iter(differ))
+    x, y = differ[0]
     return y in CONFUSABLE_DIGITS.get(x, "")
 
 

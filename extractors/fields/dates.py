@@ -296,9 +296,10 @@ def refers_to_another_document(line: Line, start: int, previous: Line | None) ->
     return _reference_before().search(fold(before)[-(2 * REFERENCE_REACH) :]) is not None
 
 
+ANY_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")  # a numeric date in any order
 # a date printed in the text before another one: what precedes it announced that date, not the next
 # ("du 02/04/2024 au 26/04/2024": the "du" is the first day's)
-EARLIER_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d{2}(?!\d)")
+EARLIER_DATE = re.compile(rf"{ANY_DATE.pattern}|(?:19|20)\d{{2}}(?!\d)")
 
 
 def _own_context(line: Line, start: int, reach: int = CONTEXT_CHARS) -> str:
@@ -327,7 +328,6 @@ def _context_score(line: Line, start: int, end: int, previous: Line | None = Non
 
 HEADER_REACH = 8  # table rows between a date and its column's header
 OTHER_HEADER = re.compile(rf"(?<![a-z]){OTHER_LABELS.pattern}", re.IGNORECASE)  # at a word's start: not "cr-edit card"
-ANY_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
 
 
 def column_header(lines: Sequence[Line], position: int, bbox: BBox) -> str:

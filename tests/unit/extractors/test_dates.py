@@ -172,49 +172,60 @@ def test_a_label_announces_the_date_after_it_not_the_one_closing_its_range():
     assert extract_fields(lines, "receipt")["date"].value == "2024-04-29"
 
 
-def test_a_date_under_a_column_naming_another_date_is_not_the_documents():
-    """A beneficiaries' table ("Naissance", "Jusqu'au" columns) dates births and rights' ends, not the
-    certificate; a birth date's label cut by OCR ("Date de naissanc") still names a birth date."""
-    lines = lines_of(
-        "ATTESTATION DE DROITS",
-        "Date d'édition : 21 février 2026",
-        "Date de naissanc 16/05/2001",
-        "Bénéficiaire Naissance Jusqu'au",
-        "DUPONT 12/03/1950 31/12/2026",
-        "DUPONT 04/07/1952 31/12/2026",
-    )
-    assert extract_fields(lines, "rights_certificate")["date"].value == "2026-02-21"
-
-
-def test_a_header_word_that_only_holds_another_label_penalises_nothing():
-    """ "CREDIT CARD SALE" above a card slip's date: "credit" is no "édité"."""
-    lines = lines_of("AOYAMA CLINIC", "2-16-12 Minato", "CREDIT CARD SALE", "DATE: 2023/02/18 17:15", "TOTAL ¥5,940")
-    assert extract_fields(lines, "receipt")["date"].value == "2023-02-18"
-
-
-def test_the_dates_of_a_payment_schedule_are_its_instalments():
-    lines = lines_of(
-        "ORTHODONTIE DU PARC",
-        "Plan de paiement",
-        "Échéance Montant",
-        "05/04/2024 150,00",
-        "05/05/2024 150,00",
-        "Total 300,00 €",
-        "Lyon 01/03/2024",
-    )
-    assert extract_fields(lines, "invoice")["date"].value == "2024-03-01"
-
-
-def test_a_prescription_named_with_its_prescriber_still_dates_the_prescription():
-    lines = lines_of(
-        "Audition du Parc",
-        "Devis n° 2022-7044",
-        "Prescription médicale du Dr Jean-Pierre LAMBERT du 02/08/2022",
-        "Montant total 4 430,69 EUR",
-        "Marseille 12/11/2022",
-    )
-    date_field = extract_fields(lines, "quote")["date"]
-    assert date_field.value == "2022-11-12"
+@pytest.mark.parametrize(
+    ("rows", "kind", "expected"),
+    [
+        pytest.param(
+            (
+                "ATTESTATION DE DROITS",
+                "Date d'édition : 21 février 2026",
+                "Date de naissanc 16/05/2001",
+                "Bénéficiaire Naissance Jusqu'au",
+                "DUPONT 12/03/1950 31/12/2026",
+                "DUPONT 04/07/1952 31/12/2026",
+            ),
+            "rights_certificate",
+            "2026-02-21",
+            # a beneficiaries' table dates births and rights' ends, not the certificate; a birth date's label
+            # cut by OCR ("Date de naissanc") still names a birth date
+            id="a date under a column naming another date is not the document's",
+        ),
+        pytest.param(
+            ("AOYAMA CLINIC", "2-16-12 Minato", "CREDIT CARD SALE", "DATE: 2023/02/18 17:15", "TOTAL ¥5,940"),
+            "receipt",
+            "2023-02-18",
+            id="a header word that only holds another label penalises nothing (credit is no edite)",
+        ),
+        pytest.param(
+            (
+                "ORTHODONTIE DU PARC",
+                "Plan de paiement",
+                "Échéance Montant",
+                "05/04/2024 150,00",
+                "05/05/2024 150,00",
+                "Total 300,00 €",
+                "Lyon 01/03/2024",
+            ),
+            "invoice",
+            "2024-03-01",
+            id="the dates of a payment schedule are its instalments",
+        ),
+        pytest.param(
+            (
+                "Audition du Parc",
+                "Devis n° 2022-7044",
+                "Prescription médicale du Dr Jean-Pierre LAMBERT du 02/08/2022",
+                "Montant total 4 430,69 EUR",
+                "Marseille 12/11/2022",
+            ),
+            "quote",
+            "2022-11-12",
+            id="a prescription named with its prescriber still dates the prescription",
+        ),
+    ],
+)
+def test_the_documents_date_among_dates_that_belong_to_something_else(rows, kind, expected):
+    assert extract_fields(lines_of(*rows), kind)["date"].value == expected
 
 
 def test_a_row_of_figures_above_a_date_heads_no_column_and_a_return_deadline_is_no_issue_date():
