@@ -7,6 +7,7 @@ every attachment's bytes come back in order and a quoted claim number is found."
 from __future__ import annotations
 
 import base64
+import binascii
 import quopri
 import urllib.parse
 from email.header import Header
@@ -174,7 +175,8 @@ def attachment_parts(draw) -> tuple[bytes, bytes, str | None]:
         if where in ("type", "both"):
             content_type += b"; " + encoded_param(name, "name", style)
     encoding = draw(st.sampled_from(["base64", "quoted-printable"]))
-    body = base64.encodebytes(data) if encoding == "base64" else quopri.encodestring(data, quotetabs=True)
+    # binary data in quoted-printable: its CR and LF encoded too (quopri's text mode takes them for line ends)
+    body = base64.encodebytes(data) if encoding == "base64" else binascii.b2a_qp(data, quotetabs=True, istext=False)
     part = content_type + b"\r\n" + disposition + f"\r\nContent-Transfer-Encoding: {encoding}\r\n\r\n".encode() + body
     return part, data, name
 
@@ -246,6 +248,18 @@ def test_generated_messages_give_back_their_attachments_and_claim_number(generat
         if name and name.isprintable() and "\\" not in name and name.strip() and "/" not in name:
             stem = safe_name(name).rpartition(".")[0] or safe_name(name)
             assert attachment.name.startswith(stem[:40]), (attachment.name, name)
+
+
+def test_a_binary_attachment_in_quoted_printable_keeps_its_cr_and_lf():
+    """CR and LF inside a binary attachment travel as =0D / =0A and come back byte for byte."""
+    data = b"\n\r\n%PDF\r"
+    part = (
+        b"Content-Type: application/pdf\r\nContent-Disposition: attachment\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    body = part + binascii.b2a_qp(data, quotetabs=True, istext=False)
+    request = parse(b"From: a@example.org\r\nMIME-Version: 1.0\r\n" + multipart("mixed", [body], "b-1"))
+    assert request is not None
+    assert [a.data for a in request.attachments] == [data]
 
 
 @SETTINGS
