@@ -67,10 +67,14 @@ DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
     # a numeric date that reads either way on a page that does not say which order it writes dates in
     # (extractors/fields/dates.py `order_unsettled`): the default order is a guess
     "order_guess": lambda f: f.get("rule:order_guess", 0.0) == 1.0,
+    # a total read as a whole number where a row prints it with a dangling decimal separator
+    # (extractors/fields/amounts.py `cents_unread`): its cents were lost, the value is short of them
+    "cents_unread": lambda f: f.get("rule:cents_unread", 0.0) == 1.0,
 }
 # classes of doubt whose cap is a fact, not a fit: a date whose day and month may be swapped is right as often
-# as a coin falls, whatever the rest of its evidence says
-FIXED_CAPS = {"order_guess": 0.5}
+# as a coin falls, whatever the rest of its evidence says; a total short of its cents is right only when they were
+# zero
+FIXED_CAPS = {"order_guess": 0.5, "cents_unread": 0.5}
 # the rules' own checks of a total (amounts.py)
 CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check", "split_check", "deduction_check"})
 

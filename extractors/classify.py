@@ -59,7 +59,11 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
 # A priced item row: a word of 3 letters or more, then (anywhere after it) an amount ending the row. Read
 # as the amount at the end first, then the word before it: one regex with ".*" between them backtracks
 # over every long row.
-ITEM_AMOUNT_END = re.compile(r"(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?\s*\*?$")
+# an amount in a currency without cents is space-grouped ("244 600 F CFP"): only with its currency after it
+ITEM_AMOUNT_END = re.compile(
+    r"(?:(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?"
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+\s*(?:F\s?CFP|XPF|F\s?CFA|XOF|XAF|JPY|yen|¥|€|EUR))\s*\*?$"
+)
 
 
 def item_row(text: str) -> bool:
@@ -160,7 +164,7 @@ def layout_cues(lines: Sequence[Line], scores: dict[DocType, tuple[float, list[s
     a RIB; a priced page naming its patient bills care to a person (an invoice, even titled "Receipt"); a
     document without a single amount is of no kind that is always priced (invoice, receipt, quote:
     `always_priced` in models/document_kinds.toml)."""
-    items = sum(1 for line in lines if any(ch in line.text for ch in ",.€") and item_row(line.text))
+    items = sum(1 for line in lines if item_row(line.text))
     if items >= ITEM_ROWS_FOR_INVOICE:
         total, reasons = scores[DocType.INVOICE]
         scores[DocType.INVOICE] = (total + ITEM_ROWS_WEIGHT, [*reasons, f"{items} lignes chiffrées (mise en page)"])

@@ -221,6 +221,11 @@ def _before_a_tax(line: Line, amounts: list[Amount], label_end: int) -> list[Amo
 def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, late: float) -> TotalCandidate | None:
     """The amount right of a total label on its row, else just below it."""
     right = _before_a_tax(line, [a for a in amounts_in(line) if a.start >= label_end], label_end)
+    glued = _glued_amount(line, label_end)
+    if glued is not None:
+        right = [a for a in right if a.start >= glued.end]  # not the tail of the glued amount ("payer1 234,56")
+        if not right:
+            return TotalCandidate(glued, weight + late, "total.label_right+glued")
     if right:
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right
@@ -264,6 +269,19 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if alone is not None:
         return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")
     return None
+
+
+# an amount OCR ran into its label ("MONTANT32,06 EUR"): with its cents, so that a code is not read as one
+GLUED_AMOUNT = re.compile(rf"(?:\d{{1,3}}(?:[ \u00a0\u202f.,]\d{{3}})+|\d{{1,6}})[.,]\d{{2}}(?:\s?{_CUR})?(?![\w,]|\.\d|\s?%)")
+
+
+def _glued_amount(line: Line, label_end: int) -> Amount | None:
+    """The amount printed right against the label's last letter, which amounts_in leaves as part of a word."""
+    if not (0 < label_end < len(line.text) and line.text[label_end - 1].isalpha() and line.text[label_end].isdigit()):
+        return None
+    m = GLUED_AMOUNT.match(line.text, label_end)
+    value = parse_amount(m.group(0)) if m else None
+    return Amount(value, m.group(0).strip(), line, m.start(), m.end()) if m and value is not None else None
 
 
 def _spaced_decimal(line: Line, amount: Amount) -> Amount | None:
@@ -643,6 +661,23 @@ def titled_credit_note(lines: Sequence[Line]) -> bool:
     return any(pattern.match(re.sub(r"^[^a-z]+", "", fold(line.text))) for line in title_rows)
 
 
+CENTS_UNREAD = "+cents_unread"  # the total read as a whole number while a row prints it with a separator and nothing after
+DANGLING_SEPARATOR = re.compile(r"(?<![\d.,])(\d{1,6})[.,]\s*$")
+PRINTED_CENTS = re.compile(r"\d\s?[.,]\s?\d")
+
+
+def cents_unread(lines: Sequence[Line], amount: Amount) -> bool:
+    """A whole amount ("USD 64") that a row prints with its decimal separator and nothing after it
+    ("TOTAL USD 64."): the cents were lost to the scan (blur, a fold), the value is a part of the total."""
+    if PRINTED_CENTS.search(amount.raw) or amount.value != amount.value.to_integral_value():
+        return False
+    for line in lines:
+        m = DANGLING_SEPARATOR.search(line.text)
+        if m and Decimal(m.group(1)) == amount.value:
+            return True
+    return False
+
+
 def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
@@ -677,7 +712,7 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
         confidence=round(ocr_conf * certainty, 3),
         page=amount.line.page,
         bbox=bbox,
-        rule=best.rule + (CREDIT_NOTE if refund else ""),
+        rule=best.rule + (CREDIT_NOTE if refund else "") + (CENTS_UNREAD if cents_unread(lines, amount) else ""),
     )
     others.pop(amount.value, None)  # each other value at its best score
     lookalike = any(looks_alike(amount.value, other) for other in others)

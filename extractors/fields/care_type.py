@@ -42,24 +42,49 @@ TAXONOMY = (
 )
 
 
+def _unhyphened(text: str) -> str:
+    """A hyphen read as a space: "soins-programmés" is "soins programmés", "in-patient" "in patient"."""
+    return text.replace("-", " ")
+
+
 @cache
 def _patterns() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
     return {
         kind: tuple(
-            (re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"), float(weight), word) for word, weight in words.items()
+            (re.compile(rf"(?<![a-z0-9]){re.escape(_unhyphened(word))}(?![a-z0-9])"), float(weight), _unhyphened(word))
+            for word, weight in words.items()
         )
         for kind, words in CARE_TYPES.tables().items()
     }
 
 
+RUNNING_HEADER_LINES = 2  # the first rows of a later page: where a document repeats its issuer and title
+
+
+def _running_headers(lines: Sequence[Line]) -> set[int]:
+    """The indexes of the rows heading a page after the first: a running header repeating the issuer's name
+    and the title ("Toronto General Hospital - Hospital Invoice"), no new evidence of the care."""
+    seen: dict[int, int] = {}
+    heads = set()
+    for i, line in enumerate(lines):
+        seen[line.page] = seen.get(line.page, 0) + 1
+        if line.page != lines[0].page and seen[line.page] <= RUNNING_HEADER_LINES:
+            heads.add(i)
+    return heads
+
+
 def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str, Line]]]]:
-    """Score and the (word, line) evidence for every care type."""
-    folded = [fold(line.text) for line in lines]
+    """Score and the (word, line) evidence for every care type; a word a later page's running header repeats
+    counts once (its hits on the first page)."""
+    folded = [_unhyphened(fold(line.text)) for line in lines]
+    heads = _running_headers(lines)
     scores: dict[str, tuple[float, list[tuple[str, Line]]]] = {}
     for kind, patterns in _patterns().items():
         total, evidence = 0.0, []
         for pattern, weight, word in patterns:
             hits = [i for i, text in enumerate(folded) if word in text and pattern.search(text)]  # substring first: C speed
+            if any(i not in heads for i in hits):
+                hits = [i for i in hits if i not in heads]
             if hits:
                 in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
                 total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)

@@ -24,8 +24,10 @@ from bench.calibrate import (
     shipped_report,
     with_caps,
 )
+from extractors.calibration import DOUBTS, FIXED_CAPS
 
-PRIOR = {"guess": 0.8, "readers_disagree": 0.9, "lookalike": 0.75, "order_guess": 0.5}
+PRIOR = {"guess": 0.8, "readers_disagree": 0.9, "lookalike": 0.75, "order_guess": 0.5, "cents_unread": 0.5}
+assert list(PRIOR) == list(DOUBTS)  # a prior per class of doubt, in its order
 
 
 def test_log_loss_rewards_confident_right_and_punishes_confident_wrong():
@@ -50,7 +52,7 @@ def test_the_regularisation_is_the_grids_lowest_out_of_fold_log_loss():
 def test_a_class_of_doubts_cap_is_its_right_share_shrunk_towards_every_fields():
     y = np.array([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0])
     guess = np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=bool)  # 6 right of 9
-    member = np.stack([guess, *[np.zeros(12, dtype=bool)] * 3], axis=1)
+    member = np.stack([guess, *[np.zeros(12, dtype=bool)] * (len(PRIOR) - 1)], axis=1)
     caps = class_caps(y, member, PRIOR)
     assert caps["guess"] == pytest.approx((6 + PRIOR_WEIGHT * 0.8) / (9 + PRIOR_WEIGHT), abs=1e-4)
     assert caps["readers_disagree"] == pytest.approx(0.9)  # never seen in this field: the pooled share
@@ -61,8 +63,8 @@ def test_a_class_of_doubts_cap_is_its_right_share_shrunk_towards_every_fields():
 
 def test_the_pooled_share_of_a_class_never_seen_is_a_coin_toss():
     samples = [Sample("s", f"d{i}", "develop", "total", {"certainty": 1.0}, True, 0.9) for i in range(4)]
-    assert doubt_matrix(samples).shape == (4, 4) and not doubt_matrix(samples).any()
-    assert pooled_shares(samples) == {"guess": 0.5, "readers_disagree": 0.5, "lookalike": 0.5, "order_guess": 0.5}
+    assert doubt_matrix(samples).shape == (4, len(PRIOR)) and not doubt_matrix(samples).any()
+    assert pooled_shares(samples) == dict.fromkeys(PRIOR, 0.5)
     guessed = [*samples, Sample("s", "g", "develop", "date", {"certainty": 0.3}, False, 0.3)]
     assert pooled_shares(guessed)["guess"] == pytest.approx(0.5 / 2)
 
@@ -87,14 +89,15 @@ def test_each_set_left_out_is_scored_by_a_model_fitted_on_the_others():
 
 def test_a_total_with_a_lookalike_rival_is_in_its_class_of_doubt_and_not_a_feature_of_the_model():
     alike = Sample("s", "a", "develop", "total", {"certainty": 1.0, "doubt:lookalike": 1.0}, False, 0.9)
-    assert doubt_matrix([alike]).tolist() == [[False, False, True, False]]
+    assert doubt_matrix([alike]).tolist() == [[name == "lookalike" for name in PRIOR]]
     assert "doubt:lookalike" not in feature_names([alike])
 
 
 def test_a_fitted_cap_never_exceeds_a_fixed_one():
     y = np.ones(12, dtype=int)  # every guessed order right on this part: still a coin toss for the product
-    member = np.stack([*[np.zeros(12, dtype=bool)] * 3, np.ones(12, dtype=bool)], axis=1)
-    assert class_caps(y, member, PRIOR)["order_guess"] == 0.5
+    member = np.stack([np.full(12, name in FIXED_CAPS) for name in PRIOR], axis=1)
+    caps = class_caps(y, member, PRIOR)
+    assert caps["order_guess"] == caps["cents_unread"] == 0.5
 
 
 def test_the_shipped_models_are_scored_as_they_are(capsys):

@@ -321,3 +321,31 @@ def test_the_same_glyph_misread_twice_looks_alike_two_different_confusions_do_no
     assert looks_alike(Decimal("18300"), Decimal("18366"))  # a bold 0 read as a 6, twice
     assert not looks_alike(Decimal("18300"), Decimal("18368"))  # 0/6 and 0/8: two misreadings
     assert not looks_alike(Decimal("10000"), Decimal("16666"))  # more than twice: another amount
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"), [("MONTANT32,06 EUR", "32.06"), ("TOTAL12.50", "12.50"), ("Net à payer1 234,56 €", "1234.56")]
+)
+def test_an_amount_ocr_ran_into_its_label_is_the_labels(row, expected):
+    # a card slip's "MONTANT32,06 EUR": not a word's tail, not lost to a transaction number's "362 300"
+    total = extract_total(lines_of("CARTE BANCAIRE", "362 300 592109", row, "TICKET CLIENT"))
+    assert (total.value, total.rule) == (expected, "total.label_right+glued")
+
+
+def test_a_code_glued_to_a_label_is_no_amount():
+    assert extract_total(lines_of("TOTAL2024", "Total 12,00 €")).value == "12.00"
+
+
+@pytest.mark.parametrize(
+    ("rows", "unread"),
+    [
+        (("AMOUNT USD 64", "TOTAL USD 64."), True),  # the cents blurred away after the point
+        (("MONTANT EUR 64", "TOTAL EUR 64,"), True),
+        (("AMOUNT USD 64", "TOTAL USD 64"), False),  # a whole amount printed whole
+        (("TOTAL USD 64.00", "AMOUNT USD 64."), False),  # the cents read on the chosen row
+        (("Total 45 €", "12, rue de la Paix"), False),  # another figure's separator
+    ],
+)
+def test_a_whole_total_printed_with_a_dangling_separator_has_lost_its_cents(rows, unread):
+    field, _ = rank_total(lines_of("VISA", *rows, "APPROVED"))
+    assert field.rule.endswith("+cents_unread") is unread

@@ -174,3 +174,10 @@ def test_the_checks_a_total_passes_are_counted():
     assert field_features("total", field("total", "10.60"), None, summed)["checks"] == 4.0
     bare = proof("Coffee 4.00", "Total 10.60")
     assert field_features("total", field("total", "10.60", rule="total.label_right"), None, bare)["checks"] == 0.0
+
+
+def test_a_total_short_of_its_cents_is_capped_whatever_the_file_says():
+    model = calibration_from({"fields": {"total": MODEL}}).models["total"]
+    sure = {"hand": 1.0, "rule:tender_check": 1.0}
+    assert doubts_of({**sure, "rule:cents_unread": 1.0}) == ["cents_unread"]
+    assert model.probability({**sure, "rule:cents_unread": 1.0}) == FIXED_CAPS["cents_unread"] == 0.5

@@ -3,7 +3,7 @@
 import pytest
 
 from extractors.fields.care_type import TAXONOMY, extract_care_type
-from tests.conftest import lines_of
+from tests.conftest import line_of, lines_of
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,22 @@ def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
 )
 def test_care_abroad_and_in_other_words(texts, expected):
     assert extract_care_type(lines_of(*texts), "invoice").value == expected
+
+
+def test_a_running_header_repeating_the_hospitals_name_does_not_make_a_visit_a_stay():
+    # an emergency visit at a foreign hospital, billed over two pages each headed with the hospital's name
+    page_1 = ["Toronto General Hospital", "200 Elizabeth Street", "Hospital Invoice", "Date: August 1, 2023"]
+    page_1 += ["Emergency room visit $327.09 CAD", "Ultrasound $195.66 CAD", "Carried forward $522.75 CAD"]
+    page_2 = ["Toronto General Hospital - Hospital Invoice", "Brought forward $522.75 CAD", "Amount due $610.22 CAD"]
+    lines = [line_of(t, i) for i, t in enumerate(page_1)] + [line_of(t, len(page_1) + i, page=2) for i, t in enumerate(page_2)]
+    assert extract_care_type(lines, "invoice").value == "general_practitioner"
+    # the same words on one page of a stay's bill: a hospitalisation
+    stay = lines_of("Toronto General Hospital", "Hospital Invoice", "Inpatient stay 3 days $2,400.00 CAD")
+    assert extract_care_type(stay, "invoice").value == "hospitalisation"
+
+
+def test_a_hyphen_between_a_keywords_words_is_a_space():
+    lines = lines_of(
+        "DOCUMENT PORTABLE S2", "Attestation de droit à des soins-programmés", "Période autorisée du 24.03.26 au 30.06.26"
+    )
+    assert extract_care_type(lines, "prior_authorisation").value == "hospitalisation"

@@ -186,3 +186,24 @@ def test_an_english_card_slip_whose_card_line_ocr_garbled_is_a_receipt():
 )
 def test_what_a_document_calls_itself_or_its_own_sections_outweigh_its_content(rows, kind):
     assert classify(lines_of(*rows)).doc_type is kind
+
+
+def test_a_hospitals_bill_in_a_currency_without_cents_is_an_invoice_not_a_bulletin():
+    # XPF amounts are space-grouped with no cents: its priced rows count as such, against the stay's dates
+    bill = lines_of(
+        "Centre Hospitalier de Polynésie française",
+        "98716 Pirae, Tahiti",
+        "FACTURE",
+        "Date : 31 janvier 2022",
+        "Patient : Véronique Hoarau",
+        "Date d'entrée : 28 janvier 2022",
+        "Date de sortie : 29 janvier 2022",
+        "Hospitalisation (1 jours) 244 600 F CFP",
+        "Bloc opératoire 192 500 F CFP",
+        "Forfait journalier 10 700 F CFP",
+        "Total à payer 447 800 F CFP",
+    )
+    result = classify(bill)
+    assert result.doc_type is DocType.INVOICE
+    assert "4 lignes chiffrées (mise en page)" in result.reasons
+    assert classify(lines_of("Code postal 75 001", "Tél 01 234 567", "Dossier 12 345")).doc_type is not DocType.INVOICE
