@@ -28,6 +28,7 @@ from extractors.fields.amounts import amounts_in, looks_alike, rank_total
 from extractors.fields.dates import printed_order, rank_date
 from extractors.fields.evidence import Evidence
 from extractors.fields.extract import Extraction
+from extractors.fields.line_items import SAME_AS_TOTAL
 from extractors.fields.locale_hints import locale_hint
 from extractors.layout import Line, document_lines
 from models import BBox, Field, OcrPage, Word
@@ -134,6 +135,16 @@ def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequenc
     fields = {**found.fields, "total": theirs[0].model_copy(update={"rule": kept.rule + READERS_VOTE})}
     evidence = {**found.evidence, "total": replace(theirs[1], lookalike=True)}
     return replace(found, fields=fields, evidence=evidence)
+
+
+def gross_follows_total(found: Extraction) -> Extraction:
+    """The extraction with its gross total set again to its total where the gross is the total itself (no
+    split printed: SAME_AS_TOTAL) and the cross reading changed or filled the total - a total two readings
+    voted for, its gross left with the misread value."""
+    total, gross = found.fields.get("total"), found.fields.get("gross_total")
+    if total is None or (gross is not None and (gross.rule != SAME_AS_TOTAL or gross.value == total.value)):
+        return found
+    return replace(found, fields={**found.fields, "gross_total": total.model_copy(update={"rule": SAME_AS_TOTAL})})
 
 
 def cap_unconfirmed(fields: Mapping[str, Field]) -> dict[str, Field]:

@@ -231,6 +231,9 @@ def _sum_fields(parts: list[Field], key: str) -> Field:
     )
 
 
+SAME_AS_TOTAL = "gross_total.same_as_total"  # the rule of a gross total that is the total itself (no split printed)
+
+
 def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Field]:
     """gross_total, reimbursed (sum of third-party parts) and remaining, where the bill prints them."""
     fields: dict[str, Field] = {}
@@ -248,7 +251,7 @@ def extract_shares(lines: Sequence[Line], total: Field | None) -> dict[str, Fiel
     if gross is not None and (parts or remaining is not None):
         fields["gross_total"] = gross
     elif total is not None:
-        fields["gross_total"] = total.model_copy(update={"rule": "gross_total.same_as_total"})
+        fields["gross_total"] = total.model_copy(update={"rule": SAME_AS_TOTAL})
     return fields
 
 

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 from extractors.calibration import Proof, field_features, settled_by_arithmetic, settled_fields
 from extractors.cross_reading import (
+    OTHER_READER,
     OTHER_READER_CAP,
     READERS_DISAGREE,
     READERS_VOTE,
     agreement,
     cap_unconfirmed,
     fill_missing,
+    gross_follows_total,
     mark_disagreements,
     other_reading,
 )
 from extractors.document import read_proof
 from extractors.fields.extract import extract_all
+from extractors.fields.line_items import SAME_AS_TOTAL
 from extractors.layout import document_lines
 from models import Field, OcrPage
 from tests.unit.extractors.test_segment import page_of
@@ -192,3 +195,21 @@ def test_no_vote_without_a_second_print_or_between_a_sum_and_its_rounding():
     rounded = ("CAFE", "Date: 12/03/2025", "Total Sales 23.26", "TOTAL 23.25", "Cash 30.00", "Change 6.75")
     reading = read_proof([read_twice(rounded, tuple(row.replace("TOTAL 23.25", "TOTAL 23.26") for row in rounded))])
     assert reading.found.fields["total"].value == "23.25"
+
+
+def test_a_gross_that_is_the_total_follows_the_total_the_readings_settled():
+    """No split printed: the gross total is the total; the vote's value, not the misread one, and a total the
+    other reading filled in gives the gross too."""
+    reading = read_proof([read_twice(SLIP, tuple(row.replace("518.63", "518.03") for row in SLIP))])
+    gross = reading.found.fields["gross_total"]
+    assert (gross.value, gross.rule) == ("518.03", SAME_AS_TOTAL)
+    missed = ("PHARMACIE DU PORT", "Ticket de caisse", "Date: 12/03/2025", "Doliprane", "TOTAL")
+    reading = read_proof([read_twice(missed, (*missed[:3], "Doliprane 2,18 €", "TOTAL 2,18 €"))])
+    assert reading.found.fields["total"].rule.endswith(OTHER_READER)  # the kept reading read no amount
+    assert reading.found.fields["total"].value == reading.found.fields["gross_total"].value == "2.18"
+
+
+def test_a_printed_gross_is_not_the_totals_to_follow():
+    found = extract_all(document_lines([page_of(1, "Montant total 100,00 €", "Part mutuelle 60,00 €", "Reste à charge 40,00 €")]))
+    assert gross_follows_total(found).fields["gross_total"].value == "100.00"
+    assert gross_follows_total(found).fields["total"].value == "40.00"
