@@ -11,7 +11,7 @@ from functools import cache
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.amounts import LABEL_WORD, amounts_in, total_label
 from extractors.fields.parties import BIRTH_DATE_FOLLOWS
-from extractors.keywords import DOC_TYPES, PARTIES, SEGMENTS
+from extractors.keywords import CURRENCIES, DOC_TYPES, PARTIES, SEGMENTS
 from extractors.layout import Line
 from models import DocType
 from models.document_kinds import kind_of
@@ -59,16 +59,23 @@ def type_scores(lines: Sequence[Line]) -> dict[DocType, tuple[float, list[str]]]
 # A priced item row: a word of 3 letters or more, then (anywhere after it) an amount ending the row. Read
 # as the amount at the end first, then the word before it: one regex with ".*" between them backtracks
 # over every long row.
-# an amount in a currency without cents is space-grouped ("244 600 F CFP"): only with its currency after it
-ITEM_AMOUNT_END = re.compile(
-    r"(?:(?:\d[.,]\d{2}|\d€\d{2}|\d{1,3}(?:,\d{3})+)\s*(?:€|EUR|JPY|USD|yen|\$|¥)?"
-    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+\s*(?:F\s?CFP|XPF|F\s?CFA|XOF|XAF|JPY|yen|¥|€|EUR))\s*\*?$"
-)
+@cache
+def _item_amount_end() -> re.Pattern[str]:
+    """A row's last figure as an amount, with any currency marker of currencies.toml after it ("2,18 €",
+    "10,561.78 Baht"); an amount in a currency without cents is space-grouped ("244 600 F CFP"): only with
+    its currency after it."""
+    markers = {*CURRENCIES.codes, *CURRENCIES.symbols, *CURRENCIES.words, *CURRENCIES.ambiguous}
+    marker = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(
+        rf"(?:(?:\d[.,]\d{{2}}|\d€\d{{2}}|\d{{1,3}}(?:,\d{{3}})+)\s*(?:{marker})?"
+        rf"|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+\s*(?:{marker}))\.?\s*\*?$",
+        re.IGNORECASE,
+    )
 
 
 def item_row(text: str) -> bool:
     """A row listing a priced item ("Doliprane 1000 mg 2,18 €")."""
-    amount = ITEM_AMOUNT_END.search(text)
+    amount = _item_amount_end().search(text) if any(ch.isdigit() for ch in text) else None
     return amount is not None and LABEL_WORD.search(text, 0, amount.start()) is not None
 
 

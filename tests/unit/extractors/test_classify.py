@@ -207,3 +207,24 @@ def test_a_hospitals_bill_in_a_currency_without_cents_is_an_invoice_not_a_bullet
     assert result.doc_type is DocType.INVOICE
     assert "4 lignes chiffrées (mise en page)" in result.reasons
     assert classify(lines_of("Code postal 75 001", "Tél 01 234 567", "Dossier 12 345")).doc_type is not DocType.INVOICE
+
+
+def test_a_foreign_hospitals_statement_of_charges_is_an_invoice():
+    # its stay's admission and discharge dates are a bulletin's words; its priced rows (any currency's marker
+    # after the amount) and its title make it the bill
+    statement = lines_of(
+        "Bumrungrad International Hospital",
+        "Bangkok 10110, Thailand",
+        "Statement of Charges",
+        "Date: 21 Nov 2023",
+        "Patient name: Maélys Blanc",
+        "Admission date: 14 Nov 2023",
+        "Discharge date: 16 Nov 2023",
+        "Inpatient room (2 nights) 10,561.78 Baht",
+        "Operating theatre 45,735.16 Baht",
+        "Doctor fee 19,988.68 Baht",
+        "Total amount 76,285.62 Baht",
+    )
+    result = classify(statement)
+    assert result.doc_type is DocType.INVOICE
+    assert "4 lignes chiffrées (mise en page)" in result.reasons
