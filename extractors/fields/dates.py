@@ -53,9 +53,10 @@ NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
 # A day glued by OCR to the word before it ("au20 févr. 2020", "du5 mars") reads as a day all the same.
 GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
-# a speck OCR reads between the month and a four-digit year ("du 24 mars: 2019") is no separator
+# a speck OCR reads between the month and a four-digit year ("du 24 mars: 2019"), or between the day and the
+# month ("le 10:mai 2022"), is no separator
 TEXT_DMY = re.compile(
-    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?(?:\.|\s?[:;](?=\s))?[\s\-/]*(?:de\s+)?({_MONTH})\.?(?:[\s\-,/]*|\s*[:;]\s*(?=(?:19|20)\d{{2}}))(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
+    rf"{GLUED_PREPOSITION}(\d{{1,2}}|[lI]er)(?:er|st|nd|rd|th|º|°)?(?:\.|\s?[:;])?[\s\-/]*(?:de\s+)?({_MONTH})\.?(?:[\s\-,/]*|\s*[:;]\s*(?=(?:19|20)\d{{2}}))(?:de\s+|del\s+)?((?:19|20)?\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
 COMPACT_DMY = re.compile(r"(?<![\d/.-])(\d{2})(\d{2})((?:19|20)\d{2})(?![\d/.-])")  # "Date 02122017"

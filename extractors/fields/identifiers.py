@@ -204,7 +204,7 @@ def _labelled_numbers(lines: Sequence[Line]) -> list[Candidate]:
         for key, _, end in labels:
             if key not in LENGTHS:
                 continue
-            candidate = _right_of(key, line, end)
+            candidate = _right_of(key, line, end, lines)
             if candidate is None and not digit_runs(line, end):
                 candidate = _below(key, lines, line)
             if candidate is not None:
@@ -212,13 +212,39 @@ def _labelled_numbers(lines: Sequence[Line]) -> list[Candidate]:
     return found
 
 
-def _right_of(key: str, line: Line, end: int) -> Candidate | None:
+def _right_of(key: str, line: Line, end: int, lines: Sequence[Line] = ()) -> Candidate | None:
     for run in digit_runs(line, end):
         if run.groups[0][0] - end > MAX_LABEL_GAP:
             return None
-        candidate = _from_run(key, run, "label_right", whole=False)
+        candidate = _from_run(key, run, "label_right", whole=False) or _wrapped(key, lines, run)
         if candidate is not None:
             return candidate
+    return None
+
+
+WRAPPED_FACTOR = 0.95  # a number read across a row's end: its check digits passed, its two halves joined
+
+
+def _wrapped(key: str, lines: Sequence[Line], run: Run) -> Candidate | None:
+    """A number the row's end cut in two (prose: "n° de sécurité sociale 1 96 02 35" / "141 976 88, employé
+    en..."): its groups end the label's row, the rest opens the next row; taken only when the whole passes
+    its check digits."""
+    line = run.line
+    head = run.text(0, len(run.groups))
+    if not lines or len(head) >= LENGTHS[key] or line.text[run.groups[-1][1] :].strip(" .,;:"):
+        return None
+    for below in lines_below(lines, line, max_lines=1):
+        runs = digit_runs(below)
+        if not runs or below.text[: runs[0].groups[0][0]].strip():
+            return None
+        for j in range(1, len(runs[0].groups) + 1):
+            raw = head + runs[0].text(0, j)
+            judged = _judge(key, raw) if len(raw) == LENGTHS[key] else None
+            if judged is not None and judged[1]:
+                start, end = run.span(0, len(run.groups))
+                value, _, suffix = judged
+                certainty = CERTAINTY["label_right"] * WRAPPED_FACTOR * (OCR_FIX_FACTOR if suffix == ".ocr_fixed" else 1.0)
+                return Candidate(key, value, raw, line, start, end, f"{key}.label_right_wrapped{suffix}", certainty, True)
     return None
 
 

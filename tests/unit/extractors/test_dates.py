@@ -27,6 +27,8 @@ from tests.conftest import lines_of
         ("TARIKH 02-01-2019", date(2019, 1, 2)),
         ("CB#:45976049320 25/Feb/2017 07:43:54", date(2017, 2, 25)),
         ("05-Jan-2019", date(2019, 1, 5)),
+        ("Boulogne, le 10:mai 2022", date(2022, 5, 10)),  # a speck between the day and the month
+        ("du 24 mars: 2019", date(2019, 3, 24)),  # ...or between the month and the year
     ],
 )
 def test_formats(text, expected):

@@ -217,3 +217,17 @@ def test_nothing_is_logged(caplog):
 
 def test_empty_document():
     assert extract_identifiers([]) == {}
+
+
+def test_a_nir_the_rows_end_cut_in_two_is_joined_when_its_key_passes():
+    # a posting certificate's prose: the number starts at a row's end and ends the next row's first words
+    lines = lines_of(
+        "atteste que M. X, né le 3 févr. 1996, n° de sécurité sociale 1 96 02 35",
+        "141 976 88, employé en qualité de technicien depuis le 9 mai 2019",
+    )
+    found = extract_identifiers(lines)["nir"]
+    assert (found.value, found.rule) == ("196023514197688", "nir.label_right_wrapped")
+    wrong_key = lines_of("n° de sécurité sociale 1 96 02 35", "141 976 89, employé depuis le 9 mai 2019")
+    assert "nir" not in extract_identifiers(wrong_key)  # the joined halves fail the key: two numbers
+    not_opening = lines_of("n° de sécurité sociale 1 96 02 35", "employé 141 976 88 depuis 2019")
+    assert "nir" not in extract_identifiers(not_opening)  # the next row does not open with the rest
