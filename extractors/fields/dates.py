@@ -93,7 +93,10 @@ CONTEXT_CHARS = 28
 PERIOD_START_PENALTY = 0.5  # cancels an issue label's bonus and then some
 STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
 STAY_START_BONUS = 0.5
-GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess")
+GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess", "+colons_read")
+# a numeric date whose slashes OCR read as colons ("À Saint-Denis, lé 06:07:26"): a time's shape, so only right
+# after the "le" that announces a date, and never sure
+COLON_DMY = re.compile(r"(?<=\b[Ll][eé] )(\d{2}):(\d{2}):((?:19|20)\d{2}|\d{2})(?![\d:])")
 MIN_YEAR = 1990
 YEAR_REPAIR_PENALTY = 0.25
 REPAIRED_CERTAINTY = 0.6
@@ -451,6 +454,8 @@ def find_dates(
             matches.append((m, value, rule))
         for m in TEXT_DMY.finditer(line.text):
             matches.append((m, parse_text_date(m.group(0)), "date.text_dmy"))
+        for m in COLON_DMY.finditer(line.text):
+            matches.append((m, _safe_date(_year(m.group(3)), int(m.group(2)), int(m.group(1))), "date.colon_dmy+colons_read"))
         for pattern, (year, month, day) in ((COMPACT_DMY, (3, 2, 1)), (COMPACT_YMD, (1, 2, 3))):
             for m in pattern.finditer(line.text):
                 if DATE_LABEL_BEFORE.search(line.text[: m.start()]):

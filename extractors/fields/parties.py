@@ -126,7 +126,7 @@ MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
 DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
 CIVIL_TITLE = re.compile(
-    r"(?<![A-Za-z])(?:Mme|MME|Madame|MADAME|Mlle|Mademoiselle|M\.|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
+    r"(?<![A-Za-z])(?:Mme|MME|Madame|MADAME|Mlle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
 )
 _NLP_LOCK = threading.Lock()
 

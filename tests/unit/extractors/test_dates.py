@@ -269,3 +269,23 @@ def test_a_birth_certificates_act_drawn_up_decades_ago_does_not_date_the_copy():
     assert extract_fields(lines, "birth_certificate")["date"].value == "2019-12-01"
     unreadable = lines_of(*(line.text for line in lines[:2]), "Délivrée le o1/1 2/2019")  # the copy's day lost to OCR
     assert extract_fields(unreadable, "birth_certificate")["date"].confidence < 0.5  # the act's day: a weak guess
+
+
+def test_a_date_whose_slashes_ocr_read_as_colons_is_read_after_le_only_and_never_sure():
+    lines = lines_of("Dr Léa BRUNET", "À Saint-Denis, lé 06:07:26", "Date de naissance : 13/04/1951", "Lamaline gél. B/30")
+    field = extract_date(lines, doc_type="prescription")
+    assert (field.value, field.rule) == ("2026-07-06", "date.colon_dmy+colons_read")
+    assert field.confidence < 0.8
+    assert find_dates(lines_of("Heure 06:07:26"), today=date(2026, 11, 1)) == []  # a time
+
+
+def test_a_journeys_departure_and_return_do_not_date_a_mission_order():
+    lines = lines_of(
+        "ORDRE DE MISSION",
+        "Destination Saarbrücken (Allemagne)",
+        "Date de départ 14 févr. 2021",
+        "Date de retour 24 mars 2021",
+        "Date : 19 janv. 2021",
+        "Signature et cachet",
+    )
+    assert extract_date(lines, doc_type="posting_certificate").value == "2021-01-19"

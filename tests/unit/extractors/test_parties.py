@@ -379,3 +379,10 @@ def test_a_card_tickets_contactless_word_glued_by_ocr_is_no_issuer():
 def test_a_capital_i_read_as_an_l_before_two_more_is_restored():
     assert clean_name("CPAM d'llle-et-Vilaine") == "CPAM d'Ille-et-Vilaine"
     assert clean_name("Pharmacie Stella") == "Pharmacie Stella"  # two l's inside a word stay
+
+
+def test_a_civil_title_whose_point_ocr_read_as_a_colon_still_introduces_the_patient():
+    lines = lines_of(
+        "Dr Léa BRUNET", "Rhumatologie", "Pour :. M: Thomas HOARAU | Date de naissance : 13/04/1951", "Lamaline gél. B/30"
+    )
+    assert extract_parties(lines, "prescription")["beneficiary"].value == "Thomas HOARAU"
