@@ -24,7 +24,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from extractors.fields.amounts import amounts_in, looks_alike, rank_total
+from extractors.fields.amounts import amounts_in, glyphs_alike, looks_alike, rank_total
 from extractors.fields.dates import printed_order, rank_date
 from extractors.fields.evidence import Evidence
 from extractors.fields.extract import Extraction
@@ -137,6 +137,31 @@ def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequenc
     return replace(found, fields=fields, evidence=evidence)
 
 
+SURER_READER = "+surer_reader"  # the rule modifier of a value taken from the engine surer of its glyphs
+SURER_MARGIN = 0.05  # how much higher the other engine's word confidence must be
+
+
+def surer_reading(found: Extraction, other: OtherReading | None, name: str, settled: Collection[str] = ()) -> Extraction:
+    """The extraction with a date or total the two engines read one confusable glyph apart (`2026-03-01` /
+    `2020-03-01`, `56,95` / `50,95`) taken from the engine surer of the words it read there (its word
+    confidence SURER_MARGIN higher), when its rule is as sure. Not a total and its rounding (as
+    `outvoted_total`), nor a value the proof's arithmetic settles (`settled`: extractors/calibration.py
+    `settled_fields`). The engines still disagree: `agreement` says so, and the value is never straight
+    through - the manager is shown the likelier reading."""
+    kept, how = found.fields.get(name), found.evidence.get(name)
+    theirs = other.ranked.get(name) if other else None
+    if kept is None or how is None or theirs is None or "round" in kept.rule or name in settled:
+        return found
+    value, their_how = theirs
+    if not glyphs_alike(kept.value, value.value) or their_how.ocr < how.ocr + SURER_MARGIN or their_how.certainty < how.certainty:
+        return found
+    if name == "total" and abs(Decimal(kept.value) - Decimal(value.value)) < ROUNDING_REACH:
+        return found
+    fields = {**found.fields, name: value.model_copy(update={"rule": kept.rule + SURER_READER})}
+    evidence = {**found.evidence, name: replace(their_how, lookalike=True)}
+    return replace(found, fields=fields, evidence=evidence)
+
+
 def gross_follows_total(found: Extraction) -> Extraction:
     """The extraction with its gross total set again to its total where the gross is the total itself (no
     split printed: SAME_AS_TOTAL) and the cross reading changed or filled the total - a total two readings
@@ -183,5 +208,5 @@ def agreement(name: str, value: Field, other: OtherReading | None, *, settled: b
     found = other.value(name)
     if found is None and name in MISS_IS_NO_CONTRADICTION:
         return {"cross_disagree": 0.0, "cross_missing": 1.0}
-    differs = found != value.value
+    differs = found != value.value or SURER_READER in value.rule  # the kept engine read another value
     return {"cross_disagree": float(differs and not settled), **({"cross_settled": 1.0} if differs and settled else {})}

@@ -9,7 +9,14 @@ from typing import Any
 
 from extractors.calibration import Proof, default_calibration, settled_fields
 from extractors.classify import Classification, classify
-from extractors.cross_reading import cap_unconfirmed, fill_missing, gross_follows_total, mark_disagreements, outvoted_total
+from extractors.cross_reading import (
+    cap_unconfirmed,
+    fill_missing,
+    gross_follows_total,
+    mark_disagreements,
+    outvoted_total,
+    surer_reading,
+)
 from extractors.fields.extract import Extraction, extract_all
 from extractors.layout import document_lines
 from extractors.segment import segment_pages
@@ -52,7 +59,11 @@ def read_proof(pages: Sequence[OcrPage]) -> ProofReading:
     proof = Proof(lines, ordered, kind.doc_type.value, found.line_items)
     if proof.other_reading is not None:
         with stage("cross reading"):
-            found = gross_follows_total(outvoted_total(fill_missing(found, proof.other_reading), proof.other_reading, lines))
+            found = outvoted_total(fill_missing(found, proof.other_reading), proof.other_reading, lines)
+            settled = settled_fields(found.fields, proof)
+            for name in ("date", "total"):
+                found = surer_reading(found, proof.other_reading, name, settled)
+            found = gross_follows_total(found)
     return ProofReading(kind, found, proof)
 
 

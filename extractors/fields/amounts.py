@@ -727,7 +727,12 @@ def looks_alike(value: Decimal, other: Decimal) -> bool:
     """Two amounts written alike but for one digit OCR confuses (11,670 and 11,676; 160.52 and 166.52; the
     same glyph misread twice, 18,300 and 18,366): where both are read as totals, one of them is likely misread -
     the card slip's AMOUNT and TOTAL are one sum."""
-    a, b = f"{abs(value):.2f}", f"{abs(other):.2f}"
+    return glyphs_alike(f"{abs(value):.2f}", f"{abs(other):.2f}")
+
+
+def glyphs_alike(a: str, b: str) -> bool:
+    """Two values printed alike but for one digit OCR confuses, in one place or the same misread in two
+    (amounts as `looks_alike`, dates as ISO text: 2020-03-01 and 2026-03-01)."""
     if len(a) != len(b) or a == b:
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]

@@ -10,6 +10,7 @@ from extractors.cross_reading import (
     OTHER_READER_CAP,
     READERS_DISAGREE,
     READERS_VOTE,
+    SURER_READER,
     agreement,
     cap_unconfirmed,
     fill_missing,
@@ -213,3 +214,44 @@ def test_a_printed_gross_is_not_the_totals_to_follow():
     found = extract_all(document_lines([page_of(1, "Montant total 100,00 €", "Part mutuelle 60,00 €", "Reste à charge 40,00 €")]))
     assert gross_follows_total(found).fields["gross_total"].value == "100.00"
     assert gross_follows_total(found).fields["total"].value == "40.00"
+
+
+def unsure(page: OcrPage, token: str, confidence: float) -> OcrPage:
+    """The page with the word `token` read at `confidence`."""
+    words = tuple(w.model_copy(update={"confidence": confidence}) if w.text == token else w for w in page.words)
+    return page.model_copy(update={"words": words})
+
+
+CARD = ("PHARMACIE DE LA GARE", "CARTE BANCAIRE", "LE 22/10/19 A 18:02:49", "MONTANT 56,95 EUR", "TICKET CLIENT")
+
+
+def read_card(
+    kept_confidence: float, other_confidence: float, rows: tuple[str, ...] = CARD, old: str = "56,95", new: str = "50,95"
+):
+    kept = unsure(page_of(1, *rows), old, kept_confidence)
+    other = unsure(page_of(1, *(row.replace(old, new) for row in rows)), new, other_confidence)
+    return read_proof([kept.model_copy(update={"cross_words": other.words})])
+
+
+def test_a_glyph_the_other_engine_read_surer_gives_the_value_still_a_disagreement():
+    reading = read_card(0.80, 0.97)
+    total = reading.found.fields["total"]
+    assert (total.value, total.rule.endswith(SURER_READER)) == ("50.95", True)
+    assert agreement("total", total, reading.proof.other_reading) == {"cross_disagree": 1.0}  # never straight through
+    assert reading.found.fields["gross_total"].value == "50.95"
+    dated = ("PINECREST MEDICAL GROUP", "Miami, FL 33122", "DATE: 03/01/2026", "TOTAL USD 288.40", "APPROVED")
+    reading = read_card(0.78, 1.0, dated, "03/01/2026", "03/01/2020")
+    assert (reading.found.fields["date"].value, reading.found.fields["date"].rule.endswith(SURER_READER)) == ("2020-03-01", True)
+
+
+def test_the_kept_reading_stays_when_the_other_is_not_surer_or_not_a_glyph_apart_or_the_change_confirms_it():
+    assert read_card(0.95, 0.97).found.fields["total"].value == "56.95"  # within the margin
+    assert read_card(0.80, 0.97, new="12,40").found.fields["total"].value == "56.95"  # another figure: no glyph misread
+    tendered = (*CARD[:3], "MONTANT 56,95 EUR", "ESPECES 60,00 EUR", "RENDU 3,05 EUR")
+    assert read_card(0.80, 0.97, tendered).found.fields["total"].value == "56.95"  # the change confirms it, not theirs
+    # each reading's change confirms its own total: nothing settles it, the surer glyph is shown, in doubt
+    kept = unsure(page_of(1, *tendered), "56,95", 0.80)
+    theirs = unsure(page_of(1, *(r.replace("56,95", "50,95").replace("3,05", "9,05") for r in tendered)), "50,95", 0.97)
+    reading = read_proof([kept.model_copy(update={"cross_words": theirs.words})])
+    total = reading.found.fields["total"]
+    assert total.value == "50.95" and agreement("total", total, reading.proof.other_reading) == {"cross_disagree": 1.0}
