@@ -71,11 +71,12 @@ DATE_LABEL_BEFORE = re.compile(
     r"(?i)(?:date(?:\s?[/&]\s?time)?|tarikh|dated|datum|fecha|data)\W{0,3}$"
 )  # ...read only right after such a label
 # A date of prose cut by a line break between its month and its year: "... au 4 déc." / "2021 pour ..."
-WRAPPED_DAY_MONTH = re.compile(rf"(?<![\d\w])(\d{{1,2}}|1er)(?:er)?\.?\s*(?:de\s+)?({_MONTH})\.?\W{{0,2}}$", re.IGNORECASE)
+# "1er" as OCR often reads it: "ler", "Ier" (as TEXT_DMY)
+WRAPPED_DAY_MONTH = re.compile(rf"(?<![\d\w])(\d{{1,2}}|[1lI]er)(?:er)?\.?\s*(?:de\s+)?({_MONTH})\.?\W{{0,2}}$", re.IGNORECASE)
 YEAR_OPENING = re.compile(r"^\W{0,2}((?:19|20)\d{2})(?![\d/.-])")
 # ...or between its day and its month, the day announced by a preposition: "du 30 décembre 2019 au 5" / "juillet 2020"
-WRAPPED_DAY = re.compile(r"(?<![\w'])(?:au|du|le|jusqu'au|to|from|until)\s+(\d{1,2}|1er)(?:er)?\W{0,2}$", re.IGNORECASE)
-DAY_ALONE = re.compile(r"(?:\d{1,2}|1er)(?:er)?")
+WRAPPED_DAY = re.compile(r"(?<![\w'])(?:au|du|le|jusqu'au|to|from|until)\s+(\d{1,2}|[1lI]er)(?:er)?\W{0,2}$", re.IGNORECASE)
+DAY_ALONE = re.compile(r"(?:\d{1,2}|[1lI]er)(?:er)?")
 WRAPPED = "+wrapped"  # the rule of a date cut by a line break
 MONTH_YEAR_OPENING = re.compile(rf"^\W{{0,2}}({_MONTH})\.?\s*((?:19|20)\d{{2}})(?![\d/.-])", re.IGNORECASE)
 # "August 3, 2014", "August 3 , 2014", "Mar. 5th 2018"

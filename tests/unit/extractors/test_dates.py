@@ -289,3 +289,10 @@ def test_a_journeys_departure_and_return_do_not_date_a_mission_order():
         "Signature et cachet",
     )
     assert extract_date(lines, doc_type="posting_certificate").value == "2021-01-19"
+
+
+@pytest.mark.parametrize("first", ["1er", "ler", "Ier"])
+def test_a_first_of_the_month_ocr_misread_still_wraps_onto_the_next_row(first):
+    lines = lines_of(f"est détachée en Autriche du 25 mars 2026 au {first} novembre", "2026 pour le compte de notre société")
+    found = [(c.value, c.rule) for c in find_dates(lines, today=date(2026, 11, 1))]
+    assert found == [(date(2026, 3, 25), "date.text_dmy"), (date(2026, 11, 1), "date.text_dmy+wrapped")]
