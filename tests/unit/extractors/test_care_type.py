@@ -67,6 +67,12 @@ def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
         (("Optik Weitblick", "Quittung", "Kontaktlinsenpflege 14,90"), "optical"),
         (("Sanitätshaus am Dom", "Kompressionsstrümpfe Klasse 2 36,45"), "medical_equipment"),
         (("Hörakustik Klang GmbH", "Hörgerät Batterien 6,90"), "hearing"),
+        # an emergency visit or an outpatient consultation at a hospital is no stay
+        (
+            ("Massachusetts General Hospital", "PATIENT STATEMENT", "Emergency Dept Level 4 $1,245.00", "X-Ray Chest $312.00"),
+            "general_practitioner",
+        ),
+        (("Hôpital Universitaire de Genève", "Facture", "Consultation ambulatoire urgences CHF 320.00"), "general_practitioner"),
     ],
 )
 def test_care_abroad_and_in_other_words(texts, expected):
