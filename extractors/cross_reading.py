@@ -16,6 +16,9 @@ the kept reading missed and the other found is taken from it (`fill_missing`), i
 once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone. A total the other
 reading reads one confusable digit away, that value printed elsewhere on the kept reading too (a card slip's
 AMOUNT), is taken from the other reading (`outvoted_total`: two readings against one), and stays in doubt.
+A date or total the engines read one confusable glyph apart is the reading of the engine surer of its words
+there (`surer_reading`), still a disagreement; a gross total that is the total itself follows the total so
+settled (`gross_follows_total`).
 """
 
 from __future__ import annotations
