@@ -119,6 +119,13 @@ READERS_VOTE = "+readers_vote"  # the rule modifier of a total two readings gave
 ROUNDING_REACH = Decimal("0.10")  # two totals closer than this are a sum and its rounding (to 5 cents), not a misread
 
 
+def _a_rounding(kept: Field, other: Field) -> bool:
+    """Two totals that are a sum and its rounding, not a misread: the kept one read by a rounding rule, or
+    the two less than ROUNDING_REACH apart (both are printed, and which one was paid is the rounding rules'
+    call)."""
+    return "round" in kept.rule or abs(Decimal(kept.value) - Decimal(other.value)) < ROUNDING_REACH
+
+
 def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequence[Line]) -> Extraction:
     """The extraction with its total replaced by the other reading's where that one is a lookalike of it
     (one digit OCR confuses apart: `$518.63` / `$518.03`) printed elsewhere on the kept reading too (a card
@@ -128,10 +135,10 @@ def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequenc
     a manager's, never straight through."""
     kept, theirs = found.fields.get("total"), other.ranked.get("total") if other else None
     how = found.evidence.get("total")
-    if kept is None or theirs is None or how is None or not how.lookalike or "round" in kept.rule:
+    if kept is None or theirs is None or how is None or not how.lookalike or _a_rounding(kept, theirs[0]):
         return found
     value = Decimal(theirs[0].value)
-    if not looks_alike(Decimal(kept.value), value) or abs(Decimal(kept.value) - value) < ROUNDING_REACH:
+    if not looks_alike(Decimal(kept.value), value):
         return found
     if not any(a.value == value for line in lines for a in amounts_in(line)):
         return found
@@ -153,12 +160,12 @@ def surer_reading(found: Extraction, other: OtherReading | None, name: str, sett
     through - the manager is shown the likelier reading."""
     kept, how = found.fields.get(name), found.evidence.get(name)
     theirs = other.ranked.get(name) if other else None
-    if kept is None or how is None or theirs is None or "round" in kept.rule or name in settled:
+    if kept is None or how is None or theirs is None or name in settled:
         return found
     value, their_how = theirs
     if not glyphs_alike(kept.value, value.value) or their_how.ocr < how.ocr + SURER_MARGIN or their_how.certainty < how.certainty:
         return found
-    if name == "total" and abs(Decimal(kept.value) - Decimal(value.value)) < ROUNDING_REACH:
+    if name == "total" and _a_rounding(kept, value):
         return found
     fields = {**found.fields, name: value.model_copy(update={"rule": kept.rule + SURER_READER})}
     evidence = {**found.evidence, name: replace(their_how, lookalike=True)}

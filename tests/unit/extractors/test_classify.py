@@ -188,9 +188,11 @@ def test_what_a_document_calls_itself_or_its_own_sections_outweigh_its_content(r
     assert classify(lines_of(*rows)).doc_type is kind
 
 
-def test_a_hospitals_bill_in_a_currency_without_cents_is_an_invoice_not_a_bulletin():
-    # XPF amounts are space-grouped with no cents: its priced rows count as such, against the stay's dates
-    bill = lines_of(
+# A foreign hospital's bill listing a stay: the stay's admission and discharge dates are a bulletin's words;
+# its priced rows (any currency's marker after the amount) and its title make it the bill
+HOSPITAL_BILLS_ABROAD = [
+    # XPF amounts are space-grouped with no cents: its priced rows count as such
+    (
         "Centre Hospitalier de Polynésie française",
         "98716 Pirae, Tahiti",
         "FACTURE",
@@ -202,17 +204,8 @@ def test_a_hospitals_bill_in_a_currency_without_cents_is_an_invoice_not_a_bullet
         "Bloc opératoire 192 500 F CFP",
         "Forfait journalier 10 700 F CFP",
         "Total à payer 447 800 F CFP",
-    )
-    result = classify(bill)
-    assert result.doc_type is DocType.INVOICE
-    assert "4 lignes chiffrées (mise en page)" in result.reasons
-    assert classify(lines_of("Code postal 75 001", "Tél 01 234 567", "Dossier 12 345")).doc_type is not DocType.INVOICE
-
-
-def test_a_foreign_hospitals_statement_of_charges_is_an_invoice():
-    # its stay's admission and discharge dates are a bulletin's words; its priced rows (any currency's marker
-    # after the amount) and its title make it the bill
-    statement = lines_of(
+    ),
+    (
         "Bumrungrad International Hospital",
         "Bangkok 10110, Thailand",
         "Statement of Charges",
@@ -224,7 +217,16 @@ def test_a_foreign_hospitals_statement_of_charges_is_an_invoice():
         "Operating theatre 45,735.16 Baht",
         "Doctor fee 19,988.68 Baht",
         "Total amount 76,285.62 Baht",
-    )
-    result = classify(statement)
+    ),
+]
+
+
+@pytest.mark.parametrize("rows", HOSPITAL_BILLS_ABROAD)
+def test_a_foreign_hospitals_bill_listing_a_stay_is_an_invoice_not_a_bulletin(rows):
+    result = classify(lines_of(*rows))
     assert result.doc_type is DocType.INVOICE
     assert "4 lignes chiffrées (mise en page)" in result.reasons
+
+
+def test_space_grouped_figures_without_a_currency_are_no_priced_rows():
+    assert classify(lines_of("Code postal 75 001", "Tél 01 234 567", "Dossier 12 345")).doc_type is not DocType.INVOICE
