@@ -46,8 +46,11 @@ ACCENTED = {"a": "àâäáã", "e": "éèêë", "i": "íìî", "o": "óòôöõ"
 _MONTH = _month_alternation()
 # A time glued to the date by OCR ("9/3/201820:54:50", "2018-01-0522:55:25") ends it as well as a space.
 GLUED_TIME = r"(?=\d{1,2}:\d{2})"
+# A day OCR split in two ("1 1/04/2019"): joined only before a zero-padded month - a page that pads its
+# months pads its days too, so "1/04" after a lone digit is that digit's day cut by a space.
+SPLIT_DAY = r"[0-3] \d(?=\s?[/.\-]\s?0[1-9])"
 NUMERIC_DMY = re.compile(
-    rf"(?<![\d/-])(?<!\d\.)(\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))"
+    rf"(?<![\d/-])(?<!\d\.)({SPLIT_DAY}|\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))"
 )
 NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
@@ -94,6 +97,7 @@ CONTEXT_CHARS = 28
 PERIOD_START_PENALTY = 0.5  # cancels an issue label's bonus and then some
 STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
 STAY_START_BONUS = 0.5
+DAY_JOINED = "+day_joined"  # the rule modifier of a numeric date whose day OCR split in two (SPLIT_DAY)
 GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess", "+colons_read")
 # a numeric date whose slashes OCR read as colons ("À Saint-Denis, lé 06:07:26"): a time's shape, so only right
 # after the "le" that announces a date, and never sure
@@ -149,7 +153,7 @@ def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
     day_first = month_first = 0
     for line in lines:
         for m in NUMERIC_DMY.finditer(line.text):
-            a, b = int(m.group(1)), int(m.group(3))
+            a, b = int(_day(m)), int(m.group(3))
             if m.group(2) == ".":
                 day_first += 1  # 03.06.2025: dotted dates are day-first wherever they are written so
                 continue
@@ -160,6 +164,11 @@ def printed_order(lines: Sequence[Line], us_hint: bool) -> bool:
     if month_first and not day_first:
         return us_hint or month_first >= 2
     return us_hint
+
+
+def _day(match: re.Match[str]) -> str:
+    """The first number of a NUMERIC_DMY match, a day OCR split in two (SPLIT_DAY) joined."""
+    return match.group(1).replace(" ", "")
 
 
 ORDER_GUESS = "+order_guess"  # the rule modifier of a numeric date read either way on a page that does not say which
@@ -173,7 +182,7 @@ def order_unsettled(lines: Sequence[Line], hinted: bool) -> bool:
         return False
     for line in lines:
         for m in NUMERIC_DMY.finditer(line.text):
-            if m.group(2) == "." or int(m.group(1)) > 12 or int(m.group(3)) > 12:
+            if m.group(2) == "." or int(_day(m)) > 12 or int(m.group(3)) > 12:
                 return False
     return True
 
@@ -449,8 +458,11 @@ def find_dates(
             matches.append((m, *ymd_reading(m.group(1), m.group(3), m.group(4))))
         for m in NUMERIC_DMY.finditer(line.text):
             dotted = m.group(2) == "."  # never month-first
-            value, rule = numeric_reading(m.group(1), m.group(3), m.group(4), month_first and not dotted)
-            if order_guessed and rule == "date.numeric_dmy" and m.group(1).lstrip("0") != m.group(3).lstrip("0"):
+            first = _day(m)
+            value, rule = numeric_reading(first, m.group(3), m.group(4), month_first and not dotted)
+            if first != m.group(1):
+                rule += DAY_JOINED
+            if order_guessed and rule == "date.numeric_dmy" and first.lstrip("0") != m.group(3).lstrip("0"):
                 rule += ORDER_GUESS
             matches.append((m, value, rule))
         for m in TEXT_DMY.finditer(line.text):
@@ -523,7 +535,7 @@ def _period_start_malus(candidate: DateCandidate) -> DateCandidate:
 
 
 ISSUE_LABELS = re.compile(
-    r"(d[ée]livr[ée]+e?s?|[ée]tabli|[ée]mis|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},\s*le)?\W*$",
+    r"(d[ée]livr[ée]+e?s?|[ée]tablie?s?|[ée]mise?s?|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},\s*le)?\W*$",
     re.IGNORECASE,
 )
 PERIOD_WORDS = re.compile(r"(du|au|from|to|jusqu'?au|until|d[ée]part|retour|d[ée]but|fin|ouverts?)\W*$", re.IGNORECASE)

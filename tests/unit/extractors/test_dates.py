@@ -296,3 +296,33 @@ def test_a_first_of_the_month_ocr_misread_still_wraps_onto_the_next_row(first):
     lines = lines_of(f"est détachée en Autriche du 25 mars 2026 au {first} novembre", "2026 pour le compte de notre société")
     found = [(c.value, c.rule) for c in find_dates(lines, today=date(2026, 11, 1))]
     assert found == [(date(2026, 3, 25), "date.text_dmy"), (date(2026, 11, 1), "date.text_dmy+wrapped")]
+
+
+def test_a_day_ocr_split_in_two_is_joined_before_a_zero_padded_month_only():
+    [split] = find_dates(lines_of("Extrait délivré le 1 1/04/2019"), today=date(2026, 11, 1))
+    assert (split.value, split.raw, split.rule) == (date(2019, 4, 11), "1 1/04/2019", "date.numeric_dmy+day_joined")
+    # a lone digit before a date whose month is not padded is another number (a quantity, a page)
+    [apart] = find_dates(lines_of("Page 1 1/4/2019"), today=date(2026, 11, 1))
+    assert (apart.value, apart.rule) == (date(2019, 4, 1), "date.numeric_dmy")
+    assert [c.value for c in find_dates(lines_of("Qté 4 12/03/2025"), today=date(2026, 11, 1))] == [date(2025, 3, 12)]
+
+
+@pytest.mark.parametrize("label", ["Extrait délivré le", "Fait à Lyon, le", "Établi le", "Attestation émise le"])
+def test_a_certificates_own_day_outranks_an_event_it_records(label):
+    lines = lines_of(
+        "EXTRAIT SANS FILIATION",
+        "Date de naissance : 1er novembre 1987",
+        "Mentions marginales : Mariée à Rennes le 10/12/2016",
+        f"{label} 11/04/2019",
+    )
+    assert extract_date(lines, doc_type="birth_certificate").value == "2019-04-11"
+
+
+def test_a_marital_status_is_no_event_and_does_not_undo_the_date_after_it():
+    lines = lines_of("ATTESTATION", "Situation : Mariée Date : 03/03/2025", "Né le 01/02/1980")
+    assert extract_date(lines, doc_type="rights_certificate").value == "2025-03-03"
+
+
+def test_a_first_name_marie_is_no_marriage():
+    lines = lines_of("Dr Marie Le Goff 03/03/2025", "Médecin généraliste")
+    assert [round(c.score, 2) > 0.5 for c in find_dates(lines, today=date(2026, 11, 1))] == [True]
