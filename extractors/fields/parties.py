@@ -29,6 +29,7 @@ from typing import Any, TypeGuard
 
 from extractors.data_files import fold, phrase_pattern
 from extractors.fields.dates import find_dates
+from extractors.fields.glued_words import mend_words
 from extractors.fields.regex_cache import cached_big_patterns
 from extractors.keywords import DOC_TYPES, PARTIES, Words
 from extractors.layout import Line, lines_below, union_boxes
@@ -704,6 +705,7 @@ def _practitioner_as_issuer(issuer: Found, practitioner: Found) -> Found:
 
 
 WEAK_ISSUER = 0.5
+MENDED = ".words_mended"  # the rule suffix of a name whose cut or run-together words were mended
 
 
 def _titled(practitioner: Found) -> Found:
@@ -725,6 +727,12 @@ def _to_field(found: Found, suffix: str) -> Field:
         raw = found.line.text[found.start : found.end]
     confidence = round(ocr_conf * found.certainty, 3)
     return Field(value=found.value, raw=raw, confidence=confidence, page=found.line.page, bbox=bbox, rule=found.rule + suffix)
+
+
+def _mended(found: Found) -> Found:
+    """The name with the words OCR cut in two or ran together mended (glued_words.py), marked in its rule."""
+    value = mend_words(found.value)
+    return found if value == found.value else replace(found, value=value, rule=found.rule + MENDED)
 
 
 def _rows_for_model(lines: Sequence[Line]) -> list[Line]:
@@ -754,7 +762,7 @@ def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[
     elif practitioner is not None and kind_of(doc_type).by_practitioner and (issuer is None or issuer.certainty < WEAK_ISSUER):
         issuer = _titled(practitioner)  # a form's section title is not who issued it; its practitioner is
     if issuer is not None:
-        fields["issuer"] = _to_field(issuer, suffix)
+        fields["issuer"] = _to_field(_mended(issuer), suffix)
     if practitioner is not None:
         fields["practitioner"] = _to_field(practitioner, suffix)
     skip = {issuer.line.index} if issuer else set()
