@@ -590,6 +590,53 @@ def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     ]
 
 
+COUNT_APART = "+count_apart"  # the rule modifier of a total cut from a count a merged row put before it
+MIN_SUMMED_ROWS = 2
+
+
+def _rows_sums_above(lines: Sequence[Line], line: Line) -> set[Decimal]:
+    """The sums of the rows right above a line that end in an amount, over the last two or more of them
+    (a table's priced rows ending where the total's row begins)."""
+    above = [row for row in lines if row.page == line.page and row.index < line.index]
+    sums, total, count = set(), Decimal(0), 0
+    for row in reversed(above):
+        amounts = amounts_in(row)
+        if not amounts:
+            break
+        total, count = total + amounts[-1].value, count + 1
+        if count >= MIN_SUMMED_ROWS:
+            sums.add(total)
+    return sums
+
+
+def _count_apart(candidate: TotalCandidate, sums: set[Decimal]) -> Amount | None:
+    """The amount after a one- or two-digit count that a space-grouped candidate swallowed as its
+    thousands ("11 187,33" from "11 séances" merged with "total : 187,33"), or None."""
+    amount = candidate.amount
+    grouped = SPACE_GROUPED.match(amount.raw)
+    if grouped is None or len(amount.raw[: grouped.start(1)].lstrip("-")) > 2 or amount.value in sums:
+        return None
+    offset = amount.line.text.find(amount.raw, amount.start)
+    if offset < 0:
+        return None
+    tail = AMOUNT.search(amount.line.text, offset + grouped.end(1), amount.end)
+    value = parse_amount(tail.group(0)) if tail else None
+    if tail is None or value not in sums:
+        return None
+    return Amount(value, tail.group(0).strip(), amount.line, tail.start(), tail.end())
+
+
+def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """A candidate whose first thousands group is a count a merged row put before it is the amount after
+    that count - where the priced rows right above add up to that amount and not to the whole: a photo's
+    skew merged "Nombre de séances : 11" with "Total : 187,33 EUR" (11 x 17,03) into "11 187,33"."""
+    out = []
+    for c in candidates:
+        apart = _count_apart(c, _rows_sums_above(lines, c.amount.line)) if SPACE_GROUPED.match(c.amount.raw) else None
+        out.append(TotalCandidate(apart, c.score + CROSS_CHECK_BONUS, c.rule + COUNT_APART) if apart else c)
+    return out
+
+
 def deduction_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A candidate equal to another, larger candidate less a sum already paid (a deposit, "Déjà réglé",
     "Anzahlung", an insurer's payment on a statement) is what is left to pay: the bill's own arithmetic
@@ -681,7 +728,7 @@ def cents_unread(lines: Sequence[Line], amount: Amount) -> bool:
 def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
     """The total paid as a Field with how it was chosen, or None when no amount is printed."""
     candidates = total_candidates(lines)
-    candidates = tax_part_check(lines, candidates)
+    candidates = count_group_check(lines, tax_part_check(lines, candidates))
     candidates = repeated_check(
         lines,
         deduction_check(lines, split_check(lines, rounding_check(lines, cross_check(lines, sum_check(lines, candidates))))),

@@ -209,6 +209,25 @@ def test_a_count_before_an_amount_is_not_its_thousands():
     assert [str(a.value) for a in amounts_in(row)] == ["125.00"]
 
 
+SESSIONS = tuple(f"{day:02d}/10/2019 AMS 7,5 17,03 EUR" for day in range(1, 12))  # 11 x 17,03 = 187,33
+
+
+def test_a_count_a_merged_row_put_before_the_total_is_cut_off_where_the_rows_add_up():
+    # a photo's skew merged "Nombre de séances : 11" with "Total : 187,33 EUR"
+    field = extract_total(lines_of("Date de la séance Acte Honoraires", *SESSIONS, "séances total : 11 187,33 EUR"))
+    assert (field.value, field.raw) == ("187.33", "187,33 EUR") and field.rule.endswith("+count_apart")
+
+
+def test_a_real_thousands_group_stays_whole():
+    # the rows add up to the whole amount: "1 187,33" is one thousand one hundred...
+    rows = ("Chambre 1 000,00", "Repas 187,33")
+    assert extract_total(lines_of(*rows, "Total : 1 187,33 EUR")).value == "1187.33"
+    # ...and where no rows add up to the part after the first group, nothing is cut
+    assert extract_total(lines_of("Forfait hospitalier", "Total : 11 187,33 EUR")).value == "11187.33"
+    # one row equal to the part after the group is no sum of rows ("Sous-total 187,33" then shipping)
+    assert extract_total(lines_of("Libellé", "Sous-total 187,33", "Total : 11 187,33 EUR")).value == "11187.33"
+
+
 def test_a_total_below_an_unreadable_rounding_row_is_the_rounded_one():
     # the adjustment misread ('200' for '0.02'): the total below it a few cents from the one above is paid
     lines = lines_of("Grand Total : 87.08", "Rounding Adjustment: 200", "Net Total : 87.10", "Cash 100.00")
