@@ -14,11 +14,15 @@ Two repairs, each only where the lexicon speaks for it and against the row as re
   ("PHARMACIECENTRALE" -> "PHARMACIE CENTRALE"). Only after such a word: splitting any unknown word into two
   known ones would cut English and Malay compound names apart ("STATIONERY", "PARTNERS", "BOOKCENTRE"),
   which a French lexicon does not know.
+- **a first name run into a surname in capitals**, in a person's name only: "AnaïsSANCHEZ" -> "Anaïs SANCHEZ"
+  (a text layer that places the two words apart without a space between them); "McDONALD", "LeBLANC" - two
+  letters before the capitals - are left alone.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +31,7 @@ from extractors.keywords import PARTIES
 
 MODEL_PACKAGE = "fr_core_news_sm"
 MIN_REST = 4  # the letters of the word after an establishment word or title, at least
+FIRST_NAME_THEN_SURNAME = re.compile(r"^([A-ZÀ-Ý][a-zà-ÿ]{2,}(?:-[A-ZÀ-Ý][a-zà-ÿ]+)*)([A-ZÀ-Ý]{2,}(?:[-'][A-ZÀ-Ý]+)*)$")
 
 
 @cache
@@ -73,8 +78,11 @@ def _split(piece: str) -> str | None:
     return None
 
 
-def mend_words(name: str) -> str:
-    """The name with its cut and run-together words mended (unchanged when nothing needs it)."""
+def mend_words(name: str, person: bool = False) -> str:
+    """The name with its cut and run-together words mended (unchanged when nothing needs it); a person's
+    name also has a first name run into its surname in capitals parted."""
+    if person:
+        name = " ".join(FIRST_NAME_THEN_SURNAME.sub(r"\1 \2", piece) for piece in name.split(" "))
     if not lexicon():
         return name
     pieces = name.split(" ")

@@ -126,8 +126,9 @@ NOT_NAME_START = {
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
 DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
+# (OCR splits the raised "me" of "Mme" from its "M": "M me Inès BLANC")
 CIVIL_TITLE = re.compile(
-    r"(?<![A-Za-z])(?:Mme|MME|Madame|MADAME|Mlle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
+    r"(?<![A-Za-z])(?:M ?me|MME|Madame|MADAME|M ?lle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
 )
 _NLP_LOCK = threading.Lock()
 
@@ -729,9 +730,9 @@ def _to_field(found: Found, suffix: str) -> Field:
     return Field(value=found.value, raw=raw, confidence=confidence, page=found.line.page, bbox=bbox, rule=found.rule + suffix)
 
 
-def _mended(found: Found) -> Found:
+def _mended(found: Found, person: bool = False) -> Found:
     """The name with the words OCR cut in two or ran together mended (glued_words.py), marked in its rule."""
-    value = mend_words(found.value)
+    value = mend_words(found.value, person)
     return found if value == found.value else replace(found, value=value, rule=found.rule + MENDED)
 
 
@@ -764,11 +765,11 @@ def extract_parties(lines: Sequence[Line], doc_type: str | None = None) -> dict[
     if issuer is not None:
         fields["issuer"] = _to_field(_mended(issuer), suffix)
     if practitioner is not None:
-        fields["practitioner"] = _to_field(practitioner, suffix)
+        fields["practitioner"] = _to_field(_mended(practitioner, person=True), suffix)
     skip = {issuer.line.index} if issuer else set()
     beneficiary = _beneficiary(lines, entities, skip, holder=doc_type in PARTIES.beneficiary.holder_kinds)
     if beneficiary is not None and (practitioner is None or beneficiary.value != practitioner.value):
-        fields["beneficiary"] = _to_field(beneficiary, suffix)
+        fields["beneficiary"] = _to_field(_mended(beneficiary, person=True), suffix)
     birth = _birth_date(lines)
     if birth is not None:
         fields["beneficiary_birth_date"] = birth

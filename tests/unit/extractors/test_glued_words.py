@@ -47,3 +47,25 @@ def test_the_issuer_is_mended_and_marked_its_raw_text_as_read():
     issuer = extract_parties(lines_of("PHARMACIECENTRALE", "12 rue de la Paix", "75002 Paris"), "receipt")["issuer"]
     assert issuer.value == "PHARMACIE CENTRALE" and issuer.raw == "PHARMACIECENTRALE"
     assert MENDED in issuer.rule
+
+
+@pytest.mark.parametrize(
+    "read, mended",
+    [
+        ("AnaïsSANCHEZ", "Anaïs SANCHEZ"),
+        ("Jean-PierreMARTIN", "Jean-Pierre MARTIN"),
+        ("ÉloïseDUPONT-MOREAU", "Éloïse DUPONT-MOREAU"),
+        ("McDONALD", "McDONALD"),  # two letters before the capitals: a name's own
+        ("LeBLANC", "LeBLANC"),
+    ],
+)
+def test_a_first_name_run_into_a_surname_is_parted_in_a_persons_name_only(read, mended):
+    assert mend_words(read, person=True) == mended
+    assert mend_words(read) == read  # an issuer's brand may be written so
+
+
+def test_the_beneficiary_after_a_split_civil_title_and_a_glued_surname():
+    lines = lines_of("Cabinet dentaire du Parc", "Dr Sébastien GUERIN", "Bénéficiaire : M me AnaïsSANCHEZ")
+    beneficiary = extract_parties(lines, "quote")["beneficiary"]
+    assert beneficiary.value == "Anaïs SANCHEZ" and beneficiary.rule.startswith("beneficiary.label_right")
+    assert MENDED in beneficiary.rule
