@@ -19,7 +19,8 @@ from models import Field
 
 _CUR = (
     r"(?:€|EUR|\$|US\$|USD|¥|円|JPY|[Yy]en|YEN|R[Mm]|MYR|£|GBP|CHF|Fr\.|SEK|NOK|DKK|kr\.?|PLN|zł|CZK|Kč|HUF|Ft"
-    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|元|INR|₹|Rs\.?|TND|DT|KWD|OMR|JOD|THB|฿|XPF|XOF|XAF|MAD|AED|BRL|MXN|ZAR|KRW|TWD)"
+    r"|CAD|AUD|NZD|SGD|HKD|CNY|RMB|元|INR|₹|Rs\.?|TND|DT|KWD|OMR|JOD|THB|฿|XPF|XOF|XAF|MAD|AED|BRL|MXN|ZAR|KRW|TWD"
+    r"|DHS|Dhs|DH|Dh|FCFA|CFA|F\s?CFP|FCFP)"  # dirhams and CFA francs as printed ("470,97DH", "244 600 F CFP")
 )
 # Currencies of three decimals: "45,500 DT" is 45.5 dinars, not 45,500 (the group is the millimes)
 THREE_DECIMALS = re.compile(r"(?<![A-Za-z])(?:TND|DT|KWD|OMR|JOD)(?![A-Za-z])")

@@ -228,6 +228,14 @@ def test_a_real_thousands_group_stays_whole():
     assert extract_total(lines_of("Libellé", "Sous-total 187,33", "Total : 11 187,33 EUR")).value == "11187.33"
 
 
+@pytest.mark.parametrize(
+    "row, value",
+    [("Consultation externe 470,97DH", "470.97"), ("Total 1 234,50 Dhs", "1234.50"), ("Total 244 600 F CFP", "244600.00")],
+)
+def test_an_amount_glued_to_a_dirham_or_cfa_franc_marker_is_read(row, value):
+    assert [str(a.value) for a in amounts_in(lines_of(row)[0])] == [value]
+
+
 def test_a_total_below_an_unreadable_rounding_row_is_the_rounded_one():
     # the adjustment misread ('200' for '0.02'): the total below it a few cents from the one above is paid
     lines = lines_of("Grand Total : 87.08", "Rounding Adjustment: 200", "Net Total : 87.10", "Cash 100.00")
