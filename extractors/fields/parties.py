@@ -126,10 +126,12 @@ NOT_NAME_START = {
 MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
 DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
-# (OCR splits the raised "me" of "Mme" from its "M": "M me Inès BLANC")
-CIVIL_TITLE = re.compile(
-    r"(?<![A-Za-z])(?:M ?me|MME|Madame|MADAME|M ?lle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)\.?(?=\s)"
-)
+# (OCR splits the raised "me" of "Mme" from its "M": "M me Inès BLANC"; a speck glues the name to its point)
+_CIVIL_TITLES = r"(?<![A-Za-z])(?:M ?me|MME|Madame|MADAME|M ?lle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)"
+CIVIL_TITLE = re.compile(rf"{_CIVIL_TITLES}\.?(?=\s)")
+# before a patient's name, its point may run into the name ("M..Olivier MOREAU") - not in an issuer's
+# name, where it is the shop's own ("MR.Dakgalbi")
+CIVIL_TITLE_BEFORE_NAME = re.compile(rf"{_CIVIL_TITLES}(?:\.?(?=\s)|(?:(?<=[.:])|[.:]+)(?=[A-ZÀ-Ý][a-zà-ÿ]))")
 _NLP_LOCK = threading.Lock()
 
 
@@ -669,7 +671,7 @@ def _civil_title_person(lines: Sequence[Line], entities: Sequence[Entity] | None
     for line in lines:
         if line.index in skip or _has(PARTIES.practitioner.titles, line.text):
             continue
-        m = CIVIL_TITLE.search(line.text)
+        m = CIVIL_TITLE_BEFORE_NAME.search(line.text)
         found = _name_at(line.text, m.end()) if m else None
         if found:
             return _person(found, line, "beneficiary.civil_title", 0.6, entities)

@@ -386,3 +386,16 @@ def test_a_civil_title_whose_point_ocr_read_as_a_colon_still_introduces_the_pati
         "Dr Léa BRUNET", "Rhumatologie", "Pour :. M: Thomas HOARAU | Date de naissance : 13/04/1951", "Lamaline gél. B/30"
     )
     assert extract_parties(lines, "prescription")["beneficiary"].value == "Thomas HOARAU"
+
+
+@pytest.mark.parametrize("row", ["M..Olivier MOREAU", "M.Olivier MOREAU", "M me Olivier MOREAU"])
+def test_a_civil_title_run_into_its_name_or_split_by_ocr_still_introduces_the_patient(row):
+    lines = lines_of(
+        "Océane Hoarau", "Masseur-Kinésithérapeute D.E.", "NOTE D'HONORAIRES", "Le 21/05/2023", row, "Séance n° 1 18,63 EUR"
+    )
+    assert extract_parties(lines, "invoice")["beneficiary"].value == "Olivier MOREAU"
+
+
+def test_initials_are_no_civil_title():
+    lines = lines_of("Océane Hoarau", "Masseur-Kinésithérapeute D.E.", "NOTE D'HONORAIRES", "M.D. Olivier", "Séance 18,63 EUR")
+    assert "beneficiary" not in extract_parties(lines, "invoice")
