@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from extractors.fields.amounts import amounts_in, glyphs_alike, looks_alike, rank_total
 from extractors.fields.dates import printed_order, rank_date
@@ -116,21 +116,29 @@ def fill_missing(found: Extraction, other: OtherReading | None) -> Extraction:
 
 
 READERS_VOTE = "+readers_vote"  # the rule modifier of a total two readings gave against one
-ROUNDING_REACH = Decimal("0.10")  # two totals closer than this are a sum and its rounding (to 5 cents), not a misread
+ROUNDING_STEPS = (Decimal("0.05"), Decimal("0.10"))  # what a total is rounded to where cash is (5 or 10 cents)
+
+
+def rounded_to(value: Decimal, rounded: Decimal) -> bool:
+    """`rounded` is `value` rounded to the nearest step of ROUNDING_STEPS (26.82 -> 26.80, 23.26 -> 23.25)."""
+    return value != rounded and any(
+        (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step == rounded for step in ROUNDING_STEPS
+    )
 
 
 def _a_rounding(kept: Field, other: Field) -> bool:
     """Two totals that are a sum and its rounding, not a misread: the kept one read by a rounding rule, or
-    the two less than ROUNDING_REACH apart (both are printed, and which one was paid is the rounding rules'
-    call)."""
-    return "round" in kept.rule or abs(Decimal(kept.value) - Decimal(other.value)) < ROUNDING_REACH
+    one the other rounded to 5 or 10 cents (both are printed, and which one was paid is the rounding rules'
+    call) - not 20.96 and 20.90, six cents apart: no rounding to the nearest 5 or 10 cents goes so far."""
+    a, b = Decimal(kept.value), Decimal(other.value)
+    return "round" in kept.rule or rounded_to(a, b) or rounded_to(b, a)
 
 
 def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequence[Line]) -> Extraction:
     """The extraction with its total replaced by the other reading's where that one is a lookalike of it
     (one digit OCR confuses apart: `$518.63` / `$518.03`) printed elsewhere on the kept reading too (a card
     slip's AMOUNT beside its TOTAL): two readings give it, one the kept value - a bold TOTAL row's 0 read as
-    a 6. Not a total and its rounding (`23.25` / `23.26`, less than ROUNDING_REACH apart: both are printed,
+    a 6. Not a total and its rounding (`23.25` / `23.26`, `_a_rounding`: both are printed,
     and which one was paid is the rounding rules' call). The value stays in the `lookalike` class of doubt:
     a manager's, never straight through."""
     kept, theirs = found.fields.get("total"), other.ranked.get("total") if other else None

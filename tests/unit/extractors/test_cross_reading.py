@@ -4,6 +4,8 @@ values the kept reading missed taken from it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from extractors.calibration import Proof, field_features, settled_by_arithmetic, settled_fields
 from extractors.cross_reading import (
     OTHER_READER,
@@ -17,6 +19,7 @@ from extractors.cross_reading import (
     gross_follows_total,
     mark_disagreements,
     other_reading,
+    rounded_to,
 )
 from extractors.document import read_proof
 from extractors.fields.extract import extract_all
@@ -196,6 +199,16 @@ def test_no_vote_without_a_second_print_or_between_a_sum_and_its_rounding():
     rounded = ("CAFE", "Date: 12/03/2025", "Total Sales 23.26", "TOTAL 23.25", "Cash 30.00", "Change 6.75")
     reading = read_proof([read_twice(rounded, tuple(row.replace("TOTAL 23.25", "TOTAL 23.26") for row in rounded))])
     assert reading.found.fields["total"].value == "23.25"
+
+
+def test_cents_a_few_apart_are_a_misread_unless_one_is_the_others_rounding():
+    """20.96 / 20.90: six cents, no rounding to 5 or 10 cents goes so far - a 0 read as a 6, outvoted."""
+    slip = tuple(row.replace("518.03", "20.90").replace("518.63", "20.96") for row in SLIP)
+    reading = read_proof([read_twice(slip, tuple(row.replace("20.96", "20.90") for row in slip))])
+    assert reading.found.fields["total"].value == "20.90"
+    assert rounded_to(Decimal("23.26"), Decimal("23.25")) and rounded_to(Decimal("52.08"), Decimal("52.10"))
+    assert rounded_to(Decimal("26.82"), Decimal("26.80")) and not rounded_to(Decimal("20.96"), Decimal("20.90"))
+    assert not rounded_to(Decimal("20.90"), Decimal("20.90"))
 
 
 def test_a_gross_that_is_the_total_follows_the_total_the_readings_settled():
