@@ -595,36 +595,35 @@ COUNT_APART = "+count_apart"  # the rule modifier of a total cut from a count a 
 MIN_SUMMED_ROWS = 2
 
 
-def _rows_sums_above(lines: Sequence[Line], line: Line) -> set[Decimal]:
-    """The sums of the rows right above a line that end in an amount, over the last two or more of them
-    (a table's priced rows ending where the total's row begins)."""
+def _rows_sum_above(lines: Sequence[Line], line: Line) -> Decimal | None:
+    """The sum of the last amounts of the rows right above a line, over the whole run of rows that end in an
+    amount (a table's priced rows ending where the total's row begins; at least two), or None. The whole run,
+    never its last rows alone: those can add up to a total's hundreds by chance ("160,00 + 840,00" above
+    "35,00 + 269,50" make the thousand of "1 304,50")."""
     above = [row for row in lines if row.page == line.page and row.index < line.index]
-    sums, total, count = set(), Decimal(0), 0
+    total, count = Decimal(0), 0
     for row in reversed(above):
         amounts = amounts_in(row)
         if not amounts:
             break
         total, count = total + amounts[-1].value, count + 1
-        if count >= MIN_SUMMED_ROWS:
-            sums.add(total)
-    return sums
+    return total if count >= MIN_SUMMED_ROWS else None
 
 
-def _count_apart(candidate: TotalCandidate, sums: set[Decimal]) -> Amount | None:
+def _count_apart(candidate: TotalCandidate, rows_sum: Decimal | None) -> Amount | None:
     """The amount after a one- or two-digit count that a space-grouped candidate swallowed as its
     thousands ("11 187,33" from "11 séances" merged with "total : 187,33"), or None."""
     amount = candidate.amount
     grouped = SPACE_GROUPED.match(amount.raw)
-    if grouped is None or len(amount.raw[: grouped.start(1)].lstrip("-")) > 2 or amount.value in sums:
+    if rows_sum is None or grouped is None or len(amount.raw[: grouped.start(1)].lstrip("-")) > 2 or amount.value == rows_sum:
         return None
     offset = amount.line.text.find(amount.raw, amount.start)
     if offset < 0:
         return None
     tail = AMOUNT.search(amount.line.text, offset + grouped.end(1), amount.end)
-    value = parse_amount(tail.group(0)) if tail else None
-    if tail is None or value not in sums:
+    if tail is None or parse_amount(tail.group(0)) != rows_sum:
         return None
-    return Amount(value, tail.group(0).strip(), amount.line, tail.start(), tail.end())
+    return Amount(rows_sum, tail.group(0).strip(), amount.line, tail.start(), tail.end())
 
 
 def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
@@ -633,7 +632,7 @@ def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -
     skew merged "Nombre de séances : 11" with "Total : 187,33 EUR" (11 x 17,03) into "11 187,33"."""
     out = []
     for c in candidates:
-        apart = _count_apart(c, _rows_sums_above(lines, c.amount.line)) if SPACE_GROUPED.match(c.amount.raw) else None
+        apart = _count_apart(c, _rows_sum_above(lines, c.amount.line)) if SPACE_GROUPED.match(c.amount.raw) else None
         out.append(TotalCandidate(apart, c.score + CROSS_CHECK_BONUS, c.rule + COUNT_APART) if apart else c)
     return out
 

@@ -226,6 +226,10 @@ def test_a_real_thousands_group_stays_whole():
     assert extract_total(lines_of("Forfait hospitalier", "Total : 11 187,33 EUR")).value == "11187.33"
     # one row equal to the part after the group is no sum of rows ("Sous-total 187,33" then shipping)
     assert extract_total(lines_of("Libellé", "Sous-total 187,33", "Total : 11 187,33 EUR")).value == "11187.33"
+    # the last rows of the run adding up to the part after the group is chance: the whole run counts (one
+    # row misread, "840;00", the run does not add up to the whole either)
+    rows = ("Désignation Montant", "Forfait 160,00 €", "Chambre 840;00 €", "Télévision 35,00 €", "Repas 269,50 €")
+    assert extract_total(lines_of(*rows, "Reste à charge 1 304,50 €")).value == "1304.50"
 
 
 @pytest.mark.parametrize(
