@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from itertools import pairwise
 
@@ -715,14 +715,27 @@ PRINTED_CENTS = re.compile(r"\d\s?[.,]\s?\d")
 
 def cents_unread(lines: Sequence[Line], amount: Amount) -> bool:
     """A whole amount ("USD 64") that a row prints with its decimal separator and nothing after it
-    ("TOTAL USD 64."): the cents were lost to the scan (blur, a fold), the value is a part of the total."""
+    ("TOTAL USD 64."), or that another row prints with cents ("TOTAL USD 495" under "AMOUNT USD 495.42": a
+    card slip's two prints of one sum): the cents were lost to the scan (blur, a fold), the value is a part
+    of the total."""
     if PRINTED_CENTS.search(amount.raw) or amount.value != amount.value.to_integral_value():
         return False
     for line in lines:
         m = DANGLING_SEPARATOR.search(line.text)
         if m and Decimal(m.group(1)) == amount.value:
             return True
+        if line is not amount.line and any(_with_cents_of(other, amount.value) for other in amounts_in(line)):
+            return True
     return False
+
+
+def _with_cents_of(other: Amount, whole: Decimal) -> bool:
+    """`other` is `whole` with cents printed (495.42 for 495)."""
+    return (
+        other.value != whole
+        and other.value.to_integral_value(rounding=ROUND_DOWN) == whole
+        and bool(PRINTED_CENTS.search(other.raw))
+    )
 
 
 def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:

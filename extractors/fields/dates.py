@@ -535,7 +535,7 @@ def _period_start_malus(candidate: DateCandidate) -> DateCandidate:
 
 
 ISSUE_LABELS = re.compile(
-    r"(d[ée]livr[ée]+e?s?|[ée]tablie?s?|[ée]mise?s?|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},\s*le)?\W*$",
+    r"(d[ée]livr[ée]+e?s?|[ée]tablie?s?|[ée]mise?s?|[ée]mission|[ée]dition|[ée]dit[ée]e?|fait|sign[ée]|date)\W*(?:le|du|:)?\W*(?:[A-Za-zÀ-ÿ' -]{0,30},[\s.,:;]*le)?\W*$",
     re.IGNORECASE,
 )
 PERIOD_WORDS = re.compile(r"(du|au|from|to|jusqu'?au|until|d[ée]part|retour|d[ée]but|fin|ouverts?)\W*$", re.IGNORECASE)

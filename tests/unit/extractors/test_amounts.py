@@ -375,6 +375,10 @@ def test_a_code_glued_to_a_label_is_no_amount():
         (("AMOUNT USD 64", "TOTAL USD 64"), False),  # a whole amount printed whole
         (("TOTAL USD 64.00", "AMOUNT USD 64."), False),  # the cents read on the chosen row
         (("Total 45 €", "12, rue de la Paix"), False),  # another figure's separator
+        (("AMOUNT USD 495.42", "TOTAL USD 495"), True),  # another print of the sum with its cents
+        (("Total 45 €", "Dont TVA 45,50 €"), True),
+        (("Total 45 €", "Dont TVA 4,50 €"), False),  # cents of another whole part
+        (("Total 45 €", "Acompte 45 €"), False),  # another whole print
     ],
 )
 def test_a_whole_total_printed_with_a_dangling_separator_has_lost_its_cents(rows, unread):

@@ -326,3 +326,14 @@ def test_a_marital_status_is_no_event_and_does_not_undo_the_date_after_it():
 def test_a_first_name_marie_is_no_marriage():
     lines = lines_of("Dr Marie Le Goff 03/03/2025", "Médecin généraliste")
     assert [round(c.score, 2) > 0.5 for c in find_dates(lines, today=date(2026, 11, 1))] == [True]
+
+
+def test_a_marriage_in_the_margin_and_a_speck_after_the_place_of_delivery():
+    lines = lines_of(
+        "Extrait d'acte de naissance sans filiation",
+        "Date de naissance : le 14 octobre 1999",
+        "Mentions marginales : Marié à Lille le 05/05/2018 avec Chloé NGUYEN",
+        "Délivré à Tours,.le 11.06.26",
+    )
+    field = extract_date(lines, doc_type="birth_certificate")
+    assert (field.value, field.rule) == ("2026-06-11", "date.numeric_dmy+issue_label")
