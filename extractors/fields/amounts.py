@@ -107,12 +107,18 @@ COUNT_LABEL = re.compile(r"(?:\bqty|\bqt[eé]|\bquantit[eé]|\bitems?|\bpcs|\bnb
 SPACE_GROUPED = re.compile(r"^-?\d{1,3}([ \u00a0\u202f])\d{3}")  # the group: the separator after the count
 
 
+def _after_first_group(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The amount printed after the first group of the space-grouped figure `text[start:end]` ("187,33" of
+    "11 187,33"), or None when the figure is not space-grouped."""
+    grouped = SPACE_GROUPED.match(text[start:end])
+    return AMOUNT.search(text, start + grouped.end(1), end) if grouped else None
+
+
 def _after_count(line: Line, m: re.Match[str]) -> re.Match[str] | None:
     """The amount after a count its match swallowed as a thousands group, or None."""
-    grouped = SPACE_GROUPED.match(m.group(0))
-    if grouped is None or not COUNT_LABEL.search(line.text[: m.start()]):
+    if not COUNT_LABEL.search(line.text[: m.start()]):
         return None
-    return AMOUNT.search(line.text, m.start() + grouped.end(1), m.end())
+    return _after_first_group(line.text, m.start(), m.end())
 
 
 def amounts_in(line: Line) -> list[Amount]:
@@ -593,6 +599,7 @@ def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
 
 COUNT_APART = "+count_apart"  # the rule modifier of a total cut from a count a merged row put before it
 MIN_SUMMED_ROWS = 2
+MAX_COUNT_DIGITS = 2  # a count of sessions or items, not a thousands group of its own
 
 
 def _rows_sum_above(lines: Sequence[Line], line: Line) -> Decimal | None:
@@ -610,18 +617,16 @@ def _rows_sum_above(lines: Sequence[Line], line: Line) -> Decimal | None:
     return total if count >= MIN_SUMMED_ROWS else None
 
 
-def _count_apart(candidate: TotalCandidate, rows_sum: Decimal | None) -> Amount | None:
+def _count_apart(lines: Sequence[Line], amount: Amount) -> Amount | None:
     """The amount after a one- or two-digit count that a space-grouped candidate swallowed as its
-    thousands ("11 187,33" from "11 séances" merged with "total : 187,33"), or None."""
-    amount = candidate.amount
-    grouped = SPACE_GROUPED.match(amount.raw)
-    if rows_sum is None or grouped is None or len(amount.raw[: grouped.start(1)].lstrip("-")) > 2 or amount.value == rows_sum:
+    thousands ("11 187,33" from "11 séances" merged with "total : 187,33") - where the whole run of priced
+    rows above adds up to it and not to the whole - or None."""
+    text = amount.line.text
+    tail = _after_first_group(text, amount.start, amount.end)
+    if tail is None or len(text[amount.start : tail.start()].strip().lstrip("-")) > MAX_COUNT_DIGITS:
         return None
-    offset = amount.line.text.find(amount.raw, amount.start)
-    if offset < 0:
-        return None
-    tail = AMOUNT.search(amount.line.text, offset + grouped.end(1), amount.end)
-    if tail is None or parse_amount(tail.group(0)) != rows_sum:
+    rows_sum = _rows_sum_above(lines, amount.line)
+    if rows_sum is None or rows_sum == amount.value or parse_amount(tail.group(0)) != rows_sum:
         return None
     return Amount(rows_sum, tail.group(0).strip(), amount.line, tail.start(), tail.end())
 
@@ -632,7 +637,7 @@ def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -
     skew merged "Nombre de séances : 11" with "Total : 187,33 EUR" (11 x 17,03) into "11 187,33"."""
     out = []
     for c in candidates:
-        apart = _count_apart(c, _rows_sum_above(lines, c.amount.line)) if SPACE_GROUPED.match(c.amount.raw) else None
+        apart = _count_apart(lines, c.amount)
         out.append(TotalCandidate(apart, c.score + CROSS_CHECK_BONUS, c.rule + COUNT_APART) if apart else c)
     return out
 
