@@ -22,6 +22,7 @@ from samples.generator.documents import (
     prescription,
     prior_authorisation,
     quote,
+    receipt_de,
     rights_certificate,
     ticket,
 )
@@ -47,4 +48,5 @@ REGISTRY: dict[str, Builder] = {
     "posting_certificate": posting_certificate.build,
     "birth_certificate": birth_certificate.build,
     "invoice_hospital_abroad": hospital_abroad.build,
+    "receipt_de": receipt_de.build,
 }

@@ -240,8 +240,11 @@ def validity(rng: random.Random, day: date, record: dict) -> tuple[date, Row]:
     # the end of a validity printed as a duration is what the duration says: calendar months for "N mois"
     # (Code civil art. 641, as extractors/fields/periods.py reads it), days for "N jours"
     months = days // 30 if days >= 60 else 0
-    shown = f"{months} mois" if months else f"{days} jours"
     end = day + (relativedelta(months=months) if months else timedelta(days=days))
+    if end > common.LATEST:  # no date of the truth after LATEST: a recent quote is valid a month
+        months, days = 0, 30
+        end = day + timedelta(days=days)
+    shown = f"{months} mois" if months else f"{days} jours"
     return end, text(
         rng.choice(
             [
