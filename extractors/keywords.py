@@ -248,6 +248,7 @@ class Sections(Model):
 
 class Payments(Model):
     tendered: Words
+    tendered_opening: Words
     change: Words
     already_paid: Words
 

@@ -65,6 +65,12 @@ CONFUSED_YEN = re.compile(r"(?<![\w.,])Y(?P<units>\d{1,3}(?:,\d{3})+|\d{1,6})(?!
 ESTIMATE_PENALTY = 0.3
 BELOW_PENALTY = 0.1
 SPACED_PENALTY = 0.15
+# A total label's row whose amount is not its last column: a larger amount before it, or a figure after it
+# ("Gesamtbetrag 6,31 0,92 7:23", a VAT table's row of net, tax and gross with the gross misread; "Gesamtbetrag
+# 30,16 5,73" with the gross lost): the amount is the tax or the net of a table, not the total
+TABLE_ROW_PENALTY = 0.3
+TABLE_ROW = "+table_row"
+FIGURE_AFTER = re.compile(r"\d[\d.,:]*\d")
 CROSS_CHECK_BONUS = 0.25
 TENDER_ONLY_SCORE = 1.1
 LABEL_WORD = re.compile(r"[A-Za-zÀ-ÿ]{3,}")  # a word of 3 letters or more: what names the amount on its row
@@ -239,6 +245,8 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
         lost_point = _spaced_decimal(line, paid[-1])
         if lost_point is not None:
             return TotalCandidate(lost_point, weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
+        if _inside_a_table_row(line, paid[-1], right):
+            return TotalCandidate(paid[-1], weight + late - TABLE_ROW_PENALTY, "total.label_right" + TABLE_ROW)
         return TotalCandidate(paid[-1], weight + late, "total.label_right")
     confused = confused_amounts(line, label_end)
     if confused:
@@ -276,6 +284,14 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if alone is not None:
         return TotalCandidate(alone, weight + late - BELOW_PENALTY, "total.label_below_right")
     return None
+
+
+def _inside_a_table_row(line: Line, chosen: Amount, right: list[Amount]) -> bool:
+    """Whether the amount chosen on a total label's row is a column of a table row rather than its end: a
+    larger amount before it, or a figure after it (TABLE_ROW_PENALTY)."""
+    return any(a.value > chosen.value for a in right if a.end <= chosen.start) or bool(
+        FIGURE_AFTER.search(line.text, chosen.end)
+    )
 
 
 # an amount OCR ran into its label ("MONTANT32,06 EUR"): with its cents, so that a code is not read as one
@@ -381,13 +397,19 @@ def reads_a_sure_total(lines: Sequence[Line]) -> bool:
 MAX_TENDER_ROW_AMOUNTS = 2  # a row printing more amounts is columns run together: which is the tender is unknown
 
 
-def _row_amount(lines: Sequence[Line], labels: Words, unless: Words = ()) -> Decimal | None:
-    """The last amount on the last row carrying one of `labels` (totals.toml `payments`) and none of
-    `unless`, among rows printing at most two amounts."""
+def _opens_with(folded: str, words: Words) -> bool:
+    """Whether the row's first words are one of `words` ("bar eur 50,00")."""
+    return any(re.match(rf"\W*{re.escape(word)}(?![\w-])", folded) for word in words)
+
+
+def _row_amount(lines: Sequence[Line], labels: Words, unless: Words = (), opening: Words = ()) -> Decimal | None:
+    """The last amount on the last row carrying one of `labels` (totals.toml `payments`), or opening with one of
+    `opening`, and none of `unless`, among rows printing at most two amounts."""
     value = None
     for line in lines:
         folded = fold(line.text)
-        if _has(folded, labels) and not (unless and _has(folded, unless)):
+        named = _has(folded, labels) or _opens_with(folded, opening)
+        if named and not (unless and _has(folded, unless)):
             amounts = amounts_in(line)
             if amounts and len(amounts) <= MAX_TENDER_ROW_AMOUNTS:
                 value = amounts[-1].value
@@ -398,7 +420,8 @@ def cash_tendered(lines: Sequence[Line]) -> tuple[Decimal, Decimal] | None:
     """(amount tendered, change given), when both are printed and the change is the smaller (cash receipts)."""
     change_words = TOTALS.payments.change
     # "CASH CHANGE 71.40" names the change, not the cash tendered
-    tendered, change = _row_amount(lines, TOTALS.payments.tendered, change_words), _row_amount(lines, change_words)
+    tendered = _row_amount(lines, TOTALS.payments.tendered, change_words, TOTALS.payments.tendered_opening)
+    change = _row_amount(lines, change_words)
     if tendered is None or change is None or change >= tendered:
         return None
     return tendered, change
@@ -677,7 +700,12 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
         gross = next(
             (printed[n + c.amount.value] for n in sorted(nets) if n > c.amount.value and n + c.amount.value in printed), None
         )
-        out.append(c if gross is None or c.amount.value in nets else TotalCandidate(gross, c.score, c.rule + "+net_plus_tax"))
+        if gross is None or c.amount.value in nets:
+            out.append(c)
+            continue
+        # the gross found, the table row's column is resolved: its penalty is lifted
+        lifted = TABLE_ROW_PENALTY if TABLE_ROW in c.rule else 0.0
+        out.append(TotalCandidate(gross, c.score + lifted, c.rule.replace(TABLE_ROW, "") + "+net_plus_tax"))
     return out
 
 

@@ -52,7 +52,9 @@ SPLIT_DAY = r"[0-3] \d(?=\s?[/.\-]\s?0[1-9])"
 NUMERIC_DMY = re.compile(
     rf"(?<![\d/-])(?<!\d\.)({SPLIT_DAY}|\d{{1,2}})\s?([/.\-])\s?(\d{{1,2}})\s?\2\s?(\d{{4}}{GLUED_TIME}|\d{{2}}{GLUED_TIME}|(?:\d{{4}}|\d{{2}})(?![\d/]|\.\d))"
 )
-NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
+# A year OCR split in two before a zero-padded month ("201 9-03-31", "20 19/03/31"): joined, as SPLIT_DAY
+SPLIT_YEAR = r"(?:(?:1 9|2 0)\d{2}|(?:19|20) \d{2}|(?:19|20)\d \d)(?=[/\-](?:0[1-9]|1[0-2])[/\-])"
+NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}}|{SPLIT_YEAR})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
 # A day glued by OCR to the word before it ("au20 févr. 2020", "du5 mars") reads as a day all the same.
 GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
@@ -98,6 +100,7 @@ PERIOD_START_PENALTY = 0.5  # cancels an issue label's bonus and then some
 STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(?e?\)?\s+du|s[ée]jour\s+du)\W*$", re.IGNORECASE)
 STAY_START_BONUS = 0.5
 DAY_JOINED = "+day_joined"  # the rule modifier of a numeric date whose day OCR split in two (SPLIT_DAY)
+YEAR_JOINED = "+year_joined"  # ... whose year OCR split in two (SPLIT_YEAR)
 GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess", "+colons_read")
 # a numeric date whose slashes OCR read as colons ("À Saint-Denis, lé 06:07:26"): a time's shape, so only right
 # after the "le" that announces a date, and never sure
@@ -455,7 +458,8 @@ def find_dates(
         previous = lines[position - 1] if position else None
         matches: list[tuple[re.Match[str], date | None, str]] = []
         for m in NUMERIC_YMD.finditer(line.text):
-            matches.append((m, *ymd_reading(m.group(1), m.group(3), m.group(4))))
+            value, rule = ymd_reading(m.group(1).replace(" ", ""), m.group(3), m.group(4))
+            matches.append((m, value, rule + (YEAR_JOINED if " " in m.group(1) else "")))
         for m in NUMERIC_DMY.finditer(line.text):
             dotted = m.group(2) == "."  # never month-first
             first = _day(m)

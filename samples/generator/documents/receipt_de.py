@@ -402,7 +402,7 @@ def build(rng: random.Random, pages: int = 1, day=None, total: Decimal | None = 
         gross_total=common.money_truth(amount),
         language="de",
         country="DE",
-        issuer=name,
+        issuer=umlauts(name, keep),  # as printed: "Schaefer" where the till has no umlauts
     )
     for trap in traps:
         common.add_trap(record, trap)
