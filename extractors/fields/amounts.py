@@ -288,10 +288,10 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
 
 def _inside_a_table_row(line: Line, chosen: Amount, right: list[Amount]) -> bool:
     """Whether the amount chosen on a total label's row is a column of a table row rather than its end: a
-    larger amount before it, or a figure after it (TABLE_ROW_PENALTY)."""
-    return any(a.value > chosen.value for a in right if a.end <= chosen.start) or bool(
-        FIGURE_AFTER.search(line.text, chosen.end)
-    )
+    larger amount before it, or a figure other than zero after it (TABLE_ROW_PENALTY)."""
+    after = [m.group(0) for m in FIGURE_AFTER.finditer(line.text, chosen.end)]
+    # a zero after it is a balance column ("Total: 63.80 63.80 0.00"): the row ends with what was owed
+    return any(a.value > chosen.value for a in right if a.end <= chosen.start) or any(f.strip("0.,:") for f in after)
 
 
 # an amount OCR ran into its label ("MONTANT32,06 EUR"): with its cents, so that a code is not read as one

@@ -384,3 +384,28 @@ def test_a_code_glued_to_a_label_is_no_amount():
 def test_a_whole_total_printed_with_a_dangling_separator_has_lost_its_cents(rows, unread):
     field, _ = rank_total(lines_of("VISA", *rows, "APPROVED"))
     assert field.rule.endswith("+cents_unread") is unread
+
+
+def test_a_total_label_rows_column_is_no_total_when_the_till_row_says_otherwise():
+    # a VAT table's "Gesamtbetrag" row (net, tax, gross) with its gross misread: the tax is no total; the cash
+    # handed over ("BAR" opening its row) less the change confirms the "Gesamt" row
+    lines = lines_of("Gesamt 7,23", "BAR 8,00", "Rückgeld EUR 0,77", "MwSt Netto Steuer Brutto", "Gesamtbetrag 6,31 0,92 7:23")
+    total = extract_total(lines)
+    assert (total.value, total.rule) == ("7.23", "total.label_right+tender_check")
+
+
+def test_a_table_rows_column_read_alone_is_marked_and_less_sure():
+    # the gross column lost: the tax is all there is, chosen, marked and far from sure
+    field, evidence = rank_total(lines_of("MwSt Netto Steuer Brutto", "Gesamtbetrag 30,16 5,73"))
+    assert (field.value, field.rule) == ("5.73", "total.label_right+table_row")
+    assert evidence.certainty < 0.8
+    # a row repeating its total, or ending with it, is no table's column
+    assert extract_total(lines_of("Total: 63.80 63.80 0.00")).rule == "total.label_right"
+    assert extract_total(lines_of("Gesamtbetrag 6,31 0,92 7,23")).value == "7.23"
+
+
+def test_bar_names_the_cash_tendered_only_where_it_opens_the_row():
+    lines = lines_of("Schoko Bar 1,29", "Summe 1,29", "Rueckgeld 0,71")
+    assert "tender_check" not in extract_total(lines).rule
+    lines = lines_of("Summe 1,29", "Bar EUR 2,00", "Rueckgeld 0,71")
+    assert extract_total(lines).rule == "total.label_right+tender_check"

@@ -67,6 +67,10 @@ def test_a_prescription_of_medicines_named_by_weak_cues_is_pharmacy():
         (("Optik Weitblick", "Quittung", "Kontaktlinsenpflege 14,90"), "optical"),
         (("Sanitätshaus am Dom", "Kompressionsstrümpfe Klasse 2 36,45"), "medical_equipment"),
         (("Hörakustik Klang GmbH", "Hörgerät Batterien 6,90"), "hearing"),
+        # ... a drugstore's, as "drugstore" an American one; an optician's in the plural; a till without umlauts
+        (("DROGERIEMARKT Hoffmann", "Vitamin C Kapseln 4,72 A", "SUMME EUR 11,38"), "pharmacy"),
+        (("Brillen Krüger", "Lesebrille +2,0 14,90"), "optical"),
+        (("Sanitaetshaus am Markt", "Bandage Knie 39,90 A"), "medical_equipment"),
         # an emergency visit or an outpatient consultation at a hospital is no stay
         (
             ("Massachusetts General Hospital", "PATIENT STATEMENT", "Emergency Dept Level 4 $1,245.00", "X-Ray Chest $312.00"),

@@ -230,3 +230,19 @@ def test_a_foreign_hospitals_bill_listing_a_stay_is_an_invoice_not_a_bulletin(ro
 
 def test_space_grouped_figures_without_a_currency_are_no_priced_rows():
     assert classify(lines_of("Code postal 75 001", "Tél 01 234 567", "Dossier 12 345")).doc_type is not DocType.INVOICE
+
+
+def test_a_german_till_receipt_naming_its_prescription_is_a_receipt():
+    # a pharmacy's till without umlauts, its fiscal module's rows; "Rezept vom" refers to the prescription filled
+    rows = (
+        "Adler-Apotheke am Rathaus",
+        "Rezept vom 30.09.2023",
+        "Paracetamol 500mg 20 Tabl. 2,89 A",
+        "Gesamt 2,89",
+        "Bar EUR 5,00",
+        "Zurueck 2,11",
+        "TSE-Transaktion: 982518",
+        "TSE-Start: 2023-10-13T17:44:51.000",
+        "Vielen Dank fuer Ihren Einkauf!",
+    )
+    assert classify(lines_of(*rows)).doc_type == DocType.RECEIPT

@@ -399,3 +399,9 @@ def test_a_civil_title_run_into_its_name_or_split_by_ocr_still_introduces_the_pa
 def test_initials_are_no_civil_title():
     lines = lines_of("Océane Hoarau", "Masseur-Kinésithérapeute D.E.", "NOTE D'HONORAIRES", "M.D. Olivier", "Séance 18,63 EUR")
     assert "beneficiary" not in extract_parties(lines, "invoice")
+
+
+def test_a_german_pharmacys_owner_row_is_not_its_name():
+    rows = ("Markt-Apotheke am Rathaus", "Inh. Dr. Klaus Weber e.K.", "Schillerstr. 58", "40213 Düsseldorf", "Tel. 0211/3906606")
+    found = extract_parties(lines_of(*rows, "Ibuprofen 400 akut 5,49 A", "SUMME EUR 5,49"), "receipt")
+    assert found["issuer"].value == "Markt-Apotheke am Rathaus"
