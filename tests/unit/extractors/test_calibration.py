@@ -181,3 +181,11 @@ def test_a_total_short_of_its_cents_is_capped_whatever_the_file_says():
     sure = {"hand": 1.0, "rule:tender_check": 1.0}
     assert doubts_of({**sure, "rule:cents_unread": 1.0}) == ["cents_unread"]
     assert model.probability({**sure, "rule:cents_unread": 1.0}) == FIXED_CAPS["cents_unread"] == 0.5
+
+
+def test_a_total_read_in_a_table_rows_column_is_capped_whatever_the_file_says():
+    model = calibration_from({"fields": {"total": MODEL}}).models["total"]
+    sure = {"hand": 1.0, "rule:total.label_right": 1.0}
+    assert doubts_of({**sure, "rule:table_row": 1.0}) == ["table_row"]
+    assert model.probability({**sure, "rule:table_row": 1.0}) == FIXED_CAPS["table_row"] == 0.5
+    assert model.probability(sure) > 0.5
