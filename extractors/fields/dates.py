@@ -55,7 +55,9 @@ NUMERIC_DMY = re.compile(
 # A year OCR split in two before a zero-padded month ("201 9-03-31", "2 019/03/31"): joined, as SPLIT_DAY. Not
 # split in its middle: "19 25/09/26" is a session's number before a day-first date
 SPLIT_YEAR = r"(?:(?:1 9|2 0)\d{2}|(?:19|20)\d \d)(?=[/\-](?:0[1-9]|1[0-2])[/\-])"
-NUMERIC_YMD = re.compile(rf"(?<![\d/.-])((?:19|20)\d{{2}}|{SPLIT_YEAR})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))")
+NUMERIC_YMD = re.compile(
+    rf"(?<![\d/.-])((?:19|20)\d{{2}}|{SPLIT_YEAR})([/.\-])(\d{{1,2}})\2(\d{{2}}{GLUED_TIME}|\d{{1,2}}(?![\d/]))"
+)
 # "5 mars 2018", "5. März 2018", "5 de marzo de 2018", "05-Jan-2019", "25/Feb/2017", "1er janvier 2020"
 # A day glued by OCR to the word before it ("au20 févr. 2020", "du5 mars") reads as a day all the same.
 GLUED_PREPOSITION = r"(?:(?<![\d\w])|(?<=\b[AaDd]u)|(?<=\b[Ll]e))"
