@@ -353,3 +353,13 @@ def test_a_marriage_in_the_margin_and_a_speck_after_the_place_of_delivery():
     )
     field = extract_date(lines, doc_type="birth_certificate")
     assert (field.value, field.rule) == ("2026-06-11", "date.numeric_dmy+issue_label")
+
+
+def test_the_date_of_a_law_a_form_cites_is_not_the_forms():
+    lines = lines_of(
+        "FEUILLE DE SOINS",
+        "Date Code Libellé Montant",
+        "11/08/2023 G Consultation 25,00 €",
+        "Les informations sont transmises à votre caisse d'assurance maladie. Loi 78-17 2 du 6 janvier 19 78.",
+    )
+    assert extract_date(lines).value == "2023-08-11"
