@@ -397,9 +397,14 @@ def reads_a_sure_total(lines: Sequence[Line]) -> bool:
 MAX_TENDER_ROW_AMOUNTS = 2  # a row printing more amounts is columns run together: which is the tender is unknown
 
 
+@cache
+def _opening(words: Words) -> re.Pattern[str]:
+    return re.compile(rf"\W*{phrase_pattern(words, 'a-z0-9-').pattern}")
+
+
 def _opens_with(folded: str, words: Words) -> bool:
     """Whether the row's first words are one of `words` ("bar eur 50,00")."""
-    return any(re.match(rf"\W*{re.escape(word)}(?![\w-])", folded) for word in words)
+    return bool(words) and _opening(words).match(folded) is not None
 
 
 def _row_amount(lines: Sequence[Line], labels: Words, unless: Words = (), opening: Words = ()) -> Decimal | None:
