@@ -208,7 +208,7 @@ def item_rows(rng: random.Random, items, keep: bool, letters: bool) -> tuple[lis
     return rows, charged
 
 
-def vat_table(charged: list[tuple[Decimal, str]], keep: bool, rng: random.Random) -> list[Row]:
+def vat_table(charged: list[tuple[Decimal, str]], rng: random.Random) -> list[Row]:
     """`Steuer % Netto Steuer Brutto`, one row per class, and sometimes a `Gesamtbetrag` row."""
     rows = [text(Cell("MwSt"), Cell("Netto", 0.45, "r"), Cell("Steuer", 0.7, "r"), Cell("Brutto", 1.0, "r"), size=8.5)]
     nets, taxes = Decimal("0"), Decimal("0")
@@ -323,7 +323,7 @@ def header_rows(rng: random.Random, name: str, street: str, city_line: str, phon
     return [*rows, gap(), text(Cell("EUR", 0.9, "r"), size=8.5)]
 
 
-def discount(rng: random.Random, charged: list[tuple[Decimal, str]], keep: bool, label_total: str) -> list[Row]:
+def discount(rng: random.Random, charged: list[tuple[Decimal, str]], keep: bool) -> list[Row]:
     """`Zwischensumme` and a percentage off (the charged amounts get the discount as a negative line)."""
     subtotal = sum((a for a, _ in charged), Decimal("0"))
     off = (subtotal * Decimal(rng.choice([5, 10, 15])) / 100).quantize(Decimal("0.01"))
@@ -374,7 +374,7 @@ def build(rng: random.Random, pages: int = 1, day=None, total: Decimal | None = 
         traps.append("negative_line")
     label_total = rng.choice(TOTAL_LABELS)
     if kind != "pharmacy" and rng.random() < 0.25:
-        rows += discount(rng, charged, keep, label_total)
+        rows += discount(rng, charged, keep)
         traps.append("subtotal")
     amount = sum((a for a, _ in charged), Decimal("0"))
     if amount <= 0:  # a bottle return larger than the purchase: drop the return
@@ -386,7 +386,7 @@ def build(rng: random.Random, pages: int = 1, day=None, total: Decimal | None = 
         text(Cell(label_total), Cell(de_number(amount), 1.0, "r"), bold=True, size=rng.choice([10, 11, 12])),
     ]
     paid, means = payment_rows(rng, amount, keep)
-    rows += [*paid, gap(), *vat_table(charged, keep, rng), gap()]
+    rows += [*paid, gap(), *vat_table(charged, rng), gap()]
     rows.append(when_row(rng, day, hour))
     rows += fiscal_rows(rng, day, hour)
     if means == "card" and rng.random() < 0.7:
