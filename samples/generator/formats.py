@@ -82,6 +82,12 @@ def fr_number(value: Decimal) -> str:
     return cents(value).replace(".", ",")
 
 
+def de_number(value: Decimal) -> str:
+    """`1.234,56`, `-0,75`: German decimal comma, a dot between thousands."""
+    whole, frac = cents(abs(value)).split(".")
+    return f"{'-' if value < 0 else ''}{group(whole, '.')},{frac}"
+
+
 def random_fr_amount_style(rng: random.Random) -> tuple[str, str]:
     return rng.choice(FR_AMOUNT_STYLES[:4] * 2 + FR_AMOUNT_STYLES[4:]), rng.choice(THOUSANDS)
 

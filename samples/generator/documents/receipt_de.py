@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from samples.generator import fakes
 from samples.generator.documents import common
+from samples.generator.formats import de_number
 from samples.generator.layout import Cell, Doc, Row, Style, gap, text
 
 VAT = {"A": Decimal("0.19"), "B": Decimal("0.07")}
@@ -154,13 +155,6 @@ TOTAL_LABELS = [
     "Total EUR",
     "BETRAG EUR",
 ]
-
-
-def de_number(value: Decimal) -> str:
-    """`1.234,56`, `-0,75`: German decimal comma, a dot between thousands."""
-    sign = "-" if value < 0 else ""
-    whole, frac = f"{abs(value):.2f}".split(".")
-    return f"{sign}{int(whole):,}".replace(",", ".") + f",{frac}"
 
 
 def umlauts(value: str, keep: bool) -> str:

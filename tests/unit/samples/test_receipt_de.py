@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from samples.generator import formats
 from samples.generator.documents import REGISTRY, common, receipt_de
 
 KEYS = set(common.truth("x", "x", None, date(2020, 1, 1)))
@@ -36,7 +37,7 @@ def value_after(doc, labels: tuple[str, ...]) -> list[Decimal]:
 
 @pytest.mark.parametrize("value, shown", [("0.99", "0,99"), ("1234.5", "1.234,50"), ("-0.75", "-0,75"), ("12", "12,00")])
 def test_german_amounts_have_a_decimal_comma_and_dotted_thousands(value, shown):
-    assert receipt_de.de_number(Decimal(value)) == shown
+    assert formats.de_number(Decimal(value)) == shown
 
 
 def test_each_receipt_prints_its_total_under_a_total_label():
