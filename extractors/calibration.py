@@ -73,11 +73,15 @@ DOUBTS: dict[str, Callable[[Mapping[str, float]], bool]] = {
     # a total label's amount that is a column of its row, not its end ("Gesamtbetrag 30,16 5,73": a VAT table's
     # net and tax with the gross lost; extractors/fields/amounts.py `_inside_a_table_row`)
     "table_row": lambda f: f.get("rule:table_row", 0.0) == 1.0,
+    # a date chosen where the label naming the document's own date printed none OCR could read
+    # ("Rechnungsdatum: 2ATO2T"; extractors/fields/dates.py `issue_label_unread`): the day chosen is another's
+    "label_unread": lambda f: f.get("rule:label_unread", 0.0) == 1.0,
 }
 # classes of doubt whose cap is a fact, not a fit: a date whose day and month may be swapped is right as often
 # as a coin falls, whatever the rest of its evidence says; a total short of its cents is right only when they were
-# zero; a table row's column is the total only when the columns after it are not the gross
-FIXED_CAPS = {"order_guess": 0.5, "cents_unread": 0.5, "table_row": 0.5}
+# zero; a table row's column is the total only when the columns after it are not the gross; a date chosen where the
+# document's own was unread is right only when both fell on one day
+FIXED_CAPS = {"order_guess": 0.5, "cents_unread": 0.5, "table_row": 0.5, "label_unread": 0.5}
 # the rules' own checks of a total (amounts.py)
 CHECK_RULE_WORDS = frozenset({"tender_check", "rounding_check", "split_check", "deduction_check"})
 

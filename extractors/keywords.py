@@ -156,6 +156,7 @@ class DateLabels(Model):
     issue: Words
     care: Words
     issue_endings: Words
+    issue_named: Words
     other: Words
     range: Words
     references: Words

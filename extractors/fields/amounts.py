@@ -142,9 +142,14 @@ def _word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
 
 
+GLUED_CURRENCY = r"(?:eur|usd|chf|gbp|cad|myr|rm)?"  # a currency code OCR ran into the label ("SUMMEEUR 19,13")
+
+
 def _glued_word(label: str) -> re.Pattern[str]:
-    """A label whose words OCR may have run together ("TOTALTTC", "NETAPAYER"): spaces optional."""
-    return re.compile(r"(?<![a-z])" + r"\s?".join(re.escape(part) for part in label.split(" ")) + r"(?![a-z])")
+    """A label whose words OCR may have run together ("TOTALTTC", "NETAPAYER"), or ran into the currency
+    code printed after it ("SUMMEEUR"): spaces optional."""
+    parts = r"\s?".join(re.escape(part) for part in label.split(" "))
+    return re.compile(r"(?<![a-z])" + parts + GLUED_CURRENCY + r"(?![a-z])")
 
 
 @cache
@@ -238,10 +243,16 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if glued is not None:
         right = [a for a in right if a.start >= glued.end]  # not the tail of the glued amount ("payer1 234,56")
         if not right:
+            if any(f.strip("0.,:") for f in (m.group(0) for m in FIGURE_AFTER.finditer(line.text, glued.end))):
+                # "Gesamtbetrag16,08 05 19": a VAT table's net, its tax and gross after it half read
+                return TotalCandidate(glued, weight + late - TABLE_ROW_PENALTY, "total.label_right+glued" + TABLE_ROW)
             return TotalCandidate(glued, weight + late, "total.label_right+glued")
     if right:
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right
+        regrouped = _column_not_thousands(line, paid[-1], label_end)
+        if regrouped is not None:
+            return TotalCandidate(regrouped, weight + late - TABLE_ROW_PENALTY, "total.label_right" + TABLE_ROW)
         lost_point = _spaced_decimal(line, paid[-1])
         if lost_point is not None:
             return TotalCandidate(lost_point, weight + late - SPACED_PENALTY, "total.label_right_spaced_decimal")
@@ -292,6 +303,17 @@ def _inside_a_table_row(line: Line, chosen: Amount, right: list[Amount]) -> bool
     after = [m.group(0) for m in FIGURE_AFTER.finditer(line.text, chosen.end)]
     # a zero after it is a balance column ("Total: 63.80 63.80 0.00"): the row ends with what was owed
     return any(a.value > chosen.value for a in right if a.end <= chosen.start) or any(f.strip("0.,:") for f in after)
+
+
+def _column_not_thousands(line: Line, chosen: Amount, label_end: int) -> Amount | None:
+    """The amount after the first group of a space-grouped figure that other figures precede on a total's row
+    ("Gesamtbetrag 142,82 27 13 169,95": a tax 27,13 whose comma OCR lost, then the gross 169,95 - not 13,169.95):
+    in a row of columns the space is a column's, not a thousands separator. None when that is not the case."""
+    if not any(ch.isdigit() for ch in line.text[label_end : chosen.start]):
+        return None
+    tail = _after_first_group(line.text, chosen.start, chosen.end)
+    value = parse_amount(tail.group(0)) if tail else None
+    return Amount(value, tail.group(0).strip(), line, tail.start(), tail.end()) if tail and value is not None else None
 
 
 # an amount OCR ran into its label ("MONTANT32,06 EUR"): with its cents, so that a code is not read as one
@@ -438,13 +460,20 @@ def paid_by_tender(lines: Sequence[Line]) -> Decimal | None:
     return tender[0] - tender[1] if tender is not None else None
 
 
+def _table_row_lifted(candidate: TotalCandidate) -> float:
+    """The TABLE_ROW_PENALTY a candidate paid, given back once an arithmetic check confirms its value."""
+    return TABLE_ROW_PENALTY if TABLE_ROW in candidate.rule else 0.0
+
+
 def cross_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """Candidates agreeing with tendered - change gain; if none agrees, a printed amount equal to it joins."""
     paid = paid_by_tender(lines)
     if paid is None:
         return candidates
-    agreeing = [
-        TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+tender_check")
+    agreeing = [  # the cash handed over less the change settles a table row's column as the amount paid too
+        TotalCandidate(
+            c.amount, c.score + CROSS_CHECK_BONUS + _table_row_lifted(c), c.rule.replace(TABLE_ROW, "") + "+tender_check"
+        )
         for c in candidates
         if c.amount.value == paid
     ]
@@ -709,8 +738,7 @@ def tax_part_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> l
             out.append(c)
             continue
         # the gross found, the table row's column is resolved: its penalty is lifted
-        lifted = TABLE_ROW_PENALTY if TABLE_ROW in c.rule else 0.0
-        out.append(TotalCandidate(gross, c.score + lifted, c.rule.replace(TABLE_ROW, "") + "+net_plus_tax"))
+        out.append(TotalCandidate(gross, c.score + _table_row_lifted(c), c.rule.replace(TABLE_ROW, "") + "+net_plus_tax"))
     return out
 
 

@@ -58,6 +58,39 @@ def _patterns() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
     }
 
 
+# A compound's head names what it is ("Löwenapotheke", "Stadtdrogerie", an issuer's name OCR glued into one
+# word, "LAKEVIEWDRUGSTORE"): a strong, long word of the taxonomy ending a longer word of the issuer's header
+# counts as that word. Short ones ("irm", "orl", "dental" - "accidental") never do.
+COMPOUND_MIN_WEIGHT = 3.0
+COMPOUND_MIN_LENGTH = 7
+COMPOUND_MIN_PREFIX = 3
+
+
+@cache
+def _compound_heads() -> dict[str, tuple[tuple[re.Pattern[str], float, str], ...]]:
+    return {
+        kind: tuple(
+            (re.compile(rf"(?<![a-z0-9])[a-z]{{{COMPOUND_MIN_PREFIX},}}{re.escape(word)}(?![a-z0-9])"), float(weight), word)
+            for word, weight in words.items()
+            if float(weight) >= COMPOUND_MIN_WEIGHT and len(word) >= COMPOUND_MIN_LENGTH and word.isalpha() and word.isascii()
+        )
+        for kind, words in CARE_TYPES.tables().items()
+    }
+
+
+def _compound_hits(kind: str, header: Sequence[str], found: set[str]) -> list[tuple[float, str, int]]:
+    """(weight, word, line index) of the taxonomy's words heading a compound in the header's lines, each word
+    once and not where the word itself is already found."""
+    hits = []
+    for pattern, weight, word in _compound_heads().get(kind, ()):
+        if word in found:
+            continue
+        line = next((i for i, text in enumerate(header) if word in text and pattern.search(text)), None)
+        if line is not None:
+            hits.append((weight, word, line))
+    return hits
+
+
 RUNNING_HEADER_LINES = 2  # the first rows of a later page: where a document repeats its issuer and title
 
 
@@ -89,6 +122,10 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
                 in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
                 total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)
                 evidence.append((word, lines[hits[0]]))
+        header = [text for i, text in enumerate(folded[:HEADER_LINES]) if lines[i].page == lines[0].page]
+        for weight, word, line in _compound_hits(kind, header, {w for w, _ in evidence}):
+            total += weight * HEADER_WEIGHT
+            evidence.append((word, lines[line]))
         scores[kind] = (total, evidence)
     return scores
 

@@ -68,10 +68,19 @@ def _markers(line: Line) -> list[Marker]:
         for m in _pattern(symbol, "A-Za-z", True).finditer(text) if symbol in text else ():
             if any(k.start <= m.start() < k.end for k in found):
                 continue  # part of US$, S$...
+            if _inside_a_word(text, m.start(), m.end()):
+                continue  # a letter OCR misread ("Hauptstra$e", "Grü$en": the ß), not a currency
             if symbol in CURRENCIES.after_amount and not AFTER_AN_AMOUNT.search(text, 0, m.start()):
                 continue  # the 元 of a name, not of a price
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
     return found
+
+
+def _inside_a_word(text: str, start: int, end: int) -> bool:
+    """Whether a symbol that is no letter has letters right against it on both sides."""
+    if text[start].isalpha():
+        return False
+    return start > 0 and end < len(text) and text[start - 1].isalpha() and text[end].isalpha()
 
 
 def _resolve(marker: Marker, hint: LocaleHint, countries: dict[str, str] | None = None) -> tuple[str, float, str]:

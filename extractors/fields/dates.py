@@ -104,7 +104,7 @@ STAY_START = re.compile(r"(entr[ée]e|admission|admis|admitted|hospitalis[ée]\(
 STAY_START_BONUS = 0.5
 DAY_JOINED = "+day_joined"  # the rule modifier of a numeric date whose day OCR split in two (SPLIT_DAY)
 YEAR_JOINED = "+year_joined"  # ... whose year OCR split in two (SPLIT_YEAR)
-GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess", "+colons_read")
+GUESSES = ("+year_repaired", "+digit_repaired", "+order_fallback", "+order_guess", "+colons_read", "+label_unread")
 # a numeric date whose slashes OCR read as colons ("À Saint-Denis, lé 06:07:26"): a time's shape, so only right
 # after the "le" that announces a date, and never sure
 COLON_DMY = re.compile(r"(?<=\b[Ll][eé] )(\d{2}):(\d{2}):((?:19|20)\d{2}|\d{2})(?![\d:])")
@@ -188,9 +188,16 @@ def order_unsettled(lines: Sequence[Line], hinted: bool) -> bool:
         return False
     for line in lines:
         for m in NUMERIC_DMY.finditer(line.text):
-            if m.group(2) == "." or int(_day(m)) > 12 or int(m.group(3)) > 12:
-                return False
+            if m.group(2) == "." or 12 < int(_day(m)) <= 31 or 12 < int(m.group(3)) <= 31:
+                return False  # (a number over 31 is a misread digit, no day: "98/05/2023" says nothing of the order)
     return True
+
+
+def _reads_either_way(value: date | None, rule: str) -> bool:
+    """Whether a numeric date read day first (or month first) would be another date read the other way - its
+    digits as printed, or as repaired ("98/05/2023" -> 08/05/2023)."""
+    guessed = rule in ("date.numeric_dmy", "date.numeric_dmy+digit_repaired")
+    return guessed and value is not None and value.day <= 12 and value.day != value.month
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -324,7 +331,10 @@ EARLIER_DATE = re.compile(rf"{ANY_DATE.pattern}|(?:19|20)\d{{2}}(?!\d)")
 
 def _own_context(line: Line, start: int, reach: int = CONTEXT_CHARS) -> str:
     """The `reach` characters before a date on its row, from the end of any date printed among them."""
-    before = line.text[max(0, start - reach) : start]
+    cut = max(0, start - reach)
+    before = line.text[cut:start]
+    if cut and line.text[cut - 1].isalnum() and before[:1].isalnum():
+        before = re.sub(r"^\w+", "", before)  # a word cut by the window is no word: "Sabine" is not "ne" (né)
     ends = [m.end() for m in EARLIER_DATE.finditer(before)]
     return before[ends[-1] :] if ends else before
 
@@ -339,6 +349,7 @@ def _context_score(line: Line, start: int, end: int, previous: Line | None = Non
         return -0.6
     if (
         CARE_LABELS.search(folded_before)  # accents folded: "Lé 10/06/20" is an OCR's "Le 10/06/20"
+        or PLACE_AND_DAY.match(line.text[:start])
         or phrase_pattern(DATES.labels.issue).search(folded_before)
         or _issue_ending().search(folded_before)
     ):
@@ -469,7 +480,7 @@ def find_dates(
             value, rule = numeric_reading(first, m.group(3), m.group(4), month_first and not dotted)
             if first != m.group(1):
                 rule += DAY_JOINED
-            if order_guessed and rule == "date.numeric_dmy" and first.lstrip("0") != m.group(3).lstrip("0"):
+            if order_guessed and _reads_either_way(value, rule):
                 rule += ORDER_GUESS
             matches.append((m, value, rule))
         for m in TEXT_DMY.finditer(line.text):
@@ -550,9 +561,10 @@ ISSUE_BONUS = 0.7
 PERIOD_PENALTY = 0.4
 
 
-# "Bordeaux, le 7 déc. 2019" opening its row: the place and day a French document was signed (a speck OCR
-# reads as a colon or a point after "le" changes nothing: "Metz, le:10 juillet 2021")
-PLACE_AND_DAY = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ' -]{1,40},\s*le\s*[:.;,]?\s*$")
+# "Bordeaux, le 7 déc. 2019", "Nürnberg, den 02.06.2022", "Köln, 12.08.2023" opening its row: the place and
+# day a document was signed (a speck OCR reads as a colon or a point after "le" changes nothing: "Metz, le:10
+# juillet 2021")
+PLACE_AND_DAY = re.compile(r"^\s*[A-ZÀ-Ý][A-Za-zÀ-ÿ' -]{1,40},\s*(?:(?:le|den)\s*[:.;,]?\s*)?$")
 
 
 def _issue_date_bonus(candidate: DateCandidate) -> DateCandidate:
@@ -596,6 +608,21 @@ def _prescription_date_malus(candidate: DateCandidate) -> DateCandidate:
 
 
 NEIGHBOUR_DAYS = 31  # another date this close to the chosen one agrees on its year and month
+LABEL_UNREAD = "+label_unread"  # the rule modifier of a date chosen where the document's own date label was unread
+
+
+def issue_label_unread(lines: Sequence[Line], candidates: Sequence[DateCandidate]) -> Line | None:
+    """The row of a label naming the document's date (dates.toml `issue_named`) with no date read after it on
+    its row or at the start of the row below, or None."""
+    pattern = phrase_pattern(DATES.labels.issue_named)
+    for position, line in enumerate(lines):
+        m = pattern.search(fold(line.text))
+        if m is None:
+            continue
+        below = lines[position + 1] if position + 1 < len(lines) else None
+        if not any((c.line is line and c.start >= m.start()) or (below is not None and c.line is below) for c in candidates):
+            return line
+    return None
 
 
 def rank_date(
@@ -622,6 +649,8 @@ def rank_date(
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, -c.line.index))
+    if issue_label_unread(lines, candidates) is not None:
+        best = replace(best, rule=best.rule + LABEL_UNREAD)
     certainty = max(0.05, min(1.0, best.score + 0.2))
     if any(guess in best.rule for guess in GUESSES):
         certainty = min(certainty, REPAIRED_CERTAINTY)  # a guess (digit, order) is never a confident reading

@@ -16,6 +16,7 @@ from samples.generator.documents import (
     care_sheet,
     hospital,
     hospital_abroad,
+    invoice_de,
     pharmacy,
     physio,
     posting_certificate,
@@ -49,4 +50,5 @@ REGISTRY: dict[str, Builder] = {
     "birth_certificate": birth_certificate.build,
     "invoice_hospital_abroad": hospital_abroad.build,
     "receipt_de": receipt_de.build,
+    "invoice_de": invoice_de.build,
 }

@@ -404,6 +404,28 @@ def test_a_table_rows_column_read_alone_is_marked_and_less_sure():
     assert extract_total(lines_of("Gesamtbetrag 6,31 0,92 7,23")).value == "7.23"
 
 
+def test_a_space_between_a_rows_columns_is_no_thousands_separator():
+    # a tax 27,13 whose comma OCR lost, then the gross: not 13.169,95; the cash handed over confirms the gross
+    row = "Gesamtbetrag 142,82 27 13 169,95"
+    field, _ = rank_total(lines_of("MwSt Netto Steuer Brutto", row))
+    assert (field.value, field.rule) == ("169.95", "total.label_right+table_row")
+    lines = lines_of("BAR 200,00", "Rückgeld BAR EUR 30,05", "MwSt Netto Steuer Brutto", row)
+    assert (extract_total(lines).value, extract_total(lines).rule) == ("169.95", "total.label_right+tender_check")
+    assert extract_total(lines_of("Rechnungsbetrag 13 169,95")).value == "13169.95"  # alone on its row: thousands
+
+
+def test_an_amount_glued_to_its_label_with_columns_after_it_is_a_table_rows_column():
+    field, _ = rank_total(lines_of("MwSt Netto Steuer Brutto", "Gesamtbetrag16,08 05 19"))
+    assert (field.value, field.rule) == ("16.08", "total.label_right+glued+table_row")
+    assert extract_total(lines_of("MONTANT32,06 EUR")).rule == "total.label_right+glued"
+
+
+def test_a_currency_code_run_into_its_label_still_names_the_total():
+    assert extract_total(lines_of("Zuzahlung Rezept 5,00", "SUMMEEUR 19,13")).value == "19.13"
+    rows = ("SUMMEEUR 19,13", "Mastercard 19,13", "MwSt Netto Steuer Brutto", "Gesamtbetrag16,08 05 19")
+    assert extract_total(lines_of(*rows)).value == "19.13"  # not the VAT table's net, glued to its label
+
+
 def test_bar_names_the_cash_tendered_only_where_it_opens_the_row():
     lines = lines_of("Schoko Bar 1,29", "Summe 1,29", "Rueckgeld 0,71")
     assert "tender_check" not in extract_total(lines).rule

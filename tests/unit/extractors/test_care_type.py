@@ -100,3 +100,23 @@ def test_a_hyphen_between_a_keywords_words_is_a_space():
         "DOCUMENT PORTABLE S2", "Attestation de droit à des soins-programmés", "Période autorisée du 24.03.26 au 30.06.26"
     )
     assert extract_care_type(lines, "prior_authorisation").value == "hospitalisation"
+
+
+def test_a_compound_headed_by_a_strong_word_of_the_issuers_header_names_the_care():
+    assert extract_care_type(lines_of("LÖWENAPOTHEKE", "Hauptstraße 5", "Summe 12,50")).value == "pharmacy"
+    assert extract_care_type(lines_of("LAKEVIEWDRUGSTORE", "5058 Lake Road", "AMOUNT $584.04")).value == "pharmacy"
+    # below the header, or a short word ("accidental" is no "dental"), it does not
+    below = ("SHOP", *(f"row {n}" for n in range(8)), "Stadtapotheke")
+    assert extract_care_type(lines_of(*below)).value == "other"
+    assert extract_care_type(lines_of("ACCIDENTAL DAMAGE REPAIRS", "Total 40.00")).value == "other"
+
+
+def test_a_drinkable_medicine_taken_at_bedtime_is_a_prescription_of_medicines():
+    rows = (
+        "Dr Gaël MASSON",
+        "Gynécologie médicale",
+        "Bénéficiaire : X",
+        "Gaviscon susp. buv. fl 250 ml",
+        "1 comprimé le soir au coucher",
+    )
+    assert extract_care_type(lines_of(*rows), "prescription").value == "pharmacy"

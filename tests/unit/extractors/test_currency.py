@@ -152,3 +152,10 @@ def test_three_decimal_currencies_read_their_millimes():
 
 def test_a_language_of_several_currencies_makes_no_default():
     assert currency_of("Farmacia San Pablo", "Factura", "Total 89,00") is None  # Spain or Mexico?
+
+
+def test_a_dollar_between_two_letters_is_a_misread_letter_not_a_currency():
+    # OCR reads the German ß as "$": "Hauptstra$e", "Grü$en"
+    field = currency_of("Hauptstra$e 5 · 20095 Hamburg", "Rechnungsbetrag 191,50", "Mit freundlichen Grü$en")
+    assert field is None or field.value != "USD"
+    assert currency_of("Total $12.00", "Hauptstra$e 5").value == "USD"  # a dollar before a figure still counts

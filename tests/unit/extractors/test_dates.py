@@ -252,6 +252,7 @@ def test_a_row_of_figures_above_a_date_heads_no_column_and_a_return_deadline_is_
         (("PINECREST MEDICAL GROUP", "DATE: 10/02/2022", "Printed 10/25/2022", "TOTAL $358.30"), False),  # one reads one way
         (("PHARMACIE", "Date : 10/02/2022", "TOTAL 12,00 €"), False),  # no dollar: the day comes first
         (("CLINIC", "DATE: 02/02/2022", "TOTAL $35.00"), False),  # the same either way
+        (("MAPLE STREET PHARMACY", "DATE: 98/05/2023 02:55 PM", "TOTAL $479.97"), True),  # 98: a misread 08, no day
     ],
 )
 def test_a_date_read_either_way_on_a_dollar_page_that_names_no_country_is_a_guess(rows, guessed):
