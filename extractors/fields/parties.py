@@ -127,11 +127,11 @@ MAX_NAME_WORDS = 8
 PRESCRIBER = re.compile(r"prescri|ordonnance du|adresse par|referred by")
 DOCTOR = re.compile(r"(?<![A-Za-z])(?:Dr|DR|Docteur|DOCTEUR|docteur|Pr|Professeur|PROFESSEUR)\b\.?(?=\s)")
 # (OCR splits the raised "me" of "Mme" from its "M": "M me Inès BLANC"; a speck glues the name to its point)
-_CIVIL_TITLES = r"(?<![A-Za-z])(?:M ?me|MME|Madame|MADAME|M ?lle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss)"
+_CIVIL_TITLES = r"(?<![A-Za-z])(?:M ?me|MME|Madame|MADAME|M ?lle|Mademoiselle|M[.:]|Monsieur|MONSIEUR|Mr|MR|Mrs|MRS|Ms|Miss|Frau|FRAU|Herrn?|HERRN?)"
 CIVIL_TITLE = re.compile(rf"{_CIVIL_TITLES}\.?(?=\s)")
 # before a patient's name, its point may run into the name ("M..Olivier MOREAU") - not in an issuer's
 # name, where it is the shop's own ("MR.Dakgalbi")
-CIVIL_TITLE_BEFORE_NAME = re.compile(rf"{_CIVIL_TITLES}(?:\.?(?=\s)|(?:(?<=[.:])|[.:]+)(?=[A-ZÀ-Ý][a-zà-ÿ]))")
+CIVIL_TITLE_BEFORE_NAME = re.compile(rf"{_CIVIL_TITLES}(?:\.?(?=\s|$)|(?:(?<=[.:])|[.:]+)(?=[A-ZÀ-Ý][a-zà-ÿ]))")
 _NLP_LOCK = threading.Lock()
 
 
@@ -435,10 +435,13 @@ def _name_at(text: str, start: int) -> tuple[str, int, int] | None:
     match = NAME.match(text, begin) or _recased_name(text, begin)
     if not match:
         return None
+    words = match.group(0).split()
+    if words and text[match.end() :].startswith(":"):
+        words.pop()  # the name match ran into a label printed beside it ("Frau Rechnungsnummer: 99500")
     tokens = []
-    for token in match.group(0).split():
-        if fold(token).strip(".:") in NAME_STOP:
-            break
+    for token in words:
+        if fold(token).strip(".:") in NAME_STOP or token.endswith(":"):
+            break  # a stop word, or the label of a block printed beside the name ("Sabine Becker Kundennummer: 145")
         tokens.append(token)
     while tokens and tokens[-1] in ("de", "du", "des", "le", "la", "d'"):
         tokens.pop()
@@ -675,7 +678,25 @@ def _civil_title_person(lines: Sequence[Line], entities: Sequence[Entity] | None
         found = _name_at(line.text, m.end()) if m else None
         if found:
             return _person(found, line, "beneficiary.civil_title", 0.6, entities)
+        below = _addressee_below(lines, line, m)
+        if below is not None:
+            return below
     return None
+
+
+def _addressee_below(lines: Sequence[Line], line: Line, title: re.Match[str] | None) -> Found | None:
+    """A letter's addressee: the civil title alone opening its row ("Frau", "Herrn", the rest of the row the
+    letter's reference block beside the address window) and the name opening the row below."""
+    if title is None or line.text[: title.start()].strip():
+        return None
+    rest = line.text[title.end() :].strip()
+    if rest and not re.match(r"\S+\s*:", rest):
+        return None  # words after the title that are no label: not a title alone
+    below = next((b for b in lines if b.index == line.index + 1 and b.page == line.page), None)
+    found = _name_at(below.text, 0) if below is not None else None
+    if found is None or below is None:
+        return None
+    return _person(found, below, "beneficiary.addressee", 0.55, entities=None)
 
 
 def _birth_date(lines: Sequence[Line]) -> Field | None:

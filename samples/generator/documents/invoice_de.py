@@ -45,6 +45,8 @@ MONTHS_DE = [
     "Dezember",
 ]
 CENT = Decimal("0.01")
+WOMEN = [name for name in FIRST if name in ("Anna", "Lena", "Julia", "Sabine", "Katrin", "Petra")]
+MEN = [name for name in FIRST if name not in WOMEN]
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def euro(value: Decimal, style: str) -> str:
 
 def german_person(rng: random.Random, born_from: int = 1940, born_to: int = 2016) -> fakes.Person:
     sex = rng.choice([1, 2])
-    first = rng.choice(FIRST[6:] if sex == 1 else FIRST[:6])
+    first = rng.choice(MEN if sex == 1 else WOMEN)
     born = date(rng.randint(born_from, born_to), rng.randint(1, 12), rng.randint(1, 28))
     return fakes.Person(first, rng.choice(LAST), sex, born)
 

@@ -405,3 +405,20 @@ def test_a_german_pharmacys_owner_row_is_not_its_name():
     rows = ("Markt-Apotheke am Rathaus", "Inh. Dr. Klaus Weber e.K.", "Schillerstr. 58", "40213 Düsseldorf", "Tel. 0211/3906606")
     found = extract_parties(lines_of(*rows, "Ibuprofen 400 akut 5,49 A", "SUMME EUR 5,49"), "receipt")
     assert found["issuer"].value == "Markt-Apotheke am Rathaus"
+
+
+def test_a_german_letters_addressee_and_the_person_treated():
+    # DIN 5008: the civil title alone on its row (the reference block beside it), the name below
+    window = ("Praxis Dr. med. Klaus Weber", "Frau Rechnungsnummer: 99500", "Sabine Becker Kundennummer: 145241")
+    found = extract_parties(lines_of(*window, "Rechnung", "geb. 03.06.1952", "Gesamtbetrag 101,56"), "invoice")
+    assert (found["beneficiary"].value, found["beneficiary"].rule) == ("Sabine Becker", "beneficiary.addressee")
+    assert found["beneficiary_birth_date"].value == "1952-06-03"
+    found = extract_parties(lines_of("Physiotherapie Koch", "Herrn", "Michael Wagner", "Goethestr. 8"), "invoice")
+    assert found["beneficiary"].value == "Michael Wagner"
+    # the person treated, named, outranks the addressee (a parent paying a child's bill)
+    treated = (*window, "Behandelte Person: Max Becker, geb. am 03.04.2015", "Gesamtbetrag 101,56")
+    assert extract_parties(lines_of(*treated), "invoice")["beneficiary"].value == "Max Becker"
+    assert (
+        extract_parties(lines_of("Praxis Weber", "Für: Max Becker, geb. 03.04.2015"), "invoice")["beneficiary"].value
+        == "Max Becker"
+    )
