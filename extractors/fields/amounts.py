@@ -47,8 +47,8 @@ MISREAD_DIGIT = "?§"
 CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
 NOT_AFTER_A_WORD = rf"(?<!(?![{CJK}])\w)"
 MISREAD_AMOUNT = re.compile(rf"(?<=[{MISREAD_DIGIT}])\d{{1,6}}[.,]\d{{2}}(?![\w.,])")
-AMOUNT = re.compile(
-    rf"(?<![.,{MISREAD_DIGIT}]){NOT_AFTER_A_WORD}-?(?:{_CUR}\s?(?:{_SPACED_GROUPS}|{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00
+AMOUNT = re.compile(  # (not the end of a date or a code: "2026-04-21 651" holds no amount "21 651")
+    rf"(?<![.,{MISREAD_DIGIT}])(?<!\d[-/]){NOT_AFTER_A_WORD}-?(?:{_CUR}\s?(?:{_SPACED_GROUPS}|{_NUMBER}|\d+)(?:\s?{_CUR})?"  # ¥2220, RM 9.00
     rf"|{_NUMBER}(?:\s?{_CUR})?"  # 45,30 €
     rf"|\d+\s?{_CUR})"  # 2220 円
     r"(?![\w,]|\.\d|\s?%)"  # "6.00%" is a rate, not money

@@ -301,10 +301,11 @@ def totals_rows(rng: random.Random, practice: Practice, amount: Decimal, money, 
             net = amount
             tax = (net * practice.vat).quantize(CENT, ROUND_HALF_UP)
             gross = net + tax
-            common.add_trap(record, "vat_added")  # the rows are net amounts
+            added = f"zzgl. {rate} % MwSt."
+            record["lines"].append(common.line_truth(added, tax))  # a tax added is billed, as invoice_usd's sales tax
             rows += [
                 text(Cell(rng.choice(["Nettobetrag", "Summe netto", "Zwischensumme netto"])), Cell(money(net), 1.0, "r")),
-                text(Cell(f"zzgl. {rate} % MwSt."), Cell(money(tax), 1.0, "r")),
+                text(Cell(added), Cell(money(tax), 1.0, "r")),
                 text(
                     Cell(rng.choice(["Gesamtbetrag", "Bruttobetrag", "Rechnungsbetrag"])), Cell(money(gross), 1.0, "r"), bold=True
                 ),

@@ -167,3 +167,39 @@ def test_a_speck_between_a_rows_amount_and_its_currency_still_ends_the_row():
     lines = lines_of("Chambre particulière 1 140,00 EUR", "Télévision. / téléphone 72,00: EUR.", "Net à payer 1 212,00 EUR")
     items = extract_line_items(lines, extract_total(lines))
     assert [item.amount for item in items] == ["1140.00", "72.00"]
+
+
+GOAE_BILL = (
+    "Datum GOÄ-Nr. Leistung Faktor Betrag",
+    "2026-04-21 651 Elektrokardiographische Untersuchung 3,5 51,63 €",
+    "2026-04-24 1 Beratung, auch telefonisch 3,5 16,31 €",
+    "Zwischensumme 67,94 €",
+    "Übertrag 67,94 €",
+    "2026-04-28 250 Blutentnahme aus der Vene 2,3 5,36 €",
+    "Summe 73,30 €",
+    "abzgl. Anzahlung vom 11.02.2026 -20,00 €",
+    "Noch zu zahlen 53,30 €",
+)
+
+
+def test_a_german_fee_note_its_dated_rows_its_carry_and_its_split():
+    # the day and the fee schedule's number before the label are no amount ("21 651"); the carry is no item
+    lines = lines_of(*GOAE_BILL)
+    assert [i.amount for i in extract_line_items(lines)] == ["51.63", "16.31", "5.36"]
+    fields = extract_shares(lines, extract_total(lines))
+    assert (fields["gross_total"].value, fields["remaining"].value) == ("73.30", "53.30")
+
+
+def test_an_aids_bill_the_insurers_share_and_the_claimants_own():
+    rows = (
+        "1 Kniebandage 58,90",
+        "Gesamtbetrag 58,90",
+        "darin enthaltene MwSt. 19 % 9,40",
+        "abzgl. Kassenanteil -48,90",
+        "Eigenanteil 10,00",
+    )
+    lines = lines_of(*rows)
+    assert [i.amount for i in extract_line_items(lines)] == ["58.90"]  # the tax the prices hold is no line
+    fields = extract_shares(lines, extract_total(lines))
+    assert (fields["gross_total"].value, fields["reimbursed"].value, fields["remaining"].value) == ("58.90", "48.90", "10.00")
+    assert extract_total(lines).value == "10.00"

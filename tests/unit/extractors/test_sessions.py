@@ -51,3 +51,9 @@ def test_a_printed_count_after_doubled_punctuation():
     lines = lines_of("05/03/2024 AMK 7,5 16,13", "07/03/2024 AMK 7,5 16,13", "Nombre de séances ::3")
     _, fields = extract_sessions(lines)
     assert fields["session_count"].value == "3" and fields["session_count"].rule == "session_count.printed"
+
+
+def test_a_down_payments_day_on_a_german_bill_is_no_session():
+    rows = ("02.01.2020 KG Krankengymnastik 41,50", "07.01.2020 MT Manuelle Therapie 30,00", "Gesamtbetrag 71,50")
+    dates, fields = extract_sessions(lines_of(*rows, "abzgl. Anzahlung vom 12.12.2019 -40,00", "Zahlbetrag 31,50"))
+    assert [d.value for d in dates] == ["2020-01-02", "2020-01-07"] and fields["first_session"].value == "2020-01-02"
