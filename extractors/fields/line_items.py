@@ -81,8 +81,8 @@ def _row_amount(line: Line) -> tuple[Amount, float] | None:
         amounts = amounts[:-1]  # "03 €" of "17:03 €": the cents of an amount whose comma was read as a colon
     if amounts and _ends_row(line, amounts[-1].end):
         return amounts[-1], 1.0
-    after = amounts[-1].end if amounts else 0
-    repaired = [a for a in _repaired_amounts(line) if a.start >= after and _ends_row(line, a.end)]
+    # a repaired amount ending the row, no plain amount after it (one it overlaps is part of it: "EUR 18" of "EUR 18:36")
+    repaired = [a for a in _repaired_amounts(line) if _ends_row(line, a.end) and all(b.start < a.end for b in amounts)]
     return (repaired[-1], REPAIRED_ITEM) if repaired else None
 
 

@@ -129,6 +129,8 @@ def test_a_row_the_bill_adds_up_without_is_no_billed_line():
 def test_a_colon_read_for_the_decimal_point_after_a_currency_code():
     lines = lines_of("Verre unifocal aminci OD indice 1,67 0,05 EUR 151:30", "Rendez-vous EUR 10:30 h")
     assert [i.amount for i in extract_line_items(lines)] == ["151.30"]
+    # after a date: its year is no amount, and the code with the units alone ("EUR 18") is part of the whole
+    assert [i.amount for i in extract_line_items(lines_of("Séance n°2 du 10/03/2024 EUR 18:36"))] == ["18.36"]
 
 
 def test_a_till_item_priced_on_the_row_under_its_name():
