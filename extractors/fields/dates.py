@@ -613,11 +613,13 @@ LABEL_UNREAD = "+label_unread"  # the rule modifier of a date chosen where the d
 
 def issue_label_unread(lines: Sequence[Line], candidates: Sequence[DateCandidate]) -> Line | None:
     """The row of a label naming the document's date (dates.toml `issue_named`) with no date read after it on
-    its row or at the start of the row below, or None."""
+    its row or at the start of the row below, or None. A label is one followed by a colon or opening its row:
+    not a word of a sentence ("2 % Skonto innerhalb 10 Tagen nach Rechnungsdatum")."""
     pattern = phrase_pattern(DATES.labels.issue_named)
     for position, line in enumerate(lines):
-        m = pattern.search(fold(line.text))
-        if m is None:
+        folded = fold(line.text)
+        m = pattern.search(folded)
+        if m is None or not (folded[m.end() :].lstrip().startswith(":") or not folded[: m.start()].strip(" -*•|")):
             continue
         below = lines[position + 1] if position + 1 < len(lines) else None
         if not any((c.line is line and c.start >= m.start()) or (below is not None and c.line is below) for c in candidates):

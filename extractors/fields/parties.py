@@ -720,10 +720,22 @@ def _birth_date(lines: Sequence[Line]) -> Field | None:
     return None
 
 
+PRACTICE_HEAD = re.compile(r"[a-z]{3,}praxis\b")  # a German practice's compound name: "hautarztpraxis", "zahnarztpraxis"
+
+
+def _practice_named_before(text: str) -> bool:
+    """Whether the words before a practitioner's title on the issuer's row name the practice itself (an
+    establishment word, or a German compound ending in "praxis")."""
+    folded = fold(text)
+    return bool(folded.strip()) and (_has(PARTIES.issuer.establishments, folded) or PRACTICE_HEAD.search(folded) is not None)
+
+
 def _practitioner_as_issuer(issuer: Found, practitioner: Found) -> Found:
     """The issuer row of a practitioner cut to "Dr NAME" (no profession, no address after it)."""
     title = DOCTOR.search(issuer.line.text[: practitioner.start])
     start = title.start() if title else practitioner.start
+    if _practice_named_before(issuer.line.text[issuer.start : start]):
+        start = issuer.start  # "Hautarztpraxis Dr. Weber", "Praxis für Orthopädie Dr. Koch": the practice's name
     value = issuer.line.text[start : practitioner.end]
     return replace(issuer, value=value, start=start, end=practitioner.end)
 

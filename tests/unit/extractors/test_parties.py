@@ -422,3 +422,9 @@ def test_a_german_letters_addressee_and_the_person_treated():
         extract_parties(lines_of("Praxis Weber", "Für: Max Becker, geb. 03.04.2015"), "invoice")["beneficiary"].value
         == "Max Becker"
     )
+
+
+def test_a_practice_named_before_its_doctor_is_the_issuer_whole():
+    rows = ("Fachärztin für Dermatologie", "Hauptstraße 5 · 10115 Berlin", "Rechnung")
+    assert extract_parties(lines_of("Hautarztpraxis Dr. Weber", *rows), "invoice")["issuer"].value == "Hautarztpraxis Dr. Weber"
+    assert extract_parties(lines_of("Dr. med. Klaus Weber", *rows), "invoice")["issuer"].value == "Dr. med. Klaus Weber"
