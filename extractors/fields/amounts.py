@@ -250,6 +250,9 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if right:
         # "Total: 63.80 63.80 0.00": a trailing zero is a balance or a tax column, not the total
         paid = [a for a in right if a.value > 0] or right
+        # a whole number after an amount with cents on the row is a code or a reference run into it
+        # ("MONTANT ... CLIENT 54,19 190556 : 249995 €"), not the amount: the last one with cents is
+        paid = [a for a in paid if WITH_CENTS.search(a.raw)] or paid
         regrouped = _column_not_thousands(line, paid[-1], label_end)
         if regrouped is not None:
             return TotalCandidate(regrouped, weight + late - TABLE_ROW_PENALTY, "total.label_right" + TABLE_ROW)
@@ -303,6 +306,9 @@ def _inside_a_table_row(line: Line, chosen: Amount, right: list[Amount]) -> bool
     after = [m.group(0) for m in FIGURE_AFTER.finditer(line.text, chosen.end)]
     # a zero after it is a balance column ("Total: 63.80 63.80 0.00"): the row ends with what was owed
     return any(a.value > chosen.value for a in right if a.end <= chosen.start) or any(f.strip("0.,:") for f in after)
+
+
+WITH_CENTS = re.compile(r"\d[.,€]\s?\d{2}(?!\d)")
 
 
 def _column_not_thousands(line: Line, chosen: Amount, label_end: int) -> Amount | None:
@@ -699,11 +705,37 @@ def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -
     return out
 
 
+REMAINDER = "total.remainder_after_deduction"
+
+
+def _remainders(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
+    """The amount printed right after a deduction ("-29,00 68,69": on its row or the next) that is a total
+    candidate less that deduction, where no candidate holds it yet: what is left to pay, whatever OCR made
+    of its label ("e stbetrag vom 23.08.2021 -29,00 68,69", the down payment's row and the amount due's run
+    together). It scores as the candidate it is left of, with the check's bonus."""
+    known = {c.amount.value for c in candidates}
+    found: list[TotalCandidate] = []
+    counted = counted_lines(lines)
+    for position, line in enumerate(counted):
+        amounts = amounts_in(line)
+        for n, deduction in enumerate(amounts):
+            if not deduction.raw.startswith(("-", "\u2212")):
+                continue
+            after = amounts[n + 1 :] or (amounts_in(counted[position + 1])[:1] if position + 1 < len(counted) else [])
+            for rest in after[:1]:
+                for c in candidates:
+                    if rest.value not in known and rest.value > 0 and c.amount.value - deduction.value == rest.value:
+                        found.append(TotalCandidate(rest, c.score + CROSS_CHECK_BONUS, REMAINDER))
+                        known.add(rest.value)
+    return found
+
+
 def deduction_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A candidate equal to another, larger candidate less a sum already paid (a deposit, "Déjà réglé",
     "Anzahlung", an insurer's payment on a statement) is what is left to pay: the bill's own arithmetic
     confirms it, as the tender does a receipt's total ("Montant restant dû 80,00 / Déjà réglé -8,00 / Net à
     payer 72,00")."""
+    candidates = candidates + _remainders(lines, candidates)
     paid_before = _labelled_values(lines, lambda folded: _has(folded, TOTALS.payments.already_paid))
     if not paid_before:
         return candidates

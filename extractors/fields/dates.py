@@ -180,11 +180,14 @@ def _day(match: re.Match[str]) -> str:
 ORDER_GUESS = "+order_guess"  # the rule modifier of a numeric date read either way on a page that does not say which
 
 
+DOLLAR_CODE = re.compile(r"(?<![A-Za-z])USD(?![A-Za-z])")  # the dollar written as its code ("TOTAL USD 312.25")
+
+
 def order_unsettled(lines: Sequence[Line], hinted: bool) -> bool:
     """Whether the order of the page's numeric dates is a guess: no country named (`hinted`), a dollar printed
-    (the United States and Canada read month first, Australia and New Zealand day first) and no date that
+    ("$" or "USD"; the United States and Canada read month first, Australia and New Zealand day first) and no date that
     reads one way only or is written with dots."""
-    if hinted or not any("$" in line.text for line in lines):
+    if hinted or not any("$" in line.text or DOLLAR_CODE.search(line.text) for line in lines):
         return False
     for line in lines:
         for m in NUMERIC_DMY.finditer(line.text):

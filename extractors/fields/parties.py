@@ -79,9 +79,25 @@ NAME_STOP = {
     "nir",
     "ssn",
     "ic",
+    # a German letter's reference block printed beside the addressee's name ("Sabine Becker Kundennummer 145241",
+    # its colon lost)
+    "rechnungsnummer",
+    "rechnungsnr",
+    "rechnungsdatum",
+    "kundennummer",
+    "kundennr",
+    "steuernummer",
+    "geb",
+    "geboren",
 }
 # Words that are never the first word of a person's name (articles, labels, document words).
 NOT_NAME_START = {
+    "rechnungsnummer",
+    "rechnungsnr",
+    "rechnungsdatum",
+    "kundennummer",
+    "kundennr",
+    "steuernummer",
     "les",
     "et",
     "and",
@@ -690,7 +706,7 @@ def _addressee_below(lines: Sequence[Line], line: Line, title: re.Match[str] | N
     if title is None or line.text[: title.start()].strip():
         return None
     rest = line.text[title.end() :].strip()
-    if rest and not re.match(r"\S+\s*:", rest):
+    if rest and not (re.match(r"\S+\s*:", rest) or fold(rest.split()[0]).strip(".:") in NAME_STOP):
         return None  # words after the title that are no label: not a title alone
     below = next((b for b in lines if b.index == line.index + 1 and b.page == line.page), None)
     found = _name_at(below.text, 0) if below is not None else None

@@ -431,3 +431,15 @@ def test_bar_names_the_cash_tendered_only_where_it_opens_the_row():
     assert "tender_check" not in extract_total(lines).rule
     lines = lines_of("Summe 1,29", "Bar EUR 2,00", "Rueckgeld 0,71")
     assert extract_total(lines).rule == "total.label_right+tender_check"
+
+
+def test_the_amount_left_after_a_deduction_is_due_even_where_ocr_garbled_its_label():
+    # a down payment's row and the amount due's run together, their labels lost: the bill's arithmetic says it
+    lines = lines_of("Rechnungsbetrag 97,69 €", "—— e stbetrag vom 23.08.2021 -29,00 68,69 € €")
+    assert (extract_total(lines).value, extract_total(lines).rule) == ("68.69", "total.remainder_after_deduction")
+    assert extract_total(lines_of("Total 100,00", "Remise -10,00", "Net à payer 90,00")).rule == "total.label_right"
+
+
+def test_a_whole_number_after_an_amount_with_cents_is_no_total():
+    assert extract_total(lines_of("MONTANT DEBIT CLIENT 54,19 190556 : 249995 €")).value == "54.19"
+    assert extract_total(lines_of("Total 1 234 €")).value == "1234.00"  # alone on its row, it is the amount

@@ -253,6 +253,7 @@ def test_a_row_of_figures_above_a_date_heads_no_column_and_a_return_deadline_is_
         (("PHARMACIE", "Date : 10/02/2022", "TOTAL 12,00 €"), False),  # no dollar: the day comes first
         (("CLINIC", "DATE: 02/02/2022", "TOTAL $35.00"), False),  # the same either way
         (("MAPLE STREET PHARMACY", "DATE: 98/05/2023 02:55 PM", "TOTAL $479.97"), True),  # 98: a misread 08, no day
+        (("MAPLE STREET PHARMACY", "DATE: 02/01/2026 12:09 PM", "TOTAL USD 312.25"), True),  # the dollar as its code
     ],
 )
 def test_a_date_read_either_way_on_a_dollar_page_that_names_no_country_is_a_guess(rows, guessed):

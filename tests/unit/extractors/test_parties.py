@@ -422,6 +422,9 @@ def test_a_german_letters_addressee_and_the_person_treated():
         extract_parties(lines_of("Praxis Weber", "Für: Max Becker, geb. 03.04.2015"), "invoice")["beneficiary"].value
         == "Max Becker"
     )
+    # the reference block's colon lost by OCR: its label is still no name
+    lost = ("Hautarztpraxis Dr. Becker", "Herrn Rechnungsnummer R984886", "Jürgen Schäfer Kundennummer 145241", "Liquidation")
+    assert extract_parties(lines_of(*lost), "invoice")["beneficiary"].value == "Jürgen Schäfer"
 
 
 def test_a_practice_named_before_its_doctor_is_the_issuer_whole():
