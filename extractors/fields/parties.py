@@ -743,7 +743,9 @@ def _practice_named_before(text: str) -> bool:
     """Whether the words before a practitioner's title on the issuer's row name the practice itself (an
     establishment word, or a German compound ending in "praxis")."""
     folded = fold(text)
-    return bool(folded.strip()) and (_has(PARTIES.issuer.establishments, folded) or PRACTICE_HEAD.search(folded) is not None)
+    return bool(folded.strip()) and (
+        _has(PARTIES.issuer.establishments, folded) is not None or PRACTICE_HEAD.search(folded) is not None
+    )
 
 
 def _practitioner_as_issuer(issuer: Found, practitioner: Found) -> Found:
