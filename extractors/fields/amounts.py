@@ -706,6 +706,7 @@ def count_group_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -
 
 
 REMAINDER = "total.remainder_after_deduction"
+NEGATIVE = ("-", "\u2212", "(")  # how a deduction's amount is printed
 
 
 def _remainders(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
@@ -718,11 +719,18 @@ def _remainders(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     counted = counted_lines(lines)
     for position, line in enumerate(counted):
         amounts = amounts_in(line)
+        if total_label(fold(line.text))[0] > 0:
+            continue  # a total's own row ("Total 6% supplies (excl. GST): -17.73" on a credit note)
         for n, deduction in enumerate(amounts):
-            if not deduction.raw.startswith(("-", "\u2212")):
+            if not deduction.raw.startswith(NEGATIVE):
                 continue
-            after = amounts[n + 1 :] or (amounts_in(counted[position + 1])[:1] if position + 1 < len(counted) else [])
+            below = counted[position + 1] if position + 1 < len(counted) else None
+            after = amounts[n + 1 :] or (
+                amounts_in(below)[:1] if below is not None and not excluded_row(fold(below.text)) else []
+            )
             for rest in after[:1]:
+                if rest.raw.startswith(NEGATIVE):
+                    continue
                 for c in candidates:
                     if rest.value not in known and rest.value > 0 and c.amount.value - deduction.value == rest.value:
                         found.append(TotalCandidate(rest, c.score + CROSS_CHECK_BONUS, REMAINDER))

@@ -14,6 +14,7 @@ from samples.generator.documents import (
     bank_details,
     birth_certificate,
     care_sheet,
+    equipment,
     hospital,
     hospital_abroad,
     invoice_de,
@@ -51,4 +52,5 @@ REGISTRY: dict[str, Builder] = {
     "invoice_hospital_abroad": hospital_abroad.build,
     "receipt_de": receipt_de.build,
     "invoice_de": invoice_de.build,
+    "invoice_equipment": equipment.build,
 }

@@ -443,3 +443,9 @@ def test_the_amount_left_after_a_deduction_is_due_even_where_ocr_garbled_its_lab
 def test_a_whole_number_after_an_amount_with_cents_is_no_total():
     assert extract_total(lines_of("MONTANT DEBIT CLIENT 54,19 190556 : 249995 €")).value == "54.19"
     assert extract_total(lines_of("Total 1 234 €")).value == "1234.00"  # alone on its row, it is the amount
+
+
+def test_a_credit_notes_negative_tax_is_no_remainder():
+    # a negative total's row and the negative tax under it: their difference matching is chance, not a payment
+    rows = ("Total 6% supplies (excl. GST): -17.73", "GST: -1.07", "Total 6% supplies (Inc. GST): -18.80", "Total Payable: 20.21")
+    assert extract_total(lines_of(*rows)).value == "20.21"
