@@ -639,12 +639,25 @@ def _paid_share(folded: str) -> bool:
     return _has(folded, SHARES.remaining) and not _has(folded, TOTALS.not_totals.estimates)
 
 
+def _labelled_a_paid_share(lines: Sequence[Line], candidate: TotalCandidate) -> bool:
+    """Whether the candidate's label names the patient's share: on its row, or on the row above for an amount
+    read below its label ("Part assuré" / "1 510,89")."""
+    if _paid_share(fold(candidate.amount.line.text)):
+        return True
+    if "label_below" not in candidate.rule:
+        return False
+    row = candidate.amount.line
+    above = [line for line in lines if line.page == row.page and row.index - 2 <= line.index < row.index]
+    return any(_paid_share(fold(line.text)) for line in above[-1:])
+
+
 def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:
     """A patient's share (a `remaining` row of shares.toml: "Part assuré", "Reste à charge") that, with the
     third-party payers' parts printed ("Part AMO", "Part AMC"), adds up to the bill's gross is the amount
     paid: the bill's own arithmetic confirms the split, as the tender does a receipt's total - worth more
     than the gross being printed twice (a one-item bill repeats it on its item row)."""
-    if not any(_paid_share(fold(c.amount.line.text)) for c in candidates):
+    shares = [c for c in candidates if _labelled_a_paid_share(lines, c)]
+    if not shares:
         return candidates  # no share row among the candidates (most bills): the rows are not searched
     amo = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amo))
     amc = _labelled_values(lines, lambda folded: _has(folded, SHARES.reimbursed_amc))
@@ -654,7 +667,7 @@ def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list
     grosses = {c.amount.value for c in candidates} | _labelled_values(lines, lambda folded: _has(folded, SHARES.gross))
     return [
         TotalCandidate(c.amount, c.score + CROSS_CHECK_BONUS, c.rule + "+split_check")
-        if _paid_share(fold(c.amount.line.text)) and any(c.amount.value + p in grosses for p in paid_by_others)
+        if c in shares and any(c.amount.value + p in grosses for p in paid_by_others)
         else c
         for c in candidates
     ]

@@ -449,3 +449,9 @@ def test_a_credit_notes_negative_tax_is_no_remainder():
     # a negative total's row and the negative tax under it: their difference matching is chance, not a payment
     rows = ("Total 6% supplies (excl. GST): -17.73", "GST: -1.07", "Total 6% supplies (Inc. GST): -18.80", "Total Payable: 20.21")
     assert extract_total(lines_of(*rows)).value == "20.21"
+
+
+def test_the_patients_share_read_below_its_label_is_confirmed_by_the_split():
+    rows = ("Total TTC 2 690,89", "dont TVA 5,5 % 140,28", "Part Sécurité sociale 480,00", "Prise en charge mutuelle 700,00")
+    field = extract_total(lines_of(*rows, "Part assuré", "1 510,89"))
+    assert (field.value, field.rule) == ("1510.89", "total.label_below+split_check")
