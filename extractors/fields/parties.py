@@ -55,7 +55,10 @@ REGISTRATION_AFTER_FORM = re.compile(r"[\s.\-]*(?:reg|rec\b|no\b|number|:|\d)")
 CLOCK = re.compile(r"(?<!\d)\d{1,2}\s?:\s?\d{2}(?:\s?:\s?\d{2})?\s?(?:am|pm|h)?(?![\d])", re.IGNORECASE)
 PRICE = re.compile(r"\d[.,]\s?\d{2}(?![\d/.])")
 CONTINUATION = re.compile(r"^(?:co\b|co\.|\(m\)|sdn\b|bhd\b|&|and\b|et\b|enterprise|trading|holdings|ltd|limited)", re.IGNORECASE)
-NAME_STOP = {
+# A German letter's reference block printed beside the addressee's name ("Sabine Becker Kundennummer 145241",
+# its colon lost): its labels end a name and never start one.
+REFERENCE_LABELS = {"rechnungsnummer", "rechnungsnr", "rechnungsdatum", "kundennummer", "kundennr", "steuernummer"}
+NAME_STOP = REFERENCE_LABELS | {
     "ne",
     "nee",
     "ne(e)",
@@ -79,25 +82,11 @@ NAME_STOP = {
     "nir",
     "ssn",
     "ic",
-    # a German letter's reference block printed beside the addressee's name ("Sabine Becker Kundennummer 145241",
-    # its colon lost)
-    "rechnungsnummer",
-    "rechnungsnr",
-    "rechnungsdatum",
-    "kundennummer",
-    "kundennr",
-    "steuernummer",
     "geb",
     "geboren",
 }
 # Words that are never the first word of a person's name (articles, labels, document words).
-NOT_NAME_START = {
-    "rechnungsnummer",
-    "rechnungsnr",
-    "rechnungsdatum",
-    "kundennummer",
-    "kundennr",
-    "steuernummer",
+NOT_NAME_START = REFERENCE_LABELS | {
     "les",
     "et",
     "and",

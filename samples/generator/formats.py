@@ -39,6 +39,20 @@ MONTHS_EN = [
     "November",
     "December",
 ]
+MONTHS_DE = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+]
 WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 # French amount styles: `1 234,56 €`, `45,30 EUR`, `EUR 45.30`, `45€30`, `45,30` (bare, inside a column headed €)
@@ -111,6 +125,17 @@ def fr_date(day: date, style: str = "slash", first_as_1er: bool = True) -> str:
     if style == "dash":
         return f"{day:%d-%m-%Y}"
     return f"{day:%d/%m/%Y}"
+
+
+def de_date(day: date, style: str = "dot") -> str:
+    """A date in a German printed style: `14.03.2024`, `14.03.24`, `14. März 2024`, `2024-03-14`."""
+    if style == "short":
+        return f"{day:%d.%m.%y}"
+    if style == "long":
+        return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
+    if style == "iso":
+        return day.isoformat()
+    return f"{day:%d.%m.%Y}"
 
 
 def en_date(day: date, style: str = "us_slash") -> str:

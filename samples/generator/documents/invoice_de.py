@@ -27,23 +27,9 @@ from stdnum import iban as iban_check
 from samples.generator import fakes
 from samples.generator.documents import common
 from samples.generator.documents.receipt_de import CITIES, FIRST, LAST, STREETS
-from samples.generator.formats import de_number
+from samples.generator.formats import de_date, de_number
 from samples.generator.layout import Cell, Doc, Row, gap, random_style, rule, text
 
-MONTHS_DE = [
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-]
 CENT = Decimal("0.01")
 WOMEN = [name for name in FIRST if name in ("Anna", "Lena", "Julia", "Sabine", "Katrin", "Petra")]
 MEN = [name for name in FIRST if name not in WOMEN]
@@ -181,17 +167,6 @@ DOCTOR_INTROS = ["für meine ärztlichen Leistungen erlaube ich mir zu berechnen
 DUE_LABELS = ["Gesamtbetrag", "Rechnungsbetrag", "Summe", "Endbetrag", "Gesamtsumme"]
 REST_LABELS = ["Zahlbetrag", "Restbetrag", "Noch zu zahlen", "Zu zahlender Betrag", "Offener Betrag"]
 OWN_LABELS = ["Ihr Eigenanteil", "Eigenanteil", "Zu zahlender Betrag", "Zahlbetrag"]
-
-
-def de_date(day: date, style: str) -> str:
-    """`14.03.2024`, `14.03.24`, `14. März 2024`, `2024-03-14`."""
-    if style == "short":
-        return f"{day:%d.%m.%y}"
-    if style == "long":
-        return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
-    if style == "iso":
-        return day.isoformat()
-    return f"{day:%d.%m.%Y}"
 
 
 def euro(value: Decimal, style: str) -> str:

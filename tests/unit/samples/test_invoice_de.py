@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from stdnum import iban as iban_check
 
+from samples.generator import formats
 from samples.generator.documents import REGISTRY, common, invoice_de
 from samples.generator.layout import paginate
 
@@ -102,7 +103,7 @@ def test_the_iban_is_valid_and_a_seed_gives_the_same_invoice_on_every_page():
 
 def test_german_dates_are_printed_the_german_ways():
     day = date(2024, 3, 4)
-    assert [invoice_de.de_date(day, s) for s in ("dot", "short", "long", "iso")] == [
+    assert [formats.de_date(day, s) for s in ("dot", "short", "long", "iso")] == [
         "04.03.2024",
         "04.03.24",
         "4. März 2024",
