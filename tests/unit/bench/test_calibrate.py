@@ -26,7 +26,15 @@ from bench.calibrate import (
 )
 from extractors.calibration import DOUBTS, FIXED_CAPS
 
-PRIOR = {"guess": 0.8, "readers_disagree": 0.9, "lookalike": 0.75, "order_guess": 0.5, "cents_unread": 0.5, "table_row": 0.5}
+PRIOR = {
+    "guess": 0.8,
+    "readers_disagree": 0.9,
+    "lookalike": 0.75,
+    "order_guess": 0.5,
+    "cents_unread": 0.5,
+    "table_row": 0.5,
+    "label_unread": 0.5,
+}
 assert list(PRIOR) == list(DOUBTS)  # a prior per class of doubt, in its order
 
 
@@ -97,7 +105,7 @@ def test_a_fitted_cap_never_exceeds_a_fixed_one():
     y = np.ones(12, dtype=int)  # every guessed order right on this part: still a coin toss for the product
     member = np.stack([np.full(12, name in FIXED_CAPS) for name in PRIOR], axis=1)
     caps = class_caps(y, member, PRIOR)
-    assert caps["order_guess"] == caps["cents_unread"] == caps["table_row"] == 0.5
+    assert caps["order_guess"] == caps["cents_unread"] == caps["table_row"] == caps["label_unread"] == 0.5
 
 
 def test_the_shipped_models_are_scored_as_they_are(capsys):
