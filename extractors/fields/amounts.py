@@ -243,7 +243,7 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
     if glued is not None:
         right = [a for a in right if a.start >= glued.end]  # not the tail of the glued amount ("payer1 234,56")
         if not right:
-            if any(f.strip("0.,:") for f in (m.group(0) for m in FIGURE_AFTER.finditer(line.text, glued.end))):
+            if _figure_after(line, glued.end):
                 # "Gesamtbetrag16,08 05 19": a VAT table's net, its tax and gross after it half read
                 return TotalCandidate(glued, weight + late - TABLE_ROW_PENALTY, "total.label_right+glued" + TABLE_ROW)
             return TotalCandidate(glued, weight + late, "total.label_right+glued")
@@ -303,9 +303,13 @@ def _labelled(lines: Sequence[Line], line: Line, weight: float, label_end: int, 
 def _inside_a_table_row(line: Line, chosen: Amount, right: list[Amount]) -> bool:
     """Whether the amount chosen on a total label's row is a column of a table row rather than its end: a
     larger amount before it, or a figure other than zero after it (TABLE_ROW_PENALTY)."""
-    after = [m.group(0) for m in FIGURE_AFTER.finditer(line.text, chosen.end)]
-    # a zero after it is a balance column ("Total: 63.80 63.80 0.00"): the row ends with what was owed
-    return any(a.value > chosen.value for a in right if a.end <= chosen.start) or any(f.strip("0.,:") for f in after)
+    return any(a.value > chosen.value for a in right if a.end <= chosen.start) or _figure_after(line, chosen.end)
+
+
+def _figure_after(line: Line, end: int) -> bool:
+    """Whether a figure other than zero follows `end` on the row (a zero is a balance column: "Total: 63.80 63.80
+    0.00" ends with what was owed)."""
+    return any(m.group(0).strip("0.,:") for m in FIGURE_AFTER.finditer(line.text, end))
 
 
 WITH_CENTS = re.compile(r"\d[.,€]\s?\d{2}(?!\d)")
@@ -647,8 +651,8 @@ def _labelled_a_paid_share(lines: Sequence[Line], candidate: TotalCandidate) -> 
     if "label_below" not in candidate.rule:
         return False
     row = candidate.amount.line
-    above = [line for line in lines if line.page == row.page and row.index - 2 <= line.index < row.index]
-    return any(_paid_share(fold(line.text)) for line in above[-1:])
+    above = next((line for line in lines if line.index == row.index - 1 and line.page == row.page), None)
+    return above is not None and _paid_share(fold(above.text))
 
 
 def split_check(lines: Sequence[Line], candidates: list[TotalCandidate]) -> list[TotalCandidate]:

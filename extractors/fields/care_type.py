@@ -111,6 +111,8 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
     counts once (its hits on the first page)."""
     folded = [_unhyphened(fold(line.text)) for line in lines]
     heads = _running_headers(lines)
+    # the issuer's header: the first rows of the first page (a prefix of the lines, so its indexes are theirs)
+    header = folded[: sum(1 for line in lines[:HEADER_LINES] if line.page == lines[0].page)]
     scores: dict[str, tuple[float, list[tuple[str, Line]]]] = {}
     for kind, patterns in _patterns().items():
         total, evidence = 0.0, []
@@ -122,7 +124,6 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
                 in_header = lines[hits[0]].page == lines[0].page and hits[0] < HEADER_LINES
                 total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)
                 evidence.append((word, lines[hits[0]]))
-        header = [text for i, text in enumerate(folded[:HEADER_LINES]) if lines[i].page == lines[0].page]
         for weight, word, line in _compound_hits(kind, header, {w for w, _ in evidence}):
             total += weight * HEADER_WEIGHT
             evidence.append((word, lines[line]))
