@@ -32,8 +32,12 @@ def fold(text: str) -> str:
 
 
 @cache
-def phrase_pattern(phrases: tuple[str, ...], edge: str = "a-z", before: str | None = None) -> re.Pattern[str]:
+def phrase_pattern(
+    phrases: tuple[str, ...], edge: str = "a-z", before: str | None = None, *, glued: bool = False
+) -> re.Pattern[str]:
     """Whole-word alternation of accent-folded phrases, longest first (matched on folded text; `edge`
-    is the character class a phrase must not touch on either side - `before`, when given, on its left)."""
-    body = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True))
+    is the character class a phrase must not touch on either side - `before`, when given, on its left;
+    `glued`: the spaces between a phrase's words optional, as OCR runs a bold label together - "TotalTTC")."""
+    space = r"\s?" if glued else r"\ "
+    body = "|".join(space.join(map(re.escape, fold(p).split(" "))) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![{before or edge}])(?:{body})(?![{edge}])")

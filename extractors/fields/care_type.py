@@ -91,6 +91,64 @@ def _compound_hits(kind: str, header: Sequence[str], found: set[str]) -> list[tu
     return hits
 
 
+# A long, strong word of the taxonomy OCR misread by one letter in the issuer's header ("Aligemeinmedizin" for
+# "Allgemeinmedizin" on a blurred scan) still names the care: two words this long one letter apart are the same
+# word misread, not two words - unless the taxonomy holds a word of another care one letter away ("hausarztpraxis",
+# a general practice, "hautarztpraxis", a dermatologist's): such words are only ever read exactly. Shorter words
+# never count: one letter sets many of them apart.
+MISREAD_MIN_LENGTH = 10
+
+
+@cache
+def _misread_words() -> dict[str, tuple[tuple[float, str], ...]]:
+    tables = CARE_TYPES.tables()
+    return {
+        kind: tuple(
+            (float(weight), word)
+            for word, weight in words.items()
+            if float(weight) >= COMPOUND_MIN_WEIGHT
+            and len(word) >= MISREAD_MIN_LENGTH
+            and word.isalpha()
+            and word.isascii()
+            and not any(one_letter_apart(word, other) for k, t in tables.items() if k != kind for other in t)
+        )
+        for kind, words in tables.items()
+    }
+
+
+@cache
+def _taxonomy_words() -> frozenset[str]:
+    return frozenset(word for words in CARE_TYPES.tables().values() for word in words)
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Whether two different words differ by one letter replaced, added or dropped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
+
+
+def _misread_hits(kind: str, header: Sequence[str], found: set[str]) -> list[tuple[float, str, int]]:
+    """(weight, word, line index) of the taxonomy's long words the header prints one letter off, each word once
+    and not where the word itself is already found."""
+    known = _taxonomy_words()
+    tokens = [
+        (i, token)
+        for i, text in enumerate(header)
+        for token in re.findall(rf"[a-z]{{{MISREAD_MIN_LENGTH - 1},}}", text)
+        if token not in known  # a word of the taxonomy read right is no misreading of its neighbour
+    ]
+    hits = []
+    for weight, word in _misread_words().get(kind, ()):
+        line = next((i for i, token in tokens if one_letter_apart(token, word)), None) if word not in found else None
+        if line is not None:
+            hits.append((weight, word, line))
+    return hits
+
+
 RUNNING_HEADER_LINES = 2  # the first rows of a later page: where a document repeats its issuer and title
 
 
@@ -125,6 +183,9 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
                 total += weight * (1 + math.log(len(hits))) * (HEADER_WEIGHT if in_header else 1)
                 evidence.append((word, lines[hits[0]]))
         for weight, word, line in _compound_hits(kind, header, {w for w, _ in evidence}):
+            total += weight * HEADER_WEIGHT
+            evidence.append((word, lines[line]))
+        for weight, word, line in _misread_hits(kind, header, {w for w, _ in evidence}):
             total += weight * HEADER_WEIGHT
             evidence.append((word, lines[line]))
         scores[kind] = (total, evidence)

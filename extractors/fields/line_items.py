@@ -199,7 +199,7 @@ def _share(lines: Sequence[Line], labels: Words, name: str) -> Field | None:
     split); `name` is the share's key in shares.toml, named in the field's rule."""
     found = None
     for line in counted_lines(lines):
-        match = phrase_pattern(labels).search(fold(line.text))
+        match = phrase_pattern(labels, glued=True).search(fold(line.text))
         if not match:
             continue
         right = [a for a in amounts_in(line) if a.start >= match.end()]

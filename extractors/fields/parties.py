@@ -24,6 +24,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from functools import cache
 from typing import Any, TypeGuard
 
@@ -364,6 +365,32 @@ def _issuer_score(line: Line, name: str, position: int, first: bool, context: Is
     return score, rule
 
 
+SENDER_SEPARATOR = re.compile(r"\s*[:\-–·•|,]\s*\S")  # "Physiotherapie am Markt : Hauptstraße 82 - 20095 Hamburg"
+SENDER_LIKENESS = 0.85  # a name the sender line repeats with an OCR slip or two ("Krüger" read "Kriger")
+SENDER_MIN_LETTERS = 6
+SENDER_BONUS = 0.3
+
+
+def _repeated_as_sender(header: Sequence[Line], pos: int, name: str) -> bool:
+    """Whether a header row below repeats the row's name, then an address after a separator: a letter's
+    return address, printed small above the addressee's window (DIN 5008's sender line, a French letter's
+    expéditeur) - the issuer naming itself, where a trade line beside it ("Praxis für Physiotherapie")
+    only says what it does."""
+    key = fold(name).strip()
+    if sum(ch.isalpha() for ch in key) < SENDER_MIN_LETTERS:
+        return False
+    for row in header[pos + 1 :]:
+        text = fold(row.text).strip()
+        rest = text[len(key) :]
+        if (
+            re.search(r"\d", rest)
+            and SENDER_SEPARATOR.match(rest)
+            and SequenceMatcher(None, text[: len(key)], key).ratio() >= SENDER_LIKENESS
+        ):
+            return True
+    return False
+
+
 def _header(lines: Sequence[Line]) -> list[Line]:
     if not lines:
         return []
@@ -413,6 +440,8 @@ def _issuer(lines: Sequence[Line], context: IssuerContext) -> Found | None:
         if _skip_row(line, name, _strong(name)):
             continue
         score, rule = _issuer_score(line, name, pos, first, context)
+        if _repeated_as_sender(header, pos, name):
+            score, rule = score + SENDER_BONUS, "issuer.sender_line"
         if pos > 0 and AFTER_OWNER.search(fold(header[pos - 1].text)):
             score -= 0.4  # the owner / former name printed under the shop's name
         first = False

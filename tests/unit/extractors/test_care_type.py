@@ -2,7 +2,7 @@
 
 import pytest
 
-from extractors.fields.care_type import TAXONOMY, extract_care_type
+from extractors.fields.care_type import TAXONOMY, care_scores, extract_care_type, one_letter_apart
 from tests.conftest import line_of, lines_of
 
 
@@ -109,6 +109,23 @@ def test_a_compound_headed_by_a_strong_word_of_the_issuers_header_names_the_care
     below = ("SHOP", *(f"row {n}" for n in range(8)), "Stadtapotheke")
     assert extract_care_type(lines_of(*below)).value == "other"
     assert extract_care_type(lines_of("ACCIDENTAL DAMAGE REPAIRS", "Total 40.00")).value == "other"
+
+
+def test_a_long_word_of_the_issuers_header_misread_by_one_letter_still_names_the_care():
+    # a blurred scan's "Allgemeinmedizin" read "Aligemeinmedizin"
+    assert extract_care_type(lines_of("Gemeinschaftspraxis Krüger", "Aligemeinmedizin", "Summe 100,59")).value == (
+        "general_practitioner"
+    )
+    # not a word one letter from another care's: a dermatologist's practice misread is left unread
+    assert one_letter_apart("hautarztpraxis", "hausarztpraxis")
+    evidence = care_scores(lines_of("Hautarztpraxiz Dr. Roth", "Summe 80,00"))["general_practitioner"][1]
+    assert [word for word, _ in evidence] == ["dr"]
+    # nor a word of the taxonomy read right: "consultation" is no misread "konsultation"
+    evidence = care_scores(lines_of("Consultation psychologique", "Total 60,00"))["general_practitioner"][1]
+    assert [word for word, _ in evidence] == ["consultation"]
+    # nor a short word, nor a word two letters off
+    assert extract_care_type(lines_of("Optiquo Lumiere", "Total 40,00")).value == "other"
+    assert extract_care_type(lines_of("Aligemeinmedizim", "Summe 100,59")).value == "other"
 
 
 def test_a_drinkable_medicine_taken_at_bedtime_is_a_prescription_of_medicines():

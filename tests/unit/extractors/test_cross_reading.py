@@ -169,8 +169,12 @@ def test_a_rival_printed_on_the_page_or_given_by_its_arithmetic_stays_a_disagree
     assert not settled_by_arithmetic(field("59.54"), Proof(document_lines([page]), [page], "receipt"))
 
 
-def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_missed_total_is_not():
-    blank = tuple(row.replace("Date: 12/03/2025", "Date:").replace("758.70", "") for row in KEPT)
+def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_total_read_at_another_label_is_not():
+    # the other reading lost the total's amount and read another row at a total label: another row read as the total
+    blank = tuple(
+        row.replace("Date: 12/03/2025", "Date:").replace("TOTAL 758.70", "TOTAL").replace("Subtotal", "Amount due")
+        for row in KEPT
+    )
     other = other_reading([read_twice(KEPT, blank)], "receipt")
     assert other.value("date") is None
     assert agreement("date", field("2025-03-12", "date.numeric_dmy"), other) == {"cross_disagree": 0.0, "cross_missing": 1.0}
@@ -178,6 +182,18 @@ def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_missed_total_is
     marked = mark_disagreements(fields, other)
     assert marked["date"] == fields["date"]  # not held back: nothing read contradicts it
     assert other.value("total") != "758.70" and marked["total"].rule.endswith(READERS_DISAGREE)
+
+
+def test_an_other_reading_that_read_no_total_label_contradicts_no_labelled_total():
+    # the other engine read no label at all (the total's and the sub-total's smudged): it falls back on the
+    # largest amount, the cash - a guess, not another row read as the total
+    unlabelled = tuple(row.replace("Subtotal", "Sbtl").replace("TOTAL", "T0TAI") for row in KEPT)
+    other = other_reading([read_twice(KEPT, unlabelled)], "receipt")
+    assert other.ranked["total"][0].rule == "total.largest_amount" and other.value("total") == "800.00"
+    assert agreement("total", field("758.70"), other) == {"cross_disagree": 0.0, "cross_missing": 1.0}
+    assert mark_disagreements({"total": field("758.70")}, other)["total"].rule == "total.label_right"
+    # a kept total that is itself that fallback is no label read: the two guesses differ, it stays in doubt
+    assert agreement("total", field("758.70", "total.largest_amount"), other)["cross_disagree"] == 1.0
 
 
 SLIP = ("HARBOR CLINIC", "CREDIT CARD SALE", "DATE: 07/17/2023", "AMOUNT $518.03", "TOTAL $518.63", "APPROVED")

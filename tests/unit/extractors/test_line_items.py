@@ -205,3 +205,20 @@ def test_an_aids_bill_the_insurers_share_and_the_claimants_own():
     fields = extract_shares(lines, extract_total(lines))
     assert (fields["gross_total"].value, fields["reimbursed"].value, fields["remaining"].value) == ("58.90", "48.90", "10.00")
     assert extract_total(lines).value == "10.00"
+
+
+def test_a_split_label_ocr_ran_together_is_still_read():
+    # a bold "Total TTC" read "TotalTTC", "Reste à charge" read "Resteà charge": the split is still printed
+    lines = lines_of(
+        "Monture acétate 2223342 0,05 129,99",
+        "Verre OD progressif 2227038 0,05 223,90",
+        "TotalTTC 353,89",
+        "Part complémentaire 150,00",
+        "Resteà charge 203,89",
+    )
+    fields = extract_shares(lines, extract_total(lines))
+    assert (fields["gross_total"].value, fields["gross_total"].rule) == ("353.89", "gross.label_right")
+    assert (fields["reimbursed"].value, fields["remaining"].value) == ("150.00", "203.89")
+    # two words run together that are not the label stay unread: "Totalisation" is no "total ttc"
+    other = lines_of("Totalisation 353,89", "Part complémentaire 150,00", "Reste à charge 203,89")
+    assert extract_shares(other, extract_total(other))["gross_total"].rule == "gross_total.same_as_total"

@@ -431,3 +431,30 @@ def test_a_practice_named_before_its_doctor_is_the_issuer_whole():
     rows = ("Fachärztin für Dermatologie", "Hauptstraße 5 · 10115 Berlin", "Rechnung")
     assert extract_parties(lines_of("Hautarztpraxis Dr. Weber", *rows), "invoice")["issuer"].value == "Hautarztpraxis Dr. Weber"
     assert extract_parties(lines_of("Dr. med. Klaus Weber", *rows), "invoice")["issuer"].value == "Dr. med. Klaus Weber"
+
+
+def test_the_name_a_letters_sender_line_repeats_is_the_issuer_not_the_trade_line_beside_it():
+    rows = (
+        "Physiotherapie am Markt",
+        "Praxis für Physiotherapie",
+        "Hauptstraße 82 · 20095 Hamburg · Tel. 040 649508",
+        "Physiotherapie am Markt : Hauptstraße 82 - 20095 Hamburg",
+        "Frau Rechnungsnummer: R728222",
+        "Lena Weber Kundennummer: 280682",
+    )
+    issuer = extract_parties(lines_of(*rows), "invoice")["issuer"]
+    assert (issuer.value, issuer.rule.split(".rules_only")[0].split(".spacy")[0]) == (
+        "Physiotherapie am Markt",
+        "issuer.sender_line",
+    )
+    # the sender line read with a slip ("Kriger" for "Krüger") still repeats the name
+    slipped = (
+        "Krüger & Schäfer",
+        "Praxis für Allgemeinmedizin",
+        "Markt 2 · 40213 Düsseldorf",
+        "Kriger & Schäfer - Markt 2 - 40213 Düsseldorf",
+    )
+    assert extract_parties(lines_of(*slipped), "invoice")["issuer"].value == "Krüger & Schäfer"
+    assert extract_parties(lines_of(*slipped[:3]), "invoice")["issuer"].value == "Praxis für Allgemeinmedizin"
+    # without a sender line the trade line's establishment word still decides, as before
+    assert extract_parties(lines_of(*rows[:3], *rows[4:]), "invoice")["issuer"].value == "Praxis für Physiotherapie"
