@@ -185,8 +185,8 @@ def test_a_date_the_other_reading_missed_is_uncontradicted_but_a_total_read_at_a
 
 
 def test_an_other_reading_that_read_no_total_label_contradicts_no_labelled_total():
-    # the other engine read no label at all (the total's and the sub-total's smudged): it falls back on the
-    # largest amount, the cash - a guess, not another row read as the total
+    # the other engine read the total's digits but no label at all (the total's and the sub-total's smudged):
+    # it falls back on the largest amount, the cash - a guess, not another row read as the total
     unlabelled = tuple(row.replace("Subtotal", "Sbtl").replace("TOTAL", "T0TAI") for row in KEPT)
     other = other_reading([read_twice(KEPT, unlabelled)], "receipt")
     assert other.ranked["total"][0].rule == "total.largest_amount" and other.value("total") == "800.00"
@@ -194,6 +194,11 @@ def test_an_other_reading_that_read_no_total_label_contradicts_no_labelled_total
     assert mark_disagreements({"total": field("758.70")}, other)["total"].rule == "total.label_right"
     # a kept total that is itself that fallback is no label read: the two guesses differ, it stays in doubt
     assert agreement("total", field("758.70", "total.largest_amount"), other)["cross_disagree"] == 1.0
+    # nor does an other reading that does not print the kept amount confirm its digits: a disagreement
+    misread = tuple(row.replace("758.70", "753.78") for row in unlabelled)
+    other = other_reading([read_twice(KEPT, misread)], "receipt")
+    assert other.ranked["total"][0].rule == "total.largest_amount"
+    assert agreement("total", field("758.70"), other)["cross_disagree"] == 1.0
 
 
 SLIP = ("HARBOR CLINIC", "CREDIT CARD SALE", "DATE: 07/17/2023", "AMOUNT $518.03", "TOTAL $518.63", "APPROVED")
