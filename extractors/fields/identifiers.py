@@ -52,7 +52,8 @@ ALNUM = re.compile(r"[0-9A-Za-z|]+")
 KEY_WORDS = {"cle", "clé", "key"}
 JOINER = re.compile(r"[ .\-]{1,3}|\s*cl[ée]\s*:?\s*|\s*key\s*:?\s*", re.IGNORECASE)
 PHONE_LABEL = re.compile(r"(t[ée]l|fax|phone|mobile|portable)\W*$", re.IGNORECASE)
-IBAN_START = re.compile(r"(?<![A-Z0-9])([A-Z]{2})\s?(\d{2})(?=[\s.\-]?[A-Z0-9])")
+# a country code and its check digits, a digit OCR read as its look-alike letter among them ("DESS" for "DE55")
+IBAN_START = re.compile(r"(?<![A-Z0-9])([A-Z]{2})\s?([\dODISB|]{2})(?=[\s.\-]?[A-Z0-9])")
 BIC_TOKEN = re.compile(r"(?<![A-Za-z0-9])([A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)(?![A-Za-z0-9])")
 MAX_LABEL_GAP = 28
 AMOUNT_AFTER = re.compile(r"[.,]\d")
@@ -289,15 +290,16 @@ def _unlabelled_numbers(lines: Sequence[Line], taken: set[tuple[int, int]]) -> l
 def _iban_at(line: Line, m: re.Match[str]) -> tuple[str, int, bool, bool]:
     """(compact IBAN, end, valid, fixed) from a country code + check digits: the first prefix that
     validates, else the whole alphanumeric run (invalid)."""
-    text, end = m.group(1) + m.group(2), m.end(2)
+    check = m.group(2).translate(CONFUSABLE)
+    text, end, head_fixed = m.group(1) + check, m.end(2), check != m.group(2)
     for g in ALNUM.finditer(line.text, m.end(2)):
         if not re.fullmatch(r"[ .\-]?", line.text[end : g.start()]) or len(text) + len(g.group(0)) > 34:
             break
         text, end = text + g.group(0).upper(), g.end()
-        for value, fixed in ((text, False), (text[:4] + text[4:].translate(CONFUSABLE), True)):
+        for value, fixed in ((text, head_fixed), (text[:4] + text[4:].translate(CONFUSABLE), True)):
             if len(value) >= 15 and _valid_iban(value):
                 return value, end, True, fixed
-    return text, end, False, False
+    return text, end, False, head_fixed
 
 
 def _valid_iban(value: str) -> bool:
@@ -329,8 +331,8 @@ def _ibans(lines: Sequence[Line]) -> list[Candidate]:
         for m in IBAN_START.finditer(upper if len(upper) == len(line.text) else line.text):
             value, end, valid, fixed = _iban_at(line, m)
             labelled = any(k == "iban" and e <= m.start() for k, _, e in _labels_in(line)) or _label_above(lines, line, "iban")
-            if not valid and not (labelled and len(value) >= 15):
-                continue
+            if not valid and not (labelled and len(value) >= 15 and not fixed):
+                continue  # an invalid run is reported at its label only as printed, never from look-alike letters
             where = "label_right" if labelled else "unlabelled"
             certainty = (CERTAINTY[where] if labelled else UNLABELLED["iban"]) * (OCR_FIX_FACTOR if fixed else 1.0)
             rule = f"iban.{where}{'.ocr_fixed' if fixed else ''}{'' if valid else '.invalid_checksum'}"

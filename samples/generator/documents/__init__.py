@@ -25,6 +25,7 @@ from samples.generator.documents import (
     prior_authorisation,
     quote,
     receipt_de,
+    receipt_south,
     rights_certificate,
     ticket,
 )
@@ -53,4 +54,5 @@ REGISTRY: dict[str, Builder] = {
     "receipt_de": receipt_de.build,
     "invoice_de": invoice_de.build,
     "invoice_equipment": equipment.build,
+    "receipt_south": receipt_south.build,
 }

@@ -184,6 +184,15 @@ def test_iban_compact_lower_case_and_ocr_confused():
     assert field.value == "FR7630006000011234567890189" and field.rule.endswith("ocr_fixed")
 
 
+def test_iban_check_digits_read_as_look_alike_letters():
+    # "DE55" read "DESS": the checksum says which digits they were
+    field = one("Bankverbindung: Commerzbank : IBAN DESS 0930 7351 9521 6881 92")["iban"]
+    assert field.value == "DE55093073519521688192" and field.rule == "iban.label_right.ocr_fixed"
+    # letters that make no valid IBAN are no IBAN, not even at its label
+    assert "iban" not in one("IBAN DESS 0930 7351 9521 6881 93")
+    assert one("BOSS 0930 7351 9521 6881 92") == {}
+
+
 def test_iban_wrong_check_digits():
     field = one("IBAN : FR77 3000 6000 0112 3456 7890 189")["iban"]
     assert field.rule == "iban.label_right.invalid_checksum" and field.confidence <= 0.3
