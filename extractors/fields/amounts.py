@@ -185,6 +185,12 @@ def not_total_words(folded: str) -> bool:
     return _has(folded, TOTALS.not_totals.words)
 
 
+def _tax_held(folded: str) -> bool:
+    """A row giving only the tax a total holds ("di cui IVA 0,45"): no total label on it ("TOTAL HT 100,00
+    TVA 20,00 TTC 120,00" is a total's row)."""
+    return included_tax(folded) and total_label(folded)[0] == 0
+
+
 def included_tax(folded: str) -> bool:
     """A tax row saying the tax is already in the prices ("TVA 5,5 % incluse")."""
     return _has(folded, TOTALS.not_totals.tax_words) and _has(folded, TOTALS.not_totals.tax_included)
@@ -879,7 +885,8 @@ def rank_total(lines: Sequence[Line]) -> tuple[Field, Evidence] | None:
             certainty *= 0.7
         others = {c.amount.value: c.score for c in sorted(candidates, key=lambda c: c.score)}
     else:
-        every = [a for line in counted_lines(lines) for a in amounts_in(line)]
+        # the tax a total holds ("di cui IVA 0,45", "dont TVA") is never the total, whatever else OCR lost
+        every = [a for line in counted_lines(lines) if not _tax_held(fold(line.text)) for a in amounts_in(line)]
         with_cents = [a for a in every if re.search(r"[.,€]\d{2}\b", a.raw)] or every
         if not with_cents:
             return None

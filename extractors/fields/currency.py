@@ -59,7 +59,8 @@ def _markers(line: Line) -> list[Marker]:
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.95))
     for symbol, iso in CURRENCIES.symbols.items():
         for m in _pattern(symbol, "A-Za-z", True).finditer(text) if symbol in text else ():
-            found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.9))
+            if not _province_code(text, m.start(), m.end()):
+                found.append(Marker(iso, m.group(0), line, m.start(), m.end(), False, 0.9))
     folded = fold(text)
     for word, iso in CURRENCIES.words.items():
         for m in _pattern(word, "a-z", False).finditer(folded) if word in folded else ():
@@ -74,6 +75,15 @@ def _markers(line: Line) -> list[Marker]:
                 continue  # the 元 of a name, not of a price
             found.append(Marker(iso, m.group(0), line, m.start(), m.end(), True, 0.5))
     return found
+
+
+# an Italian address's province in brackets after its postcode and city ("00185 Roma (RM)", "20121 Milano (MI)")
+PROVINCE_BEFORE = re.compile(r"(?<!\d)\d{5}\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ' .\-]*\(\s*$")
+
+
+def _province_code(text: str, start: int, end: int) -> bool:
+    """Whether a symbol of letters ("RM", the ringgit's) is a province's code closing an address."""
+    return text[end : end + 1] == ")" and bool(PROVINCE_BEFORE.search(text, 0, start))
 
 
 def _inside_a_word(text: str, start: int, end: int) -> bool:

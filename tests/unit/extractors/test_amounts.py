@@ -455,3 +455,10 @@ def test_the_patients_share_read_below_its_label_is_confirmed_by_the_split():
     rows = ("Total TTC 2 690,89", "dont TVA 5,5 % 140,28", "Part Sécurité sociale 480,00", "Prise en charge mutuelle 700,00")
     field = extract_total(lines_of(*rows, "Part assuré", "1 510,89"))
     assert (field.value, field.rule) == ("1510.89", "total.label_below+split_check")
+
+
+def test_the_tax_an_italian_total_holds_is_no_total_even_with_the_total_unread():
+    # "di cui IVA": of which VAT - the tax in the total printed above; the total's amount lost by OCR
+    assert extract_total(lines_of("SCONTRINO", "TACHIPIRINA 10% 4,90", "TOTALE 4,90", "di cui IVA 0,45")).value == "4.90"
+    assert extract_total(lines_of("SCONTRINO", "TACHIPIRINA 10%", "TOTALE", "di cui IVA 0,45")) is None
+    assert extract_total(lines_of("TICKET", "IBUPROFENO 4%", "TOTAL", "IVA incluido (4%) 0,38")) is None

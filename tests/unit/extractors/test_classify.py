@@ -246,3 +246,31 @@ def test_a_german_till_receipt_naming_its_prescription_is_a_receipt():
         "Vielen Dank fuer Ihren Einkauf!",
     )
     assert classify(lines_of(*rows)).doc_type == DocType.RECEIPT
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (
+            "Farmácia Silva",
+            "NIF 916596195",
+            "FATURA-RECIBO",
+            "BRUFEN 400MG 6% 4,15",
+            "TOTAL 4,15",
+            "Numerário 5,00",
+            "Troco 0,85",
+        ),
+        ("Óptica Santa Ana", "Fatura simplificada", "LENTES DE CONTACTO 6% 65,90", "SOLUCAO UNICA 6% 12,77", "TOTAL 78,67"),
+        (
+            "Farmacia García",
+            "TICKET",
+            "IBUPROFENO 4% 2,50",
+            "FRENADOL 4% 9,78",
+            "PARACETAMOL 4% 1,90",
+            "IMPORTE TOTAL 14,18",
+            "Pago con tarjeta 14,18",
+        ),
+    ],
+)
+def test_a_portuguese_or_spanish_till_receipt_is_a_receipt_not_an_invoice(rows):
+    assert classify(lines_of(*rows)).doc_type == DocType.RECEIPT

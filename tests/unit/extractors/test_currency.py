@@ -159,3 +159,15 @@ def test_a_dollar_between_two_letters_is_a_misread_letter_not_a_currency():
     field = currency_of("Hauptstra$e 5 · 20095 Hamburg", "Rechnungsbetrag 191,50", "Mit freundlichen Grü$en")
     assert field is None or field.value != "USD"
     assert currency_of("Total $12.00", "Hauptstra$e 5").value == "USD"  # a dollar before a figure still counts
+
+
+def test_an_italian_provinces_code_is_no_ringgit_and_spain_and_portugal_default_to_euros():
+    # "Roma (RM)": Rome's province, not Malaysia's "RM"; a Malaysian amount in ringgit still is
+    assert currency_of("Farmacia Rossi", "00185 Roma (RM)", "TOTALE 12,30") is None or (
+        currency_of("Farmacia Rossi", "00185 Roma (RM)", "TOTALE 12,30").value != "MYR"
+    )
+    assert currency_of("KEDAI ABC", "TOTAL (RM) 12.30").value == "MYR"
+    # a Spanish or Portuguese till's own fiscal words: euros, as a guess
+    field = currency_of("Farmacia García", "NIF: B61157692", "TICKET", "TOTAL 9,78")
+    assert (field.value, field.confidence, field.rule) == ("EUR", 0.5, "currency.default_iberian")
+    assert currency_of("Farmácia Silva", "Fatura simplificada", "TOTAL 8,23", "ATCUD: DXGEGA92-161").value == "EUR"

@@ -365,3 +365,12 @@ def test_the_date_of_a_law_a_form_cites_is_not_the_forms():
         "Les informations sont transmises à votre caisse d'assurance maladie. Loi 78-17 2 du 6 janvier 19 78.",
     )
     assert extract_date(lines).value == "2023-08-11"
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["Ricetta del 14/02/2023", "Receta de 14/02/2023", "Receita de 2023-02-14"],  # Italian, Spanish, Portuguese
+)
+def test_the_prescription_a_southern_till_receipt_names_does_not_date_it(reference):
+    rows = ("FARMACIA ROSSI", "SCONTRINO", reference, "TACHIPIRINA 500MG 10% 4,90", "TOTALE 4,90", "25-02-2023 20:23")
+    assert extract_date(lines_of(*rows), today=date(2026, 1, 1)).value == "2023-02-25"

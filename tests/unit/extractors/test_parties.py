@@ -458,3 +458,8 @@ def test_the_name_a_letters_sender_line_repeats_is_the_issuer_not_the_trade_line
     assert extract_parties(lines_of(*slipped[:3]), "invoice")["issuer"].value == "Praxis für Allgemeinmedizin"
     # without a sender line the trade line's establishment word still decides, as before
     assert extract_parties(lines_of(*rows[:3], *rows[4:]), "invoice")["issuer"].value == "Praxis für Physiotherapie"
+
+
+def test_a_southern_pharmacy_named_for_its_pharmacist_is_the_issuer_whole():
+    rows = ("Corso Italia, 37", "40126 Bologna (BO)", "SCONTRINO", "TOTALE 25,85")
+    assert extract_parties(lines_of("Farmacia Dr. CONTI", *rows), "receipt")["issuer"].value == "Farmacia Dr. CONTI"
