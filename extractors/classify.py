@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from extractors.data_files import fold, phrase_pattern
+from extractors.data_files import fold, one_letter_apart, phrase_pattern
 from extractors.fields.amounts import LABEL_WORD, amounts_in, total_label
 from extractors.fields.parties import BIRTH_DATE_FOLLOWS
 from extractors.keywords import CURRENCIES, DOC_TYPES, PARTIES, SEGMENTS
@@ -245,6 +245,20 @@ def _titles() -> dict[str, DocType]:
     return {phrase: next(iter(kinds)) for phrase, kinds in owners.items() if len(kinds) == 1}
 
 
+MISREAD_TITLE_MIN = 12  # a title this long one letter off is that title misread ("factura siaplificada")
+
+
+def _misread_title(words: str) -> tuple[DocType, str] | None:
+    """The title a row's words are one letter off, where only one kind's long title is ("Factura siaplificada":
+    a Spanish till's receipt, not the "factura" it holds); a short title is only ever read exactly."""
+    if len(words) < MISREAD_TITLE_MIN - 1:
+        return None
+    near = {
+        (kind, title) for title, kind in _titles().items() if len(title) >= MISREAD_TITLE_MIN and one_letter_apart(words, title)
+    }
+    return next(iter(near)) if len({kind for kind, _ in near}) == 1 else None
+
+
 def title_of(lines: Sequence[Line]) -> tuple[DocType, str] | None:
     """The kind a row of the first page's head names alone ("FACTURE N° 2024/0012", "Rechnung", "ORDONNANCE"):
     its title, numbers and punctuation aside. A priced row ("Privatrezept 4,33" on a pharmacy's till receipt)
@@ -258,6 +272,9 @@ def title_of(lines: Sequence[Line]) -> tuple[DocType, str] | None:
         words = _title_words(fold(line.text))
         if words in titles:
             return titles[words], words
+        misread = _misread_title(words)
+        if misread is not None:
+            return misread
     return None
 
 

@@ -41,3 +41,13 @@ def phrase_pattern(
     space = r"\s?" if glued else r"\ "
     body = "|".join(space.join(map(re.escape, fold(p).split(" "))) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![{before or edge}])(?:{body})(?![{edge}])")
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """Whether two different words (or phrases) differ by one letter replaced, added or dropped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]

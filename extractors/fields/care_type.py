@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from extractors.data_files import fold
+from extractors.data_files import fold, one_letter_apart
 from extractors.keywords import CARE_TYPES
 from extractors.layout import Line, union_boxes
 from models import Field
@@ -119,16 +119,6 @@ def _misread_words() -> dict[str, tuple[tuple[float, str], ...]]:
 @cache
 def _taxonomy_words() -> frozenset[str]:
     return frozenset(word for words in CARE_TYPES.tables().values() for word in words)
-
-
-def one_letter_apart(a: str, b: str) -> bool:
-    """Whether two different words differ by one letter replaced, added or dropped."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
 
 
 def _misread_hits(kind: str, header: Sequence[str], found: set[str]) -> list[tuple[float, str, int]]:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from extractors.fields.care_type import TAXONOMY, care_scores, extract_care_type, one_letter_apart
+from extractors.data_files import one_letter_apart
+from extractors.fields.care_type import TAXONOMY, care_scores, extract_care_type
 from tests.conftest import line_of, lines_of
 
 

@@ -274,3 +274,19 @@ def test_a_german_till_receipt_naming_its_prescription_is_a_receipt():
 )
 def test_a_portuguese_or_spanish_till_receipt_is_a_receipt_not_an_invoice(rows):
     assert classify(lines_of(*rows)).doc_type == DocType.RECEIPT
+
+
+def test_a_long_title_misread_by_one_letter_still_names_the_document():
+    rows = (
+        "Optica Santa Maria S.L.",
+        "NIF: 868158444",
+        "{}",
+        "SOLUCION UNICA 4% 27,52",
+        "GAFAS DE LECTURA 4% 24,33",
+        "LENTILLAS MENSUALES 4% 29,03",
+        "TOTAL A PAGAR 80,88",
+        "Tarjeta crédito 80,88",
+    )
+    assert classify(lines_of(*(r.format("Factura siaplificada") for r in rows))).doc_type == DocType.RECEIPT
+    # two letters off, it is not that title: the "factura" it holds decides
+    assert classify(lines_of(*(r.format("Factura siaplifiqada") for r in rows))).doc_type == DocType.INVOICE
