@@ -311,10 +311,13 @@ REFERENCE_REACH = 60  # characters between a reference to another document and i
 
 @cache
 def _reference_before() -> re.Pattern[str]:
-    """Ends with a reference to another document and its linking word ("bestellung nr. 2013-471331 vom")."""
+    """Ends with a reference to another document and its linking word ("bestellung nr. 2013-471331 vom"), the
+    link possibly run into the word ("rezeptvom")."""
     words = "|".join(re.escape(fold(w)) for w in sorted(DATES.labels.references, key=len, reverse=True))
     links = "|".join(re.escape(fold(w)) for w in DATES.labels.reference_links)
-    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])[^:]{{0,{REFERENCE_REACH}}}?(?<![a-z])(?:{links})\s*[:.]?\s*$")
+    spaced = rf"(?<![a-z])(?:{words})(?![a-z])[^:]{{0,{REFERENCE_REACH}}}?(?<![a-z])(?:{links})"
+    glued = rf"(?<![a-z])(?:{words})(?:{links})"  # the link OCR ran into the word: "Ricettadel 06/10/2024"
+    return re.compile(rf"(?:{spaced}|{glued})\s*[:.]?\s*$")
 
 
 def refers_to_another_document(line: Line, start: int, previous: Line | None) -> bool:

@@ -369,7 +369,8 @@ def test_the_date_of_a_law_a_form_cites_is_not_the_forms():
 
 @pytest.mark.parametrize(
     "reference",
-    ["Ricetta del 14/02/2023", "Receta de 14/02/2023", "Receita de 2023-02-14"],  # Italian, Spanish, Portuguese
+    # Italian, Spanish, Portuguese; the link OCR ran into the word
+    ["Ricetta del 14/02/2023", "Receta de 14/02/2023", "Receita de 2023-02-14", "Ricettadel 14/02/2023"],
 )
 def test_the_prescription_a_southern_till_receipt_names_does_not_date_it(reference):
     rows = ("FARMACIA ROSSI", "SCONTRINO", reference, "TACHIPIRINA 500MG 10% 4,90", "TOTALE 4,90", "25-02-2023 20:23")
