@@ -24,6 +24,7 @@ from models.document_kinds import DateMeaning, kind_of
 
 # Care given as a series of sessions (the session dates are read on their bills).
 SESSION_CARE = {"physiotherapy", "nursing", "alternative_medicine", "spa_cure", "specialist", "other"}
+SERIES_CARE = {"physiotherapy", "nursing", "alternative_medicine", "spa_cure"}  # care given in series: one session counts
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def extract_all(lines: Sequence[Line], doc_type: str | None = None) -> Extractio
     fields.update(extract_shares(lines, total))
     sessions: tuple[Field, ...] = ()
     if care_type is not None and care_type.value in SESSION_CARE:
-        sessions, session_fields = extract_sessions(lines, hint.month_first, dates)
+        sessions, session_fields = extract_sessions(lines, hint.month_first, dates, care_type.value in SERIES_CARE)
         fields.update(session_fields)
     gross = fields.get("gross_total")
     return Extraction(fields, checked_items(extract_line_items(lines, gross), gross), sessions, evidence)

@@ -21,6 +21,10 @@ from extractors.keywords import SESSIONS
 from extractors.layout import Line
 from models import Field
 
+# A series is two dated rows at least - or one, on the bill of a care given in series (physiotherapy, nursing:
+# extract.py `one_row_is_a_series`), where a bill of one treatment day is one session (seeds 9031, 9201-9203:
+# 1-session bills of German physiotherapy practices were read as none). A specialist's or an unknown care's bill
+# still needs two: one priced dated row there is a visit or a shop's line, not a series.
 MIN_ROWS = 2
 ROW_CERTAINTY = 0.9
 COUNT_ONLY_CERTAINTY = 0.8
@@ -82,9 +86,10 @@ def listed_dates(lines: Sequence[Line], candidates: Sequence[DateCandidate]) -> 
 
 
 def session_rows(
-    lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None
+    lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None, least: int = MIN_ROWS
 ) -> list[DateCandidate]:
-    """One date per session row, in reading order (`dates`: the document's dates when already found)."""
+    """One date per session row, in reading order (`dates`: the document's dates when already found; `least`:
+    the rows that make a series)."""
     candidates = find_dates(lines, month_first) if dates is None else dates
     per_line: dict[int, int] = {}
     for candidate in candidates:
@@ -93,7 +98,7 @@ def session_rows(
     seen = {(c.line.page, c.line.index, c.start) for c in rows}
     rows += [c for c in listed_dates(lines, candidates) if (c.line.page, c.line.index, c.start) not in seen]
     rows = sorted((c for c in rows if c.value <= date.today()), key=lambda c: (c.line.page, c.line.index, c.start))
-    return rows if len(rows) >= MIN_ROWS else []
+    return rows if len(rows) >= least else []
 
 
 def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | None:
@@ -106,10 +111,14 @@ def printed_count(lines: Sequence[Line]) -> tuple[int, Line, re.Match[str]] | No
 
 
 def extract_sessions(
-    lines: Sequence[Line], month_first: bool = False, dates: Sequence[DateCandidate] | None = None
+    lines: Sequence[Line],
+    month_first: bool = False,
+    dates: Sequence[DateCandidate] | None = None,
+    one_row_is_a_series: bool = False,
 ) -> tuple[tuple[Field, ...], dict[str, Field]]:
-    """(each session's date, {session_count, first_session, last_session}) - empty when not itemised."""
-    rows = session_rows(lines, month_first, dates)
+    """(each session's date, {session_count, first_session, last_session}) - empty when not itemised
+    (`one_row_is_a_series`: the bill is of a care given in series, one treatment row is one session)."""
+    rows = session_rows(lines, month_first, dates, least=1 if one_row_is_a_series else MIN_ROWS)
     count = printed_count(lines)
     fields: dict[str, Field] = {}
     certainty = ROW_CERTAINTY if count is None or not rows or count[0] == len(rows) else DISAGREEMENT_CERTAINTY

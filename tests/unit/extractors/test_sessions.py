@@ -43,7 +43,15 @@ def test_printed_count_alone():
     assert dates == () and fields["session_count"].value == "12" and "first_session" not in fields
 
 
-def test_a_single_dated_row_is_not_a_series():
+def test_a_single_treatment_row_is_one_session_only_on_the_bill_of_a_care_given_in_series():
+    # a physiotherapy bill of one treatment day
+    rows = lines_of("Rechnung", "06.07.2019 MT Manuelle Therapie 29,00 €", "Summe 29,00 €")
+    dates, fields = extract_sessions(rows, one_row_is_a_series=True)
+    assert [d.value for d in dates] == ["2019-07-06"] and fields["session_count"].value == "1"
+    assert fields["first_session"].value == fields["last_session"].value == "2019-07-06"
+    assert extract_sessions(lines_of("Facture du 05/03/2024 25,00 €"), one_row_is_a_series=True) == ((), {})
+    # a specialist's or a shop's single dated row is a visit or a line, not a series
+    assert extract_sessions(rows) == ((), {})
     assert extract_sessions(lines_of("Consultation du 05/03/2024 25,00 €")) == ((), {})
 
 

@@ -105,8 +105,12 @@ def test_an_idle_pass_lists_two_hours_and_reads_nothing_whatever_the_history(tmp
     _done(storage, first)
 
     storage.requests.clear()
-    assert reconciler(storage, NOW + timedelta(seconds=30)) == []
-    assert storage.requests == [("list", f"inbox/{partition_of(NOW - timedelta(hours=1))}/"), ("list", f"inbox/{HOUR}/")]
+    later = NOW + timedelta(seconds=30)  # its hour, and the one before it (NOW's hour unless NOW ends an hour)
+    assert reconciler(storage, later) == []
+    assert storage.requests == [
+        ("list", f"inbox/{partition_of(later - timedelta(hours=1))}/"),
+        ("list", f"inbox/{partition_of(later)}/"),
+    ]
 
 
 def test_a_new_submission_in_the_current_hour_is_found_once(tmp_path):
