@@ -10,7 +10,8 @@ other reading is its own words with those boxes' words replaced. The calibration
 (extractors/calibration.py) reads it as one feature, `cross_disagree`: the other reading chose another
 value, or none. A total the proof's arithmetic settles for the kept reading (its sum, net + tax or cash
 minus change gives it, while the other reading's value is a misreading printed nowhere in the kept one:
-calibration.py `settled_by_arithmetic`) is `cross_settled` instead, and is not held back.
+calibration.py `settled_by_arithmetic`) is `cross_settled` instead, and is not held back; so is a total read at
+a label whose amount the other reading prints too while it read no total label at all (`_no_label_read`).
 A proof none of whose pages was read twice has no other reading and no such feature. A date or total
 the kept reading missed and the other found is taken from it (`fill_missing`), its confidence capped
 once calibrated (`cap_unconfirmed`): a value to show a manager, not one to trust alone. A total the other
