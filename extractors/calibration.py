@@ -44,7 +44,7 @@ from itertools import combinations
 from pathlib import Path
 
 from extractors.cross_reading import OtherReading, agreement, other_lines, reading_of
-from extractors.fields.amounts import amounts_in, cash_tendered, paid_by_tender, rounding_rows
+from extractors.fields.amounts import cash_tendered, paid_by_tender, printed_amounts, rounding_rows
 from extractors.fields.evidence import Evidence
 from extractors.fields.line_items import read_on_row
 from extractors.layout import Line
@@ -109,10 +109,6 @@ class Proof:
     def printed(self) -> list[Decimal]:
         """Every amount printed on the proof, in reading order."""
         return printed_amounts(self.lines)
-
-
-def printed_amounts(lines: Sequence[Line]) -> list[Decimal]:
-    return [a.value for line in lines for a in amounts_in(line)]
 
 
 def rule_words(rule: str) -> list[str]:
@@ -197,9 +193,8 @@ def settled_by_arithmetic(field: Field, proof: Proof) -> bool:
     rival = _decimal(other.value("total"))
     if rival is None or _is_cash_for(rival, value, proof.lines):
         return True
-    other_lines = proof.other_lines or ()
     return rival not in proof.printed and not (
-        adds_up(rival, proof.lines, proof.printed) or adds_up(rival, other_lines, printed_amounts(other_lines))
+        adds_up(rival, proof.lines, proof.printed) or adds_up(rival, proof.other_lines or (), other.printed)
     )
 
 

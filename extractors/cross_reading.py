@@ -28,7 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from extractors.fields.amounts import amounts_in, glyphs_alike, looks_alike, rank_total
+from extractors.fields.amounts import glyphs_alike, looks_alike, printed_amounts, rank_total
 from extractors.fields.dates import printed_order, rank_date
 from extractors.fields.evidence import Evidence
 from extractors.fields.extract import Extraction
@@ -58,7 +58,7 @@ class OtherReading:
     """The date and total the rules choose on the other engine's reading of a proof (absent: none)."""
 
     ranked: Mapping[str, tuple[Field, Evidence]]
-    printed: frozenset[Decimal] = frozenset()  # every amount the other reading prints
+    printed: tuple[Decimal, ...] = ()  # every amount the other reading prints, in reading order
 
     def value(self, name: str) -> str | None:
         """The value the other reading leads to for a field (None: it found none)."""
@@ -101,8 +101,7 @@ def reading_of(lines: Sequence[Line], doc_type: str | None) -> OtherReading:
         "date": rank_date(lines, month_first=month_first, doc_type=doc_type),
         "total": rank_total(lines) if kind_of(doc_type).may_bill else None,
     }
-    printed = frozenset(a.value for line in lines for a in amounts_in(line))
-    return OtherReading({name: found for name, found in ranked.items() if found is not None}, printed)
+    return OtherReading({name: found for name, found in ranked.items() if found is not None}, tuple(printed_amounts(lines)))
 
 
 def fill_missing(found: Extraction, other: OtherReading | None) -> Extraction:
@@ -153,7 +152,7 @@ def outvoted_total(found: Extraction, other: OtherReading | None, lines: Sequenc
     value = Decimal(theirs[0].value)
     if not looks_alike(Decimal(kept.value), value):
         return found
-    if not any(a.value == value for line in lines for a in amounts_in(line)):
+    if value not in printed_amounts(lines):
         return found
     fields = {**found.fields, "total": theirs[0].model_copy(update={"rule": kept.rule + READERS_VOTE})}
     evidence = {**found.evidence, "total": replace(theirs[1], lookalike=True)}

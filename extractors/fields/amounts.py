@@ -185,6 +185,11 @@ def not_total_words(folded: str) -> bool:
     return _has(folded, TOTALS.not_totals.words)
 
 
+def printed_amounts(lines: Sequence[Line]) -> list[Decimal]:
+    """Every amount printed on the lines, in reading order."""
+    return [a.value for line in lines for a in amounts_in(line)]
+
+
 def _tax_held(folded: str) -> bool:
     """A row giving only the tax a total holds ("di cui IVA 0,45"): no total label on it ("TOTAL HT 100,00
     TVA 20,00 TTC 120,00" is a total's row)."""

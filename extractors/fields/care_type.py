@@ -121,16 +121,21 @@ def _taxonomy_words() -> frozenset[str]:
     return frozenset(word for words in CARE_TYPES.tables().values() for word in words)
 
 
-def _misread_hits(kind: str, header: Sequence[str], found: set[str]) -> list[tuple[float, str, int]]:
-    """(weight, word, line index) of the taxonomy's long words the header prints one letter off, each word once
-    and not where the word itself is already found."""
+def _unknown_long_words(header: Sequence[str]) -> list[tuple[int, str]]:
+    """(line index, word) of the header's words long enough to be a taxonomy word misread by one letter; a word
+    of the taxonomy read right is no misreading of its neighbour."""
     known = _taxonomy_words()
-    tokens = [
+    return [
         (i, token)
         for i, text in enumerate(header)
         for token in re.findall(rf"[a-z]{{{MISREAD_MIN_LENGTH - 1},}}", text)
-        if token not in known  # a word of the taxonomy read right is no misreading of its neighbour
+        if token not in known
     ]
+
+
+def _misread_hits(kind: str, tokens: Sequence[tuple[int, str]], found: set[str]) -> list[tuple[float, str, int]]:
+    """(weight, word, line index) of the taxonomy's long words the header prints one letter off (`tokens`:
+    _unknown_long_words), each word once and not where the word itself is already found."""
     hits = []
     for weight, word in _misread_words().get(kind, ()):
         line = next((i for i, token in tokens if one_letter_apart(token, word)), None) if word not in found else None
@@ -161,6 +166,7 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
     heads = _running_headers(lines)
     # the issuer's header: the first rows of the first page (a prefix of the lines, so its indexes are theirs)
     header = folded[: sum(1 for line in lines[:HEADER_LINES] if line.page == lines[0].page)]
+    unknown = _unknown_long_words(header)
     scores: dict[str, tuple[float, list[tuple[str, Line]]]] = {}
     for kind, patterns in _patterns().items():
         total, evidence = 0.0, []
@@ -175,7 +181,7 @@ def care_scores(lines: Sequence[Line]) -> dict[str, tuple[float, list[tuple[str,
         for weight, word, line in _compound_hits(kind, header, {w for w, _ in evidence}):
             total += weight * HEADER_WEIGHT
             evidence.append((word, lines[line]))
-        for weight, word, line in _misread_hits(kind, header, {w for w, _ in evidence}):
+        for weight, word, line in _misread_hits(kind, unknown, {w for w, _ in evidence}):
             total += weight * HEADER_WEIGHT
             evidence.append((word, lines[line]))
         scores[kind] = (total, evidence)
